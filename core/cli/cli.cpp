@@ -1,0 +1,175 @@
+#include "cli.h"
+
+#include "core/analysis/analysis_report.h"
+#include "core/scenario/scenario_loader.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace warroom {
+
+namespace {
+
+const QString kUsage = QStringLiteral(
+    "Usage: warroom-cli COMMAND [OPTIONS] FILE\n"
+    "\n"
+    "Commands:\n"
+    "  validate FILE   check a scenario; every problem as file:line:column: message\n"
+    "  analyze FILE    reachability verdicts, latent placement failures, blast radius and\n"
+    "                  single points of failure of a scenario\n"
+    "\n"
+    "Run 'warroom-cli COMMAND --help' for a command's options.\n"
+    "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
+
+QJsonArray errorsJson(const ErrorList &errors)
+{
+    QJsonArray out;
+    for (const Error &e : errors)
+        out.append(QJsonObject{{QStringLiteral("file"), e.file},
+                               {QStringLiteral("line"), e.line},
+                               {QStringLiteral("column"), e.column},
+                               {QStringLiteral("message"), e.message},
+                               {QStringLiteral("text"), e.toString()}});
+    return out;
+}
+
+int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err)
+{
+    if (json) {
+        out << QJsonDocument(QJsonObject{{QStringLiteral("valid"), false},
+                                         {QStringLiteral("errors"), errorsJson(errors)}})
+                   .toJson(QJsonDocument::Indented);
+    } else {
+        for (const Error &e : errors)
+            err << e.toString() << '\n';
+        err << errors.size() << (errors.size() == 1 ? " error\n" : " errors\n");
+    }
+    return ExitInvalid;
+}
+
+// Parses a command's arguments; returns an exit code when the command should stop here.
+std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
+                                const QString &usage, QTextStream &out, QTextStream &err)
+{
+    parser.setApplicationDescription(usage);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(args)) {
+        err << "warroom-cli: " << parser.errorText() << "\n\n" << parser.helpText();
+        return ExitInvalid;
+    }
+    if (parser.isSet(help)) {
+        out << parser.helpText();
+        return ExitClean;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        err << "warroom-cli: expected exactly one FILE\n\n" << parser.helpText();
+        return ExitInvalid;
+    }
+    return std::nullopt;
+}
+
+int validateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print the result as JSON on stdout."));
+    parser.addOption(json);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario (.yaml or .json)."));
+    if (auto code = parseCommand(parser, args,
+                                 QStringLiteral("Checks a scenario file and reports every problem "
+                                                "as file:line:column: message."),
+                                 out, err))
+        return *code;
+    const QString file = parser.positionalArguments().first();
+    const Result<Scenario> scenario = loadScenarioFile(file);
+    if (!scenario)
+        return reportErrors(scenario.errors(), parser.isSet(json), out, err);
+    const Topology &t = scenario->topology;
+    if (parser.isSet(json)) {
+        out << QJsonDocument(QJsonObject{{QStringLiteral("valid"), true},
+                                         {QStringLiteral("scenario"), scenario->name},
+                                         {QStringLiteral("errors"), QJsonArray()}})
+                   .toJson(QJsonDocument::Indented);
+    } else {
+        out << file << ": valid scenario '" << scenario->name << "': " << t.sites.size()
+            << " sites, " << t.links.size() << " links, " << t.nodes.size() << " nodes, "
+            << t.dependencies.size() << " dependencies, " << t.rules.size() << " rules, "
+            << t.groups.size() << " scaling groups\n";
+    }
+    return ExitClean;
+}
+
+int analyzeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print the analysis as JSON (docs/cli.md)."));
+    const QCommandLineOption whatIf(
+        QStringLiteral("what-if"),
+        u"Apply a change before analysing; repeatable. One of: " +
+            whatIfForms().join(QStringLiteral(", ")),
+        QStringLiteral("CHANGE"));
+    parser.addOption(json);
+    parser.addOption(whatIf);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario (.yaml or .json)."));
+    if (auto code = parseCommand(
+            parser, args,
+            QStringLiteral("Analyses a scenario: the verdict of every dependency, where a scaling "
+                           "group may place an instance that would fail, what breaks when each "
+                           "site, link or region fails, and single points of failure.\n"
+                           "Exits 0 when there is nothing to report, 1 with findings."),
+            out, err))
+        return *code;
+    QList<WhatIf> whatIfs;
+    for (const QString &text : parser.values(whatIf)) {
+        const Result<WhatIf> parsed = parseWhatIf(text);
+        if (!parsed) {
+            err << "warroom-cli: " << parsed.errors().first().message << '\n';
+            return ExitInvalid;
+        }
+        whatIfs.append(parsed.value());
+    }
+    const QString file = parser.positionalArguments().first();
+    const Result<Scenario> scenario = loadScenarioFile(file);
+    if (!scenario)
+        return reportErrors(scenario.errors(), parser.isSet(json), out, err);
+    const Result<Analysis> analysis = analyze(scenario.value(), whatIfs);
+    if (!analysis) {
+        err << "warroom-cli: " << analysis.errors().first().message << '\n';
+        return ExitInvalid;
+    }
+    if (parser.isSet(json))
+        out << QJsonDocument(analysisJson(analysis.value())).toJson(QJsonDocument::Indented);
+    else
+        out << analysisText(analysis.value());
+    return analysis->hasFindings() ? ExitFindings : ExitClean;
+}
+
+} // namespace
+
+int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString command = args.value(1);
+    QStringList rest = args;
+    if (rest.size() > 1)
+        rest.removeAt(1); // the command itself; what remains parses like a program line
+    if (command == u"validate")
+        return validateCommand(rest, out, err);
+    if (command == u"analyze")
+        return analyzeCommand(rest, out, err);
+    if (command == u"help" || command == u"--help" || command == u"-h") {
+        out << kUsage;
+        return ExitClean;
+    }
+    if (command.isEmpty())
+        err << kUsage;
+    else
+        err << "warroom-cli: unknown command '" << command << "'\n\n" << kUsage;
+    return ExitInvalid;
+}
+
+} // namespace warroom

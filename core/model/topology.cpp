@@ -1,0 +1,148 @@
+#include "topology.h"
+
+#include <QDebug>
+
+#include <algorithm>
+
+namespace warroom {
+
+namespace {
+
+template<typename T>
+int indexById(const QList<T> &items, const QString &id)
+{
+    const auto it = std::find_if(items.cbegin(), items.cend(),
+                                 [&](const T &item) { return item.id == id; });
+    return it == items.cend() ? -1 : int(it - items.cbegin());
+}
+
+} // namespace
+
+QString SourcePlace::toString() const
+{
+    if (line <= 0)
+        return file;
+    return file + u':' + QString::number(line);
+}
+
+QString Scope::toString() const
+{
+    switch (kind) {
+    case Kind::Any:
+        return QStringLiteral("any");
+    case Kind::Site:
+        return u"site:" + value;
+    case Kind::Role:
+        return u"role:" + value;
+    case Kind::Node:
+        return u"node:" + value;
+    case Kind::Tag:
+        return u"tag:" + value;
+    case Kind::Region:
+        return u"region:" + value;
+    case Kind::Provider:
+        return u"provider:" + value;
+    }
+    return {};
+}
+
+bool Rule::matchesPort(int port) const
+{
+    if (ports.isEmpty())
+        return true;
+    return std::any_of(ports.cbegin(), ports.cend(),
+                       [port](const PortRange &r) { return r.contains(port); });
+}
+
+int Topology::siteIndex(const QString &id) const { return indexById(sites, id); }
+int Topology::nodeIndex(const QString &id) const { return indexById(nodes, id); }
+int Topology::linkIndex(const QString &id) const { return indexById(links, id); }
+int Topology::ruleIndex(const QString &id) const { return indexById(rules, id); }
+int Topology::groupIndex(const QString &id) const { return indexById(groups, id); }
+
+QString toString(SiteKind kind)
+{
+    switch (kind) {
+    case SiteKind::Datacenter:
+        return QStringLiteral("datacenter");
+    case SiteKind::AvailabilityZone:
+        return QStringLiteral("availability_zone");
+    case SiteKind::Provider:
+        return QStringLiteral("provider");
+    case SiteKind::Internet:
+        return QStringLiteral("internet");
+    }
+    return {};
+}
+
+QString toString(ElementState state)
+{
+    switch (state) {
+    case ElementState::Up:
+        return QStringLiteral("up");
+    case ElementState::Degraded:
+        return QStringLiteral("degraded");
+    case ElementState::Down:
+        return QStringLiteral("down");
+    case ElementState::Unknown:
+        return QStringLiteral("unknown");
+    }
+    return {};
+}
+
+QString toString(InstanceNeed need)
+{
+    switch (need) {
+    case InstanceNeed::Any:
+        return QStringLiteral("any");
+    case InstanceNeed::All:
+        return QStringLiteral("all");
+    case InstanceNeed::SameNode:
+        return QStringLiteral("same_node");
+    case InstanceNeed::AtLeast:
+        return QStringLiteral("at_least");
+    }
+    return {};
+}
+
+QString toString(RuleAction action)
+{
+    return action == RuleAction::Allow ? QStringLiteral("allow") : QStringLiteral("deny");
+}
+
+QString toString(TerminationPolicy policy)
+{
+    return policy == TerminationPolicy::OldestFirst ? QStringLiteral("oldest")
+                                                    : QStringLiteral("newest");
+}
+
+QString toString(PlacementPolicy policy)
+{
+    switch (policy) {
+    case PlacementPolicy::Random:
+        return QStringLiteral("random");
+    case PlacementPolicy::Balanced:
+        return QStringLiteral("balanced");
+    case PlacementPolicy::Fixed:
+        return QStringLiteral("fixed");
+    }
+    return {};
+}
+
+QDebug operator<<(QDebug debug, const Node &node)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace().noquote() << "Node(" << node.id << ' ' << node.roles.join(u'+') << " site#"
+                              << node.site << ' ' << toString(node.state) << ')';
+    return debug;
+}
+
+QDebug operator<<(QDebug debug, const Rule &rule)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace().noquote() << "Rule(" << rule.id << ' ' << toString(rule.action) << " @"
+                              << rule.place.toString() << ')';
+    return debug;
+}
+
+} // namespace warroom

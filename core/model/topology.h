@@ -1,0 +1,187 @@
+#pragma once
+
+#include "core/util/error.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+class QDebug;
+
+namespace warroom {
+
+// Where a declaration stands in its scenario file (1-based; 0 = unknown).
+struct SourcePlace
+{
+    QString file;
+    int line = 0;
+    int column = 0;
+
+    QString toString() const; // "file:line"
+    bool operator==(const SourcePlace &) const = default;
+};
+
+enum class SiteKind { Datacenter, AvailabilityZone, Provider, Internet };
+
+// Operational state of a site, link or node. Degraded links still carry traffic.
+enum class ElementState { Up, Degraded, Down, Unknown };
+
+struct Site
+{
+    QString id;
+    SiteKind kind = SiteKind::Datacenter;
+    QString label;
+    QString provider;
+    QString region;
+    ElementState state = ElementState::Up;
+    SourcePlace place;
+    bool operator==(const Site &) const = default;
+};
+
+// Connectivity between two sites (undirected).
+struct Link
+{
+    QString id;
+    int siteA = -1;
+    int siteB = -1;
+    double latencyMs = 1.0;
+    ElementState state = ElementState::Up;
+    SourcePlace place;
+    bool operator==(const Link &) const = default;
+};
+
+// One server or service instance. A node may serve several roles (a proxy on an app server).
+struct Node
+{
+    QString id;
+    QStringList roles;
+    int site = -1;
+    qint64 startMs = 0; // offset from the scenario start
+    double capacity = 100.0;
+    QStringList tags;
+    QString group; // scaling group it belongs to, if any
+    ElementState state = ElementState::Up;
+    SourcePlace place;
+
+    bool hasRole(const QString &role) const { return roles.contains(role); }
+    bool operator==(const Node &) const = default;
+};
+
+// How many instances of the target role a dependency needs.
+enum class InstanceNeed {
+    Any,      // at least one reachable instance (replicas)
+    All,      // every instance (a sharded cache)
+    SameNode, // the instance on the same node (proxy -> app on the same host)
+    AtLeast,  // at least `atLeast` reachable instances (synchronous replication)
+};
+
+// Role `fromRole` needs role `toRole` on `port`.
+struct Dependency
+{
+    QString id;
+    QString fromRole;
+    QString toRole;
+    QString toTag; // only instances carrying this tag are candidates (empty: all)
+    int port = 0;
+    bool required = true;
+    InstanceNeed need = InstanceNeed::Any;
+    int atLeast = 1;
+    QString description;
+    SourcePlace place;
+    bool operator==(const Dependency &) const = default;
+};
+
+// What a rule applies to. A node matches a scope by its site, role, id, tag, region or provider.
+struct Scope
+{
+    enum class Kind { Any, Site, Role, Node, Tag, Region, Provider };
+    Kind kind = Kind::Any;
+    QString value;
+
+    QString toString() const; // "site:dc3", "any"
+    bool operator==(const Scope &) const = default;
+};
+
+struct PortRange
+{
+    int first = 1;
+    int last = 65535;
+    bool contains(int port) const { return port >= first && port <= last; }
+    bool contains(const PortRange &o) const { return o.first >= first && o.last <= last; }
+    bool operator==(const PortRange &) const = default;
+};
+
+enum class RuleAction { Allow, Deny };
+
+// An allow/deny rule. Rules are evaluated in order; the first that matches decides.
+struct Rule
+{
+    QString id;
+    RuleAction action = RuleAction::Allow;
+    QList<Scope> from; // any of these
+    QList<Scope> to;   // any of these
+    QList<PortRange> ports; // empty: every port
+    QString description;
+    SourcePlace place;
+
+    bool matchesPort(int port) const;
+    bool operator==(const Rule &) const = default;
+};
+
+enum class TerminationPolicy { OldestFirst, NewestFirst };
+enum class PlacementPolicy { Random, Balanced, Fixed };
+
+// Instances of a role that an autoscaler adds and removes within [min, max].
+struct ScalingGroup
+{
+    QString id;
+    QStringList roles; // roles of every instance it starts
+    QStringList tags;  // tags of every instance it starts
+    double capacity = 100.0;
+    int min = 0;
+    int max = 1;
+    QString metric = QStringLiteral("cpu");
+    double scaleOutAbove = 0.0; // average metric above this: one more instance
+    double scaleInBelow = 0.0;  // average metric below this: one instance less
+    qint64 cooldownMs = 0;
+    qint64 warmUpMs = 0;
+    TerminationPolicy termination = TerminationPolicy::OldestFirst;
+    PlacementPolicy placement = PlacementPolicy::Random;
+    QList<int> sites; // candidate sites, in declaration order
+    SourcePlace place;
+    bool operator==(const ScalingGroup &) const = default;
+};
+
+// The declared structure of a system: what exists, what may exist, what may talk to what.
+struct Topology
+{
+    QList<Site> sites;
+    QList<Link> links;
+    QList<Node> nodes;
+    QList<Dependency> dependencies;
+    QList<Rule> rules;
+    RuleAction defaultPolicy = RuleAction::Allow;
+    SourcePlace defaultPolicyPlace;
+    QList<ScalingGroup> groups;
+    double degradedLatencyMs = 150.0; // a path slower than this is degraded
+
+    int siteIndex(const QString &id) const;
+    int nodeIndex(const QString &id) const;
+    int linkIndex(const QString &id) const;
+    int ruleIndex(const QString &id) const;
+    int groupIndex(const QString &id) const;
+    bool operator==(const Topology &) const = default;
+};
+
+QString toString(SiteKind kind);
+QString toString(ElementState state);
+QString toString(InstanceNeed need);
+QString toString(RuleAction action);
+QString toString(TerminationPolicy policy);
+QString toString(PlacementPolicy policy);
+
+QDebug operator<<(QDebug debug, const Node &node);
+QDebug operator<<(QDebug debug, const Rule &rule);
+
+} // namespace warroom

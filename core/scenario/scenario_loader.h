@@ -1,0 +1,19 @@
+#pragma once
+
+#include "scenario.h"
+#include "core/util/result.h"
+
+#include <QByteArray>
+
+namespace warroom {
+
+// Reads a scenario (YAML, or JSON which is YAML too) and validates it.
+// Every problem of the file is reported at once, each as `file:line:column: message`;
+// nothing is silently fixed.
+Result<Scenario> loadScenarioFile(const QString &path);
+Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName);
+
+// "90s", "5m", "2h", "3d", "1w", "250ms" or a number of seconds. -1 when malformed.
+qint64 parseDurationMs(const QString &text);
+
+} // namespace warroom
