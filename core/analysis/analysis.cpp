@@ -117,7 +117,8 @@ QList<LatentFinding> latentFindings(const ReachabilityEngine &engine)
                     continue;
                 for (int other = 0; other < t.nodes.size(); ++other) {
                     const Node &from = t.nodes[other];
-                    if (!engine.nodePresent(other) || !from.hasRole(dep.fromRole))
+                    if (!engine.nodePresent(other) || !from.hasRole(dep.fromRole) ||
+                        from.state == ElementState::Down)
                         continue;
                     const Verdict v = engine.evaluate(from, node, dep.port);
                     if (isBroken(v.state))
@@ -410,7 +411,9 @@ Result<Analysis> analyze(const Scenario &scenario, const QList<WhatIf> &whatIfs)
         a.nodeCount += engine.nodePresent(n) ? 1 : 0;
     countEdges(engine, a);
     for (const DependencyStatus &status : engine.statuses()) {
-        if (status.state != VerdictState::Reachable)
+        // A node that is down needs nothing: what it cannot reach is not a finding.
+        if (status.state != VerdictState::Reachable &&
+            t.nodes[status.node].state != ElementState::Down)
             a.live.append(dependencyFinding(engine, t.nodes[status.node], status));
     }
     a.latent = latentFindings(engine);

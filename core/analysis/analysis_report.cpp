@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace warroom {
 
 namespace {
@@ -74,10 +76,19 @@ QString dependencyLine(const DependencyFinding &f)
 
 void appendDependency(QStringList &lines, const DependencyFinding &f, const QString &indent)
 {
-    lines.append(indent + dependencyLine(f));
-    // With a single hop the dependency line already says it all.
-    if (f.edges.size() == 1 && f.edges.first().verdict.reason == f.reason)
+    // When every hop fails for the dependency's own reason, naming the targets says it all.
+    const bool sameReason = std::all_of(f.edges.cbegin(), f.edges.cend(), [&](const EdgeReport &e) {
+        return e.verdict.reason == f.reason;
+    });
+    if (sameReason) {
+        QStringList targets;
+        for (const EdgeReport &e : f.edges)
+            targets.append(e.toSite + u'/' + e.to);
+        lines.append(indent + dependencyLine(f) +
+                     (targets.isEmpty() ? QString() : u" [" + targets.join(QStringLiteral(", ")) + u']'));
         return;
+    }
+    lines.append(indent + dependencyLine(f));
     for (const EdgeReport &e : f.edges)
         lines.append(indent + u"  " + e.text());
 }

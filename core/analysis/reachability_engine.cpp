@@ -82,37 +82,70 @@ void ReachabilityEngine::recomputeRoutes()
     m_routes.assign(std::size_t(siteCount) * siteCount, SiteRoute{});
     for (int from = 0; from < siteCount; ++from) {
         const SearchTree live = m_network.search(from);
-        std::optional<SearchTree> all; // only needed to explain what is unreachable
         for (int to = 0; to < siteCount; ++to) {
             SiteRoute &route = m_routes[std::size_t(from) * siteCount + to];
-            if (live.reached(to)) {
-                route.reachable = true;
-                for (int v : live.pathVertices(to))
-                    route.sites.append(m_topology.sites[v].id);
-                for (int link : live.pathEdges(to)) {
-                    const Link &l = m_topology.links[link];
-                    route.latencyMs += l.latencyMs;
-                    if (l.state == ElementState::Degraded && route.degradedLink < 0)
-                        route.degradedLink = link;
-                    if (l.state == ElementState::Unknown && route.unknownLink < 0)
-                        route.unknownLink = link;
-                }
+            if (!live.reached(to)) {
+                route.cut = cutBetween(live, to);
                 continue;
             }
-            if (!all)
-                all = m_network.searchIgnoringState(from);
-            if (!all->reached(to))
-                continue; // nothing joins them at all: an empty cut says so
-            const std::vector<int> vertices = all->pathVertices(to);
-            const std::vector<int> links = all->pathEdges(to);
-            for (std::size_t i = 0; i < vertices.size(); ++i) {
-                if (!m_network.vertexUp(vertices[i]))
-                    route.cut.append(u"site " + m_topology.sites[vertices[i]].id + u" is down");
-                if (i < links.size() && !m_network.edgeUp(links[i]))
-                    route.cut.append(u"link " + m_topology.links[links[i]].id + u" is down");
+            route.reachable = true;
+            for (int v : live.pathVertices(to))
+                route.sites.append(m_topology.sites[v].id);
+            for (int link : live.pathEdges(to)) {
+                const Link &l = m_topology.links[link];
+                route.latencyMs += l.latencyMs;
+                if (l.state == ElementState::Degraded && route.degradedLink < 0)
+                    route.degradedLink = link;
+                if (l.state == ElementState::Unknown && route.unknownLink < 0)
+                    route.unknownLink = link;
             }
         }
     }
+}
+
+QStringList ReachabilityEngine::cutBetween(const SearchTree &live, int to) const
+{
+    // The cut is what is down on the border of the part the source still reaches, keeping
+    // only what leads on to the target: every element named would have to come back.
+    const int siteCount = int(m_topology.sites.size());
+    auto reachesTarget = [&](int start) {
+        std::vector<char> seen(siteCount, 0);
+        std::vector<int> queue{start};
+        seen[start] = 1;
+        for (std::size_t i = 0; i < queue.size(); ++i) {
+            const int v = queue[i];
+            if (v == to)
+                return true;
+            for (int l = 0; l < m_topology.links.size(); ++l) {
+                const auto [a, b] = m_network.endpoints(l);
+                const int next = a == v ? b : b == v ? a : -1;
+                if (next >= 0 && !seen[next] && !live.reached(next)) {
+                    seen[next] = 1;
+                    queue.push_back(next);
+                }
+            }
+        }
+        return false;
+    };
+    QStringList cut;
+    if (!live.reached(live.source)) { // the source site itself is down
+        cut.append(u"site " + m_topology.sites[live.source].id + u" is down");
+        return cut;
+    }
+    for (int l = 0; l < m_topology.links.size(); ++l) {
+        const auto [a, b] = m_network.endpoints(l);
+        if (live.reached(a) == live.reached(b))
+            continue; // not on the border
+        const int outside = live.reached(a) ? b : a;
+        if (!reachesTarget(outside))
+            continue;
+        const QString text = m_network.vertexUp(outside)
+                                 ? u"link " + m_topology.links[l].id + u" is down"
+                                 : u"site " + m_topology.sites[outside].id + u" is down";
+        if (!cut.contains(text))
+            cut.append(text);
+    }
+    return cut;
 }
 
 Verdict ReachabilityEngine::evaluate(const Node &from, const Node &to, int port) const

@@ -25,7 +25,7 @@ struct SiteRoute
     double latencyMs = 0.0; // sum of link latencies
     int degradedLink = -1;  // first degraded link on the way
     int unknownLink = -1;   // first link of unknown state on the way
-    QStringList cut;        // when unreachable: what is down on the way it would take
+    QStringList cut;        // when unreachable: what is down between the two (the cut)
     bool operator==(const SiteRoute &) const = default;
 };
 
@@ -80,6 +80,7 @@ public:
 
 private:
     void recomputeRoutes();
+    QStringList cutBetween(const SearchTree &live, int to) const;
     QList<int> reverdictSitePairsThatChanged(const std::vector<SiteRoute> &before);
     void reverdict(int edge);
     QList<int> reverdictWhere(const std::function<bool(const DependencyEdge &)> &affected);
