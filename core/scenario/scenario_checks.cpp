@@ -19,9 +19,9 @@ struct KnownNames
 {
     QSet<QString> roles, tags, regions, providers;
 
-    explicit KnownNames(const Topology &t)
+    KnownNames(const Topology &t, const QList<Node> &rejectedNodes)
     {
-        for (const Node &n : t.nodes) {
+        for (const Node &n : t.nodes + rejectedNodes) {
             roles.unite(QSet<QString>(n.roles.cbegin(), n.roles.cend()));
             tags.unite(QSet<QString>(n.tags.cbegin(), n.tags.cend()));
         }
@@ -227,10 +227,10 @@ bool scopeCovers(const Topology &t, const Scope &wide, const Scope &narrow)
     return false;
 }
 
-void checkScenario(const Scenario &scenario, ErrorList &errors)
+void checkScenario(const Scenario &scenario, const QList<Node> &rejectedNodes, ErrorList &errors)
 {
     const Topology &t = scenario.topology;
-    const KnownNames known(t);
+    const KnownNames known(t, rejectedNodes);
     checkDependencies(t, known, errors);
     checkDependencyCycles(t, errors);
     checkRules(t, known, errors);

@@ -37,6 +37,7 @@ public:
     {}
 
     Scenario parse(const YAML::Node &root);
+    const QList<Node> &rejectedNodes() const { return m_rejectedNodes; }
 
 private:
     void parseHeader(const YAML::Node &root);
@@ -56,6 +57,7 @@ private:
     Scenario s;
     Topology &t = s.topology;
     YAML::Node m_root;
+    QList<Node> m_rejectedNodes;
 };
 
 Scenario ScenarioParser::parse(const YAML::Node &root)
@@ -432,10 +434,13 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
         if (const int previous = t.nodeIndex(node.id); previous >= 0) {
             r.error(id, u"duplicate node id '" + node.id + u"' (first declared at line " +
                             QString::number(t.nodes[previous].place.line) + u')');
+            m_rejectedNodes.append(node);
             continue;
         }
-        if (node.site < 0)
+        if (node.site < 0) {
+            m_rejectedNodes.append(node);
             continue;
+        }
         t.nodes.append(node);
     }
 }
@@ -676,7 +681,7 @@ Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName)
     }
     ScenarioParser parser(reader);
     Scenario scenario = parser.parse(root);
-    checkScenario(scenario, reader.errors());
+    checkScenario(scenario, parser.rejectedNodes(), reader.errors());
     if (!reader.errors().isEmpty()) {
         ErrorList errors = reader.errors();
         std::stable_sort(errors.begin(), errors.end(), [](const Error &a, const Error &b) {

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "core/analysis/reachability_engine.h"
+#include "core/scenario/scenario.h"
+
+#include <QStringList>
+
+namespace warroom::test {
+
+QString scenarioPath(const QString &name); // "lemniscus-2020" -> the bundled file
+Scenario loadBundled(const QString &name);  // fails the test when it does not load
+Scenario parseOrFail(const QByteArray &yaml, const QString &fileName = QStringLiteral("t.yaml"));
+
+// Every alive edge that is not reachable, as "site/from -> site/to:port: verdict text".
+QStringList brokenEdges(const ReachabilityEngine &engine);
+// Every alive edge, in the same form, sorted.
+QStringList allEdges(const ReachabilityEngine &engine);
+
+} // namespace warroom::test
