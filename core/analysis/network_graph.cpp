@@ -1,6 +1,6 @@
 #include "network_graph.h"
 
-#include <boost/graph/biconnected_components.hpp>
+#include <boost/graph/biconnected_components.hpp> // articulation_points
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/property_map/property_map.hpp>
 
@@ -190,19 +190,52 @@ std::vector<int> NetworkGraph::articulationPoints() const
 
 std::vector<int> NetworkGraph::bridges() const
 {
-    const SiteGraph g = liveUndirected(*this);
-    std::vector<std::size_t> component(edgeCount(), 0);
-    auto componentMap =
-        boost::make_iterator_property_map(component.begin(), get(&LinkEdge::link, g));
-    const std::size_t count = boost::biconnected_components(g, componentMap);
-    // A biconnected component made of a single link is a bridge.
-    std::vector<int> linksInComponent(count, 0);
-    for (auto [it, end] = boost::edges(g); it != end; ++it)
-        ++linksInComponent[component[g[*it].link]];
-    std::vector<int> out;
-    for (auto [it, end] = boost::edges(g); it != end; ++it) {
-        if (linksInComponent[component[g[*it].link]] == 1)
-            out.push_back(g[*it].link);
+    // Tarjan's low-link over link ids. Not boost::biconnected_components: it skips every edge
+    // back to the DFS parent, so two parallel links between the same sites are misjudged.
+    const int n = vertexCount();
+    std::vector<std::vector<std::pair<int, int>>> adjacent(n); // (neighbour, link)
+    for (int i = 0; i < edgeCount(); ++i) {
+        const auto [a, b] = m_endpoints[i];
+        if (edgeUp(i) && vertexUp(a) && vertexUp(b) && a != b) {
+            adjacent[a].emplace_back(b, i);
+            adjacent[b].emplace_back(a, i);
+        }
+    }
+    std::vector<int> order(n, -1), low(n, 0), out;
+    int counter = 0;
+    struct Frame
+    {
+        int vertex, viaLink;
+        std::size_t next;
+    };
+    for (int root = 0; root < n; ++root) {
+        if (order[root] >= 0)
+            continue;
+        std::vector<Frame> stack{{root, -1, 0}};
+        order[root] = low[root] = counter++;
+        while (!stack.empty()) {
+            Frame &f = stack.back();
+            if (f.next < adjacent[f.vertex].size()) {
+                const auto [next, link] = adjacent[f.vertex][f.next++];
+                if (link == f.viaLink)
+                    continue;
+                if (order[next] < 0) {
+                    order[next] = low[next] = counter++;
+                    stack.push_back({next, link, 0});
+                } else {
+                    low[f.vertex] = std::min(low[f.vertex], order[next]);
+                }
+                continue;
+            }
+            const Frame done = f;
+            stack.pop_back();
+            if (stack.empty())
+                break;
+            const int parent = stack.back().vertex;
+            low[parent] = std::min(low[parent], low[done.vertex]);
+            if (low[done.vertex] > order[parent])
+                out.push_back(done.viaLink);
+        }
     }
     std::sort(out.begin(), out.end());
     return out;
