@@ -1,0 +1,179 @@
+#include "core/cli/cli.h"
+#include "support/test_support.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// Runs the real warroom-cli binary, as a user would.
+Run cli(const QStringList &args)
+{
+    QProcess process;
+    process.start(QStringLiteral(WARROOM_CLI_PATH), args);
+    if (!process.waitForFinished(60000))
+        return {};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString lemniscus() { return test::scenarioPath(QStringLiteral("lemniscus-2020")); }
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void analyzeLemniscusNamesTheRule()
+    {
+        const Run run = cli({QStringLiteral("analyze"), lemniscus()});
+        QCOMPARE(run.exitCode, int(ExitFindings));
+        const Scenario s = test::loadBundled(QStringLiteral("lemniscus-2020"));
+        const int line = s.topology.rules[s.topology.ruleIndex(QStringLiteral("dc3-egress"))].place.line;
+        QVERIFY2(run.out.contains(u"dc3/app-pool@dc3 needs app->cache:6379: blocked by rule dc3-egress (" +
+                                  lemniscus() + u':' + QString::number(line) + u')'),
+                 qPrintable(run.out));
+    }
+
+    void analyzeJson()
+    {
+        const Run run = cli({QStringLiteral("analyze"), QStringLiteral("--json"), lemniscus()});
+        QCOMPARE(run.exitCode, int(ExitFindings));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(run.out.toUtf8(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(doc[u"scenario"].toString(), QStringLiteral("lemniscus-2020"));
+        QCOMPARE(doc[u"latent"][0][u"site"].toString(), QStringLiteral("dc3"));
+        QCOMPARE(doc[u"latent"][0][u"outgoing"][0][u"reason"][u"subject"].toString(),
+                 QStringLiteral("dc3-egress"));
+    }
+
+    void whatIfFixesIt()
+    {
+        const Run run = cli({QStringLiteral("analyze"), QStringLiteral("--json"),
+                             QStringLiteral("--what-if"), QStringLiteral("rule-remove:dc3-egress"),
+                             lemniscus()});
+        const QJsonDocument doc = QJsonDocument::fromJson(run.out.toUtf8());
+        QCOMPARE(doc[u"latent"].toArray().size(), 0);
+        QCOMPARE(doc[u"what_ifs"][0].toString(), QStringLiteral("rule-remove:dc3-egress"));
+    }
+
+    void validateIsClean()
+    {
+        const Run run = cli({QStringLiteral("validate"), lemniscus()});
+        QCOMPARE(run.exitCode, int(ExitClean));
+        QVERIFY(run.out.contains(QStringLiteral("valid scenario 'lemniscus-2020'")));
+    }
+
+    void cleanScenarioExitsZero()
+    {
+        const QString path = write(QStringLiteral("clean.yaml"),
+                                   "name: clean\nsites:\n  - {id: a, kind: datacenter}\n"
+                                   "nodes:\n  - {id: w1, role: web, site: a}\n"
+                                   "  - {id: w2, role: web, site: a}\n"
+                                   "  - {id: d1, role: db, site: a}\n  - {id: d2, role: db, site: a}\n"
+                                   "dependencies:\n  - {from: web, to: db, port: 5432}\n");
+        const Run run = cli({QStringLiteral("analyze"), path});
+        QCOMPARE(run.exitCode, int(ExitClean));
+        QVERIFY(run.out.contains(QStringLiteral("0 findings.")));
+    }
+
+    void malformedScenarioGetsLocatedErrors()
+    {
+        const QString path = write(QStringLiteral("bad.yaml"),
+                                   "name: bad\nsites:\n  - id: dc1\n    kind: datacenter\n"
+                                   "nodes:\n  - id: n1\n    role: web\n    site: dc2\n"
+                                   "    colour: red\n");
+        for (const QString &command : {QStringLiteral("validate"), QStringLiteral("analyze")}) {
+            const Run run = cli({command, path});
+            QCOMPARE(run.exitCode, int(ExitInvalid));
+            QCOMPARE(run.err, path + u":8:11: unknown site 'dc2' in node 'n1'; did you mean 'dc1'?\n" +
+                                  path + u":9:5: unknown key 'colour' in a node (expected one of: "
+                                         u"id, role, roles, site, start, capacity, tags, group, "
+                                         u"state)\n2 errors\n");
+        }
+        const Run json = cli({QStringLiteral("validate"), QStringLiteral("--json"), path});
+        QCOMPARE(json.exitCode, int(ExitInvalid));
+        const QJsonDocument doc = QJsonDocument::fromJson(json.out.toUtf8());
+        QCOMPARE(doc[u"valid"].toBool(), false);
+        QCOMPARE(doc[u"errors"][1][u"line"].toInt(), 9);
+        QCOMPARE(doc[u"errors"][1][u"column"].toInt(), 5);
+    }
+
+    void foreignFileIsAnError()
+    {
+        const QString path = write(QStringLiteral("foreign.bin"), "\x01\x02\x03 not yaml: [\n");
+        const Run run = cli({QStringLiteral("validate"), path});
+        QCOMPARE(run.exitCode, int(ExitInvalid));
+        QVERIFY(run.err.startsWith(path + u':'));
+    }
+
+    void usage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no_command") << QStringList{} << int(ExitInvalid) << QStringLiteral("Usage:");
+        QTest::newRow("help") << QStringList{QStringLiteral("--help")} << int(ExitClean)
+                              << QStringLiteral("Commands:");
+        QTest::newRow("unknown_command") << QStringList{QStringLiteral("frobnicate")}
+                                         << int(ExitInvalid)
+                                         << QStringLiteral("unknown command 'frobnicate'");
+        QTest::newRow("validate_help") << QStringList{QStringLiteral("validate"), QStringLiteral("--help")}
+                                       << int(ExitClean) << QStringLiteral("file:line:column");
+        QTest::newRow("analyze_help") << QStringList{QStringLiteral("analyze"), QStringLiteral("-h")}
+                                      << int(ExitClean) << QStringLiteral("--what-if");
+        QTest::newRow("missing_file") << QStringList{QStringLiteral("analyze")} << int(ExitInvalid)
+                                      << QStringLiteral("expected exactly one FILE");
+        QTest::newRow("bad_option") << QStringList{QStringLiteral("analyze"), QStringLiteral("--jsno"), lemniscus()}
+                                    << int(ExitInvalid) << QStringLiteral("Unknown option 'jsno'");
+        QTest::newRow("bad_what_if")
+            << QStringList{QStringLiteral("analyze"), QStringLiteral("--what-if"),
+                           QStringLiteral("link-down:nowhere"), lemniscus()}
+            << int(ExitInvalid) << QStringLiteral("there is no link 'nowhere'");
+    }
+    void usage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, expected);
+        const Run run = cli(args);
+        QCOMPARE(run.exitCode, exitCode);
+        const QString all = run.out + run.err;
+        QVERIFY2(all.contains(expected), qPrintable(all));
+    }
+
+private:
+    QString write(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly))
+            file.write(text);
+        return path;
+    }
+
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
