@@ -133,7 +133,8 @@ QList<LatentFinding> latentFindings(const ReachabilityEngine &engine)
 }
 
 BlastRadius blastRadius(const ReachabilityEngine &base, BlastRadius::Kind kind,
-                        const QString &subject, const std::function<void(ReachabilityEngine &)> &fail)
+                        const QString &subject,
+                        const std::function<void(ReachabilityEngine &)> &fail)
 {
     ReachabilityEngine engine = base;
     fail(engine);
@@ -143,8 +144,8 @@ BlastRadius blastRadius(const ReachabilityEngine &base, BlastRadius::Kind kind,
         if (isBroken(base.verdict(edge).state) || !isBroken(engine.verdict(edge).state))
             continue;
         const DependencyEdge &e = engine.edge(edge);
-        b.broken.append(edgeReport(engine, t.nodes[e.from], t.nodes[e.to], e.dependency,
-                                   engine.verdict(edge)));
+        b.broken.append(
+            edgeReport(engine, t.nodes[e.from], t.nodes[e.to], e.dependency, engine.verdict(edge)));
     }
     const QList<DependencyStatus> before = base.statuses();
     const QList<DependencyStatus> after = engine.statuses();
@@ -174,18 +175,16 @@ QList<BlastRadius> blastRadii(const ReachabilityEngine &engine)
     for (int s = 0; s < t.sites.size(); ++s) {
         if (t.sites[s].state == ElementState::Down)
             continue;
-        out.append(blastRadius(engine, BlastRadius::Kind::Site, t.sites[s].id,
-                               [s](ReachabilityEngine &e) {
-                                   e.setSiteState(s, ElementState::Down);
-                               }));
+        out.append(
+            blastRadius(engine, BlastRadius::Kind::Site, t.sites[s].id,
+                        [s](ReachabilityEngine &e) { e.setSiteState(s, ElementState::Down); }));
     }
     for (int l = 0; l < t.links.size(); ++l) {
         if (t.links[l].state == ElementState::Down)
             continue;
-        out.append(blastRadius(engine, BlastRadius::Kind::Link, t.links[l].id,
-                               [l](ReachabilityEngine &e) {
-                                   e.setLinkState(l, ElementState::Down);
-                               }));
+        out.append(
+            blastRadius(engine, BlastRadius::Kind::Link, t.links[l].id,
+                        [l](ReachabilityEngine &e) { e.setLinkState(l, ElementState::Down); }));
     }
     QStringList regions;
     for (const Site &site : t.sites) {
@@ -277,8 +276,8 @@ Result<bool> applyWhatIf(ReachabilityEngine &engine, const WhatIf &whatIf)
 {
     const Topology &t = engine.topology();
     auto unknown = [&](const char *what) {
-        return Error{u"what-if " + whatIf.toString() + u": there is no " +
-                         QLatin1StringView(what) + u" '" + whatIf.subject + u'\'',
+        return Error{u"what-if " + whatIf.toString() + u": there is no " + QLatin1StringView(what) +
+                         u" '" + whatIf.subject + u'\'',
                      QString(), 0, 0};
     };
     switch (whatIf.kind) {
@@ -288,7 +287,7 @@ Result<bool> applyWhatIf(ReachabilityEngine &engine, const WhatIf &whatIf)
         if (link < 0)
             return unknown("link");
         engine.setLinkState(link, whatIf.kind == WhatIf::Kind::LinkDown ? ElementState::Down
-                                                                         : ElementState::Up);
+                                                                        : ElementState::Up);
         return true;
     }
     case WhatIf::Kind::SiteDown: {
@@ -346,8 +345,8 @@ EdgeReport edgeReport(const ReachabilityEngine &engine, const Node &from, const 
 {
     const Topology &t = engine.topology();
     const Dependency &dep = t.dependencies[dependency];
-    return EdgeReport{dep.id,           from.id, t.sites[from.site].id, to.id,
-                      t.sites[to.site].id, dep.port, verdict};
+    return EdgeReport{dep.id,   from.id, t.sites[from.site].id, to.id, t.sites[to.site].id,
+                      dep.port, verdict};
 }
 
 QString EdgeReport::text() const
@@ -356,7 +355,10 @@ QString EdgeReport::text() const
            u": " + verdictText(verdict.state, verdict.reason);
 }
 
-bool Analysis::hasFindings() const { return findingCount() > 0; }
+bool Analysis::hasFindings() const
+{
+    return findingCount() > 0;
+}
 
 int Analysis::findingCount() const
 {

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "verdict.h"
 #include "core/scenario/scenario.h"
 #include "core/util/result.h"
+#include "verdict.h"
 
 namespace warroom {
 
@@ -11,7 +11,16 @@ class ReachabilityEngine;
 // A change to try before analysing: "link-down:dc1-dc3", "region-offline:us-east-1", ...
 struct WhatIf
 {
-    enum class Kind { LinkDown, LinkUp, SiteDown, NodeDown, RegionOffline, RuleRemoved, Place };
+    enum class Kind
+    {
+        LinkDown,
+        LinkUp,
+        SiteDown,
+        NodeDown,
+        RegionOffline,
+        RuleRemoved,
+        Place
+    };
     Kind kind = Kind::LinkDown;
     QString subject; // link, site, node, region or rule id; "group@site" for Place
 
@@ -65,18 +74,28 @@ struct LatentFinding
 // What breaks if one element fails.
 struct BlastRadius
 {
-    enum class Kind { Site, Link, RegionInternet };
+    enum class Kind
+    {
+        Site,
+        Link,
+        RegionInternet
+    };
     Kind kind = Kind::Site;
     QString subject;
-    QStringList lostNodes;             // nodes inside a failed site: gone with it
-    QList<EdgeReport> broken;          // hops reachable before, blocked or unknown after
-    QList<DependencyFinding> failing;  // required dependencies of the other nodes that fail
+    QStringList lostNodes;            // nodes inside a failed site: gone with it
+    QList<EdgeReport> broken;         // hops reachable before, blocked or unknown after
+    QList<DependencyFinding> failing; // required dependencies of the other nodes that fail
     bool operator==(const BlastRadius &) const = default;
 };
 
 struct SinglePointOfFailure
 {
-    enum class Kind { Role, Site, Link };
+    enum class Kind
+    {
+        Role,
+        Site,
+        Link
+    };
     Kind kind = Kind::Role;
     QString subject;
     QString detail;

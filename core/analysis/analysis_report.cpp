@@ -37,8 +37,7 @@ QJsonObject edgeJson(const EdgeReport &e)
     return o;
 }
 
-template<typename T, typename F>
-QJsonArray arrayOf(const QList<T> &items, F toJson)
+template<typename T, typename F> QJsonArray arrayOf(const QList<T> &items, F toJson)
 {
     QJsonArray out;
     for (const T &item : items)
@@ -70,8 +69,8 @@ QString plural(qsizetype count, QStringView noun)
 QString dependencyLine(const DependencyFinding &f)
 {
     return f.site + u'/' + f.node + u" needs " + f.dependency +
-           (f.required ? QStringView() : QStringView(u" (optional)")) +
-           u": " + verdictText(f.state, f.reason);
+           (f.required ? QStringView() : QStringView(u" (optional)")) + u": " +
+           verdictText(f.state, f.reason);
 }
 
 void appendDependency(QStringList &lines, const DependencyFinding &f, const QString &indent)
@@ -84,8 +83,9 @@ void appendDependency(QStringList &lines, const DependencyFinding &f, const QStr
         QStringList targets;
         for (const EdgeReport &e : f.edges)
             targets.append(e.toSite + u'/' + e.to);
-        lines.append(indent + dependencyLine(f) +
-                     (targets.isEmpty() ? QString() : u" [" + targets.join(QStringLiteral(", ")) + u']'));
+        lines.append(
+            indent + dependencyLine(f) +
+            (targets.isEmpty() ? QString() : u" [" + targets.join(QStringLiteral(", ")) + u']'));
         return;
     }
     lines.append(indent + dependencyLine(f));
@@ -152,13 +152,12 @@ QString analysisText(const Analysis &a)
     lines.append(a.scenario + u" (" + a.file + u')');
     if (!a.whatIfs.isEmpty())
         lines.append(u"what if: " + a.whatIfs.join(QStringLiteral(", ")));
-    lines.append(QString::number(a.siteCount) + u" sites, " + QString::number(a.linkCount) +
-                 u" links, " + QString::number(a.nodeCount) + u" nodes; " +
-                 QString::number(a.edgeCount) + u" dependency hops: " +
-                 QString::number(a.reachableEdges) + u" reachable, " +
-                 QString::number(a.degradedEdges) + u" degraded, " +
-                 QString::number(a.unknownEdges) + u" unknown, " +
-                 QString::number(a.blockedEdges) + u" blocked");
+    lines.append(
+        QString::number(a.siteCount) + u" sites, " + QString::number(a.linkCount) + u" links, " +
+        QString::number(a.nodeCount) + u" nodes; " + QString::number(a.edgeCount) +
+        u" dependency hops: " + QString::number(a.reachableEdges) + u" reachable, " +
+        QString::number(a.degradedEdges) + u" degraded, " + QString::number(a.unknownEdges) +
+        u" unknown, " + QString::number(a.blockedEdges) + u" blocked");
 
     lines.append(QString());
     if (a.live.isEmpty()) {
@@ -171,8 +170,8 @@ QString analysisText(const Analysis &a)
 
     lines.append(QString());
     if (a.latent.isEmpty()) {
-        lines.append(QStringLiteral(
-            "Latent placement: every site a scaling group may use works for it."));
+        lines.append(
+            QStringLiteral("Latent placement: every site a scaling group may use works for it."));
     } else {
         lines.append(QStringLiteral(
             "Latent placement (a scaling group may place an instance where it would fail):"));
@@ -187,11 +186,13 @@ QString analysisText(const Analysis &a)
     }
 
     lines.append(QString());
-    lines.append(QStringLiteral("Blast radius (required dependencies that fail when one element fails):"));
+    lines.append(
+        QStringLiteral("Blast radius (required dependencies that fail when one element fails):"));
     for (const BlastRadius &b : a.blastRadius) {
-        const QString subject = b.kind == BlastRadius::Kind::RegionInternet
-                                    ? QString(u"region " + b.subject + u" cut off from the internet")
-                                    : QString(toString(b.kind) + u' ' + b.subject + u" down");
+        const QString subject =
+            b.kind == BlastRadius::Kind::RegionInternet
+                ? QString(u"region " + b.subject + u" cut off from the internet")
+                : QString(toString(b.kind) + u' ' + b.subject + u" down");
         QStringList parts;
         if (!b.lostNodes.isEmpty())
             parts.append(plural(b.lostNodes.size(), u"node") + u" lost (" +

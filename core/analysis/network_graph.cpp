@@ -12,16 +12,14 @@ namespace warroom {
 namespace {
 
 // Records, for every vertex the search discovers, the vertex and link it came from.
-template<typename Graph>
-class ParentRecorder : public boost::default_bfs_visitor
+template<typename Graph> class ParentRecorder : public boost::default_bfs_visitor
 {
 public:
     explicit ParentRecorder(SearchTree *tree)
         : m_tree(tree)
     {}
 
-    template<typename Edge>
-    void tree_edge(const Edge &e, const Graph &g) const
+    template<typename Edge> void tree_edge(const Edge &e, const Graph &g) const
     {
         const auto to = boost::target(e, g);
         m_tree->parentVertex[to] = int(boost::source(e, g));
@@ -32,8 +30,7 @@ private:
     SearchTree *m_tree;
 };
 
-template<typename Graph>
-SearchTree breadthFirst(const Graph &g, int vertexCount, int source)
+template<typename Graph> SearchTree breadthFirst(const Graph &g, int vertexCount, int source)
 {
     SearchTree tree;
     tree.source = source;
@@ -75,8 +72,8 @@ std::vector<int> SearchTree::pathVertices(int target) const
 
 int SearchTree::reachedCount() const
 {
-    return int(std::count_if(parentVertex.cbegin(), parentVertex.cend(),
-                             [](int p) { return p >= 0; }));
+    return int(
+        std::count_if(parentVertex.cbegin(), parentVertex.cend(), [](int p) { return p >= 0; }));
 }
 
 NetworkGraph::NetworkGraph(int vertexCount, const std::vector<std::pair<int, int>> &edges)

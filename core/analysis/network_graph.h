@@ -21,15 +21,15 @@ struct LinkEdge
     int link = -1;
 };
 
-using SiteGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, SiteVertex,
-                                        LinkEdge>;
+using SiteGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, SiteVertex, LinkEdge>;
 using SiteGraphEdge = boost::graph_traits<SiteGraph>::edge_descriptor;
 using SiteGraphVertex = boost::graph_traits<SiteGraph>::vertex_descriptor;
 
 // Compact copy of the links that are up, both directions, rebuilt only when a state changes.
-using LiveGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
-                                                     LinkEdge, boost::no_property, std::uint32_t,
-                                                     std::uint32_t>;
+using LiveGraph =
+    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, LinkEdge,
+                                       boost::no_property, std::uint32_t, std::uint32_t>;
 
 // Default-constructible predicates over an up/down mask, for filtered_graph.
 struct EdgeIsUp

@@ -181,8 +181,8 @@ Verdict ReachabilityEngine::evaluate(const Node &from, const Node &to, int port)
             const Rule &rule = m_topology.rules[decision.rule];
             v.reason = Reason{Reason::Kind::RuleDenied, rule.id, rule.place, {}, 0.0};
         } else {
-            v.reason = Reason{Reason::Kind::DefaultDenied, QString(),
-                              m_topology.defaultPolicyPlace, {}, 0.0};
+            v.reason = Reason{
+                Reason::Kind::DefaultDenied, QString(), m_topology.defaultPolicyPlace, {}, 0.0};
         }
         return v;
     }
@@ -259,8 +259,8 @@ void ReachabilityEngine::reverdict(int edge)
                                 m_topology.dependencies[e.dependency].port);
 }
 
-QList<int> ReachabilityEngine::reverdictWhere(
-    const std::function<bool(const DependencyEdge &)> &affected)
+QList<int>
+ReachabilityEngine::reverdictWhere(const std::function<bool(const DependencyEdge &)> &affected)
 {
     QList<int> changed;
     for (int i = 0; i < int(m_edges.size()); ++i) {
@@ -500,7 +500,7 @@ DependencyStatus ReachabilityEngine::aggregate(const Node &node, int dependency,
             firstDegraded = &v;
     }
     const int total = int(s.verdicts.size());
-    const int needed = dep.need == InstanceNeed::All        ? total
+    const int needed = dep.need == InstanceNeed::All       ? total
                        : dep.need == InstanceNeed::AtLeast ? dep.atLeast
                                                            : 1;
     auto countText = [&]() -> QString {

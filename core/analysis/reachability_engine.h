@@ -36,7 +36,7 @@ struct DependencyStatus
     int dependency = -1;
     VerdictState state = VerdictState::Reachable;
     Reason reason;
-    QList<int> edges; // indices into edge(), empty for a hypothetical node
+    QList<int> edges;        // indices into edge(), empty for a hypothetical node
     QList<Verdict> verdicts; // one per candidate instance
     QList<int> targets;      // node index of each candidate (-1: the hypothetical node itself)
     int usable = 0;          // candidates that are reachable or degraded

@@ -9,33 +9,45 @@ class QDebug;
 namespace warroom {
 
 // Ordered from best to worst: combining verdicts keeps the worse one.
-enum class VerdictState { Reachable, Degraded, Unknown, Blocked };
+enum class VerdictState
+{
+    Reachable,
+    Degraded,
+    Unknown,
+    Blocked
+};
 
 // Where a verdict comes from: the configuration, a probe, or both and they disagree.
-enum class Provenance { Computed, Observed, Disagreeing };
+enum class Provenance
+{
+    Computed,
+    Observed,
+    Disagreeing
+};
 
 // Why a verdict is what it is.
 struct Reason
 {
-    enum class Kind {
-        None,          // reachable, nothing to say
-        RuleDenied,    // a deny rule matched: `subject` is the rule id, `place` its line
-        DefaultDenied, // no rule matched and the default policy denies
-        NoRoute,       // no path of up links: `cut` lists the down links/sites of the way
-        SiteDown,      // the site of either end is down
-        SourceDown,    // the node that needs the dependency is down
-        TargetDown,    // the instance needed is down
-        NodeUnknown,   // the state of either end is unknown
-        LinkUnknown,   // the path crosses a link in unknown state
-        LinkDegraded,  // the path crosses a degraded link
-        HighLatency,   // the path is slower than the degraded-latency threshold
-        NoInstance,    // no instance of the needed role exists
+    enum class Kind
+    {
+        None,            // reachable, nothing to say
+        RuleDenied,      // a deny rule matched: `subject` is the rule id, `place` its line
+        DefaultDenied,   // no rule matched and the default policy denies
+        NoRoute,         // no path of up links: `cut` lists the down links/sites of the way
+        SiteDown,        // the site of either end is down
+        SourceDown,      // the node that needs the dependency is down
+        TargetDown,      // the instance needed is down
+        NodeUnknown,     // the state of either end is unknown
+        LinkUnknown,     // the path crosses a link in unknown state
+        LinkDegraded,    // the path crosses a degraded link
+        HighLatency,     // the path is slower than the degraded-latency threshold
+        NoInstance,      // no instance of the needed role exists
         TooFewReachable, // fewer instances reachable than the dependency needs
     };
     Kind kind = Kind::None;
-    QString subject;  // rule, site, node, link or role id
+    QString subject;   // rule, site, node, link or role id
     SourcePlace place; // of the rule (or default policy)
-    QStringList cut;  // NoRoute: "link dc1-dc3 is down", "site dc2 is down"
+    QStringList cut;   // NoRoute: "link dc1-dc3 is down", "site dc2 is down"
     double latencyMs = 0.0;
 
     QString text() const; // "blocked by rule dc3-egress (lemniscus-2020.yaml:41)"

@@ -78,7 +78,8 @@ int validateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print the result as JSON on stdout."));
     parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario (.yaml or .json)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("A scenario (.yaml or .json)."));
     if (auto code = parseCommand(parser, args,
                                  QStringLiteral("Checks a scenario file and reports every problem "
                                                 "as file:line:column: message."),
@@ -108,14 +109,14 @@ int analyzeCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print the analysis as JSON (docs/cli.md)."));
-    const QCommandLineOption whatIf(
-        QStringLiteral("what-if"),
-        u"Apply a change before analysing; repeatable. One of: " +
-            whatIfForms().join(QStringLiteral(", ")),
-        QStringLiteral("CHANGE"));
+    const QCommandLineOption whatIf(QStringLiteral("what-if"),
+                                    u"Apply a change before analysing; repeatable. One of: " +
+                                        whatIfForms().join(QStringLiteral(", ")),
+                                    QStringLiteral("CHANGE"));
     parser.addOption(json);
     parser.addOption(whatIf);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario (.yaml or .json)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("A scenario (.yaml or .json)."));
     if (auto code = parseCommand(
             parser, args,
             QStringLiteral("Analyses a scenario: the verdict of every dependency, where a scaling "

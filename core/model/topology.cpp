@@ -8,11 +8,10 @@ namespace warroom {
 
 namespace {
 
-template<typename T>
-int indexById(const QList<T> &items, const QString &id)
+template<typename T> int indexById(const QList<T> &items, const QString &id)
 {
-    const auto it = std::find_if(items.cbegin(), items.cend(),
-                                 [&](const T &item) { return item.id == id; });
+    const auto it =
+        std::find_if(items.cbegin(), items.cend(), [&](const T &item) { return item.id == id; });
     return it == items.cend() ? -1 : int(it - items.cbegin());
 }
 
@@ -54,11 +53,26 @@ bool Rule::matchesPort(int port) const
                        [port](const PortRange &r) { return r.contains(port); });
 }
 
-int Topology::siteIndex(const QString &id) const { return indexById(sites, id); }
-int Topology::nodeIndex(const QString &id) const { return indexById(nodes, id); }
-int Topology::linkIndex(const QString &id) const { return indexById(links, id); }
-int Topology::ruleIndex(const QString &id) const { return indexById(rules, id); }
-int Topology::groupIndex(const QString &id) const { return indexById(groups, id); }
+int Topology::siteIndex(const QString &id) const
+{
+    return indexById(sites, id);
+}
+int Topology::nodeIndex(const QString &id) const
+{
+    return indexById(nodes, id);
+}
+int Topology::linkIndex(const QString &id) const
+{
+    return indexById(links, id);
+}
+int Topology::ruleIndex(const QString &id) const
+{
+    return indexById(rules, id);
+}
+int Topology::groupIndex(const QString &id) const
+{
+    return indexById(groups, id);
+}
 
 QString toString(SiteKind kind)
 {

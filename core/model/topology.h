@@ -22,10 +22,22 @@ struct SourcePlace
     bool operator==(const SourcePlace &) const = default;
 };
 
-enum class SiteKind { Datacenter, AvailabilityZone, Provider, Internet };
+enum class SiteKind
+{
+    Datacenter,
+    AvailabilityZone,
+    Provider,
+    Internet
+};
 
 // Operational state of a site, link or node. Degraded links still carry traffic.
-enum class ElementState { Up, Degraded, Down, Unknown };
+enum class ElementState
+{
+    Up,
+    Degraded,
+    Down,
+    Unknown
+};
 
 struct Site
 {
@@ -69,7 +81,8 @@ struct Node
 };
 
 // How many instances of the target role a dependency needs.
-enum class InstanceNeed {
+enum class InstanceNeed
+{
     Any,      // at least one reachable instance (replicas)
     All,      // every instance (a sharded cache)
     SameNode, // the instance on the same node (proxy -> app on the same host)
@@ -95,7 +108,16 @@ struct Dependency
 // What a rule applies to. A node matches a scope by its site, role, id, tag, region or provider.
 struct Scope
 {
-    enum class Kind { Any, Site, Role, Node, Tag, Region, Provider };
+    enum class Kind
+    {
+        Any,
+        Site,
+        Role,
+        Node,
+        Tag,
+        Region,
+        Provider
+    };
     Kind kind = Kind::Any;
     QString value;
 
@@ -112,15 +134,19 @@ struct PortRange
     bool operator==(const PortRange &) const = default;
 };
 
-enum class RuleAction { Allow, Deny };
+enum class RuleAction
+{
+    Allow,
+    Deny
+};
 
 // An allow/deny rule. Rules are evaluated in order; the first that matches decides.
 struct Rule
 {
     QString id;
     RuleAction action = RuleAction::Allow;
-    QList<Scope> from; // any of these
-    QList<Scope> to;   // any of these
+    QList<Scope> from;      // any of these
+    QList<Scope> to;        // any of these
     QList<PortRange> ports; // empty: every port
     QString description;
     SourcePlace place;
@@ -129,8 +155,17 @@ struct Rule
     bool operator==(const Rule &) const = default;
 };
 
-enum class TerminationPolicy { OldestFirst, NewestFirst };
-enum class PlacementPolicy { Random, Balanced, Fixed };
+enum class TerminationPolicy
+{
+    OldestFirst,
+    NewestFirst
+};
+enum class PlacementPolicy
+{
+    Random,
+    Balanced,
+    Fixed
+};
 
 // Instances of a role that an autoscaler adds and removes within [min, max].
 struct ScalingGroup

@@ -15,7 +15,7 @@ struct Scenario
     QString title;
     QString description;
     QString file;
-    QDateTime start;      // UTC; the moment the scenario's t=0 stands for
+    QDateTime start;       // UTC; the moment the scenario's t=0 stands for
     qint64 durationMs = 0; // how long the scenario runs (0: not set)
     Topology topology;
     bool operator==(const Scenario &) const = default;

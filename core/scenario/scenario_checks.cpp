@@ -43,8 +43,7 @@ void checkDependencies(const Topology &t, const KnownNames &known, ErrorList &er
     for (const Dependency &d : t.dependencies) {
         for (const QString &role : {d.fromRole, d.toRole}) {
             if (!known.roles.contains(role))
-                errors.append(errorAt(d.place, u"dependency '" + d.id + u"' names role '" +
-                                                   role +
+                errors.append(errorAt(d.place, u"dependency '" + d.id + u"' names role '" + role +
                                                    u"' that no node or scaling group has"));
         }
         if (!d.toTag.isEmpty() && !known.tags.contains(d.toTag))
@@ -60,7 +59,12 @@ void checkDependencyCycles(const Topology &t, ErrorList &errors)
     QHash<QString, QList<const Dependency *>> out;
     for (const Dependency &d : t.dependencies)
         out[d.fromRole].append(&d);
-    enum Mark { White, Grey, Black };
+    enum Mark
+    {
+        White,
+        Grey,
+        Black
+    };
     QHash<QString, Mark> mark;
     QStringList stack;
     QSet<QString> reported;
@@ -74,8 +78,8 @@ void checkDependencyCycles(const Topology &t, ErrorList &errors)
                 const QString text = cycle.join(QStringLiteral(" -> "));
                 if (!reported.contains(d->id)) {
                     reported.insert(d->id);
-                    errors.append(errorAt(d->place, u"dependency '" + d->id +
-                                                        u"' closes a cycle: " + text));
+                    errors.append(
+                        errorAt(d->place, u"dependency '" + d->id + u"' closes a cycle: " + text));
                 }
             } else if (m == White) {
                 visit(d->toRole);
@@ -163,8 +167,7 @@ void checkRules(const Topology &t, const KnownNames &known, ErrorList &errors)
             });
             for (const Scope &s : *side) {
                 if (!scopeTargetExists(t, known, s) && !anyExists)
-                    errors.append(errorAt(rule.place, u"rule '" + rule.id +
-                                                          u"' can never match: " +
+                    errors.append(errorAt(rule.place, u"rule '" + rule.id + u"' can never match: " +
                                                           missingTargetText(s)));
                 else if (!scopeTargetExists(t, known, s))
                     errors.append(errorAt(rule.place, u"rule '" + rule.id + u"' names '" +
@@ -179,11 +182,10 @@ void checkRules(const Topology &t, const KnownNames &known, ErrorList &errors)
             const Rule &earlier = t.rules[j];
             if (scopesCover(t, earlier.from, rule.from) && scopesCover(t, earlier.to, rule.to) &&
                 portsCover(earlier.ports, rule.ports)) {
-                errors.append(errorAt(rule.place,
-                                      u"rule '" + rule.id + u"' can never match: rule '" +
-                                          earlier.id + u"' (line " +
-                                          QString::number(earlier.place.line) +
-                                          u") comes first and matches everything it matches"));
+                errors.append(errorAt(
+                    rule.place, u"rule '" + rule.id + u"' can never match: rule '" + earlier.id +
+                                    u"' (line " + QString::number(earlier.place.line) +
+                                    u") comes first and matches everything it matches"));
                 break;
             }
         }

@@ -14,13 +14,13 @@ namespace warroom {
 namespace {
 
 const QStringList kTopKeys = {
-    QStringLiteral("warroom"),        QStringLiteral("name"),
-    QStringLiteral("title"),          QStringLiteral("description"),
-    QStringLiteral("start"),          QStringLiteral("duration"),
-    QStringLiteral("thresholds"),     QStringLiteral("sites"),
-    QStringLiteral("links"),          QStringLiteral("nodes"),
-    QStringLiteral("dependencies"),   QStringLiteral("default_policy"),
-    QStringLiteral("rules"),          QStringLiteral("scaling_groups"),
+    QStringLiteral("warroom"),      QStringLiteral("name"),
+    QStringLiteral("title"),        QStringLiteral("description"),
+    QStringLiteral("start"),        QStringLiteral("duration"),
+    QStringLiteral("thresholds"),   QStringLiteral("sites"),
+    QStringLiteral("links"),        QStringLiteral("nodes"),
+    QStringLiteral("dependencies"), QStringLiteral("default_policy"),
+    QStringLiteral("rules"),        QStringLiteral("scaling_groups"),
 };
 
 const QStringList kStates = {QStringLiteral("up"), QStringLiteral("degraded"),
@@ -109,7 +109,8 @@ void ScenarioParser::parseHeader(const YAML::Node &root)
             s.start = QDateTime::fromString(*text, Qt::ISODateWithMs);
             if (!s.start.isValid())
                 r.error(v, u"'start' must be an ISO 8601 time such as 2020-06-01T00:00:00Z, "
-                           u"not '" + *text + u'\'');
+                           u"not '" +
+                               *text + u'\'');
             else
                 s.start = s.start.toUTC();
         }
@@ -170,9 +171,9 @@ int ScenarioParser::siteRef(const YAML::Node &node, const QString &what)
 
 void ScenarioParser::parseSites(const YAML::Node &list)
 {
-    const QStringList keys = {QStringLiteral("id"),       QStringLiteral("kind"),
-                              QStringLiteral("label"),    QStringLiteral("provider"),
-                              QStringLiteral("region"),   QStringLiteral("state")};
+    const QStringList keys = {QStringLiteral("id"),     QStringLiteral("kind"),
+                              QStringLiteral("label"),  QStringLiteral("provider"),
+                              QStringLiteral("region"), QStringLiteral("state")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a site")))
             continue;
@@ -263,12 +264,21 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {
-        QStringLiteral("id"),        QStringLiteral("role"),        QStringLiteral("roles"),
-        QStringLiteral("tags"),      QStringLiteral("capacity"),    QStringLiteral("min"),
-        QStringLiteral("max"),       QStringLiteral("metric"),      QStringLiteral("scale_out_above"),
-        QStringLiteral("scale_in_below"), QStringLiteral("cooldown"), QStringLiteral("warm_up"),
-        QStringLiteral("termination"), QStringLiteral("placement"), QStringLiteral("sites")};
+    const QStringList keys = {QStringLiteral("id"),
+                              QStringLiteral("role"),
+                              QStringLiteral("roles"),
+                              QStringLiteral("tags"),
+                              QStringLiteral("capacity"),
+                              QStringLiteral("min"),
+                              QStringLiteral("max"),
+                              QStringLiteral("metric"),
+                              QStringLiteral("scale_out_above"),
+                              QStringLiteral("scale_in_below"),
+                              QStringLiteral("cooldown"),
+                              QStringLiteral("warm_up"),
+                              QStringLiteral("termination"),
+                              QStringLiteral("placement"),
+                              QStringLiteral("sites")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a scaling group")))
             continue;
@@ -333,10 +343,9 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
                 g.termination = TerminationPolicy(c);
         }
         if (YAML::Node v = r.child(item, "placement", what); v.IsDefined()) {
-            const int c = r.choice(v,
-                                   {QStringLiteral("random"), QStringLiteral("balanced"),
-                                    QStringLiteral("fixed")},
-                                   u"the placement policy of " + what);
+            const int c = r.choice(
+                v, {QStringLiteral("random"), QStringLiteral("balanced"), QStringLiteral("fixed")},
+                u"the placement policy of " + what);
             if (c >= 0)
                 g.placement = PlacementPolicy(c);
         }
@@ -366,11 +375,10 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {QStringLiteral("id"),    QStringLiteral("role"),
-                              QStringLiteral("roles"), QStringLiteral("site"),
-                              QStringLiteral("start"), QStringLiteral("capacity"),
-                              QStringLiteral("tags"),  QStringLiteral("group"),
-                              QStringLiteral("state")};
+    const QStringList keys = {
+        QStringLiteral("id"),   QStringLiteral("role"),  QStringLiteral("roles"),
+        QStringLiteral("site"), QStringLiteral("start"), QStringLiteral("capacity"),
+        QStringLiteral("tags"), QStringLiteral("group"), QStringLiteral("state")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a node")))
             continue;
@@ -449,9 +457,9 @@ void ScenarioParser::parseDependencies(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {QStringLiteral("id"),       QStringLiteral("from"),
-                              QStringLiteral("to"),       QStringLiteral("to_tag"),
-                              QStringLiteral("port"),     QStringLiteral("required"),
+    const QStringList keys = {QStringLiteral("id"),        QStringLiteral("from"),
+                              QStringLiteral("to"),        QStringLiteral("to_tag"),
+                              QStringLiteral("port"),      QStringLiteral("required"),
                               QStringLiteral("instances"), QStringLiteral("description")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a dependency")))
@@ -558,9 +566,9 @@ QList<PortRange> ScenarioParser::parsePorts(const YAML::Node &node, const QStrin
 
 std::optional<Scope> ScenarioParser::parseScope(const YAML::Node &node)
 {
-    static const QStringList kinds = {QStringLiteral("any"),  QStringLiteral("site"),
-                                      QStringLiteral("role"), QStringLiteral("node"),
-                                      QStringLiteral("tag"),  QStringLiteral("region"),
+    static const QStringList kinds = {QStringLiteral("any"),     QStringLiteral("site"),
+                                      QStringLiteral("role"),    QStringLiteral("node"),
+                                      QStringLiteral("tag"),     QStringLiteral("region"),
                                       QStringLiteral("provider")};
     const auto text = r.string(node, QStringLiteral("a rule scope"));
     if (!text)
@@ -584,8 +592,8 @@ void ScenarioParser::parseRules(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {QStringLiteral("id"),   QStringLiteral("action"),
-                              QStringLiteral("from"), QStringLiteral("to"),
+    const QStringList keys = {QStringLiteral("id"),    QStringLiteral("action"),
+                              QStringLiteral("from"),  QStringLiteral("to"),
                               QStringLiteral("ports"), QStringLiteral("description")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a rule")))

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "scenario.h"
 #include "core/util/result.h"
+#include "scenario.h"
 
 #include <QByteArray>
 

@@ -10,7 +10,10 @@ namespace warroom {
 
 namespace {
 
-QString fromStd(const std::string &s) { return QString::fromStdString(s); }
+QString fromStd(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
 int editDistance(const QString &a, const QString &b)
 {
@@ -204,8 +207,7 @@ std::optional<qint64> YamlReader::duration(const YAML::Node &node, const QString
         if (ms >= 0)
             return ms;
     }
-    error(node, what + u" must be a duration such as 90s, 5m, 2h, 3d or 1w, not " +
-                    describe(node));
+    error(node, what + u" must be a duration such as 90s, 5m, 2h, 3d or 1w, not " + describe(node));
     return std::nullopt;
 }
 
@@ -233,8 +235,8 @@ int YamlReader::choice(const YAML::Node &node, const QStringList &choices, const
     const int index = int(choices.indexOf(*text));
     if (index >= 0)
         return index;
-    QString message = what + u" '" + *text + u"' is not one of: " +
-                      choices.join(QStringLiteral(", "));
+    QString message =
+        what + u" '" + *text + u"' is not one of: " + choices.join(QStringLiteral(", "));
     const QString suggestion = closestMatch(*text, choices);
     if (!suggestion.isEmpty())
         message += u"; did you mean '" + suggestion + u"'?";

@@ -9,8 +9,7 @@ namespace warroom {
 
 // Either a value or the errors that prevented it (never both, never neither).
 // Loaders report every problem of an input at once, hence a list.
-template<typename T>
-class Result
+template<typename T> class Result
 {
 public:
     Result(T value) // NOLINT: implicit on purpose, `return value;` reads best

@@ -71,9 +71,9 @@ private Q_SLOTS:
 
     void lemniscusPlacingInDc3MakesItLive()
     {
-        const Result<Analysis> a = analyze(test::loadBundled(QStringLiteral("lemniscus-2020")),
-                                           {WhatIf{WhatIf::Kind::Place,
-                                                   QStringLiteral("app-pool@dc3")}});
+        const Result<Analysis> a =
+            analyze(test::loadBundled(QStringLiteral("lemniscus-2020")),
+                    {WhatIf{WhatIf::Kind::Place, QStringLiteral("app-pool@dc3")}});
         QVERIFY(a.ok());
         QStringList live;
         for (const DependencyFinding &f : a->live)
@@ -86,9 +86,9 @@ private Q_SLOTS:
     {
         const Result<Analysis> a = analyze(test::loadBundled(QStringLiteral("lemniscus-2020")));
         QCOMPARE(spofs(a.value()),
-                 (QStringList{QStringLiteral("role load_balancer"), QStringLiteral("role db_primary"),
-                              QStringLiteral("role db_replica"), QStringLiteral("site dc1"),
-                              QStringLiteral("link internet-dc1")}));
+                 (QStringList{QStringLiteral("role load_balancer"),
+                              QStringLiteral("role db_primary"), QStringLiteral("role db_replica"),
+                              QStringLiteral("site dc1"), QStringLiteral("link internet-dc1")}));
     }
 
     // The PagerDuty lesson: three AZs of one region are one failure domain for the internet.
@@ -98,11 +98,13 @@ private Q_SLOTS:
         QVERIFY(a.ok());
         QVERIFY(a->live.isEmpty());
         // No single AZ, and no single uplink, takes the service down...
-        for (const QString &az : {QStringLiteral("az-a"), QStringLiteral("az-b"), QStringLiteral("az-c")}) {
+        for (const QString &az :
+             {QStringLiteral("az-a"), QStringLiteral("az-b"), QStringLiteral("az-c")}) {
             const BlastRadius *b = blastOf(a.value(), BlastRadius::Kind::Site, az);
             QVERIFY(b);
             QVERIFY2(b->failing.isEmpty(), qPrintable(az));
-            const BlastRadius *uplink = blastOf(a.value(), BlastRadius::Kind::Link, az + u"-internet");
+            const BlastRadius *uplink =
+                blastOf(a.value(), BlastRadius::Kind::Link, az + u"-internet");
             QVERIFY(uplink);
             QVERIFY(uplink->failing.isEmpty());
         }
@@ -113,9 +115,10 @@ private Q_SLOTS:
         QStringList failing;
         for (const DependencyFinding &f : region->failing)
             failing.append(f.node + u' ' + f.dependency);
-        QCOMPARE(failing, (QStringList{QStringLiteral("customer-monitoring event_source->load_balancer:443"),
-                                       QStringLiteral("dispatcher-a dispatcher->notifier:443"),
-                                       QStringLiteral("dispatcher-b dispatcher->notifier:443")}));
+        QCOMPARE(failing,
+                 (QStringList{QStringLiteral("customer-monitoring event_source->load_balancer:443"),
+                              QStringLiteral("dispatcher-a dispatcher->notifier:443"),
+                              QStringLiteral("dispatcher-b dispatcher->notifier:443")}));
         QCOMPARE(region->failing.first().reason.cut,
                  (QStringList{QStringLiteral("link az-a-internet is down"),
                               QStringLiteral("link az-b-internet is down"),
@@ -138,17 +141,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unknown_kind") << QStringLiteral("flood:dc1")
-                                      << QStringLiteral("unknown what-if 'flood:dc1'");
-        QTest::newRow("unknown_link") << QStringLiteral("link-down:dc1-dc9")
-                                      << QStringLiteral("what-if link-down:dc1-dc9: there is no link 'dc1-dc9'");
-        QTest::newRow("bad_place") << QStringLiteral("place:app-pool@internet")
-                                   << QStringLiteral("what-if place:app-pool@internet: scaling group "
-                                                     "'app-pool' may not place instances in site "
-                                                     "'internet'");
-        QTest::newRow("no_uplinks") << QStringLiteral("region-offline:atlantis")
-                                    << QStringLiteral("what-if region-offline:atlantis: no site of "
-                                                      "region 'atlantis' has a link to the internet");
+        QTest::newRow("unknown_kind")
+            << QStringLiteral("flood:dc1") << QStringLiteral("unknown what-if 'flood:dc1'");
+        QTest::newRow("unknown_link")
+            << QStringLiteral("link-down:dc1-dc9")
+            << QStringLiteral("what-if link-down:dc1-dc9: there is no link 'dc1-dc9'");
+        QTest::newRow("bad_place")
+            << QStringLiteral("place:app-pool@internet")
+            << QStringLiteral("what-if place:app-pool@internet: scaling group "
+                              "'app-pool' may not place instances in site "
+                              "'internet'");
+        QTest::newRow("no_uplinks")
+            << QStringLiteral("region-offline:atlantis")
+            << QStringLiteral("what-if region-offline:atlantis: no site of "
+                              "region 'atlantis' has a link to the internet");
     }
     void whatIfErrors()
     {
@@ -174,8 +180,7 @@ private Q_SLOTS:
         QCOMPARE(json[u"format"].toString(), QStringLiteral("warroom-analysis"));
         QCOMPARE(json[u"version"].toInt(), 1);
         QCOMPARE(json[u"summary"][u"findings"].toInt(), 6);
-        const QJsonObject edge =
-            json[u"latent"][0][u"outgoing"][0][u"edges"][0].toObject();
+        const QJsonObject edge = json[u"latent"][0][u"outgoing"][0][u"edges"][0].toObject();
         QCOMPARE(edge[u"state"].toString(), QStringLiteral("blocked"));
         QCOMPARE(edge[u"reason"][u"kind"].toString(), QStringLiteral("rule_denied"));
         QCOMPARE(edge[u"reason"][u"subject"].toString(), QStringLiteral("dc3-egress"));

@@ -85,7 +85,8 @@ class TestReachability : public QObject
 private Q_SLOTS:
     void lemniscusAtTheStart()
     {
-        const ReachabilityEngine engine(test::loadBundled(QStringLiteral("lemniscus-2020")).topology);
+        const ReachabilityEngine engine(
+            test::loadBundled(QStringLiteral("lemniscus-2020")).topology);
         // Only the on-demand VPN is not reachable: nothing shows before a server lands in DC3.
         QCOMPARE(test::brokenEdges(engine),
                  QStringList{QStringLiteral(
@@ -101,8 +102,8 @@ private Q_SLOTS:
         app.site = engine.topology().siteIndex(QStringLiteral("dc3"));
         const QList<int> added = engine.addNode(app);
         QVERIFY(!added.isEmpty());
-        const int line = lineOf(test::scenarioPath(QStringLiteral("lemniscus-2020")),
-                                "id: dc3-egress");
+        const int line =
+            lineOf(test::scenarioPath(QStringLiteral("lemniscus-2020")), "id: dc3-egress");
         QVERIFY(line > 0);
         QCOMPARE(test::brokenEdges(engine),
                  (QStringList{QStringLiteral("dc3/app-7 -> dc1/cache-1:6379: blocked by rule "
@@ -172,12 +173,13 @@ private Q_SLOTS:
         const ReachabilityEngine engine(s.topology);
         // Rules apply inside a site as well: only the same host bypasses them.
         QCOMPARE(test::brokenEdges(engine),
-                 (QStringList{QStringLiteral("a/web-1 -> a/db-a:5432: blocked: no rule allows it and the "
-                                             "default policy denies (chain.yaml:18)"),
-                              QStringLiteral("a/web-1 -> b/db-b:5432: blocked: no rule allows it and the "
-                                             "default policy denies (chain.yaml:18)"),
-                              QStringLiteral("a/web-1 -> c/db-c:5432: blocked by rule no-c "
-                                             "(chain.yaml:20)")}));
+                 (QStringList{
+                     QStringLiteral("a/web-1 -> a/db-a:5432: blocked: no rule allows it and the "
+                                    "default policy denies (chain.yaml:18)"),
+                     QStringLiteral("a/web-1 -> b/db-b:5432: blocked: no rule allows it and the "
+                                    "default policy denies (chain.yaml:18)"),
+                     QStringLiteral("a/web-1 -> c/db-c:5432: blocked by rule no-c "
+                                    "(chain.yaml:20)")}));
     }
 
     void linkStatesShowInVerdicts()
@@ -198,8 +200,8 @@ private Q_SLOTS:
                               QStringLiteral("a/web-1 -> c/db-c:5432: unknown: state of link a-b "
                                              "is unknown")}));
         engine.setLinkState(1, ElementState::Down);
-        QVERIFY(test::brokenEdges(engine).contains(QStringLiteral(
-            "a/web-1 -> c/db-c:5432: blocked: no route (link b-c is down)")));
+        QVERIFY(test::brokenEdges(engine).contains(
+            QStringLiteral("a/web-1 -> c/db-c:5432: blocked: no route (link b-c is down)")));
         engine.setSiteState(1, ElementState::Down);
         QCOMPARE(test::brokenEdges(engine),
                  (QStringList{QStringLiteral("a/web-1 -> b/db-b:5432: blocked: site b is down"),
@@ -251,9 +253,11 @@ private Q_SLOTS:
         const Scenario s = test::loadBundled(scenario);
         ReachabilityEngine engine(s.topology);
         std::mt19937 random(seed);
-        auto pick = [&](qsizetype n) { return int(std::uniform_int_distribution<int>(0, int(n) - 1)(random)); };
-        const ElementState states[] = {ElementState::Up, ElementState::Degraded,
-                                       ElementState::Down, ElementState::Unknown};
+        auto pick = [&](qsizetype n) {
+            return int(std::uniform_int_distribution<int>(0, int(n) - 1)(random));
+        };
+        const ElementState states[] = {ElementState::Up, ElementState::Degraded, ElementState::Down,
+                                       ElementState::Unknown};
         QList<int> removed;
         for (int step = 0; step < 60; ++step) {
             const Topology &t = engine.topology();
@@ -262,8 +266,8 @@ private Q_SLOTS:
                 engine.setLinkState(pick(t.links.size()), states[pick(4)]);
                 break;
             case 1:
-                engine.setSiteState(pick(t.sites.size()), pick(3) == 0 ? ElementState::Down
-                                                                       : ElementState::Up);
+                engine.setSiteState(pick(t.sites.size()),
+                                    pick(3) == 0 ? ElementState::Down : ElementState::Up);
                 break;
             case 2:
                 engine.setNodeState(pick(t.nodes.size()), states[pick(4)]);

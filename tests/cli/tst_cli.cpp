@@ -32,7 +32,10 @@ Run cli(const QStringList &args)
             QString::fromUtf8(process.readAllStandardError())};
 }
 
-QString lemniscus() { return test::scenarioPath(QStringLiteral("lemniscus-2020")); }
+QString lemniscus()
+{
+    return test::scenarioPath(QStringLiteral("lemniscus-2020"));
+}
 
 } // namespace
 
@@ -48,9 +51,11 @@ private Q_SLOTS:
         const Run run = cli({QStringLiteral("analyze"), lemniscus()});
         QCOMPARE(run.exitCode, int(ExitFindings));
         const Scenario s = test::loadBundled(QStringLiteral("lemniscus-2020"));
-        const int line = s.topology.rules[s.topology.ruleIndex(QStringLiteral("dc3-egress"))].place.line;
-        QVERIFY2(run.out.contains(u"dc3/app-pool@dc3 needs app->cache:6379: blocked by rule dc3-egress (" +
-                                  lemniscus() + u':' + QString::number(line) + u')'),
+        const int line =
+            s.topology.rules[s.topology.ruleIndex(QStringLiteral("dc3-egress"))].place.line;
+        QVERIFY2(run.out.contains(
+                     u"dc3/app-pool@dc3 needs app->cache:6379: blocked by rule dc3-egress (" +
+                     lemniscus() + u':' + QString::number(line) + u')'),
                  qPrintable(run.out));
     }
 
@@ -69,9 +74,9 @@ private Q_SLOTS:
 
     void whatIfFixesIt()
     {
-        const Run run = cli({QStringLiteral("analyze"), QStringLiteral("--json"),
-                             QStringLiteral("--what-if"), QStringLiteral("rule-remove:dc3-egress"),
-                             lemniscus()});
+        const Run run =
+            cli({QStringLiteral("analyze"), QStringLiteral("--json"), QStringLiteral("--what-if"),
+                 QStringLiteral("rule-remove:dc3-egress"), lemniscus()});
         const QJsonDocument doc = QJsonDocument::fromJson(run.out.toUtf8());
         QCOMPARE(doc[u"latent"].toArray().size(), 0);
         QCOMPARE(doc[u"what_ifs"][0].toString(), QStringLiteral("rule-remove:dc3-egress"));
@@ -86,12 +91,13 @@ private Q_SLOTS:
 
     void cleanScenarioExitsZero()
     {
-        const QString path = write(QStringLiteral("clean.yaml"),
-                                   "name: clean\nsites:\n  - {id: a, kind: datacenter}\n"
-                                   "nodes:\n  - {id: w1, role: web, site: a}\n"
-                                   "  - {id: w2, role: web, site: a}\n"
-                                   "  - {id: d1, role: db, site: a}\n  - {id: d2, role: db, site: a}\n"
-                                   "dependencies:\n  - {from: web, to: db, port: 5432}\n");
+        const QString path =
+            write(QStringLiteral("clean.yaml"),
+                  "name: clean\nsites:\n  - {id: a, kind: datacenter}\n"
+                  "nodes:\n  - {id: w1, role: web, site: a}\n"
+                  "  - {id: w2, role: web, site: a}\n"
+                  "  - {id: d1, role: db, site: a}\n  - {id: d2, role: db, site: a}\n"
+                  "dependencies:\n  - {from: web, to: db, port: 5432}\n");
         const Run run = cli({QStringLiteral("analyze"), path});
         QCOMPARE(run.exitCode, int(ExitClean));
         QVERIFY(run.out.contains(QStringLiteral("0 findings.")));
@@ -106,10 +112,12 @@ private Q_SLOTS:
         for (const QString &command : {QStringLiteral("validate"), QStringLiteral("analyze")}) {
             const Run run = cli({command, path});
             QCOMPARE(run.exitCode, int(ExitInvalid));
-            QCOMPARE(run.err, path + u":8:11: unknown site 'dc2' in node 'n1'; did you mean 'dc1'?\n" +
-                                  path + u":9:5: unknown key 'colour' in a node (expected one of: "
-                                         u"id, role, roles, site, start, capacity, tags, group, "
-                                         u"state)\n2 errors\n");
+            QCOMPARE(run.err, path +
+                                  u":8:11: unknown site 'dc2' in node 'n1'; did you mean 'dc1'?\n" +
+                                  path +
+                                  u":9:5: unknown key 'colour' in a node (expected one of: "
+                                  u"id, role, roles, site, start, capacity, tags, group, "
+                                  u"state)\n2 errors\n");
         }
         const Run json = cli({QStringLiteral("validate"), QStringLiteral("--json"), path});
         QCOMPARE(json.exitCode, int(ExitInvalid));
@@ -132,20 +140,24 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no_command") << QStringList{} << int(ExitInvalid) << QStringLiteral("Usage:");
+        QTest::newRow("no_command")
+            << QStringList{} << int(ExitInvalid) << QStringLiteral("Usage:");
         QTest::newRow("help") << QStringList{QStringLiteral("--help")} << int(ExitClean)
                               << QStringLiteral("Commands:");
-        QTest::newRow("unknown_command") << QStringList{QStringLiteral("frobnicate")}
-                                         << int(ExitInvalid)
-                                         << QStringLiteral("unknown command 'frobnicate'");
-        QTest::newRow("validate_help") << QStringList{QStringLiteral("validate"), QStringLiteral("--help")}
-                                       << int(ExitClean) << QStringLiteral("file:line:column");
-        QTest::newRow("analyze_help") << QStringList{QStringLiteral("analyze"), QStringLiteral("-h")}
-                                      << int(ExitClean) << QStringLiteral("--what-if");
+        QTest::newRow("unknown_command")
+            << QStringList{QStringLiteral("frobnicate")} << int(ExitInvalid)
+            << QStringLiteral("unknown command 'frobnicate'");
+        QTest::newRow("validate_help")
+            << QStringList{QStringLiteral("validate"), QStringLiteral("--help")} << int(ExitClean)
+            << QStringLiteral("file:line:column");
+        QTest::newRow("analyze_help")
+            << QStringList{QStringLiteral("analyze"), QStringLiteral("-h")} << int(ExitClean)
+            << QStringLiteral("--what-if");
         QTest::newRow("missing_file") << QStringList{QStringLiteral("analyze")} << int(ExitInvalid)
                                       << QStringLiteral("expected exactly one FILE");
-        QTest::newRow("bad_option") << QStringList{QStringLiteral("analyze"), QStringLiteral("--jsno"), lemniscus()}
-                                    << int(ExitInvalid) << QStringLiteral("Unknown option 'jsno'");
+        QTest::newRow("bad_option")
+            << QStringList{QStringLiteral("analyze"), QStringLiteral("--jsno"), lemniscus()}
+            << int(ExitInvalid) << QStringLiteral("Unknown option 'jsno'");
         QTest::newRow("bad_what_if")
             << QStringList{QStringLiteral("analyze"), QStringLiteral("--what-if"),
                            QStringLiteral("link-down:nowhere"), lemniscus()}

@@ -174,31 +174,35 @@ private Q_SLOTS:
             << QStringList{
                    QStringLiteral("t.yaml:10:5: node 'web-1' needs 'role' (or a 'group' to take it "
                                   "from)"),
-                   QStringLiteral("t.yaml:11:5: unknown key 'roel' in a node; did you mean 'role'?"),
+                   QStringLiteral(
+                       "t.yaml:11:5: unknown key 'roel' in a node; did you mean 'role'?"),
                    QStringLiteral("t.yaml:17:5: dependency 'web->db:5432' names role 'web' that no "
                                   "node or scaling group has"),
                    QStringLiteral("t.yaml:21:5: rule 'web-to-db' can never match: no node or "
                                   "scaling group has role 'web'")};
         QTest::newRow("wrong_type")
             << withChange("  - id: dc2\n    kind: datacenter\n", "  - id: dc2\n    kind: [a]\n")
-            << QStringList{QStringLiteral(
-                   "t.yaml:6:11: the kind of site 'dc2' must be text, not a list")};
+            << QStringList{
+                   QStringLiteral("t.yaml:6:11: the kind of site 'dc2' must be text, not a list")};
         QTest::newRow("bad_kind")
-            << withChange("  - id: dc2\n    kind: datacenter\n", "  - id: dc2\n    kind: datacentre\n")
+            << withChange("  - id: dc2\n    kind: datacenter\n",
+                          "  - id: dc2\n    kind: datacentre\n")
             << QStringList{QStringLiteral(
                    "t.yaml:6:11: the kind of site 'dc2' 'datacentre' is not one of: datacenter, "
                    "availability_zone, provider, internet; did you mean 'datacenter'?")};
         QTest::newRow("bad_port")
             << withChange("    port: 5432\n", "    port: 70000\n")
-            << QStringList{QStringLiteral("t.yaml:19:11: 'port' '70000' is not a port (1 to 65535)")};
+            << QStringList{
+                   QStringLiteral("t.yaml:19:11: 'port' '70000' is not a port (1 to 65535)")};
         QTest::newRow("bad_port_range")
             << withChange("    ports: 5432\n", "    ports: 6000-5000\n")
             << QStringList{QStringLiteral(
                    "t.yaml:25:12: a port of rule 'web-to-db' range '6000-5000' is empty (it ends "
                    "before it starts)")};
         QTest::newRow("rule_shadowed")
-            << (QByteArray(kBase) + "  - id: web-to-db-again\n    action: deny\n    from: node:web-1\n"
-                                    "    to: node:db-1\n    ports: 5432\n")
+            << (QByteArray(kBase) +
+                "  - id: web-to-db-again\n    action: deny\n    from: node:web-1\n"
+                "    to: node:db-1\n    ports: 5432\n")
             << QStringList{QStringLiteral(
                    "t.yaml:26:5: rule 'web-to-db-again' can never match: rule 'web-to-db' (line "
                    "21) comes first and matches everything it matches")};
@@ -219,7 +223,8 @@ private Q_SLOTS:
                    "t.yaml:24:9: scope 'rack:7' must be 'any' or one of site:, role:, node:, "
                    "tag:, region:, provider: followed by a name")};
         QTest::newRow("dependency_cycle")
-            << (QByteArray(kBase).replace("rules:\n", "  - from: db\n    to: web\n    port: 80\nrules:\n"))
+            << (QByteArray(kBase).replace("rules:\n",
+                                          "  - from: db\n    to: web\n    port: 80\nrules:\n"))
             << QStringList{QStringLiteral(
                    "t.yaml:20:5: dependency 'db->web:80' closes a cycle: web -> db -> web")};
         QTest::newRow("link_to_itself")

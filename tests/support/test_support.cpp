@@ -53,7 +53,13 @@ QStringList edges(const ReachabilityEngine &engine, bool brokenOnly)
 
 } // namespace
 
-QStringList brokenEdges(const ReachabilityEngine &engine) { return edges(engine, true); }
-QStringList allEdges(const ReachabilityEngine &engine) { return edges(engine, false); }
+QStringList brokenEdges(const ReachabilityEngine &engine)
+{
+    return edges(engine, true);
+}
+QStringList allEdges(const ReachabilityEngine &engine)
+{
+    return edges(engine, false);
+}
 
 } // namespace warroom::test

@@ -8,7 +8,7 @@
 namespace warroom::test {
 
 QString scenarioPath(const QString &name); // "lemniscus-2020" -> the bundled file
-Scenario loadBundled(const QString &name);  // fails the test when it does not load
+Scenario loadBundled(const QString &name); // fails the test when it does not load
 Scenario parseOrFail(const QByteArray &yaml, const QString &fileName = QStringLiteral("t.yaml"));
 
 // Every alive edge that is not reachable, as "site/from -> site/to:port: verdict text".

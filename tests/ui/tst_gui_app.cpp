@@ -1,0 +1,65 @@
+#include "support/test_support.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Runs the real `warroom` executable the way the README and the docs do.
+class TestGuiApp : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void screenshotOfEachScenario_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::newRow("lemniscus") << QStringLiteral("lemniscus-2020");
+        QTest::newRow("pagerduty") << QStringLiteral("pagerduty-2011");
+    }
+    void screenshotOfEachScenario()
+    {
+        QFETCH(QString, scenario);
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        QProcess process;
+        process.start(QStringLiteral(WARROOM_GUI_PATH),
+                      {warroom::test::scenarioPath(scenario), QStringLiteral("--screenshot"), png,
+                       QStringLiteral("--size"), QStringLiteral("1024x700")});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 0);
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), QSize(1024, 700));
+        // Not blank: the window drew tables and text.
+        QVERIFY(image.pixel(10, 10) != image.pixel(600, 120) ||
+                image.pixel(200, 300) != image.pixel(10, 10));
+    }
+
+    void unreadableFileExitsTwoWithTheError()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        QProcess process;
+        process.start(
+            QStringLiteral(WARROOM_GUI_PATH),
+            {dir.filePath(QStringLiteral("missing.yaml")), QStringLiteral("--screenshot"), png});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(QString::fromUtf8(process.readAllStandardError())
+                    .contains(QStringLiteral("cannot open")));
+        QVERIFY(!QImage(png).isNull()); // the window shows the error, and the picture says so
+    }
+
+    void badOptionExitsTwo()
+    {
+        QProcess process;
+        process.start(QStringLiteral(WARROOM_GUI_PATH),
+                      {QStringLiteral("--size"), QStringLiteral("x")});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGuiApp)
+#include "tst_gui_app.moc"

@@ -1,0 +1,58 @@
+#include "command_line.h"
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+
+namespace warroom {
+
+GuiOptions parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Warroom: incident war room and topology visualizer."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the window to a PNG once the file is loaded, then exit."),
+        QStringLiteral("OUT.png"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Window size, e.g. 1440x900."),
+                                  QStringLiteral("WxH"));
+    parser.addOption(help);
+    parser.addOption(screenshot);
+    parser.addOption(size);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario to open."),
+                                 QStringLiteral("[FILE]"));
+
+    GuiOptions options;
+    options.helpText = parser.helpText();
+    if (!parser.parse(arguments)) {
+        options.error = parser.errorText();
+        return options;
+    }
+    options.help = parser.isSet(help);
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1) {
+        options.error = QStringLiteral("expected at most one FILE");
+        return options;
+    }
+    options.file = files.value(0);
+    options.screenshot = parser.value(screenshot);
+    if (!options.screenshot.isEmpty() && options.file.isEmpty()) {
+        options.error = QStringLiteral("--screenshot needs a FILE to show");
+        return options;
+    }
+    if (parser.isSet(size)) {
+        static const QRegularExpression pattern(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
+        const QRegularExpressionMatch match = pattern.match(parser.value(size));
+        if (!match.hasMatch()) {
+            options.error = u"--size must look like 1440x900, not '" + parser.value(size) + u'\'';
+            return options;
+        }
+        options.size = QSize(match.captured(1).toInt(), match.captured(2).toInt());
+    }
+    return options;
+}
+
+} // namespace warroom

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QSize>
+#include <QStringList>
+
+namespace warroom {
+
+// What `warroom` was asked to do on its command line.
+struct GuiOptions
+{
+    QString file;       // scenario to open (empty: none)
+    QString screenshot; // render the window to this PNG once loaded, then exit
+    QSize size{1440, 900};
+    QString error; // not empty: the command line is wrong, say this and exit 2
+    bool help = false;
+    QString helpText;
+};
+
+GuiOptions parseCommandLine(const QStringList &arguments);
+
+} // namespace warroom
