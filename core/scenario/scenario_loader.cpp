@@ -56,13 +56,11 @@ private:
     YamlReader &r;
     Scenario s;
     Topology &t = s.topology;
-    YAML::Node m_root;
     QList<Node> m_rejectedNodes;
 };
 
 Scenario ScenarioParser::parse(const YAML::Node &root)
 {
-    m_root = root;
     s.file = r.fileName();
     if (!r.expectMap(root, QStringLiteral("a scenario")))
         return s;
