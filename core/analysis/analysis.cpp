@@ -132,8 +132,8 @@ QList<LatentFinding> latentFindings(const ReachabilityEngine &engine)
     return out;
 }
 
-BlastRadius blastRadius(const ReachabilityEngine &base, BlastRadius::Kind kind,
-                        const QString &subject,
+BlastRadius blastRadius(const ReachabilityEngine &base, const QList<DependencyStatus> &before,
+                        BlastRadius::Kind kind, const QString &subject,
                         const std::function<void(ReachabilityEngine &)> &fail)
 {
     ReachabilityEngine engine = base;
@@ -147,7 +147,6 @@ BlastRadius blastRadius(const ReachabilityEngine &base, BlastRadius::Kind kind,
         b.broken.append(
             edgeReport(engine, t.nodes[e.from], t.nodes[e.to], e.dependency, engine.verdict(edge)));
     }
-    const QList<DependencyStatus> before = base.statuses();
     const QList<DependencyStatus> after = engine.statuses();
     for (int i = 0; i < after.size() && i < before.size(); ++i) {
         const Dependency &dep = t.dependencies[after[i].dependency];
@@ -168,7 +167,9 @@ BlastRadius blastRadius(const ReachabilityEngine &base, BlastRadius::Kind kind,
     return b;
 }
 
-QList<BlastRadius> blastRadii(const ReachabilityEngine &engine)
+// `statuses` are the engine's own, computed once by the caller for every element tried.
+QList<BlastRadius> blastRadii(const ReachabilityEngine &engine,
+                              const QList<DependencyStatus> &statuses)
 {
     const Topology &t = engine.topology();
     QList<BlastRadius> out;
@@ -176,14 +177,14 @@ QList<BlastRadius> blastRadii(const ReachabilityEngine &engine)
         if (t.sites[s].state == ElementState::Down)
             continue;
         out.append(
-            blastRadius(engine, BlastRadius::Kind::Site, t.sites[s].id,
+            blastRadius(engine, statuses, BlastRadius::Kind::Site, t.sites[s].id,
                         [s](ReachabilityEngine &e) { e.setSiteState(s, ElementState::Down); }));
     }
     for (int l = 0; l < t.links.size(); ++l) {
         if (t.links[l].state == ElementState::Down)
             continue;
         out.append(
-            blastRadius(engine, BlastRadius::Kind::Link, t.links[l].id,
+            blastRadius(engine, statuses, BlastRadius::Kind::Link, t.links[l].id,
                         [l](ReachabilityEngine &e) { e.setLinkState(l, ElementState::Down); }));
     }
     QStringList regions;
@@ -194,7 +195,7 @@ QList<BlastRadius> blastRadii(const ReachabilityEngine &engine)
     }
     for (const QString &region : regions) {
         const QList<int> links = regionInternetLinks(t, region);
-        out.append(blastRadius(engine, BlastRadius::Kind::RegionInternet, region,
+        out.append(blastRadius(engine, statuses, BlastRadius::Kind::RegionInternet, region,
                                [&links](ReachabilityEngine &e) {
                                    for (int l : links)
                                        e.setLinkState(l, ElementState::Down);
@@ -349,6 +350,14 @@ EdgeReport edgeReport(const ReachabilityEngine &engine, const Node &from, const 
                       dep.port, verdict};
 }
 
+QStringList DependencyFinding::targets() const
+{
+    QStringList out;
+    for (const EdgeReport &e : edges)
+        out.append(e.toSite + u'/' + e.to);
+    return out;
+}
+
 QString EdgeReport::text() const
 {
     return fromSite + u'/' + from + u" -> " + toSite + u'/' + to + u':' + QString::number(port) +
@@ -412,14 +421,15 @@ Result<Analysis> analyze(const Scenario &scenario, const QList<WhatIf> &whatIfs)
     for (int n = 0; n < t.nodes.size(); ++n)
         a.nodeCount += engine.nodePresent(n) ? 1 : 0;
     countEdges(engine, a);
-    for (const DependencyStatus &status : engine.statuses()) {
+    const QList<DependencyStatus> statuses = engine.statuses();
+    for (const DependencyStatus &status : statuses) {
         // A node that is down needs nothing: what it cannot reach is not a finding.
         if (status.state != VerdictState::Reachable &&
             t.nodes[status.node].state != ElementState::Down)
             a.live.append(dependencyFinding(engine, t.nodes[status.node], status));
     }
     a.latent = latentFindings(engine);
-    a.blastRadius = blastRadii(engine);
+    a.blastRadius = blastRadii(engine, statuses);
     a.singlePoints = singlePoints(engine);
     return a;
 }

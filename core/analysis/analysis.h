@@ -57,6 +57,8 @@ struct DependencyFinding
     VerdictState state = VerdictState::Reachable;
     Reason reason;
     QList<EdgeReport> edges; // the hops that are not reachable
+
+    QStringList targets() const; // "site/node" of each hop in `edges`
     bool operator==(const DependencyFinding &) const = default;
 };
 

@@ -80,9 +80,7 @@ void appendDependency(QStringList &lines, const DependencyFinding &f, const QStr
         return e.verdict.reason == f.reason;
     });
     if (sameReason) {
-        QStringList targets;
-        for (const EdgeReport &e : f.edges)
-            targets.append(e.toSite + u'/' + e.to);
+        const QStringList targets = f.targets();
         lines.append(
             indent + dependencyLine(f) +
             (targets.isEmpty() ? QString() : u" [" + targets.join(QStringLiteral(", ")) + u']'));

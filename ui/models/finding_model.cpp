@@ -8,9 +8,7 @@ namespace {
 
 QString targetsOf(const DependencyFinding &f)
 {
-    QStringList targets;
-    for (const EdgeReport &e : f.edges)
-        targets.append(e.toSite + u'/' + e.to);
+    const QStringList targets = f.targets();
     return targets.isEmpty() ? QString() : u" to " + targets.join(QStringLiteral(", "));
 }
 
