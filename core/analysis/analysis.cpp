@@ -25,6 +25,8 @@ constexpr WhatIfForm kForms[] = {
     {WhatIf::Kind::RegionOffline, u"region-offline", u"region-offline:REGION"},
     {WhatIf::Kind::RuleRemoved, u"rule-remove", u"rule-remove:RULE"},
     {WhatIf::Kind::Place, u"place", u"place:GROUP@SITE"},
+    {WhatIf::Kind::Placement, u"placement", u"placement:GROUP=random|balanced|fixed"},
+    {WhatIf::Kind::Capacity, u"capacity", u"capacity:GROUP=N (or NODE=N)"},
 };
 
 Node hypotheticalNode(const Topology &t, const ScalingGroup &group, int site)
@@ -273,36 +275,38 @@ Result<WhatIf> parseWhatIf(const QString &text)
                  QString(), 0, 0};
 }
 
-Result<bool> applyWhatIf(ReachabilityEngine &engine, const WhatIf &whatIf)
+Result<bool> applyWhatIf(Topology &t, const WhatIf &whatIf)
 {
-    const Topology &t = engine.topology();
     auto unknown = [&](const char *what) {
         return Error{u"what-if " + whatIf.toString() + u": there is no " + QLatin1StringView(what) +
                          u" '" + whatIf.subject + u'\'',
                      QString(), 0, 0};
     };
+    // "GROUP=VALUE" of the placement and capacity forms.
+    const QString name = whatIf.subject.section(u'=', 0, 0);
+    const QString value = whatIf.subject.section(u'=', 1);
     switch (whatIf.kind) {
     case WhatIf::Kind::LinkDown:
     case WhatIf::Kind::LinkUp: {
         const int link = t.linkIndex(whatIf.subject);
         if (link < 0)
             return unknown("link");
-        engine.setLinkState(link, whatIf.kind == WhatIf::Kind::LinkDown ? ElementState::Down
-                                                                        : ElementState::Up);
+        t.links[link].state =
+            whatIf.kind == WhatIf::Kind::LinkDown ? ElementState::Down : ElementState::Up;
         return true;
     }
     case WhatIf::Kind::SiteDown: {
         const int site = t.siteIndex(whatIf.subject);
         if (site < 0)
             return unknown("site");
-        engine.setSiteState(site, ElementState::Down);
+        t.sites[site].state = ElementState::Down;
         return true;
     }
     case WhatIf::Kind::NodeDown: {
         const int node = t.nodeIndex(whatIf.subject);
         if (node < 0)
             return unknown("node");
-        engine.setNodeState(node, ElementState::Down);
+        t.nodes[node].state = ElementState::Down;
         return true;
     }
     case WhatIf::Kind::RegionOffline: {
@@ -312,14 +316,14 @@ Result<bool> applyWhatIf(ReachabilityEngine &engine, const WhatIf &whatIf)
                              whatIf.subject + u"' has a link to the internet",
                          QString(), 0, 0};
         for (int l : links)
-            engine.setLinkState(l, ElementState::Down);
+            t.links[l].state = ElementState::Down;
         return true;
     }
     case WhatIf::Kind::RuleRemoved: {
         const int rule = t.ruleIndex(whatIf.subject);
         if (rule < 0)
             return unknown("rule");
-        engine.removeRule(rule);
+        t.rules.removeAt(rule);
         return true;
     }
     case WhatIf::Kind::Place: {
@@ -334,7 +338,37 @@ Result<bool> applyWhatIf(ReachabilityEngine &engine, const WhatIf &whatIf)
             return Error{u"what-if " + whatIf.toString() + u": scaling group '" + parts[0] +
                              u"' may not place instances in site '" + parts[1] + u'\'',
                          QString(), 0, 0};
-        engine.addNode(hypotheticalNode(t, t.groups[group], site));
+        t.nodes.append(hypotheticalNode(t, t.groups[group], site));
+        return true;
+    }
+    case WhatIf::Kind::Placement: {
+        const int group = t.groupIndex(name);
+        const int policy = int(QStringList{QStringLiteral("random"), QStringLiteral("balanced"),
+                                           QStringLiteral("fixed")}
+                                   .indexOf(value));
+        if (group < 0 || policy < 0)
+            return Error{u"what-if " + whatIf.toString() +
+                             u": expected placement:GROUP=random|balanced|fixed with a known "
+                             u"scaling group",
+                         QString(), 0, 0};
+        t.groups[group].placement = PlacementPolicy(policy);
+        return true;
+    }
+    case WhatIf::Kind::Capacity: {
+        bool ok = false;
+        const double capacity = value.toDouble(&ok);
+        const int group = t.groupIndex(name);
+        const int node = t.nodeIndex(name);
+        if (!ok || capacity <= 0 || (group < 0 && node < 0))
+            return Error{u"what-if " + whatIf.toString() +
+                             u": expected capacity:GROUP=N or capacity:NODE=N with N > 0",
+                         QString(), 0, 0};
+        if (group >= 0)
+            t.groups[group].capacity = capacity;
+        for (Node &n : t.nodes) {
+            if ((group >= 0 && n.group == name) || n.id == name)
+                n.capacity = capacity;
+        }
         return true;
     }
     }
@@ -405,16 +439,17 @@ QString toString(SinglePointOfFailure::Kind kind)
 
 Result<Analysis> analyze(const Scenario &scenario, const QList<WhatIf> &whatIfs)
 {
-    ReachabilityEngine engine(scenario.topology);
+    Topology topology = scenario.topology;
     Analysis a;
     a.scenario = scenario.name;
     a.file = scenario.file;
     for (const WhatIf &whatIf : whatIfs) {
-        const Result<bool> applied = applyWhatIf(engine, whatIf);
+        const Result<bool> applied = applyWhatIf(topology, whatIf);
         if (!applied)
             return applied.errors();
         a.whatIfs.append(whatIf.toString());
     }
+    ReachabilityEngine engine(std::move(topology));
     const Topology &t = engine.topology();
     a.siteCount = int(t.sites.size());
     a.linkCount = int(t.links.size());

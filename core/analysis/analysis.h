@@ -19,7 +19,9 @@ struct WhatIf
         NodeDown,
         RegionOffline,
         RuleRemoved,
-        Place
+        Place,
+        Placement, // "placement:GROUP=balanced": the group's placement policy
+        Capacity,  // "capacity:GROUP=1000": per-instance capacity of a group (or a node)
     };
     Kind kind = Kind::LinkDown;
     QString subject; // link, site, node, region or rule id; "group@site" for Place
@@ -132,8 +134,8 @@ struct Analysis
 // Applies `whatIfs` (in order) to a fresh engine on the scenario, then analyses it.
 Result<Analysis> analyze(const Scenario &scenario, const QList<WhatIf> &whatIfs = {});
 
-// Applies one what-if to an engine; an error names the unknown subject.
-Result<bool> applyWhatIf(ReachabilityEngine &engine, const WhatIf &whatIf);
+// Applies one what-if to a topology; an error names the unknown subject.
+Result<bool> applyWhatIf(Topology &topology, const WhatIf &whatIf);
 
 EdgeReport edgeReport(const ReachabilityEngine &engine, const Node &from, const Node &to,
                       int dependency, const Verdict &verdict);

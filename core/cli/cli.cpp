@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_command.h"
 
 #include "core/analysis/analysis_report.h"
 #include "core/scenario/scenario_loader.h"
@@ -10,20 +11,7 @@
 
 namespace warroom {
 
-namespace {
-
-const QString kUsage = QStringLiteral(
-    "Usage: warroom-cli COMMAND [OPTIONS] FILE\n"
-    "\n"
-    "Commands:\n"
-    "  validate FILE   check a scenario; every problem as file:line:column: message\n"
-    "  analyze FILE    reachability verdicts, latent placement failures, blast radius and\n"
-    "                  single points of failure of a scenario\n"
-    "\n"
-    "Run 'warroom-cli COMMAND --help' for a command's options.\n"
-    "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
-
-QJsonArray errorsJson(const ErrorList &errors)
+static QJsonArray errorsJson(const ErrorList &errors)
 {
     QJsonArray out;
     for (const Error &e : errors)
@@ -71,6 +59,24 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
     }
     return std::nullopt;
 }
+
+namespace {
+
+const QString kUsage = QStringLiteral(
+    "Usage: warroom-cli COMMAND [OPTIONS] FILE\n"
+    "\n"
+    "Commands:\n"
+    "  validate FILE   check a scenario; every problem as file:line:column: message\n"
+    "  analyze FILE    reachability verdicts, latent placement failures, blast radius and\n"
+    "                  single points of failure of a scenario\n"
+    "  simulate FILE -o OUT.warroom\n"
+    "                  play a scenario (load, autoscaler, faults, queues) into a recording\n"
+    "  events FILE     list a recording's events, filtered by kind, node and time\n"
+    "  summary FILE    outages and their causes, autoscaler actions by site, backlogs,\n"
+    "                  late deliveries and time in each state of a recording\n"
+    "\n"
+    "Run 'warroom-cli COMMAND --help' for a command's options.\n"
+    "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
 
 int validateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
@@ -162,6 +168,12 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return validateCommand(rest, out, err);
     if (command == u"analyze")
         return analyzeCommand(rest, out, err);
+    if (command == u"simulate")
+        return simulateCommand(rest, out, err);
+    if (command == u"events")
+        return eventsCommand(rest, out, err);
+    if (command == u"summary")
+        return summaryCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

@@ -100,6 +100,7 @@ struct Dependency
     bool required = true;
     InstanceNeed need = InstanceNeed::Any;
     int atLeast = 1;
+    double share = 1.0; // fraction of the caller's requests that make this call
     QString description;
     SourcePlace place;
     bool operator==(const Dependency &) const = default;
@@ -183,6 +184,7 @@ struct ScalingGroup
     qint64 warmUpMs = 0;
     TerminationPolicy termination = TerminationPolicy::OldestFirst;
     PlacementPolicy placement = PlacementPolicy::Random;
+    qint64 replaceUnhealthyAfterMs = 0; // health checks failing this long: replaced (0: never)
     QList<int> sites; // candidate sites, in declaration order
     SourcePlace place;
     bool operator==(const ScalingGroup &) const = default;

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "core/model/topology.h"
+#include "simulation_spec.h"
 
 #include <QDateTime>
 
 namespace warroom {
 
-// A scenario file as loaded: metadata and the topology it declares.
-// The simulator (next step) extends it with load profiles and faults.
+// A scenario file as loaded: metadata, the topology it declares, and what the simulator
+// needs to play it: settings, load, scheduled changes, queues and service levels.
 struct Scenario
 {
     int formatVersion = 1;
@@ -18,6 +18,14 @@ struct Scenario
     QDateTime start;       // UTC; the moment the scenario's t=0 stands for
     qint64 durationMs = 0; // how long the scenario runs (0: not set)
     Topology topology;
+    SimulationSettings simulation;
+    LoadProfile load;
+    QList<ScheduledChange> changes; // in time order
+    QList<QueueSpec> queues;
+    ServiceLevel serviceLevel;
+    QString baseFile;   // the scenario this one extends, if any
+    QStringList whatIfs; // applied to the base's topology at the start ("rule-remove:x")
+    SourcePlace whatIfPlace;
     bool operator==(const Scenario &) const = default;
 };
 

@@ -1,9 +1,10 @@
 #include "scenario_loader.h"
 
 #include "scenario_checks.h"
-#include "yaml_reader.h"
+#include "scenario_parser.h"
 
 #include <QFile>
+#include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -21,6 +22,9 @@ const QStringList kTopKeys = {
     QStringLiteral("links"),        QStringLiteral("nodes"),
     QStringLiteral("dependencies"), QStringLiteral("default_policy"),
     QStringLiteral("rules"),        QStringLiteral("scaling_groups"),
+    QStringLiteral("simulation"),   QStringLiteral("load"),
+    QStringLiteral("schedule"),     QStringLiteral("queues"),
+    QStringLiteral("service_level"),
 };
 
 const QStringList kStates = {QStringLiteral("up"), QStringLiteral("degraded"),
@@ -28,36 +32,7 @@ const QStringList kStates = {QStringLiteral("up"), QStringLiteral("degraded"),
 const QStringList kSiteKinds = {QStringLiteral("datacenter"), QStringLiteral("availability_zone"),
                                 QStringLiteral("provider"), QStringLiteral("internet")};
 
-// Parses one section after another in dependency order, whatever the order in the file.
-class ScenarioParser
-{
-public:
-    explicit ScenarioParser(YamlReader &reader)
-        : r(reader)
-    {}
-
-    Scenario parse(const YAML::Node &root);
-    const QList<Node> &rejectedNodes() const { return m_rejectedNodes; }
-
-private:
-    void parseHeader(const YAML::Node &root);
-    void parseSites(const YAML::Node &list);
-    void parseLinks(const YAML::Node &list);
-    void parseNodes(const YAML::Node &list);
-    void parseGroups(const YAML::Node &list);
-    void parseDependencies(const YAML::Node &list);
-    void parseRules(const YAML::Node &list);
-    std::optional<Scope> parseScope(const YAML::Node &node);
-    QList<PortRange> parsePorts(const YAML::Node &node, const QString &what);
-    std::optional<int> port(const YAML::Node &node, const QString &text, const QString &what);
-    int siteRef(const YAML::Node &node, const QString &what);
-    ElementState state(const YAML::Node &map, const QString &what);
-
-    YamlReader &r;
-    Scenario s;
-    Topology &t = s.topology;
-    QList<Node> m_rejectedNodes;
-};
+} // namespace
 
 Scenario ScenarioParser::parse(const YAML::Node &root)
 {
@@ -83,7 +58,38 @@ Scenario ScenarioParser::parse(const YAML::Node &root)
     parseNodes(section("nodes"));
     parseDependencies(section("dependencies"));
     parseRules(section("rules"));
+    parseSimulation(root);
     return s;
+}
+
+Scenario ScenarioParser::parseVariant(const YAML::Node &root, Scenario base)
+{
+    s = std::move(base);
+    s.baseFile = s.file;
+    s.file = r.fileName();
+    r.checkKeys(root,
+                {QStringLiteral("warroom"), QStringLiteral("extends"), QStringLiteral("name"),
+                 QStringLiteral("title"), QStringLiteral("description"),
+                 QStringLiteral("what_if"), QStringLiteral("simulation"),
+                 QStringLiteral("schedule"), QStringLiteral("service_level")},
+                QStringLiteral("a scenario that extends another"));
+    parseTitles(root);
+    if (YAML::Node v = r.child(root, "what_if", {}); v.IsDefined()) {
+        s.whatIfs = r.stringList(v, QStringLiteral("'what_if'"));
+        s.whatIfPlace = r.placeOf(v);
+    }
+    parseSimulation(root);
+    return s;
+}
+
+void ScenarioParser::parseTitles(const YAML::Node &root)
+{
+    if (YAML::Node v = r.child(root, "name", QStringLiteral("the scenario"), true); v.IsDefined())
+        s.name = r.identifier(v, QStringLiteral("the scenario name")).value_or(QString());
+    if (YAML::Node v = r.child(root, "title", {}); v.IsDefined())
+        s.title = r.string(v, QStringLiteral("'title'")).value_or(QString());
+    if (YAML::Node v = r.child(root, "description", {}); v.IsDefined())
+        s.description = r.string(v, QStringLiteral("'description'")).value_or(QString());
 }
 
 void ScenarioParser::parseHeader(const YAML::Node &root)
@@ -96,12 +102,7 @@ void ScenarioParser::parseHeader(const YAML::Node &root)
             s.formatVersion = int(*version);
         }
     }
-    if (YAML::Node v = r.child(root, "name", QStringLiteral("the scenario"), true); v.IsDefined())
-        s.name = r.identifier(v, QStringLiteral("the scenario name")).value_or(QString());
-    if (YAML::Node v = r.child(root, "title", {}); v.IsDefined())
-        s.title = r.string(v, QStringLiteral("'title'")).value_or(QString());
-    if (YAML::Node v = r.child(root, "description", {}); v.IsDefined())
-        s.description = r.string(v, QStringLiteral("'description'")).value_or(QString());
+    parseTitles(root);
     if (YAML::Node v = r.child(root, "start", {}); v.IsDefined()) {
         if (auto text = r.string(v, QStringLiteral("'start'"))) {
             s.start = QDateTime::fromString(*text, Qt::ISODateWithMs);
@@ -276,6 +277,7 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
                               QStringLiteral("warm_up"),
                               QStringLiteral("termination"),
                               QStringLiteral("placement"),
+                              QStringLiteral("replace_unhealthy_after"),
                               QStringLiteral("sites")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a scaling group")))
@@ -347,6 +349,9 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
             if (c >= 0)
                 g.placement = PlacementPolicy(c);
         }
+        if (YAML::Node v = r.child(item, "replace_unhealthy_after", what); v.IsDefined())
+            g.replaceUnhealthyAfterMs =
+                r.duration(v, u"'replace_unhealthy_after' of " + what).value_or(0);
         if (YAML::Node v = r.child(item, "sites", what, true); v.IsDefined()) {
             const QStringList ids = r.stringList(v, u"the sites of " + what);
             for (int i = 0; i < ids.size(); ++i) {
@@ -458,7 +463,8 @@ void ScenarioParser::parseDependencies(const YAML::Node &list)
     const QStringList keys = {QStringLiteral("id"),        QStringLiteral("from"),
                               QStringLiteral("to"),        QStringLiteral("to_tag"),
                               QStringLiteral("port"),      QStringLiteral("required"),
-                              QStringLiteral("instances"), QStringLiteral("description")};
+                              QStringLiteral("instances"), QStringLiteral("share"),
+                              QStringLiteral("description")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a dependency")))
             continue;
@@ -486,6 +492,8 @@ void ScenarioParser::parseDependencies(const YAML::Node &list)
             d.required = r.boolean(v, u"'required' of " + what).value_or(true);
         if (YAML::Node v = r.child(item, "description", what); v.IsDefined())
             d.description = r.string(v, u"the description of " + what).value_or(QString());
+        if (YAML::Node v = r.child(item, "share", what); v.IsDefined())
+            d.share = fraction(v, u"'share' of " + what, 1.0);
         if (YAML::Node v = r.child(item, "instances", what); v.IsDefined() && v.IsScalar()) {
             const QString text = QString::fromStdString(v.Scalar());
             bool isNumber = false;
@@ -590,86 +598,101 @@ void ScenarioParser::parseRules(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {QStringLiteral("id"),    QStringLiteral("action"),
-                              QStringLiteral("from"),  QStringLiteral("to"),
-                              QStringLiteral("ports"), QStringLiteral("description")};
     for (const YAML::Node &item : list) {
-        if (!r.expectMap(item, QStringLiteral("a rule")))
+        std::optional<Rule> rule = parseRule(item);
+        if (!rule)
             continue;
-        r.checkKeys(item, keys, QStringLiteral("a rule"));
-        Rule rule;
-        rule.place = r.placeOf(item);
-        YAML::Node id = r.child(item, "id", QStringLiteral("a rule"), true);
-        if (!id.IsDefined())
-            continue;
-        rule.id = r.identifier(id, QStringLiteral("rule id")).value_or(QString());
-        if (rule.id.isEmpty())
-            continue;
-        const QString what = u"rule '" + rule.id + u'\'';
-        if (YAML::Node v = r.child(item, "action", what, true); v.IsDefined()) {
-            const int c = r.choice(v, {QStringLiteral("allow"), QStringLiteral("deny")},
-                                   u"the action of " + what);
-            if (c >= 0)
-                rule.action = RuleAction(c);
-        }
-        auto scopes = [&](const char *key, QList<Scope> &into) {
-            YAML::Node v = r.child(item, key, what, true);
-            if (!v.IsDefined())
-                return;
-            QList<YAML::Node> items;
-            if (v.IsSequence()) {
-                for (const YAML::Node &one : v)
-                    items.append(one);
-            } else {
-                items.append(v);
-            }
-            for (const YAML::Node &one : items) {
-                if (auto scope = parseScope(one))
-                    into.append(*scope);
-            }
-            if (items.isEmpty())
-                r.error(v, u'\'' + QLatin1StringView(key) + u"' of " + what + u" is empty");
-        };
-        scopes("from", rule.from);
-        scopes("to", rule.to);
-        if (YAML::Node v = r.child(item, "ports", what); v.IsDefined())
-            rule.ports = parsePorts(v, u"a port of " + what);
-        if (YAML::Node v = r.child(item, "description", what); v.IsDefined())
-            rule.description = r.string(v, u"the description of " + what).value_or(QString());
-        if (const int previous = t.ruleIndex(rule.id); previous >= 0) {
-            r.error(id, u"duplicate rule id '" + rule.id + u"' (first declared at line " +
-                            QString::number(t.rules[previous].place.line) + u')');
+        if (const int previous = t.ruleIndex(rule->id); previous >= 0) {
+            r.error(r.child(item, "id", {}), u"duplicate rule id '" + rule->id +
+                                                 u"' (first declared at line " +
+                                                 QString::number(t.rules[previous].place.line) +
+                                                 u')');
             continue;
         }
-        if (rule.from.isEmpty() || rule.to.isEmpty())
-            continue;
-        t.rules.append(rule);
+        t.rules.append(*rule);
     }
 }
 
-} // namespace
+std::optional<Rule> ScenarioParser::parseRule(const YAML::Node &item)
+{
+    const QStringList keys = {QStringLiteral("id"),    QStringLiteral("action"),
+                              QStringLiteral("from"),  QStringLiteral("to"),
+                              QStringLiteral("ports"), QStringLiteral("description")};
+    if (!r.expectMap(item, QStringLiteral("a rule")))
+        return std::nullopt;
+    r.checkKeys(item, keys, QStringLiteral("a rule"));
+    Rule rule;
+    rule.place = r.placeOf(item);
+    YAML::Node id = r.child(item, "id", QStringLiteral("a rule"), true);
+    if (!id.IsDefined())
+        return std::nullopt;
+    rule.id = r.identifier(id, QStringLiteral("rule id")).value_or(QString());
+    if (rule.id.isEmpty())
+        return std::nullopt;
+    const QString what = u"rule '" + rule.id + u'\'';
+    if (YAML::Node v = r.child(item, "action", what, true); v.IsDefined()) {
+        const int c = r.choice(v, {QStringLiteral("allow"), QStringLiteral("deny")},
+                               u"the action of " + what);
+        if (c >= 0)
+            rule.action = RuleAction(c);
+    }
+    auto scopes = [&](const char *key, QList<Scope> &into) {
+        YAML::Node v = r.child(item, key, what, true);
+        if (!v.IsDefined())
+            return;
+        QList<YAML::Node> items;
+        if (v.IsSequence()) {
+            for (const YAML::Node &one : v)
+                items.append(one);
+        } else {
+            items.append(v);
+        }
+        for (const YAML::Node &one : items) {
+            if (auto scope = parseScope(one))
+                into.append(*scope);
+        }
+        if (items.isEmpty())
+            r.error(v, u'\'' + QLatin1StringView(key) + u"' of " + what + u" is empty");
+    };
+    scopes("from", rule.from);
+    scopes("to", rule.to);
+    if (YAML::Node v = r.child(item, "ports", what); v.IsDefined())
+        rule.ports = parsePorts(v, u"a port of " + what);
+    if (YAML::Node v = r.child(item, "description", what); v.IsDefined())
+        rule.description = r.string(v, u"the description of " + what).value_or(QString());
+    if (rule.from.isEmpty() || rule.to.isEmpty())
+        return std::nullopt;
+    return rule;
+}
 
 qint64 parseDurationMs(const QString &text)
 {
-    static const QRegularExpression pattern(
-        QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d|w)?\\s*$"));
-    const QRegularExpressionMatch match = pattern.match(text);
-    if (!match.hasMatch())
+    // A plain number of seconds, or terms such as "3w 2d 9h30m" or "250ms".
+    static const QRegularExpression plain(QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*$"));
+    static const QRegularExpression whole(
+        QStringLiteral("^\\s*(?:\\d+(?:\\.\\d+)?\\s*(?:ms|s|m|h|d|w)\\s*)+$"));
+    static const QRegularExpression term(QStringLiteral("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d|w)"));
+    if (const QRegularExpressionMatch m = plain.match(text); m.hasMatch())
+        return qint64(m.captured(1).toDouble() * 1000.0);
+    if (!whole.match(text).hasMatch())
         return -1;
-    const double value = match.captured(1).toDouble();
-    const QString unit = match.captured(2);
-    double factor = 1000.0;
-    if (unit == u"ms")
-        factor = 1.0;
-    else if (unit == u"m")
-        factor = 60e3;
-    else if (unit == u"h")
-        factor = 3600e3;
-    else if (unit == u"d")
-        factor = 86400e3;
-    else if (unit == u"w")
-        factor = 7 * 86400e3;
-    return qint64(value * factor);
+    double total = 0.0;
+    for (const QRegularExpressionMatch &m : term.globalMatch(text)) {
+        const QString unit = m.captured(2);
+        double factor = 1000.0;
+        if (unit == u"ms")
+            factor = 1.0;
+        else if (unit == u"m")
+            factor = 60e3;
+        else if (unit == u"h")
+            factor = 3600e3;
+        else if (unit == u"d")
+            factor = 86400e3;
+        else if (unit == u"w")
+            factor = 7 * 86400e3;
+        total += m.captured(1).toDouble() * factor;
+    }
+    return qint64(total);
 }
 
 Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName)
@@ -686,8 +709,32 @@ Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName)
         return reader.errors();
     }
     ScenarioParser parser(reader);
-    Scenario scenario = parser.parse(root);
-    checkScenario(scenario, parser.rejectedNodes(), reader.errors());
+    Scenario scenario;
+    if (YAML::Node extends = root.IsMap() ? root["extends"] : YAML::Node(); extends.IsDefined()) {
+        // A variant: the base is loaded (and validated) first, then this file's changes.
+        static thread_local int depth = 0;
+        const auto baseName = reader.string(extends, QStringLiteral("'extends'"));
+        if (!baseName)
+            return reader.errors();
+        if (depth > 8) {
+            reader.error(extends, QStringLiteral("'extends' goes more than 8 files deep (a loop?)"));
+            return reader.errors();
+        }
+        ++depth;
+        const Result<Scenario> base =
+            loadScenarioFile(QFileInfo(fileName).dir().filePath(*baseName));
+        --depth;
+        if (!base) {
+            ErrorList errors = base.errors();
+            reader.error(extends, u"the scenario it extends, '" + *baseName + u"', has errors");
+            errors.append(reader.errors());
+            return errors;
+        }
+        scenario = parser.parseVariant(root, base.value());
+    } else {
+        scenario = parser.parse(root);
+        checkScenario(scenario, parser.rejectedNodes(), reader.errors());
+    }
     if (!reader.errors().isEmpty()) {
         ErrorList errors = reader.errors();
         std::stable_sort(errors.begin(), errors.end(), [](const Error &a, const Error &b) {

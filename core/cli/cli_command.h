@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include "core/util/error.h"
+
+#include <optional>
+
+namespace warroom {
+
+// What every warroom-cli command shares: argument parsing with --help, error reporting.
+
+// Parses a command's arguments; returns an exit code when the command should stop here.
+std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
+                                const QString &usage, QTextStream &out, QTextStream &err);
+// Prints errors (as text on err, or as JSON on out) and returns ExitInvalid.
+int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err);
+
+int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+
+} // namespace warroom

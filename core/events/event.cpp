@@ -1,0 +1,84 @@
+#include "event.h"
+
+#include <QDebug>
+#include <QJsonDocument>
+#include <QStringList>
+
+#include <array>
+#include <utility>
+
+namespace warroom {
+
+namespace {
+
+constexpr std::array<std::pair<EventKind, const char16_t *>, 28> kNames = {{
+    {EventKind::NodeLaunched, u"node.launched"},
+    {EventKind::NodeInService, u"node.in_service"},
+    {EventKind::NodeUnhealthy, u"node.unhealthy"},
+    {EventKind::NodeTerminated, u"node.terminated"},
+    {EventKind::NodeCrashed, u"node.crashed"},
+    {EventKind::NodeRestarted, u"node.restarted"},
+    {EventKind::CapacityChanged, u"node.capacity"},
+    {EventKind::ScaleOut, u"autoscaler.scale_out"},
+    {EventKind::ScaleIn, u"autoscaler.scale_in"},
+    {EventKind::ScaleHeld, u"autoscaler.held"},
+    {EventKind::RuleAdded, u"rule.added"},
+    {EventKind::RuleRemoved, u"rule.removed"},
+    {EventKind::RuleCorrected, u"rule.corrected"},
+    {EventKind::LinkDown, u"link.down"},
+    {EventKind::LinkUp, u"link.up"},
+    {EventKind::LinkDegraded, u"link.degraded"},
+    {EventKind::SiteDown, u"site.down"},
+    {EventKind::SiteUp, u"site.up"},
+    {EventKind::FaultStarted, u"fault.started"},
+    {EventKind::FaultEnded, u"fault.ended"},
+    {EventKind::DnsFailover, u"dns.failover"},
+    {EventKind::VerdictChanged, u"verdict.changed"},
+    {EventKind::AlertFiring, u"alert.firing"},
+    {EventKind::AlertResolved, u"alert.resolved"},
+    {EventKind::ServiceState, u"service.state"},
+    {EventKind::BacklogStarted, u"queue.backlog"},
+    {EventKind::BacklogDrained, u"queue.drained"},
+    {EventKind::Annotation, u"annotation"},
+}};
+
+} // namespace
+
+QString toString(EventKind kind)
+{
+    for (const auto &[k, name] : kNames) {
+        if (k == kind)
+            return QString::fromUtf16(name);
+    }
+    return QStringLiteral("unknown");
+}
+
+bool eventKindFromString(const QString &name, EventKind *kind)
+{
+    for (const auto &[k, n] : kNames) {
+        if (name == QStringView(n)) {
+            *kind = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+QStringList eventKindNames()
+{
+    QStringList names;
+    for (const auto &entry : kNames)
+        names.append(QString::fromUtf16(entry.second));
+    return names;
+}
+
+QDebug operator<<(QDebug debug, const Event &event)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace() << "Event(" << event.id << ' ' << event.timeMs << ' ' << toString(event.kind)
+                    << ' ' << event.node << ' ' << event.subject << ": " << event.text << ' '
+                    << QJsonDocument(event.details).toJson(QJsonDocument::Compact) << ')';
+    return debug;
+}
+
+} // namespace warroom

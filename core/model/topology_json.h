@@ -1,0 +1,16 @@
+#pragma once
+
+#include "topology.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+namespace warroom {
+
+// The topology as stored in a recording's topology versions: ids instead of indices, so a
+// reader needs nothing else to draw it. `present` (by node index) leaves out nodes that are
+// not running at that version; empty means all.
+QJsonObject topologyToJson(const Topology &topology, const std::vector<char> &present = {});
+QByteArray topologyToJsonBytes(const Topology &topology, const std::vector<char> &present = {});
+
+} // namespace warroom

@@ -1,0 +1,325 @@
+#include "recording_summary.h"
+
+#include "core/sim/autoscaler.h"
+#include "core/store/recording.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+
+#include <cmath>
+#include <map>
+
+namespace warroom {
+
+namespace {
+
+QString timeText(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString count(double value)
+{
+    return QLocale::c().toString(qint64(std::llround(value)));
+}
+
+// Sum and max of a series over the whole recording (rates times the interval).
+std::pair<double, double> totalAndMax(const Recording &recording, const QString &key)
+{
+    const StoredSeries *series = recording.seriesByKey(key);
+    if (!series)
+        return {0.0, 0.0};
+    double total = 0.0;
+    double max = 0.0;
+    for (float v : recording.samples(*series, series->info.startMs, series->endMs())) {
+        if (std::isnan(v))
+            continue;
+        total += double(v) * double(series->info.intervalMs) / 1000.0;
+        max = std::max(max, double(v));
+    }
+    return {total, max};
+}
+
+QStringList texts(const QJsonArray &array, const char *key)
+{
+    QStringList out;
+    for (const QJsonValue &v : array)
+        out.append(v.toObject().value(QLatin1StringView(key)).toString());
+    return out;
+}
+
+} // namespace
+
+qint64 RecordingSummary::outageMs() const
+{
+    qint64 total = 0;
+    for (const Outage &o : outages)
+        total += o.durationMs();
+    return total;
+}
+
+RecordingSummary summarize(const Recording &recording)
+{
+    RecordingSummary s;
+    s.name = recording.meta(QStringLiteral("scenario_name"));
+    s.title = recording.meta(QStringLiteral("scenario_title"));
+    s.scenarioFile = recording.meta(QStringLiteral("scenario_file"));
+    s.whatIfs = recording.meta(QStringLiteral("what_ifs")).split(u' ', Qt::SkipEmptyParts);
+    s.seed = recording.meta(QStringLiteral("seed")).toULongLong();
+    s.startMs = recording.startMs();
+    s.endMs = recording.endMs();
+    s.eventCount = recording.eventCount();
+    s.eventsHash = recording.meta(QStringLiteral("events_hash"));
+    s.outageAbove = recording.meta(QStringLiteral("outage_above")).toDouble();
+    s.offeredRequests = totalAndMax(recording, QStringLiteral("service/offered")).first;
+    s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;
+
+    // Service states: outages and the time spent in each state.
+    std::map<QString, qint64> inState{{QStringLiteral("ok"), 0},
+                                      {QStringLiteral("degraded"), 0},
+                                      {QStringLiteral("outage"), 0}};
+    QString state = QStringLiteral("ok");
+    qint64 since = s.startMs;
+    Outage current;
+    auto leave = [&](qint64 at, double failed) {
+        inState[state] += at - since;
+        if (state == u"outage") {
+            current.endMs = at;
+            current.failedRequests = failed;
+            s.outages.append(current);
+        }
+    };
+    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::ServiceState}))) {
+        leave(e.timeMs, e.details.value(QStringLiteral("failed_in_previous")).toDouble());
+        state = e.subject;
+        since = e.timeMs;
+        if (state == u"outage") {
+            current = Outage{};
+            current.startMs = e.timeMs;
+            const QJsonArray causes = e.details.value(QStringLiteral("causes")).toArray();
+            current.causes = texts(causes, "text");
+            for (const QString &rule : texts(causes, "rule")) {
+                if (!rule.isEmpty() && !current.rules.contains(rule))
+                    current.rules.append(rule);
+            }
+            for (const QJsonValue &v : e.details.value(QStringLiteral("surfaced")).toArray()) {
+                const QJsonObject o = v.toObject();
+                current.surfaced.append(o.value(QStringLiteral("node")).toString() + u" (" +
+                                        o.value(QStringLiteral("role")).toString() + u", " +
+                                        o.value(QStringLiteral("site")).toString() + u") " +
+                                        QString::number(o.value(QStringLiteral("errors_per_s")).toDouble(), 'f', 1) +
+                                        u" errors/s");
+            }
+        }
+    }
+    leave(s.endMs, std::nan(""));
+    if (!s.outages.isEmpty() && std::isnan(s.outages.last().failedRequests)) {
+        // Still out at the end: count the failures from the series.
+        Outage &last = s.outages.last();
+        const StoredSeries *failed = recording.seriesByKey(QStringLiteral("service/failed"));
+        double sum = 0.0;
+        if (failed) {
+            for (float v : recording.samples(*failed, last.startMs, last.endMs))
+                sum += std::isnan(v) ? 0.0 : double(v) * failed->info.intervalMs / 1000.0;
+        }
+        last.failedRequests = sum;
+    }
+    for (const auto &[name, ms] : inState)
+        s.timeInState.append({name, ms});
+
+    // Autoscaler actions by group and site.
+    std::map<std::pair<QString, QString>, SiteActions> actions;
+    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::NodeLaunched,
+                                             EventKind::NodeTerminated,
+                                             EventKind::NodeUnhealthy}))) {
+        if (e.subject.isEmpty())
+            continue; // not a scaling group's instance
+        SiteActions &a = actions[{e.subject, e.site}];
+        a.group = e.subject;
+        a.site = e.site;
+        if (e.kind == EventKind::NodeLaunched)
+            ++a.launched;
+        else if (e.kind == EventKind::NodeTerminated)
+            ++a.terminated;
+        else
+            ++a.replacedUnhealthy;
+    }
+    for (const auto &entry : actions)
+        s.actions.append(entry.second);
+
+    // Backlogs and deliveries.
+    std::map<QString, Backlog> open;
+    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::BacklogStarted,
+                                             EventKind::BacklogDrained}))) {
+        if (e.kind == EventKind::BacklogStarted) {
+            open[e.subject] = Backlog{e.subject, e.timeMs, 0.0, e.timeMs, -1};
+            continue;
+        }
+        Backlog b = open.count(e.subject) ? open[e.subject] : Backlog{e.subject, e.timeMs};
+        open.erase(e.subject);
+        b.peak = e.details.value(QStringLiteral("peak")).toDouble();
+        b.peakMs = qint64(e.details.value(QStringLiteral("peak_ms")).toDouble());
+        b.drainedMs = e.timeMs;
+        s.backlogs.append(b);
+    }
+    for (auto &[queue, b] : open) {
+        const QString key = queue == u"upstream" ? QStringLiteral("upstream/backlog")
+                                                 : u"queue/" + queue + u"/backlog";
+        if (const StoredSeries *series = recording.seriesByKey(key)) {
+            const std::vector<float> values = recording.samples(*series, b.startMs, s.endMs);
+            for (size_t i = 0; i < values.size(); ++i) {
+                if (values[i] > b.peak) {
+                    b.peak = values[i];
+                    b.peakMs = b.startMs + qint64(i) * series->info.intervalMs;
+                }
+            }
+        }
+        s.backlogs.append(b);
+    }
+    const QJsonArray queues =
+        QJsonDocument::fromJson(recording.meta(QStringLiteral("queues")).toUtf8()).array();
+    for (const QJsonValue &v : queues) {
+        Deliveries d;
+        d.queue = v.toObject().value(QStringLiteral("id")).toString();
+        d.targetMs = qint64(v.toObject().value(QStringLiteral("target_ms")).toDouble());
+        const QString prefix = u"queue/" + d.queue + u'/';
+        d.delivered = totalAndMax(recording, prefix + u"delivered").first;
+        d.late = totalAndMax(recording, prefix + u"late").first;
+        d.maxLatencyMs = totalAndMax(recording, prefix + u"delivery_latency").second;
+        s.deliveries.append(d);
+    }
+    s.alerts = int(recording.events(EventFilter::ofKinds({EventKind::AlertFiring})).size());
+    return s;
+}
+
+QString summaryText(const RecordingSummary &s)
+{
+    QString out;
+    out += s.name + u" — " + s.title + u'\n';
+    out += u"recording: " + timeText(s.startMs) + u" to " + timeText(s.endMs) + u" UTC (" +
+           formatDuration(s.endMs - s.startMs) + u"), seed " + QString::number(s.seed) + u", " +
+           count(double(s.eventCount)) + u" events";
+    if (!s.whatIfs.isEmpty())
+        out += u", what-if " + s.whatIfs.join(QStringLiteral(", "));
+    out += u'\n';
+    out += u"requests: " + count(s.offeredRequests) + u" offered, " + count(s.failedRequests) +
+           u" failed (" +
+           QString::number(s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests : 0.0,
+                           'f', 3) +
+           u" %)\n\n";
+
+    out += u"Outages (more than " + QString::number(s.outageAbove * 100.0) +
+           u" % of requests failing): " + QString::number(s.outages.size());
+    if (!s.outages.isEmpty())
+        out += u", " + formatDuration(s.outageMs()) + u" in all";
+    out += u'\n';
+    for (const Outage &o : s.outages) {
+        out += u"  " + timeText(o.startMs) + u" to " + timeText(o.endMs).mid(11) + u" (" +
+               formatDuration(o.durationMs()) + u"): " + count(o.failedRequests) +
+               u" requests failed\n";
+        for (const QString &c : o.causes)
+            out += u"      failed at:   " + c + u'\n';
+        if (!o.surfaced.isEmpty())
+            out += u"      surfaced at: " + o.surfaced.join(QStringLiteral(", ")) + u'\n';
+    }
+
+    out += QStringLiteral("\nAutoscaler actions by site:\n");
+    if (s.actions.isEmpty())
+        out += QStringLiteral("  none\n");
+    for (const SiteActions &a : s.actions) {
+        out += u"  " + a.group.leftJustified(14) + u' ' + a.site.leftJustified(10) + u' ' +
+               QString::number(a.launched) + u" launched, " + QString::number(a.terminated) +
+               u" terminated";
+        if (a.replacedUnhealthy > 0)
+            out += u" (" + QString::number(a.replacedUnhealthy) + u" unhealthy, replaced)";
+        out += u'\n';
+    }
+
+    out += QStringLiteral("\nTime in each state:");
+    for (const auto &[state, ms] : s.timeInState)
+        out += u' ' + state + u' ' + formatDuration(ms) + u';';
+    out.chop(1);
+    out += u'\n';
+
+    if (!s.backlogs.isEmpty() || !s.deliveries.isEmpty())
+        out += QStringLiteral("\nBacklogs:\n");
+    for (const Backlog &b : s.backlogs) {
+        out += u"  " + b.queue + u": peak " + count(b.peak) + u" items at " + timeText(b.peakMs) +
+               u", ";
+        out += b.drainedMs < 0 ? QStringLiteral("not drained by the end")
+                               : u"drained " + formatDuration(b.drainMs()) + u" after the peak (" +
+                                     timeText(b.drainedMs).mid(11) + u')';
+        out += u'\n';
+    }
+    for (const Deliveries &d : s.deliveries) {
+        out += u"  deliveries of " + d.queue + u": " + count(d.delivered) + u" delivered, " +
+               count(d.late) + u" late";
+        if (d.targetMs > 0)
+            out += u" (target " + formatDuration(d.targetMs) + u')';
+        out += u", slowest " + formatDuration(qint64(d.maxLatencyMs)) + u'\n';
+    }
+    out += u"\nalerts fired: " + QString::number(s.alerts) + u"; events hash " +
+           s.eventsHash.left(16) + u'\n';
+    return out;
+}
+
+QJsonObject summaryJson(const RecordingSummary &s)
+{
+    QJsonArray outages;
+    for (const Outage &o : s.outages)
+        outages.append(QJsonObject{{QStringLiteral("start_ms"), o.startMs},
+                                   {QStringLiteral("end_ms"), o.endMs},
+                                   {QStringLiteral("duration_ms"), o.durationMs()},
+                                   {QStringLiteral("failed_requests"), std::round(o.failedRequests)},
+                                   {QStringLiteral("causes"), QJsonArray::fromStringList(o.causes)},
+                                   {QStringLiteral("rules"), QJsonArray::fromStringList(o.rules)},
+                                   {QStringLiteral("surfaced"), QJsonArray::fromStringList(o.surfaced)}});
+    QJsonArray actions;
+    for (const SiteActions &a : s.actions)
+        actions.append(QJsonObject{{QStringLiteral("group"), a.group},
+                                   {QStringLiteral("site"), a.site},
+                                   {QStringLiteral("launched"), a.launched},
+                                   {QStringLiteral("terminated"), a.terminated},
+                                   {QStringLiteral("replaced_unhealthy"), a.replacedUnhealthy}});
+    QJsonArray backlogs;
+    for (const Backlog &b : s.backlogs)
+        backlogs.append(QJsonObject{{QStringLiteral("queue"), b.queue},
+                                    {QStringLiteral("start_ms"), b.startMs},
+                                    {QStringLiteral("peak"), std::round(b.peak)},
+                                    {QStringLiteral("peak_ms"), b.peakMs},
+                                    {QStringLiteral("drained_ms"), b.drainedMs},
+                                    {QStringLiteral("drain_ms"), b.drainMs()}});
+    QJsonArray deliveries;
+    for (const Deliveries &d : s.deliveries)
+        deliveries.append(QJsonObject{{QStringLiteral("queue"), d.queue},
+                                      {QStringLiteral("target_ms"), d.targetMs},
+                                      {QStringLiteral("delivered"), std::round(d.delivered)},
+                                      {QStringLiteral("late"), std::round(d.late)},
+                                      {QStringLiteral("max_latency_ms"), std::round(d.maxLatencyMs)}});
+    QJsonObject states;
+    for (const auto &[state, ms] : s.timeInState)
+        states.insert(state, ms);
+    return {{QStringLiteral("format"), QStringLiteral("warroom-summary")},
+            {QStringLiteral("version"), 1},
+            {QStringLiteral("scenario"), s.name},
+            {QStringLiteral("title"), s.title},
+            {QStringLiteral("what_ifs"), QJsonArray::fromStringList(s.whatIfs)},
+            {QStringLiteral("seed"), QString::number(s.seed)},
+            {QStringLiteral("start_ms"), s.startMs},
+            {QStringLiteral("end_ms"), s.endMs},
+            {QStringLiteral("events"), s.eventCount},
+            {QStringLiteral("events_hash"), s.eventsHash},
+            {QStringLiteral("offered_requests"), std::round(s.offeredRequests)},
+            {QStringLiteral("failed_requests"), std::round(s.failedRequests)},
+            {QStringLiteral("outage_ms"), s.outageMs()},
+            {QStringLiteral("outages"), outages},
+            {QStringLiteral("autoscaler_actions"), actions},
+            {QStringLiteral("backlogs"), backlogs},
+            {QStringLiteral("deliveries"), deliveries},
+            {QStringLiteral("time_in_state_ms"), states},
+            {QStringLiteral("alerts"), s.alerts}};
+}
+
+} // namespace warroom

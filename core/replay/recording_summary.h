@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace warroom {
+
+class Recording;
+
+// A stretch of time in which the service's users saw more failures than the outage threshold.
+struct Outage
+{
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+    double failedRequests = 0.0;
+    QStringList causes;   // the hops that failed: "dc3/app-pool-7 -> dc1/cache-1:6379: blocked by rule ..."
+    QStringList rules;    // ids of the rules among the causes
+    QStringList surfaced; // where errors showed: "lb-1 (load_balancer, dc1) 3.2 errors/s"
+    qint64 durationMs() const { return endMs - startMs; }
+};
+
+// What the autoscaler did in one site for one group.
+struct SiteActions
+{
+    QString group;
+    QString site;
+    int launched = 0;
+    int terminated = 0;
+    int replacedUnhealthy = 0;
+};
+
+// One backlog episode: it built up, peaked, and drained (or had not when the recording ended).
+struct Backlog
+{
+    QString queue; // a queue id, or "upstream" for requests waiting outside to be resent
+    qint64 startMs = 0;
+    double peak = 0.0;
+    qint64 peakMs = 0;
+    qint64 drainedMs = -1; // -1: still there at the end
+    qint64 drainMs() const { return drainedMs < 0 ? -1 : drainedMs - peakMs; }
+};
+
+struct Deliveries
+{
+    QString queue;
+    qint64 targetMs = 0;
+    double delivered = 0.0;
+    double late = 0.0;
+    double maxLatencyMs = 0.0;
+};
+
+// What `warroom-cli summary` reports about a recording, computed from its events and series.
+struct RecordingSummary
+{
+    QString name;
+    QString title;
+    QString scenarioFile;
+    QStringList whatIfs;
+    quint64 seed = 0;
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+    qint64 eventCount = 0;
+    QString eventsHash;
+    double outageAbove = 0.0;
+    double offeredRequests = 0.0;
+    double failedRequests = 0.0;
+    QList<Outage> outages;
+    QList<SiteActions> actions;
+    QList<Backlog> backlogs;
+    QList<Deliveries> deliveries;
+    QList<std::pair<QString, qint64>> timeInState; // ok, degraded, outage
+    int alerts = 0;
+
+    qint64 outageMs() const;
+};
+
+RecordingSummary summarize(const Recording &recording);
+QString summaryText(const RecordingSummary &summary);
+QJsonObject summaryJson(const RecordingSummary &summary);
+
+} // namespace warroom

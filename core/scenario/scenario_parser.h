@@ -1,0 +1,51 @@
+#pragma once
+
+#include "scenario.h"
+#include "yaml_reader.h"
+
+namespace warroom {
+
+// Parses one section after another in dependency order, whatever the order in the file.
+class ScenarioParser
+{
+public:
+    explicit ScenarioParser(YamlReader &reader)
+        : r(reader)
+    {}
+
+    Scenario parse(const YAML::Node &root);
+    // A file that `extends` another: `base` with this file's overrides and additions.
+    Scenario parseVariant(const YAML::Node &root, Scenario base);
+    const QList<Node> &rejectedNodes() const { return m_rejectedNodes; }
+
+private:
+    void parseHeader(const YAML::Node &root);
+    void parseSites(const YAML::Node &list);
+    void parseLinks(const YAML::Node &list);
+    void parseNodes(const YAML::Node &list);
+    void parseGroups(const YAML::Node &list);
+    void parseDependencies(const YAML::Node &list);
+    void parseRules(const YAML::Node &list);
+    std::optional<Rule> parseRule(const YAML::Node &item);
+    // simulation_sections.cpp
+    void parseSimulation(const YAML::Node &root);
+    void parseLoad(const YAML::Node &map);
+    void parseChanges(const YAML::Node &list);
+    void parseQueues(const YAML::Node &list);
+    void parseServiceLevel(const YAML::Node &map);
+    void parseTitles(const YAML::Node &root);
+    std::optional<qint64> offset(const YAML::Node &node, const QString &what);
+    double fraction(const YAML::Node &node, const QString &what, double fallback);
+    std::optional<Scope> parseScope(const YAML::Node &node);
+    QList<PortRange> parsePorts(const YAML::Node &node, const QString &what);
+    std::optional<int> port(const YAML::Node &node, const QString &text, const QString &what);
+    int siteRef(const YAML::Node &node, const QString &what);
+    ElementState state(const YAML::Node &map, const QString &what);
+
+    YamlReader &r;
+    Scenario s;
+    Topology &t = s.topology;
+    QList<Node> m_rejectedNodes;
+};
+
+} // namespace warroom

@@ -1,0 +1,398 @@
+// The sections a scenario adds for the simulator: simulation, load, schedule, queues and
+// service_level. Part of ScenarioParser (scenario_parser.h).
+#include "scenario_parser.h"
+#include "scenario_loader.h"
+
+#include <QDateTime>
+
+namespace warroom {
+
+namespace {
+
+const QStringList kChangeKinds = {
+    QStringLiteral("link_down"),      QStringLiteral("link_up"),
+    QStringLiteral("link_degraded"),  QStringLiteral("site_down"),
+    QStringLiteral("site_up"),        QStringLiteral("site_offline"),
+    QStringLiteral("region_offline"), QStringLiteral("node_crash"),
+    QStringLiteral("node_restart"),   QStringLiteral("rule_add"),
+    QStringLiteral("rule_remove"),    QStringLiteral("rule_correct"),
+    QStringLiteral("capacity"),       QStringLiteral("failover"),
+};
+
+bool hasRole(const Topology &t, const QString &role)
+{
+    return std::any_of(t.nodes.cbegin(), t.nodes.cend(),
+                       [&](const Node &n) { return n.hasRole(role); }) ||
+           std::any_of(t.groups.cbegin(), t.groups.cend(),
+                       [&](const ScalingGroup &g) { return g.roles.contains(role); });
+}
+
+} // namespace
+
+QString toString(ScheduledChange::Kind kind)
+{
+    return kChangeKinds.value(int(kind));
+}
+
+QString toString(FailurePolicy policy)
+{
+    return policy == FailurePolicy::Drop ? QStringLiteral("drop") : QStringLiteral("retry");
+}
+
+QString ScheduledChange::id() const
+{
+    return toString(kind) + u':' + target + u'@' + QString::number(atMs / 1000) + u's';
+}
+
+std::optional<qint64> ScenarioParser::offset(const YAML::Node &node, const QString &what)
+{
+    const auto text = r.string(node, what);
+    if (!text)
+        return std::nullopt;
+    if (text->contains(u'T') && text->contains(u'-')) {
+        const QDateTime at = QDateTime::fromString(*text, Qt::ISODateWithMs);
+        if (!at.isValid()) {
+            r.error(node, what + u" '" + *text + u"' is not an ISO 8601 time");
+            return std::nullopt;
+        }
+        if (!s.start.isValid()) {
+            r.error(node, what + u" is a time of day but the scenario has no 'start'");
+            return std::nullopt;
+        }
+        const qint64 ms = s.start.msecsTo(at.toUTC());
+        if (ms < 0) {
+            r.error(node, what + u" '" + *text + u"' is before the scenario's start");
+            return std::nullopt;
+        }
+        return ms;
+    }
+    const qint64 ms = parseDurationMs(*text);
+    if (ms < 0) {
+        r.error(node, what + u" '" + *text +
+                          u"' must be an offset from the start such as 3w2d9h30m, or an ISO "
+                          u"8601 time");
+        return std::nullopt;
+    }
+    return ms;
+}
+
+double ScenarioParser::fraction(const YAML::Node &node, const QString &what, double fallback)
+{
+    const auto text = r.string(node, what);
+    if (!text)
+        return fallback;
+    QString number = text->trimmed();
+    const bool percent = number.endsWith(u'%');
+    if (percent)
+        number.chop(1);
+    bool ok = false;
+    double value = number.toDouble(&ok);
+    if (percent)
+        value /= 100.0;
+    if (!ok || value < 0.0 || value > 1.0) {
+        r.error(node, what + u" '" + *text + u"' must be a fraction from 0 to 1, or 0% to 100%");
+        return fallback;
+    }
+    return value;
+}
+
+void ScenarioParser::parseSimulation(const YAML::Node &root)
+{
+    if (YAML::Node v = r.child(root, "simulation", {}); v.IsDefined()) {
+        s.simulation.place = r.placeOf(v);
+        if (r.expectMap(v, QStringLiteral("'simulation'"))) {
+            r.checkKeys(v,
+                        {QStringLiteral("tick"), QStringLiteral("seed"), QStringLiteral("timeout"),
+                         QStringLiteral("service_time_ms")},
+                        QStringLiteral("'simulation'"));
+            if (YAML::Node n = r.child(v, "tick", {}); n.IsDefined()) {
+                const qint64 tick = r.duration(n, QStringLiteral("'tick'")).value_or(1000);
+                if (tick < 10)
+                    r.error(n, QStringLiteral("'tick' must be at least 10ms"));
+                else
+                    s.simulation.tickMs = tick;
+            }
+            if (YAML::Node n = r.child(v, "seed", {}); n.IsDefined())
+                s.simulation.seed = quint64(r.integer(n, QStringLiteral("'seed'")).value_or(1));
+            if (YAML::Node n = r.child(v, "timeout", {}); n.IsDefined())
+                s.simulation.timeoutMs =
+                    std::max<qint64>(1, r.duration(n, QStringLiteral("'timeout'")).value_or(30000));
+            if (YAML::Node n = r.child(v, "service_time_ms", {}); n.IsDefined())
+                s.simulation.serviceTimeMs =
+                    r.number(n, QStringLiteral("'service_time_ms'")).value_or(5.0);
+        }
+    }
+    if (YAML::Node v = r.child(root, "load", {}); v.IsDefined())
+        parseLoad(v);
+    if (YAML::Node v = r.child(root, "schedule", {}); v.IsDefined() && !v.IsNull() &&
+                                                      r.expectSequence(v, QStringLiteral("'schedule'")))
+        parseChanges(v);
+    if (YAML::Node v = r.child(root, "queues", {}); v.IsDefined() && !v.IsNull() &&
+                                                    r.expectSequence(v, QStringLiteral("'queues'")))
+        parseQueues(v);
+    if (YAML::Node v = r.child(root, "service_level", {}); v.IsDefined())
+        parseServiceLevel(v);
+}
+
+void ScenarioParser::parseLoad(const YAML::Node &map)
+{
+    LoadProfile &load = s.load;
+    load.place = r.placeOf(map);
+    if (!r.expectMap(map, QStringLiteral("'load'")))
+        return;
+    r.checkKeys(map,
+                {QStringLiteral("source"), QStringLiteral("rate"), QStringLiteral("daily"),
+                 QStringLiteral("weekly"), QStringLiteral("trend_per_week"),
+                 QStringLiteral("noise"), QStringLiteral("spikes"), QStringLiteral("share"),
+                 QStringLiteral("on_failure"), QStringLiteral("retry_rate")},
+                QStringLiteral("'load'"));
+    load.declared = true;
+    if (YAML::Node v = r.child(map, "source", QStringLiteral("'load'"), true); v.IsDefined()) {
+        load.sourceRole = r.identifier(v, QStringLiteral("the source role of 'load'")).value_or(QString());
+        if (!load.sourceRole.isEmpty() && !hasRole(t, load.sourceRole))
+            r.error(v, u"no node has role '" + load.sourceRole + u"' to send the load");
+    }
+    if (YAML::Node v = r.child(map, "rate", QStringLiteral("'load'"), true); v.IsDefined()) {
+        load.rate = r.number(v, QStringLiteral("the rate of 'load'")).value_or(0.0);
+        if (load.rate < 0)
+            r.error(v, QStringLiteral("the rate of 'load' cannot be negative"));
+    }
+    auto multipliers = [&](const char *key, int count, QList<double> &into) {
+        YAML::Node v = r.child(map, key, {});
+        if (!v.IsDefined())
+            return;
+        const QString what = u'\'' + QLatin1StringView(key) + u"' of 'load'";
+        if (!v.IsSequence() || int(v.size()) != count) {
+            r.error(v, what + u" must list " + QString::number(count) + u" multipliers");
+            return;
+        }
+        for (const YAML::Node &item : v) {
+            const double m = r.number(item, what).value_or(1.0);
+            if (m < 0)
+                r.error(item, what + u" cannot hold a negative multiplier");
+            into.append(std::max(0.0, m));
+        }
+    };
+    multipliers("daily", 24, load.daily);
+    multipliers("weekly", 7, load.weekly);
+    if (YAML::Node v = r.child(map, "trend_per_week", {}); v.IsDefined())
+        load.trendPerWeek = r.number(v, QStringLiteral("'trend_per_week'")).value_or(0.0);
+    if (YAML::Node v = r.child(map, "noise", {}); v.IsDefined())
+        load.noise = fraction(v, QStringLiteral("'noise' of 'load'"), 0.0);
+    if (YAML::Node v = r.child(map, "spikes", {}); v.IsDefined() &&
+                                                   r.expectSequence(v, QStringLiteral("'spikes'"))) {
+        for (const YAML::Node &item : v) {
+            if (!r.expectMap(item, QStringLiteral("a load spike")))
+                continue;
+            r.checkKeys(item,
+                        {QStringLiteral("at"), QStringLiteral("for"), QStringLiteral("factor"),
+                         QStringLiteral("ramp")},
+                        QStringLiteral("a load spike"));
+            LoadSpike spike;
+            spike.place = r.placeOf(item);
+            if (YAML::Node n = r.child(item, "at", QStringLiteral("a load spike"), true); n.IsDefined())
+                spike.atMs = offset(n, QStringLiteral("'at' of a load spike")).value_or(0);
+            if (YAML::Node n = r.child(item, "for", QStringLiteral("a load spike"), true); n.IsDefined())
+                spike.durationMs = r.duration(n, QStringLiteral("'for' of a load spike")).value_or(0);
+            if (YAML::Node n = r.child(item, "factor", QStringLiteral("a load spike"), true); n.IsDefined())
+                spike.factor = r.number(n, QStringLiteral("'factor' of a load spike")).value_or(1.0);
+            if (YAML::Node n = r.child(item, "ramp", {}); n.IsDefined())
+                spike.rampMs = r.duration(n, QStringLiteral("'ramp' of a load spike")).value_or(0);
+            load.spikes.append(spike);
+        }
+    }
+    if (YAML::Node v = r.child(map, "share", {}); v.IsDefined() &&
+                                                  r.expectMap(v, QStringLiteral("'share' of 'load'"))) {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            const QString site = QString::fromStdString(it->first.Scalar());
+            if (t.siteIndex(site) < 0)
+                r.error(it->first, u"unknown site '" + site + u"' in 'share' of 'load'");
+            load.share.insert(site, fraction(it->second, u"the share of site '" + site + u'\'', 0.0));
+        }
+    }
+    if (YAML::Node v = r.child(map, "on_failure", {}); v.IsDefined()) {
+        const int c = r.choice(v, {QStringLiteral("drop"), QStringLiteral("retry")},
+                               QStringLiteral("'on_failure' of 'load'"));
+        if (c >= 0)
+            load.onFailure = FailurePolicy(c);
+    }
+    if (YAML::Node v = r.child(map, "retry_rate", {}); v.IsDefined())
+        load.retryRate = std::max(0.0, r.number(v, QStringLiteral("'retry_rate'")).value_or(0.0));
+}
+
+void ScenarioParser::parseChanges(const YAML::Node &list)
+{
+    const QStringList keys = {QStringLiteral("at"),       QStringLiteral("change"),
+                              QStringLiteral("target"),   QStringLiteral("for"),
+                              QStringLiteral("rule"),     QStringLiteral("before"),
+                              QStringLiteral("capacity"), QStringLiteral("from_tag"),
+                              QStringLiteral("to_tag"),   QStringLiteral("dns_ttl"),
+                              QStringLiteral("surge"),    QStringLiteral("note")};
+    const QString what = QStringLiteral("a scheduled change");
+    for (const YAML::Node &item : list) {
+        if (!r.expectMap(item, what))
+            continue;
+        r.checkKeys(item, keys, what);
+        ScheduledChange c;
+        c.place = r.placeOf(item);
+        YAML::Node kindNode = r.child(item, "change", what, true);
+        if (!kindNode.IsDefined())
+            continue;
+        const int kind = r.choice(kindNode, kChangeKinds, QStringLiteral("'change'"));
+        if (kind < 0)
+            continue;
+        c.kind = ScheduledChange::Kind(kind);
+        if (YAML::Node v = r.child(item, "at", what, true); v.IsDefined())
+            c.atMs = offset(v, QStringLiteral("'at'")).value_or(0);
+        if (s.durationMs > 0 && c.atMs > s.durationMs)
+            r.error(r.child(item, "at", {}), QStringLiteral("'at' lies after the scenario's end"));
+        if (YAML::Node v = r.child(item, "for", {}); v.IsDefined())
+            c.forMs = r.duration(v, QStringLiteral("'for'")).value_or(0);
+        if (YAML::Node v = r.child(item, "note", {}); v.IsDefined())
+            c.note = r.string(v, QStringLiteral("'note'")).value_or(QString());
+        if (YAML::Node v = r.child(item, "surge", {}); v.IsDefined() &&
+                                                       r.expectMap(v, QStringLiteral("'surge'"))) {
+            r.checkKeys(v, {QStringLiteral("factor"), QStringLiteral("decay")},
+                        QStringLiteral("'surge'"));
+            if (YAML::Node n = r.child(v, "factor", QStringLiteral("'surge'"), true); n.IsDefined())
+                c.surgeFactor = std::max(0.0, r.number(n, QStringLiteral("'factor'")).value_or(1.0));
+            if (YAML::Node n = r.child(v, "decay", {}); n.IsDefined())
+                c.surgeDecayMs = r.duration(n, QStringLiteral("'decay'")).value_or(0);
+        }
+
+        using K = ScheduledChange::Kind;
+        const bool needsTarget = c.kind != K::RuleAdd && c.kind != K::RuleCorrect &&
+                                 c.kind != K::Failover;
+        YAML::Node target = r.child(item, "target", what, needsTarget);
+        if (target.IsDefined())
+            c.target = r.string(target, QStringLiteral("'target'")).value_or(QString());
+        auto check = [&](bool known, const char *noun) {
+            if (target.IsDefined() && !c.target.isEmpty() && !known)
+                r.error(target, u"'" + toString(c.kind) + u"' needs a " + QLatin1StringView(noun) +
+                                    u"; there is no " + QLatin1StringView(noun) + u" '" +
+                                    c.target + u'\'');
+        };
+        switch (c.kind) {
+        case K::LinkDown:
+        case K::LinkUp:
+        case K::LinkDegraded:
+            check(t.linkIndex(c.target) >= 0, "link");
+            break;
+        case K::SiteDown:
+        case K::SiteUp:
+        case K::SiteOffline:
+            check(t.siteIndex(c.target) >= 0, "site");
+            break;
+        case K::RegionOffline:
+            check(std::any_of(t.sites.cbegin(), t.sites.cend(),
+                              [&](const Site &site) { return site.region == c.target; }),
+                  "region");
+            break;
+        case K::NodeCrash:
+        case K::NodeRestart:
+            check(t.nodeIndex(c.target) >= 0, "node");
+            break;
+        case K::RuleRemove:
+            check(t.ruleIndex(c.target) >= 0, "rule");
+            break;
+        case K::Capacity:
+            check(t.nodeIndex(c.target) >= 0 || t.groupIndex(c.target) >= 0, "node or group");
+            if (YAML::Node v = r.child(item, "capacity", what, true); v.IsDefined())
+                c.capacity = r.number(v, QStringLiteral("'capacity'")).value_or(0.0);
+            break;
+        case K::RuleAdd:
+        case K::RuleCorrect: {
+            YAML::Node rule = r.child(item, "rule", what, true);
+            if (!rule.IsDefined())
+                break;
+            if (std::optional<Rule> parsed = parseRule(rule)) {
+                c.rule = *parsed;
+                c.target = parsed->id;
+                const bool exists = t.ruleIndex(parsed->id) >= 0;
+                if (c.kind == K::RuleCorrect && !exists)
+                    r.error(r.child(rule, "id", {}),
+                            u"'rule_correct' replaces a rule by its id; there is no rule '" +
+                                parsed->id + u'\'');
+            }
+            if (YAML::Node v = r.child(item, "before", {}); v.IsDefined()) {
+                c.before = r.string(v, QStringLiteral("'before'")).value_or(QString());
+                if (t.ruleIndex(c.before) < 0)
+                    r.error(v, u"'before' names no rule: '" + c.before + u'\'');
+            }
+            break;
+        }
+        case K::Failover: {
+            YAML::Node from = r.child(item, "from_tag", what, true);
+            YAML::Node to = r.child(item, "to_tag", what, true);
+            if (from.IsDefined())
+                c.fromTag = r.string(from, QStringLiteral("'from_tag'")).value_or(QString());
+            if (to.IsDefined())
+                c.toTag = r.string(to, QStringLiteral("'to_tag'")).value_or(QString());
+            if (YAML::Node v = r.child(item, "dns_ttl", {}); v.IsDefined())
+                c.dnsTtlMs = r.duration(v, QStringLiteral("'dns_ttl'")).value_or(0);
+            const bool tagged = std::any_of(t.nodes.cbegin(), t.nodes.cend(), [&](const Node &n) {
+                return n.tags.contains(c.toTag);
+            });
+            if (to.IsDefined() && !c.toTag.isEmpty() && !tagged)
+                r.error(to, u"no node carries the tag '" + c.toTag + u"' to fail over to");
+            c.target = c.fromTag + u"->" + c.toTag;
+            break;
+        }
+        }
+        s.changes.append(c);
+    }
+    std::stable_sort(s.changes.begin(), s.changes.end(),
+                     [](const ScheduledChange &a, const ScheduledChange &b) { return a.atMs < b.atMs; });
+}
+
+void ScenarioParser::parseQueues(const YAML::Node &list)
+{
+    const QString what = QStringLiteral("a queue");
+    for (const YAML::Node &item : list) {
+        if (!r.expectMap(item, what))
+            continue;
+        r.checkKeys(item,
+                    {QStringLiteral("id"), QStringLiteral("role"), QStringLiteral("workers"),
+                     QStringLiteral("target")},
+                    what);
+        QueueSpec q;
+        q.place = r.placeOf(item);
+        if (YAML::Node v = r.child(item, "id", what, true); v.IsDefined())
+            q.id = r.identifier(v, QStringLiteral("queue id")).value_or(QString());
+        for (auto [key, into] : {std::pair{"role", &q.role}, std::pair{"workers", &q.workerRole}}) {
+            YAML::Node v = r.child(item, key, what, true);
+            if (!v.IsDefined())
+                continue;
+            *into = r.identifier(v, u"'" + QLatin1StringView(key) + u"' of a queue").value_or(QString());
+            if (!into->isEmpty() && !hasRole(t, *into))
+                r.error(v, u"no node has role '" + *into + u'\'');
+        }
+        if (YAML::Node v = r.child(item, "target", {}); v.IsDefined())
+            q.targetMs = r.duration(v, QStringLiteral("'target' of a queue")).value_or(0);
+        if (!q.id.isEmpty())
+            s.queues.append(q);
+    }
+}
+
+void ScenarioParser::parseServiceLevel(const YAML::Node &map)
+{
+    if (!r.expectMap(map, QStringLiteral("'service_level'")))
+        return;
+    r.checkKeys(map,
+                {QStringLiteral("degraded_above"), QStringLiteral("outage_above"),
+                 QStringLiteral("alert_error_ratio"), QStringLiteral("alert_for")},
+                QStringLiteral("'service_level'"));
+    ServiceLevel &sl = s.serviceLevel;
+    if (YAML::Node v = r.child(map, "degraded_above", {}); v.IsDefined())
+        sl.degradedAbove = fraction(v, QStringLiteral("'degraded_above'"), sl.degradedAbove);
+    if (YAML::Node v = r.child(map, "outage_above", {}); v.IsDefined())
+        sl.outageAbove = fraction(v, QStringLiteral("'outage_above'"), sl.outageAbove);
+    if (YAML::Node v = r.child(map, "alert_error_ratio", {}); v.IsDefined())
+        sl.alertErrorRatio = fraction(v, QStringLiteral("'alert_error_ratio'"), sl.alertErrorRatio);
+    if (YAML::Node v = r.child(map, "alert_for", {}); v.IsDefined())
+        sl.alertForMs = r.duration(v, QStringLiteral("'alert_for'")).value_or(sl.alertForMs);
+    if (sl.degradedAbove > sl.outageAbove)
+        r.error(map, QStringLiteral("'degraded_above' must not exceed 'outage_above'"));
+}
+
+} // namespace warroom

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "core/model/topology.h"
+
+#include <QHash>
+
+namespace warroom {
+
+// How the simulator advances and what it may draw at random.
+struct SimulationSettings
+{
+    qint64 tickMs = 1000;
+    quint64 seed = 1;
+    qint64 timeoutMs = 30000;  // a caller gives up on a hop that does not answer after this
+    double serviceTimeMs = 5;  // one hop's own work per request, unloaded
+    SourcePlace place;
+    bool operator==(const SimulationSettings &) const = default;
+};
+
+// A temporary change of load (a busy week, a marketing mail, a flood of alerts).
+struct LoadSpike
+{
+    qint64 atMs = 0; // offset from the scenario start
+    qint64 durationMs = 0;
+    double factor = 1.0;
+    qint64 rampMs = 0; // linear ramp up at the start and down at the end
+    SourcePlace place;
+    bool operator==(const LoadSpike &) const = default;
+};
+
+enum class FailurePolicy
+{
+    Drop,  // a request that fails is lost (a browser gives up)
+    Retry, // it waits upstream and is sent again (a monitoring system's retry queue)
+};
+
+// The offered load over time: requests per second sent by the nodes of `sourceRole`.
+struct LoadProfile
+{
+    bool declared = false;
+    QString sourceRole;
+    double rate = 0.0;            // requests/s at the daily mean of the first week
+    QList<double> daily;          // multipliers per hour of day (interpolated); empty: flat
+    QList<double> weekly;         // multipliers Monday..Sunday; empty: flat
+    double trendPerWeek = 0.0;    // 0.05: +5 % per week, compounded
+    double noise = 0.0;           // relative random variation per tick
+    QList<LoadSpike> spikes;
+    QHash<QString, double> share; // by site of the source nodes; empty: equal per source node
+    FailurePolicy onFailure = FailurePolicy::Drop;
+    double retryRate = 0.0; // requests/s at most resent from upstream (0: 10x the rate)
+    SourcePlace place;
+    bool operator==(const LoadProfile &) const = default;
+};
+
+// A change on the schedule: a fault, a fix, an operator's action.
+struct ScheduledChange
+{
+    enum class Kind
+    {
+        LinkDown,
+        LinkUp,
+        LinkDegraded,
+        SiteDown,
+        SiteUp,
+        SiteOffline,   // the site's links to the internet go down
+        RegionOffline, // every site of the region loses its links to the internet
+        NodeCrash,
+        NodeRestart,
+        RuleAdd,
+        RuleRemove,
+        RuleCorrect, // replaces the rule with the same id
+        Capacity,    // of a node or of every instance of a scaling group
+        Failover,    // DNS moves clients from one stack (tag) to another
+    };
+    Kind kind = Kind::LinkDown;
+    qint64 atMs = 0;  // offset from the scenario start
+    qint64 forMs = 0; // undone after this long (0: stays)
+    QString target;   // link, site, region, node, rule or group id
+    Rule rule;        // RuleAdd, RuleCorrect
+    QString before;   // RuleAdd: the rule it goes before (empty: last)
+    double capacity = 0.0;
+    QString fromTag; // Failover
+    QString toTag;
+    qint64 dnsTtlMs = 0;
+    double surgeFactor = 1.0; // correlated load while it lasts, decaying after
+    qint64 surgeDecayMs = 0;
+    QString note;
+    SourcePlace place;
+
+    QString id() const; // "region_offline:us-east-1@14h"
+    bool operator==(const ScheduledChange &) const = default;
+};
+
+// Items (events, notifications) that nodes of `role` hold until workers deliver them.
+struct QueueSpec
+{
+    QString id;
+    QString role;       // nodes holding items
+    QString workerRole; // nodes taking items off and delivering them (capacity: items/s)
+    qint64 targetMs = 0; // delivery within this of the item's creation (0: no target)
+    SourcePlace place;
+    bool operator==(const QueueSpec &) const = default;
+};
+
+// When the users' view of the service counts as degraded or as an outage.
+struct ServiceLevel
+{
+    double degradedAbove = 0.001; // failed share of requests
+    double outageAbove = 0.05;
+    double alertErrorRatio = 0.05; // a node answering more errors than this...
+    qint64 alertForMs = 60000;     // ...for this long fires an alert
+    bool operator==(const ServiceLevel &) const = default;
+};
+
+QString toString(ScheduledChange::Kind kind); // "region_offline"
+QString toString(FailurePolicy policy);
+
+} // namespace warroom

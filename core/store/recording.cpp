@@ -1,0 +1,284 @@
+#include "recording.h"
+
+#include "schema.h"
+#include "series_chunks.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QtEndian>
+
+#include <cmath>
+
+namespace warroom {
+
+EventFilter EventFilter::ofKinds(std::initializer_list<EventKind> kinds)
+{
+    EventFilter filter;
+    for (EventKind kind : kinds)
+        filter.kinds.append(toString(kind));
+    return filter;
+}
+
+Recording::Recording(QString path)
+    : m_path(std::move(path))
+    , m_connection(u"warroom-reader-" + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{}
+
+Recording::~Recording()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+Result<std::unique_ptr<Recording>> Recording::open(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return Error{QStringLiteral("no such file"), path, 0, 0};
+    if (!info.isFile())
+        return Error{QStringLiteral("not a file"), path, 0, 0};
+    std::unique_ptr<Recording> recording(new Recording(path));
+    if (auto loaded = recording->load(); !loaded)
+        return loaded.errors();
+    return recording;
+}
+
+Result<bool> Recording::load()
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open())
+        return Error{db.lastError().text(), m_path, 0, 0};
+    const auto version = schema::versionOf(db);
+    if (!version)
+        return Error{version.errors().first().message, m_path, 0, 0};
+    if (version.value() == 0)
+        return Error{QStringLiteral("not a Warroom recording (an empty database)"), m_path, 0, 0};
+    if (version.value() < schema::kCurrentVersion) {
+        // Older files are read as they are; what later versions added is simply empty.
+    }
+    m_version = version.value();
+
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT key, value FROM meta")))
+        return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};
+    while (q.next())
+        m_meta.insert(q.value(0).toString(), q.value(1).toString());
+    if (!q.exec(QStringLiteral("SELECT id, key, node, metric, unit, start_ms, interval_ms, count, "
+                               "levels FROM series ORDER BY id")))
+        return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};
+    while (q.next()) {
+        StoredSeries s;
+        s.id = q.value(0).toInt();
+        s.info.key = q.value(1).toString();
+        s.info.node = q.value(2).toString();
+        s.info.metric = q.value(3).toString();
+        s.info.unit = q.value(4).toString();
+        s.info.startMs = q.value(5).toLongLong();
+        s.info.intervalMs = std::max<qint64>(1, q.value(6).toLongLong());
+        s.count = q.value(7).toLongLong();
+        s.levels = std::clamp(q.value(8).toInt(), 1, chunks::kMaxLevels);
+        m_seriesByKey.insert(s.info.key, int(m_series.size()));
+        m_series.append(s);
+    }
+    return true;
+}
+
+qint64 Recording::startMs() const
+{
+    return m_meta.value(QStringLiteral("start_ms")).toLongLong();
+}
+
+qint64 Recording::endMs() const
+{
+    return m_meta.value(QStringLiteral("end_ms")).toLongLong();
+}
+
+const StoredSeries *Recording::seriesByKey(const QString &key) const
+{
+    const auto it = m_seriesByKey.constFind(key);
+    return it == m_seriesByKey.cend() ? nullptr : &m_series[*it];
+}
+
+qint64 Recording::eventCount() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (q.exec(QStringLiteral("SELECT count(*) FROM events")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+QList<Event> Recording::events(const EventFilter &filter) const
+{
+    QString sql = QStringLiteral("SELECT id, time_ms, kind, node, site, subject, text, details "
+                                 "FROM events WHERE time_ms >= ? AND time_ms < ?");
+    QVariantList values = {filter.fromMs, filter.toMs};
+    if (!filter.node.isEmpty()) {
+        sql += QStringLiteral(" AND node = ?");
+        values.append(filter.node);
+    }
+    if (!filter.kinds.isEmpty()) {
+        QStringList terms;
+        for (QString kind : filter.kinds) {
+            if (kind.endsWith(u'*') || kind.endsWith(u'.')) {
+                kind.chop(kind.endsWith(u'*') ? 1 : 0);
+                terms.append(QStringLiteral("kind LIKE ? ESCAPE '\\'"));
+                kind.replace(u'\\', QStringLiteral("\\\\"))
+                    .replace(u'%', QStringLiteral("\\%"))
+                    .replace(u'_', QStringLiteral("\\_"));
+                values.append(QString(kind + u'%'));
+            } else {
+                terms.append(QStringLiteral("kind = ?"));
+                values.append(kind);
+            }
+        }
+        sql += u" AND (" + terms.join(QStringLiteral(" OR ")) + u')';
+    }
+    sql += QStringLiteral(" ORDER BY time_ms, id");
+    if (filter.limit >= 0)
+        sql += u" LIMIT " + QString::number(filter.limit);
+
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(i, values[i]);
+    QList<Event> out;
+    if (!q.exec())
+        return out;
+    while (q.next()) {
+        Event e;
+        e.id = q.value(0).toLongLong();
+        e.timeMs = q.value(1).toLongLong();
+        if (!eventKindFromString(q.value(2).toString(), &e.kind))
+            e.kind = EventKind::Annotation; // a kind of a newer Warroom: keep it readable
+        e.node = q.value(3).toString();
+        e.site = q.value(4).toString();
+        e.subject = q.value(5).toString();
+        e.text = q.value(6).toString();
+        e.details = QJsonDocument::fromJson(q.value(7).toByteArray()).object();
+        out.append(std::move(e));
+    }
+    return out;
+}
+
+template<typename F>
+bool Recording::readEntries(const StoredSeries &series, int level, qint64 first, qint64 last,
+                            F &&entry) const
+{
+    if (first >= last)
+        return true;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT idx, count, data FROM chunks WHERE series = ? AND level = ? "
+                             "AND idx BETWEEN ? AND ? ORDER BY idx"));
+    q.bindValue(0, series.id);
+    q.bindValue(1, level);
+    q.bindValue(2, first / chunks::kEntries);
+    q.bindValue(3, (last - 1) / chunks::kEntries);
+    if (!q.exec())
+        return false;
+    const int width = level == 0 ? 1 : 2;
+    while (q.next()) {
+        const qint64 base = q.value(0).toLongLong() * chunks::kEntries;
+        const int count = q.value(1).toInt();
+        const QByteArray data = q.value(2).toByteArray();
+        if (data.size() < qsizetype(count) * width * qsizetype(sizeof(float)))
+            return false; // a damaged chunk: show nothing rather than garbage
+        const char *p = data.constData();
+        const qint64 from = std::max(first, base);
+        const qint64 to = std::min(last, base + count);
+        for (qint64 i = from; i < to; ++i) {
+            const char *at = p + (i - base) * width * qsizetype(sizeof(float));
+            const float min = qFromLittleEndian<float>(at);
+            const float max = width == 1 ? min : qFromLittleEndian<float>(at + sizeof(float));
+            entry(i, min, max);
+        }
+    }
+    return true;
+}
+
+std::vector<float> Recording::samples(const StoredSeries &series, qint64 fromMs,
+                                      qint64 toMs) const
+{
+    const qint64 interval = series.info.intervalMs;
+    const qint64 first = std::max<qint64>(0, (fromMs - series.info.startMs + interval - 1) / interval);
+    const qint64 last = std::min(series.count, (toMs - series.info.startMs + interval - 1) / interval);
+    std::vector<float> out;
+    if (first >= last)
+        return out;
+    out.assign(size_t(last - first), std::nanf(""));
+    readEntries(series, 0, first, last,
+                [&](qint64 i, float value, float) { out[size_t(i - first)] = value; });
+    return out;
+}
+
+QList<WindowPoint> Recording::window(const StoredSeries &series, qint64 fromMs, qint64 toMs,
+                                     int columns) const
+{
+    QList<WindowPoint> out;
+    if (columns <= 0 || toMs <= fromMs || series.count == 0)
+        return out;
+    const qint64 interval = series.info.intervalMs;
+    const double samplesPerColumn = double(toMs - fromMs) / double(interval) / columns;
+    int level = 0;
+    while (level + 1 < series.levels &&
+           double(chunks::samplesPerEntry(level + 1)) <= samplesPerColumn)
+        ++level;
+    const qint64 span = chunks::samplesPerEntry(level);
+    const qint64 entryMs = span * interval;
+    const qint64 first = std::max<qint64>(0, (fromMs - series.info.startMs) / entryMs);
+    const qint64 entries = (series.count + span - 1) / span;
+    const qint64 last = std::min(entries, (toMs - series.info.startMs + entryMs - 1) / entryMs);
+
+    std::vector<float> mins(size_t(columns), std::nanf(""));
+    std::vector<float> maxs(size_t(columns), std::nanf(""));
+    const double columnMs = double(toMs - fromMs) / columns;
+    readEntries(series, level, first, last, [&](qint64 i, float min, float max) {
+        if (std::isnan(min))
+            return;
+        const qint64 t = series.info.startMs + i * entryMs;
+        const int c = std::clamp(int(double(t - fromMs) / columnMs), 0, columns - 1);
+        float &lo = mins[size_t(c)];
+        float &hi = maxs[size_t(c)];
+        lo = std::isnan(lo) ? min : std::min(lo, min);
+        hi = std::isnan(hi) ? max : std::max(hi, max);
+    });
+    for (int c = 0; c < columns; ++c) {
+        if (!std::isnan(mins[size_t(c)]))
+            out.append({fromMs + qint64(c * columnMs), mins[size_t(c)], maxs[size_t(c)]});
+    }
+    return out;
+}
+
+QList<TopologyVersion> Recording::topologyVersions() const
+{
+    QList<TopologyVersion> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("SELECT id, time_ms, reason FROM topology_versions ORDER BY "
+                               "time_ms, id")))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString()});
+    return out;
+}
+
+QByteArray Recording::topologyJson(qint64 versionId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT json FROM topology_versions WHERE id = ?"));
+    q.bindValue(0, versionId);
+    if (q.exec() && q.next())
+        return q.value(0).toByteArray();
+    return {};
+}
+
+} // namespace warroom

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "core/events/event_sink.h"
+#include "core/util/result.h"
+
+#include <QHash>
+#include <QList>
+
+#include <initializer_list>
+#include <limits>
+
+#include <memory>
+#include <vector>
+
+namespace warroom {
+
+// A series as catalogued in a recording.
+struct StoredSeries
+{
+    int id = -1;
+    SeriesInfo info;
+    qint64 count = 0; // samples
+    int levels = 1;
+
+    qint64 endMs() const { return info.startMs + count * info.intervalMs; }
+};
+
+// One pixel column of a chart window: the extremes of the samples that fall in it.
+struct WindowPoint
+{
+    qint64 timeMs = 0; // start of the column
+    float min = 0.0f;
+    float max = 0.0f;
+    bool operator==(const WindowPoint &) const = default;
+};
+
+struct EventFilter
+{
+    QStringList kinds; // stored names ("autoscaler.scale_out"); a name ending in '.' or '*' is a
+                       // prefix ("autoscaler.*")
+    QString node;
+    qint64 fromMs = std::numeric_limits<qint64>::min();
+    qint64 toMs = std::numeric_limits<qint64>::max(); // exclusive
+    int limit = -1;
+
+    static EventFilter ofKinds(std::initializer_list<EventKind> kinds);
+};
+
+struct TopologyVersion
+{
+    qint64 id = 0;
+    qint64 timeMs = 0;
+    QString reason;
+};
+
+// A recording opened for reading. Opening reads the metadata and the series catalogue only;
+// events, samples and topologies are read when asked for. Use it from one thread; open one
+// per thread that reads (the writer is never blocked by readers).
+class Recording
+{
+public:
+    static Result<std::unique_ptr<Recording>> open(const QString &path);
+    ~Recording();
+
+    Recording(const Recording &) = delete;
+    Recording &operator=(const Recording &) = delete;
+
+    const QString &path() const { return m_path; }
+    int schemaVersion() const { return m_version; }
+    QString meta(const QString &key) const { return m_meta.value(key); }
+    const QHash<QString, QString> &metadata() const { return m_meta; }
+    qint64 startMs() const;
+    qint64 endMs() const;
+
+    const QList<StoredSeries> &series() const { return m_series; }
+    const StoredSeries *seriesByKey(const QString &key) const;
+
+    qint64 eventCount() const;
+    QList<Event> events(const EventFilter &filter = {}) const;
+
+    // Level-0 samples with start time in [fromMs, toMs); NaN where there was no value.
+    std::vector<float> samples(const StoredSeries &series, qint64 fromMs, qint64 toMs) const;
+    // [fromMs, toMs) cut into `columns` columns, each with its min and max: at most 2 points
+    // per column whatever the zoom, read from the coarsest level that still resolves a column.
+    QList<WindowPoint> window(const StoredSeries &series, qint64 fromMs, qint64 toMs,
+                              int columns) const;
+
+    QList<TopologyVersion> topologyVersions() const;
+    QByteArray topologyJson(qint64 versionId) const;
+
+private:
+    explicit Recording(QString path);
+    Result<bool> load();
+    // Calls `entry(index, min, max)` for the entries [first, last) of `level`.
+    template<typename F>
+    bool readEntries(const StoredSeries &series, int level, qint64 first, qint64 last,
+                     F &&entry) const;
+
+    QString m_path;
+    QString m_connection;
+    int m_version = 0;
+    QHash<QString, QString> m_meta;
+    QList<StoredSeries> m_series;
+    QHash<QString, int> m_seriesByKey;
+};
+
+} // namespace warroom

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "core/events/event_sink.h"
+#include "series_chunks.h"
+
+#include <vector>
+
+namespace warroom {
+
+class RecordingWriter;
+
+// Feeds a source's output into a recording: encodes samples into chunks and levels and hands
+// them to the writer thread in batches.
+class RecordingSink final : public EventSink
+{
+public:
+    explicit RecordingSink(RecordingWriter &writer)
+        : m_writer(writer)
+    {}
+    ~RecordingSink() override;
+
+    void event(Event event) override;
+    int beginSeries(const SeriesInfo &info) override;
+    void sample(int series, float value) override;
+    void endSeries(int series) override;
+    void topologyVersion(qint64 timeMs, const QString &reason, const QByteArray &json) override;
+
+    // Ends every open series and hands everything over to the writer.
+    void finish();
+
+private:
+    void handOver();
+
+    RecordingWriter &m_writer;
+    struct Open
+    {
+        int id = -1;
+        SeriesEncoder encoder;
+        bool open = true;
+    };
+    std::vector<Open> m_series; // by handle
+    std::vector<SeriesChunk> m_ready;
+    qint64 m_samplesSinceHandOver = 0;
+};
+
+} // namespace warroom

@@ -1,0 +1,348 @@
+#include "recording_writer.h"
+
+#include "schema.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace warroom {
+
+struct RecordingWriter::Batch
+{
+    std::vector<Event> events;
+    std::vector<std::pair<int, SeriesInfo>> series;
+    std::vector<SeriesChunk> chunks;
+    std::vector<std::tuple<int, qint64, int>> extents; // series, count, levels
+    std::vector<std::pair<QString, QString>> meta;
+    struct Version
+    {
+        qint64 timeMs;
+        QString reason;
+        QByteArray json;
+    };
+    std::vector<Version> versions;
+
+    bool empty() const
+    {
+        return events.empty() && series.empty() && chunks.empty() && extents.empty() &&
+               meta.empty() && versions.empty();
+    }
+};
+
+namespace {
+
+Error sqlError(const QString &what, const QSqlError &error)
+{
+    return Error{what + u": " + error.text(), {}, 0, 0};
+}
+
+} // namespace
+
+RecordingWriter::RecordingWriter(QString path)
+    : m_path(std::move(path))
+    , m_connection(u"warroom-writer-" + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_pending(std::make_unique<Batch>())
+{}
+
+Result<std::unique_ptr<RecordingWriter>> RecordingWriter::create(const QString &path)
+{
+    for (const QString &file : QStringList{path, path + u"-wal", path + u"-shm"}) {
+        if (QFile::exists(file) && !QFile::remove(file))
+            return Error{QStringLiteral("cannot replace the existing file"), path, 0, 0};
+    }
+    std::unique_ptr<RecordingWriter> writer(new RecordingWriter(path));
+    if (auto started = writer->start(true); !started)
+        return started.errors();
+    return writer;
+}
+
+Result<std::unique_ptr<RecordingWriter>> RecordingWriter::openForAppend(const QString &path)
+{
+    if (!QFile::exists(path))
+        return Error{QStringLiteral("no such file"), path, 0, 0};
+    std::unique_ptr<RecordingWriter> writer(new RecordingWriter(path));
+    if (auto started = writer->start(false); !started)
+        return started.errors();
+    return writer;
+}
+
+Result<bool> RecordingWriter::start(bool create)
+{
+    m_thread = std::thread([this, create] { run(create); });
+    std::unique_lock lock(m_mutex);
+    m_progress.wait(lock, [&] { return m_started || !m_errors.isEmpty(); });
+    if (!m_errors.isEmpty()) {
+        lock.unlock();
+        m_thread.join();
+        return m_errors;
+    }
+    return true;
+}
+
+RecordingWriter::~RecordingWriter()
+{
+    close();
+}
+
+Result<bool> RecordingWriter::close()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+    std::lock_guard lock(m_mutex);
+    if (!m_errors.isEmpty())
+        return m_errors;
+    return true;
+}
+
+template<typename F> void RecordingWriter::submit(qsizetype bytes, F &&addTo)
+{
+    std::unique_lock lock(m_mutex);
+    m_progress.wait(lock, [&] {
+        return m_pendingBytes < kMaxPendingBytes || m_stop || !m_errors.isEmpty();
+    });
+    addTo(*m_pending);
+    m_pendingBytes += bytes;
+    ++m_submitted;
+    lock.unlock();
+    m_wake.notify_one();
+}
+
+qint64 RecordingWriter::append(Event event)
+{
+    qint64 id = 0;
+    const qsizetype bytes = 64 + event.text.size() * 2;
+    submit(bytes, [&](Batch &b) {
+        id = event.id = m_nextEventId++;
+        b.events.push_back(std::move(event));
+    });
+    return id;
+}
+
+int RecordingWriter::addSeries(const SeriesInfo &info)
+{
+    int id = 0;
+    submit(64, [&](Batch &b) {
+        id = m_nextSeriesId++;
+        b.series.emplace_back(id, info);
+    });
+    return id;
+}
+
+void RecordingWriter::addChunks(std::vector<SeriesChunk> chunks)
+{
+    if (chunks.empty())
+        return;
+    qsizetype bytes = 0;
+    for (const SeriesChunk &c : chunks)
+        bytes += c.data.size() + 32;
+    submit(bytes, [&](Batch &b) {
+        if (b.chunks.empty())
+            b.chunks = std::move(chunks);
+        else
+            b.chunks.insert(b.chunks.end(), std::make_move_iterator(chunks.begin()),
+                            std::make_move_iterator(chunks.end()));
+    });
+}
+
+void RecordingWriter::setSeriesExtent(int series, qint64 count, int levels)
+{
+    submit(16, [&](Batch &b) { b.extents.emplace_back(series, count, levels); });
+}
+
+void RecordingWriter::setMeta(const QString &key, const QString &value)
+{
+    submit(value.size() * 2, [&](Batch &b) { b.meta.emplace_back(key, value); });
+}
+
+void RecordingWriter::addTopologyVersion(qint64 timeMs, const QString &reason,
+                                         const QByteArray &json)
+{
+    submit(json.size(), [&](Batch &b) { b.versions.push_back({timeMs, reason, json}); });
+}
+
+Result<bool> RecordingWriter::flush()
+{
+    std::unique_lock lock(m_mutex);
+    const quint64 target = m_submitted;
+    m_wake.notify_one();
+    m_progress.wait(lock, [&] { return m_committed >= target || !m_errors.isEmpty(); });
+    if (!m_errors.isEmpty())
+        return m_errors;
+    return true;
+}
+
+void RecordingWriter::run(bool create)
+{
+    {
+        auto opened = open(create);
+        std::lock_guard lock(m_mutex);
+        if (!opened)
+            m_errors = opened.errors();
+        else
+            m_started = true;
+    }
+    m_progress.notify_all();
+    if (!m_started) {
+        QSqlDatabase::removeDatabase(m_connection);
+        return;
+    }
+    for (;;) {
+        std::unique_lock lock(m_mutex);
+        m_wake.wait(lock, [&] { return m_stop || !m_pending->empty() || m_committed < m_submitted; });
+        std::unique_ptr<Batch> batch = std::exchange(m_pending, std::make_unique<Batch>());
+        const quint64 submitted = m_submitted;
+        const bool stopping = m_stop;
+        m_pendingBytes = 0;
+        lock.unlock();
+        m_progress.notify_all();
+
+        Result<bool> written = batch->empty() ? Result<bool>(true) : write(*batch);
+        lock.lock();
+        if (!written && m_errors.isEmpty())
+            m_errors = written.errors();
+        m_committed = submitted;
+        lock.unlock();
+        m_progress.notify_all();
+        if (stopping)
+            break;
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+Result<bool> RecordingWriter::open(bool create)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    if (!db.open())
+        return Error{db.lastError().text(), m_path, 0, 0};
+    QSqlQuery pragma(db);
+    // WAL: readers never block the writer nor the other way round. NORMAL sync in WAL mode
+    // keeps every commit across a crash of the process.
+    for (const char *sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
+        if (!pragma.exec(QString::fromLatin1(sql)))
+            return Error{u"not a Warroom recording (" + pragma.lastError().text() + u')',
+                         m_path, 0, 0};
+    }
+    auto migrated = schema::migrate(db);
+    if (!migrated)
+        return Error{migrated.errors().first().message, m_path, 0, 0};
+    if (!create) {
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM events")) && q.next())
+            m_nextEventId = q.value(0).toLongLong() + 1;
+        if (q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM series")) && q.next())
+            m_nextSeriesId = q.value(0).toInt() + 1;
+    }
+    return true;
+}
+
+Result<bool> RecordingWriter::write(const Batch &batch)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    if (!db.transaction())
+        return sqlError(QStringLiteral("begin"), db.lastError());
+    auto fail = [&](const QString &what, const QSqlQuery &q) -> Result<bool> {
+        const Error e = sqlError(what, q.lastError());
+        db.rollback();
+        return Error{e.message, m_path, 0, 0};
+    };
+
+    if (!batch.events.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO events (id, time_ms, kind, node, site, subject, "
+                                 "text, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        for (const Event &e : batch.events) {
+            q.bindValue(0, e.id);
+            q.bindValue(1, e.timeMs);
+            q.bindValue(2, toString(e.kind));
+            q.bindValue(3, e.node);
+            q.bindValue(4, e.site);
+            q.bindValue(5, e.subject);
+            q.bindValue(6, e.text);
+            q.bindValue(7, QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact)));
+            if (!q.exec())
+                return fail(QStringLiteral("writing an event"), q);
+        }
+    }
+    if (!batch.series.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO series (id, key, node, metric, unit, start_ms, "
+                                 "interval_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        for (const auto &[id, info] : batch.series) {
+            q.bindValue(0, id);
+            q.bindValue(1, info.key);
+            q.bindValue(2, info.node);
+            q.bindValue(3, info.metric);
+            q.bindValue(4, info.unit);
+            q.bindValue(5, info.startMs);
+            q.bindValue(6, info.intervalMs);
+            if (!q.exec())
+                return fail(u"adding series " + info.key, q);
+        }
+    }
+    if (!batch.chunks.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO chunks (series, level, idx, count, data) "
+                                 "VALUES (?, ?, ?, ?, ?)"));
+        for (const SeriesChunk &c : batch.chunks) {
+            q.bindValue(0, c.series);
+            q.bindValue(1, c.level);
+            q.bindValue(2, c.index);
+            q.bindValue(3, c.count);
+            q.bindValue(4, c.data);
+            if (!q.exec())
+                return fail(QStringLiteral("writing samples"), q);
+        }
+    }
+    if (!batch.extents.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE series SET count = ?, levels = ? WHERE id = ?"));
+        for (const auto &[series, count, levels] : batch.extents) {
+            q.bindValue(0, count);
+            q.bindValue(1, levels);
+            q.bindValue(2, series);
+            if (!q.exec())
+                return fail(QStringLiteral("updating a series"), q);
+        }
+    }
+    if (!batch.meta.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+        for (const auto &[key, value] : batch.meta) {
+            q.bindValue(0, key);
+            q.bindValue(1, value);
+            if (!q.exec())
+                return fail(u"writing metadata " + key, q);
+        }
+    }
+    if (!batch.versions.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "INSERT INTO topology_versions (time_ms, reason, json) VALUES (?, ?, ?)"));
+        for (const Batch::Version &v : batch.versions) {
+            q.bindValue(0, v.timeMs);
+            q.bindValue(1, v.reason);
+            q.bindValue(2, v.json);
+            if (!q.exec())
+                return fail(QStringLiteral("writing a topology version"), q);
+        }
+    }
+    if (!db.commit())
+        return sqlError(QStringLiteral("commit"), db.lastError());
+    return true;
+}
+
+} // namespace warroom

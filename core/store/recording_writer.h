@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/events/event_sink.h"
+#include "core/util/result.h"
+#include "series_chunks.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace warroom {
+
+// The one writer of a recording: a thread of its own that owns the SQLite connection and
+// commits whatever was handed to it since the last commit in one transaction. Producers never
+// touch the database; they hand over batches and go on. When more than `kMaxPendingBytes`
+// wait, producers block (backpressure) instead of growing without bound.
+class RecordingWriter
+{
+public:
+    static constexpr qsizetype kMaxPendingBytes = 64 << 20;
+
+    // A new, empty recording at `path`; an existing file there is replaced.
+    static Result<std::unique_ptr<RecordingWriter>> create(const QString &path);
+    // An existing recording, migrated to the current schema, to append to.
+    static Result<std::unique_ptr<RecordingWriter>> openForAppend(const QString &path);
+
+    ~RecordingWriter(); // commits what is pending, then closes
+
+    RecordingWriter(const RecordingWriter &) = delete;
+    RecordingWriter &operator=(const RecordingWriter &) = delete;
+
+    const QString &path() const { return m_path; }
+
+    qint64 append(Event event); // returns the event's id
+    int addSeries(const SeriesInfo &info);
+    void addChunks(std::vector<SeriesChunk> chunks);
+    void setSeriesExtent(int series, qint64 count, int levels);
+    void setMeta(const QString &key, const QString &value);
+    void addTopologyVersion(qint64 timeMs, const QString &reason, const QByteArray &json);
+
+    // Blocks until everything handed over so far is committed; the first write error if any.
+    Result<bool> flush();
+    Result<bool> close();
+
+private:
+    struct Batch;
+    explicit RecordingWriter(QString path);
+    Result<bool> start(bool create);
+    void run(bool create);
+    Result<bool> open(bool create);
+    Result<bool> write(const Batch &batch);
+    template<typename F> void submit(qsizetype bytes, F &&addTo);
+
+    QString m_path;
+    QString m_connection;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;     // writer: something to do
+    std::condition_variable m_progress; // producers: space freed or a commit done
+    std::unique_ptr<Batch> m_pending;
+    qsizetype m_pendingBytes = 0;
+    quint64 m_submitted = 0;
+    quint64 m_committed = 0;
+    bool m_started = false;
+    bool m_stop = false;
+    ErrorList m_errors;
+    qint64 m_nextEventId = 1;
+    int m_nextSeriesId = 1;
+};
+
+} // namespace warroom
