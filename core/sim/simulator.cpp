@@ -22,6 +22,7 @@ namespace warroom {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr qint64 kMetricPeriodMs = 120000;
 const float kNoValue = std::numeric_limits<float>::quiet_NaN();
 
 enum Metric
@@ -141,6 +142,7 @@ struct GroupRun
 {
     double capacity = 100.0; // of each new instance (a capacity change updates it)
     qint64 lastActionMs = -1;
+    double smoothed = std::nan(""); // the metric averaged like an alarm period (2 minutes)
     QString lastHeld;
     int nextNumber = 1;
     int sizeSeries = -1;
@@ -166,6 +168,7 @@ struct QueueRun
     int latencySeries = -1;
     Episode episode;
     bool alerting = false;
+    qint64 clearSinceMs = -1;
     // this tick
     double delivered = 0.0;
     double late = 0.0;
@@ -702,7 +705,12 @@ void Simulation::noteVerdicts(const QList<int> &edges, bool added)
         const Verdict &v = m_engine.verdict(e);
         const VerdictState before = m_edgeStates[size_t(e)];
         m_edgeStates[size_t(e)] = v.state;
-        if (!m_engine.edgeAlive(e) || (added ? v.state == VerdictState::Reachable : before == v.state))
+        // A new edge is news when it is broken by a rule or a cut, not by an instance that is
+        // simply not running.
+        const bool notRunning = v.reason.kind == Reason::Kind::TargetDown ||
+                                v.reason.kind == Reason::Kind::SourceDown;
+        if (!m_engine.edgeAlive(e) ||
+            (added ? v.state == VerdictState::Reachable || notRunning : before == v.state))
             continue;
         const DependencyEdge &edge = m_engine.edge(e);
         const Node &from = topo().nodes[edge.from];
@@ -1104,7 +1112,7 @@ void Simulation::flowForward()
             for (const Target &t : call.targets) {
                 Endpoint &target = m_endpoints[size_t(t.endpoint)];
                 target.in += demand * t.weight * call.replication;
-                if (call.queue >= 0)
+                if (call.queue >= 0 && call.queue != ep.workerOf) // a worker's calls read
                     target.items += demand * t.weight;
             }
         }
@@ -1378,15 +1386,24 @@ void Simulation::watchBacklogs()
             run.episode.late += run.late;
         }
         watch(run.episode, m_scenario.queues[q].id, backlog, oldest);
+        // Late while items wait (or were delivered) beyond the target; resolved only after
+        // a whole alert period without, so that a draining backlog does not flap.
         const qint64 target = m_scenario.queues[q].targetMs;
-        const bool late = target > 0 && backlog >= 1.0 && m_now - oldest > target;
-        if (late != run.alerting) {
-            run.alerting = late;
-            const QString name = QStringLiteral("DeliveriesLate");
-            emitEvent(late ? EventKind::AlertFiring : EventKind::AlertResolved, {}, name,
-                      late ? QString(name + u": " + m_scenario.queues[q].id +
-                                     u" items wait longer than " + formatDuration(target))
-                           : QString(name + u" resolved"));
+        const bool late = target > 0 && ((backlog >= 1.0 && m_now - oldest > target) || run.late > 0.0);
+        const QString name = QStringLiteral("DeliveriesLate");
+        if (late && !run.alerting) {
+            run.alerting = true;
+            emitEvent(EventKind::AlertFiring, {}, name,
+                      name + u": " + m_scenario.queues[q].id + u" items wait longer than " +
+                          formatDuration(target));
+        }
+        if (late)
+            run.clearSinceMs = -1;
+        else if (run.alerting && run.clearSinceMs < 0)
+            run.clearSinceMs = m_now;
+        if (run.alerting && !late && m_now - run.clearSinceMs >= m_scenario.serviceLevel.alertForMs) {
+            run.alerting = false;
+            emitEvent(EventKind::AlertResolved, {}, name, name + u" resolved");
         }
     }
     if (m_scenario.load.onFailure == FailurePolicy::Retry)
@@ -1574,7 +1591,13 @@ void Simulation::autoscale()
             if (run.entry >= 0)
                 sum += std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
         }
-        seen.metric = inService.empty() ? std::nan("") : sum / double(inService.size());
+        // Autoscalers act on a metric averaged over a period, not on one sample.
+        const double raw = inService.empty() ? std::nan("") : sum / double(inService.size());
+        const double alpha = std::min(1.0, double(m_tickMs) / double(kMetricPeriodMs));
+        state.smoothed = std::isnan(raw) ? raw
+                         : std::isnan(state.smoothed) ? raw
+                                                      : state.smoothed + alpha * (raw - state.smoothed);
+        seen.metric = state.smoothed;
         const ScalingDecision decision = decideScaling(group, seen);
         using A = ScalingDecision::Action;
         if (decision.action == A::None) {

@@ -35,6 +35,12 @@ struct RecordingWriter::Batch
 
 namespace {
 
+// SQLite stores a null QString as NULL; the schema wants text.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 Error sqlError(const QString &what, const QSqlError &error)
 {
     return Error{what + u": " + error.text(), {}, 0, 0};
@@ -267,11 +273,11 @@ Result<bool> RecordingWriter::write(const Batch &batch)
         for (const Event &e : batch.events) {
             q.bindValue(0, e.id);
             q.bindValue(1, e.timeMs);
-            q.bindValue(2, toString(e.kind));
-            q.bindValue(3, e.node);
-            q.bindValue(4, e.site);
-            q.bindValue(5, e.subject);
-            q.bindValue(6, e.text);
+            q.bindValue(2, text(toString(e.kind)));
+            q.bindValue(3, text(e.node));
+            q.bindValue(4, text(e.site));
+            q.bindValue(5, text(e.subject));
+            q.bindValue(6, text(e.text));
             q.bindValue(7, QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact)));
             if (!q.exec())
                 return fail(QStringLiteral("writing an event"), q);
@@ -283,10 +289,10 @@ Result<bool> RecordingWriter::write(const Batch &batch)
                                  "interval_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
         for (const auto &[id, info] : batch.series) {
             q.bindValue(0, id);
-            q.bindValue(1, info.key);
-            q.bindValue(2, info.node);
-            q.bindValue(3, info.metric);
-            q.bindValue(4, info.unit);
+            q.bindValue(1, text(info.key));
+            q.bindValue(2, text(info.node));
+            q.bindValue(3, text(info.metric));
+            q.bindValue(4, text(info.unit));
             q.bindValue(5, info.startMs);
             q.bindValue(6, info.intervalMs);
             if (!q.exec())
@@ -322,8 +328,8 @@ Result<bool> RecordingWriter::write(const Batch &batch)
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
         for (const auto &[key, value] : batch.meta) {
-            q.bindValue(0, key);
-            q.bindValue(1, value);
+            q.bindValue(0, text(key));
+            q.bindValue(1, text(value));
             if (!q.exec())
                 return fail(u"writing metadata " + key, q);
         }
@@ -334,7 +340,7 @@ Result<bool> RecordingWriter::write(const Batch &batch)
             "INSERT INTO topology_versions (time_ms, reason, json) VALUES (?, ?, ?)"));
         for (const Batch::Version &v : batch.versions) {
             q.bindValue(0, v.timeMs);
-            q.bindValue(1, v.reason);
+            q.bindValue(1, text(v.reason));
             q.bindValue(2, v.json);
             if (!q.exec())
                 return fail(QStringLiteral("writing a topology version"), q);

@@ -1,0 +1,389 @@
+#include "core/replay/recording_summary.h"
+#include "core/scenario/scenario_loader.h"
+#include "core/sim/autoscaler.h"
+#include "core/sim/load_curve.h"
+#include "core/sim/random.h"
+#include "core/sim/simulator.h"
+#include "core/store/recording.h"
+#include "core/store/recording_sink.h"
+#include "core/store/recording_writer.h"
+#include "support/test_support.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <map>
+
+using namespace warroom;
+
+namespace {
+
+// Counts what a simulation produces, without a file.
+class CountingSink final : public EventSink
+{
+public:
+    void event(Event e) override { events.append(std::move(e)); }
+    int beginSeries(const SeriesInfo &) override { return series++; }
+    void sample(int, float) override { ++samples; }
+    void endSeries(int) override {}
+    void topologyVersion(qint64, const QString &, const QByteArray &) override { ++versions; }
+    QList<Event> events;
+    int series = 0;
+    qint64 samples = 0;
+    int versions = 0;
+};
+
+qint64 at(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
+}
+
+} // namespace
+
+class TestSimulator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void scalingDecisions_data();
+    void scalingDecisions();
+    void placementAndTermination();
+    void loadCurve();
+    void sameSeedSameEvents();
+    void lemniscusWeeksOfNormalOperationStayInDc1AndDc2();
+    void lemniscusEveryDc3AppServerFailsTheCacheRequests();
+    void lemniscusOutagesAreShortAndSurfaceAtTheProxyAndLoadBalancer();
+    void lemniscusDatabaseReplicasScaleIntoDc3();
+    void lemniscusRuleCorrectedAndRecovery();
+    void pagerdutyRegionCutOffForThirtyMinutes();
+    void pagerdutyBacklogLatenessAndDrain();
+    void variantsGoTheRightWay();
+    void badWhatIfNamesItsPlace();
+
+private:
+    // Simulates a bundled scenario once into a real recording and opens it.
+    const Recording &recording(const QString &name);
+    const RecordingSummary &summary(const QString &name);
+
+    QTemporaryDir m_dir;
+    std::map<QString, std::unique_ptr<Recording>> m_recordings;
+    std::map<QString, RecordingSummary> m_summaries;
+};
+
+const Recording &TestSimulator::recording(const QString &name)
+{
+    auto &slot = m_recordings[name];
+    if (!slot) {
+        const Result<Scenario> scenario = loadScenarioFile(test::scenarioPath(name));
+        if (!scenario)
+            qFatal("%s", qPrintable(scenario.errors().first().toString()));
+        const QString path = m_dir.filePath(name + u".warroom");
+        auto writer = RecordingWriter::create(path);
+        {
+            RecordingSink sink(*writer.value());
+            const Result<SimulationStats> stats = simulate(scenario.value(), {}, sink);
+            if (!stats)
+                qFatal("%s", qPrintable(stats.errors().first().toString()));
+            sink.finish();
+            writer.value()->setMeta(QStringLiteral("start_ms"), QString::number(stats->startMs));
+            writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(stats->endMs));
+            writer.value()->setMeta(QStringLiteral("outage_above"),
+                                    QString::number(scenario->serviceLevel.outageAbove));
+            writer.value()->setMeta(QStringLiteral("queues"),
+                                    scenario->queues.isEmpty()
+                                        ? QString()
+                                        : u"[{\"id\":\"" + scenario->queues.first().id +
+                                              u"\",\"target_ms\":" +
+                                              QString::number(scenario->queues.first().targetMs) + u"}]");
+        }
+        if (!writer.value()->close())
+            qFatal("cannot write %s", qPrintable(path));
+        slot = std::move(Recording::open(path).value());
+    }
+    return *slot;
+}
+
+const RecordingSummary &TestSimulator::summary(const QString &name)
+{
+    if (!m_summaries.count(name))
+        m_summaries[name] = summarize(recording(name));
+    return m_summaries[name];
+}
+
+void TestSimulator::scalingDecisions_data()
+{
+    QTest::addColumn<double>("metric");
+    QTest::addColumn<int>("members");
+    QTest::addColumn<int>("warming");
+    QTest::addColumn<qint64>("sinceLastAction");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("in_band") << 30.0 << 3 << 0 << qint64(-1) << QStringLiteral("none: ");
+    QTest::newRow("above") << 46.2 << 3 << 0 << qint64(-1) << QStringLiteral("out: cpu 46.2 > 40");
+    QTest::newRow("below") << 10.0 << 3 << 0 << qint64(-1) << QStringLiteral("in: cpu 10.0 < 15");
+    QTest::newRow("below_min") << 10.0 << 1 << 0 << qint64(-1) << QStringLiteral("out: below min 2");
+    QTest::newRow("at_min") << 10.0 << 2 << 0 << qint64(-1)
+                            << QStringLiteral("held: cpu 10.0 < 15; held: at min 2");
+    QTest::newRow("at_max") << 90.0 << 12 << 0 << qint64(-1)
+                            << QStringLiteral("held: cpu 90.0 > 40; held: at max 12");
+    QTest::newRow("cooldown") << 50.0 << 3 << 0 << qint64(120000)
+                              << QStringLiteral("held: cpu 50.0 > 40; held: cooldown, 3m left");
+    QTest::newRow("after_cooldown") << 50.0 << 3 << 0 << qint64(300000)
+                                    << QStringLiteral("out: cpu 50.0 > 40");
+    QTest::newRow("warming") << 50.0 << 3 << 1 << qint64(-1)
+                             << QStringLiteral("held: cpu 50.0 > 40; held: 1 instance(s) still warming up");
+    QTest::newRow("no_metric") << std::nan("") << 3 << 3 << qint64(-1) << QStringLiteral("none: ");
+}
+
+void TestSimulator::scalingDecisions()
+{
+    QFETCH(double, metric);
+    QFETCH(int, members);
+    QFETCH(int, warming);
+    QFETCH(qint64, sinceLastAction);
+    QFETCH(QString, expected);
+    const Scenario lemniscus = test::loadBundled(QStringLiteral("lemniscus-2020"));
+    const ScalingGroup &pool = lemniscus.topology.groups.first();
+    GroupObservation seen;
+    seen.metric = metric;
+    seen.members = members;
+    seen.warming = warming;
+    seen.nowMs = 1000000;
+    seen.lastActionMs = sinceLastAction < 0 ? -1 : seen.nowMs - sinceLastAction;
+    const ScalingDecision d = decideScaling(pool, seen);
+    const char *names[] = {"none", "out", "in", "held"};
+    QCOMPARE(QString::fromLatin1(names[int(d.action)]) + u": " + d.reason, expected);
+}
+
+void TestSimulator::placementAndTermination()
+{
+    ScalingGroup g;
+    g.sites = {1, 2, 3};
+    Random random(7);
+    g.placement = PlacementPolicy::Balanced;
+    QCOMPARE(chooseSite(g, {0, 2, 1, 2}, random), 2);
+    QCOMPARE(chooseSite(g, {0, 1, 1, 1}, random), 1); // ties: declaration order
+    g.placement = PlacementPolicy::Fixed;
+    QCOMPARE(chooseSite(g, {0, 0, 5, 5}, random), 1);
+    g.placement = PlacementPolicy::Random;
+    std::map<int, int> picks;
+    for (int i = 0; i < 3000; ++i)
+        picks[chooseSite(g, {0, 0, 0, 0}, random)]++;
+    QCOMPARE(int(picks.size()), 3);
+    for (const auto &[site, count] : picks)
+        QVERIFY2(count > 850 && count < 1150, qPrintable(QString::number(count)));
+
+    const std::vector<Instance> instances = {{10, QStringLiteral("b"), 500},
+                                             {11, QStringLiteral("a"), 100},
+                                             {12, QStringLiteral("c"), 900}};
+    g.termination = TerminationPolicy::OldestFirst;
+    QCOMPARE(chooseVictim(g, instances), 1);
+    g.termination = TerminationPolicy::NewestFirst;
+    QCOMPARE(chooseVictim(g, instances), 2);
+}
+
+void TestSimulator::loadCurve()
+{
+    LoadProfile p;
+    p.rate = 100;
+    p.daily = QList<double>(24, 1.0);
+    p.daily[12] = 2.0;
+    p.weekly = {1, 1, 1, 1, 1, 0.5, 0.5};
+    p.spikes = {LoadSpike{7 * 86400000LL, 86400000LL, 3.0, 0, {}}};
+    const LoadCurve curve(p, QDateTime::fromString(QStringLiteral("2020-05-04T00:00:00Z"), Qt::ISODate));
+    QCOMPARE(curve.rate(12 * 3600000LL + 1800000), 200.0);     // Monday 12:30, the hour's middle
+    QCOMPARE(curve.rate(3 * 3600000LL), 100.0);                 // Monday 03:00
+    QCOMPARE(curve.rate(5 * 86400000LL + 3 * 3600000LL), 50.0); // Saturday
+    QCOMPARE(curve.rate(7 * 86400000LL + 3 * 3600000LL), 300.0); // next Monday, in the spike
+}
+
+void TestSimulator::sameSeedSameEvents()
+{
+    const Scenario s = test::loadBundled(QStringLiteral("pagerduty-2011"));
+    SimulationOptions options;
+    options.toMs = 18 * 3600000LL; // through the outage
+    CountingSink a, b, c;
+    const auto first = simulate(s, options, a);
+    const auto second = simulate(s, options, b);
+    QVERIFY(first && second);
+    QCOMPARE(first->eventsHash, second->eventsHash);
+    QCOMPARE(first->samplesHash, second->samplesHash);
+    QCOMPARE(a.events, b.events);
+    QVERIFY(first->events > 50);
+    QCOMPARE(first->samples, a.samples);
+    options.seed = 99;
+    const auto other = simulate(s, options, c);
+    QVERIFY(other);
+    QVERIFY(other->samplesHash != first->samplesHash); // the noise differs
+}
+
+void TestSimulator::lemniscusWeeksOfNormalOperationStayInDc1AndDc2()
+{
+    const Recording &r = recording(QStringLiteral("lemniscus-2020"));
+    const qint64 busyWeek = at("2020-05-25T00:00:00Z");
+    int launchedInDc3 = 0;
+    for (const Event &e : r.events(EventFilter::ofKinds({EventKind::NodeLaunched}))) {
+        if (e.subject != u"app-pool")
+            continue;
+        if (e.site == u"dc3") {
+            QVERIFY2(e.timeMs >= busyWeek, qPrintable(e.text));
+            ++launchedInDc3;
+        }
+    }
+    QVERIFY(launchedInDc3 >= 3);
+    EventFilter early;
+    early.toMs = busyWeek;
+    for (const Event &e : r.events(early))
+        QVERIFY2(e.kind != EventKind::ServiceState && e.kind != EventKind::AlertFiring, qPrintable(e.text));
+}
+
+void TestSimulator::lemniscusEveryDc3AppServerFailsTheCacheRequests()
+{
+    const Recording &r = recording(QStringLiteral("lemniscus-2020"));
+    const qint64 fixed = at("2020-05-29T11:30:00Z");
+    QStringList dc3;
+    for (const Event &e : r.events(EventFilter::ofKinds({EventKind::NodeLaunched}))) {
+        if (e.subject == u"app-pool" && e.site == u"dc3" && e.timeMs < fixed)
+            dc3.append(e.node);
+    }
+    QVERIFY(!dc3.isEmpty());
+    for (const QString &node : dc3) {
+        EventFilter f = EventFilter::ofKinds({EventKind::VerdictChanged});
+        f.node = node;
+        const QList<Event> verdicts = r.events(f);
+        QVERIFY2(std::any_of(verdicts.cbegin(), verdicts.cend(), [](const Event &e) {
+                     return e.subject == u"cache-1" &&
+                            e.details.value(QStringLiteral("rule")).toString() == u"dc3-egress";
+                 }),
+                 qPrintable(node));
+        // Its requests fail, at its proxy: errors on the node while it is in service.
+        const StoredSeries *errors = r.seriesByKey(u"node/" + node + u"/errors");
+        QVERIFY(errors);
+        const std::vector<float> values = r.samples(*errors, errors->info.startMs, errors->endMs());
+        QVERIFY2(*std::max_element(values.begin(), values.end()) > 1.0f, qPrintable(node));
+    }
+}
+
+void TestSimulator::lemniscusOutagesAreShortAndSurfaceAtTheProxyAndLoadBalancer()
+{
+    const RecordingSummary &s = summary(QStringLiteral("lemniscus-2020"));
+    QVERIFY2(s.outages.size() >= 3, qPrintable(summaryText(s)));
+    for (const Outage &o : s.outages) {
+        QVERIFY(o.durationMs() >= 60000 && o.durationMs() <= 10 * 60000);
+        QVERIFY(o.failedRequests > 0);
+        QCOMPARE(o.rules, QStringList{QStringLiteral("dc3-egress")});
+        QVERIFY(o.causes.first().contains(u"-> dc1/cache-1:6379: blocked by rule dc3-egress"));
+        const QString where = o.surfaced.join(u' ');
+        QVERIFY2(where.contains(u"lb-1 (load_balancer") && where.contains(u"(proxy, dc3)"),
+                 qPrintable(where));
+        QVERIFY2(!where.contains(u"cache"), qPrintable(where)); // the cache reports nothing
+    }
+    // Few customers: the failures are a small part of the week's requests.
+    QVERIFY(s.failedRequests < 0.01 * s.offeredRequests);
+}
+
+void TestSimulator::lemniscusDatabaseReplicasScaleIntoDc3()
+{
+    const RecordingSummary &s = summary(QStringLiteral("lemniscus-2020"));
+    const auto replicas = std::find_if(s.actions.cbegin(), s.actions.cend(), [](const SiteActions &a) {
+        return a.group == u"db-replicas" && a.site == u"dc3";
+    });
+    QVERIFY(replicas != s.actions.cend());
+    QVERIFY(replicas->launched >= 1);
+    const Recording &r = recording(QStringLiteral("lemniscus-2020"));
+    const QList<Event> outs = r.events(EventFilter::ofKinds({EventKind::ScaleOut}));
+    QVERIFY(std::any_of(outs.cbegin(), outs.cend(), [](const Event &e) {
+        return e.subject == u"db-replicas" && e.text.contains(u"> 50");
+    }));
+}
+
+void TestSimulator::lemniscusRuleCorrectedAndRecovery()
+{
+    const Recording &r = recording(QStringLiteral("lemniscus-2020"));
+    const qint64 fixed = at("2020-05-29T11:30:00Z");
+    const QList<Event> corrected = r.events(EventFilter::ofKinds({EventKind::RuleCorrected}));
+    QCOMPARE(corrected.size(), 1);
+    QCOMPARE(corrected.first().timeMs, fixed);
+    for (const Outage &o : summary(QStringLiteral("lemniscus-2020")).outages)
+        QVERIFY(o.endMs <= fixed);
+    EventFilter after = EventFilter::ofKinds({EventKind::VerdictChanged});
+    after.fromMs = fixed + 1;
+    for (const Event &e : r.events(after))
+        QVERIFY2(e.details.value(QStringLiteral("rule")).toString().isEmpty(), qPrintable(e.text));
+}
+
+void TestSimulator::pagerdutyRegionCutOffForThirtyMinutes()
+{
+    const RecordingSummary &s = summary(QStringLiteral("pagerduty-2011"));
+    QCOMPARE(s.outages.size(), 1);
+    const Outage &o = s.outages.first();
+    QCOMPARE(o.startMs, at("2011-08-08T16:00:00Z"));
+    QVERIFY(o.durationMs() >= 30 * 60000);
+    QVERIFY(o.causes.first().contains(u"no route"));
+    // No delivery while the region is cut off.
+    const Recording &r = recording(QStringLiteral("pagerduty-2011"));
+    const StoredSeries *delivered = r.seriesByKey(QStringLiteral("queue/notifications/delivered"));
+    QVERIFY(delivered);
+    for (float v : r.samples(*delivered, at("2011-08-08T16:00:01Z"), at("2011-08-08T16:30:00Z")))
+        QCOMPARE(v, 0.0f);
+    QVERIFY(r.samples(*delivered, at("2011-08-08T15:59:00Z"), at("2011-08-08T16:00:00Z")).front() > 0);
+}
+
+void TestSimulator::pagerdutyBacklogLatenessAndDrain()
+{
+    const RecordingSummary &s = summary(QStringLiteral("pagerduty-2011"));
+    const Recording &r = recording(QStringLiteral("pagerduty-2011"));
+    // The events that waited outside: the backlog when connectivity returns.
+    const StoredSeries *upstream = r.seriesByKey(QStringLiteral("upstream/backlog"));
+    const float waiting = r.samples(*upstream, at("2011-08-08T16:29:59Z"), at("2011-08-08T16:30:00Z")).front();
+    QVERIFY2(waiting > 30 * 60 * 150 * 2, qPrintable(QString::number(waiting))); // surge included
+    QCOMPARE(s.deliveries.size(), 1);
+    const Deliveries &d = s.deliveries.first();
+    QCOMPARE(d.targetMs, 180000);
+    QVERIFY(d.late > waiting * 0.9);  // nearly all of them late...
+    QVERIFY(d.late < d.delivered / 2); // ...but not the day's normal traffic
+    QVERIFY(d.maxLatencyMs > 30 * 60000);
+    for (const QString &queue : {QStringLiteral("upstream"), QStringLiteral("notifications")}) {
+        const auto b = std::find_if(s.backlogs.cbegin(), s.backlogs.cend(),
+                                    [&](const Backlog &b) { return b.queue == queue; });
+        QVERIFY2(b != s.backlogs.cend(), qPrintable(queue));
+        QVERIFY(b->peak > 100000);
+        QVERIFY(b->peakMs >= at("2011-08-08T16:29:00Z"));
+        QVERIFY(b->drainedMs > b->peakMs && b->drainMs() < 3600000);
+    }
+}
+
+void TestSimulator::variantsGoTheRightWay()
+{
+    const RecordingSummary &pd = summary(QStringLiteral("pagerduty-2011"));
+    const RecordingSummary &doubled = summary(QStringLiteral("pagerduty-2011-doubled-frontend"));
+    const RecordingSummary &standby = summary(QStringLiteral("pagerduty-2011-standby"));
+    QVERIFY(doubled.outageMs() < pd.outageMs());
+    QVERIFY(doubled.failedRequests < pd.failedRequests);
+    QVERIFY(standby.outageMs() < 15 * 60000);
+    QVERIFY(standby.deliveries.first().late < pd.deliveries.first().late / 3);
+
+    const RecordingSummary &l = summary(QStringLiteral("lemniscus-2020"));
+    const RecordingSummary &fixed = summary(QStringLiteral("lemniscus-2020-rule-fixed"));
+    const RecordingSummary &balanced = summary(QStringLiteral("lemniscus-2020-balanced"));
+    QCOMPARE(fixed.outages.size(), 0);
+    QCOMPARE(fixed.failedRequests, 0.0);
+    // Balanced placement sends every third server, and every replacement, to DC3.
+    QVERIFY(balanced.outages.size() > l.outages.size());
+    QVERIFY(balanced.outages.first().startMs <= l.outages.first().startMs);
+}
+
+void TestSimulator::badWhatIfNamesItsPlace()
+{
+    const Scenario s = test::loadBundled(QStringLiteral("lemniscus-2020"));
+    SimulationOptions options;
+    options.whatIfs = {QStringLiteral("rule-remove:no-such-rule")};
+    CountingSink sink;
+    const auto result = simulate(s, options, sink);
+    QVERIFY(!result);
+    QVERIFY(result.errors().first().message.contains(u"no rule 'no-such-rule'"));
+}
+
+QTEST_GUILESS_MAIN(TestSimulator)
+#include "tst_simulator.moc"
