@@ -54,9 +54,9 @@ public:
         const int width = 30;
         const int filled = int(double(done) / double(total) * width);
         std::fprintf(stderr, "\r%s [%s%s] %3d%%  %s of %s ", qPrintable(m_label),
-                     QByteArray(filled, '#').constData(), QByteArray(width - filled, '.').constData(),
-                     int(100 * done / total), qPrintable(formatDuration(done)),
-                     qPrintable(formatDuration(total)));
+                     QByteArray(filled, '#').constData(),
+                     QByteArray(width - filled, '.').constData(), int(100 * done / total),
+                     qPrintable(formatDuration(done)), qPrintable(formatDuration(total)));
         std::fflush(stderr);
     }
     void finish()
@@ -133,11 +133,13 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         bool ok = false;
         options.seed = parser.value(seed).toULongLong(&ok);
         if (!ok) {
-            err << "warroom-cli: --seed must be a whole number, not '" << parser.value(seed) << "'\n";
+            err << "warroom-cli: --seed must be a whole number, not '" << parser.value(seed)
+                << "'\n";
             return ExitInvalid;
         }
     }
-    for (const auto &[option, into] : {std::pair{&from, &options.fromMs}, std::pair{&to, &options.toMs}}) {
+    for (const auto &[option, into] :
+         {std::pair{&from, &options.fromMs}, std::pair{&to, &options.toMs}}) {
         if (!parser.isSet(*option))
             continue;
         const auto at = parseTime(parser.value(*option), startMs);
@@ -181,7 +183,8 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     RecordingWriter &w = *writer.value();
     QJsonArray queues;
     for (const QueueSpec &q : scenario->queues)
-        queues.append(QJsonObject{{QStringLiteral("id"), q.id}, {QStringLiteral("target_ms"), q.targetMs}});
+        queues.append(
+            QJsonObject{{QStringLiteral("id"), q.id}, {QStringLiteral("target_ms"), q.targetMs}});
     const QList<std::pair<QString, QString>> meta = {
         {QStringLiteral("format"), QStringLiteral("warroom-recording")},
         {QStringLiteral("source"), QStringLiteral("simulator")},
@@ -201,7 +204,8 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         {QStringLiteral("samples_hash"), QString::number(stats->samplesHash, 16)},
         {QStringLiteral("outage_above"), QString::number(scenario->serviceLevel.outageAbove)},
         {QStringLiteral("degraded_above"), QString::number(scenario->serviceLevel.degradedAbove)},
-        {QStringLiteral("queues"), QString::fromUtf8(QJsonDocument(queues).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("queues"),
+         QString::fromUtf8(QJsonDocument(queues).toJson(QJsonDocument::Compact))},
         {QStringLiteral("created_by"), QStringLiteral("warroom-cli " WARROOM_VERSION)},
     };
     for (const auto &[key, value] : meta)
@@ -219,10 +223,11 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     const QLocale c = QLocale::c();
-    out << "wrote " << target << ": " << formatDuration(stats->endMs - stats->startMs)
-        << " of '" << scenario->name << "' simulated in " << QString::number(timer.elapsed() / 1000.0, 'f', 1)
+    out << "wrote " << target << ": " << formatDuration(stats->endMs - stats->startMs) << " of '"
+        << scenario->name << "' simulated in " << QString::number(timer.elapsed() / 1000.0, 'f', 1)
         << " s, " << c.toString(stats->events) << " events, " << c.toString(stats->samples)
-        << " samples, seed " << stats->seed << ", events hash " << stats->eventsHash.left(16) << '\n';
+        << " samples, seed " << stats->seed << ", events hash " << stats->eventsHash.left(16)
+        << '\n';
     return ExitClean;
 }
 
@@ -234,8 +239,8 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                   u"family. Kinds: " +
                                       eventKindNames().join(QStringLiteral(", ")),
                                   QStringLiteral("K"));
-    const QCommandLineOption node(QStringLiteral("node"), QStringLiteral("Only events of this node."),
-                                  QStringLiteral("N"));
+    const QCommandLineOption node(QStringLiteral("node"),
+                                  QStringLiteral("Only events of this node."), QStringLiteral("N"));
     const QCommandLineOption from(QStringLiteral("from"),
                                   QStringLiteral("From this time (ISO 8601, or an offset from the "
                                                  "recording's start such as 3w2d)."),
@@ -248,8 +253,8 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     for (const QCommandLineOption &o : {kind, node, from, to, limit, json})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording."));
-    if (auto code = parseCommand(parser, args, QStringLiteral("Lists a recording's events."), out,
-                                 err))
+    if (auto code =
+            parseCommand(parser, args, QStringLiteral("Lists a recording's events."), out, err))
         return *code;
     auto recording = openRecording(parser.positionalArguments().first(), err);
     if (!recording)
@@ -258,14 +263,15 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     for (const QString &k : parser.values(kind)) {
         EventKind parsed;
         if (!k.endsWith(u'*') && !eventKindFromString(k, &parsed)) {
-            err << "warroom-cli: unknown event kind '" << k << "'; kinds: "
-                << eventKindNames().join(QStringLiteral(", ")) << '\n';
+            err << "warroom-cli: unknown event kind '" << k
+                << "'; kinds: " << eventKindNames().join(QStringLiteral(", ")) << '\n';
             return ExitInvalid;
         }
         filter.kinds.append(k);
     }
     filter.node = parser.value(node);
-    for (const auto &[option, into] : {std::pair{&from, &filter.fromMs}, std::pair{&to, &filter.toMs}}) {
+    for (const auto &[option, into] :
+         {std::pair{&from, &filter.fromMs}, std::pair{&to, &filter.toMs}}) {
         if (!parser.isSet(*option))
             continue;
         const auto at = parseTime(parser.value(*option), recording->startMs());
@@ -282,21 +288,23 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (parser.isSet(json)) {
         QJsonArray array;
         for (const Event &e : events)
-            array.append(QJsonObject{{QStringLiteral("id"), e.id},
-                                     {QStringLiteral("time_ms"), e.timeMs},
-                                     {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC)
-                                                                  .toString(Qt::ISODate)},
-                                     {QStringLiteral("kind"), toString(e.kind)},
-                                     {QStringLiteral("node"), e.node},
-                                     {QStringLiteral("site"), e.site},
-                                     {QStringLiteral("subject"), e.subject},
-                                     {QStringLiteral("text"), e.text},
-                                     {QStringLiteral("details"), e.details}});
+            array.append(QJsonObject{
+                {QStringLiteral("id"), e.id},
+                {QStringLiteral("time_ms"), e.timeMs},
+                {QStringLiteral("time"),
+                 QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODate)},
+                {QStringLiteral("kind"), toString(e.kind)},
+                {QStringLiteral("node"), e.node},
+                {QStringLiteral("site"), e.site},
+                {QStringLiteral("subject"), e.subject},
+                {QStringLiteral("text"), e.text},
+                {QStringLiteral("details"), e.details}});
         out << QJsonDocument(array).toJson(QJsonDocument::Indented);
         return ExitClean;
     }
     for (const Event &e : events) {
-        out << QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+        out << QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC)
+                   .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
             << "  " << toString(e.kind).leftJustified(22) << ' ' << e.text << '\n';
     }
     return ExitClean;
@@ -305,7 +313,8 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON (docs/cli.md)."));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print JSON (docs/cli.md)."));
     parser.addOption(json);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording."));
     if (auto code = parseCommand(parser, args,

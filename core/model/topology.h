@@ -185,7 +185,7 @@ struct ScalingGroup
     TerminationPolicy termination = TerminationPolicy::OldestFirst;
     PlacementPolicy placement = PlacementPolicy::Random;
     qint64 replaceUnhealthyAfterMs = 0; // health checks failing this long: replaced (0: never)
-    QList<int> sites; // candidate sites, in declaration order
+    QList<int> sites;                   // candidate sites, in declaration order
     SourcePlace place;
     bool operator==(const ScalingGroup &) const = default;
 };

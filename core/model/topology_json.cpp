@@ -31,11 +31,11 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
                                  {QStringLiteral("state"), toString(s.state)}});
     QJsonArray links;
     for (const Link &l : t.links)
-        links.append(QJsonObject{{QStringLiteral("id"), l.id},
-                                 {QStringLiteral("between"),
-                                  QJsonArray{t.sites[l.siteA].id, t.sites[l.siteB].id}},
-                                 {QStringLiteral("latency_ms"), l.latencyMs},
-                                 {QStringLiteral("state"), toString(l.state)}});
+        links.append(QJsonObject{
+            {QStringLiteral("id"), l.id},
+            {QStringLiteral("between"), QJsonArray{t.sites[l.siteA].id, t.sites[l.siteB].id}},
+            {QStringLiteral("latency_ms"), l.latencyMs},
+            {QStringLiteral("state"), toString(l.state)}});
     QJsonArray nodes;
     for (int i = 0; i < t.nodes.size(); ++i) {
         if (!present.empty() && (size_t(i) >= present.size() || !present[size_t(i)]))
@@ -69,9 +69,9 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
         for (const Scope &s : r.to)
             to.append(s.toString());
         for (const PortRange &p : r.ports)
-            ports.append(p.first == p.last ? QString::number(p.first)
-                                           : QString::number(p.first) + u'-' +
-                                                 QString::number(p.last));
+            ports.append(p.first == p.last
+                             ? QString::number(p.first)
+                             : QString::number(p.first) + u'-' + QString::number(p.last));
         rules.append(QJsonObject{{QStringLiteral("id"), r.id},
                                  {QStringLiteral("action"), toString(r.action)},
                                  {QStringLiteral("from"), strings(from)},

@@ -17,7 +17,8 @@ namespace {
 
 QString timeText(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 QString count(double value)
@@ -77,9 +78,8 @@ RecordingSummary summarize(const Recording &recording)
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;
 
     // Service states: outages and the time spent in each state.
-    std::map<QString, qint64> inState{{QStringLiteral("ok"), 0},
-                                      {QStringLiteral("degraded"), 0},
-                                      {QStringLiteral("outage"), 0}};
+    std::map<QString, qint64> inState{
+        {QStringLiteral("ok"), 0}, {QStringLiteral("degraded"), 0}, {QStringLiteral("outage"), 0}};
     QString state = QStringLiteral("ok");
     qint64 since = s.startMs;
     Outage current;
@@ -106,11 +106,12 @@ RecordingSummary summarize(const Recording &recording)
             }
             for (const QJsonValue &v : e.details.value(QStringLiteral("surfaced")).toArray()) {
                 const QJsonObject o = v.toObject();
-                current.surfaced.append(o.value(QStringLiteral("node")).toString() + u" (" +
-                                        o.value(QStringLiteral("role")).toString() + u", " +
-                                        o.value(QStringLiteral("site")).toString() + u") " +
-                                        QString::number(o.value(QStringLiteral("errors_per_s")).toDouble(), 'f', 1) +
-                                        u" errors/s");
+                current.surfaced.append(
+                    o.value(QStringLiteral("node")).toString() + u" (" +
+                    o.value(QStringLiteral("role")).toString() + u", " +
+                    o.value(QStringLiteral("site")).toString() + u") " +
+                    QString::number(o.value(QStringLiteral("errors_per_s")).toDouble(), 'f', 1) +
+                    u" errors/s");
             }
         }
     }
@@ -131,9 +132,8 @@ RecordingSummary summarize(const Recording &recording)
 
     // Autoscaler actions by group and site.
     std::map<std::pair<QString, QString>, SiteActions> actions;
-    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::NodeLaunched,
-                                             EventKind::NodeTerminated,
-                                             EventKind::NodeUnhealthy}))) {
+    for (const Event &e : recording.events(EventFilter::ofKinds(
+             {EventKind::NodeLaunched, EventKind::NodeTerminated, EventKind::NodeUnhealthy}))) {
         if (e.subject.isEmpty())
             continue; // not a scaling group's instance
         SiteActions &a = actions[{e.subject, e.site}];
@@ -151,8 +151,8 @@ RecordingSummary summarize(const Recording &recording)
 
     // Backlogs and deliveries.
     std::map<QString, Backlog> open;
-    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::BacklogStarted,
-                                             EventKind::BacklogDrained}))) {
+    for (const Event &e : recording.events(
+             EventFilter::ofKinds({EventKind::BacklogStarted, EventKind::BacklogDrained}))) {
         if (e.kind == EventKind::BacklogStarted) {
             open[e.subject] = Backlog{e.subject, e.timeMs, 0.0, e.timeMs, -1};
             continue;
@@ -206,8 +206,8 @@ QString summaryText(const RecordingSummary &s)
     out += u'\n';
     out += u"requests: " + count(s.offeredRequests) + u" offered, " + count(s.failedRequests) +
            u" failed (" +
-           QString::number(s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests : 0.0,
-                           'f', 3) +
+           QString::number(
+               s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests : 0.0, 'f', 3) +
            u" %)\n\n";
 
     out += u"Outages (more than " + QString::number(s.outageAbove * 100.0) +
@@ -269,13 +269,14 @@ QJsonObject summaryJson(const RecordingSummary &s)
 {
     QJsonArray outages;
     for (const Outage &o : s.outages)
-        outages.append(QJsonObject{{QStringLiteral("start_ms"), o.startMs},
-                                   {QStringLiteral("end_ms"), o.endMs},
-                                   {QStringLiteral("duration_ms"), o.durationMs()},
-                                   {QStringLiteral("failed_requests"), std::round(o.failedRequests)},
-                                   {QStringLiteral("causes"), QJsonArray::fromStringList(o.causes)},
-                                   {QStringLiteral("rules"), QJsonArray::fromStringList(o.rules)},
-                                   {QStringLiteral("surfaced"), QJsonArray::fromStringList(o.surfaced)}});
+        outages.append(
+            QJsonObject{{QStringLiteral("start_ms"), o.startMs},
+                        {QStringLiteral("end_ms"), o.endMs},
+                        {QStringLiteral("duration_ms"), o.durationMs()},
+                        {QStringLiteral("failed_requests"), std::round(o.failedRequests)},
+                        {QStringLiteral("causes"), QJsonArray::fromStringList(o.causes)},
+                        {QStringLiteral("rules"), QJsonArray::fromStringList(o.rules)},
+                        {QStringLiteral("surfaced"), QJsonArray::fromStringList(o.surfaced)}});
     QJsonArray actions;
     for (const SiteActions &a : s.actions)
         actions.append(QJsonObject{{QStringLiteral("group"), a.group},
@@ -293,11 +294,12 @@ QJsonObject summaryJson(const RecordingSummary &s)
                                     {QStringLiteral("drain_ms"), b.drainMs()}});
     QJsonArray deliveries;
     for (const Deliveries &d : s.deliveries)
-        deliveries.append(QJsonObject{{QStringLiteral("queue"), d.queue},
-                                      {QStringLiteral("target_ms"), d.targetMs},
-                                      {QStringLiteral("delivered"), std::round(d.delivered)},
-                                      {QStringLiteral("late"), std::round(d.late)},
-                                      {QStringLiteral("max_latency_ms"), std::round(d.maxLatencyMs)}});
+        deliveries.append(
+            QJsonObject{{QStringLiteral("queue"), d.queue},
+                        {QStringLiteral("target_ms"), d.targetMs},
+                        {QStringLiteral("delivered"), std::round(d.delivered)},
+                        {QStringLiteral("late"), std::round(d.late)},
+                        {QStringLiteral("max_latency_ms"), std::round(d.maxLatencyMs)}});
     QJsonObject states;
     for (const auto &[state, ms] : s.timeInState)
         states.insert(state, ms);

@@ -13,7 +13,8 @@ struct Outage
     qint64 startMs = 0;
     qint64 endMs = 0;
     double failedRequests = 0.0;
-    QStringList causes;   // the hops that failed: "dc3/app-pool-7 -> dc1/cache-1:6379: blocked by rule ..."
+    QStringList
+        causes; // the hops that failed: "dc3/app-pool-7 -> dc1/cache-1:6379: blocked by rule ..."
     QStringList rules;    // ids of the rules among the causes
     QStringList surfaced; // where errors showed: "lb-1 (load_balancer, dc1) 3.2 errors/s"
     qint64 durationMs() const { return endMs - startMs; }

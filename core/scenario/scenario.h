@@ -23,7 +23,7 @@ struct Scenario
     QList<ScheduledChange> changes; // in time order
     QList<QueueSpec> queues;
     ServiceLevel serviceLevel;
-    QString baseFile;   // the scenario this one extends, if any
+    QString baseFile;    // the scenario this one extends, if any
     QStringList whatIfs; // applied to the base's topology at the start ("rule-remove:x")
     SourcePlace whatIfPlace;
     bool operator==(const Scenario &) const = default;

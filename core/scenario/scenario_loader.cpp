@@ -3,8 +3,8 @@
 #include "scenario_checks.h"
 #include "scenario_parser.h"
 
-#include <QFile>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -15,15 +15,15 @@ namespace warroom {
 namespace {
 
 const QStringList kTopKeys = {
-    QStringLiteral("warroom"),      QStringLiteral("name"),
-    QStringLiteral("title"),        QStringLiteral("description"),
-    QStringLiteral("start"),        QStringLiteral("duration"),
-    QStringLiteral("thresholds"),   QStringLiteral("sites"),
-    QStringLiteral("links"),        QStringLiteral("nodes"),
-    QStringLiteral("dependencies"), QStringLiteral("default_policy"),
-    QStringLiteral("rules"),        QStringLiteral("scaling_groups"),
-    QStringLiteral("simulation"),   QStringLiteral("load"),
-    QStringLiteral("schedule"),     QStringLiteral("queues"),
+    QStringLiteral("warroom"),       QStringLiteral("name"),
+    QStringLiteral("title"),         QStringLiteral("description"),
+    QStringLiteral("start"),         QStringLiteral("duration"),
+    QStringLiteral("thresholds"),    QStringLiteral("sites"),
+    QStringLiteral("links"),         QStringLiteral("nodes"),
+    QStringLiteral("dependencies"),  QStringLiteral("default_policy"),
+    QStringLiteral("rules"),         QStringLiteral("scaling_groups"),
+    QStringLiteral("simulation"),    QStringLiteral("load"),
+    QStringLiteral("schedule"),      QStringLiteral("queues"),
     QStringLiteral("service_level"),
 };
 
@@ -69,9 +69,9 @@ Scenario ScenarioParser::parseVariant(const YAML::Node &root, Scenario base)
     s.file = r.fileName();
     r.checkKeys(root,
                 {QStringLiteral("warroom"), QStringLiteral("extends"), QStringLiteral("name"),
-                 QStringLiteral("title"), QStringLiteral("description"),
-                 QStringLiteral("what_if"), QStringLiteral("simulation"),
-                 QStringLiteral("schedule"), QStringLiteral("service_level")},
+                 QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("what_if"),
+                 QStringLiteral("simulation"), QStringLiteral("schedule"),
+                 QStringLiteral("service_level")},
                 QStringLiteral("a scenario that extends another"));
     parseTitles(root);
     if (YAML::Node v = r.child(root, "what_if", {}); v.IsDefined()) {
@@ -460,11 +460,10 @@ void ScenarioParser::parseDependencies(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {QStringLiteral("id"),        QStringLiteral("from"),
-                              QStringLiteral("to"),        QStringLiteral("to_tag"),
-                              QStringLiteral("port"),      QStringLiteral("required"),
-                              QStringLiteral("instances"), QStringLiteral("share"),
-                              QStringLiteral("description")};
+    const QStringList keys = {
+        QStringLiteral("id"),        QStringLiteral("from"),  QStringLiteral("to"),
+        QStringLiteral("to_tag"),    QStringLiteral("port"),  QStringLiteral("required"),
+        QStringLiteral("instances"), QStringLiteral("share"), QStringLiteral("description")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a dependency")))
             continue;
@@ -603,10 +602,9 @@ void ScenarioParser::parseRules(const YAML::Node &list)
         if (!rule)
             continue;
         if (const int previous = t.ruleIndex(rule->id); previous >= 0) {
-            r.error(r.child(item, "id", {}), u"duplicate rule id '" + rule->id +
-                                                 u"' (first declared at line " +
-                                                 QString::number(t.rules[previous].place.line) +
-                                                 u')');
+            r.error(r.child(item, "id", {}),
+                    u"duplicate rule id '" + rule->id + u"' (first declared at line " +
+                        QString::number(t.rules[previous].place.line) + u')');
             continue;
         }
         t.rules.append(*rule);
@@ -717,7 +715,8 @@ Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName)
         if (!baseName)
             return reader.errors();
         if (depth > 8) {
-            reader.error(extends, QStringLiteral("'extends' goes more than 8 files deep (a loop?)"));
+            reader.error(extends,
+                         QStringLiteral("'extends' goes more than 8 files deep (a loop?)"));
             return reader.errors();
         }
         ++depth;

@@ -1,7 +1,7 @@
 // The sections a scenario adds for the simulator: simulation, load, schedule, queues and
 // service_level. Part of ScenarioParser (scenario_parser.h).
-#include "scenario_parser.h"
 #include "scenario_loader.h"
+#include "scenario_parser.h"
 
 #include <QDateTime>
 
@@ -124,11 +124,11 @@ void ScenarioParser::parseSimulation(const YAML::Node &root)
     }
     if (YAML::Node v = r.child(root, "load", {}); v.IsDefined())
         parseLoad(v);
-    if (YAML::Node v = r.child(root, "schedule", {}); v.IsDefined() && !v.IsNull() &&
-                                                      r.expectSequence(v, QStringLiteral("'schedule'")))
+    if (YAML::Node v = r.child(root, "schedule", {});
+        v.IsDefined() && !v.IsNull() && r.expectSequence(v, QStringLiteral("'schedule'")))
         parseChanges(v);
-    if (YAML::Node v = r.child(root, "queues", {}); v.IsDefined() && !v.IsNull() &&
-                                                    r.expectSequence(v, QStringLiteral("'queues'")))
+    if (YAML::Node v = r.child(root, "queues", {});
+        v.IsDefined() && !v.IsNull() && r.expectSequence(v, QStringLiteral("'queues'")))
         parseQueues(v);
     if (YAML::Node v = r.child(root, "service_level", {}); v.IsDefined())
         parseServiceLevel(v);
@@ -148,7 +148,8 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
                 QStringLiteral("'load'"));
     load.declared = true;
     if (YAML::Node v = r.child(map, "source", QStringLiteral("'load'"), true); v.IsDefined()) {
-        load.sourceRole = r.identifier(v, QStringLiteral("the source role of 'load'")).value_or(QString());
+        load.sourceRole =
+            r.identifier(v, QStringLiteral("the source role of 'load'")).value_or(QString());
         if (!load.sourceRole.isEmpty() && !hasRole(t, load.sourceRole))
             r.error(v, u"no node has role '" + load.sourceRole + u"' to send the load");
     }
@@ -179,8 +180,8 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
         load.trendPerWeek = r.number(v, QStringLiteral("'trend_per_week'")).value_or(0.0);
     if (YAML::Node v = r.child(map, "noise", {}); v.IsDefined())
         load.noise = fraction(v, QStringLiteral("'noise' of 'load'"), 0.0);
-    if (YAML::Node v = r.child(map, "spikes", {}); v.IsDefined() &&
-                                                   r.expectSequence(v, QStringLiteral("'spikes'"))) {
+    if (YAML::Node v = r.child(map, "spikes", {});
+        v.IsDefined() && r.expectSequence(v, QStringLiteral("'spikes'"))) {
         for (const YAML::Node &item : v) {
             if (!r.expectMap(item, QStringLiteral("a load spike")))
                 continue;
@@ -190,24 +191,30 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
                         QStringLiteral("a load spike"));
             LoadSpike spike;
             spike.place = r.placeOf(item);
-            if (YAML::Node n = r.child(item, "at", QStringLiteral("a load spike"), true); n.IsDefined())
+            if (YAML::Node n = r.child(item, "at", QStringLiteral("a load spike"), true);
+                n.IsDefined())
                 spike.atMs = offset(n, QStringLiteral("'at' of a load spike")).value_or(0);
-            if (YAML::Node n = r.child(item, "for", QStringLiteral("a load spike"), true); n.IsDefined())
-                spike.durationMs = r.duration(n, QStringLiteral("'for' of a load spike")).value_or(0);
-            if (YAML::Node n = r.child(item, "factor", QStringLiteral("a load spike"), true); n.IsDefined())
-                spike.factor = r.number(n, QStringLiteral("'factor' of a load spike")).value_or(1.0);
+            if (YAML::Node n = r.child(item, "for", QStringLiteral("a load spike"), true);
+                n.IsDefined())
+                spike.durationMs =
+                    r.duration(n, QStringLiteral("'for' of a load spike")).value_or(0);
+            if (YAML::Node n = r.child(item, "factor", QStringLiteral("a load spike"), true);
+                n.IsDefined())
+                spike.factor =
+                    r.number(n, QStringLiteral("'factor' of a load spike")).value_or(1.0);
             if (YAML::Node n = r.child(item, "ramp", {}); n.IsDefined())
                 spike.rampMs = r.duration(n, QStringLiteral("'ramp' of a load spike")).value_or(0);
             load.spikes.append(spike);
         }
     }
-    if (YAML::Node v = r.child(map, "share", {}); v.IsDefined() &&
-                                                  r.expectMap(v, QStringLiteral("'share' of 'load'"))) {
+    if (YAML::Node v = r.child(map, "share", {});
+        v.IsDefined() && r.expectMap(v, QStringLiteral("'share' of 'load'"))) {
         for (auto it = v.begin(); it != v.end(); ++it) {
             const QString site = QString::fromStdString(it->first.Scalar());
             if (t.siteIndex(site) < 0)
                 r.error(it->first, u"unknown site '" + site + u"' in 'share' of 'load'");
-            load.share.insert(site, fraction(it->second, u"the share of site '" + site + u'\'', 0.0));
+            load.share.insert(site,
+                              fraction(it->second, u"the share of site '" + site + u'\'', 0.0));
         }
     }
     if (YAML::Node v = r.child(map, "on_failure", {}); v.IsDefined()) {
@@ -222,12 +229,11 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
 
 void ScenarioParser::parseChanges(const YAML::Node &list)
 {
-    const QStringList keys = {QStringLiteral("at"),       QStringLiteral("change"),
-                              QStringLiteral("target"),   QStringLiteral("for"),
-                              QStringLiteral("rule"),     QStringLiteral("before"),
-                              QStringLiteral("capacity"), QStringLiteral("from_tag"),
-                              QStringLiteral("to_tag"),   QStringLiteral("dns_ttl"),
-                              QStringLiteral("surge"),    QStringLiteral("note")};
+    const QStringList keys = {
+        QStringLiteral("at"),       QStringLiteral("change"),   QStringLiteral("target"),
+        QStringLiteral("for"),      QStringLiteral("rule"),     QStringLiteral("before"),
+        QStringLiteral("capacity"), QStringLiteral("from_tag"), QStringLiteral("to_tag"),
+        QStringLiteral("dns_ttl"),  QStringLiteral("surge"),    QStringLiteral("note")};
     const QString what = QStringLiteral("a scheduled change");
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, what))
@@ -250,27 +256,28 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
             c.forMs = r.duration(v, QStringLiteral("'for'")).value_or(0);
         if (YAML::Node v = r.child(item, "note", {}); v.IsDefined())
             c.note = r.string(v, QStringLiteral("'note'")).value_or(QString());
-        if (YAML::Node v = r.child(item, "surge", {}); v.IsDefined() &&
-                                                       r.expectMap(v, QStringLiteral("'surge'"))) {
+        if (YAML::Node v = r.child(item, "surge", {});
+            v.IsDefined() && r.expectMap(v, QStringLiteral("'surge'"))) {
             r.checkKeys(v, {QStringLiteral("factor"), QStringLiteral("decay")},
                         QStringLiteral("'surge'"));
             if (YAML::Node n = r.child(v, "factor", QStringLiteral("'surge'"), true); n.IsDefined())
-                c.surgeFactor = std::max(0.0, r.number(n, QStringLiteral("'factor'")).value_or(1.0));
+                c.surgeFactor =
+                    std::max(0.0, r.number(n, QStringLiteral("'factor'")).value_or(1.0));
             if (YAML::Node n = r.child(v, "decay", {}); n.IsDefined())
                 c.surgeDecayMs = r.duration(n, QStringLiteral("'decay'")).value_or(0);
         }
 
         using K = ScheduledChange::Kind;
-        const bool needsTarget = c.kind != K::RuleAdd && c.kind != K::RuleCorrect &&
-                                 c.kind != K::Failover;
+        const bool needsTarget =
+            c.kind != K::RuleAdd && c.kind != K::RuleCorrect && c.kind != K::Failover;
         YAML::Node target = r.child(item, "target", what, needsTarget);
         if (target.IsDefined())
             c.target = r.string(target, QStringLiteral("'target'")).value_or(QString());
         auto check = [&](bool known, const char *noun) {
             if (target.IsDefined() && !c.target.isEmpty() && !known)
                 r.error(target, u"'" + toString(c.kind) + u"' needs a " + QLatin1StringView(noun) +
-                                    u"; there is no " + QLatin1StringView(noun) + u" '" +
-                                    c.target + u'\'');
+                                    u"; there is no " + QLatin1StringView(noun) + u" '" + c.target +
+                                    u'\'');
         };
         switch (c.kind) {
         case K::LinkDown:
@@ -341,8 +348,9 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
         }
         s.changes.append(c);
     }
-    std::stable_sort(s.changes.begin(), s.changes.end(),
-                     [](const ScheduledChange &a, const ScheduledChange &b) { return a.atMs < b.atMs; });
+    std::stable_sort(
+        s.changes.begin(), s.changes.end(),
+        [](const ScheduledChange &a, const ScheduledChange &b) { return a.atMs < b.atMs; });
 }
 
 void ScenarioParser::parseQueues(const YAML::Node &list)
@@ -363,7 +371,8 @@ void ScenarioParser::parseQueues(const YAML::Node &list)
             YAML::Node v = r.child(item, key, what, true);
             if (!v.IsDefined())
                 continue;
-            *into = r.identifier(v, u"'" + QLatin1StringView(key) + u"' of a queue").value_or(QString());
+            *into = r.identifier(v, u"'" + QLatin1StringView(key) + u"' of a queue")
+                        .value_or(QString());
             if (!into->isEmpty() && !hasRole(t, *into))
                 r.error(v, u"no node has role '" + *into + u'\'');
         }

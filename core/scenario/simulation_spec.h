@@ -11,8 +11,8 @@ struct SimulationSettings
 {
     qint64 tickMs = 1000;
     quint64 seed = 1;
-    qint64 timeoutMs = 30000;  // a caller gives up on a hop that does not answer after this
-    double serviceTimeMs = 5;  // one hop's own work per request, unloaded
+    qint64 timeoutMs = 30000; // a caller gives up on a hop that does not answer after this
+    double serviceTimeMs = 5; // one hop's own work per request, unloaded
     SourcePlace place;
     bool operator==(const SimulationSettings &) const = default;
 };
@@ -39,11 +39,11 @@ struct LoadProfile
 {
     bool declared = false;
     QString sourceRole;
-    double rate = 0.0;            // requests/s at the daily mean of the first week
-    QList<double> daily;          // multipliers per hour of day (interpolated); empty: flat
-    QList<double> weekly;         // multipliers Monday..Sunday; empty: flat
-    double trendPerWeek = 0.0;    // 0.05: +5 % per week, compounded
-    double noise = 0.0;           // relative random variation per tick
+    double rate = 0.0;         // requests/s at the daily mean of the first week
+    QList<double> daily;       // multipliers per hour of day (interpolated); empty: flat
+    QList<double> weekly;      // multipliers Monday..Sunday; empty: flat
+    double trendPerWeek = 0.0; // 0.05: +5 % per week, compounded
+    double noise = 0.0;        // relative random variation per tick
     QList<LoadSpike> spikes;
     QHash<QString, double> share; // by site of the source nodes; empty: equal per source node
     FailurePolicy onFailure = FailurePolicy::Drop;
@@ -95,8 +95,8 @@ struct ScheduledChange
 struct QueueSpec
 {
     QString id;
-    QString role;       // nodes holding items
-    QString workerRole; // nodes taking items off and delivering them (capacity: items/s)
+    QString role;        // nodes holding items
+    QString workerRole;  // nodes taking items off and delivering them (capacity: items/s)
     qint64 targetMs = 0; // delivery within this of the item's creation (0: no target)
     SourcePlace place;
     bool operator==(const QueueSpec &) const = default;

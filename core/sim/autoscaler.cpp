@@ -12,7 +12,8 @@ QString formatDuration(qint64 ms)
     if (s < 60)
         return QString::number(s) + u's';
     if (s < 3600)
-        return QString::number(s / 60) + u'm' + (s % 60 ? QString::number(s % 60) + u's' : QString());
+        return QString::number(s / 60) + u'm' +
+               (s % 60 ? QString::number(s % 60) + u's' : QString());
     if (s < 86400)
         return QString::number(s / 3600) + u'h' +
                (s % 3600 / 60 ? QString::number(s % 3600 / 60) + u'm' : QString());
@@ -78,10 +79,10 @@ int chooseVictim(const ScalingGroup &g, const std::vector<Instance> &instances)
         }
         const Instance &a = instances[size_t(i)];
         const Instance &b = instances[size_t(victim)];
-        const bool older = a.launchedMs < b.launchedMs ||
-                           (a.launchedMs == b.launchedMs && a.id < b.id);
-        const bool newer = a.launchedMs > b.launchedMs ||
-                           (a.launchedMs == b.launchedMs && a.id > b.id);
+        const bool older =
+            a.launchedMs < b.launchedMs || (a.launchedMs == b.launchedMs && a.id < b.id);
+        const bool newer =
+            a.launchedMs > b.launchedMs || (a.launchedMs == b.launchedMs && a.id > b.id);
         if (g.termination == TerminationPolicy::OldestFirst ? older : newer)
             victim = i;
     }

@@ -13,7 +13,8 @@ constexpr qint64 kWeekMs = 7 * kDayMs;
 LoadCurve::LoadCurve(const LoadProfile &profile, const QDateTime &start)
     : m_profile(profile)
 {
-    const QDateTime utc = start.isValid() ? start.toUTC() : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    const QDateTime utc =
+        start.isValid() ? start.toUTC() : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
     m_startOfDayMs = utc.time().msecsSinceStartOfDay();
     m_startWeekday = utc.date().dayOfWeek() - 1;
 }

@@ -382,14 +382,14 @@ void Simulation::emitEvent(EventKind kind, const QString &node, const QString &s
     e.timeMs = epoch(m_now);
     e.kind = kind;
     e.node = node;
-    e.site = node.isEmpty() || topo().nodeIndex(node) < 0 ? QString()
-                                                          : siteOf(topo().nodeIndex(node));
+    e.site =
+        node.isEmpty() || topo().nodeIndex(node) < 0 ? QString() : siteOf(topo().nodeIndex(node));
     e.subject = subject;
     e.text = text;
     e.details = std::move(details);
-    const QByteArray bytes = QByteArray::number(e.timeMs) + '|' + toString(e.kind).toUtf8() +
-                             '|' + e.node.toUtf8() + '|' + e.site.toUtf8() + '|' +
-                             e.subject.toUtf8() + '|' + e.text.toUtf8() + '|' +
+    const QByteArray bytes = QByteArray::number(e.timeMs) + '|' + toString(e.kind).toUtf8() + '|' +
+                             e.node.toUtf8() + '|' + e.site.toUtf8() + '|' + e.subject.toUtf8() +
+                             '|' + e.text.toUtf8() + '|' +
                              QJsonDocument(e.details).toJson(QJsonDocument::Compact) + '\n';
     m_hash.addData(bytes);
     ++m_stats.events;
@@ -421,9 +421,9 @@ void Simulation::openNodeSeries(int node)
         return;
     const QString id = topo().nodes[node].id;
     for (int m = 0; m < MetricCount; ++m)
-        run.series[m] = beginSeries(u"node/" + id + u'/' + QStringView(kMetricNames[m]), id,
-                                    QString::fromUtf16(kMetricNames[m]),
-                                    QString::fromUtf16(kMetricUnits[m]));
+        run.series[m] =
+            beginSeries(u"node/" + id + u'/' + QStringView(kMetricNames[m]), id,
+                        QString::fromUtf16(kMetricNames[m]), QString::fromUtf16(kMetricUnits[m]));
 }
 
 void Simulation::closeNodeSeries(int node)
@@ -618,7 +618,8 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
         std::vector<Candidate> out;
         const DependencyStatus status = m_engine.assess(node, dependency);
         for (int i = 0; i < status.targets.size(); ++i)
-            out.push_back({status.targets[i] < 0 ? ep.node : status.targets[i], status.verdicts[i]});
+            out.push_back(
+                {status.targets[i] < 0 ? ep.node : status.targets[i], status.verdicts[i]});
         return out;
     };
     const Failover &f = m_failover;
@@ -660,9 +661,7 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
                 broken.push_back(c); // warming up or out of rotation: refuses
             }
         }
-        auto failAll = [&] {
-            (anyHang ? call.directHang : call.directRefuse) += weight;
-        };
+        auto failAll = [&] { (anyHang ? call.directHang : call.directRefuse) += weight; };
         switch (dep.need) {
         case InstanceNeed::Any:
         case InstanceNeed::AtLeast: {
@@ -707,8 +706,8 @@ void Simulation::noteVerdicts(const QList<int> &edges, bool added)
         m_edgeStates[size_t(e)] = v.state;
         // A new edge is news when it is broken by a rule or a cut, not by an instance that is
         // simply not running.
-        const bool notRunning = v.reason.kind == Reason::Kind::TargetDown ||
-                                v.reason.kind == Reason::Kind::SourceDown;
+        const bool notRunning =
+            v.reason.kind == Reason::Kind::TargetDown || v.reason.kind == Reason::Kind::SourceDown;
         if (!m_engine.edgeAlive(e) ||
             (added ? v.state == VerdictState::Reachable || notRunning : before == v.state))
             continue;
@@ -724,9 +723,8 @@ void Simulation::noteVerdicts(const QList<int> &edges, bool added)
                    {QStringLiteral("state"), toString(v.state)},
                    {QStringLiteral("previous"), added ? QString() : toString(before)},
                    {QStringLiteral("reason"), verdictText(v.state, v.reason)},
-                   {QStringLiteral("rule"), v.reason.kind == Reason::Kind::RuleDenied
-                                                ? v.reason.subject
-                                                : QString()}});
+                   {QStringLiteral("rule"),
+                    v.reason.kind == Reason::Kind::RuleDenied ? v.reason.subject : QString()}});
     }
     m_planDirty = true;
 }
@@ -817,10 +815,10 @@ void Simulation::setLinks(const QList<int> &links, ElementState state, Undo *und
         if (undo)
             undo->links.append({l, link.state});
         noteVerdicts(m_engine.setLinkState(l, state), false);
-        const EventKind kind = state == ElementState::Down
-                                   ? EventKind::LinkDown
-                                   : (state == ElementState::Up ? EventKind::LinkUp
-                                                                : EventKind::LinkDegraded);
+        const EventKind kind =
+            state == ElementState::Down
+                ? EventKind::LinkDown
+                : (state == ElementState::Up ? EventKind::LinkUp : EventKind::LinkDegraded);
         emitEvent(kind, {}, link.id, u"link " + link.id + u' ' + toString(state) + u": " + why,
                   {{QStringLiteral("link"), link.id},
                    {QStringLiteral("state"), toString(state)},
@@ -862,14 +860,14 @@ void Simulation::apply(const ScheduledChange &c)
     case K::LinkUp:
     case K::LinkDegraded:
         setLinks({t.linkIndex(c.target)},
-                 c.kind == K::LinkDown ? ElementState::Down
-                                       : (c.kind == K::LinkUp ? ElementState::Up
-                                                              : ElementState::Degraded),
+                 c.kind == K::LinkDown
+                     ? ElementState::Down
+                     : (c.kind == K::LinkUp ? ElementState::Up : ElementState::Degraded),
                  &u, why);
         break;
     case K::SiteOffline:
-        setLinks(internetLinks([&](const Site &s) { return s.id == c.target; }),
-                 ElementState::Down, &u, why);
+        setLinks(internetLinks([&](const Site &s) { return s.id == c.target; }), ElementState::Down,
+                 &u, why);
         break;
     case K::RegionOffline:
         setLinks(internetLinks([&](const Site &s) { return s.region == c.target; }),
@@ -909,12 +907,12 @@ void Simulation::apply(const ScheduledChange &c)
             const int at = index >= 0 ? index : (before >= 0 ? before : int(topo().rules.size()));
             noteVerdicts(m_engine.insertRule(at, c.rule), false);
         }
-        const EventKind kind = c.kind == K::RuleAdd
-                                   ? EventKind::RuleAdded
-                                   : (c.kind == K::RuleRemove ? EventKind::RuleRemoved
-                                                              : EventKind::RuleCorrected);
-        emitEvent(kind, {}, c.target, u"rule " + c.target + u' ' + toString(kind).section(u'.', 1) +
-                                          u": " + why,
+        const EventKind kind =
+            c.kind == K::RuleAdd
+                ? EventKind::RuleAdded
+                : (c.kind == K::RuleRemove ? EventKind::RuleRemoved : EventKind::RuleCorrected);
+        emitEvent(kind, {}, c.target,
+                  u"rule " + c.target + u' ' + toString(kind).section(u'.', 1) + u": " + why,
                   {{QStringLiteral("rule"), c.target}, {QStringLiteral("line"), c.place.line}});
         recordTopology(u"rule " + c.target);
         break;
@@ -955,8 +953,8 @@ void Simulation::apply(const ScheduledChange &c)
     }
     }
     if (c.surgeFactor != 1.0)
-        m_surges.push_back({m_now, c.forMs > 0 ? m_now + c.forMs : m_endMs, c.surgeDecayMs,
-                            c.surgeFactor});
+        m_surges.push_back(
+            {m_now, c.forMs > 0 ? m_now + c.forMs : m_endMs, c.surgeDecayMs, c.surgeFactor});
     if (c.forMs > 0)
         m_undos.emplace(m_now + c.forMs, std::move(u));
     m_planDirty = true;
@@ -971,8 +969,8 @@ void Simulation::undo(const Undo &u)
     for (const auto &[site, state] : u.sites) {
         noteVerdicts(m_engine.setSiteState(site, state), false);
         emitEvent(state == ElementState::Down ? EventKind::SiteDown : EventKind::SiteUp, {},
-                  topo().sites[site].id, u"site " + topo().sites[site].id + u' ' +
-                                             toString(state) + u": " + why);
+                  topo().sites[site].id,
+                  u"site " + topo().sites[site].id + u' ' + toString(state) + u": " + why);
     }
     for (const auto &[node, state] : u.nodes) {
         noteVerdicts(m_engine.setNodeState(node, state), false);
@@ -985,7 +983,8 @@ void Simulation::undo(const Undo &u)
             noteVerdicts(m_engine.removeRule(now), false);
         if (u.ruleIndex >= 0)
             noteVerdicts(m_engine.insertRule(u.ruleIndex, u.rule), false);
-        emitEvent(EventKind::RuleCorrected, {}, c.target, u"rule " + c.target + u" restored: " + why);
+        emitEvent(EventKind::RuleCorrected, {}, c.target,
+                  u"rule " + c.target + u" restored: " + why);
         recordTopology(u"rule " + c.target);
     }
     for (const auto &[node, capacity] : u.capacities)
@@ -1043,8 +1042,8 @@ void Simulation::drainQueues()
                 q.delivered += n;
                 if (spec.targetMs > 0 && latency > spec.targetMs)
                     q.late += n;
-                q.maxLatencyMs = std::isnan(q.maxLatencyMs) ? latency
-                                                            : std::max(q.maxLatencyMs, latency);
+                q.maxLatencyMs =
+                    std::isnan(q.maxLatencyMs) ? latency : std::max(q.maxLatencyMs, latency);
             });
         }
         w.in = take / m_tickSec;
@@ -1089,8 +1088,7 @@ void Simulation::offerLoad()
     m_offered = m_newRequests + retried;
     for (int s : m_sources) {
         Endpoint &ep = m_endpoints[size_t(s)];
-        const double weight =
-            load.share.isEmpty() ? 1.0 : load.share.value(siteOf(ep.node), 0.0);
+        const double weight = load.share.isEmpty() ? 1.0 : load.share.value(siteOf(ep.node), 0.0);
         ep.in = m_sourceWeightTotal > 0 ? m_offered / m_tickSec * weight / m_sourceWeightTotal : 0;
     }
 }
@@ -1104,8 +1102,8 @@ void Simulation::flowForward()
             continue;
         }
         const NodeRun &run = m_nodes[size_t(ep.node)];
-        const double limit = !nodeUp(ep.node) ? 0.0
-                                              : (ep.entry && !ep.source ? run.capacity : kInf);
+        const double limit =
+            !nodeUp(ep.node) ? 0.0 : (ep.entry && !ep.source ? run.capacity : kInf);
         ep.accepted = std::min(ep.in, limit);
         for (const Call &call : ep.calls) {
             const double demand = ep.accepted * call.share;
@@ -1130,7 +1128,8 @@ void Simulation::flowBackward()
         double answered = 1.0;
         double latency = serviceMs;
         if (ep.entry && !ep.source && ep.in > 0.0) {
-            const double utilisation = ep.accepted / std::max(1e-9, m_nodes[size_t(ep.node)].capacity);
+            const double utilisation =
+                ep.accepted / std::max(1e-9, m_nodes[size_t(ep.node)].capacity);
             latency = serviceMs / std::max(0.05, 1.0 - std::min(utilisation, 1.0));
         }
         for (const Call &call : ep.calls) {
@@ -1141,11 +1140,10 @@ void Simulation::flowBackward()
                 const Endpoint &target = m_endpoints[size_t(t.endpoint)];
                 downstream += t.weight * target.fail;
                 weights += t.weight;
-                callLatency += t.weight * ((1.0 - target.hang) * target.latencyMs +
-                                           target.hang * timeoutMs);
+                callLatency +=
+                    t.weight * ((1.0 - target.hang) * target.latencyMs + target.hang * timeoutMs);
             }
-            const double failed =
-                std::min(1.0, call.directHang + call.directRefuse + downstream);
+            const double failed = std::min(1.0, call.directHang + call.directRefuse + downstream);
             ok *= 1.0 - call.share * failed;
             answered *= 1.0 - call.share * call.directHang;
             if (weights > 0.0)
@@ -1259,10 +1257,10 @@ void Simulation::watchService()
 {
     const ServiceLevel &sl = m_scenario.serviceLevel;
     const double ratio = m_offered > 0.0 ? m_failed / m_offered : 0.0;
-    const QString state = ratio > sl.outageAbove
-                              ? QStringLiteral("outage")
-                              : (ratio > sl.degradedAbove ? QStringLiteral("degraded")
-                                                          : QStringLiteral("ok"));
+    const QString state =
+        ratio > sl.outageAbove
+            ? QStringLiteral("outage")
+            : (ratio > sl.degradedAbove ? QStringLiteral("degraded") : QStringLiteral("ok"));
     if (state != m_serviceState) {
         QJsonObject details{{QStringLiteral("state"), state},
                             {QStringLiteral("previous"), m_serviceState},
@@ -1324,7 +1322,8 @@ void Simulation::watchAlerts()
             if (!run.alerting && m_now - run.alertSinceMs >= sl.alertForMs) {
                 run.alerting = true;
                 emitEvent(EventKind::AlertFiring, id, QStringLiteral("HighErrorRate"),
-                          u"HighErrorRate on " + id + u": " + QString::number(ratio * 100.0, 'f', 1) +
+                          u"HighErrorRate on " + id + u": " +
+                              QString::number(ratio * 100.0, 'f', 1) +
                               u" % of requests answered with errors or timeouts",
                           {{QStringLiteral("ratio"), ratio},
                            {QStringLiteral("role"), m_endpoints[size_t(run.entry)].role}});
@@ -1357,9 +1356,9 @@ void Simulation::watchBacklogs()
             if (age <= m_tickMs) {
                 episode.active = false;
                 emitEvent(EventKind::BacklogDrained, {}, subject,
-                          subject + u" backlog drained: peak " + QString::number(qint64(episode.peak)) +
-                              u" items, drained " + formatDuration(m_now - episode.peakMs) +
-                              u" after the peak",
+                          subject + u" backlog drained: peak " +
+                              QString::number(qint64(episode.peak)) + u" items, drained " +
+                              formatDuration(m_now - episode.peakMs) + u" after the peak",
                           {{QStringLiteral("peak"), std::round(episode.peak)},
                            {QStringLiteral("peak_ms"), epoch(episode.peakMs)},
                            {QStringLiteral("started_ms"), epoch(episode.startMs)},
@@ -1389,7 +1388,8 @@ void Simulation::watchBacklogs()
         // Late while items wait (or were delivered) beyond the target; resolved only after
         // a whole alert period without, so that a draining backlog does not flap.
         const qint64 target = m_scenario.queues[q].targetMs;
-        const bool late = target > 0 && ((backlog >= 1.0 && m_now - oldest > target) || run.late > 0.0);
+        const bool late =
+            target > 0 && ((backlog >= 1.0 && m_now - oldest > target) || run.late > 0.0);
         const QString name = QStringLiteral("DeliveriesLate");
         if (late && !run.alerting) {
             run.alerting = true;
@@ -1401,7 +1401,8 @@ void Simulation::watchBacklogs()
             run.clearSinceMs = -1;
         else if (run.alerting && run.clearSinceMs < 0)
             run.clearSinceMs = m_now;
-        if (run.alerting && !late && m_now - run.clearSinceMs >= m_scenario.serviceLevel.alertForMs) {
+        if (run.alerting && !late &&
+            m_now - run.clearSinceMs >= m_scenario.serviceLevel.alertForMs) {
             run.alerting = false;
             emitEvent(EventKind::AlertResolved, {}, name, name + u" resolved");
         }
@@ -1425,7 +1426,8 @@ void Simulation::recordSamples()
         const Endpoint *entry = run.entry >= 0 ? &m_endpoints[size_t(run.entry)] : nullptr;
         const double requests = entry ? entry->in : 0.0;
         const bool busy = entry && !entry->source && nodeUp(n);
-        sample(run.series[Cpu], busy ? std::min(100.0, 100.0 * entry->accepted / run.capacity) : 0.0);
+        sample(run.series[Cpu],
+               busy ? std::min(100.0, 100.0 * entry->accepted / run.capacity) : 0.0);
         sample(run.series[Requests], requests);
         sample(run.series[Errors], errors);
         sample(run.series[Latency], requests > 0.0 ? entry->latencyMs : kNoValue);
@@ -1441,7 +1443,8 @@ void Simulation::recordSamples()
                 continue;
             ++size;
             if (run.inService && run.entry >= 0) {
-                sum += std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
+                sum +=
+                    std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
                 ++inService;
             }
         }
@@ -1557,8 +1560,8 @@ void Simulation::replaceUnhealthy()
         }
         const int newSite = chooseSite(group, members, m_random);
         emitEvent(EventKind::ScaleOut, {}, group.id,
-                  u"replace unhealthy " + id + u" (was in " + topo().sites[site].id + u") with a new instance in " +
-                      topo().sites[newSite].id,
+                  u"replace unhealthy " + id + u" (was in " + topo().sites[site].id +
+                      u") with a new instance in " + topo().sites[newSite].id,
                   {{QStringLiteral("reason"), QStringLiteral("replace unhealthy")},
                    {QStringLiteral("replaced"), id},
                    {QStringLiteral("site"), topo().sites[newSite].id}});
@@ -1589,14 +1592,16 @@ void Simulation::autoscale()
             }
             inService.push_back({n, topo().nodes[n].id, run.launchedMs});
             if (run.entry >= 0)
-                sum += std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
+                sum +=
+                    std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
         }
         // Autoscalers act on a metric averaged over a period, not on one sample.
         const double raw = inService.empty() ? std::nan("") : sum / double(inService.size());
         const double alpha = std::min(1.0, double(m_tickMs) / double(kMetricPeriodMs));
         state.smoothed = std::isnan(raw) ? raw
-                         : std::isnan(state.smoothed) ? raw
-                                                      : state.smoothed + alpha * (raw - state.smoothed);
+                         : std::isnan(state.smoothed)
+                             ? raw
+                             : state.smoothed + alpha * (raw - state.smoothed);
         seen.metric = state.smoothed;
         const ScalingDecision decision = decideScaling(group, seen);
         using A = ScalingDecision::Action;
@@ -1605,19 +1610,21 @@ void Simulation::autoscale()
             continue;
         }
         QJsonObject details{{QStringLiteral("metric"), group.metric},
-                            {QStringLiteral("value"), std::isnan(seen.metric) ? QJsonValue()
-                                                                              : QJsonValue(seen.metric)},
+                            {QStringLiteral("value"),
+                             std::isnan(seen.metric) ? QJsonValue() : QJsonValue(seen.metric)},
                             {QStringLiteral("scale_out_above"), group.scaleOutAbove},
                             {QStringLiteral("scale_in_below"), group.scaleInBelow},
                             {QStringLiteral("members"), seen.members},
                             {QStringLiteral("warming"), seen.warming},
                             {QStringLiteral("reason"), decision.reason}};
         if (decision.action == A::Held) {
-            const QString kind = decision.reason.section(QStringLiteral("held: "), 1).section(u',', 0, 0);
+            const QString kind =
+                decision.reason.section(QStringLiteral("held: "), 1).section(u',', 0, 0);
             if (kind == state.lastHeld)
                 continue; // said once per excursion, not every tick
             state.lastHeld = kind;
-            emitEvent(EventKind::ScaleHeld, {}, group.id, group.id + u": " + decision.reason, details);
+            emitEvent(EventKind::ScaleHeld, {}, group.id, group.id + u": " + decision.reason,
+                      details);
             continue;
         }
         state.lastHeld.clear();
@@ -1628,7 +1635,8 @@ void Simulation::autoscale()
             details.insert(QStringLiteral("placement"), toString(group.placement));
             emitEvent(EventKind::ScaleOut, {}, group.id,
                       u"scale out " + group.id + u": " + decision.reason + u"; new instance in " +
-                          topo().sites[site].id + u" (" + toString(group.placement) + u" placement)",
+                          topo().sites[site].id + u" (" + toString(group.placement) +
+                          u" placement)",
                       details);
             launch(group, site, u"scale out: " + decision.reason);
         } else {
@@ -1661,8 +1669,8 @@ Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptio
         auto located = [&](const ErrorList &errors) {
             Error e = errors.first();
             if (fromFile) {
-                e.file = scenario.whatIfPlace.file.isEmpty() ? scenario.file
-                                                             : scenario.whatIfPlace.file;
+                e.file =
+                    scenario.whatIfPlace.file.isEmpty() ? scenario.file : scenario.whatIfPlace.file;
                 e.line = scenario.whatIfPlace.line;
                 e.column = scenario.whatIfPlace.column;
             }

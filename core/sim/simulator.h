@@ -25,7 +25,7 @@ struct SimulationStats
     qint64 ticks = 0;
     qint64 events = 0;
     qint64 samples = 0;
-    QByteArray eventsHash;  // SHA-256 over every event, in order: equal for equal runs
+    QByteArray eventsHash;   // SHA-256 over every event, in order: equal for equal runs
     quint64 samplesHash = 0; // over every sample value
     qint64 startMs = 0;      // epoch ms of the first recorded tick
     qint64 endMs = 0;        // epoch ms where the recording ends

@@ -206,12 +206,13 @@ bool Recording::readEntries(const StoredSeries &series, int level, qint64 first,
     return true;
 }
 
-std::vector<float> Recording::samples(const StoredSeries &series, qint64 fromMs,
-                                      qint64 toMs) const
+std::vector<float> Recording::samples(const StoredSeries &series, qint64 fromMs, qint64 toMs) const
 {
     const qint64 interval = series.info.intervalMs;
-    const qint64 first = std::max<qint64>(0, (fromMs - series.info.startMs + interval - 1) / interval);
-    const qint64 last = std::min(series.count, (toMs - series.info.startMs + interval - 1) / interval);
+    const qint64 first =
+        std::max<qint64>(0, (fromMs - series.info.startMs + interval - 1) / interval);
+    const qint64 last =
+        std::min(series.count, (toMs - series.info.startMs + interval - 1) / interval);
     std::vector<float> out;
     if (first >= last)
         return out;

@@ -112,9 +112,8 @@ Result<bool> RecordingWriter::close()
 template<typename F> void RecordingWriter::submit(qsizetype bytes, F &&addTo)
 {
     std::unique_lock lock(m_mutex);
-    m_progress.wait(lock, [&] {
-        return m_pendingBytes < kMaxPendingBytes || m_stop || !m_errors.isEmpty();
-    });
+    m_progress.wait(
+        lock, [&] { return m_pendingBytes < kMaxPendingBytes || m_stop || !m_errors.isEmpty(); });
     addTo(*m_pending);
     m_pendingBytes += bytes;
     ++m_submitted;
@@ -203,7 +202,8 @@ void RecordingWriter::run(bool create)
     }
     for (;;) {
         std::unique_lock lock(m_mutex);
-        m_wake.wait(lock, [&] { return m_stop || !m_pending->empty() || m_committed < m_submitted; });
+        m_wake.wait(lock,
+                    [&] { return m_stop || !m_pending->empty() || m_committed < m_submitted; });
         std::unique_ptr<Batch> batch = std::exchange(m_pending, std::make_unique<Batch>());
         const quint64 submitted = m_submitted;
         const bool stopping = m_stop;
@@ -239,8 +239,8 @@ Result<bool> RecordingWriter::open(bool create)
     // keeps every commit across a crash of the process.
     for (const char *sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
         if (!pragma.exec(QString::fromLatin1(sql)))
-            return Error{u"not a Warroom recording (" + pragma.lastError().text() + u')',
-                         m_path, 0, 0};
+            return Error{u"not a Warroom recording (" + pragma.lastError().text() + u')', m_path, 0,
+                         0};
     }
     auto migrated = schema::migrate(db);
     if (!migrated)
@@ -278,7 +278,8 @@ Result<bool> RecordingWriter::write(const Batch &batch)
             q.bindValue(4, text(e.site));
             q.bindValue(5, text(e.subject));
             q.bindValue(6, text(e.text));
-            q.bindValue(7, QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact)));
+            q.bindValue(7,
+                        QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact)));
             if (!q.exec())
                 return fail(QStringLiteral("writing an event"), q);
         }

@@ -31,33 +31,35 @@ Result<bool> execAll(QSqlDatabase &db, const QStringList &statements)
 // Version 1: metadata, events, metric series in chunks with min/max levels, topology versions.
 Result<bool> migrateToV1(QSqlDatabase &db)
 {
-    return execAll(db, {
-        QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
-        QStringLiteral("CREATE TABLE events ("
-                       " id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, kind TEXT NOT NULL,"
-                       " node TEXT NOT NULL DEFAULT '', site TEXT NOT NULL DEFAULT '',"
-                       " subject TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '',"
-                       " details TEXT NOT NULL DEFAULT '{}')"),
-        QStringLiteral("CREATE INDEX events_by_time ON events (time_ms)"),
-        QStringLiteral("CREATE INDEX events_by_kind ON events (kind, time_ms)"),
-        QStringLiteral("CREATE INDEX events_by_node ON events (node, time_ms)"),
-        QStringLiteral("CREATE TABLE series ("
-                       " id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
-                       " node TEXT NOT NULL DEFAULT '', metric TEXT NOT NULL,"
-                       " unit TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL,"
-                       " interval_ms INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 0,"
-                       " levels INTEGER NOT NULL DEFAULT 1)"),
-        // Level 0 holds float32 samples, level L >= 1 float32 (min, max) pairs over 8^L
-        // samples; a chunk holds up to 4096 entries of one level.
-        QStringLiteral("CREATE TABLE chunks ("
-                       " series INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,"
-                       " count INTEGER NOT NULL, data BLOB NOT NULL,"
-                       " PRIMARY KEY (series, level, idx)) WITHOUT ROWID"),
-        QStringLiteral("CREATE TABLE topology_versions ("
-                       " id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
-                       " reason TEXT NOT NULL, json BLOB NOT NULL)"),
-        QStringLiteral("CREATE INDEX topology_by_time ON topology_versions (time_ms)"),
-    });
+    return execAll(
+        db,
+        {
+            QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE events ("
+                           " id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, kind TEXT NOT NULL,"
+                           " node TEXT NOT NULL DEFAULT '', site TEXT NOT NULL DEFAULT '',"
+                           " subject TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '',"
+                           " details TEXT NOT NULL DEFAULT '{}')"),
+            QStringLiteral("CREATE INDEX events_by_time ON events (time_ms)"),
+            QStringLiteral("CREATE INDEX events_by_kind ON events (kind, time_ms)"),
+            QStringLiteral("CREATE INDEX events_by_node ON events (node, time_ms)"),
+            QStringLiteral("CREATE TABLE series ("
+                           " id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+                           " node TEXT NOT NULL DEFAULT '', metric TEXT NOT NULL,"
+                           " unit TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL,"
+                           " interval_ms INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 0,"
+                           " levels INTEGER NOT NULL DEFAULT 1)"),
+            // Level 0 holds float32 samples, level L >= 1 float32 (min, max) pairs over 8^L
+            // samples; a chunk holds up to 4096 entries of one level.
+            QStringLiteral("CREATE TABLE chunks ("
+                           " series INTEGER NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+                           " count INTEGER NOT NULL, data BLOB NOT NULL,"
+                           " PRIMARY KEY (series, level, idx)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE topology_versions ("
+                           " id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
+                           " reason TEXT NOT NULL, json BLOB NOT NULL)"),
+            QStringLiteral("CREATE INDEX topology_by_time ON topology_versions (time_ms)"),
+        });
 }
 
 // Version 2: where the map's nodes were placed by hand (saved with the recording).
@@ -84,8 +86,8 @@ Result<int> versionOf(QSqlDatabase &db)
 {
     const auto appId = pragma(db, QStringLiteral("application_id"));
     if (!appId)
-        return Error{u"not a Warroom recording (" + appId.errors().first().message + u')', {}, 0,
-                     0};
+        return Error{
+            u"not a Warroom recording (" + appId.errors().first().message + u')', {}, 0, 0};
     const auto version = pragma(db, QStringLiteral("user_version"));
     if (!version)
         return version.errors();
@@ -96,17 +98,23 @@ Result<int> versionOf(QSqlDatabase &db)
             return 0; // an empty database: a new recording
         return Error{QStringLiteral("not a Warroom recording (a SQLite database of another "
                                     "application)"),
-                     {}, 0, 0};
+                     {},
+                     0,
+                     0};
     }
     if (appId.value() != kApplicationId)
         return Error{QStringLiteral("not a Warroom recording (a SQLite database of another "
                                     "application)"),
-                     {}, 0, 0};
+                     {},
+                     0,
+                     0};
     if (version.value() > kCurrentVersion)
         return Error{u"recording format version " + QString::number(version.value()) +
-                         u" is newer than this Warroom reads (" +
-                         QString::number(kCurrentVersion) + u"); update Warroom",
-                     {}, 0, 0};
+                         u" is newer than this Warroom reads (" + QString::number(kCurrentVersion) +
+                         u"); update Warroom",
+                     {},
+                     0,
+                     0};
     return int(version.value());
 }
 
@@ -127,7 +135,9 @@ Result<int> migrate(QSqlDatabase &db, int target)
             db.rollback();
             return Error{u"migrating the recording to version " + QString::number(version + 1) +
                              u": " + step.errors().first().message,
-                         {}, 0, 0};
+                         {},
+                         0,
+                         0};
         }
         if (!db.commit())
             return Error{db.lastError().text(), {}, 0, 0};

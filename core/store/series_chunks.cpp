@@ -9,8 +9,14 @@ namespace warroom {
 namespace {
 
 // NaN means "no value": it never wins a min or a max against a number.
-float nanMin(float a, float b) { return std::isnan(a) ? b : (std::isnan(b) ? a : std::min(a, b)); }
-float nanMax(float a, float b) { return std::isnan(a) ? b : (std::isnan(b) ? a : std::max(a, b)); }
+float nanMin(float a, float b)
+{
+    return std::isnan(a) ? b : (std::isnan(b) ? a : std::min(a, b));
+}
+float nanMax(float a, float b)
+{
+    return std::isnan(a) ? b : (std::isnan(b) ? a : std::max(a, b));
+}
 
 } // namespace
 

@@ -91,12 +91,12 @@ const Recording &TestSimulator::recording(const QString &name)
             writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(stats->endMs));
             writer.value()->setMeta(QStringLiteral("outage_above"),
                                     QString::number(scenario->serviceLevel.outageAbove));
-            writer.value()->setMeta(QStringLiteral("queues"),
-                                    scenario->queues.isEmpty()
-                                        ? QString()
-                                        : u"[{\"id\":\"" + scenario->queues.first().id +
-                                              u"\",\"target_ms\":" +
-                                              QString::number(scenario->queues.first().targetMs) + u"}]");
+            writer.value()->setMeta(
+                QStringLiteral("queues"),
+                scenario->queues.isEmpty()
+                    ? QString()
+                    : u"[{\"id\":\"" + scenario->queues.first().id + u"\",\"target_ms\":" +
+                          QString::number(scenario->queues.first().targetMs) + u"}]");
         }
         if (!writer.value()->close())
             qFatal("cannot write %s", qPrintable(path));
@@ -122,17 +122,19 @@ void TestSimulator::scalingDecisions_data()
     QTest::newRow("in_band") << 30.0 << 3 << 0 << qint64(-1) << QStringLiteral("none: ");
     QTest::newRow("above") << 46.2 << 3 << 0 << qint64(-1) << QStringLiteral("out: cpu 46.2 > 40");
     QTest::newRow("below") << 10.0 << 3 << 0 << qint64(-1) << QStringLiteral("in: cpu 10.0 < 15");
-    QTest::newRow("below_min") << 10.0 << 1 << 0 << qint64(-1) << QStringLiteral("out: below min 2");
+    QTest::newRow("below_min") << 10.0 << 1 << 0 << qint64(-1)
+                               << QStringLiteral("out: below min 2");
     QTest::newRow("at_min") << 10.0 << 2 << 0 << qint64(-1)
                             << QStringLiteral("held: cpu 10.0 < 15; held: at min 2");
     QTest::newRow("at_max") << 90.0 << 12 << 0 << qint64(-1)
                             << QStringLiteral("held: cpu 90.0 > 40; held: at max 12");
     QTest::newRow("cooldown") << 50.0 << 3 << 0 << qint64(120000)
                               << QStringLiteral("held: cpu 50.0 > 40; held: cooldown, 3m left");
-    QTest::newRow("after_cooldown") << 50.0 << 3 << 0 << qint64(300000)
-                                    << QStringLiteral("out: cpu 50.0 > 40");
+    QTest::newRow("after_cooldown")
+        << 50.0 << 3 << 0 << qint64(300000) << QStringLiteral("out: cpu 50.0 > 40");
     QTest::newRow("warming") << 50.0 << 3 << 1 << qint64(-1)
-                             << QStringLiteral("held: cpu 50.0 > 40; held: 1 instance(s) still warming up");
+                             << QStringLiteral(
+                                    "held: cpu 50.0 > 40; held: 1 instance(s) still warming up");
     QTest::newRow("no_metric") << std::nan("") << 3 << 3 << qint64(-1) << QStringLiteral("none: ");
 }
 
@@ -191,10 +193,11 @@ void TestSimulator::loadCurve()
     p.daily[12] = 2.0;
     p.weekly = {1, 1, 1, 1, 1, 0.5, 0.5};
     p.spikes = {LoadSpike{7 * 86400000LL, 86400000LL, 3.0, 0, {}}};
-    const LoadCurve curve(p, QDateTime::fromString(QStringLiteral("2020-05-04T00:00:00Z"), Qt::ISODate));
-    QCOMPARE(curve.rate(12 * 3600000LL + 1800000), 200.0);     // Monday 12:30, the hour's middle
-    QCOMPARE(curve.rate(3 * 3600000LL), 100.0);                 // Monday 03:00
-    QCOMPARE(curve.rate(5 * 86400000LL + 3 * 3600000LL), 50.0); // Saturday
+    const LoadCurve curve(
+        p, QDateTime::fromString(QStringLiteral("2020-05-04T00:00:00Z"), Qt::ISODate));
+    QCOMPARE(curve.rate(12 * 3600000LL + 1800000), 200.0);       // Monday 12:30, the hour's middle
+    QCOMPARE(curve.rate(3 * 3600000LL), 100.0);                  // Monday 03:00
+    QCOMPARE(curve.rate(5 * 86400000LL + 3 * 3600000LL), 50.0);  // Saturday
     QCOMPARE(curve.rate(7 * 86400000LL + 3 * 3600000LL), 300.0); // next Monday, in the spike
 }
 
@@ -235,7 +238,8 @@ void TestSimulator::lemniscusWeeksOfNormalOperationStayInDc1AndDc2()
     EventFilter early;
     early.toMs = busyWeek;
     for (const Event &e : r.events(early))
-        QVERIFY2(e.kind != EventKind::ServiceState && e.kind != EventKind::AlertFiring, qPrintable(e.text));
+        QVERIFY2(e.kind != EventKind::ServiceState && e.kind != EventKind::AlertFiring,
+                 qPrintable(e.text));
 }
 
 void TestSimulator::lemniscusEveryDc3AppServerFailsTheCacheRequests()
@@ -252,10 +256,12 @@ void TestSimulator::lemniscusEveryDc3AppServerFailsTheCacheRequests()
         EventFilter f = EventFilter::ofKinds({EventKind::VerdictChanged});
         f.node = node;
         const QList<Event> verdicts = r.events(f);
-        QVERIFY2(std::any_of(verdicts.cbegin(), verdicts.cend(), [](const Event &e) {
-                     return e.subject == u"cache-1" &&
-                            e.details.value(QStringLiteral("rule")).toString() == u"dc3-egress";
-                 }),
+        QVERIFY2(std::any_of(verdicts.cbegin(), verdicts.cend(),
+                             [](const Event &e) {
+                                 return e.subject == u"cache-1" &&
+                                        e.details.value(QStringLiteral("rule")).toString() ==
+                                            u"dc3-egress";
+                             }),
                  qPrintable(node));
         // Its requests fail, at its proxy: errors on the node while it is in service.
         const StoredSeries *errors = r.seriesByKey(u"node/" + node + u"/errors");
@@ -286,9 +292,10 @@ void TestSimulator::lemniscusOutagesAreShortAndSurfaceAtTheProxyAndLoadBalancer(
 void TestSimulator::lemniscusDatabaseReplicasScaleIntoDc3()
 {
     const RecordingSummary &s = summary(QStringLiteral("lemniscus-2020"));
-    const auto replicas = std::find_if(s.actions.cbegin(), s.actions.cend(), [](const SiteActions &a) {
-        return a.group == u"db-replicas" && a.site == u"dc3";
-    });
+    const auto replicas =
+        std::find_if(s.actions.cbegin(), s.actions.cend(), [](const SiteActions &a) {
+            return a.group == u"db-replicas" && a.site == u"dc3";
+        });
     QVERIFY(replicas != s.actions.cend());
     QVERIFY(replicas->launched >= 1);
     const Recording &r = recording(QStringLiteral("lemniscus-2020"));
@@ -327,7 +334,8 @@ void TestSimulator::pagerdutyRegionCutOffForThirtyMinutes()
     QVERIFY(delivered);
     for (float v : r.samples(*delivered, at("2011-08-08T16:00:01Z"), at("2011-08-08T16:30:00Z")))
         QCOMPARE(v, 0.0f);
-    QVERIFY(r.samples(*delivered, at("2011-08-08T15:59:00Z"), at("2011-08-08T16:00:00Z")).front() > 0);
+    QVERIFY(r.samples(*delivered, at("2011-08-08T15:59:00Z"), at("2011-08-08T16:00:00Z")).front() >
+            0);
 }
 
 void TestSimulator::pagerdutyBacklogLatenessAndDrain()
@@ -336,12 +344,13 @@ void TestSimulator::pagerdutyBacklogLatenessAndDrain()
     const Recording &r = recording(QStringLiteral("pagerduty-2011"));
     // The events that waited outside: the backlog when connectivity returns.
     const StoredSeries *upstream = r.seriesByKey(QStringLiteral("upstream/backlog"));
-    const float waiting = r.samples(*upstream, at("2011-08-08T16:29:59Z"), at("2011-08-08T16:30:00Z")).front();
+    const float waiting =
+        r.samples(*upstream, at("2011-08-08T16:29:59Z"), at("2011-08-08T16:30:00Z")).front();
     QVERIFY2(waiting > 30 * 60 * 150 * 2, qPrintable(QString::number(waiting))); // surge included
     QCOMPARE(s.deliveries.size(), 1);
     const Deliveries &d = s.deliveries.first();
     QCOMPARE(d.targetMs, 180000);
-    QVERIFY(d.late > waiting * 0.9);  // nearly all of them late...
+    QVERIFY(d.late > waiting * 0.9);   // nearly all of them late...
     QVERIFY(d.late < d.delivered / 2); // ...but not the day's normal traffic
     QVERIFY(d.maxLatencyMs > 30 * 60000);
     for (const QString &queue : {QStringLiteral("upstream"), QStringLiteral("notifications")}) {

@@ -109,15 +109,20 @@ void TestRecording::roundTrip()
         RecordingSink sink(*writer);
         const int cpu = sink.beginSeries({QStringLiteral("node/a/cpu"), QStringLiteral("a"),
                                           QStringLiteral("cpu"), QStringLiteral("%"), 1000, 1000});
-        const int late = sink.beginSeries({QStringLiteral("queue/q/late"), {}, QStringLiteral("late"),
-                                           QStringLiteral("items/s"), 5000, 1000});
+        const int late = sink.beginSeries({QStringLiteral("queue/q/late"),
+                                           {},
+                                           QStringLiteral("late"),
+                                           QStringLiteral("items/s"),
+                                           5000,
+                                           1000});
         for (qint64 i = 0; i < 20000; ++i) {
             sink.sample(cpu, valueAt(i));
             if (i < 10)
                 sink.sample(late, float(i));
         }
         sink.event(makeEvent(1000, EventKind::ScaleOut, QString(), QStringLiteral("scale out")));
-        sink.event(makeEvent(2000, EventKind::NodeLaunched, QStringLiteral("a"), QStringLiteral("a up")));
+        sink.event(
+            makeEvent(2000, EventKind::NodeLaunched, QStringLiteral("a"), QStringLiteral("a up")));
         sink.event(makeEvent(3000, EventKind::ScaleIn, QString(), QStringLiteral("scale in")));
         sink.topologyVersion(1000, QStringLiteral("start"), QByteArrayLiteral("{\"nodes\":[]}"));
         sink.finish();
@@ -237,9 +242,11 @@ void TestRecording::foreignFilesAreRefusedWithAClearError_data()
 {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("random_bytes") << QByteArray(4096, 'x') << QStringLiteral("not a Warroom recording");
+    QTest::newRow("random_bytes") << QByteArray(4096, 'x')
+                                  << QStringLiteral("not a Warroom recording");
     QTest::newRow("empty_file") << QByteArray() << QStringLiteral("not a Warroom recording");
-    QTest::newRow("another_apps_database") << QByteArray("sqlite") << QStringLiteral("another application");
+    QTest::newRow("another_apps_database")
+        << QByteArray("sqlite") << QStringLiteral("another application");
     QTest::newRow("missing") << QByteArray("missing") << QStringLiteral("no such file");
 }
 
@@ -249,7 +256,8 @@ void TestRecording::foreignFilesAreRefusedWithAClearError()
     QFETCH(QString, expected);
     const QString path = m_dir.filePath(QString::fromLatin1(QTest::currentDataTag()) + u".warroom");
     if (content == "sqlite") {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery(db).exec(QStringLiteral("CREATE TABLE contacts (name TEXT)"));
@@ -272,7 +280,8 @@ void TestRecording::olderFilesAreMigrated()
 {
     const QString path = m_dir.filePath(QStringLiteral("v1.warroom"));
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QCOMPARE(schema::migrate(db, 1).value(), 1);
@@ -289,7 +298,8 @@ void TestRecording::olderFilesAreMigrated()
     }
     auto writer = RecordingWriter::openForAppend(path);
     QVERIFY(writer);
-    QCOMPARE(writer.value()->append(makeEvent(6, EventKind::Annotation, {}, QStringLiteral("new"))), 2);
+    QCOMPARE(writer.value()->append(makeEvent(6, EventKind::Annotation, {}, QStringLiteral("new"))),
+             2);
     QVERIFY(writer.value()->close());
     auto r = Recording::open(path);
     QVERIFY(r);
