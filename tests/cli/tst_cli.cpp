@@ -135,6 +135,106 @@ private Q_SLOTS:
         QVERIFY(run.err.startsWith(path + u':'));
     }
 
+    // The "done means": simulate, then summary shows the DC3 outages and their cause.
+    void simulateThenSummary()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("l.warroom"));
+        const Run sim = cli({QStringLiteral("simulate"), lemniscus(), QStringLiteral("-o"), out});
+        QCOMPARE(sim.exitCode, int(ExitClean));
+        QVERIFY2(sim.out.startsWith(u"wrote " + out + u": 28d of 'lemniscus-2020'"),
+                 qPrintable(sim.out));
+        QVERIFY(QFile::exists(out));
+        QVERIFY(!QFile::exists(out + u".partial"));
+        QVERIFY(sim.err.isEmpty()); // no progress bar when stderr is not a terminal
+
+        const Run summary = cli({QStringLiteral("summary"), out});
+        QCOMPARE(summary.exitCode, int(ExitClean));
+        QVERIFY(summary.out.contains(u"Outages (more than 5 % of requests failing): 5"));
+        QVERIFY(summary.out.contains(u"-> dc1/cache-1:6379: blocked by rule dc3-egress ("));
+        QVERIFY(summary.out.contains(u"surfaced at: "));
+        QVERIFY(summary.out.contains(u"app-pool       dc3 "));
+
+        const Run json = cli({QStringLiteral("summary"), out, QStringLiteral("--json")});
+        const QJsonObject doc = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(doc[u"format"].toString(), QStringLiteral("warroom-summary"));
+        QCOMPARE(doc[u"outages"].toArray().size(), 5);
+        QCOMPARE(doc[u"outages"][0][u"rules"][0].toString(), QStringLiteral("dc3-egress"));
+        QCOMPARE(doc[u"seed"].toString(), QStringLiteral("2020"));
+
+        // The same seed twice: the same events, byte for byte.
+        const QString again = m_dir.filePath(QStringLiteral("again.warroom"));
+        QCOMPARE(
+            cli({QStringLiteral("simulate"), lemniscus(), QStringLiteral("-o"), again}).exitCode,
+            int(ExitClean));
+        const Run json2 = cli({QStringLiteral("summary"), again, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(json2.out.toUtf8())[u"events_hash"].toString(),
+                 doc[u"events_hash"].toString());
+    }
+
+    void eventsAreFiltered()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("w.warroom"));
+        QCOMPARE(cli({QStringLiteral("simulate"), lemniscus(), QStringLiteral("-o"), out,
+                      QStringLiteral("--from"), QStringLiteral("3w2d"), QStringLiteral("--to"),
+                      QStringLiteral("2020-05-28T00:00:00Z")})
+                     .exitCode,
+                 int(ExitClean));
+        const Run scaling = cli({QStringLiteral("events"), out, QStringLiteral("--kind"),
+                                 QStringLiteral("autoscaler.*"), QStringLiteral("--json")});
+        QCOMPARE(scaling.exitCode, int(ExitClean));
+        const QJsonArray events = QJsonDocument::fromJson(scaling.out.toUtf8()).array();
+        QVERIFY(!events.isEmpty());
+        for (const QJsonValue &e : events) {
+            QVERIFY(e[u"kind"].toString().startsWith(u"autoscaler."));
+            QVERIFY(e[u"time"].toString() >= u"2020-05-27T00:00:00Z");
+            QVERIFY(e[u"time"].toString() < u"2020-05-28T00:00:00Z");
+        }
+        const Run verdicts =
+            cli({QStringLiteral("events"), out, QStringLiteral("--kind"),
+                 QStringLiteral("verdict.changed"), QStringLiteral("--from"), QStringLiteral("+9h"),
+                 QStringLiteral("--limit"), QStringLiteral("1")});
+        QCOMPARE(verdicts.out.count(u'\n'), 1);
+        QVERIFY2(verdicts.out.contains(u"blocked by rule dc3-egress"), qPrintable(verdicts.out));
+    }
+
+    void recordingErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("corrupt_recording")
+            << QStringList{QStringLiteral("summary"), QStringLiteral("CORRUPT")}
+            << QStringLiteral("not a Warroom recording");
+        QTest::newRow("scenario_as_recording") << QStringList{QStringLiteral("events"), lemniscus()}
+                                               << QStringLiteral("not a Warroom recording");
+        QTest::newRow("missing_recording")
+            << QStringList{QStringLiteral("summary"), QStringLiteral("/nonexistent.warroom")}
+            << QStringLiteral("/nonexistent.warroom: no such file");
+        QTest::newRow("simulate_without_output")
+            << QStringList{QStringLiteral("simulate"), lemniscus()} << QStringLiteral("needs -o");
+        QTest::newRow("bad_from") << QStringList{QStringLiteral("simulate"),
+                                                 lemniscus(),
+                                                 QStringLiteral("-o"),
+                                                 QStringLiteral("x.warroom"),
+                                                 QStringLiteral("--from"),
+                                                 QStringLiteral("soon")}
+                                  << QStringLiteral("--from 'soon' is not a time");
+        QTest::newRow("bad_kind") << QStringList{QStringLiteral("events"),
+                                                 QStringLiteral("CORRUPT"),
+                                                 QStringLiteral("--kind"),
+                                                 QStringLiteral("nonsense")}
+                                  << QStringLiteral("not a Warroom recording");
+    }
+    void recordingErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const QString corrupt = write(QStringLiteral("corrupt.warroom"), QByteArray(8192, '\x5a'));
+        args.replaceInStrings(QStringLiteral("CORRUPT"), corrupt);
+        const Run run = cli(args);
+        QCOMPARE(run.exitCode, int(ExitInvalid));
+        QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+    }
+
     void usage_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -150,6 +250,9 @@ private Q_SLOTS:
         QTest::newRow("validate_help")
             << QStringList{QStringLiteral("validate"), QStringLiteral("--help")} << int(ExitClean)
             << QStringLiteral("file:line:column");
+        QTest::newRow("simulate_help")
+            << QStringList{QStringLiteral("simulate"), QStringLiteral("--help")} << int(ExitClean)
+            << QStringLiteral("--seed");
         QTest::newRow("analyze_help")
             << QStringList{QStringLiteral("analyze"), QStringLiteral("-h")} << int(ExitClean)
             << QStringLiteral("--what-if");

@@ -1,6 +1,8 @@
 #include "core/scenario/scenario_loader.h"
 #include "support/test_support.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace warroom;
@@ -143,6 +145,10 @@ private Q_SLOTS:
         QTest::newRow("days") << QStringLiteral("3d") << qint64(259200000);
         QTest::newRow("weeks") << QStringLiteral("1w") << qint64(604800000);
         QTest::newRow("fraction") << QStringLiteral("1.5h") << qint64(5400000);
+        QTest::newRow("compound") << QStringLiteral("3w2d9h30m")
+                                  << qint64(((21 + 2) * 24 + 9) * 3600000LL + 1800000);
+        QTest::newRow("compound_spaced") << QStringLiteral("1h 30m") << qint64(5400000);
+        QTest::newRow("compound_garbage") << QStringLiteral("1h soon") << qint64(-1);
         QTest::newRow("garbage") << QStringLiteral("soon") << qint64(-1);
         QTest::newRow("negative") << QStringLiteral("-5m") << qint64(-1);
     }
@@ -260,6 +266,131 @@ private Q_SLOTS:
         const Result<Scenario> result = parseScenario(yaml, QStringLiteral("t.yaml"));
         QVERIFY(!result.ok());
         QCOMPARE(errorTexts(result), errors);
+    }
+
+    // The sections the simulator reads: each mistake located, with what was expected.
+    void simulationErrors_data()
+    {
+        QTest::addColumn<QByteArray>("appended");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown_change")
+            << QByteArray("schedule:\n  - at: 1h\n    change: link_dwn\n    target: dc1-dc2\n")
+            << QStringLiteral(
+                   "t.yaml:28:13: 'change' 'link_dwn' is not one of: link_down, link_up, "
+                   "link_degraded, site_down, site_up, site_offline, region_offline, "
+                   "node_crash, node_restart, rule_add, rule_remove, rule_correct, "
+                   "capacity, failover; did you mean 'link_down'?");
+        QTest::newRow("unknown_target")
+            << QByteArray("schedule:\n  - at: 1h\n    change: link_down\n    target: dc1-dc9\n")
+            << QStringLiteral("t.yaml:29:13: 'link_down' needs a link; there is no link 'dc1-dc9'");
+        QTest::newRow("after_the_end")
+            << QByteArray("duration: 1d\nschedule:\n  - at: 2d\n    change: node_crash\n"
+                          "    target: db-1\n")
+            << QStringLiteral("t.yaml:28:9: 'at' lies after the scenario's end");
+        QTest::newRow("bad_offset")
+            << QByteArray("schedule:\n  - at: tomorrow\n    change: node_crash\n    target: db-1\n")
+            << QStringLiteral("t.yaml:27:9: 'at' 'tomorrow' must be an offset from the start such "
+                              "as 3w2d9h30m, or an ISO 8601 time");
+        QTest::newRow("correct_unknown_rule")
+            << QByteArray("schedule:\n  - at: 1h\n    change: rule_correct\n    rule:\n"
+                          "      id: nope\n      action: allow\n      from: any\n      to: any\n")
+            << QStringLiteral("t.yaml:30:11: 'rule_correct' replaces a rule by its id; there is no "
+                              "rule 'nope'");
+        QTest::newRow("load_source_role")
+            << QByteArray("load:\n  source: browser\n  rate: 10\n")
+            << QStringLiteral("t.yaml:27:11: no node has role 'browser' to send the load");
+        QTest::newRow("daily_needs_24")
+            << QByteArray("load:\n  source: web\n  rate: 10\n  daily: [1, 2]\n")
+            << QStringLiteral("t.yaml:29:10: 'daily' of 'load' must list 24 multipliers");
+        QTest::newRow("share_is_a_fraction")
+            << QByteArray("load:\n  source: web\n  rate: 10\n  noise: 150%\n")
+            << QStringLiteral("t.yaml:29:10: 'noise' of 'load' '150%' must be a fraction from 0 "
+                              "to 1, or 0% to 100%");
+        QTest::newRow("queue_workers")
+            << QByteArray("queues:\n  - id: q\n    role: db\n    workers: dispatcher\n")
+            << QStringLiteral("t.yaml:29:14: no node has role 'dispatcher'");
+        QTest::newRow("tick_too_small")
+            << QByteArray("simulation:\n  tick: 1ms\n")
+            << QStringLiteral("t.yaml:27:9: 'tick' must be at least 10ms");
+        QTest::newRow("failover_tag")
+            << QByteArray("schedule:\n  - at: 1h\n    change: failover\n    from_tag: a\n"
+                          "    to_tag: standby\n")
+            << QStringLiteral("t.yaml:30:13: no node carries the tag 'standby' to fail over to");
+    }
+    void simulationErrors()
+    {
+        QFETCH(QByteArray, appended);
+        QFETCH(QString, expected);
+        const Result<Scenario> result =
+            parseScenario(QByteArray(kBase) + appended, QStringLiteral("t.yaml"));
+        QVERIFY(!result.ok());
+        QCOMPARE(errorTexts(result), QStringList{expected});
+    }
+
+    void simulationSections()
+    {
+        const Scenario s = test::loadBundled(QStringLiteral("pagerduty-2011"));
+        QCOMPARE(s.simulation.tickMs, 1000);
+        QCOMPARE(s.simulation.seed, 2011u);
+        QVERIFY(s.load.declared);
+        QCOMPARE(s.load.sourceRole, QStringLiteral("event_source"));
+        QVERIFY(s.load.onFailure == FailurePolicy::Retry);
+        QCOMPARE(s.load.daily.size(), 24);
+        QCOMPARE(s.changes.size(), 1);
+        const ScheduledChange &cut = s.changes.first();
+        QVERIFY(cut.kind == ScheduledChange::Kind::RegionOffline);
+        QCOMPARE(cut.atMs, 16 * 3600000LL);
+        QCOMPARE(cut.forMs, 30 * 60000LL);
+        QCOMPARE(cut.surgeFactor, 3.0);
+        QCOMPARE(s.queues.size(), 1);
+        QCOMPARE(s.queues.first().targetMs, 180000);
+        QCOMPARE(s.serviceLevel.outageAbove, 0.05);
+    }
+
+    // A variant is its base with the variant's overrides: titles, what-ifs, more schedule.
+    void variantsExtendTheirBase()
+    {
+        const Scenario base = test::loadBundled(QStringLiteral("pagerduty-2011"));
+        const Scenario standby = test::loadBundled(QStringLiteral("pagerduty-2011-standby"));
+        QCOMPARE(standby.name, QStringLiteral("pagerduty-2011-standby"));
+        QCOMPARE(standby.topology, base.topology);
+        QCOMPARE(standby.baseFile, base.file);
+        QCOMPARE(standby.changes.size(), 2);
+        QVERIFY(standby.changes[1].kind == ScheduledChange::Kind::Failover);
+        QCOMPARE(standby.changes[1].place.file, standby.file);
+        const Scenario fixed = test::loadBundled(QStringLiteral("lemniscus-2020-rule-fixed"));
+        QCOMPARE(fixed.whatIfs, QStringList{QStringLiteral("rule-remove:dc3-egress")});
+        QCOMPARE(fixed.whatIfPlace.line, 7); // the list under what_if
+    }
+
+    void variantErrors()
+    {
+        QTemporaryDir dir;
+        auto write = [&](const QString &name, const QByteArray &text) {
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(text);
+        };
+        write(QStringLiteral("broken.yaml"), "name: b\nsites: 3\n");
+        write(QStringLiteral("v1.yaml"), "extends: nowhere.yaml\nname: v\n");
+        write(QStringLiteral("v2.yaml"), "extends: broken.yaml\nname: v\n");
+        write(QStringLiteral("v3.yaml"), "extends: v3.yaml\nname: v\n");
+        write(QStringLiteral("v4.yaml"),
+              QByteArray("extends: ") +
+                  test::scenarioPath(QStringLiteral("lemniscus-2020")).toUtf8() +
+                  "\nname: v\nsites: []\n");
+        const auto v1 = loadScenarioFile(dir.filePath(QStringLiteral("v1.yaml")));
+        QVERIFY(errorTexts(v1).first().contains(u"nowhere.yaml: cannot open scenario"));
+        QVERIFY(errorTexts(v1).last().endsWith(
+            u"v1.yaml:1:10: the scenario it extends, 'nowhere.yaml', has errors"));
+        const auto v2 = loadScenarioFile(dir.filePath(QStringLiteral("v2.yaml")));
+        QVERIFY(errorTexts(v2).first().contains(u"broken.yaml:2:8: "));
+        const auto v3 = loadScenarioFile(dir.filePath(QStringLiteral("v3.yaml")));
+        QVERIFY(errorTexts(v3).join(u'\n').contains(u"more than 8 files deep"));
+        const auto v4 = loadScenarioFile(dir.filePath(QStringLiteral("v4.yaml")));
+        QVERIFY2(errorTexts(v4).first().contains(
+                     u"v4.yaml:3:1: unknown key 'sites' in a scenario that extends another"),
+                 qPrintable(errorTexts(v4).join(u'\n')));
     }
 
     void missingFileIsAnError()
