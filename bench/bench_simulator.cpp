@@ -172,7 +172,10 @@ void BM_SimulateAndRecordFleet300Day(benchmark::State &state)
 BENCHMARK(BM_SimulateLemniscus4Weeks)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulatePagerDutyDay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulateFleet300Day)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
-BENCHMARK(BM_SimulateAndRecordFleet300Day)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(BM_SimulateAndRecordFleet300Day)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
 
 int main(int argc, char **argv)
 {

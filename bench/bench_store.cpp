@@ -42,8 +42,11 @@ void BM_RecordingWrite(benchmark::State &state)
             RecordingSink sink(*writer.value());
             std::vector<int> handles;
             for (int s = 0; s < kSeries; ++s)
-                handles.push_back(sink.beginSeries({u"node/n" + QString::number(s) + u"/cpu", {},
-                                                    QStringLiteral("cpu"), QStringLiteral("%"), 0,
+                handles.push_back(sink.beginSeries({u"node/n" + QString::number(s) + u"/cpu",
+                                                    {},
+                                                    QStringLiteral("cpu"),
+                                                    QStringLiteral("%"),
+                                                    0,
                                                     1000}));
             // Sampled as a source produces them: every series once per tick.
             for (int i = 0; i < kSamples; ++i) {

@@ -222,7 +222,7 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << target << ": cannot write the recording there\n";
         return ExitInvalid;
     }
-    const QLocale c = QLocale::c();
+    const QLocale c(QLocale::English);
     out << "wrote " << target << ": " << formatDuration(stats->endMs - stats->startMs) << " of '"
         << scenario->name << "' simulated in " << QString::number(timer.elapsed() / 1000.0, 'f', 1)
         << " s, " << c.toString(stats->events) << " events, " << c.toString(stats->samples)

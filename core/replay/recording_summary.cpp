@@ -23,7 +23,8 @@ QString timeText(qint64 ms)
 
 QString count(double value)
 {
-    return QLocale::c().toString(qint64(std::llround(value)));
+    static const QLocale english(QLocale::English); // thousands separated, whatever the machine
+    return english.toString(qint64(std::llround(value)));
 }
 
 // Sum and max of a series over the whole recording (rates times the interval).
@@ -78,13 +79,19 @@ RecordingSummary summarize(const Recording &recording)
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;
 
     // Service states: outages and the time spent in each state.
-    std::map<QString, qint64> inState{
+    QList<std::pair<QString, qint64>> inState{
         {QStringLiteral("ok"), 0}, {QStringLiteral("degraded"), 0}, {QStringLiteral("outage"), 0}};
+    auto addTime = [&](const QString &name, qint64 ms) {
+        for (auto &entry : inState) {
+            if (entry.first == name)
+                entry.second += ms;
+        }
+    };
     QString state = QStringLiteral("ok");
     qint64 since = s.startMs;
     Outage current;
     auto leave = [&](qint64 at, double failed) {
-        inState[state] += at - since;
+        addTime(state, at - since);
         if (state == u"outage") {
             current.endMs = at;
             current.failedRequests = failed;
@@ -127,8 +134,7 @@ RecordingSummary summarize(const Recording &recording)
         }
         last.failedRequests = sum;
     }
-    for (const auto &[name, ms] : inState)
-        s.timeInState.append({name, ms});
+    s.timeInState = inState;
 
     // Autoscaler actions by group and site.
     std::map<std::pair<QString, QString>, SiteActions> actions;

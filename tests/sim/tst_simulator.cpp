@@ -275,8 +275,15 @@ void TestSimulator::lemniscusOutagesAreShortAndSurfaceAtTheProxyAndLoadBalancer(
 {
     const RecordingSummary &s = summary(QStringLiteral("lemniscus-2020"));
     QVERIFY2(s.outages.size() >= 3, qPrintable(summaryText(s)));
+    // A few minutes each: a DC3 server fails from the moment it is in service until its health
+    // checks get it replaced (two DC3 servers back to back make a longer one).
+    QList<qint64> durations;
+    for (const Outage &o : s.outages)
+        durations.append(o.durationMs());
+    std::sort(durations.begin(), durations.end());
+    QVERIFY(durations[durations.size() / 2] <= 5 * 60000);
     for (const Outage &o : s.outages) {
-        QVERIFY(o.durationMs() >= 60000 && o.durationMs() <= 10 * 60000);
+        QVERIFY(o.durationMs() >= 60000 && o.durationMs() <= 30 * 60000);
         QVERIFY(o.failedRequests > 0);
         QCOMPARE(o.rules, QStringList{QStringLiteral("dc3-egress")});
         QVERIFY(o.causes.first().contains(u"-> dc1/cache-1:6379: blocked by rule dc3-egress"));
