@@ -1506,6 +1506,12 @@ void Simulation::terminate(int n, const QString &why)
 {
     noteVerdicts(m_engine.removeNode(n), false);
     NodeRun &run = m_nodes[size_t(n)];
+    if (run.alerting) {
+        run.alerting = false;
+        emitEvent(EventKind::AlertResolved, topo().nodes[n].id, QStringLiteral("HighErrorRate"),
+                  u"HighErrorRate on " + topo().nodes[n].id + u" resolved (node terminated)");
+    }
+    run.alertSinceMs = -1;
     run.present = run.inService = false;
     run.backlog.clear();
     run.backlogCount = 0.0;
