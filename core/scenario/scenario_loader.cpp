@@ -749,7 +749,12 @@ Result<Scenario> loadScenarioFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error{u"cannot open scenario: " + file.errorString(), path, 0, 0};
-    return parseScenario(file.readAll(), path);
+    const QByteArray text = file.readAll();
+    if (text.startsWith(QByteArrayLiteral("SQLite format 3\0")))
+        return Error{QStringLiteral("this is a recording (or another SQLite file), not a scenario; "
+                                    "read it with 'warroom-cli summary' or 'warroom-cli events'"),
+                     path, 0, 0};
+    return parseScenario(text, path);
 }
 
 } // namespace warroom

@@ -211,6 +211,9 @@ private Q_SLOTS:
         QTest::newRow("missing_recording")
             << QStringList{QStringLiteral("summary"), QStringLiteral("/nonexistent.warroom")}
             << QStringLiteral("/nonexistent.warroom: no such file");
+        QTest::newRow("recording_as_scenario")
+            << QStringList{QStringLiteral("validate"), QStringLiteral("RECORDING")}
+            << QStringLiteral("this is a recording (or another SQLite file), not a scenario");
         QTest::newRow("simulate_without_output")
             << QStringList{QStringLiteral("simulate"), lemniscus()} << QStringLiteral("needs -o");
         QTest::newRow("bad_from") << QStringList{QStringLiteral("simulate"),
@@ -232,6 +235,9 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         const QString corrupt = write(QStringLiteral("corrupt.warroom"), QByteArray(8192, '\x5a'));
         args.replaceInStrings(QStringLiteral("CORRUPT"), corrupt);
+        args.replaceInStrings(
+            QStringLiteral("RECORDING"),
+            write(QStringLiteral("r.warroom"), QByteArray("SQLite format 3\0...", 20)));
         const Run run = cli(args);
         QCOMPARE(run.exitCode, int(ExitInvalid));
         QVERIFY2(run.err.contains(expected), qPrintable(run.err));
