@@ -475,6 +475,13 @@ void Simulation::startRecording()
         m_upstreamSeries = beginSeries(QStringLiteral("upstream/backlog"), {},
                                        QStringLiteral("backlog"), QStringLiteral("items"));
     recordTopology(QStringLiteral("start"));
+    if (m_serviceState != u"ok") // recording from the middle of an incident: say so first
+        emitEvent(EventKind::ServiceState, {}, m_serviceState,
+                  u"service " + m_serviceState + u" when the recording starts",
+                  {{QStringLiteral("state"), m_serviceState},
+                   {QStringLiteral("previous"), m_serviceState},
+                   {QStringLiteral("causes"), causes()},
+                   {QStringLiteral("surfaced"), surfaced()}});
 }
 
 void Simulation::recordTopology(const QString &reason)
@@ -1373,7 +1380,7 @@ void Simulation::watchBacklogs()
         double backlog = 0.0;
         qint64 oldest = m_now;
         for (const Endpoint &ep : m_endpoints) {
-            if (ep.holds != q || !ep.entry)
+            if (ep.holds != q)
                 continue;
             const NodeRun &holder = m_nodes[size_t(ep.node)];
             backlog += holder.backlogCount;
@@ -1455,7 +1462,7 @@ void Simulation::recordSamples()
         const QueueRun &run = m_queues[size_t(q)];
         double backlog = 0.0;
         for (const Endpoint &ep : m_endpoints) {
-            if (ep.holds == q && ep.entry)
+            if (ep.holds == q)
                 backlog += m_nodes[size_t(ep.node)].backlogCount;
         }
         sample(run.backlogSeries, backlog);

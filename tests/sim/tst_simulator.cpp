@@ -61,6 +61,7 @@ private Q_SLOTS:
     void pagerdutyBacklogLatenessAndDrain();
     void variantsGoTheRightWay();
     void badWhatIfNamesItsPlace();
+    void scheduledChangesAndTheirUndo();
 
 private:
     // Simulates a bundled scenario once into a real recording and opens it.
@@ -399,6 +400,72 @@ void TestSimulator::badWhatIfNamesItsPlace()
     const auto result = simulate(s, options, sink);
     QVERIFY(!result);
     QVERIFY(result.errors().first().message.contains(u"no rule 'no-such-rule'"));
+}
+
+// Every kind of change on a small system, each undone after its `for`: the service state
+// follows, in order, with the reason of each outage.
+void TestSimulator::scheduledChangesAndTheirUndo()
+{
+    const Scenario s = test::parseOrFail(R"(name: small
+start: 2024-01-01T00:00:00Z
+duration: 20m
+sites:
+  - {id: dc1, kind: datacenter}
+  - {id: dc2, kind: datacenter}
+links:
+  - {between: [dc1, dc2]}
+nodes:
+  - {id: users, role: client, site: dc1}
+  - {id: web-1, role: web, site: dc1, capacity: 100}
+  - {id: db-1, role: db, site: dc2, capacity: 100}
+dependencies:
+  - {from: client, to: web, port: 443}
+  - {from: web, to: db, port: 5432}
+rules:
+  - {id: web-to-db, action: allow, from: role:web, to: role:db, ports: 5432}
+simulation: {tick: 10s}
+load: {source: client, rate: 50}
+schedule:
+  - {at: 1m, change: node_crash, target: db-1, for: 2m}
+  - {at: 5m, change: rule_add, before: web-to-db, for: 1m,
+     rule: {id: block, action: deny, from: role:web, to: role:db}}
+  - {at: 8m, change: capacity, target: web-1, capacity: 10, for: 1m}
+  - {at: 11m, change: link_down, target: dc1-dc2, for: 1m}
+  - {at: 14m, change: rule_remove, target: web-to-db, for: 1m}
+)");
+    CountingSink sink;
+    QVERIFY(simulate(s, {}, sink));
+    QStringList states;
+    for (const Event &e : sink.events) {
+        if (e.kind == EventKind::ServiceState)
+            states.append(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(u"mm:ss") +
+                          u' ' + e.subject);
+    }
+    QCOMPARE(states, (QStringList{QStringLiteral("01:00 outage"), QStringLiteral("03:00 ok"),
+                                  QStringLiteral("05:00 outage"), QStringLiteral("06:00 ok"),
+                                  QStringLiteral("08:00 outage"), QStringLiteral("09:00 ok"),
+                                  QStringLiteral("11:00 outage"), QStringLiteral("12:00 ok")}));
+    QStringList reasons;
+    for (const Event &e : sink.events) {
+        if (e.kind == EventKind::ServiceState && e.subject == u"outage")
+            reasons.append(
+                e.details.value(QStringLiteral("causes"))[0][QStringLiteral("reason")].toString());
+    }
+    QCOMPARE(reasons.size(), 4);
+    QCOMPARE(reasons[0], QStringLiteral("blocked: target db-1 is down"));
+    QVERIFY2(reasons[1].startsWith(u"blocked by rule block (t.yaml:"), qPrintable(reasons[1]));
+    QCOMPARE(reasons[2],
+             QString()); // overload: nothing is blocked, web-1 refuses what it cannot take
+    QVERIFY2(reasons[3].startsWith(u"blocked: no route (link dc1-dc2 is down)"),
+             qPrintable(reasons[3]));
+    // Removing the allow rule changes nothing: the default policy allows.
+    int faults = 0, ended = 0;
+    for (const Event &e : sink.events) {
+        faults += e.kind == EventKind::FaultStarted;
+        ended += e.kind == EventKind::FaultEnded;
+    }
+    QCOMPARE(faults, 5);
+    QCOMPARE(ended, 5);
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)
