@@ -4,11 +4,11 @@
 
 #include "core/replay/recording_summary.h"
 #include "core/scenario/scenario_loader.h"
-#include "core/sim/autoscaler.h"
 #include "core/sim/simulator.h"
 #include "core/store/recording.h"
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
+#include "core/util/duration.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

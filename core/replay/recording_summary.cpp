@@ -1,7 +1,7 @@
 #include "recording_summary.h"
 
-#include "core/sim/autoscaler.h"
 #include "core/store/recording.h"
+#include "core/util/duration.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/model/topology.h"
+#include "core/util/duration.h"
 
 #include <vector>
 
@@ -47,7 +48,5 @@ struct Instance
 };
 // Which instance a scale-in removes (oldest or newest first; ties by id).
 int chooseVictim(const ScalingGroup &group, const std::vector<Instance> &instances);
-
-QString formatDuration(qint64 ms); // "3m12s", "2h", "45s"
 
 } // namespace warroom
