@@ -4,10 +4,8 @@
 
 #include "core/replay/recording_summary.h"
 #include "core/scenario/scenario_loader.h"
-#include "core/sim/simulator.h"
+#include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
-#include "core/store/recording_sink.h"
-#include "core/store/recording_writer.h"
 #include "core/util/duration.h"
 
 #include <QDateTime>
@@ -80,12 +78,6 @@ std::unique_ptr<Recording> openRecording(const QString &file, QTextStream &err)
     return std::move(recording.value());
 }
 
-QString fileText(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-}
-
 } // namespace
 
 int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -155,71 +147,15 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
 
-    // Written under a temporary name and renamed when complete: a recording that exists is whole.
     const QString target = parser.value(output);
-    const QString partial = target + u".partial";
-    auto writer = RecordingWriter::create(partial);
-    if (!writer) {
-        err << writer.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
     ProgressBar bar(u"simulating " + scenario->name);
     options.progress = [&](qint64 done, qint64 total) { bar.update(done, total); };
     QElapsedTimer timer;
     timer.start();
-    Result<SimulationStats> stats = [&] {
-        RecordingSink sink(*writer.value());
-        Result<SimulationStats> result = simulate(scenario.value(), options, sink);
-        sink.finish();
-        return result;
-    }();
+    const Result<SimulationStats> stats = recordSimulation(scenario.value(), options, target);
     bar.finish();
     if (!stats) {
-        writer.value().reset();
-        QFile::remove(partial);
         err << stats.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
-    RecordingWriter &w = *writer.value();
-    QJsonArray queues;
-    for (const QueueSpec &q : scenario->queues)
-        queues.append(
-            QJsonObject{{QStringLiteral("id"), q.id}, {QStringLiteral("target_ms"), q.targetMs}});
-    const QList<std::pair<QString, QString>> meta = {
-        {QStringLiteral("format"), QStringLiteral("warroom-recording")},
-        {QStringLiteral("source"), QStringLiteral("simulator")},
-        {QStringLiteral("scenario_name"), scenario->name},
-        {QStringLiteral("scenario_title"), scenario->title},
-        {QStringLiteral("scenario_description"), scenario->description},
-        {QStringLiteral("scenario_file"), file},
-        {QStringLiteral("scenario_text"), fileText(file)},
-        {QStringLiteral("base_scenario_text"),
-         scenario->baseFile.isEmpty() ? QString() : fileText(scenario->baseFile)},
-        {QStringLiteral("what_ifs"), (scenario->whatIfs + options.whatIfs).join(u' ')},
-        {QStringLiteral("seed"), QString::number(stats->seed)},
-        {QStringLiteral("start_ms"), QString::number(stats->startMs)},
-        {QStringLiteral("end_ms"), QString::number(stats->endMs)},
-        {QStringLiteral("tick_ms"), QString::number(scenario->simulation.tickMs)},
-        {QStringLiteral("events_hash"), QString::fromLatin1(stats->eventsHash)},
-        {QStringLiteral("samples_hash"), QString::number(stats->samplesHash, 16)},
-        {QStringLiteral("outage_above"), QString::number(scenario->serviceLevel.outageAbove)},
-        {QStringLiteral("degraded_above"), QString::number(scenario->serviceLevel.degradedAbove)},
-        {QStringLiteral("queues"),
-         QString::fromUtf8(QJsonDocument(queues).toJson(QJsonDocument::Compact))},
-        {QStringLiteral("created_by"), QStringLiteral("warroom-cli " WARROOM_VERSION)},
-    };
-    for (const auto &[key, value] : meta)
-        w.setMeta(key, value);
-    const Result<bool> closed = w.close();
-    writer.value().reset();
-    if (!closed) {
-        QFile::remove(partial);
-        err << closed.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
-    QFile::remove(target);
-    if (!QFile::rename(partial, target)) {
-        err << target << ": cannot write the recording there\n";
         return ExitInvalid;
     }
     const QLocale c(QLocale::English);

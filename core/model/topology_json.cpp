@@ -60,7 +60,8 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
                                         {QStringLiteral("required"), d.required},
                                         {QStringLiteral("instances"), toString(d.need)},
                                         {QStringLiteral("at_least"), d.atLeast},
-                                        {QStringLiteral("share"), d.share}});
+                                        {QStringLiteral("share"), d.share},
+                                 {QStringLiteral("description"), d.description}});
     QJsonArray rules;
     for (const Rule &r : t.rules) {
         QStringList from, to, ports;
@@ -87,6 +88,12 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
             sites.append(t.sites[s].id);
         groups.append(QJsonObject{{QStringLiteral("id"), g.id},
                                   {QStringLiteral("roles"), strings(g.roles)},
+                                  {QStringLiteral("tags"), strings(g.tags)},
+                                  {QStringLiteral("capacity"), g.capacity},
+                                  {QStringLiteral("cooldown_ms"), g.cooldownMs},
+                                  {QStringLiteral("warm_up_ms"), g.warmUpMs},
+                                  {QStringLiteral("replace_unhealthy_after_ms"),
+                                   g.replaceUnhealthyAfterMs},
                                   {QStringLiteral("min"), g.min},
                                   {QStringLiteral("max"), g.max},
                                   {QStringLiteral("metric"), g.metric},
@@ -102,7 +109,142 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
             {QStringLiteral("dependencies"), dependencies},
             {QStringLiteral("rules"), rules},
             {QStringLiteral("default_policy"), toString(t.defaultPolicy)},
+            {QStringLiteral("degraded_latency_ms"), t.degradedLatencyMs},
             {QStringLiteral("scaling_groups"), groups}};
+}
+
+namespace {
+
+// The enum value whose toString() is `text`; `fallback` when none is.
+template<typename E> E enumFrom(const QJsonValue &text, int count, E fallback)
+{
+    for (int i = 0; i < count; ++i) {
+        if (toString(E(i)) == text.toString())
+            return E(i);
+    }
+    return fallback;
+}
+
+QStringList stringList(const QJsonValue &v)
+{
+    QStringList out;
+    for (const QJsonValue &item : v.toArray())
+        out.append(item.toString());
+    return out;
+}
+
+Scope scopeFrom(const QString &text)
+{
+    static const QStringList kinds = {QStringLiteral("any"),  QStringLiteral("site"),
+                                      QStringLiteral("role"), QStringLiteral("node"),
+                                      QStringLiteral("tag"),  QStringLiteral("region"),
+                                      QStringLiteral("provider")};
+    const qsizetype colon = text.indexOf(u':');
+    const int kind = colon < 0 ? 0 : int(kinds.indexOf(text.left(colon)));
+    return kind <= 0 ? Scope{} : Scope{Scope::Kind(kind), text.mid(colon + 1)};
+}
+
+} // namespace
+
+Topology topologyFromJson(const QJsonObject &o)
+{
+    Topology t;
+    for (const QJsonValue &v : o.value(QStringLiteral("sites")).toArray()) {
+        const QJsonObject s = v.toObject();
+        t.sites.append(Site{s.value(QStringLiteral("id")).toString(),
+                            enumFrom(s.value(QStringLiteral("kind")), 4, SiteKind::Datacenter),
+                            s.value(QStringLiteral("label")).toString(),
+                            s.value(QStringLiteral("provider")).toString(),
+                            s.value(QStringLiteral("region")).toString(),
+                            enumFrom(s.value(QStringLiteral("state")), 4, ElementState::Up),
+                            {}});
+    }
+    for (const QJsonValue &v : o.value(QStringLiteral("links")).toArray()) {
+        const QJsonObject l = v.toObject();
+        const QStringList between = stringList(l.value(QStringLiteral("between")));
+        Link link;
+        link.id = l.value(QStringLiteral("id")).toString();
+        link.siteA = t.siteIndex(between.value(0));
+        link.siteB = t.siteIndex(between.value(1));
+        link.latencyMs = l.value(QStringLiteral("latency_ms")).toDouble(1.0);
+        link.state = enumFrom(l.value(QStringLiteral("state")), 4, ElementState::Up);
+        if (link.siteA >= 0 && link.siteB >= 0)
+            t.links.append(link);
+    }
+    for (const QJsonValue &v : o.value(QStringLiteral("nodes")).toArray()) {
+        const QJsonObject n = v.toObject();
+        Node node;
+        node.id = n.value(QStringLiteral("id")).toString();
+        node.roles = stringList(n.value(QStringLiteral("roles")));
+        node.site = t.siteIndex(n.value(QStringLiteral("site")).toString());
+        node.startMs = qint64(n.value(QStringLiteral("start_ms")).toDouble());
+        node.capacity = n.value(QStringLiteral("capacity")).toDouble(100.0);
+        node.tags = stringList(n.value(QStringLiteral("tags")));
+        node.group = n.value(QStringLiteral("group")).toString();
+        node.state = enumFrom(n.value(QStringLiteral("state")), 4, ElementState::Up);
+        if (node.site >= 0)
+            t.nodes.append(node);
+    }
+    for (const QJsonValue &v : o.value(QStringLiteral("dependencies")).toArray()) {
+        const QJsonObject d = v.toObject();
+        Dependency dep;
+        dep.id = d.value(QStringLiteral("id")).toString();
+        dep.fromRole = d.value(QStringLiteral("from")).toString();
+        dep.toRole = d.value(QStringLiteral("to")).toString();
+        dep.toTag = d.value(QStringLiteral("to_tag")).toString();
+        dep.port = d.value(QStringLiteral("port")).toInt();
+        dep.required = d.value(QStringLiteral("required")).toBool(true);
+        dep.need = enumFrom(d.value(QStringLiteral("instances")), 4, InstanceNeed::Any);
+        dep.atLeast = d.value(QStringLiteral("at_least")).toInt(1);
+        dep.share = d.value(QStringLiteral("share")).toDouble(1.0);
+        dep.description = d.value(QStringLiteral("description")).toString();
+        t.dependencies.append(dep);
+    }
+    for (const QJsonValue &v : o.value(QStringLiteral("rules")).toArray()) {
+        const QJsonObject r = v.toObject();
+        Rule rule;
+        rule.id = r.value(QStringLiteral("id")).toString();
+        rule.action = enumFrom(r.value(QStringLiteral("action")), 2, RuleAction::Allow);
+        for (const QString &s : stringList(r.value(QStringLiteral("from"))))
+            rule.from.append(scopeFrom(s));
+        for (const QString &s : stringList(r.value(QStringLiteral("to"))))
+            rule.to.append(scopeFrom(s));
+        for (const QString &p : stringList(r.value(QStringLiteral("ports"))))
+            rule.ports.append(PortRange{p.section(u'-', 0, 0).toInt(), p.section(u'-', -1).toInt()});
+        rule.description = r.value(QStringLiteral("description")).toString();
+        const QJsonObject place = r.value(QStringLiteral("place")).toObject();
+        rule.place.file = place.value(QStringLiteral("file")).toString();
+        rule.place.line = place.value(QStringLiteral("line")).toInt();
+        t.rules.append(rule);
+    }
+    t.defaultPolicy = enumFrom(o.value(QStringLiteral("default_policy")), 2, RuleAction::Allow);
+    t.degradedLatencyMs = o.value(QStringLiteral("degraded_latency_ms")).toDouble(150.0);
+    for (const QJsonValue &v : o.value(QStringLiteral("scaling_groups")).toArray()) {
+        const QJsonObject g = v.toObject();
+        ScalingGroup group;
+        group.id = g.value(QStringLiteral("id")).toString();
+        group.roles = stringList(g.value(QStringLiteral("roles")));
+        group.tags = stringList(g.value(QStringLiteral("tags")));
+        group.capacity = g.value(QStringLiteral("capacity")).toDouble(100.0);
+        group.min = g.value(QStringLiteral("min")).toInt();
+        group.max = g.value(QStringLiteral("max")).toInt();
+        group.metric = g.value(QStringLiteral("metric")).toString();
+        group.scaleOutAbove = g.value(QStringLiteral("scale_out_above")).toDouble();
+        group.scaleInBelow = g.value(QStringLiteral("scale_in_below")).toDouble();
+        group.cooldownMs = qint64(g.value(QStringLiteral("cooldown_ms")).toDouble());
+        group.warmUpMs = qint64(g.value(QStringLiteral("warm_up_ms")).toDouble());
+        group.replaceUnhealthyAfterMs =
+            qint64(g.value(QStringLiteral("replace_unhealthy_after_ms")).toDouble());
+        group.placement = enumFrom(g.value(QStringLiteral("placement")), 3, PlacementPolicy::Random);
+        group.termination =
+            enumFrom(g.value(QStringLiteral("termination")), 2, TerminationPolicy::OldestFirst);
+        for (const QString &site : stringList(g.value(QStringLiteral("sites")))) {
+            if (const int index = t.siteIndex(site); index >= 0)
+                group.sites.append(index);
+        }
+        t.groups.append(group);
+    }
+    return t;
 }
 
 QByteArray topologyToJsonBytes(const Topology &topology, const std::vector<char> &present)

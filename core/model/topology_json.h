@@ -12,5 +12,7 @@ namespace warroom {
 // not running at that version; empty means all.
 QJsonObject topologyToJson(const Topology &topology, const std::vector<char> &present = {});
 QByteArray topologyToJsonBytes(const Topology &topology, const std::vector<char> &present = {});
+// The topology a version describes. Places are kept for rules only (file and line).
+Topology topologyFromJson(const QJsonObject &json);
 
 } // namespace warroom

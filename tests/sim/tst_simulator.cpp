@@ -3,10 +3,8 @@
 #include "core/sim/autoscaler.h"
 #include "core/sim/load_curve.h"
 #include "core/sim/random.h"
-#include "core/sim/simulator.h"
+#include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
-#include "core/store/recording_sink.h"
-#include "core/store/recording_writer.h"
 #include "support/test_support.h"
 
 #include <QJsonArray>
@@ -81,26 +79,9 @@ const Recording &TestSimulator::recording(const QString &name)
         if (!scenario)
             qFatal("%s", qPrintable(scenario.errors().first().toString()));
         const QString path = m_dir.filePath(name + u".warroom");
-        auto writer = RecordingWriter::create(path);
-        {
-            RecordingSink sink(*writer.value());
-            const Result<SimulationStats> stats = simulate(scenario.value(), {}, sink);
-            if (!stats)
-                qFatal("%s", qPrintable(stats.errors().first().toString()));
-            sink.finish();
-            writer.value()->setMeta(QStringLiteral("start_ms"), QString::number(stats->startMs));
-            writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(stats->endMs));
-            writer.value()->setMeta(QStringLiteral("outage_above"),
-                                    QString::number(scenario->serviceLevel.outageAbove));
-            writer.value()->setMeta(
-                QStringLiteral("queues"),
-                scenario->queues.isEmpty()
-                    ? QString()
-                    : u"[{\"id\":\"" + scenario->queues.first().id + u"\",\"target_ms\":" +
-                          QString::number(scenario->queues.first().targetMs) + u"}]");
-        }
-        if (!writer.value()->close())
-            qFatal("cannot write %s", qPrintable(path));
+        const Result<SimulationStats> stats = recordSimulation(scenario.value(), {}, path);
+        if (!stats)
+            qFatal("%s", qPrintable(stats.errors().first().toString()));
         slot = std::move(Recording::open(path).value());
     }
     return *slot;

@@ -1,0 +1,103 @@
+#include "replay_cursor.h"
+
+#include "core/model/topology_json.h"
+
+#include <QJsonDocument>
+
+namespace warroom {
+
+namespace {
+
+// The events that change state between topology versions; launches, terminations and rule
+// changes each come with a version of their own.
+EventFilter stateChanges()
+{
+    return EventFilter::ofKinds({EventKind::LinkDown, EventKind::LinkUp, EventKind::LinkDegraded,
+                                 EventKind::SiteDown, EventKind::SiteUp, EventKind::NodeCrashed,
+                                 EventKind::NodeRestarted});
+}
+
+} // namespace
+
+ReplayCursor::ReplayCursor(const Recording &recording)
+    : m_recording(recording)
+    , m_versions(recording.topologyVersions())
+{}
+
+void ReplayCursor::seek(qint64 timeMs)
+{
+    // The last version at or before t.
+    const auto after =
+        std::upper_bound(m_versions.cbegin(), m_versions.cend(), timeMs,
+                         [](qint64 t, const TopologyVersion &v) { return t < v.timeMs; });
+    const int version = int(after - m_versions.cbegin()) - 1;
+    if (version < 0) {
+        m_engine.reset();
+        m_version = -1;
+        m_time = timeMs;
+        return;
+    }
+    if (version != m_version || timeMs < m_time || !m_engine) {
+        load(version);
+        // Events at the version's own time may have come after its snapshot: applying a
+        // state again is harmless, so take them all.
+        applyEvents(m_versions[version].timeMs, timeMs, true);
+    } else {
+        applyEvents(m_time, timeMs, false);
+    }
+    m_time = timeMs;
+}
+
+void ReplayCursor::load(int version)
+{
+    const QJsonObject json =
+        QJsonDocument::fromJson(m_recording.topologyJson(m_versions[version].id)).object();
+    // A version lists the nodes that run at its time, whatever their start.
+    m_engine = std::make_unique<ReachabilityEngine>(topologyFromJson(json),
+                                                    std::numeric_limits<qint64>::max());
+    m_version = version;
+}
+
+void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart)
+{
+    EventFilter filter = stateChanges();
+    filter.fromMs = inclusiveStart ? afterMs : afterMs + 1;
+    filter.toMs = uptoMs + 1;
+    if (filter.fromMs >= filter.toMs)
+        return;
+    for (const Event &e : m_recording.events(filter))
+        apply(e);
+}
+
+void ReplayCursor::apply(const Event &e)
+{
+    const Topology &t = m_engine->topology();
+    switch (e.kind) {
+    case EventKind::LinkDown:
+    case EventKind::LinkUp:
+    case EventKind::LinkDegraded:
+        if (const int link = t.linkIndex(e.subject); link >= 0)
+            m_engine->setLinkState(
+                link,
+                e.kind == EventKind::LinkDown
+                    ? ElementState::Down
+                    : (e.kind == EventKind::LinkUp ? ElementState::Up : ElementState::Degraded));
+        break;
+    case EventKind::SiteDown:
+    case EventKind::SiteUp:
+        if (const int site = t.siteIndex(e.subject); site >= 0)
+            m_engine->setSiteState(site, e.kind == EventKind::SiteDown ? ElementState::Down
+                                                                       : ElementState::Up);
+        break;
+    case EventKind::NodeCrashed:
+    case EventKind::NodeRestarted:
+        if (const int node = t.nodeIndex(e.node); node >= 0)
+            m_engine->setNodeState(node, e.kind == EventKind::NodeCrashed ? ElementState::Down
+                                                                          : ElementState::Up);
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace warroom

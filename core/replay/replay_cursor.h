@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/analysis/reachability_engine.h"
+#include "core/store/recording.h"
+
+#include <memory>
+
+namespace warroom {
+
+// "What was the state at time t?" for a recording: which nodes ran, which links, sites and
+// nodes were up, and the verdict of every dependency edge. The state is the topology version
+// in force at t with the state changes recorded after it applied in order; moving forward
+// applies only the events in between, moving back (or past a new version) reloads.
+class ReplayCursor
+{
+public:
+    explicit ReplayCursor(const Recording &recording);
+
+    void seek(qint64 timeMs);
+    qint64 time() const { return m_time; }
+
+    // Null before the first topology version.
+    const ReachabilityEngine *engine() const { return m_engine.get(); }
+    const QList<TopologyVersion> &versions() const { return m_versions; }
+
+private:
+    void load(int version);
+    void apply(const Event &event);
+    void applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart);
+
+    const Recording &m_recording;
+    QList<TopologyVersion> m_versions;
+    int m_version = -1;
+    qint64 m_time = std::numeric_limits<qint64>::min();
+    std::unique_ptr<ReachabilityEngine> m_engine;
+};
+
+} // namespace warroom

@@ -1,0 +1,82 @@
+#include "record_simulation.h"
+
+#include "core/store/recording_sink.h"
+#include "core/store/recording_writer.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace warroom {
+
+namespace {
+
+QString fileText(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+} // namespace
+
+Result<SimulationStats> recordSimulation(const Scenario &scenario, const SimulationOptions &options,
+                                         const QString &path)
+{
+    const QString partial = path + u".partial";
+    auto writer = RecordingWriter::create(partial);
+    if (!writer)
+        return writer.errors();
+    Result<SimulationStats> stats = [&] {
+        RecordingSink sink(*writer.value());
+        Result<SimulationStats> result = simulate(scenario, options, sink);
+        sink.finish();
+        return result;
+    }();
+    if (!stats) {
+        writer.value().reset();
+        QFile::remove(partial);
+        return stats;
+    }
+    RecordingWriter &w = *writer.value();
+    QJsonArray queues;
+    for (const QueueSpec &q : scenario.queues)
+        queues.append(
+            QJsonObject{{QStringLiteral("id"), q.id}, {QStringLiteral("target_ms"), q.targetMs}});
+    const QList<std::pair<QString, QString>> meta = {
+        {QStringLiteral("format"), QStringLiteral("warroom-recording")},
+        {QStringLiteral("source"), QStringLiteral("simulator")},
+        {QStringLiteral("scenario_name"), scenario.name},
+        {QStringLiteral("scenario_title"), scenario.title},
+        {QStringLiteral("scenario_description"), scenario.description},
+        {QStringLiteral("scenario_file"), scenario.file},
+        {QStringLiteral("scenario_text"), fileText(scenario.file)},
+        {QStringLiteral("base_scenario_text"),
+         scenario.baseFile.isEmpty() ? QString() : fileText(scenario.baseFile)},
+        {QStringLiteral("what_ifs"), (scenario.whatIfs + options.whatIfs).join(u' ')},
+        {QStringLiteral("seed"), QString::number(stats->seed)},
+        {QStringLiteral("start_ms"), QString::number(stats->startMs)},
+        {QStringLiteral("end_ms"), QString::number(stats->endMs)},
+        {QStringLiteral("tick_ms"), QString::number(scenario.simulation.tickMs)},
+        {QStringLiteral("events_hash"), QString::fromLatin1(stats->eventsHash)},
+        {QStringLiteral("samples_hash"), QString::number(stats->samplesHash, 16)},
+        {QStringLiteral("outage_above"), QString::number(scenario.serviceLevel.outageAbove)},
+        {QStringLiteral("degraded_above"), QString::number(scenario.serviceLevel.degradedAbove)},
+        {QStringLiteral("queues"),
+         QString::fromUtf8(QJsonDocument(queues).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("created_by"), QStringLiteral("warroom " WARROOM_VERSION)},
+    };
+    for (const auto &[key, value] : meta)
+        w.setMeta(key, value);
+    const Result<bool> closed = w.close();
+    writer.value().reset();
+    if (!closed) {
+        QFile::remove(partial);
+        return closed.errors();
+    }
+    QFile::remove(path);
+    if (!QFile::rename(partial, path))
+        return Error{QStringLiteral("cannot write the recording there"), path, 0, 0};
+    return stats;
+}
+
+} // namespace warroom
