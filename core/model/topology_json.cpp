@@ -61,7 +61,7 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
                                         {QStringLiteral("instances"), toString(d.need)},
                                         {QStringLiteral("at_least"), d.atLeast},
                                         {QStringLiteral("share"), d.share},
-                                 {QStringLiteral("description"), d.description}});
+                                        {QStringLiteral("description"), d.description}});
     QJsonArray rules;
     for (const Rule &r : t.rules) {
         QStringList from, to, ports;
@@ -86,22 +86,22 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
         QStringList sites;
         for (int s : g.sites)
             sites.append(t.sites[s].id);
-        groups.append(QJsonObject{{QStringLiteral("id"), g.id},
-                                  {QStringLiteral("roles"), strings(g.roles)},
-                                  {QStringLiteral("tags"), strings(g.tags)},
-                                  {QStringLiteral("capacity"), g.capacity},
-                                  {QStringLiteral("cooldown_ms"), g.cooldownMs},
-                                  {QStringLiteral("warm_up_ms"), g.warmUpMs},
-                                  {QStringLiteral("replace_unhealthy_after_ms"),
-                                   g.replaceUnhealthyAfterMs},
-                                  {QStringLiteral("min"), g.min},
-                                  {QStringLiteral("max"), g.max},
-                                  {QStringLiteral("metric"), g.metric},
-                                  {QStringLiteral("scale_out_above"), g.scaleOutAbove},
-                                  {QStringLiteral("scale_in_below"), g.scaleInBelow},
-                                  {QStringLiteral("placement"), toString(g.placement)},
-                                  {QStringLiteral("termination"), toString(g.termination)},
-                                  {QStringLiteral("sites"), strings(sites)}});
+        groups.append(
+            QJsonObject{{QStringLiteral("id"), g.id},
+                        {QStringLiteral("roles"), strings(g.roles)},
+                        {QStringLiteral("tags"), strings(g.tags)},
+                        {QStringLiteral("capacity"), g.capacity},
+                        {QStringLiteral("cooldown_ms"), g.cooldownMs},
+                        {QStringLiteral("warm_up_ms"), g.warmUpMs},
+                        {QStringLiteral("replace_unhealthy_after_ms"), g.replaceUnhealthyAfterMs},
+                        {QStringLiteral("min"), g.min},
+                        {QStringLiteral("max"), g.max},
+                        {QStringLiteral("metric"), g.metric},
+                        {QStringLiteral("scale_out_above"), g.scaleOutAbove},
+                        {QStringLiteral("scale_in_below"), g.scaleInBelow},
+                        {QStringLiteral("placement"), toString(g.placement)},
+                        {QStringLiteral("termination"), toString(g.termination)},
+                        {QStringLiteral("sites"), strings(sites)}});
     }
     return {{QStringLiteral("sites"), sites},
             {QStringLiteral("links"), links},
@@ -135,9 +135,9 @@ QStringList stringList(const QJsonValue &v)
 
 Scope scopeFrom(const QString &text)
 {
-    static const QStringList kinds = {QStringLiteral("any"),  QStringLiteral("site"),
-                                      QStringLiteral("role"), QStringLiteral("node"),
-                                      QStringLiteral("tag"),  QStringLiteral("region"),
+    static const QStringList kinds = {QStringLiteral("any"),     QStringLiteral("site"),
+                                      QStringLiteral("role"),    QStringLiteral("node"),
+                                      QStringLiteral("tag"),     QStringLiteral("region"),
                                       QStringLiteral("provider")};
     const qsizetype colon = text.indexOf(u':');
     const int kind = colon < 0 ? 0 : int(kinds.indexOf(text.left(colon)));
@@ -210,7 +210,8 @@ Topology topologyFromJson(const QJsonObject &o)
         for (const QString &s : stringList(r.value(QStringLiteral("to"))))
             rule.to.append(scopeFrom(s));
         for (const QString &p : stringList(r.value(QStringLiteral("ports"))))
-            rule.ports.append(PortRange{p.section(u'-', 0, 0).toInt(), p.section(u'-', -1).toInt()});
+            rule.ports.append(
+                PortRange{p.section(u'-', 0, 0).toInt(), p.section(u'-', -1).toInt()});
         rule.description = r.value(QStringLiteral("description")).toString();
         const QJsonObject place = r.value(QStringLiteral("place")).toObject();
         rule.place.file = place.value(QStringLiteral("file")).toString();
@@ -235,7 +236,8 @@ Topology topologyFromJson(const QJsonObject &o)
         group.warmUpMs = qint64(g.value(QStringLiteral("warm_up_ms")).toDouble());
         group.replaceUnhealthyAfterMs =
             qint64(g.value(QStringLiteral("replace_unhealthy_after_ms")).toDouble());
-        group.placement = enumFrom(g.value(QStringLiteral("placement")), 3, PlacementPolicy::Random);
+        group.placement =
+            enumFrom(g.value(QStringLiteral("placement")), 3, PlacementPolicy::Random);
         group.termination =
             enumFrom(g.value(QStringLiteral("termination")), 2, TerminationPolicy::OldestFirst);
         for (const QString &site : stringList(g.value(QStringLiteral("sites")))) {
