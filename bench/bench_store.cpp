@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <map>
+#include <random>
 
 using namespace warroom;
 
@@ -108,8 +110,64 @@ void BM_SqliteCliImport(benchmark::State &state)
     state.SetItemsProcessed(state.iterations() * kSeries * kSamples);
 }
 
+// One series of `n` samples at 1 s, written once per size and kept for the window queries.
+const Recording &seriesOf(qint64 n)
+{
+    static std::map<qint64, std::unique_ptr<Recording>> recordings;
+    auto &slot = recordings[n];
+    if (!slot) {
+        const QString path = dir().filePath(u"window-" + QString::number(n) + u".warroom");
+        auto writer = RecordingWriter::create(path);
+        {
+            RecordingSink sink(*writer.value());
+            const int s =
+                sink.beginSeries({QStringLiteral("s"), {}, QStringLiteral("v"), {}, 0, 1000});
+            for (qint64 i = 0; i < n; ++i)
+                sink.sample(s, value(int(i % 97), int(i)));
+            sink.finish();
+        }
+        writer.value()->close();
+        slot = std::move(Recording::open(path).value());
+    }
+    return *slot;
+}
+
+// A chart window of 1,000 pixel columns at a random place and zoom (from 1,000 samples to the
+// whole series): what a chart asks for on every frame while the user zooms and pans.
+void BM_WindowQuery(benchmark::State &state)
+{
+    const qint64 n = state.range(0);
+    const Recording &r = seriesOf(n);
+    const StoredSeries &s = r.series().first();
+    std::mt19937_64 random(11);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    qint64 points = 0;
+    std::vector<double> latencies;
+    for (auto _ : state) {
+        const double zoom = std::pow(double(n) / 1000.0, unit(random)); // log-uniform span
+        const qint64 span = qint64(1000.0 * zoom) * 1000;
+        const qint64 from = qint64(unit(random) * double(n * 1000 - span));
+        QElapsedTimer timer;
+        timer.start();
+        const QList<WindowPoint> window = r.window(s, from, from + span, 1000);
+        latencies.push_back(double(timer.nsecsElapsed()) / 1000.0);
+        points += window.size();
+        benchmark::DoNotOptimize(window.data());
+    }
+    std::sort(latencies.begin(), latencies.end());
+    state.counters["points_per_query"] = double(points) / double(state.iterations());
+    state.counters["query_p50_us"] = latencies[latencies.size() / 2];
+    state.counters["query_p95_us"] = latencies[size_t(double(latencies.size() - 1) * 0.95)];
+}
+
 } // namespace
 
+BENCHMARK(BM_WindowQuery)
+    ->Arg(1'000'000)
+    ->Arg(100'000'000)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true);
 BENCHMARK(BM_RecordingWrite)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SqliteCliImport)->Unit(benchmark::kMillisecond)->UseRealTime();
 
