@@ -440,10 +440,6 @@ void Simulation::startRecording()
 {
     m_recording = true;
     m_stats.startMs = epoch(m_now);
-    for (int n = 0; n < int(m_nodes.size()); ++n) {
-        if (m_nodes[size_t(n)].present)
-            openNodeSeries(n);
-    }
     for (int g = 0; g < int(m_groups.size()); ++g) {
         const ScalingGroup &group = topo().groups[g];
         m_groups[size_t(g)].sizeSeries =
@@ -804,7 +800,6 @@ void Simulation::applyDueChanges()
             NodeRun &run = m_nodes[size_t(n)];
             run.present = run.inService = true;
             run.launchedMs = m_now;
-            openNodeSeries(n);
             emitEvent(EventKind::NodeLaunched, node.id, node.group,
                       node.id + u" started in " + siteOf(n) + u" (declared start)");
             recordTopology(u"started " + node.id);
@@ -1424,9 +1419,10 @@ void Simulation::recordSamples()
     if (!m_recording)
         return;
     for (int n = 0; n < int(m_nodes.size()); ++n) {
-        const NodeRun &run = m_nodes[size_t(n)];
-        if (!run.present || run.series[0] < 0)
+        if (!m_nodes[size_t(n)].present)
             continue;
+        openNodeSeries(n); // a node's series starts with its first sample
+        const NodeRun &run = m_nodes[size_t(n)];
         double errors = 0.0;
         for (int e : run.endpoints)
             errors += m_endpoints[size_t(e)].errors;
@@ -1498,7 +1494,6 @@ int Simulation::launch(const ScalingGroup &group, int site, const QString &why)
     run.launchedMs = m_now;
     run.inServiceAtMs = m_now + group.warmUpMs;
     run.inService = group.warmUpMs <= 0;
-    openNodeSeries(n);
     emitEvent(EventKind::NodeLaunched, node.id, group.id,
               node.id + u" launched in " + topo().sites[site].id + u" (" + why + u')',
               {{QStringLiteral("group"), group.id},

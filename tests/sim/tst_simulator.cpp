@@ -248,6 +248,10 @@ void TestSimulator::lemniscusEveryDc3AppServerFailsTheCacheRequests()
         // Its requests fail, at its proxy: errors on the node while it is in service.
         const StoredSeries *errors = r.seriesByKey(u"node/" + node + u"/errors");
         QVERIFY(errors);
+        // Its series start with the first tick it ran (launched at the end of a tick).
+        EventFilter launched = EventFilter::ofKinds({EventKind::NodeLaunched});
+        launched.node = node;
+        QCOMPARE(errors->info.startMs, r.events(launched).first().timeMs + 10000);
         const std::vector<float> values = r.samples(*errors, errors->info.startMs, errors->endMs());
         QVERIFY2(*std::max_element(values.begin(), values.end()) > 1.0f, qPrintable(node));
     }
