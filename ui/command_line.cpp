@@ -19,10 +19,17 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size, e.g. 1440x900."),
                                   QStringLiteral("WxH"));
+    const QCommandLineOption at(
+        QStringLiteral("at"),
+        QStringLiteral("For a recording: the moment to show (ISO 8601, or an offset from the "
+                       "start such as 3w1d8h50m)."),
+        QStringLiteral("TIME"));
     parser.addOption(help);
+    parser.addOption(at);
     parser.addOption(screenshot);
     parser.addOption(size);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario to open."),
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("A scenario or a recording (.warroom) to open."),
                                  QStringLiteral("[FILE]"));
 
     GuiOptions options;
@@ -39,6 +46,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     }
     options.file = files.value(0);
     options.screenshot = parser.value(screenshot);
+    options.at = parser.value(at);
     if (!options.screenshot.isEmpty() && options.file.isEmpty()) {
         options.error = QStringLiteral("--screenshot needs a FILE to show");
         return options;

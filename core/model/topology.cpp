@@ -19,9 +19,11 @@ template<typename T> int indexById(const QList<T> &items, const QString &id)
 
 QString SourcePlace::toString() const
 {
+    // Short, for reasons shown to people: the file's name without its folder.
+    const QString name = file.section(u'/', -1);
     if (line <= 0)
-        return file;
-    return file + u':' + QString::number(line);
+        return name;
+    return name + u':' + QString::number(line);
 }
 
 QString Scope::toString() const

@@ -18,7 +18,7 @@ struct SourcePlace
     int line = 0;
     int column = 0;
 
-    QString toString() const; // "file:line"
+    QString toString() const; // "lemniscus-2020.yaml:197": the file name (no folder) and line
     bool operator==(const SourcePlace &) const = default;
 };
 

@@ -20,9 +20,16 @@ EventFilter stateChanges()
 } // namespace
 
 ReplayCursor::ReplayCursor(const Recording &recording)
-    : m_recording(recording)
+    : m_recording(&recording)
     , m_versions(recording.topologyVersions())
 {}
+
+ReplayCursor::ReplayCursor(std::shared_ptr<const ReplayData> data)
+    : m_data(std::move(data))
+{
+    for (int i = 0; i < m_data->versions.size(); ++i)
+        m_versions.append({i, m_data->versions[i].first, {}});
+}
 
 void ReplayCursor::seek(qint64 timeMs)
 {
@@ -50,10 +57,13 @@ void ReplayCursor::seek(qint64 timeMs)
 
 void ReplayCursor::load(int version)
 {
-    const QJsonObject json =
-        QJsonDocument::fromJson(m_recording.topologyJson(m_versions[version].id)).object();
+    Topology topology =
+        m_data ? m_data->versions[version].second
+               : topologyFromJson(
+                     QJsonDocument::fromJson(m_recording->topologyJson(m_versions[version].id))
+                         .object());
     // A version lists the nodes that run at its time, whatever their start.
-    m_engine = std::make_unique<ReachabilityEngine>(topologyFromJson(json),
+    m_engine = std::make_unique<ReachabilityEngine>(std::move(topology),
                                                     std::numeric_limits<qint64>::max());
     m_version = version;
 }
@@ -65,8 +75,18 @@ void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStar
     filter.toMs = uptoMs + 1;
     if (filter.fromMs >= filter.toMs)
         return;
-    for (const Event &e : m_recording.events(filter))
-        apply(e);
+    if (m_recording) {
+        for (const Event &e : m_recording->events(filter))
+            apply(e);
+        return;
+    }
+    const QList<Event> &events = m_data->events;
+    auto it = std::lower_bound(events.cbegin(), events.cend(), filter.fromMs,
+                               [](const Event &e, qint64 t) { return e.timeMs < t; });
+    for (; it != events.cend() && it->timeMs < filter.toMs; ++it) {
+        if (filter.kinds.contains(toString(it->kind)))
+            apply(*it);
+    }
 }
 
 void ReplayCursor::apply(const Event &e)

@@ -2,6 +2,7 @@
 
 #include "core/analysis/reachability_engine.h"
 #include "core/store/recording.h"
+#include "replay_data.h"
 
 #include <memory>
 
@@ -15,20 +16,22 @@ class ReplayCursor
 {
 public:
     explicit ReplayCursor(const Recording &recording);
+    // The same over a recording already read into memory (the war-room window's).
+    explicit ReplayCursor(std::shared_ptr<const ReplayData> data);
 
     void seek(qint64 timeMs);
     qint64 time() const { return m_time; }
 
     // Null before the first topology version.
     const ReachabilityEngine *engine() const { return m_engine.get(); }
-    const QList<TopologyVersion> &versions() const { return m_versions; }
 
 private:
     void load(int version);
     void apply(const Event &event);
     void applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart);
 
-    const Recording &m_recording;
+    const Recording *m_recording = nullptr;
+    std::shared_ptr<const ReplayData> m_data;
     QList<TopologyVersion> m_versions;
     int m_version = -1;
     qint64 m_time = std::numeric_limits<qint64>::min();

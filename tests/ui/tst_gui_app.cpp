@@ -1,3 +1,4 @@
+#include "core/sim/record_simulation.h"
 #include "support/test_support.h"
 
 #include <QImage>
@@ -34,6 +35,39 @@ private Q_SLOTS:
         // Not blank: the window drew tables and text.
         QVERIFY(image.pixel(10, 10) != image.pixel(600, 120) ||
                 image.pixel(200, 300) != image.pixel(10, 10));
+    }
+
+    // A recording at a moment: the window the README shows.
+    void screenshotOfARecordingAtATime()
+    {
+        QTemporaryDir dir;
+        const QString recording = dir.filePath(QStringLiteral("p.warroom"));
+        QVERIFY(warroom::recordSimulation(
+            warroom::test::loadBundled(QStringLiteral("pagerduty-2011")), {}, recording));
+        const QString png = dir.filePath(QStringLiteral("shot.png"));
+        QProcess process;
+        process.start(QStringLiteral(WARROOM_GUI_PATH),
+                      {recording, QStringLiteral("--at"), QStringLiteral("2011-08-08T16:12:00Z"),
+                       QStringLiteral("--screenshot"), png, QStringLiteral("--size"),
+                       QStringLiteral("1280x800")});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 0);
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1280, 800));
+        // The region is cut off: vermillion hops are on the map.
+        int vermillion = 0;
+        for (int y = 0; y < image.height(); y += 2) {
+            for (int x = 0; x < image.width() / 2; x += 2)
+                vermillion += image.pixel(x, y) == QColor(0xD5, 0x5E, 0x00).rgb();
+        }
+        QVERIFY2(vermillion > 200, qPrintable(QString::number(vermillion)));
+
+        process.start(QStringLiteral(WARROOM_GUI_PATH),
+                      {recording, QStringLiteral("--at"), QStringLiteral("yesterday"),
+                       QStringLiteral("--screenshot"), png});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(process.readAllStandardError().contains("--at 'yesterday' is not a time"));
     }
 
     void unreadableFileExitsTwoWithTheError()

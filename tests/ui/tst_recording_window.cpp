@@ -1,0 +1,107 @@
+#include "core/sim/record_simulation.h"
+#include "support/test_support.h"
+#include "ui/map/map_view.h"
+#include "ui/models/event_log_model.h"
+#include "ui/palette.h"
+#include "ui/recording_window.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+class TestRecordingWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(
+            recordSimulation(test::loadBundled(QStringLiteral("lemniscus-2020")), {}, lemniscus()));
+    }
+
+    // The Lemniscus replay: a DC3 app server's cache hop is vermillion while it runs, the
+    // other cache is reachable, and the window says there is an outage and why.
+    void edgeColorsAtTheirTimes()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(lemniscus());
+        QVERIFY(loaded.wait(30000));
+        const ReplayData &data = *window.data();
+        QVERIFY(window.chartCount() >= 4);
+        const Outage &first = data.summary.outages.first();
+        const QString dc3 = first.causes.first().section(u'/', 1, 1).section(u' ', 0, 0);
+
+        window.seek(first.startMs + 30000);
+        QTRY_COMPARE(window.map()->hopState(dc3, QStringLiteral("cache-1")),
+                     QStringLiteral("blocked"));
+        QCOMPARE(window.map()->hopColor(dc3, QStringLiteral("cache-1")), okabeIto::vermillion);
+        QCOMPARE(window.map()->hopState(dc3, QStringLiteral("cache-2")),
+                 QStringLiteral("reachable"));
+        QCOMPARE(window.map()->hopColor(dc3, QStringLiteral("cache-2")), okabeIto::bluishGreen);
+        QVERIFY(window.statusText().contains(u"OUTAGE since"));
+        QVERIFY(window.statusText().contains(u"dc3-egress"));
+
+        window.seek(first.startMs - 15 * 60000); // before it was launched
+        QTRY_COMPARE(window.map()->hopState(dc3, QStringLiteral("cache-1")), QString());
+        QVERIFY(window.statusText().contains(u"service: <span style='color:#009E73'>ok"));
+    }
+
+    // The log follows the cursor; the filter narrows it; playing moves the cursor.
+    void logFollowsTheClock()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(lemniscus());
+        QVERIFY(loaded.wait(30000));
+        QAbstractItemModelTester tester(window.eventFilter(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const ReplayData &data = *window.data();
+        QCOMPARE(window.eventLog()->rowCount(), data.events.size());
+        const Event &e = data.events[data.events.size() / 2];
+        window.seek(e.timeMs);
+        QCOMPARE(window.cursorTime(), e.timeMs);
+        QCOMPARE(window.eventLog()->rowAtTime(window.cursorTime()),
+                 window.eventLog()->rowAtTime(e.timeMs));
+        window.eventFilter()->setKinds({QStringLiteral("rule.corrected")});
+        QCOMPARE(window.eventFilter()->rowCount(), 1);
+        window.eventFilter()->setKinds({});
+
+        window.seek(data.startMs);
+        window.setSpeed(3600);
+        window.show();
+        window.setPlaying(true);
+        QTRY_VERIFY(window.cursorTime() > data.startMs + 3600000);
+        window.setPlaying(false);
+        const qint64 paused = window.cursorTime();
+        QTest::qWait(100);
+        QCOMPARE(window.cursorTime(), paused);
+    }
+
+    void aBrokenFileSaysWhy()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.warroom"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("SQLite format 3\\0") + QByteArray(4000, 'x'));
+        file.close();
+        RecordingWindow window;
+        QSignalSpy failed(&window, &RecordingWindow::loadFailed);
+        window.openFile(path);
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(failed.first().first().toString().startsWith(path + u": "),
+                 qPrintable(failed.first().first().toString()));
+    }
+
+private:
+    QString lemniscus() const { return m_dir.filePath(QStringLiteral("l.warroom")); }
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestRecordingWindow)
+#include "tst_recording_window.moc"

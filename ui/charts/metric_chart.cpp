@@ -1,0 +1,122 @@
+#include "metric_chart.h"
+
+#include "ui/palette.h"
+
+#include <QAreaSeries>
+#include <QDateTimeAxis>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace warroom {
+
+namespace {
+
+const QColor kLineColors[] = {okabeIto::blue, okabeIto::reddishPurple, okabeIto::skyBlue,
+                              okabeIto::bluishGreen, okabeIto::orange};
+
+} // namespace
+
+MetricChart::MetricChart(QWidget *parent)
+    : QChartView(parent)
+    , m_time(new QDateTimeAxis)
+    , m_value(new QValueAxis)
+{
+    setRenderHint(QPainter::Antialiasing);
+    auto *c = new QChart;
+    c->setMargins(QMargins(4, 2, 4, 2));
+    c->legend()->setAlignment(Qt::AlignTop);
+    c->legend()->setFont(QFont(font().family(), int(font().pointSize() * 0.85)));
+    QFont title = font();
+    title.setBold(true);
+    c->setTitleFont(title);
+    m_time->setFormat(QStringLiteral("MMM d HH:mm"));
+    m_time->setTickCount(6);
+    m_value->setLabelFormat(QStringLiteral("%.0f"));
+    c->addAxis(m_time, Qt::AlignBottom);
+    c->addAxis(m_value, Qt::AlignLeft);
+    setChart(c);
+    setMinimumHeight(170);
+}
+
+int MetricChart::lineCount() const
+{
+    return int(chart()->series().size());
+}
+
+void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
+                          const QList<std::pair<qint64, qint64>> &outages)
+{
+    QChart *c = chart();
+    c->removeAllSeries();
+    m_cursor = nullptr;
+    c->setTitle(data.title + u" (" + data.unit + u')');
+    // Labels in UTC, as every time in Warroom.
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(fromMs, Qt::UTC),
+                     QDateTime::fromMSecsSinceEpoch(toMs, Qt::UTC));
+    m_time->setFormat(toMs - fromMs > 3 * 86400000LL ? QStringLiteral("MMM d")
+                                                     : QStringLiteral("HH:mm"));
+    double top = 0.0;
+    for (const auto &[label, value] : data.thresholds)
+        top = std::max(top, value);
+    int color = 0;
+    for (const ChartLine &line : data.lines) {
+        auto *series = new QLineSeries;
+        series->setName(line.name);
+        QList<QPointF> points;
+        points.reserve(line.points.size() * 2);
+        for (const WindowPoint &p : line.points) {
+            // Two points per column: the column's extremes, so spikes stay visible.
+            points.append(QPointF(double(p.timeMs), p.min));
+            if (p.max != p.min)
+                points.append(QPointF(double(p.timeMs), p.max));
+            top = std::max(top, double(p.max));
+        }
+        series->replace(points);
+        series->setPen(QPen(kLineColors[color++ % 5], 1.6));
+        c->addSeries(series);
+        series->attachAxis(m_time);
+        series->attachAxis(m_value);
+    }
+    m_top = top <= 0 ? 1.0 : top * 1.12;
+    m_value->setRange(0, m_top);
+    // Outage bands behind everything.
+    for (const auto &[start, end] : outages) {
+        auto *upper = new QLineSeries;
+        upper->append(double(start), m_top);
+        upper->append(double(std::max(end, start + (toMs - fromMs) / 400)), m_top);
+        auto *band = new QAreaSeries(upper);
+        band->setColor(QColor(0xD5, 0x5E, 0x00, 40));
+        band->setBorderColor(Qt::transparent);
+        c->addSeries(band);
+        band->attachAxis(m_time);
+        band->attachAxis(m_value);
+        c->legend()->markers(band).first()->setVisible(false);
+    }
+    for (const auto &[label, value] : data.thresholds) {
+        auto *line = new QLineSeries;
+        line->setName(label + u' ' + QString::number(value));
+        line->append(double(fromMs), value);
+        line->append(double(toMs), value);
+        line->setPen(QPen(QColor(0x55, 0x55, 0x55), 1.0, Qt::DashLine));
+        c->addSeries(line);
+        line->attachAxis(m_time);
+        line->attachAxis(m_value);
+    }
+    m_cursor = new QLineSeries;
+    m_cursor->setPen(QPen(QColor(0x11, 0x11, 0x11), 1.5));
+    c->addSeries(m_cursor);
+    m_cursor->attachAxis(m_time);
+    m_cursor->attachAxis(m_value);
+    c->legend()->markers(m_cursor).first()->setVisible(false);
+}
+
+void MetricChart::setCursorTime(qint64 timeMs)
+{
+    if (m_cursor)
+        m_cursor->replace({QPointF(double(timeMs), 0.0), QPointF(double(timeMs), m_top)});
+}
+
+} // namespace warroom

@@ -1,0 +1,368 @@
+#include "map_view.h"
+
+#include "core/analysis/analysis.h"
+#include "core/analysis/reachability_engine.h"
+#include "ui/palette.h"
+
+#include <QHelpEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QToolTip>
+
+#include <cmath>
+#include <map>
+
+namespace warroom {
+
+namespace {
+
+constexpr double kChipWidth = 128.0;
+constexpr double kChipHeight = 34.0;
+constexpr double kGap = 8.0;
+constexpr double kLegendHeight = 28.0;
+
+QPen hopPen(VerdictState state)
+{
+    QPen pen(verdictColor(state));
+    pen.setCapStyle(Qt::RoundCap);
+    switch (state) {
+    case VerdictState::Reachable:
+        pen.setWidthF(1.2);
+        break;
+    case VerdictState::Degraded:
+        pen.setWidthF(2.0);
+        pen.setStyle(Qt::DashLine);
+        break;
+    case VerdictState::Unknown:
+        pen.setWidthF(1.5);
+        pen.setStyle(Qt::DotLine);
+        break;
+    case VerdictState::Blocked:
+        pen.setWidthF(3.5);
+        break;
+    }
+    return pen;
+}
+
+double distanceToSegment(const QPointF &p, const QPointF &a, const QPointF &b)
+{
+    const QPointF ab = b - a;
+    const double length2 = ab.x() * ab.x() + ab.y() * ab.y();
+    const double t =
+        length2 <= 0 ? 0.0 : std::clamp(QPointF::dotProduct(p - a, ab) / length2, 0.0, 1.0);
+    const QPointF closest = a + t * ab;
+    return std::hypot(p.x() - closest.x(), p.y() - closest.y());
+}
+
+// The path of a hop: straight inside a site; between sites an arc over the chips, leaving
+// and entering at the top, so that it never crosses the nodes in between.
+QPainterPath hopPath(const QRectF &from, const QRectF &to, bool sameSite, bool sameRow)
+{
+    QPainterPath path;
+    if (!sameRow) {
+        // From the internet band down into a site (or back up): an S-curve between the two.
+        const bool down = from.center().y() < to.center().y();
+        const QPointF a(from.center().x(), down ? from.bottom() : from.top());
+        const QPointF b(to.center().x(), down ? to.top() : to.bottom());
+        const double middle = (a.y() + b.y()) / 2.0;
+        path.moveTo(a);
+        path.cubicTo(QPointF(a.x(), middle), QPointF(b.x(), middle), b);
+        return path;
+    }
+    if (sameSite) {
+        const QPointF a = from.center();
+        const QPointF b = to.center();
+        const bool horizontal = std::abs(b.x() - a.x()) > std::abs(b.y() - a.y());
+        path.moveTo(horizontal ? QPointF(b.x() > a.x() ? from.right() : from.left(), a.y())
+                               : QPointF(a.x(), b.y() > a.y() ? from.bottom() : from.top()));
+        path.lineTo(horizontal ? QPointF(b.x() > a.x() ? to.left() : to.right(), b.y())
+                               : QPointF(b.x(), b.y() > a.y() ? to.top() : to.bottom()));
+        return path;
+    }
+    const QPointF a(from.center().x(), from.top());
+    const QPointF b(to.center().x(), to.top());
+    const double lift = 18.0 + 0.08 * std::abs(b.x() - a.x());
+    const double top = std::min(a.y(), b.y()) - lift;
+    path.moveTo(a);
+    path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b);
+    return path;
+}
+
+// Where a node stands on the request path: callers before the roles they call.
+int rankOf(const Topology &t, const Node &node)
+{
+    std::map<QString, int> rank;
+    for (int pass = 0; pass < 8; ++pass) {
+        for (const Dependency &d : t.dependencies) {
+            if (d.fromRole != d.toRole)
+                rank[d.toRole] = std::max(rank[d.toRole], rank[d.fromRole] + 1);
+        }
+    }
+    int best = 99;
+    for (const QString &role : node.roles)
+        best = std::min(best, rank[role]);
+    return best;
+}
+
+} // namespace
+
+MapView::MapView(QWidget *parent)
+    : QWidget(parent)
+{
+    setMouseTracking(true);
+    setAutoFillBackground(true);
+    QPalette p = palette();
+    p.setColor(QPalette::Window, QColor(0xFA, 0xFA, 0xF7));
+    setPalette(p);
+}
+
+void MapView::setState(const ReachabilityEngine &engine, const QSet<QString> &recent)
+{
+    const Topology &t = engine.topology();
+    m_sites.clear();
+    m_nodes.clear();
+    m_hops.clear();
+    for (const Site &s : t.sites)
+        m_sites.append({s.id,
+                        s.label.isEmpty() ? s.id : s.label,
+                        s.kind == SiteKind::Internet,
+                        s.state == ElementState::Down,
+                        {}});
+    QList<int> chipOf(t.nodes.size(), -1);
+    for (int n = 0; n < t.nodes.size(); ++n) {
+        if (!engine.nodePresent(n))
+            continue;
+        const Node &node = t.nodes[n];
+        chipOf[n] = int(m_nodes.size());
+        m_nodes.append({node.id,
+                        node.roles.join(QStringLiteral(" + ")),
+                        rankOf(t, node),
+                        node.site,
+                        node.state == ElementState::Down,
+                        recent.contains(node.id),
+                        {}});
+    }
+    for (int e = 0; e < engine.edgeCount(); ++e) {
+        if (!engine.edgeAlive(e))
+            continue;
+        const DependencyEdge &edge = engine.edge(e);
+        if (chipOf[edge.from] < 0 || chipOf[edge.to] < 0 || edge.from == edge.to)
+            continue;
+        const Verdict &v = engine.verdict(e);
+        if (v.reason.kind == Reason::Kind::SourceDown)
+            continue; // a node that is not running needs nothing: its chip says it is down
+        const bool optional = !t.dependencies[edge.dependency].required;
+        m_hops.append(
+            {chipOf[edge.from], chipOf[edge.to], v.state, optional,
+             edgeReport(engine, t.nodes[edge.from], t.nodes[edge.to], edge.dependency, v).text() +
+                 (optional ? QStringLiteral(" (optional)") : QString()) + u" [" +
+                 toString(v.provenance) + u']'});
+    }
+    // Broken hops are drawn last, on top of the healthy ones.
+    std::stable_sort(m_hops.begin(), m_hops.end(),
+                     [](const Hop &a, const Hop &b) { return int(a.state) < int(b.state); });
+    layout();
+    update();
+}
+
+void MapView::resizeEvent(QResizeEvent *)
+{
+    layout();
+}
+
+void MapView::layout()
+{
+    const QRectF area = QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight);
+    QList<int> internet, inside;
+    for (int s = 0; s < m_sites.size(); ++s)
+        (m_sites[s].internet ? internet : inside).append(s);
+    const double top = internet.isEmpty() ? 0.0 : 26.0 + kChipHeight + 2 * kGap + kGap;
+    for (int i = 0; i < internet.size(); ++i) {
+        const double w = area.width() / internet.size();
+        m_sites[internet[i]].rect = QRectF(area.left() + i * w, area.top(), w - kGap, top - kGap);
+    }
+    const double w = inside.isEmpty() ? area.width() : area.width() / inside.size();
+    for (int i = 0; i < inside.size(); ++i)
+        m_sites[inside[i]].rect =
+            QRectF(area.left() + i * w, area.top() + top, w - kGap, area.height() - top);
+    // Nodes: in their site, grouped by role, in rows of as many chips as fit.
+    for (int s = 0; s < m_sites.size(); ++s) {
+        QList<int> chips;
+        for (int c = 0; c < m_nodes.size(); ++c) {
+            if (m_nodes[c].site == s)
+                chips.append(c);
+        }
+        std::stable_sort(chips.begin(), chips.end(),
+                         [&](int a, int b) { return m_nodes[a].roles < m_nodes[b].roles; });
+        const QRectF box = m_sites[s].rect.adjusted(kGap, 26, -kGap, -kGap);
+        const int perRow = std::max(1, int((box.width() + kGap) / (kChipWidth + kGap)));
+        const double chipWidth =
+            std::min(kChipWidth * 1.4, (box.width() - (perRow - 1) * kGap) / perRow);
+        for (int i = 0; i < chips.size(); ++i) {
+            const int row = i / perRow;
+            const int column = i % perRow;
+            m_nodes[chips[i]].rect =
+                QRectF(box.left() + column * (chipWidth + kGap),
+                       box.top() + (m_sites[s].internet ? 0 : 22) + row * (kChipHeight + kGap + 22),
+                       chipWidth, kChipHeight);
+        }
+    }
+}
+
+void MapView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    for (const SiteBox &s : m_sites) {
+        p.setPen(QPen(s.down ? okabeIto::vermillion : QColor(0xB8, 0xB8, 0xB0), 1.2,
+                      s.down ? Qt::DashLine : Qt::SolidLine));
+        p.setBrush(s.internet ? QColor(0xEE, 0xF3, 0xF8) : QColor(0xF2, 0xF1, 0xEC));
+        p.drawRoundedRect(s.rect, 8, 8);
+        p.setFont(titleFont);
+        p.setPen(QColor(0x33, 0x33, 0x33));
+        const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
+        p.drawText(s.rect.adjusted(10, 5, -10, 0), Qt::AlignLeft | Qt::AlignTop,
+                   p.fontMetrics().elidedText(label, Qt::ElideRight, int(s.rect.width() - 20)));
+    }
+    p.setBrush(Qt::NoBrush);
+    for (const Hop &h : m_hops) {
+        const QPainterPath path = hopPathOf(h);
+        QPen pen = hopPen(h.state);
+        if (h.optional) { // faint: nothing fails when an optional dependency does
+            QColor faint = pen.color();
+            faint.setAlphaF(0.35);
+            pen.setColor(faint);
+            pen.setWidthF(1.2);
+        }
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        p.drawPath(path);
+        if (h.state == VerdictState::Blocked && !h.optional) {
+            // A marker in the middle: blocked is not only a colour.
+            const QPointF m = path.pointAtPercent(0.5);
+            p.setPen(QPen(okabeIto::vermillion, 2.5));
+            p.setBrush(Qt::white);
+            p.drawEllipse(m, 8, 8);
+            p.drawLine(m + QPointF(-4, -4), m + QPointF(4, 4));
+            p.drawLine(m + QPointF(-4, 4), m + QPointF(4, -4));
+        }
+    }
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.8);
+    for (const NodeChip &n : m_nodes) {
+        p.setPen(QPen(n.isNew ? okabeIto::blue : QColor(0x55, 0x55, 0x55), n.isNew ? 2.5 : 1.0,
+                      n.down ? Qt::DashLine : Qt::SolidLine));
+        p.setBrush(n.down ? QColor(0xE4, 0xE4, 0xE4) : Qt::white);
+        p.drawRoundedRect(n.rect, 5, 5);
+        p.setPen(n.down ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
+        p.setFont(font());
+        p.drawText(n.rect.adjusted(6, 1, -4, -n.rect.height() / 2 + 2),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   p.fontMetrics().elidedText(n.id, Qt::ElideRight, int(n.rect.width() - 10)));
+        p.setFont(small);
+        p.setPen(QColor(0x66, 0x66, 0x66));
+        p.drawText(
+            n.rect.adjusted(6, n.rect.height() / 2 - 1, -4, -1), Qt::AlignLeft | Qt::AlignVCenter,
+            p.fontMetrics().elidedText(n.roles + (n.down ? QStringLiteral(" (down)") : QString()),
+                                       Qt::ElideRight, int(n.rect.width() - 10)));
+    }
+    paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
+}
+
+void MapView::paintLegend(QPainter &p, const QRectF &area) const
+{
+    p.setFont(font());
+    double x = area.left();
+    const double y = area.center().y();
+    for (VerdictState state : {VerdictState::Reachable, VerdictState::Degraded,
+                               VerdictState::Unknown, VerdictState::Blocked}) {
+        p.setPen(hopPen(state));
+        p.drawLine(QPointF(x, y), QPointF(x + 34, y));
+        if (state == VerdictState::Blocked) {
+            p.setPen(QPen(okabeIto::vermillion, 2));
+            p.setBrush(Qt::white);
+            p.drawEllipse(QPointF(x + 17, y), 6, 6);
+        }
+        p.setPen(QColor(0x33, 0x33, 0x33));
+        const QString label = toString(state);
+        p.drawText(QPointF(x + 40, y + 5), label);
+        x += 52 + p.fontMetrics().horizontalAdvance(label) + 18;
+    }
+    p.setPen(QPen(okabeIto::blue, 2.5));
+    p.setBrush(Qt::white);
+    p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
+    p.setPen(QColor(0x33, 0x33, 0x33));
+    p.drawText(QPointF(x + 32, y + 5), tr("new in the last 10 minutes"));
+    x += 40 + p.fontMetrics().horizontalAdvance(tr("new in the last 10 minutes")) + 18;
+    QColor faint = okabeIto::vermillion;
+    faint.setAlphaF(0.35);
+    p.setPen(QPen(faint, 1.2));
+    p.drawLine(QPointF(x, y), QPointF(x + 34, y));
+    p.setPen(QColor(0x33, 0x33, 0x33));
+    p.drawText(QPointF(x + 40, y + 5), tr("optional (faint)"));
+}
+
+QPainterPath MapView::hopPathOf(const Hop &h) const
+{
+    const NodeChip &a = m_nodes[h.from];
+    const NodeChip &b = m_nodes[h.to];
+    return hopPath(a.rect, b.rect, a.site == b.site,
+                   m_sites[a.site].internet == m_sites[b.site].internet);
+}
+
+QString MapView::hopState(const QString &from, const QString &to) const
+{
+    for (const Hop &h : m_hops) {
+        if (m_nodes[h.from].id == from && m_nodes[h.to].id == to)
+            return toString(h.state);
+    }
+    return {};
+}
+
+QColor MapView::hopColor(const QString &from, const QString &to) const
+{
+    for (const Hop &h : m_hops) {
+        if (m_nodes[h.from].id == from && m_nodes[h.to].id == to)
+            return hopPen(h.state).color();
+    }
+    return {};
+}
+
+QString MapView::edgeTextAt(const QPointF &pos) const
+{
+    double best = 6.0;
+    QString text;
+    for (const Hop &h : m_hops) {
+        const QPainterPath path = hopPathOf(h);
+        // Near the path: sample it (arcs are short enough for 24 pieces).
+        QPointF previous = path.pointAtPercent(0.0);
+        for (int i = 1; i <= 24; ++i) {
+            const QPointF next = path.pointAtPercent(i / 24.0);
+            const double d = distanceToSegment(pos, previous, next);
+            if (d <= best) {
+                best = d;
+                text = h.text;
+            }
+            previous = next;
+        }
+    }
+    return text;
+}
+
+bool MapView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = edgeTextAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+} // namespace warroom

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/analysis/verdict.h"
+
+#include <QPainterPath>
+#include <QSet>
+#include <QWidget>
+
+namespace warroom {
+
+class ReachabilityEngine;
+
+// The topology at the cursor: sites as regions, nodes inside grouped by role, every
+// dependency hop drawn in its verdict's colour and style (the legend shows exactly these).
+// Hovering a hop shows why it is what it is.
+class MapView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit MapView(QWidget *parent = nullptr);
+
+    // The state to draw; nodes in `recent` (launched a short while ago) are highlighted.
+    void setState(const ReachabilityEngine &engine, const QSet<QString> &recent = {});
+    QString edgeTextAt(const QPointF &pos) const; // empty when no hop is near
+    // The drawn state of the hop between two nodes ("blocked"), empty when none is drawn.
+    QString hopState(const QString &from, const QString &to) const;
+    QColor hopColor(const QString &from, const QString &to) const;
+    QSize sizeHint() const override { return {760, 520}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool event(QEvent *event) override;
+
+private:
+    struct SiteBox
+    {
+        QString id;
+        QString label;
+        bool internet = false;
+        bool down = false;
+        QRectF rect;
+    };
+    struct NodeChip
+    {
+        QString id;
+        QString roles;
+        int rank = 0; // on the request path
+        int site = -1;
+        bool down = false;
+        bool isNew = false;
+        QRectF rect;
+    };
+    struct Hop
+    {
+        int from = -1;
+        int to = -1;
+        VerdictState state = VerdictState::Reachable;
+        bool optional = false;
+        QString text;
+    };
+
+    void layout();
+    QPainterPath hopPathOf(const Hop &hop) const;
+    void paintLegend(QPainter &painter, const QRectF &area) const;
+
+    QList<SiteBox> m_sites;
+    QList<NodeChip> m_nodes;
+    QList<Hop> m_hops;
+};
+
+} // namespace warroom

@@ -1,0 +1,355 @@
+#include "recording_window.h"
+
+#include "charts/metric_chart.h"
+#include "core/replay/replay_cursor.h"
+#include "core/util/duration.h"
+#include "map/map_view.h"
+#include "models/event_log_model.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QShortcut>
+#include <QSlider>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace warroom {
+
+namespace {
+
+constexpr int kFrameMs = 33;
+constexpr qint64 kRecentMs = 10 * 60000; // launched this recently: highlighted on the map
+const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
+
+QString utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+} // namespace
+
+RecordingWindow::RecordingWindow(QWidget *parent)
+    : QMainWindow(parent)
+{
+    build();
+    m_frameTimer.setInterval(kFrameMs);
+    connect(&m_frameTimer, &QTimer::timeout, this, &RecordingWindow::frame);
+}
+
+RecordingWindow::~RecordingWindow() = default;
+
+void RecordingWindow::build()
+{
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 6, 8, 6);
+    m_title = new QLabel(tr("No recording"));
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    m_title->setFont(big);
+    m_status = new QLabel;
+    m_status->setTextFormat(Qt::RichText);
+    m_status->setWordWrap(true);
+    m_status->setMinimumWidth(200);
+    layout->addWidget(m_title);
+    layout->addWidget(m_status);
+
+    // The clock.
+    auto *clock = new QHBoxLayout;
+    auto *previous = new QToolButton;
+    previous->setText(tr("◀ event"));
+    previous->setToolTip(tr("Previous event (Ctrl+Left)"));
+    m_play = new QToolButton;
+    m_play->setText(tr("Play"));
+    m_play->setToolTip(tr("Play or pause (Space)"));
+    auto *next = new QToolButton;
+    next->setText(tr("event ▶"));
+    next->setToolTip(tr("Next event (Ctrl+Right)"));
+    m_speedBox = new QComboBox;
+    for (double s : kSpeeds)
+        m_speedBox->addItem(QString::number(s) + u'×', s);
+    m_speedBox->setCurrentIndex(2);
+    m_slider = new QSlider(Qt::Horizontal);
+    m_slider->setRange(0, 10000);
+    m_clock = new QLabel;
+    m_clock->setMinimumWidth(170);
+    QFont mono = m_clock->font();
+    mono.setFamily(QStringLiteral("monospace"));
+    m_clock->setFont(mono);
+    clock->addWidget(previous);
+    clock->addWidget(m_play);
+    clock->addWidget(next);
+    clock->addWidget(m_speedBox);
+    clock->addWidget(m_slider, 1);
+    clock->addWidget(m_clock);
+    layout->addLayout(clock);
+
+    // Map on the left, charts on the right, the log below.
+    auto *vertical = new QSplitter(Qt::Vertical);
+    auto *horizontal = new QSplitter(Qt::Horizontal);
+    m_map = new MapView;
+    m_chartBox = new QWidget;
+    new QVBoxLayout(m_chartBox);
+    m_chartBox->layout()->setContentsMargins(0, 0, 0, 0);
+    m_chartBox->layout()->setSpacing(2);
+    auto *chartScroll = new QScrollArea;
+    chartScroll->setWidget(m_chartBox);
+    chartScroll->setWidgetResizable(true);
+    chartScroll->setFrameShape(QFrame::NoFrame);
+    horizontal->addWidget(m_map);
+    horizontal->addWidget(chartScroll);
+    chartScroll->setMinimumWidth(440);
+    horizontal->setStretchFactor(0, 3);
+    horizontal->setStretchFactor(1, 2);
+    horizontal->setSizes({840, 560});
+
+    auto *logBox = new QWidget;
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    auto *filters = new QHBoxLayout;
+    m_search = new QLineEdit;
+    m_search->setPlaceholderText(tr("Search the events (node, rule, text)…"));
+    m_search->setClearButtonEnabled(true);
+    m_kinds = new QComboBox;
+    m_kinds->addItem(tr("All kinds"), QString());
+    for (const QString &kind : eventKindNames())
+        m_kinds->addItem(kind, kind);
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_kinds);
+    logLayout->addLayout(filters);
+    m_log = new EventLogModel(this);
+    m_filter = new EventLogFilter(this);
+    m_filter->setSourceModel(m_log);
+    m_logView = new QTableView;
+    m_logView->setModel(m_filter);
+    m_logView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_logView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_logView->verticalHeader()->hide();
+    m_logView->verticalHeader()->setDefaultSectionSize(22);
+    m_logView->horizontalHeader()->setStretchLastSection(true);
+    m_logView->setWordWrap(false);
+    m_logView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_logView->horizontalHeader()->setSectionResizeMode(EventLogModel::Summary,
+                                                        QHeaderView::Stretch);
+    logLayout->addWidget(m_logView);
+
+    vertical->addWidget(horizontal);
+    vertical->addWidget(logBox);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 1);
+    vertical->setSizes({620, 200});
+    layout->addWidget(vertical, 1);
+    setCentralWidget(central);
+
+    connect(m_play, &QToolButton::clicked, this, [this] { setPlaying(!m_playing); });
+    connect(previous, &QToolButton::clicked, this, [this] { stepToEvent(-1); });
+    connect(next, &QToolButton::clicked, this, [this] { stepToEvent(+1); });
+    connect(m_speedBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { m_speed = m_speedBox->itemData(i).toDouble(); });
+    connect(m_slider, &QSlider::sliderMoved, this, [this](int value) {
+        if (m_data)
+            seek(m_data->startMs +
+                 qint64(double(m_data->endMs - m_data->startMs) * value / 10000.0));
+    });
+    connect(m_search, &QLineEdit::textChanged, m_filter, &EventLogFilter::setText);
+    connect(m_kinds, &QComboBox::currentIndexChanged, this, [this](int i) {
+        const QString kind = m_kinds->itemData(i).toString();
+        m_filter->setKinds(kind.isEmpty() ? QSet<QString>{} : QSet<QString>{kind});
+    });
+    connect(m_logView, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        seek(index.data(EventLogModel::TimeRole).toLongLong());
+    });
+    auto shortcut = [this](const QKeySequence &keys, auto &&slot) {
+        connect(new QShortcut(keys, this), &QShortcut::activated, this, slot);
+    };
+    shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playing); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_Right), [this] { stepToEvent(+1); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_Left), [this] { stepToEvent(-1); });
+    shortcut(QKeySequence(Qt::Key_Home), [this] {
+        if (m_data)
+            seek(m_data->startMs);
+    });
+    shortcut(QKeySequence(Qt::Key_End), [this] {
+        if (m_data)
+            seek(m_data->endMs);
+    });
+}
+
+void RecordingWindow::openFile(const QString &path)
+{
+    const quint64 generation = ++m_generation;
+    setWindowTitle(QFileInfo(path).fileName() + u" — Warroom");
+    m_title->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    auto *watcher = new QFutureWatcher<Result<std::shared_ptr<const ReplayData>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return; // a newer file was asked for meanwhile
+        const auto result = watcher->result();
+        if (!result) {
+            m_title->setText(tr("Cannot open the recording"));
+            m_status->setText(result.errors().first().toString().toHtmlEscaped());
+            Q_EMIT loadFailed(result.errors().first().toString());
+            return;
+        }
+        apply(result.value());
+    });
+    watcher->setFuture(QtConcurrent::run([path] { return loadReplayData(path); }));
+}
+
+void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
+{
+    m_data = std::move(data);
+    m_cursor = std::make_unique<ReplayCursor>(m_data);
+    m_launchedAt.clear();
+    for (const Event &e : m_data->events) {
+        if (e.kind == EventKind::NodeLaunched)
+            m_launchedAt.insert(e.node, e.timeMs);
+    }
+    m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
+    m_log->setEvents(m_data->events);
+    qDeleteAll(m_charts);
+    m_charts.clear();
+    QList<std::pair<qint64, qint64>> outages;
+    for (const Outage &o : m_data->summary.outages)
+        outages.append({o.startMs, o.endMs});
+    for (const ChartData &c : m_data->charts) {
+        if (c.lines.isEmpty())
+            continue;
+        auto *chart = new MetricChart;
+        chart->setData(c, m_data->startMs, m_data->endMs, outages);
+        m_chartBox->layout()->addWidget(chart);
+        m_charts.append(chart);
+    }
+    m_time = m_data->startMs;
+    m_renderedTime = -1;
+    render();
+    m_frameTimer.start();
+    m_sinceFrame.start();
+    Q_EMIT loaded(m_data->path);
+}
+
+void RecordingWindow::seek(qint64 timeMs)
+{
+    if (!m_data)
+        return;
+    m_time = std::clamp(timeMs, m_data->startMs, m_data->endMs);
+    if (!m_frameTimer.isActive())
+        render(); // no frame timer yet (not shown): draw now
+}
+
+void RecordingWindow::setPlaying(bool playing)
+{
+    m_playing = playing && m_data;
+    m_play->setText(m_playing ? tr("Pause") : tr("Play"));
+    m_sinceFrame.restart();
+}
+
+void RecordingWindow::setSpeed(double speed)
+{
+    for (int i = 0; i < m_speedBox->count(); ++i) {
+        if (m_speedBox->itemData(i).toDouble() >= speed) {
+            m_speedBox->setCurrentIndex(i);
+            return;
+        }
+    }
+}
+
+void RecordingWindow::frame()
+{
+    const qint64 elapsed = m_sinceFrame.restart();
+    if (m_playing && m_data) {
+        m_time = std::min(m_data->endMs, m_time + qint64(double(elapsed) * m_speed));
+        if (m_time >= m_data->endMs)
+            setPlaying(false);
+    }
+    if (m_time != m_renderedTime)
+        render();
+}
+
+void RecordingWindow::stepToEvent(int direction)
+{
+    if (!m_data || m_data->events.isEmpty())
+        return;
+    const QList<Event> &events = m_data->events;
+    if (direction > 0) {
+        const auto it = std::upper_bound(events.cbegin(), events.cend(), m_time,
+                                         [](qint64 t, const Event &e) { return t < e.timeMs; });
+        if (it != events.cend())
+            seek(it->timeMs);
+    } else {
+        const auto it = std::lower_bound(events.cbegin(), events.cend(), m_time,
+                                         [](const Event &e, qint64 t) { return e.timeMs < t; });
+        if (it != events.cbegin())
+            seek(std::prev(it)->timeMs);
+    }
+}
+
+QString RecordingWindow::statusText() const
+{
+    if (!m_data)
+        return {};
+    QString state = QStringLiteral("ok");
+    for (const Outage &o : m_data->summary.outages) {
+        if (m_time >= o.startMs && m_time < o.endMs)
+            state = QStringLiteral("OUTAGE since ") + utc(o.startMs).mid(11) + u" — " +
+                    o.causes.value(0).toHtmlEscaped();
+    }
+    const RecordingSummary &s = m_data->summary;
+    return u"<b>" + utc(m_time) + u" UTC</b> &nbsp; service: " +
+           (state == u"ok" ? QStringLiteral("<span style='color:#009E73'>ok</span>")
+                           : u"<span style='color:#D55E00'><b>" + state + u"</b></span>") +
+           u" &nbsp;·&nbsp; " + QString::number(s.outages.size()) + u" outages in the recording (" +
+           formatDuration(s.outageMs()) + u"), " + QString::number(s.eventCount) + u" events";
+}
+
+void RecordingWindow::render()
+{
+    if (!m_data)
+        return;
+    m_renderedTime = m_time;
+    m_cursor->seek(m_time);
+    QSet<QString> recent;
+    for (auto it = m_launchedAt.cbegin(); it != m_launchedAt.cend(); ++it) {
+        if (it.value() <= m_time && m_time - it.value() < kRecentMs)
+            recent.insert(it.key());
+    }
+    if (const ReachabilityEngine *engine = m_cursor->engine())
+        m_map->setState(*engine, recent);
+    for (MetricChart *chart : m_charts)
+        chart->setCursorTime(m_time);
+    m_status->setText(statusText());
+    m_clock->setText(utc(m_time));
+    if (!m_slider->isSliderDown())
+        m_slider->setValue(int(10000.0 * double(m_time - m_data->startMs) /
+                               double(std::max<qint64>(1, m_data->endMs - m_data->startMs))));
+    selectLogRow();
+}
+
+void RecordingWindow::selectLogRow()
+{
+    const int row = m_log->rowAtTime(m_time);
+    if (row < 0) {
+        m_logView->clearSelection();
+        return;
+    }
+    const QModelIndex index = m_filter->mapFromSource(m_log->index(row, 0));
+    if (!index.isValid())
+        return;
+    m_logView->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
+                                                   QItemSelectionModel::Rows);
+    m_logView->scrollTo(index);
+}
+
+} // namespace warroom

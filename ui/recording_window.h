@@ -1,0 +1,90 @@
+#pragma once
+
+#include "core/replay/replay_data.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QTimer>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSlider;
+class QTableView;
+class QToolButton;
+
+namespace warroom {
+
+class EventLogFilter;
+class EventLogModel;
+class MapView;
+class MetricChart;
+class ReplayCursor;
+
+// The war room on a recording: the map at the replay cursor, the charts with the cursor line,
+// the event log, and the clock that drives them all. The recording is read on a worker thread;
+// views redraw on the frame timer, once per frame whatever happened in between.
+class RecordingWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit RecordingWindow(QWidget *parent = nullptr);
+    ~RecordingWindow() override;
+
+    void openFile(const QString &path);
+    // Moves the cursor (clamped to the recording); the views follow on the next frame.
+    void seek(qint64 timeMs);
+    qint64 cursorTime() const { return m_time; }
+    bool playing() const { return m_playing; }
+    void setPlaying(bool playing);
+    void setSpeed(double speed);
+    const ReplayData *data() const { return m_data.get(); }
+    const MapView *map() const { return m_map; }
+    const EventLogModel *eventLog() const { return m_log; }
+    EventLogFilter *eventFilter() const { return m_filter; }
+    int chartCount() const { return int(m_charts.size()); }
+    QString statusText() const;
+
+Q_SIGNALS:
+    void loaded(const QString &path);
+    void loadFailed(const QString &message);
+
+private:
+    void build();
+    void apply(std::shared_ptr<const ReplayData> data);
+    void frame();
+    void render();
+    void stepToEvent(int direction);
+    void selectLogRow();
+
+    std::shared_ptr<const ReplayData> m_data;
+    std::unique_ptr<ReplayCursor> m_cursor;
+    QHash<QString, qint64> m_launchedAt;
+    qint64 m_time = 0;
+    qint64 m_renderedTime = -1;
+    bool m_playing = false;
+    double m_speed = 60.0;
+    QTimer m_frameTimer;
+    QElapsedTimer m_sinceFrame;
+    quint64 m_generation = 0;
+
+    QLabel *m_title;
+    QLabel *m_status;
+    MapView *m_map;
+    QList<MetricChart *> m_charts;
+    QWidget *m_chartBox;
+    EventLogModel *m_log;
+    EventLogFilter *m_filter;
+    QTableView *m_logView;
+    QLineEdit *m_search;
+    QComboBox *m_kinds;
+    QToolButton *m_play;
+    QComboBox *m_speedBox;
+    QSlider *m_slider;
+    QLabel *m_clock;
+};
+
+} // namespace warroom
