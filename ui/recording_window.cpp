@@ -3,8 +3,10 @@
 #include "charts/metric_chart.h"
 #include "core/replay/replay_cursor.h"
 #include "core/util/duration.h"
+#include "geometry/time_scale.h"
 #include "map/map_view.h"
 #include "models/event_log_model.h"
+#include "overview_strip.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -94,6 +96,8 @@ void RecordingWindow::build()
     clock->addWidget(m_slider, 1);
     clock->addWidget(m_clock);
     layout->addLayout(clock);
+    m_overview = new OverviewStrip;
+    layout->addWidget(m_overview);
 
     // Map on the left, charts on the right, the log below.
     auto *vertical = new QSplitter(Qt::Vertical);
@@ -162,6 +166,12 @@ void RecordingWindow::build()
             seek(m_data->startMs +
                  qint64(double(m_data->endMs - m_data->startMs) * value / 10000.0));
     });
+    connect(m_overview, &OverviewStrip::seekRequested, this, &RecordingWindow::seek);
+    connect(m_overview, &OverviewStrip::rangeSelected, this, &RecordingWindow::setVisibleRange);
+    connect(m_overview, &OverviewStrip::resetRequested, this, [this] {
+        if (m_data)
+            setVisibleRange(m_data->startMs, m_data->endMs);
+    });
     connect(m_search, &QLineEdit::textChanged, m_filter, &EventLogFilter::setText);
     connect(m_kinds, &QComboBox::currentIndexChanged, this, [this](int i) {
         const QString kind = m_kinds->itemData(i).toString();
@@ -221,23 +231,88 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_log->setEvents(m_data->events);
     qDeleteAll(m_charts);
     m_charts.clear();
-    QList<std::pair<qint64, qint64>> outages;
+    m_chartData.clear();
+    m_chartMarkers.clear();
+    m_outages.clear();
     for (const Outage &o : m_data->summary.outages)
-        outages.append({o.startMs, o.endMs});
+        m_outages.append({o.startMs, o.endMs});
+    QList<qint64> eventTimes;
+    for (const Event &e : m_data->events)
+        eventTimes.append(e.timeMs);
+    m_overview->setData(m_data->startMs, m_data->endMs, eventTimes, m_outages);
     for (const ChartData &c : m_data->charts) {
         if (c.lines.isEmpty())
             continue;
+        QList<ChartMarker> markers;
+        for (const Event &e : m_data->events) {
+            if (c.markerKinds.contains(toString(e.kind)) &&
+                (c.markerSubject.isEmpty() || e.subject == c.markerSubject))
+                markers.append({e.timeMs, utc(e.timeMs).mid(11) + u"  " + e.text});
+        }
         auto *chart = new MetricChart;
-        chart->setData(c, m_data->startMs, m_data->endMs, outages);
+        connect(chart, &MetricChart::zoomRequested, this, &RecordingWindow::zoom);
+        connect(chart, &MetricChart::seekRequested, this, &RecordingWindow::seek);
+        connect(chart, &MetricChart::resetRequested, this,
+                [this] { setVisibleRange(m_data->startMs, m_data->endMs); });
         m_chartBox->layout()->addWidget(chart);
         m_charts.append(chart);
+        m_chartData.append(c);
+        m_chartMarkers.append(markers);
     }
+    m_visibleFrom = m_data->startMs;
+    m_visibleTo = m_data->endMs;
+    showCharts(m_chartData);
     m_time = m_data->startMs;
     m_renderedTime = -1;
     render();
     m_frameTimer.start();
     m_sinceFrame.start();
     Q_EMIT loaded(m_data->path);
+}
+
+void RecordingWindow::showCharts(const QList<ChartData> &charts)
+{
+    for (int i = 0; i < m_charts.size() && i < charts.size(); ++i) {
+        m_charts[i]->setData(charts[i], m_visibleFrom, m_visibleTo, m_outages, m_chartMarkers[i]);
+        m_charts[i]->setCursorTime(m_time);
+    }
+    m_overview->setVisibleRange(m_visibleFrom, m_visibleTo);
+}
+
+void RecordingWindow::setVisibleRange(qint64 fromMs, qint64 toMs)
+{
+    if (!m_data)
+        return;
+    const TimeScale whole{m_data->startMs, m_data->endMs, 1000.0,
+                          m_data->startMs, m_data->endMs, 60000};
+    TimeScale wanted = whole;
+    wanted.fromMs = std::min(fromMs, toMs);
+    wanted.toMs = std::max({fromMs, toMs, wanted.fromMs + 60000});
+    wanted = wanted.panned(0.0); // within the recording
+    m_visibleFrom = wanted.fromMs;
+    m_visibleTo = wanted.toMs;
+    m_overview->setVisibleRange(m_visibleFrom, m_visibleTo);
+    // The newest zoom wins: a slower, older answer is dropped.
+    const quint64 generation = ++m_chartGeneration;
+    auto *watcher = new QFutureWatcher<Result<QList<ChartData>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_chartGeneration || !watcher->result())
+            return;
+        showCharts(watcher->result().value());
+    });
+    watcher->setFuture(
+        QtConcurrent::run([path = m_data->path, charts = m_chartData, from = m_visibleFrom,
+                           to = m_visibleTo] { return loadChartWindows(path, charts, from, to); }));
+}
+
+void RecordingWindow::zoom(double factor, qint64 atMs)
+{
+    if (!m_data)
+        return;
+    const TimeScale now{m_visibleFrom, m_visibleTo, 1000.0, m_data->startMs, m_data->endMs, 60000};
+    const TimeScale next = now.zoomed(factor, now.xForTime(atMs));
+    setVisibleRange(next.fromMs, next.toMs);
 }
 
 void RecordingWindow::seek(qint64 timeMs)
@@ -329,6 +404,7 @@ void RecordingWindow::render()
         m_map->setState(*engine, recent);
     for (MetricChart *chart : m_charts)
         chart->setCursorTime(m_time);
+    m_overview->setCursorTime(m_time);
     m_status->setText(statusText());
     m_clock->setText(utc(m_time));
     if (!m_slider->isSliderDown())

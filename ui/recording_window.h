@@ -21,7 +21,9 @@ class EventLogFilter;
 class EventLogModel;
 class MapView;
 class MetricChart;
+class OverviewStrip;
 class ReplayCursor;
+struct ChartMarker;
 
 // The war room on a recording: the map at the replay cursor, the charts with the cursor line,
 // the event log, and the clock that drives them all. The recording is read on a worker thread;
@@ -41,6 +43,10 @@ public:
     bool playing() const { return m_playing; }
     void setPlaying(bool playing);
     void setSpeed(double speed);
+    // The part of the recording the charts show (re-read at that zoom on a worker thread).
+    void setVisibleRange(qint64 fromMs, qint64 toMs);
+    std::pair<qint64, qint64> visibleRange() const { return {m_visibleFrom, m_visibleTo}; }
+    const MetricChart *chart(int index) const { return m_charts.value(index); }
     const ReplayData *data() const { return m_data.get(); }
     const MapView *map() const { return m_map; }
     const EventLogModel *eventLog() const { return m_log; }
@@ -59,6 +65,8 @@ private:
     void render();
     void stepToEvent(int direction);
     void selectLogRow();
+    void showCharts(const QList<ChartData> &charts);
+    void zoom(double factor, qint64 atMs);
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
@@ -75,6 +83,13 @@ private:
     QLabel *m_status;
     MapView *m_map;
     QList<MetricChart *> m_charts;
+    QList<ChartData> m_chartData;             // one per chart shown
+    QList<QList<ChartMarker>> m_chartMarkers; // one per chart shown
+    QList<std::pair<qint64, qint64>> m_outages;
+    qint64 m_visibleFrom = 0;
+    qint64 m_visibleTo = 1;
+    quint64 m_chartGeneration = 0;
+    OverviewStrip *m_overview;
     QWidget *m_chartBox;
     EventLogModel *m_log;
     EventLogFilter *m_filter;

@@ -9,41 +9,61 @@ namespace warroom {
 
 namespace {
 
+ChartData chartNamed(const QString &title, const QString &unit)
+{
+    ChartData chart;
+    chart.title = title;
+    chart.unit = unit;
+    return chart;
+}
+
+QList<WindowPoint> windowOf(const Recording &r, const StoredSeries &series, qint64 fromMs,
+                            qint64 toMs, int columns, double scale)
+{
+    QList<WindowPoint> points = r.window(series, fromMs, toMs, columns);
+    if (scale != 1.0) {
+        for (WindowPoint &p : points) {
+            p.min = float(p.min * scale);
+            p.max = float(p.max * scale);
+        }
+    }
+    return points;
+}
+
 void addLine(ChartData &chart, const Recording &r, const QString &key, const QString &name,
              int columns, double scale = 1.0)
 {
     const StoredSeries *series = r.seriesByKey(key);
     if (!series)
         return;
-    ChartLine line{name, r.window(*series, r.startMs(), r.endMs(), columns)};
-    if (scale != 1.0) {
-        for (WindowPoint &p : line.points) {
-            p.min = float(p.min * scale);
-            p.max = float(p.max * scale);
-        }
-    }
-    chart.lines.append(std::move(line));
+    chart.lines.append(
+        {name, windowOf(r, *series, r.startMs(), r.endMs(), columns, scale), key, scale});
 }
 
 QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns)
 {
     QList<ChartData> charts;
-    ChartData failing{QStringLiteral("Requests failing"), QStringLiteral("%"), {}, {}};
+    ChartData failing = chartNamed(QStringLiteral("Requests failing"), QStringLiteral("%"));
     addLine(failing, r, QStringLiteral("service/failure_ratio"), QStringLiteral("failing"),
             columns);
     failing.thresholds.append(
         {QStringLiteral("outage"), r.meta(QStringLiteral("outage_above")).toDouble() * 100.0});
+    failing.markerKinds = {toString(EventKind::FaultStarted), toString(EventKind::RuleCorrected),
+                           toString(EventKind::DnsFailover), toString(EventKind::AlertFiring)};
     charts.append(failing);
 
     for (const ScalingGroup &g : start.groups) {
-        ChartData cpu{g.id + u" CPU (average)", QStringLiteral("%"), {}, {}};
+        ChartData cpu = chartNamed(g.id + u" CPU (average)", QStringLiteral("%"));
         addLine(cpu, r, u"group/" + g.id + u'/' + g.metric, g.id, columns);
         cpu.thresholds = {{QStringLiteral("scale out"), g.scaleOutAbove},
                           {QStringLiteral("scale in"), g.scaleInBelow}};
+        cpu.markerKinds = {toString(EventKind::ScaleOut), toString(EventKind::ScaleIn)};
+        cpu.markerSubject = g.id;
         charts.append(cpu);
     }
 
-    ChartData errors{QStringLiteral("Errors where they surface"), QStringLiteral("err/s"), {}, {}};
+    ChartData errors =
+        chartNamed(QStringLiteral("Errors where they surface"), QStringLiteral("err/s"));
     for (const Node &n : start.nodes) {
         if (n.hasRole(QStringLiteral("load_balancer")) && n.state != ElementState::Down)
             addLine(errors, r, u"node/" + n.id + u"/errors", n.id, columns);
@@ -57,16 +77,19 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
         const QString id = v.toObject().value(QStringLiteral("id")).toString();
         const double targetMin =
             v.toObject().value(QStringLiteral("target_ms")).toDouble() / 60000.0;
-        ChartData backlog{id + u" backlog", QStringLiteral("items"), {}, {}};
+        ChartData backlog = chartNamed(id + u" backlog", QStringLiteral("items"));
         addLine(backlog, r, u"queue/" + id + u"/backlog", QStringLiteral("in the queue"), columns);
         addLine(backlog, r, QStringLiteral("upstream/backlog"), QStringLiteral("waiting outside"),
                 columns);
+        backlog.markerKinds = {toString(EventKind::BacklogStarted),
+                               toString(EventKind::BacklogDrained)};
         charts.append(backlog);
-        ChartData latency{id + u" delivery latency", QStringLiteral("min"), {}, {}};
+        ChartData latency = chartNamed(id + u" delivery latency", QStringLiteral("min"));
         addLine(latency, r, u"queue/" + id + u"/delivery_latency", QStringLiteral("slowest"),
                 columns, 1.0 / 60000.0);
         if (targetMin > 0)
             latency.thresholds.append({QStringLiteral("target"), targetMin});
+
         charts.append(latency);
     }
     return charts;
@@ -95,6 +118,26 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->versions.first().second, columns);
     return std::shared_ptr<const ReplayData>(std::move(data));
+}
+
+} // namespace warroom
+
+namespace warroom {
+
+Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> charts,
+                                          qint64 fromMs, qint64 toMs, int columns)
+{
+    auto opened = Recording::open(path);
+    if (!opened)
+        return opened.errors();
+    const Recording &r = *opened.value();
+    for (ChartData &chart : charts) {
+        for (ChartLine &line : chart.lines) {
+            if (const StoredSeries *series = r.seriesByKey(line.key))
+                line.points = windowOf(r, *series, fromMs, toMs, columns, line.scale);
+        }
+    }
+    return charts;
 }
 
 } // namespace warroom

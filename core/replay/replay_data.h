@@ -13,6 +13,8 @@ struct ChartLine
 {
     QString name;
     QList<WindowPoint> points;
+    QString key;        // the series it shows
+    double scale = 1.0; // applied to the stored values (ms -> min)
 };
 
 // A chart the war room shows: lines and the thresholds drawn with them.
@@ -22,6 +24,8 @@ struct ChartData
     QString unit;
     QList<ChartLine> lines;
     QList<std::pair<QString, double>> thresholds; // label, value
+    QStringList markerKinds;                      // events shown as markers on the time axis
+    QString markerSubject; // only those about this (a scaling group); empty: all
 };
 
 // What the war-room window needs of a recording, read once on a worker thread and shared
@@ -41,5 +45,9 @@ struct ReplayData
 
 // Reads a recording for the war room; charts get `columns` points across the whole range.
 Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, int columns = 1600);
+
+// The same charts' lines read again for [fromMs, toMs) (a zoom), `columns` points each.
+Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> charts,
+                                          qint64 fromMs, qint64 toMs, int columns = 1600);
 
 } // namespace warroom

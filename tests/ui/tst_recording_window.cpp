@@ -1,5 +1,6 @@
 #include "core/sim/record_simulation.h"
 #include "support/test_support.h"
+#include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
 #include "ui/models/event_log_model.h"
 #include "ui/palette.h"
@@ -80,6 +81,24 @@ private Q_SLOTS:
         const qint64 paused = window.cursorTime();
         QTest::qWait(100);
         QCOMPARE(window.cursorTime(), paused);
+    }
+
+    // Zooming re-reads the charts for the visible part, markers included; reset shows all.
+    void zoomRereadsTheCharts()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(lemniscus());
+        QVERIFY(loaded.wait(30000));
+        const ReplayData &data = *window.data();
+        const MetricChart *cpu = window.chart(1); // app-pool CPU, with the autoscaler's decisions
+        QVERIFY(cpu->markerCount() > 5);
+        const qint64 quiet = data.startMs + 86400000LL; // the first Tuesday: no scaling at all
+        window.setVisibleRange(quiet, quiet + 86400000LL);
+        QCOMPARE(window.visibleRange(), std::make_pair(quiet, quiet + 86400000LL));
+        QTRY_COMPARE(cpu->markerCount(), 0);
+        window.setVisibleRange(data.startMs, data.endMs);
+        QTRY_VERIFY(cpu->markerCount() > 5);
     }
 
     void aBrokenFileSaysWhy()

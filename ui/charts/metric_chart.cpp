@@ -6,7 +6,11 @@
 #include <QDateTimeAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
+#include <QScatterSeries>
+#include <QToolTip>
 #include <QValueAxis>
+#include <QWheelEvent>
 
 #include <cmath>
 
@@ -47,8 +51,14 @@ int MetricChart::lineCount() const
 }
 
 void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
-                          const QList<std::pair<qint64, qint64>> &outages)
+                          const QList<std::pair<qint64, qint64>> &outages,
+                          const QList<ChartMarker> &markers)
 {
+    m_markers.clear();
+    for (const ChartMarker &m : markers) {
+        if (m.timeMs >= fromMs && m.timeMs <= toMs)
+            m_markers.append(m);
+    }
     QChart *c = chart();
     c->removeAllSeries();
     m_cursor = nullptr;
@@ -105,12 +115,57 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
         line->attachAxis(m_time);
         line->attachAxis(m_value);
     }
+    if (!m_markers.isEmpty()) {
+        // Events on the time axis, just under the top; the reason shows on hover.
+        auto *dots = new QScatterSeries;
+        dots->setName(tr("events"));
+        dots->setMarkerSize(9);
+        dots->setColor(okabeIto::yellow);
+        dots->setBorderColor(QColor(0x44, 0x44, 0x44));
+        for (const ChartMarker &m : m_markers)
+            dots->append(double(m.timeMs), m_top * 0.93);
+        c->addSeries(dots);
+        dots->attachAxis(m_time);
+        dots->attachAxis(m_value);
+        connect(dots, &QScatterSeries::hovered, this, [this](const QPointF &point, bool state) {
+            if (!state) {
+                QToolTip::hideText();
+                return;
+            }
+            QStringList texts;
+            for (const ChartMarker &m : m_markers) {
+                if (std::abs(double(m.timeMs) - point.x()) < 1.0)
+                    texts.append(m.text);
+            }
+            QToolTip::showText(QCursor::pos(), texts.join(u'\n'), this);
+        });
+    }
     m_cursor = new QLineSeries;
     m_cursor->setPen(QPen(QColor(0x11, 0x11, 0x11), 1.5));
     c->addSeries(m_cursor);
     m_cursor->attachAxis(m_time);
     m_cursor->attachAxis(m_value);
     c->legend()->markers(m_cursor).first()->setVisible(false);
+}
+
+void MetricChart::wheelEvent(QWheelEvent *event)
+{
+    const QPointF value = chart()->mapToValue(event->position());
+    Q_EMIT zoomRequested(event->angleDelta().y() > 0 ? 1.5 : 1.0 / 1.5, qint64(value.x()));
+    event->accept();
+}
+
+void MetricChart::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    Q_EMIT resetRequested();
+    event->accept();
+}
+
+void MetricChart::mousePressEvent(QMouseEvent *event)
+{
+    if (chart()->plotArea().contains(event->position()))
+        Q_EMIT seekRequested(qint64(chart()->mapToValue(event->position()).x()));
+    QChartView::mousePressEvent(event);
 }
 
 void MetricChart::setCursorTime(qint64 timeMs)

@@ -174,37 +174,53 @@ void MapView::layout()
 {
     const QRectF area = QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight);
     QList<int> internet, inside;
+    std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
     for (int s = 0; s < m_sites.size(); ++s)
         (m_sites[s].internet ? internet : inside).append(s);
-    const double top = internet.isEmpty() ? 0.0 : 26.0 + kChipHeight + 2 * kGap + kGap;
-    for (int i = 0; i < internet.size(); ++i) {
-        const double w = area.width() / internet.size();
-        m_sites[internet[i]].rect = QRectF(area.left() + i * w, area.top(), w - kGap, top - kGap);
+    for (int c = 0; c < m_nodes.size(); ++c)
+        chipsOf[size_t(m_nodes[c].site)].append(c);
+    auto perRowIn = [](double width) {
+        return std::max(1, int((width + kGap) / (kChipWidth + kGap)));
+    };
+    // The internet band is as tall as its busiest site needs.
+    int internetRows = 0;
+    const double internetWidth = internet.isEmpty() ? 0.0 : area.width() / internet.size();
+    for (int s : internet) {
+        const int n = int(chipsOf[size_t(s)].size());
+        internetRows = std::max(internetRows, (n + perRowIn(internetWidth - 3 * kGap) - 1) /
+                                                  perRowIn(internetWidth - 3 * kGap));
     }
+    const double top = internet.isEmpty()
+                           ? 0.0
+                           : 26.0 + std::max(1, internetRows) * (kChipHeight + kGap) + 2 * kGap;
+    for (int i = 0; i < internet.size(); ++i)
+        m_sites[internet[i]].rect =
+            QRectF(area.left() + i * internetWidth, area.top(), internetWidth - kGap, top - kGap);
     const double w = inside.isEmpty() ? area.width() : area.width() / inside.size();
     for (int i = 0; i < inside.size(); ++i)
         m_sites[inside[i]].rect =
             QRectF(area.left() + i * w, area.top() + top, w - kGap, area.height() - top);
-    // Nodes: in their site, grouped by role, in rows of as many chips as fit.
+
+    // Nodes: in their site, in request-path order, in rows; more columns when rows run out.
     for (int s = 0; s < m_sites.size(); ++s) {
-        QList<int> chips;
-        for (int c = 0; c < m_nodes.size(); ++c) {
-            if (m_nodes[c].site == s)
-                chips.append(c);
-        }
-        std::stable_sort(chips.begin(), chips.end(),
-                         [&](int a, int b) { return m_nodes[a].roles < m_nodes[b].roles; });
-        const QRectF box = m_sites[s].rect.adjusted(kGap, 26, -kGap, -kGap);
-        const int perRow = std::max(1, int((box.width() + kGap) / (kChipWidth + kGap)));
+        QList<int> &chips = chipsOf[size_t(s)];
+        std::stable_sort(chips.begin(), chips.end(), [&](int a, int b) {
+            return std::tie(m_nodes[a].rank, m_nodes[a].roles) <
+                   std::tie(m_nodes[b].rank, m_nodes[b].roles);
+        });
+        const bool band = m_sites[s].internet;
+        const QRectF box = m_sites[s].rect.adjusted(kGap, band ? 26 : 48, -kGap, -kGap);
+        const double pitch = kChipHeight + kGap + (band ? 0 : 14);
+        const int maxRows = std::max(1, int((box.height() + kGap) / pitch));
+        const int n = int(chips.size());
+        const int perRow = std::max(perRowIn(box.width()), (n + maxRows - 1) / maxRows);
         const double chipWidth =
             std::min(kChipWidth * 1.4, (box.width() - (perRow - 1) * kGap) / perRow);
-        for (int i = 0; i < chips.size(); ++i) {
+        for (int i = 0; i < n; ++i) {
             const int row = i / perRow;
             const int column = i % perRow;
-            m_nodes[chips[i]].rect =
-                QRectF(box.left() + column * (chipWidth + kGap),
-                       box.top() + (m_sites[s].internet ? 0 : 22) + row * (kChipHeight + kGap + 22),
-                       chipWidth, kChipHeight);
+            m_nodes[chips[i]].rect = QRectF(box.left() + column * (chipWidth + kGap),
+                                            box.top() + row * pitch, chipWidth, kChipHeight);
         }
     }
 }

@@ -1,0 +1,131 @@
+#include "overview_strip.h"
+
+#include "palette.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <cmath>
+
+namespace warroom {
+
+OverviewStrip::OverviewStrip(QWidget *parent)
+    : QWidget(parent)
+{
+    setMinimumHeight(34);
+    setMaximumHeight(46);
+    setCursor(Qt::CrossCursor);
+    setToolTip(tr("Events over the whole recording, outages shaded. Click: go there. "
+                  "Drag: show that part in the charts. Double click: show everything."));
+}
+
+TimeScale OverviewStrip::scale() const
+{
+    return TimeScale{m_from, m_to, double(width()), m_from, m_to, 1000};
+}
+
+void OverviewStrip::setData(qint64 fromMs, qint64 toMs, QList<qint64> eventTimes,
+                            QList<std::pair<qint64, qint64>> outages)
+{
+    m_from = fromMs;
+    m_to = std::max(toMs, fromMs + 1);
+    m_events = std::move(eventTimes);
+    std::sort(m_events.begin(), m_events.end());
+    m_outages = std::move(outages);
+    m_visibleFrom = m_from;
+    m_visibleTo = m_to;
+    update();
+}
+
+void OverviewStrip::setCursorTime(qint64 timeMs)
+{
+    m_cursor = timeMs;
+    update();
+}
+
+void OverviewStrip::setVisibleRange(qint64 fromMs, qint64 toMs)
+{
+    m_visibleFrom = fromMs;
+    m_visibleTo = toMs;
+    update();
+}
+
+void OverviewStrip::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    const TimeScale s = scale();
+    const double h = height();
+    p.fillRect(rect(), QColor(0xF4, 0xF4, 0xF0));
+    for (const auto &[start, end] : m_outages) {
+        const double x0 = s.xForTime(start);
+        const double x1 = std::max(x0 + 2.0, s.xForTime(end));
+        p.fillRect(QRectF(x0, 0, x1 - x0, h), QColor(0xD5, 0x5E, 0x00, 90));
+    }
+    // Event density: a bar per column, its height the log of the count.
+    const int columns = std::max(1, width());
+    std::vector<int> counts(size_t(columns), 0);
+    for (qint64 t : m_events) {
+        const int c = std::clamp(int(s.xForTime(t)), 0, columns - 1);
+        counts[size_t(c)]++;
+    }
+    const int most = std::max(1, *std::max_element(counts.begin(), counts.end()));
+    p.setPen(QColor(0x00, 0x72, 0xB2, 170));
+    for (int c = 0; c < columns; ++c) {
+        if (counts[size_t(c)] == 0)
+            continue;
+        const double bar = (h - 6) * std::log1p(counts[size_t(c)]) / std::log1p(most);
+        p.drawLine(QPointF(c + 0.5, h - 2), QPointF(c + 0.5, h - 2 - std::max(2.0, bar)));
+    }
+    // What the charts show.
+    if (m_visibleFrom > m_from || m_visibleTo < m_to) {
+        const QRectF shown(s.xForTime(m_visibleFrom), 1,
+                           s.xForTime(m_visibleTo) - s.xForTime(m_visibleFrom), h - 2);
+        p.setPen(QPen(okabeIto::blue, 1.5));
+        p.setBrush(QColor(0x56, 0xB4, 0xE9, 40));
+        p.drawRect(shown);
+    }
+    if (m_pressX >= 0 && m_dragX >= 0 && std::abs(m_dragX - m_pressX) > 3) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0x56, 0xB4, 0xE9, 80));
+        p.drawRect(QRectF(std::min(m_pressX, m_dragX), 0, std::abs(m_dragX - m_pressX), h));
+    }
+    p.setPen(QPen(QColor(0x11, 0x11, 0x11), 2));
+    const double x = s.xForTime(m_cursor);
+    p.drawLine(QPointF(x, 0), QPointF(x, h));
+    p.setPen(QColor(0xB8, 0xB8, 0xB0));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(rect().adjusted(0, 0, -1, -1));
+}
+
+void OverviewStrip::mousePressEvent(QMouseEvent *event)
+{
+    m_pressX = event->position().x();
+    m_dragX = -1.0;
+}
+
+void OverviewStrip::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_pressX < 0)
+        return;
+    m_dragX = event->position().x();
+    update();
+}
+
+void OverviewStrip::mouseReleaseEvent(QMouseEvent *event)
+{
+    const double x = event->position().x();
+    const TimeScale s = scale();
+    if (m_pressX >= 0 && std::abs(x - m_pressX) > 3)
+        Q_EMIT rangeSelected(s.timeForX(std::min(x, m_pressX)), s.timeForX(std::max(x, m_pressX)));
+    else
+        Q_EMIT seekRequested(s.timeForX(x));
+    m_pressX = m_dragX = -1.0;
+    update();
+}
+
+void OverviewStrip::mouseDoubleClickEvent(QMouseEvent *)
+{
+    Q_EMIT resetRequested();
+}
+
+} // namespace warroom
