@@ -7,15 +7,23 @@
 #include "map/map_view.h"
 #include "models/event_log_model.h"
 #include "overview_strip.h"
+#include "settings.h"
 
+#include "core/scenario/scenario_loader.h"
+
+#include <QCloseEvent>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QScrollArea>
+#include <QSettings>
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
@@ -95,6 +103,11 @@ void RecordingWindow::build()
     clock->addWidget(m_speedBox);
     clock->addWidget(m_slider, 1);
     clock->addWidget(m_clock);
+    m_goTo = new QLineEdit;
+    m_goTo->setPlaceholderText(tr("go to (2020-05-25T08:50Z or 3w8h)"));
+    m_goTo->setToolTip(tr("Jump to a time: ISO 8601 (UTC) or an offset from the start (Ctrl+G)"));
+    m_goTo->setMaximumWidth(230);
+    clock->addWidget(m_goTo);
     layout->addLayout(clock);
     m_overview = new OverviewStrip;
     layout->addWidget(m_overview);
@@ -156,6 +169,33 @@ void RecordingWindow::build()
     layout->addWidget(vertical, 1);
     setCentralWidget(central);
 
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a recording"), {},
+                                                          tr("Recordings (*.warroom)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    m_recent = file->addMenu(tr("Open &recent"));
+    connect(m_recent, &QMenu::aboutToShow, this, [this] {
+        m_recent->clear();
+        for (const QString &path : settings::recentFiles())
+            m_recent->addAction(path, this, [this, path] { openFile(path); });
+        if (m_recent->isEmpty())
+            m_recent->addAction(tr("(none yet)"))->setEnabled(false);
+    });
+    file->addSeparator();
+    file->addAction(tr("Export the map as &PNG…"), this,
+                    [this] { exportMap(QStringLiteral("png")); });
+    file->addAction(tr("Export the map as &SVG…"), this,
+                    [this] { exportMap(QStringLiteral("svg")); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    const QByteArray geometry =
+        QSettings().value(QLatin1StringView(settings::kRecordingGeometry)).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+
     connect(m_play, &QToolButton::clicked, this, [this] { setPlaying(!m_playing); });
     connect(previous, &QToolButton::clicked, this, [this] { stepToEvent(-1); });
     connect(next, &QToolButton::clicked, this, [this] { stepToEvent(+1); });
@@ -166,6 +206,20 @@ void RecordingWindow::build()
             seek(m_data->startMs +
                  qint64(double(m_data->endMs - m_data->startMs) * value / 10000.0));
     });
+    connect(m_goTo, &QLineEdit::returnPressed, this, [this] {
+        if (!m_data)
+            return;
+        const QString text = m_goTo->text().trimmed();
+        const QDateTime at = QDateTime::fromString(text, Qt::ISODateWithMs);
+        const qint64 offset = parseDurationMs(text.startsWith(u'+') ? text.mid(1) : text);
+        if (at.isValid())
+            seek(at.toMSecsSinceEpoch());
+        else if (offset >= 0)
+            seek(m_data->startMs + offset);
+        else
+            m_goTo->setStyleSheet(QStringLiteral("color: #D55E00"));
+    });
+    connect(m_goTo, &QLineEdit::textEdited, this, [this] { m_goTo->setStyleSheet({}); });
     connect(m_overview, &OverviewStrip::seekRequested, this, &RecordingWindow::seek);
     connect(m_overview, &OverviewStrip::rangeSelected, this, &RecordingWindow::setVisibleRange);
     connect(m_overview, &OverviewStrip::resetRequested, this, [this] {
@@ -186,6 +240,10 @@ void RecordingWindow::build()
     shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playing); });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_Right), [this] { stepToEvent(+1); });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_Left), [this] { stepToEvent(-1); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_G), [this] {
+        m_goTo->setFocus();
+        m_goTo->selectAll();
+    });
     shortcut(QKeySequence(Qt::Key_Home), [this] {
         if (m_data)
             seek(m_data->startMs);
@@ -196,8 +254,28 @@ void RecordingWindow::build()
     });
 }
 
+void RecordingWindow::exportMap(const QString &format)
+{
+    const QString suggested =
+        (m_data ? QFileInfo(m_data->path).completeBaseName() : QStringLiteral("map")) + u'-' +
+        QDateTime::fromMSecsSinceEpoch(m_time, Qt::UTC)
+            .toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+        u'.' + format;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the map"), suggested,
+                                                      format.toUpper() + u" (*." + format + u')');
+    if (!path.isEmpty() && !m_map->exportTo(path))
+        m_status->setText(tr("Cannot write %1").arg(path.toHtmlEscaped()));
+}
+
+void RecordingWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QLatin1StringView(settings::kRecordingGeometry), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
+
 void RecordingWindow::openFile(const QString &path)
 {
+    settings::addRecentFile(path);
     const quint64 generation = ++m_generation;
     setWindowTitle(QFileInfo(path).fileName() + u" — Warroom");
     m_title->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));

@@ -11,6 +11,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QSlider;
 class QTableView;
 class QToolButton;
@@ -53,13 +54,18 @@ public:
     EventLogFilter *eventFilter() const { return m_filter; }
     int chartCount() const { return int(m_charts.size()); }
     QString statusText() const;
+    MapView *mapView() const { return m_map; }
 
 Q_SIGNALS:
     void loaded(const QString &path);
     void loadFailed(const QString &message);
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void build();
+    void exportMap(const QString &format);
     void apply(std::shared_ptr<const ReplayData> data);
     void frame();
     void render();
@@ -100,6 +106,8 @@ private:
     QComboBox *m_speedBox;
     QSlider *m_slider;
     QLabel *m_clock;
+    QLineEdit *m_goTo;
+    QMenu *m_recent;
 };
 
 } // namespace warroom

@@ -5,9 +5,12 @@
 #include "ui/models/event_log_model.h"
 #include "ui/palette.h"
 #include "ui/recording_window.h"
+#include "ui/settings.h"
 
 #include <QAbstractItemModelTester>
+#include <QImage>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +23,7 @@ class TestRecordingWindow : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true); // settings go to a test location
         QVERIFY(
             recordSimulation(test::loadBundled(QStringLiteral("lemniscus-2020")), {}, lemniscus()));
     }
@@ -99,6 +103,26 @@ private Q_SLOTS:
         QTRY_COMPARE(cpu->markerCount(), 0);
         window.setVisibleRange(data.startMs, data.endMs);
         QTRY_VERIFY(cpu->markerCount() > 5);
+    }
+
+    void mapExportsPngAndSvg()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(lemniscus());
+        QVERIFY(loaded.wait(30000));
+        window.resize(1200, 800);
+        const QString png = m_dir.filePath(QStringLiteral("map.png"));
+        const QString svg = m_dir.filePath(QStringLiteral("map.svg"));
+        QVERIFY(window.mapView()->exportTo(png));
+        QVERIFY(window.mapView()->exportTo(svg));
+        QVERIFY(!QImage(png).isNull());
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(text.contains("<svg"));
+        QVERIFY(text.contains("cache-1")); // the map's text is text in the SVG
+        QVERIFY(settings::recentFiles().contains(QFileInfo(lemniscus()).absoluteFilePath()));
     }
 
     void aBrokenFileSaysWhy()

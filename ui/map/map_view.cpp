@@ -7,6 +7,7 @@
 #include <QHelpEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QSvgGenerator>
 #include <QToolTip>
 
 #include <cmath>
@@ -326,6 +327,24 @@ QPainterPath MapView::hopPathOf(const Hop &h) const
     const NodeChip &b = m_nodes[h.to];
     return hopPath(a.rect, b.rect, a.site == b.site,
                    m_sites[a.site].internet == m_sites[b.site].internet);
+}
+
+bool MapView::exportTo(const QString &path)
+{
+    if (path.endsWith(u".svg", Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(size());
+        svg.setViewBox(rect());
+        svg.setTitle(tr("Warroom map"));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return false;
+        painter.fillRect(rect(), palette().color(QPalette::Window));
+        render(&painter, {}, {}, RenderFlag::DrawChildren);
+        return painter.end();
+    }
+    return grab().save(path, "PNG");
 }
 
 QString MapView::hopState(const QString &from, const QString &to) const

@@ -27,6 +27,8 @@ public:
     QString hopState(const QString &from, const QString &to) const;
     QColor hopColor(const QString &from, const QString &to) const;
     QSize sizeHint() const override { return {760, 520}; }
+    // Writes the map as drawn now: PNG, or SVG when the name ends in .svg.
+    bool exportTo(const QString &path);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
