@@ -1,4 +1,5 @@
 #include "main_window.h"
+#include "recording_window.h"
 
 #include "models/finding_model.h"
 #include "models/topology_model.h"
@@ -154,6 +155,17 @@ void MainWindow::buildActions()
             openFile(m_path);
     });
     reload->setShortcut(QKeySequence::Refresh);
+    QAction *replay = file->addAction(tr("Re&play: simulate and open the war room"), this, [this] {
+        if (m_path.isEmpty())
+            return;
+        // Its own window; it simulates on a worker and shows its progress.
+        auto *window = new RecordingWindow;
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->resize(size());
+        window->show();
+        window->openFile(m_path);
+    });
+    replay->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);

@@ -10,9 +10,11 @@
 #include "settings.h"
 
 #include "core/scenario/scenario_loader.h"
+#include "core/sim/record_simulation.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -22,11 +24,13 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -74,6 +78,11 @@ void RecordingWindow::build()
     m_status->setMinimumWidth(200);
     layout->addWidget(m_title);
     layout->addWidget(m_status);
+    m_simulating = new QProgressBar;
+    m_simulating->setRange(0, 1000);
+    m_simulating->setFormat(tr("simulating… %p%"));
+    m_simulating->hide();
+    layout->addWidget(m_simulating);
 
     // The clock.
     auto *clock = new QHBoxLayout;
@@ -171,8 +180,9 @@ void RecordingWindow::build()
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a recording"), {},
-                                                          tr("Recordings (*.warroom)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open a recording or a scenario"), {},
+            tr("Recordings and scenarios (*.warroom *.yaml *.yml *.json)"));
         if (!path.isEmpty())
             openFile(path);
     });
@@ -273,8 +283,63 @@ void RecordingWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
+int RecordingWindow::simulationProgress() const
+{
+    return m_simulated ? m_simulated->load() : 0;
+}
+
+void RecordingWindow::simulateThenOpen(const QString &scenarioPath)
+{
+    const quint64 generation = ++m_generation;
+    const QString folder =
+        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u"/recordings";
+    QDir().mkpath(folder);
+    const QString out = folder + u'/' + QFileInfo(scenarioPath).completeBaseName() + u".warroom";
+    m_title->setText(tr("Simulating %1…").arg(QFileInfo(scenarioPath).fileName()));
+    m_simulated = std::make_shared<std::atomic<int>>(0);
+    m_simulating->setValue(0);
+    m_simulating->show();
+    // The worker only bumps a counter; a UI timer shows it.
+    auto *poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this,
+            [this, progress = m_simulated] { m_simulating->setValue(progress->load()); });
+    poll->start(100);
+    auto *watcher = new QFutureWatcher<Result<SimulationStats>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, poll, generation, out] {
+        watcher->deleteLater();
+        poll->deleteLater();
+        m_simulating->hide();
+        if (generation != m_generation)
+            return;
+        const auto result = watcher->result();
+        if (!result) {
+            m_title->setText(tr("Cannot simulate the scenario"));
+            m_status->setText(result.errors().first().toString().toHtmlEscaped());
+            Q_EMIT loadFailed(result.errors().first().toString());
+            return;
+        }
+        openFile(out);
+    });
+    watcher->setFuture(QtConcurrent::run([scenarioPath, out, progress = m_simulated] {
+        const Result<Scenario> scenario = loadScenarioFile(scenarioPath);
+        if (!scenario)
+            return Result<SimulationStats>(scenario.errors());
+        SimulationOptions options;
+        options.progress = [progress](qint64 done, qint64 total) {
+            progress->store(int(1000 * done / std::max<qint64>(1, total)));
+        };
+        return recordSimulation(scenario.value(), options, out);
+    }));
+}
+
 void RecordingWindow::openFile(const QString &path)
 {
+    QFile probe(path);
+    if (probe.open(QIODevice::ReadOnly) &&
+        probe.read(16) != QByteArrayLiteral("SQLite format 3\0")) {
+        simulateThenOpen(path);
+        return;
+    }
     settings::addRecentFile(path);
     const quint64 generation = ++m_generation;
     setWindowTitle(QFileInfo(path).fileName() + u" — Warroom");

@@ -6,12 +6,14 @@
 #include <QMainWindow>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QMenu;
+class QProgressBar;
 class QSlider;
 class QTableView;
 class QToolButton;
@@ -37,7 +39,10 @@ public:
     explicit RecordingWindow(QWidget *parent = nullptr);
     ~RecordingWindow() override;
 
+    // A recording, or a scenario: that is simulated first on a worker thread (a progress bar
+    // shows how far), into the cache folder, and its recording opened.
     void openFile(const QString &path);
+    int simulationProgress() const; // 0..1000 while a scenario is simulated
     // Moves the cursor (clamped to the recording); the views follow on the next frame.
     void seek(qint64 timeMs);
     qint64 cursorTime() const { return m_time; }
@@ -66,6 +71,7 @@ protected:
 private:
     void build();
     void exportMap(const QString &format);
+    void simulateThenOpen(const QString &scenarioPath);
     void apply(std::shared_ptr<const ReplayData> data);
     void frame();
     void render();
@@ -107,6 +113,8 @@ private:
     QSlider *m_slider;
     QLabel *m_clock;
     QLineEdit *m_goTo;
+    QProgressBar *m_simulating;
+    std::shared_ptr<std::atomic<int>> m_simulated; // progress of the running simulation
     QMenu *m_recent;
 };
 

@@ -125,6 +125,19 @@ private Q_SLOTS:
         QVERIFY(settings::recentFiles().contains(QFileInfo(lemniscus()).absoluteFilePath()));
     }
 
+    // A scenario is simulated first, on a worker, with its progress shown; then replayed.
+    void aScenarioIsSimulatedThenReplayed()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(test::scenarioPath(QStringLiteral("pagerduty-2011")));
+        QVERIFY(loaded.wait(120000));
+        QCOMPARE(window.simulationProgress(), 1000);
+        QCOMPARE(window.data()->name, QStringLiteral("pagerduty-2011"));
+        QCOMPARE(window.data()->summary.outages.size(), 1);
+        QVERIFY(window.data()->path.endsWith(u"/recordings/pagerduty-2011.warroom"));
+    }
+
     void aBrokenFileSaysWhy()
     {
         QTemporaryDir dir;
