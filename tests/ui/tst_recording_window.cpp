@@ -51,6 +51,15 @@ private Q_SLOTS:
         QVERIFY(window.statusText().contains(u"OUTAGE since"));
         QVERIFY(window.statusText().contains(u"dc3-egress"));
 
+        // Weeks before: no server in DC3, but the map shows where one would fail, and why.
+        window.seek(data.startMs + 14 * 86400000LL);
+        QTRY_VERIFY(!window.map()->latentPlaces().isEmpty());
+        QVERIFY2(window.map()->latentPlaces().first().startsWith(
+                     u"app-pool@dc3: cache-1: blocked by rule dc3-egress (lemniscus-2020.yaml:"),
+                 qPrintable(window.map()->latentPlaces().join(u'\n')));
+        window.seek(data.endMs); // after the rule was corrected
+        QTRY_VERIFY(window.map()->latentPlaces().isEmpty());
+
         window.seek(first.startMs - 15 * 60000); // before it was launched
         QTRY_COMPARE(window.map()->hopState(dc3, QStringLiteral("cache-1")), QString());
         QVERIFY(window.statusText().contains(u"service: <span style='color:#009E73'>ok"));

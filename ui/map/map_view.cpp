@@ -141,7 +141,37 @@ void MapView::setState(const ReachabilityEngine &engine, const QSet<QString> &re
                         node.site,
                         node.state == ElementState::Down,
                         recent.contains(node.id),
+                        {},
                         {}});
+    }
+    // Latent: where a scaling group may place an instance that would not reach what it needs
+    // (the Lemniscus lesson), shown as a ghost chip in that site.
+    for (const ScalingGroup &g : t.groups) {
+        for (int site : g.sites) {
+            Node ghost;
+            ghost.id = g.id + u'@' + t.sites[site].id;
+            ghost.roles = g.roles;
+            ghost.tags = g.tags;
+            ghost.group = g.id;
+            ghost.site = site;
+            QString why;
+            for (int d = 0; d < t.dependencies.size() && why.isEmpty(); ++d) {
+                const Dependency &dep = t.dependencies[d];
+                if (!dep.required || !ghost.hasRole(dep.fromRole))
+                    continue;
+                const DependencyStatus status = engine.assess(ghost, d);
+                for (int i = 0; i < status.verdicts.size() && why.isEmpty(); ++i) {
+                    const Verdict &v = status.verdicts[i];
+                    if (v.state == VerdictState::Blocked &&
+                        v.reason.kind != Reason::Kind::TargetDown && status.targets[i] >= 0)
+                        why =
+                            t.nodes[status.targets[i]].id + u": " + verdictText(v.state, v.reason);
+                }
+            }
+            if (!why.isEmpty())
+                m_nodes.append(
+                    {ghost.id, g.id + u" may land here", 99, site, false, false, why, {}});
+        }
     }
     for (int e = 0; e < engine.edgeCount(); ++e) {
         if (!engine.edgeAlive(e))
@@ -269,6 +299,23 @@ void MapView::paintEvent(QPaintEvent *)
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.8);
     for (const NodeChip &n : m_nodes) {
+        if (!n.latent.isEmpty()) {
+            // A ghost: not running, but where the autoscaler may put one that would fail.
+            p.setPen(QPen(okabeIto::vermillion, 1.5, Qt::DashLine));
+            p.setBrush(QColor(0xD5, 0x5E, 0x00, 18));
+            p.drawRoundedRect(n.rect, 5, 5);
+            p.setFont(small);
+            p.setPen(okabeIto::vermillion.darker(130));
+            p.drawText(
+                n.rect.adjusted(6, 1, -4, -n.rect.height() / 2 + 2),
+                Qt::AlignLeft | Qt::AlignVCenter,
+                p.fontMetrics().elidedText(n.roles, Qt::ElideRight, int(n.rect.width() - 10)));
+            p.drawText(n.rect.adjusted(6, n.rect.height() / 2 - 1, -4, -1),
+                       Qt::AlignLeft | Qt::AlignVCenter,
+                       p.fontMetrics().elidedText(QStringLiteral("latent: ") + n.latent,
+                                                  Qt::ElideRight, int(n.rect.width() - 10)));
+            continue;
+        }
         p.setPen(QPen(n.isNew ? okabeIto::blue : QColor(0x55, 0x55, 0x55), n.isNew ? 2.5 : 1.0,
                       n.down ? Qt::DashLine : Qt::SolidLine));
         p.setBrush(n.down ? QColor(0xE4, 0xE4, 0xE4) : Qt::white);
@@ -311,8 +358,14 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
     p.setBrush(Qt::white);
     p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
     p.setPen(QColor(0x33, 0x33, 0x33));
-    p.drawText(QPointF(x + 32, y + 5), tr("new in the last 10 minutes"));
-    x += 40 + p.fontMetrics().horizontalAdvance(tr("new in the last 10 minutes")) + 18;
+    p.drawText(QPointF(x + 32, y + 5), tr("new (< 10 min)"));
+    x += 40 + p.fontMetrics().horizontalAdvance(tr("new (< 10 min)")) + 18;
+    p.setPen(QPen(okabeIto::vermillion, 1.5, Qt::DashLine));
+    p.setBrush(QColor(0xD5, 0x5E, 0x00, 18));
+    p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
+    p.setPen(QColor(0x33, 0x33, 0x33));
+    p.drawText(QPointF(x + 32, y + 5), tr("latent"));
+    x += 40 + p.fontMetrics().horizontalAdvance(tr("latent")) + 18;
     QColor faint = okabeIto::vermillion;
     faint.setAlphaF(0.35);
     p.setPen(QPen(faint, 1.2));
@@ -345,6 +398,16 @@ bool MapView::exportTo(const QString &path)
         return painter.end();
     }
     return grab().save(path, "PNG");
+}
+
+QStringList MapView::latentPlaces() const
+{
+    QStringList out;
+    for (const NodeChip &n : m_nodes) {
+        if (!n.latent.isEmpty())
+            out.append(n.id + u": " + n.latent);
+    }
+    return out;
 }
 
 QString MapView::hopState(const QString &from, const QString &to) const
@@ -390,7 +453,12 @@ bool MapView::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
-        const QString text = edgeTextAt(help->pos());
+        QString text = edgeTextAt(help->pos());
+        for (const NodeChip &n : m_nodes) {
+            if (!n.latent.isEmpty() && n.rect.contains(help->pos()))
+                text = n.id + u": an instance " + n.roles.section(u' ', 0, 0) +
+                       u" places here would fail — " + n.latent;
+        }
         if (text.isEmpty())
             QToolTip::hideText();
         else

@@ -25,6 +25,8 @@ public:
     QString edgeTextAt(const QPointF &pos) const; // empty when no hop is near
     // The drawn state of the hop between two nodes ("blocked"), empty when none is drawn.
     QString hopState(const QString &from, const QString &to) const;
+    // "group@site: why" for every place where a new instance would fail, as drawn.
+    QStringList latentPlaces() const;
     QColor hopColor(const QString &from, const QString &to) const;
     QSize sizeHint() const override { return {760, 520}; }
     // Writes the map as drawn now: PNG, or SVG when the name ends in .svg.
@@ -52,6 +54,7 @@ private:
         int site = -1;
         bool down = false;
         bool isNew = false;
+        QString latent; // a place a scaling group may use, and why an instance there would fail
         QRectF rect;
     };
     struct Hop
