@@ -24,8 +24,12 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         QStringLiteral("For a recording: the moment to show (ISO 8601, or an offset from the "
                        "start such as 3w1d8h50m)."),
         QStringLiteral("TIME"));
+    const QCommandLineOption select(QStringLiteral("select"),
+                                    QStringLiteral("For a recording: the node to select."),
+                                    QStringLiteral("NODE"));
     parser.addOption(help);
     parser.addOption(at);
+    parser.addOption(select);
     parser.addOption(screenshot);
     parser.addOption(size);
     parser.addPositionalArgument(QStringLiteral("FILE"),
@@ -47,6 +51,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     options.file = files.value(0);
     options.screenshot = parser.value(screenshot);
     options.at = parser.value(at);
+    options.select = parser.value(select);
     if (!options.screenshot.isEmpty() && options.file.isEmpty()) {
         options.error = QStringLiteral("--screenshot needs a FILE to show");
         return options;

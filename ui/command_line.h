@@ -10,6 +10,7 @@ struct GuiOptions
 {
     QString file;       // scenario or recording to open (empty: none)
     QString at;         // recordings: where to put the cursor (ISO 8601 or an offset, "3w2d")
+    QString select;     // recordings: the node to select
     QString screenshot; // render the window to this PNG once loaded, then exit
     QSize size{1440, 900};
     QString error; // not empty: the command line is wrong, say this and exit 2

@@ -68,7 +68,11 @@ int runGui(QApplication &app, const GuiOptions &options)
                     return;
                 }
             }
-            capture(true);
+            if (!options.select.isEmpty())
+                replay->selectNode(options.select);
+            // Charts are re-read on a worker after a selection: give them a moment.
+            QTimer::singleShot(options.select.isEmpty() ? 0 : 600, replay,
+                               [capture] { capture(true); });
         });
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();

@@ -230,6 +230,7 @@ void RecordingWindow::build()
             m_goTo->setStyleSheet(QStringLiteral("color: #D55E00"));
     });
     connect(m_goTo, &QLineEdit::textEdited, this, [this] { m_goTo->setStyleSheet({}); });
+    connect(m_map, &MapView::nodeSelected, this, &RecordingWindow::showNode);
     connect(m_overview, &OverviewStrip::seekRequested, this, &RecordingWindow::seek);
     connect(m_overview, &OverviewStrip::rangeSelected, this, &RecordingWindow::setVisibleRange);
     connect(m_overview, &OverviewStrip::resetRequested, this, [this] {
@@ -376,6 +377,8 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_charts.clear();
     m_chartData.clear();
     m_chartMarkers.clear();
+    m_nodeCharts = 0;
+    m_map->selectNode({});
     m_outages.clear();
     for (const Outage &o : m_data->summary.outages)
         m_outages.append({o.startMs, o.endMs});
@@ -386,21 +389,7 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     for (const ChartData &c : m_data->charts) {
         if (c.lines.isEmpty())
             continue;
-        QList<ChartMarker> markers;
-        for (const Event &e : m_data->events) {
-            if (c.markerKinds.contains(toString(e.kind)) &&
-                (c.markerSubject.isEmpty() || e.subject == c.markerSubject))
-                markers.append({e.timeMs, utc(e.timeMs).mid(11) + u"  " + e.text});
-        }
-        auto *chart = new MetricChart;
-        connect(chart, &MetricChart::zoomRequested, this, &RecordingWindow::zoom);
-        connect(chart, &MetricChart::seekRequested, this, &RecordingWindow::seek);
-        connect(chart, &MetricChart::resetRequested, this,
-                [this] { setVisibleRange(m_data->startMs, m_data->endMs); });
-        m_chartBox->layout()->addWidget(chart);
-        m_charts.append(chart);
-        m_chartData.append(c);
-        m_chartMarkers.append(markers);
+        addChart(c, int(m_charts.size()));
     }
     m_visibleFrom = m_data->startMs;
     m_visibleTo = m_data->endMs;
@@ -411,6 +400,51 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_frameTimer.start();
     m_sinceFrame.start();
     Q_EMIT loaded(m_data->path);
+}
+
+void RecordingWindow::addChart(const ChartData &c, int position)
+{
+    QList<ChartMarker> markers;
+    for (const Event &e : m_data->events) {
+        if (c.markerKinds.contains(toString(e.kind)) &&
+            (c.markerSubject.isEmpty() || e.subject == c.markerSubject) &&
+            (c.markerNode.isEmpty() || e.node == c.markerNode))
+            markers.append({e.timeMs, utc(e.timeMs).mid(11) + u"  " + e.text});
+    }
+    auto *chart = new MetricChart;
+    connect(chart, &MetricChart::zoomRequested, this, &RecordingWindow::zoom);
+    connect(chart, &MetricChart::seekRequested, this, &RecordingWindow::seek);
+    connect(chart, &MetricChart::resetRequested, this,
+            [this] { setVisibleRange(m_data->startMs, m_data->endMs); });
+    static_cast<QVBoxLayout *>(m_chartBox->layout())->insertWidget(position, chart);
+    m_charts.insert(position, chart);
+    m_chartData.insert(position, c);
+    m_chartMarkers.insert(position, markers);
+}
+
+void RecordingWindow::selectNode(const QString &node)
+{
+    m_map->selectNode(node);
+    showNode(node);
+}
+
+void RecordingWindow::showNode(const QString &node)
+{
+    // The selected node's charts go first; the previous selection's go away.
+    for (int i = 0; i < m_nodeCharts; ++i) {
+        delete m_charts.takeFirst();
+        m_chartData.removeFirst();
+        m_chartMarkers.removeFirst();
+    }
+    m_nodeCharts = 0;
+    if (!node.isEmpty()) {
+        const QList<ChartData> charts = nodeCharts(node);
+        for (int i = 0; i < charts.size(); ++i)
+            addChart(charts[i], i);
+        m_nodeCharts = int(charts.size());
+        m_filter->setNode({});
+    }
+    setVisibleRange(m_visibleFrom, m_visibleTo); // reads the new charts' lines
 }
 
 void RecordingWindow::showCharts(const QList<ChartData> &charts)

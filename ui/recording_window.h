@@ -49,10 +49,13 @@ public:
     bool playing() const { return m_playing; }
     void setPlaying(bool playing);
     void setSpeed(double speed);
+    // Selects a node on the map and opens its charts (empty: none).
+    void selectNode(const QString &node);
     // The part of the recording the charts show (re-read at that zoom on a worker thread).
     void setVisibleRange(qint64 fromMs, qint64 toMs);
     std::pair<qint64, qint64> visibleRange() const { return {m_visibleFrom, m_visibleTo}; }
     const MetricChart *chart(int index) const { return m_charts.value(index); }
+    QString chartTitle(int index) const { return m_chartData.value(index).title; }
     const ReplayData *data() const { return m_data.get(); }
     const MapView *map() const { return m_map; }
     const EventLogModel *eventLog() const { return m_log; }
@@ -79,6 +82,8 @@ private:
     void selectLogRow();
     void showCharts(const QList<ChartData> &charts);
     void zoom(double factor, qint64 atMs);
+    void addChart(const ChartData &data, int position);
+    void showNode(const QString &node);
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
@@ -98,6 +103,7 @@ private:
     QList<ChartData> m_chartData;             // one per chart shown
     QList<QList<ChartMarker>> m_chartMarkers; // one per chart shown
     QList<std::pair<qint64, qint64>> m_outages;
+    int m_nodeCharts = 0; // the selected node's charts, first in the lists
     qint64 m_visibleFrom = 0;
     qint64 m_visibleTo = 1;
     quint64 m_chartGeneration = 0;

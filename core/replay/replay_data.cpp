@@ -124,6 +124,23 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
 
 namespace warroom {
 
+QList<ChartData> nodeCharts(const QString &node)
+{
+    const QString prefix = u"node/" + node + u'/';
+    ChartData cpu = chartNamed(node + u" CPU", QStringLiteral("%"));
+    cpu.lines.append({QStringLiteral("cpu"), {}, prefix + u"cpu", 1.0});
+    ChartData traffic = chartNamed(node + u" requests and errors", QStringLiteral("per s"));
+    traffic.lines.append({QStringLiteral("requests"), {}, prefix + u"requests", 1.0});
+    traffic.lines.append({QStringLiteral("errors"), {}, prefix + u"errors", 1.0});
+    for (ChartData *c : {&cpu, &traffic}) {
+        c->markerKinds = {toString(EventKind::NodeLaunched),  toString(EventKind::NodeInService),
+                          toString(EventKind::NodeUnhealthy), toString(EventKind::NodeTerminated),
+                          toString(EventKind::AlertFiring),   toString(EventKind::VerdictChanged)};
+        c->markerNode = node;
+    }
+    return {cpu, traffic};
+}
+
 Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> charts,
                                           qint64 fromMs, qint64 toMs, int columns)
 {

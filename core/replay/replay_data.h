@@ -26,6 +26,7 @@ struct ChartData
     QList<std::pair<QString, double>> thresholds; // label, value
     QStringList markerKinds;                      // events shown as markers on the time axis
     QString markerSubject; // only those about this (a scaling group); empty: all
+    QString markerNode; // only those of this node; empty: all
 };
 
 // What the war-room window needs of a recording, read once on a worker thread and shared
@@ -42,6 +43,9 @@ struct ReplayData
     RecordingSummary summary;
     QList<ChartData> charts;
 };
+
+// The charts of one node: CPU, and requests with errors (lines without points yet).
+QList<ChartData> nodeCharts(const QString &node);
 
 // Reads a recording for the war room; charts get `columns` points across the whole range.
 Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, int columns = 1600);

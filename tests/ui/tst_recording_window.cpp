@@ -114,6 +114,32 @@ private Q_SLOTS:
         QTRY_VERIFY(cpu->markerCount() > 5);
     }
 
+    // Clicking a node highlights its neighbours and puts its charts first; again: unselects.
+    void selectingANodeOpensItsCharts()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(lemniscus());
+        QVERIFY(loaded.wait(30000));
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const int charts = window.chartCount();
+        MapView *map = window.mapView();
+        const QRectF lb = map->nodeRect(QStringLiteral("lb-1"));
+        QVERIFY(!lb.isEmpty());
+        QTest::mouseClick(map, Qt::LeftButton, {}, lb.center().toPoint());
+        QCOMPARE(map->selectedNode(), QStringLiteral("lb-1"));
+        QVERIFY(map->highlighted(QStringLiteral("app-1")));       // lb-1 sends to its proxy
+        QVERIFY(!map->highlighted(QStringLiteral("db-primary"))); // not its neighbour
+        QCOMPARE(window.chartCount(), charts + 2);
+        QCOMPARE(window.chartTitle(0), QStringLiteral("lb-1 CPU"));
+        QTRY_VERIFY(window.chart(1)->markerCount() > 0); // its alerts, on its own chart
+        QTest::mouseClick(map, Qt::LeftButton, {}, lb.center().toPoint());
+        QCOMPARE(map->selectedNode(), QString());
+        QCOMPARE(window.chartCount(), charts);
+    }
+
     void mapExportsPngAndSvg()
     {
         RecordingWindow window;

@@ -5,6 +5,7 @@
 #include "ui/palette.h"
 
 #include <QHelpEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QSvgGenerator>
@@ -277,6 +278,15 @@ void MapView::paintEvent(QPaintEvent *)
     for (const Hop &h : m_hops) {
         const QPainterPath path = hopPathOf(h);
         QPen pen = hopPen(h.state);
+        const bool touches = m_selected.isEmpty() || m_nodes[h.from].id == m_selected ||
+                             m_nodes[h.to].id == m_selected;
+        if (!touches) { // a selection: the rest steps back
+            QColor dim = pen.color();
+            dim.setAlphaF(0.12);
+            pen.setColor(dim);
+        } else if (!m_selected.isEmpty()) {
+            pen.setWidthF(pen.widthF() + 1.0);
+        }
         if (h.optional) { // faint: nothing fails when an optional dependency does
             QColor faint = pen.color();
             faint.setAlphaF(0.35);
@@ -301,6 +311,7 @@ void MapView::paintEvent(QPaintEvent *)
     for (const NodeChip &n : m_nodes) {
         if (!n.latent.isEmpty()) {
             // A ghost: not running, but where the autoscaler may put one that would fail.
+            p.setOpacity(m_selected.isEmpty() ? 1.0 : 0.35);
             p.setPen(QPen(okabeIto::vermillion, 1.5, Qt::DashLine));
             p.setBrush(QColor(0xD5, 0x5E, 0x00, 18));
             p.drawRoundedRect(n.rect, 5, 5);
@@ -316,8 +327,11 @@ void MapView::paintEvent(QPaintEvent *)
                                                   Qt::ElideRight, int(n.rect.width() - 10)));
             continue;
         }
-        p.setPen(QPen(n.isNew ? okabeIto::blue : QColor(0x55, 0x55, 0x55), n.isNew ? 2.5 : 1.0,
-                      n.down ? Qt::DashLine : Qt::SolidLine));
+        p.setOpacity(highlighted(n.id) ? 1.0 : 0.35);
+        const bool selected = n.id == m_selected;
+        p.setPen(QPen(selected ? QColor(0x11, 0x11, 0x11)
+                               : (n.isNew ? okabeIto::blue : QColor(0x55, 0x55, 0x55)),
+                      selected || n.isNew ? 2.5 : 1.0, n.down ? Qt::DashLine : Qt::SolidLine));
         p.setBrush(n.down ? QColor(0xE4, 0xE4, 0xE4) : Qt::white);
         p.drawRoundedRect(n.rect, 5, 5);
         p.setPen(n.down ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
@@ -332,6 +346,7 @@ void MapView::paintEvent(QPaintEvent *)
             p.fontMetrics().elidedText(n.roles + (n.down ? QStringLiteral(" (down)") : QString()),
                                        Qt::ElideRight, int(n.rect.width() - 10)));
     }
+    p.setOpacity(1.0);
     paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
 }
 
@@ -398,6 +413,45 @@ bool MapView::exportTo(const QString &path)
         return painter.end();
     }
     return grab().save(path, "PNG");
+}
+
+void MapView::selectNode(const QString &id)
+{
+    m_selected = id;
+    update();
+}
+
+bool MapView::highlighted(const QString &id) const
+{
+    if (m_selected.isEmpty() || id == m_selected)
+        return true;
+    for (const Hop &h : m_hops) {
+        const QString &a = m_nodes[h.from].id;
+        const QString &b = m_nodes[h.to].id;
+        if ((a == m_selected && b == id) || (b == m_selected && a == id))
+            return true;
+    }
+    return false;
+}
+
+QRectF MapView::nodeRect(const QString &id) const
+{
+    for (const NodeChip &n : m_nodes) {
+        if (n.id == id)
+            return n.rect;
+    }
+    return {};
+}
+
+void MapView::mousePressEvent(QMouseEvent *event)
+{
+    QString id;
+    for (const NodeChip &n : m_nodes) {
+        if (n.latent.isEmpty() && n.rect.contains(event->position()))
+            id = n.id;
+    }
+    selectNode(id == m_selected ? QString() : id);
+    Q_EMIT nodeSelected(m_selected);
 }
 
 QStringList MapView::latentPlaces() const

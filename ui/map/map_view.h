@@ -27,15 +27,25 @@ public:
     QString hopState(const QString &from, const QString &to) const;
     // "group@site: why" for every place where a new instance would fail, as drawn.
     QStringList latentPlaces() const;
+    // Selecting a node (a click) highlights what it needs and what needs it.
+    void selectNode(const QString &id);
+    const QString &selectedNode() const { return m_selected; }
+    bool highlighted(const QString &id) const; // the selection or one of its neighbours
+    QRectF nodeRect(const QString &id) const;
+
     QColor hopColor(const QString &from, const QString &to) const;
     QSize sizeHint() const override { return {760, 520}; }
     // Writes the map as drawn now: PNG, or SVG when the name ends in .svg.
     bool exportTo(const QString &path);
 
+Q_SIGNALS:
+    void nodeSelected(const QString &id); // empty: nothing selected
+
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     bool event(QEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
 
 private:
     struct SiteBox
@@ -73,6 +83,7 @@ private:
     QList<SiteBox> m_sites;
     QList<NodeChip> m_nodes;
     QList<Hop> m_hops;
+    QString m_selected;
 };
 
 } // namespace warroom
