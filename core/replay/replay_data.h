@@ -26,7 +26,7 @@ struct ChartData
     QList<std::pair<QString, double>> thresholds; // label, value
     QStringList markerKinds;                      // events shown as markers on the time axis
     QString markerSubject; // only those about this (a scaling group); empty: all
-    QString markerNode; // only those of this node; empty: all
+    QString markerNode;    // only those of this node; empty: all
 };
 
 // What the war-room window needs of a recording, read once on a worker thread and shared
