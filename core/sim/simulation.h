@@ -1,0 +1,339 @@
+#pragma once
+
+// The simulator's inside, shared by its source files (simulation*.cpp); not for other code.
+// Reading order: simulation.cpp (the tick), simulation_flow.cpp (requests and queues),
+// simulation_changes.cpp (the schedule), simulation_lifecycle.cpp (autoscaler, health
+// checks), simulation_watch.cpp (service state, alerts, backlogs, samples).
+
+#include "autoscaler.h"
+#include "core/analysis/analysis.h"
+#include "core/analysis/reachability_engine.h"
+#include "load_curve.h"
+#include "random.h"
+#include "simulator.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <map>
+
+namespace warroom::sim {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+inline constexpr qint64 kMetricPeriodMs = 120000;
+inline const float kNoValue = std::numeric_limits<float>::quiet_NaN();
+
+enum Metric
+{
+    Cpu,
+    Requests,
+    Errors,
+    Latency,
+    MetricCount
+};
+inline const char16_t *const kMetricNames[] = {u"cpu", u"requests", u"errors", u"latency"};
+inline const char16_t *const kMetricUnits[] = {u"%", u"req/s", u"err/s", u"ms"};
+
+// Items created at `originMs` (an event raised by a customer's monitoring, say).
+struct Bucket
+{
+    qint64 originMs = 0;
+    double count = 0.0;
+};
+
+// Pops up to `amount` items from the front; calls `take(bucket, n)` for each part taken.
+template<typename F> double popFront(std::deque<Bucket> &queue, double amount, F &&take)
+{
+    double taken = 0.0;
+    while (amount > 1e-9 && !queue.empty()) {
+        Bucket &front = queue.front();
+        const double n = std::min(front.count, amount);
+        take(front, n);
+        front.count -= n;
+        amount -= n;
+        taken += n;
+        if (front.count <= 1e-9)
+            queue.pop_front();
+    }
+    return taken;
+}
+
+inline void pushBack(std::deque<Bucket> &queue, qint64 originMs, double count)
+{
+    if (count <= 1e-9)
+        return;
+    if (!queue.empty() && queue.back().originMs == originMs)
+        queue.back().count += count;
+    else
+        queue.push_back({originMs, count});
+}
+
+// A usable instance a call sends to, with the share of the call's requests it receives.
+struct Target
+{
+    int endpoint = -1;
+    double weight = 0.0;
+};
+
+// An instance a call would need but cannot use, kept to explain failures.
+struct Unusable
+{
+    int node = -1;
+    Verdict verdict;
+};
+
+// One dependency of one endpoint, resolved against the verdicts of the moment.
+struct Call
+{
+    int dependency = -1;
+    double share = 1.0;
+    bool required = true;
+    double replication = 1.0; // writes per request (synchronous replication)
+    int queue = -1;           // the queue spec its target role holds items of
+    std::vector<Target> targets;
+    double directHang = 0.0;   // share of its requests that go unanswered (blocked path)
+    double directRefuse = 0.0; // share refused at once (target down)
+    std::vector<Unusable> unusable;
+};
+
+// A role served by a node: requests of that role arrive here.
+struct Endpoint
+{
+    int node = -1;
+    QString role;
+    int rank = 0;
+    bool entry = false;  // the node's first role: its capacity limits what it accepts
+    bool source = false; // sends the offered load
+    int workerOf = -1;   // queue spec whose items it delivers
+    int holds = -1;      // queue spec whose items it holds
+    std::vector<Call> calls;
+    bool healthy = true; // every required call can be served right now
+    // per tick
+    double in = 0.0;
+    double accepted = 0.0;
+    double fail = 0.0; // share of `in` that fails, as seen by the caller
+    double hang = 0.0; // share of `in` left unanswered
+    double latencyMs = 0.0;
+    double errors = 0.0; // errors/s this endpoint answers
+    double items = 0.0;  // items/s stored here
+};
+
+struct NodeRun
+{
+    bool present = false;
+    bool inService = false;
+    qint64 launchedMs = 0;
+    qint64 inServiceAtMs = 0;
+    qint64 unhealthySinceMs = -1;
+    double capacity = 100.0;
+    int series[MetricCount] = {-1, -1, -1, -1};
+    qint64 alertSinceMs = -1;
+    bool alerting = false;
+    std::deque<Bucket> backlog; // items held (queue nodes)
+    double backlogCount = 0.0;
+    std::vector<int> endpoints;
+    int entry = -1;
+};
+
+struct GroupRun
+{
+    double capacity = 100.0; // of each new instance (a capacity change updates it)
+    qint64 lastActionMs = -1;
+    double smoothed = std::nan(""); // the metric averaged like an alarm period (2 minutes)
+    QString lastHeld;
+    int nextNumber = 1;
+    int sizeSeries = -1;
+    int metricSeries = -1;
+};
+
+// A backlog that grew beyond what one tick drains, until it is drained again.
+struct Episode
+{
+    bool active = false;
+    qint64 startMs = 0;
+    double peak = 0.0;
+    qint64 peakMs = 0;
+    double delivered = 0.0;
+    double late = 0.0;
+};
+
+struct QueueRun
+{
+    int backlogSeries = -1;
+    int deliveredSeries = -1;
+    int lateSeries = -1;
+    int latencySeries = -1;
+    Episode episode;
+    bool alerting = false;
+    qint64 clearSinceMs = -1;
+    // this tick
+    double delivered = 0.0;
+    double late = 0.0;
+    double maxLatencyMs = 0.0;
+};
+
+struct Surge
+{
+    qint64 fromMs = 0;
+    qint64 untilMs = 0;
+    qint64 decayMs = 0;
+    double factor = 1.0;
+};
+
+struct Failover
+{
+    bool active = false;
+    QString fromTag;
+    QString toTag;
+    qint64 atMs = 0;
+    qint64 ttlMs = 0;
+};
+
+// What a scheduled change replaced, to put it back when its `for:` is over.
+struct Undo
+{
+    ScheduledChange change;
+    QList<std::pair<int, ElementState>> links;
+    QList<std::pair<int, ElementState>> sites;
+    QList<std::pair<int, ElementState>> nodes;
+    Rule rule;
+    int ruleIndex = -1;
+    QList<std::pair<int, double>> capacities; // node, capacity
+    double groupCapacity = 0.0;
+};
+
+inline bool hangs(const Reason &reason)
+{
+    switch (reason.kind) {
+    case Reason::Kind::RuleDenied:
+    case Reason::Kind::DefaultDenied:
+    case Reason::Kind::NoRoute:
+    case Reason::Kind::LinkUnknown:
+    case Reason::Kind::NodeUnknown:
+        return true;
+    default:
+        return false;
+    }
+}
+
+inline bool usableVerdict(const Verdict &v)
+{
+    return v.state == VerdictState::Reachable || v.state == VerdictState::Degraded;
+}
+
+class Simulation
+{
+public:
+    Simulation(const Scenario &scenario, Topology topology, const SimulationOptions &options,
+               quint64 seed, EventSink &sink);
+    SimulationStats run();
+
+private:
+    // time and output
+    qint64 epoch(qint64 offsetMs) const { return m_startEpochMs + offsetMs; }
+    void emitEvent(EventKind kind, const QString &node, const QString &subject, const QString &text,
+                   QJsonObject details = {});
+    void sample(int series, double value);
+    int beginSeries(const QString &key, const QString &node, const QString &metric,
+                    const QString &unit);
+    void startRecording();
+    void openNodeSeries(int node);
+    void closeNodeSeries(int node);
+    void recordTopology(const QString &reason);
+
+    // the model
+    const Topology &topo() const { return m_engine.topology(); }
+    bool nodeUp(int node) const;
+    QString siteOf(int node) const { return topo().sites[topo().nodes[node].site].id; }
+    void computeRoleRanks();
+    void rebuildPlan();
+    void resolveCall(Endpoint &ep, int dependency, Call &call) const;
+    int endpointOf(int node, const QString &role) const;
+    void noteVerdicts(const QList<int> &edges, bool added);
+    QString edgeText(int from, int to, int dependency, const Verdict &verdict) const;
+
+    // each tick
+    void tick();
+    void applyDueChanges();
+    void apply(const ScheduledChange &change);
+    void undo(const Undo &undo);
+    void setLinks(const QList<int> &links, ElementState state, Undo *undo, const QString &why);
+    void advanceLifecycle();
+    void drainQueues();
+    void offerLoad();
+    void flowForward();
+    void flowBackward();
+    void settleSources();
+    void storeItems();
+    void autoscale();
+    void replaceUnhealthy();
+    void watchService();
+    void watchAlerts();
+    void watchBacklogs();
+    void recordSamples();
+
+    // lifecycle
+    int launch(const ScalingGroup &group, int site, const QString &why);
+    void terminate(int node, const QString &why);
+    double surgeFactor() const;
+    QJsonArray causes() const;
+    QJsonArray surfaced() const;
+
+    const Scenario &m_scenario;
+    const SimulationOptions &m_options;
+    EventSink &m_sink;
+    ReachabilityEngine m_engine;
+    LoadCurve m_curve;
+    Random m_random;
+    SimulationStats m_stats;
+    QCryptographicHash m_hash{QCryptographicHash::Sha256};
+
+    qint64 m_now = 0; // offset from the start
+    qint64 m_tickMs = 1000;
+    double m_tickSec = 1.0;
+    qint64 m_startEpochMs = 0;
+    qint64 m_endMs = 0;
+    bool m_recording = false;
+
+    std::map<QString, int> m_roleRank;
+    std::vector<Endpoint> m_endpoints;
+    std::vector<int> m_order; // endpoints by rank
+    std::vector<int> m_sources;
+    double m_sourceWeightTotal = 0.0;
+    bool m_planDirty = true;
+    std::vector<NodeRun> m_nodes;
+    std::vector<GroupRun> m_groups;
+    std::vector<QueueRun> m_queues;
+    std::vector<VerdictState> m_edgeStates;
+    std::vector<char> m_edgeSeen;
+
+    int m_nextChange = 0;
+    std::multimap<qint64, Undo> m_undos;
+    std::vector<Surge> m_surges;
+    Failover m_failover;
+
+    // load of this tick
+    double m_newRequests = 0.0; // requests created this tick
+    std::vector<Bucket> m_retried;
+    double m_offered = 0.0; // requests sent this tick (new and retried)
+    double m_failed = 0.0;
+    std::deque<Bucket> m_upstream; // failed requests waiting to be sent again
+    double m_upstreamCount = 0.0;
+    Episode m_upstreamEpisode;
+
+    // service as its users see it
+    QString m_serviceState = QStringLiteral("ok");
+    qint64 m_serviceSinceMs = 0;
+    double m_failedInState = 0.0;
+    qint64 m_uptimeFailingSinceMs = -1;
+    bool m_uptimeAlerting = false;
+    int m_offeredSeries = -1;
+    int m_failedSeries = -1;
+    int m_ratioSeries = -1;
+    int m_upstreamSeries = -1;
+};
+
+} // namespace warroom::sim

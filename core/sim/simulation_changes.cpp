@@ -1,0 +1,223 @@
+#include "simulation.h"
+
+namespace warroom::sim {
+
+void Simulation::applyDueChanges()
+{
+    while (!m_undos.empty() && m_undos.begin()->first <= m_now) {
+        const Undo u = m_undos.begin()->second;
+        m_undos.erase(m_undos.begin());
+        undo(u);
+    }
+    while (m_nextChange < m_scenario.changes.size() &&
+           m_scenario.changes[m_nextChange].atMs <= m_now)
+        apply(m_scenario.changes[m_nextChange++]);
+    // Nodes declared with a later start join now.
+    for (int n = 0; n < int(m_nodes.size()); ++n) {
+        const Node &node = topo().nodes[n];
+        if (!m_nodes[size_t(n)].present && node.startMs > 0 && node.startMs <= m_now &&
+            node.startMs > m_now - m_tickMs) {
+            noteVerdicts(m_engine.addNode(node), true);
+            NodeRun &run = m_nodes[size_t(n)];
+            run.present = run.inService = true;
+            run.launchedMs = m_now;
+            emitEvent(EventKind::NodeLaunched, node.id, node.group,
+                      node.id + u" started in " + siteOf(n) + u" (declared start)");
+            recordTopology(u"started " + node.id);
+        }
+    }
+}
+
+void Simulation::setLinks(const QList<int> &links, ElementState state, Undo *undo,
+                          const QString &why)
+{
+    for (int l : links) {
+        const Link &link = topo().links[l];
+        if (link.state == state)
+            continue;
+        if (undo)
+            undo->links.append({l, link.state});
+        noteVerdicts(m_engine.setLinkState(l, state), false);
+        const EventKind kind =
+            state == ElementState::Down
+                ? EventKind::LinkDown
+                : (state == ElementState::Up ? EventKind::LinkUp : EventKind::LinkDegraded);
+        emitEvent(kind, {}, link.id, u"link " + link.id + u' ' + toString(state) + u": " + why,
+                  {{QStringLiteral("link"), link.id},
+                   {QStringLiteral("state"), toString(state)},
+                   {QStringLiteral("between"),
+                    QJsonArray{topo().sites[link.siteA].id, topo().sites[link.siteB].id}}});
+    }
+}
+
+void Simulation::apply(const ScheduledChange &c)
+{
+    using K = ScheduledChange::Kind;
+    Undo u;
+    u.change = c;
+    const Topology &t = topo();
+    const QString why = c.note.isEmpty() ? toString(c.kind) + u' ' + c.target : c.note;
+    QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
+                        {QStringLiteral("target"), c.target},
+                        {QStringLiteral("for_ms"), c.forMs},
+                        {QStringLiteral("note"), c.note},
+                        {QStringLiteral("line"), c.place.line}};
+    emitEvent(EventKind::FaultStarted, {}, c.id(),
+              toString(c.kind) + u' ' + c.target +
+                  (c.forMs > 0 ? u" for " + formatDuration(c.forMs) : QString()) +
+                  (c.note.isEmpty() ? QString() : u": " + c.note),
+              details);
+    auto internetLinks = [&](auto &&inScope) {
+        QList<int> out;
+        for (int l = 0; l < t.links.size(); ++l) {
+            const Site &a = t.sites[t.links[l].siteA];
+            const Site &b = t.sites[t.links[l].siteB];
+            if ((inScope(a) && b.kind == SiteKind::Internet) ||
+                (inScope(b) && a.kind == SiteKind::Internet))
+                out.append(l);
+        }
+        return out;
+    };
+    switch (c.kind) {
+    case K::LinkDown:
+    case K::LinkUp:
+    case K::LinkDegraded:
+        setLinks({t.linkIndex(c.target)},
+                 c.kind == K::LinkDown
+                     ? ElementState::Down
+                     : (c.kind == K::LinkUp ? ElementState::Up : ElementState::Degraded),
+                 &u, why);
+        break;
+    case K::SiteOffline:
+        setLinks(internetLinks([&](const Site &s) { return s.id == c.target; }), ElementState::Down,
+                 &u, why);
+        break;
+    case K::RegionOffline:
+        setLinks(internetLinks([&](const Site &s) { return s.region == c.target; }),
+                 ElementState::Down, &u, why);
+        break;
+    case K::SiteDown:
+    case K::SiteUp: {
+        const int s = t.siteIndex(c.target);
+        const ElementState state = c.kind == K::SiteDown ? ElementState::Down : ElementState::Up;
+        u.sites.append({s, t.sites[s].state});
+        noteVerdicts(m_engine.setSiteState(s, state), false);
+        emitEvent(c.kind == K::SiteDown ? EventKind::SiteDown : EventKind::SiteUp, {}, c.target,
+                  u"site " + c.target + u' ' + toString(state) + u": " + why);
+        break;
+    }
+    case K::NodeCrash:
+    case K::NodeRestart: {
+        const int n = t.nodeIndex(c.target);
+        const ElementState state = c.kind == K::NodeCrash ? ElementState::Down : ElementState::Up;
+        u.nodes.append({n, t.nodes[n].state});
+        noteVerdicts(m_engine.setNodeState(n, state), false);
+        emitEvent(c.kind == K::NodeCrash ? EventKind::NodeCrashed : EventKind::NodeRestarted,
+                  c.target, {}, c.target + (c.kind == K::NodeCrash ? u" crashed" : u" restarted"));
+        break;
+    }
+    case K::RuleAdd:
+    case K::RuleCorrect:
+    case K::RuleRemove: {
+        const int index = t.ruleIndex(c.target);
+        u.ruleIndex = index;
+        if (index >= 0) {
+            u.rule = t.rules[index];
+            noteVerdicts(m_engine.removeRule(index), false);
+        }
+        if (c.kind != K::RuleRemove) {
+            const int before = c.before.isEmpty() ? -1 : topo().ruleIndex(c.before);
+            const int at = index >= 0 ? index : (before >= 0 ? before : int(topo().rules.size()));
+            noteVerdicts(m_engine.insertRule(at, c.rule), false);
+        }
+        const EventKind kind =
+            c.kind == K::RuleAdd
+                ? EventKind::RuleAdded
+                : (c.kind == K::RuleRemove ? EventKind::RuleRemoved : EventKind::RuleCorrected);
+        emitEvent(kind, {}, c.target,
+                  u"rule " + c.target + u' ' + toString(kind).section(u'.', 1) + u": " + why,
+                  {{QStringLiteral("rule"), c.target}, {QStringLiteral("line"), c.place.line}});
+        recordTopology(u"rule " + c.target);
+        break;
+    }
+    case K::Capacity: {
+        const int group = t.groupIndex(c.target);
+        for (int n = 0; n < int(m_nodes.size()); ++n) {
+            if (t.nodes[n].id == c.target || (group >= 0 && t.nodes[n].group == c.target)) {
+                u.capacities.append({n, m_nodes[size_t(n)].capacity});
+                m_nodes[size_t(n)].capacity = c.capacity;
+            }
+        }
+        if (group >= 0) {
+            u.groupCapacity = m_groups[size_t(group)].capacity;
+            m_groups[size_t(group)].capacity = c.capacity;
+        }
+        emitEvent(EventKind::CapacityChanged, {}, c.target,
+                  u"capacity of " + c.target + u" set to " + QString::number(c.capacity));
+        break;
+    }
+    case K::Failover: {
+        for (int n = 0; n < int(m_nodes.size()); ++n) {
+            const Node &node = t.nodes[n];
+            if (node.tags.contains(c.toTag) && node.state == ElementState::Down) {
+                noteVerdicts(m_engine.setNodeState(n, ElementState::Up), false);
+                emitEvent(EventKind::NodeRestarted, node.id, c.toTag,
+                          node.id + u" started for the failover to " + c.toTag);
+            }
+        }
+        m_failover = {true, c.fromTag, c.toTag, m_now, c.dnsTtlMs};
+        emitEvent(EventKind::DnsFailover, {}, c.target,
+                  u"DNS now points at the " + c.toTag + u" stack; clients follow within TTL " +
+                      formatDuration(c.dnsTtlMs),
+                  {{QStringLiteral("from_tag"), c.fromTag},
+                   {QStringLiteral("to_tag"), c.toTag},
+                   {QStringLiteral("dns_ttl_ms"), c.dnsTtlMs}});
+        break;
+    }
+    }
+    if (c.surgeFactor != 1.0)
+        m_surges.push_back(
+            {m_now, c.forMs > 0 ? m_now + c.forMs : m_endMs, c.surgeDecayMs, c.surgeFactor});
+    if (c.forMs > 0)
+        m_undos.emplace(m_now + c.forMs, std::move(u));
+    m_planDirty = true;
+}
+
+void Simulation::undo(const Undo &u)
+{
+    const ScheduledChange &c = u.change;
+    const QString why = u"end of " + c.id();
+    for (const auto &[link, state] : u.links)
+        setLinks({link}, state, nullptr, why);
+    for (const auto &[site, state] : u.sites) {
+        noteVerdicts(m_engine.setSiteState(site, state), false);
+        emitEvent(state == ElementState::Down ? EventKind::SiteDown : EventKind::SiteUp, {},
+                  topo().sites[site].id,
+                  u"site " + topo().sites[site].id + u' ' + toString(state) + u": " + why);
+    }
+    for (const auto &[node, state] : u.nodes) {
+        noteVerdicts(m_engine.setNodeState(node, state), false);
+        emitEvent(state == ElementState::Down ? EventKind::NodeCrashed : EventKind::NodeRestarted,
+                  topo().nodes[node].id, {}, topo().nodes[node].id + u' ' + toString(state));
+    }
+    using K = ScheduledChange::Kind;
+    if (c.kind == K::RuleAdd || c.kind == K::RuleCorrect || c.kind == K::RuleRemove) {
+        if (const int now = topo().ruleIndex(c.target); now >= 0)
+            noteVerdicts(m_engine.removeRule(now), false);
+        if (u.ruleIndex >= 0)
+            noteVerdicts(m_engine.insertRule(u.ruleIndex, u.rule), false);
+        emitEvent(EventKind::RuleCorrected, {}, c.target,
+                  u"rule " + c.target + u" restored: " + why);
+        recordTopology(u"rule " + c.target);
+    }
+    for (const auto &[node, capacity] : u.capacities)
+        m_nodes[size_t(node)].capacity = capacity;
+    if (c.kind == K::Capacity && topo().groupIndex(c.target) >= 0)
+        m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
+    if (c.kind == K::Failover)
+        m_failover.active = false;
+    emitEvent(EventKind::FaultEnded, {}, c.id(), toString(c.kind) + u' ' + c.target + u" over");
+    m_planDirty = true;
+}
+
+} // namespace warroom::sim

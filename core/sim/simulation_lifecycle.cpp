@@ -1,0 +1,211 @@
+#include "simulation.h"
+
+namespace warroom::sim {
+
+void Simulation::advanceLifecycle()
+{
+    for (int n = 0; n < int(m_nodes.size()); ++n) {
+        NodeRun &run = m_nodes[size_t(n)];
+        if (run.present && !run.inService && run.inServiceAtMs <= m_now) {
+            run.inService = true;
+            m_planDirty = true;
+            emitEvent(EventKind::NodeInService, topo().nodes[n].id, topo().nodes[n].group,
+                      topo().nodes[n].id + u" warmed up: in service");
+        }
+    }
+}
+
+int Simulation::launch(const ScalingGroup &group, int site, const QString &why)
+{
+    const int g = topo().groupIndex(group.id);
+    Node node;
+    do {
+        node.id = group.id + u'-' + QString::number(m_groups[size_t(g)].nextNumber++);
+    } while (topo().nodeIndex(node.id) >= 0);
+    node.roles = group.roles;
+    node.tags = group.tags;
+    node.capacity = m_groups[size_t(g)].capacity;
+    node.group = group.id;
+    node.site = site;
+    node.startMs = m_now;
+    const QList<int> edges = m_engine.addNode(node);
+    const int n = topo().nodeIndex(node.id);
+    m_nodes.resize(topo().nodes.size());
+    NodeRun &run = m_nodes[size_t(n)];
+    run.present = true;
+    run.capacity = node.capacity;
+    run.launchedMs = m_now;
+    run.inServiceAtMs = m_now + group.warmUpMs;
+    run.inService = group.warmUpMs <= 0;
+    emitEvent(EventKind::NodeLaunched, node.id, group.id,
+              node.id + u" launched in " + topo().sites[site].id + u" (" + why + u')',
+              {{QStringLiteral("group"), group.id},
+               {QStringLiteral("placement"), toString(group.placement)},
+               {QStringLiteral("roles"), QJsonArray::fromStringList(group.roles)}});
+    noteVerdicts(edges, true);
+    recordTopology(u"launched " + node.id);
+    return n;
+}
+
+void Simulation::terminate(int n, const QString &why)
+{
+    noteVerdicts(m_engine.removeNode(n), false);
+    NodeRun &run = m_nodes[size_t(n)];
+    if (run.alerting) {
+        run.alerting = false;
+        emitEvent(EventKind::AlertResolved, topo().nodes[n].id, QStringLiteral("HighErrorRate"),
+                  u"HighErrorRate on " + topo().nodes[n].id + u" resolved (node terminated)");
+    }
+    run.alertSinceMs = -1;
+    run.present = run.inService = false;
+    run.backlog.clear();
+    run.backlogCount = 0.0;
+    emitEvent(EventKind::NodeTerminated, topo().nodes[n].id, topo().nodes[n].group,
+              topo().nodes[n].id + u" terminated (" + why + u"), ran " +
+                  formatDuration(m_now - run.launchedMs),
+              {{QStringLiteral("ran_ms"), m_now - run.launchedMs}});
+    closeNodeSeries(n);
+    recordTopology(u"terminated " + topo().nodes[n].id);
+}
+
+void Simulation::replaceUnhealthy()
+{
+    for (int n = 0; n < int(m_nodes.size()); ++n) {
+        NodeRun &run = m_nodes[size_t(n)];
+        const Node &node = topo().nodes[n];
+        if (!run.present || !run.inService || node.group.isEmpty())
+            continue;
+        const ScalingGroup &group = topo().groups[topo().groupIndex(node.group)];
+        if (group.replaceUnhealthyAfterMs <= 0)
+            continue;
+        bool healthy = nodeUp(n);
+        for (int e : run.endpoints)
+            healthy = healthy && m_endpoints[size_t(e)].healthy;
+        if (healthy) {
+            run.unhealthySinceMs = -1;
+            continue;
+        }
+        if (run.unhealthySinceMs < 0)
+            run.unhealthySinceMs = m_now;
+        if (m_now - run.unhealthySinceMs < group.replaceUnhealthyAfterMs)
+            continue;
+        QJsonArray why;
+        for (int e : run.endpoints) {
+            for (const Call &call : m_endpoints[size_t(e)].calls) {
+                for (const Unusable &u : call.unusable)
+                    why.append(edgeText(n, u.node, call.dependency, u.verdict));
+            }
+        }
+        const QString id = node.id;
+        const int site = node.site;
+        emitEvent(EventKind::NodeUnhealthy, id, group.id,
+                  id + u" failed its health checks for " +
+                      formatDuration(m_now - run.unhealthySinceMs) + u": out of rotation" +
+                      (why.isEmpty() ? QString() : u"; " + why.first().toString()),
+                  {{QStringLiteral("failing"), why}});
+        terminate(n, QStringLiteral("unhealthy"));
+        std::vector<int> members(topo().sites.size());
+        for (int m = 0; m < int(m_nodes.size()); ++m) {
+            if (m_nodes[size_t(m)].present && topo().nodes[m].group == group.id)
+                members[size_t(topo().nodes[m].site)]++;
+        }
+        const int newSite = chooseSite(group, members, m_random);
+        emitEvent(EventKind::ScaleOut, {}, group.id,
+                  u"replace unhealthy " + id + u" (was in " + topo().sites[site].id +
+                      u") with a new instance in " + topo().sites[newSite].id,
+                  {{QStringLiteral("reason"), QStringLiteral("replace unhealthy")},
+                   {QStringLiteral("replaced"), id},
+                   {QStringLiteral("site"), topo().sites[newSite].id}});
+        launch(group, newSite, u"replaces " + id);
+    }
+}
+
+void Simulation::autoscale()
+{
+    for (int g = 0; g < topo().groups.size(); ++g) {
+        const ScalingGroup &group = topo().groups[g];
+        GroupRun &state = m_groups[size_t(g)];
+        GroupObservation seen;
+        seen.nowMs = m_now;
+        seen.lastActionMs = state.lastActionMs;
+        std::vector<int> members(topo().sites.size());
+        std::vector<Instance> inService;
+        double sum = 0.0;
+        for (int n = 0; n < int(m_nodes.size()); ++n) {
+            const NodeRun &run = m_nodes[size_t(n)];
+            if (!run.present || topo().nodes[n].group != group.id)
+                continue;
+            ++seen.members;
+            members[size_t(topo().nodes[n].site)]++;
+            if (!run.inService) {
+                ++seen.warming;
+                continue;
+            }
+            inService.push_back({n, topo().nodes[n].id, run.launchedMs});
+            if (run.entry >= 0)
+                sum +=
+                    std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
+        }
+        // Autoscalers act on a metric averaged over a period, not on one sample.
+        const double raw = inService.empty() ? std::nan("") : sum / double(inService.size());
+        const double alpha = std::min(1.0, double(m_tickMs) / double(kMetricPeriodMs));
+        state.smoothed = std::isnan(raw) ? raw
+                         : std::isnan(state.smoothed)
+                             ? raw
+                             : state.smoothed + alpha * (raw - state.smoothed);
+        seen.metric = state.smoothed;
+        const ScalingDecision decision = decideScaling(group, seen);
+        using A = ScalingDecision::Action;
+        if (decision.action == A::None) {
+            state.lastHeld.clear();
+            continue;
+        }
+        QJsonObject details{{QStringLiteral("metric"), group.metric},
+                            {QStringLiteral("value"),
+                             std::isnan(seen.metric) ? QJsonValue() : QJsonValue(seen.metric)},
+                            {QStringLiteral("scale_out_above"), group.scaleOutAbove},
+                            {QStringLiteral("scale_in_below"), group.scaleInBelow},
+                            {QStringLiteral("members"), seen.members},
+                            {QStringLiteral("warming"), seen.warming},
+                            {QStringLiteral("reason"), decision.reason}};
+        if (decision.action == A::Held) {
+            const QString kind =
+                decision.reason.section(QStringLiteral("held: "), 1).section(u',', 0, 0);
+            if (kind == state.lastHeld)
+                continue; // said once per excursion, not every tick
+            state.lastHeld = kind;
+            emitEvent(EventKind::ScaleHeld, {}, group.id, group.id + u": " + decision.reason,
+                      details);
+            continue;
+        }
+        state.lastHeld.clear();
+        state.lastActionMs = m_now;
+        if (decision.action == A::ScaleOut) {
+            const int site = chooseSite(group, members, m_random);
+            details.insert(QStringLiteral("site"), topo().sites[site].id);
+            details.insert(QStringLiteral("placement"), toString(group.placement));
+            emitEvent(EventKind::ScaleOut, {}, group.id,
+                      u"scale out " + group.id + u": " + decision.reason + u"; new instance in " +
+                          topo().sites[site].id + u" (" + toString(group.placement) +
+                          u" placement)",
+                      details);
+            launch(group, site, u"scale out: " + decision.reason);
+        } else {
+            const int victim = chooseVictim(group, inService);
+            if (victim < 0)
+                continue;
+            const Instance &v = inService[size_t(victim)];
+            details.insert(QStringLiteral("victim"), v.id);
+            details.insert(QStringLiteral("victim_site"), siteOf(v.node));
+            details.insert(QStringLiteral("termination"), toString(group.termination));
+            emitEvent(EventKind::ScaleIn, {}, group.id,
+                      u"scale in " + group.id + u": " + decision.reason + u"; removing " + v.id +
+                          u" in " + siteOf(v.node) + u" (" + toString(group.termination) +
+                          u" first, ran " + formatDuration(m_now - v.launchedMs) + u')',
+                      details);
+            terminate(v.node, u"scale in: " + decision.reason);
+        }
+    }
+}
+
+} // namespace warroom::sim
