@@ -33,9 +33,7 @@ private Q_SLOTS:
     void edgeColorsAtTheirTimes()
     {
         RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(lemniscus());
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(openAndWait(window, lemniscus()));
         const ReplayData &data = *window.data();
         QVERIFY(window.chartCount() >= 4);
         const Outage &first = data.summary.outages.first();
@@ -69,9 +67,7 @@ private Q_SLOTS:
     void logFollowsTheClock()
     {
         RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(lemniscus());
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(openAndWait(window, lemniscus()));
         QAbstractItemModelTester tester(window.eventFilter(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const ReplayData &data = *window.data();
@@ -100,9 +96,7 @@ private Q_SLOTS:
     void zoomRereadsTheCharts()
     {
         RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(lemniscus());
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(openAndWait(window, lemniscus()));
         const ReplayData &data = *window.data();
         const MetricChart *cpu = window.chart(1); // app-pool CPU, with the autoscaler's decisions
         QVERIFY(cpu->markerCount() > 5);
@@ -118,9 +112,7 @@ private Q_SLOTS:
     void selectingANodeOpensItsCharts()
     {
         RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(lemniscus());
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(openAndWait(window, lemniscus()));
         window.resize(1400, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -143,9 +135,7 @@ private Q_SLOTS:
     void mapExportsPngAndSvg()
     {
         RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(lemniscus());
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(openAndWait(window, lemniscus()));
         window.resize(1200, 800);
         const QString png = m_dir.filePath(QStringLiteral("map.png"));
         const QString svg = m_dir.filePath(QStringLiteral("map.svg"));
@@ -164,9 +154,7 @@ private Q_SLOTS:
     void aScenarioIsSimulatedThenReplayed()
     {
         RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(test::scenarioPath(QStringLiteral("pagerduty-2011")));
-        QVERIFY(loaded.wait(120000));
+        QVERIFY(openAndWait(window, test::scenarioPath(QStringLiteral("pagerduty-2011"))));
         QCOMPARE(window.simulationProgress(), 1000);
         QCOMPARE(window.data()->name, QStringLiteral("pagerduty-2011"));
         QCOMPARE(window.data()->summary.outages.size(), 1);
@@ -190,6 +178,12 @@ private Q_SLOTS:
     }
 
 private:
+    static bool openAndWait(RecordingWindow &window, const QString &path)
+    {
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(path);
+        return loaded.wait(120000);
+    }
     QString lemniscus() const { return m_dir.filePath(QStringLiteral("l.warroom")); }
     QTemporaryDir m_dir;
 };
