@@ -64,6 +64,19 @@ void Simulation::emitEvent(EventKind kind, const QString &node, const QString &s
                              '|' + e.text.toUtf8() + '|' +
                              QJsonDocument(e.details).toJson(QJsonDocument::Compact) + '\n';
     m_hash.addData(bytes);
+    switch (e.kind) {
+    case EventKind::LinkDown:
+    case EventKind::LinkUp:
+    case EventKind::LinkDegraded:
+    case EventKind::SiteDown:
+    case EventKind::SiteUp:
+    case EventKind::NodeCrashed:
+    case EventKind::NodeRestarted:
+        ++m_changesSinceVersion;
+        break;
+    default:
+        break;
+    }
     ++m_stats.events;
     m_sink.event(std::move(e));
 }
@@ -156,6 +169,8 @@ void Simulation::recordTopology(const QString &reason)
 {
     if (!m_recording)
         return;
+    m_lastVersionMs = m_now;
+    m_changesSinceVersion = 0;
     std::vector<char> present(m_nodes.size());
     for (size_t n = 0; n < m_nodes.size(); ++n)
         present[n] = m_nodes[n].present ? 1 : 0;
@@ -451,6 +466,9 @@ void Simulation::tick()
     recordSamples();
     replaceUnhealthy();
     autoscale();
+    if (m_changesSinceVersion >= kCheckpointChanges ||
+        (m_changesSinceVersion > 0 && m_now - m_lastVersionMs >= kCheckpointMs))
+        recordTopology(QStringLiteral("checkpoint"));
 }
 
 } // namespace warroom::sim

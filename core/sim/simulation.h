@@ -24,6 +24,10 @@ namespace warroom::sim {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 inline constexpr qint64 kMetricPeriodMs = 120000;
+// A topology version is written at least this often while states change, so that a replay
+// cursor never applies more than this much of the event stream after a version.
+inline constexpr qint64 kCheckpointMs = 3600000;
+inline constexpr int kCheckpointChanges = 1000;
 inline const float kNoValue = std::numeric_limits<float>::quiet_NaN();
 
 enum Metric
@@ -297,6 +301,8 @@ private:
     qint64 m_startEpochMs = 0;
     qint64 m_endMs = 0;
     bool m_recording = false;
+    qint64 m_lastVersionMs = 0;
+    int m_changesSinceVersion = 0; // state-change events since the last topology version
 
     std::map<QString, int> m_roleRank;
     std::vector<Endpoint> m_endpoints;
