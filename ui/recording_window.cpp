@@ -153,6 +153,11 @@ void RecordingWindow::build()
         m_kinds->addItem(kind, kind);
     filters->addWidget(m_search, 1);
     filters->addWidget(m_kinds);
+    m_sites = new QComboBox;
+    m_sites->addItem(tr("All sites"), QString());
+    filters->addWidget(m_sites);
+    m_nodeFilter = new QLabel;
+    filters->addWidget(m_nodeFilter);
     logLayout->addLayout(filters);
     m_log = new EventLogModel(this);
     m_filter = new EventLogFilter(this);
@@ -209,8 +214,11 @@ void RecordingWindow::build()
     connect(m_play, &QToolButton::clicked, this, [this] { setPlaying(!m_playing); });
     connect(previous, &QToolButton::clicked, this, [this] { stepToEvent(-1); });
     connect(next, &QToolButton::clicked, this, [this] { stepToEvent(+1); });
-    connect(m_speedBox, &QComboBox::currentIndexChanged, this,
-            [this](int i) { m_speed = m_speedBox->itemData(i).toDouble(); });
+    connect(m_speedBox, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_speed = m_speedBox->itemData(i).toDouble();
+        QSettings().setValue(QLatin1StringView(settings::kRecordingSpeed), m_speed);
+    });
+    setSpeed(QSettings().value(QLatin1StringView(settings::kRecordingSpeed), 60.0).toDouble());
     connect(m_slider, &QSlider::sliderMoved, this, [this](int value) {
         if (m_data)
             seek(m_data->startMs +
@@ -238,6 +246,8 @@ void RecordingWindow::build()
             setVisibleRange(m_data->startMs, m_data->endMs);
     });
     connect(m_search, &QLineEdit::textChanged, m_filter, &EventLogFilter::setText);
+    connect(m_sites, &QComboBox::currentIndexChanged, this,
+            [this](int i) { m_filter->setSite(m_sites->itemData(i).toString()); });
     connect(m_kinds, &QComboBox::currentIndexChanged, this, [this](int i) {
         const QString kind = m_kinds->itemData(i).toString();
         m_filter->setKinds(kind.isEmpty() ? QSet<QString>{} : QSet<QString>{kind});
@@ -373,6 +383,10 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     }
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
     m_log->setEvents(m_data->events);
+    m_sites->clear();
+    m_sites->addItem(tr("All sites"), QString());
+    for (const Site &site : m_data->versions.first().second.sites)
+        m_sites->addItem(site.id, site.id);
     qDeleteAll(m_charts);
     m_charts.clear();
     m_chartData.clear();
@@ -442,8 +456,10 @@ void RecordingWindow::showNode(const QString &node)
         for (int i = 0; i < charts.size(); ++i)
             addChart(charts[i], i);
         m_nodeCharts = int(charts.size());
-        m_filter->setNode({});
     }
+    // The log shows the selected node's events only (until it is unselected).
+    m_filter->setNode(node);
+    m_nodeFilter->setText(node.isEmpty() ? QString() : tr("node: %1").arg(node));
     setVisibleRange(m_visibleFrom, m_visibleTo); // reads the new charts' lines
 }
 

@@ -114,6 +114,8 @@ private:
     QTableView *m_logView;
     QLineEdit *m_search;
     QComboBox *m_kinds;
+    QComboBox *m_sites;
+    QLabel *m_nodeFilter;
     QToolButton *m_play;
     QComboBox *m_speedBox;
     QSlider *m_slider;

@@ -126,10 +126,15 @@ private Q_SLOTS:
         QVERIFY(!map->highlighted(QStringLiteral("db-primary"))); // not its neighbour
         QCOMPARE(window.chartCount(), charts + 2);
         QCOMPARE(window.chartTitle(0), QStringLiteral("lb-1 CPU"));
+        for (int row = 0; row < window.eventFilter()->rowCount(); ++row) // the log: its events
+            QCOMPARE(window.eventFilter()->index(row, EventLogModel::Node).data().toString(),
+                     QStringLiteral("lb-1"));
+        QVERIFY(window.eventFilter()->rowCount() > 0);
         QTRY_VERIFY(window.chart(1)->markerCount() > 0); // its alerts, on its own chart
         QTest::mouseClick(map, Qt::LeftButton, {}, lb.center().toPoint());
         QCOMPARE(map->selectedNode(), QString());
         QCOMPARE(window.chartCount(), charts);
+        QCOMPARE(window.eventFilter()->rowCount(), window.eventLog()->rowCount());
     }
 
     void mapExportsPngAndSvg()
