@@ -4,10 +4,7 @@
 #include "main_window.h"
 #include "recording_window.h"
 
-#include "core/scenario/scenario_loader.h"
-
 #include <QApplication>
-#include <QDateTime>
 #include <QFile>
 #include <QPixmap>
 #include <QTextStream>
@@ -54,25 +51,20 @@ int runGui(QApplication &app, const GuiOptions &options)
     };
     if (auto *replay = qobject_cast<RecordingWindow *>(window.get())) {
         QObject::connect(replay, &RecordingWindow::loaded, replay, [&, replay] {
-            if (!options.at.isEmpty()) {
-                const ReplayData &data = *replay->data();
-                QDateTime at = QDateTime::fromString(options.at, Qt::ISODateWithMs);
-                const qint64 offset = parseDurationMs(options.at);
-                if (at.isValid()) {
-                    replay->seek(at.toMSecsSinceEpoch());
-                } else if (offset >= 0) {
-                    replay->seek(data.startMs + offset);
-                } else {
-                    failed(u"warroom: --at '" + options.at +
-                           u"' is not a time (ISO 8601 or an offset such as 3w1d8h50m)");
-                    return;
-                }
+            if (!options.at.isEmpty() && !replay->seekTo(options.at)) {
+                failed(u"warroom: --at '" + options.at +
+                       u"' is not a time (ISO 8601 or an offset such as 3w1d8h50m)");
+                return;
             }
-            if (!options.select.isEmpty())
-                replay->selectNode(options.select);
-            // Charts are re-read on a worker after a selection: give them a moment.
-            QTimer::singleShot(options.select.isEmpty() ? 0 : 600, replay,
-                               [capture] { capture(true); });
+            if (options.select.isEmpty()) {
+                capture(true);
+                return;
+            }
+            // The node's charts are read on a worker: grab once they are shown.
+            QObject::connect(
+                replay, &RecordingWindow::chartsShown, replay, [capture] { capture(true); },
+                Qt::SingleShotConnection);
+            replay->selectNode(options.select);
         });
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();

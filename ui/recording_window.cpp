@@ -227,14 +227,7 @@ void RecordingWindow::build()
     connect(m_goTo, &QLineEdit::returnPressed, this, [this] {
         if (!m_data)
             return;
-        const QString text = m_goTo->text().trimmed();
-        const QDateTime at = QDateTime::fromString(text, Qt::ISODateWithMs);
-        const qint64 offset = parseDurationMs(text.startsWith(u'+') ? text.mid(1) : text);
-        if (at.isValid())
-            seek(at.toMSecsSinceEpoch());
-        else if (offset >= 0)
-            seek(m_data->startMs + offset);
-        else
+        if (!seekTo(m_goTo->text()))
             m_goTo->setStyleSheet(QStringLiteral("color: #D55E00"));
     });
     connect(m_goTo, &QLineEdit::textEdited, this, [this] { m_goTo->setStyleSheet({}); });
@@ -470,6 +463,7 @@ void RecordingWindow::showCharts(const QList<ChartData> &charts)
         m_charts[i]->setCursorTime(m_time);
     }
     m_overview->setVisibleRange(m_visibleFrom, m_visibleTo);
+    Q_EMIT chartsShown();
 }
 
 void RecordingWindow::setVisibleRange(qint64 fromMs, qint64 toMs)
@@ -515,6 +509,16 @@ void RecordingWindow::seek(qint64 timeMs)
     m_time = std::clamp(timeMs, m_data->startMs, m_data->endMs);
     if (!m_frameTimer.isActive())
         render(); // no frame timer yet (not shown): draw now
+}
+
+bool RecordingWindow::seekTo(const QString &text)
+{
+    if (!m_data)
+        return false;
+    const std::optional<qint64> at = parseTime(text, m_data->startMs);
+    if (at)
+        seek(*at);
+    return at.has_value();
 }
 
 void RecordingWindow::setPlaying(bool playing)

@@ -45,6 +45,9 @@ public:
     int simulationProgress() const; // 0..1000 while a scenario is simulated
     // Moves the cursor (clamped to the recording); the views follow on the next frame.
     void seek(qint64 timeMs);
+    // Moves the cursor to a typed time (ISO 8601, or an offset from the start); false if
+    // the text is not a time.
+    bool seekTo(const QString &text);
     qint64 cursorTime() const { return m_time; }
     bool playing() const { return m_playing; }
     void setPlaying(bool playing);
@@ -66,6 +69,7 @@ public:
 
 Q_SIGNALS:
     void loaded(const QString &path);
+    void chartsShown(); // the charts show the visible range (after a zoom or a selection)
     void loadFailed(const QString &message);
 
 protected:

@@ -22,21 +22,6 @@ namespace warroom {
 
 namespace {
 
-// "2020-05-25T09:00:00Z", or an offset from `originMs` such as "3w2d" or "+26d9h".
-std::optional<qint64> parseTime(const QString &text, qint64 originMs)
-{
-    if (text.contains(u'T') || text.count(u'-') >= 2) {
-        const QDateTime at = QDateTime::fromString(text, Qt::ISODateWithMs);
-        if (!at.isValid())
-            return std::nullopt;
-        return at.toMSecsSinceEpoch();
-    }
-    const qint64 offset = parseDurationMs(text.startsWith(u'+') ? text.mid(1) : text);
-    if (offset < 0)
-        return std::nullopt;
-    return originMs + offset;
-}
-
 // A one-line progress bar on a terminal; nothing when stderr is a file or a pipe.
 class ProgressBar
 {

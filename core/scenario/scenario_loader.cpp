@@ -693,6 +693,21 @@ qint64 parseDurationMs(const QString &text)
     return qint64(total);
 }
 
+std::optional<qint64> parseTime(const QString &text, qint64 originMs)
+{
+    const QString t = text.trimmed();
+    if (t.contains(u'T') || t.count(u'-') >= 2) {
+        const QDateTime at = QDateTime::fromString(t, Qt::ISODateWithMs);
+        if (!at.isValid())
+            return std::nullopt;
+        return at.toMSecsSinceEpoch();
+    }
+    const qint64 offset = parseDurationMs(t.startsWith(u'+') ? t.mid(1) : t);
+    if (offset < 0)
+        return std::nullopt;
+    return originMs + offset;
+}
+
 Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName)
 {
     YamlReader reader(fileName);
