@@ -40,7 +40,7 @@ namespace warroom {
 
 namespace {
 
-constexpr int kFrameMs = 33;
+constexpr int kFrameMs = 16; // ~60 frames a second at most
 constexpr qint64 kRecentMs = 10 * 60000; // launched this recently: highlighted on the map
 const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
 
@@ -608,6 +608,7 @@ void RecordingWindow::render()
         m_slider->setValue(int(10000.0 * double(m_time - m_data->startMs) /
                                double(std::max<qint64>(1, m_data->endMs - m_data->startMs))));
     selectLogRow();
+    Q_EMIT rendered();
 }
 
 void RecordingWindow::selectLogRow()

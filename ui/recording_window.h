@@ -70,6 +70,7 @@ public:
 Q_SIGNALS:
     void loaded(const QString &path);
     void chartsShown(); // the charts show the visible range (after a zoom or a selection)
+    void rendered();    // a frame: the views show the cursor's time
     void loadFailed(const QString &message);
 
 protected:
