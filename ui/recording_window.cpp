@@ -40,7 +40,7 @@ namespace warroom {
 
 namespace {
 
-constexpr int kFrameMs = 16; // ~60 frames a second at most
+constexpr int kFrameMs = 16;             // ~60 frames a second at most
 constexpr qint64 kRecentMs = 10 * 60000; // launched this recently: highlighted on the map
 const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
 
