@@ -31,9 +31,12 @@ int main(int argc, char **argv)
     window.resize(1600, 1000);
     window.show();
     QSignalSpy loaded(&window, &RecordingWindow::loaded);
+    QElapsedTimer opening;
+    opening.start();
     window.openFile(path);
     if (!loaded.wait(60000))
         return 1;
+    std::printf("opened and first frame drawn in %lld ms\n", qint64(opening.elapsed()));
     const ReplayData &data = *window.data();
     window.seek(data.startMs + 15 * 3600000LL + 50 * 60000LL); // ten minutes before the cut
     window.setSpeed(1000);
