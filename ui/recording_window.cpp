@@ -88,13 +88,14 @@ void RecordingWindow::build()
     auto *clock = new QHBoxLayout;
     auto *previous = new QToolButton;
     previous->setText(tr("◀ event"));
-    previous->setToolTip(tr("Previous event (Ctrl+Left)"));
+    previous->setToolTip(tr("Previous event of those the log shows (Ctrl+Left)"));
     m_play = new QToolButton;
     m_play->setText(tr("Play"));
     m_play->setToolTip(tr("Play or pause (Space)"));
     auto *next = new QToolButton;
     next->setText(tr("event ▶"));
-    next->setToolTip(tr("Next event (Ctrl+Right)"));
+    next->setToolTip(
+        tr("Next event of those the log shows: set a kind to step by kind (Ctrl+Right)"));
     m_speedBox = new QComboBox;
     for (double s : kSpeeds)
         m_speedBox->addItem(QString::number(s) + u'×', s);
@@ -552,19 +553,28 @@ void RecordingWindow::frame()
 
 void RecordingWindow::stepToEvent(int direction)
 {
-    if (!m_data || m_data->events.isEmpty())
+    // The events the log shows: with a kind (or node, site, text) filter set, the next event
+    // of that kind.
+    if (!m_data)
         return;
-    const QList<Event> &events = m_data->events;
+    const int rows = m_filter->rowCount();
+    auto timeAt = [&](int row) {
+        return m_filter->index(row, 0).data(EventLogModel::TimeRole).toLongLong();
+    };
     if (direction > 0) {
-        const auto it = std::upper_bound(events.cbegin(), events.cend(), m_time,
-                                         [](qint64 t, const Event &e) { return t < e.timeMs; });
-        if (it != events.cend())
-            seek(it->timeMs);
+        for (int row = 0; row < rows; ++row) {
+            if (timeAt(row) > m_time) {
+                seek(timeAt(row));
+                return;
+            }
+        }
     } else {
-        const auto it = std::lower_bound(events.cbegin(), events.cend(), m_time,
-                                         [](const Event &e, qint64 t) { return e.timeMs < t; });
-        if (it != events.cbegin())
-            seek(std::prev(it)->timeMs);
+        for (int row = rows - 1; row >= 0; --row) {
+            if (timeAt(row) < m_time) {
+                seek(timeAt(row));
+                return;
+            }
+        }
     }
 }
 

@@ -48,6 +48,8 @@ public:
     // Moves the cursor to a typed time (ISO 8601, or an offset from the start); false if
     // the text is not a time.
     bool seekTo(const QString &text);
+    // To the next (+1) or previous (-1) event the log shows: a kind filter steps by kind.
+    void stepToEvent(int direction);
     qint64 cursorTime() const { return m_time; }
     bool playing() const { return m_playing; }
     void setPlaying(bool playing);
@@ -83,7 +85,6 @@ private:
     void apply(std::shared_ptr<const ReplayData> data);
     void frame();
     void render();
-    void stepToEvent(int direction);
     void selectLogRow();
     void showCharts(const QList<ChartData> &charts);
     void zoom(double factor, qint64 atMs);

@@ -79,7 +79,17 @@ private Q_SLOTS:
                  window.eventLog()->rowAtTime(e.timeMs));
         window.eventFilter()->setKinds({QStringLiteral("rule.corrected")});
         QCOMPARE(window.eventFilter()->rowCount(), 1);
+        window.seek(data.startMs);
+        window.stepToEvent(+1); // the next event of that kind
+        QCOMPARE(window.cursorTime(),
+                 window.eventFilter()->index(0, 0).data(EventLogModel::TimeRole).toLongLong());
+        window.stepToEvent(+1); // none after it: the cursor stays
+        QCOMPARE(window.cursorTime(),
+                 window.eventFilter()->index(0, 0).data(EventLogModel::TimeRole).toLongLong());
         window.eventFilter()->setKinds({});
+        const qint64 corrected = window.cursorTime();
+        window.stepToEvent(-1); // any kind: the event just before
+        QVERIFY(window.cursorTime() < corrected);
 
         window.seek(data.startMs);
         window.setSpeed(3600);
