@@ -9,14 +9,57 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QSvgGenerator>
+#include <QSvgRenderer>
 #include <QToolTip>
 
 #include <cmath>
 #include <map>
 
+// The icons are in a static library's resources: register them once.
+static void initResources()
+{
+    static const bool done = [] {
+        Q_INIT_RESOURCE(warroom);
+        return true;
+    }();
+    Q_UNUSED(done);
+}
+
 namespace warroom {
 
 namespace {
+
+// The icon of a node's first role (resources/icons), drawn at its chip's left.
+QSvgRenderer &iconFor(const QStringList &roles)
+{
+    static std::map<QString, std::unique_ptr<QSvgRenderer>> renderers;
+    static const std::map<QString, QString> byRole = {
+        {QStringLiteral("load_balancer"), QStringLiteral("load_balancer")},
+        {QStringLiteral("proxy"), QStringLiteral("server")},
+        {QStringLiteral("app"), QStringLiteral("server")},
+        {QStringLiteral("api"), QStringLiteral("api")},
+        {QStringLiteral("cache"), QStringLiteral("cache")},
+        {QStringLiteral("db_primary"), QStringLiteral("database")},
+        {QStringLiteral("db_replica"), QStringLiteral("database")},
+        {QStringLiteral("queue"), QStringLiteral("queue")},
+        {QStringLiteral("dispatcher"), QStringLiteral("worker")},
+        {QStringLiteral("worker"), QStringLiteral("worker")},
+        {QStringLiteral("dns"), QStringLiteral("dns")},
+        {QStringLiteral("vpn"), QStringLiteral("vpn")},
+        {QStringLiteral("client"), QStringLiteral("person")},
+        {QStringLiteral("operator"), QStringLiteral("person")},
+        {QStringLiteral("event_source"), QStringLiteral("person")},
+        {QStringLiteral("notifier"), QStringLiteral("notifier")},
+    };
+    const auto it = byRole.find(roles.value(0));
+    const QString name = it == byRole.end() ? QStringLiteral("node") : it->second;
+    auto &renderer = renderers[name];
+    if (!renderer) {
+        initResources();
+        renderer = std::make_unique<QSvgRenderer>(u":/icons/" + name + u".svg");
+    }
+    return *renderer;
+}
 
 constexpr double kChipWidth = 128.0;
 constexpr double kChipHeight = 34.0;
@@ -334,17 +377,20 @@ void MapView::paintEvent(QPaintEvent *)
                       selected || n.isNew ? 2.5 : 1.0, n.down ? Qt::DashLine : Qt::SolidLine));
         p.setBrush(n.down ? QColor(0xE4, 0xE4, 0xE4) : Qt::white);
         p.drawRoundedRect(n.rect, 5, 5);
+        iconFor(n.roles.split(QStringLiteral(" + ")))
+            .render(&p, QRectF(n.rect.left() + 5, n.rect.center().y() - 8, 16, 16));
+        const QRectF text = n.rect.adjusted(26, 0, -4, 0);
         p.setPen(n.down ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
         p.setFont(font());
-        p.drawText(n.rect.adjusted(6, 1, -4, -n.rect.height() / 2 + 2),
+        p.drawText(text.adjusted(0, 1, 0, -n.rect.height() / 2 + 2),
                    Qt::AlignLeft | Qt::AlignVCenter,
-                   p.fontMetrics().elidedText(n.id, Qt::ElideRight, int(n.rect.width() - 10)));
+                   p.fontMetrics().elidedText(n.id, Qt::ElideRight, int(text.width())));
         p.setFont(small);
         p.setPen(QColor(0x66, 0x66, 0x66));
         p.drawText(
-            n.rect.adjusted(6, n.rect.height() / 2 - 1, -4, -1), Qt::AlignLeft | Qt::AlignVCenter,
+            text.adjusted(0, n.rect.height() / 2 - 1, 0, -1), Qt::AlignLeft | Qt::AlignVCenter,
             p.fontMetrics().elidedText(n.roles + (n.down ? QStringLiteral(" (down)") : QString()),
-                                       Qt::ElideRight, int(n.rect.width() - 10)));
+                                       Qt::ElideRight, int(text.width())));
     }
     p.setOpacity(1.0);
     paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
