@@ -11,6 +11,7 @@
 
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
+#include "core/store/recording_writer.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -233,6 +234,7 @@ void RecordingWindow::build()
     });
     connect(m_goTo, &QLineEdit::textEdited, this, [this] { m_goTo->setStyleSheet({}); });
     connect(m_map, &MapView::nodeSelected, this, &RecordingWindow::showNode);
+    connect(m_map, &MapView::nodeMoved, this, &RecordingWindow::saveLayout);
     connect(m_overview, &OverviewStrip::seekRequested, this, &RecordingWindow::seek);
     connect(m_overview, &OverviewStrip::rangeSelected, this, &RecordingWindow::setVisibleRange);
     connect(m_overview, &OverviewStrip::resetRequested, this, [this] {
@@ -284,6 +286,7 @@ void RecordingWindow::exportMap(const QString &format)
 
 void RecordingWindow::closeEvent(QCloseEvent *event)
 {
+    waitForLayoutSaved(); // what was placed by hand is in the file before the window goes
     QSettings().setValue(QLatin1StringView(settings::kRecordingGeometry), saveGeometry());
     QMainWindow::closeEvent(event);
 }
@@ -376,6 +379,7 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
             m_launchedAt.insert(e.node, e.timeMs);
     }
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
+    m_map->setManualLayout(m_data->layout);
     m_log->setEvents(m_data->events);
     m_sites->clear();
     m_sites->addItem(tr("All sites"), QString());
@@ -434,6 +438,21 @@ void RecordingWindow::selectNode(const QString &node)
 {
     m_map->selectNode(node);
     showNode(node);
+}
+
+void RecordingWindow::saveLayout(const QString &node, double x, double y)
+{
+    if (!m_data)
+        return;
+    // Saved in the recording itself, by a writer on a worker thread (one at a time, in order).
+    m_layoutSaves =
+        m_layoutSaves.then(QtFuture::Launch::Async, [path = m_data->path, node, x, y](bool) {
+            auto writer = RecordingWriter::openForAppend(path);
+            if (!writer)
+                return false;
+            writer.value()->setLayout(node, x, y);
+            return bool(writer.value()->close());
+        });
 }
 
 void RecordingWindow::showNode(const QString &node)

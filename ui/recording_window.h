@@ -3,6 +3,7 @@
 #include "core/replay/replay_data.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QMainWindow>
 #include <QTimer>
 
@@ -63,6 +64,8 @@ public:
     QString chartTitle(int index) const { return m_chartData.value(index).title; }
     const ReplayData *data() const { return m_data.get(); }
     const MapView *map() const { return m_map; }
+    // Waits for the layout writes handed to the worker (tests, closing).
+    void waitForLayoutSaved() { m_layoutSaves.waitForFinished(); }
     const EventLogModel *eventLog() const { return m_log; }
     EventLogFilter *eventFilter() const { return m_filter; }
     int chartCount() const { return int(m_charts.size()); }
@@ -90,6 +93,7 @@ private:
     void zoom(double factor, qint64 atMs);
     void addChart(const ChartData &data, int position);
     void showNode(const QString &node);
+    void saveLayout(const QString &node, double x, double y);
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
@@ -113,6 +117,7 @@ private:
     qint64 m_visibleFrom = 0;
     qint64 m_visibleTo = 1;
     quint64 m_chartGeneration = 0;
+    QFuture<bool> m_layoutSaves = QtFuture::makeReadyFuture(true); // the chain of layout writes
     OverviewStrip *m_overview;
     QWidget *m_chartBox;
     EventLogModel *m_log;

@@ -117,6 +117,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->events = r.events();
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->versions.first().second, columns);
+    data->layout = r.layout();
     return std::shared_ptr<const ReplayData>(std::move(data));
 }
 

@@ -42,6 +42,7 @@ struct ReplayData
     QList<Event> events;                         // all of them, in time order
     RecordingSummary summary;
     QList<ChartData> charts;
+    QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
 };
 
 // The charts of one node: CPU, and requests with errors (lines without points yet).

@@ -272,6 +272,17 @@ QList<TopologyVersion> Recording::topologyVersions() const
     return out;
 }
 
+QHash<QString, std::pair<double, double>> Recording::layout() const
+{
+    QHash<QString, std::pair<double, double>> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (m_version < 2 || !q.exec(QStringLiteral("SELECT element, x, y FROM layout")))
+        return out; // older files have no layout yet
+    while (q.next())
+        out.insert(q.value(0).toString(), {q.value(1).toDouble(), q.value(2).toDouble()});
+    return out;
+}
+
 QByteArray Recording::topologyJson(qint64 versionId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));

@@ -86,6 +86,8 @@ public:
                               int columns) const;
 
     QList<TopologyVersion> topologyVersions() const;
+    // Map positions placed by hand: element id -> (x, y) as fractions of its site's box.
+    QHash<QString, std::pair<double, double>> layout() const;
     QByteArray topologyJson(qint64 versionId) const;
 
 private:

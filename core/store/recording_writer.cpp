@@ -25,11 +25,12 @@ struct RecordingWriter::Batch
         QByteArray json;
     };
     std::vector<Version> versions;
+    std::vector<std::tuple<QString, double, double>> layout;
 
     bool empty() const
     {
         return events.empty() && series.empty() && chunks.empty() && extents.empty() &&
-               meta.empty() && versions.empty();
+               meta.empty() && versions.empty() && layout.empty();
     }
 };
 
@@ -172,6 +173,11 @@ void RecordingWriter::addTopologyVersion(qint64 timeMs, const QString &reason,
                                          const QByteArray &json)
 {
     submit(json.size(), [&](Batch &b) { b.versions.push_back({timeMs, reason, json}); });
+}
+
+void RecordingWriter::setLayout(const QString &element, double x, double y)
+{
+    submit(element.size() * 2 + 16, [&](Batch &b) { b.layout.emplace_back(element, x, y); });
 }
 
 Result<bool> RecordingWriter::flush()
@@ -345,6 +351,17 @@ Result<bool> RecordingWriter::write(const Batch &batch)
             q.bindValue(2, v.json);
             if (!q.exec())
                 return fail(QStringLiteral("writing a topology version"), q);
+        }
+    }
+    if (!batch.layout.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO layout (element, x, y) VALUES (?, ?, ?)"));
+        for (const auto &[element, x, y] : batch.layout) {
+            q.bindValue(0, text(element));
+            q.bindValue(1, x);
+            q.bindValue(2, y);
+            if (!q.exec())
+                return fail(QStringLiteral("writing the layout"), q);
         }
     }
     if (!db.commit())

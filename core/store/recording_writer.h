@@ -39,6 +39,8 @@ public:
     void setSeriesExtent(int series, qint64 count, int levels);
     void setMeta(const QString &key, const QString &value);
     void addTopologyVersion(qint64 timeMs, const QString &reason, const QByteArray &json);
+    // Where a map element was placed by hand (fractions of its site's box).
+    void setLayout(const QString &element, double x, double y);
 
     // Blocks until everything handed over so far is committed; the first write error if any.
     Result<bool> flush();

@@ -1,4 +1,5 @@
 #include "core/sim/record_simulation.h"
+#include "core/store/recording.h"
 #include "support/test_support.h"
 #include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
@@ -8,7 +9,9 @@
 #include "ui/settings.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QImage>
+#include <QMouseEvent>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -145,6 +148,47 @@ private Q_SLOTS:
         QCOMPARE(map->selectedNode(), QString());
         QCOMPARE(window.chartCount(), charts);
         QCOMPARE(window.eventFilter()->rowCount(), window.eventLog()->rowCount());
+    }
+
+    // A node dragged by hand stays there, and the recording remembers it.
+    void draggedNodesAreSavedInTheRecording()
+    {
+        QTemporaryDir dir;
+        const QString copy = dir.filePath(QStringLiteral("l.warroom"));
+        QVERIFY(QFile::copy(lemniscus(), copy));
+        QPointF placed;
+        {
+            RecordingWindow window;
+            QVERIFY(openAndWait(window, copy));
+            window.resize(1400, 900);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            MapView *map = window.mapView();
+            const QRectF before = map->nodeRect(QStringLiteral("lb-1"));
+            const QPoint from = before.center().toPoint();
+            const QPoint to = from + QPoint(60, 90);
+            QTest::mousePress(map, Qt::LeftButton, {}, from);
+            QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10, 10)),
+                             map->mapToGlobal(QPointF(from)), Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(map, &move);
+            QMouseEvent move2(QEvent::MouseMove, QPointF(to), map->mapToGlobal(QPointF(to)),
+                              Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(map, &move2);
+            QTest::mouseRelease(map, Qt::LeftButton, {}, to);
+            placed = map->nodeRect(QStringLiteral("lb-1")).topLeft();
+            QCOMPARE(placed, before.topLeft() + QPointF(60, 90));
+            QCOMPARE(map->selectedNode(), QString()); // a drag is not a click
+            window.waitForLayoutSaved();
+        }
+        auto reopened = Recording::open(copy);
+        QVERIFY(reopened);
+        QVERIFY(reopened.value()->layout().contains(QStringLiteral("lb-1")));
+        RecordingWindow again;
+        QVERIFY(openAndWait(again, copy));
+        again.resize(1400, 900);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QCOMPARE(again.mapView()->nodeRect(QStringLiteral("lb-1")).topLeft(), placed);
     }
 
     void mapExportsPngAndSvg()

@@ -284,7 +284,7 @@ void MapView::layout()
                    std::tie(m_nodes[b].rank, m_nodes[b].roles);
         });
         const bool band = m_sites[s].internet;
-        const QRectF box = m_sites[s].rect.adjusted(kGap, band ? 26 : 48, -kGap, -kGap);
+        const QRectF box = innerBox(s);
         const double pitch = kChipHeight + kGap + (band ? 0 : 14);
         const int maxRows = std::max(1, int((box.height() + kGap) / pitch));
         const int n = int(chips.size());
@@ -294,8 +294,17 @@ void MapView::layout()
         for (int i = 0; i < n; ++i) {
             const int row = i / perRow;
             const int column = i % perRow;
-            m_nodes[chips[i]].rect = QRectF(box.left() + column * (chipWidth + kGap),
-                                            box.top() + row * pitch, chipWidth, kChipHeight);
+            QRectF &r = m_nodes[chips[i]].rect;
+            r = QRectF(box.left() + column * (chipWidth + kGap), box.top() + row * pitch, chipWidth,
+                       kChipHeight);
+            const auto manual = m_manual.constFind(m_nodes[chips[i]].id);
+            if (manual != m_manual.cend()) { // placed by hand: kept where it was put
+                r.moveTopLeft(
+                    QPointF(std::clamp(box.left() + manual->first * box.width(), box.left(),
+                                       std::max(box.left(), box.right() - r.width())),
+                            std::clamp(box.top() + manual->second * box.height(), box.top(),
+                                       std::max(box.top(), box.bottom() - r.height()))));
+            }
         }
     }
 }
@@ -480,6 +489,18 @@ bool MapView::highlighted(const QString &id) const
     return false;
 }
 
+QRectF MapView::innerBox(int site) const
+{
+    return m_sites[site].rect.adjusted(kGap, m_sites[site].internet ? 26 : 48, -kGap, -kGap);
+}
+
+void MapView::setManualLayout(const QHash<QString, std::pair<double, double>> &layout)
+{
+    m_manual = layout;
+    this->layout();
+    update();
+}
+
 QRectF MapView::nodeRect(const QString &id) const
 {
     for (const NodeChip &n : m_nodes) {
@@ -491,13 +512,48 @@ QRectF MapView::nodeRect(const QString &id) const
 
 void MapView::mousePressEvent(QMouseEvent *event)
 {
-    QString id;
+    m_pressed.clear();
+    m_dragging = false;
+    m_pressAt = event->position();
     for (const NodeChip &n : m_nodes) {
-        if (n.latent.isEmpty() && n.rect.contains(event->position()))
-            id = n.id;
+        if (n.latent.isEmpty() && n.rect.contains(event->position())) {
+            m_pressed = n.id;
+            m_grab = event->position() - n.rect.topLeft();
+        }
     }
-    selectNode(id == m_selected ? QString() : id);
-    Q_EMIT nodeSelected(m_selected);
+}
+
+void MapView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_pressed.isEmpty() || !(event->buttons() & Qt::LeftButton))
+        return;
+    if (!m_dragging && QLineF(m_pressAt, event->position()).length() < 4)
+        return;
+    m_dragging = true;
+    for (const NodeChip &n : m_nodes) {
+        if (n.id != m_pressed)
+            continue;
+        const QRectF box = innerBox(n.site);
+        const QPointF topLeft = event->position() - m_grab;
+        m_manual.insert(n.id, {(topLeft.x() - box.left()) / std::max(1.0, box.width()),
+                               (topLeft.y() - box.top()) / std::max(1.0, box.height())});
+    }
+    layout();
+    update();
+}
+
+void MapView::mouseReleaseEvent(QMouseEvent *)
+{
+    if (m_dragging) {
+        const auto placed = m_manual.value(m_pressed);
+        Q_EMIT nodeMoved(m_pressed, placed.first, placed.second);
+    } else {
+        // A click: select what was clicked (or nothing), a second click unselects.
+        selectNode(m_pressed == m_selected ? QString() : m_pressed);
+        Q_EMIT nodeSelected(m_selected);
+    }
+    m_pressed.clear();
+    m_dragging = false;
 }
 
 QStringList MapView::latentPlaces() const

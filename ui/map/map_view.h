@@ -2,6 +2,7 @@
 
 #include "core/analysis/verdict.h"
 
+#include <QHash>
 #include <QPainterPath>
 #include <QSet>
 #include <QWidget>
@@ -38,14 +39,20 @@ public:
     // Writes the map as drawn now: PNG, or SVG when the name ends in .svg.
     bool exportTo(const QString &path);
 
+    // Nodes placed by hand: id -> top-left as fractions of their site's box (from a recording).
+    void setManualLayout(const QHash<QString, std::pair<double, double>> &layout);
+
 Q_SIGNALS:
-    void nodeSelected(const QString &id); // empty: nothing selected
+    void nodeSelected(const QString &id);                  // empty: nothing selected
+    void nodeMoved(const QString &id, double x, double y); // dragged: fractions of its site's box
 
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     bool event(QEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     struct SiteBox
@@ -77,6 +84,7 @@ private:
     };
 
     void layout();
+    QRectF innerBox(int site) const; // where a site's chips go
     QPainterPath hopPathOf(const Hop &hop) const;
     void paintLegend(QPainter &painter, const QRectF &area) const;
 
@@ -84,6 +92,11 @@ private:
     QList<NodeChip> m_nodes;
     QList<Hop> m_hops;
     QString m_selected;
+    QHash<QString, std::pair<double, double>> m_manual;
+    QString m_pressed; // the chip under the button
+    QPointF m_pressAt;
+    QPointF m_grab; // where in the chip it was taken
+    bool m_dragging = false;
 };
 
 } // namespace warroom
