@@ -115,7 +115,7 @@ void RecordingWindow::build()
     clock->addWidget(m_slider, 1);
     clock->addWidget(m_clock);
     m_goTo = new QLineEdit;
-    m_goTo->setPlaceholderText(tr("go to (2020-05-25T08:50Z or 3w8h)"));
+    m_goTo->setPlaceholderText(tr("go to: UTC time or +3w8h"));
     m_goTo->setToolTip(tr("Jump to a time: ISO 8601 (UTC) or an offset from the start (Ctrl+G)"));
     m_goTo->setMaximumWidth(230);
     clock->addWidget(m_goTo);

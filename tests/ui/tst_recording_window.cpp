@@ -16,6 +16,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace warroom;
 
@@ -178,6 +179,16 @@ private Q_SLOTS:
             placed = map->nodeRect(QStringLiteral("lb-1")).topLeft();
             QCOMPARE(placed, before.topLeft() + QPointF(60, 90));
             QCOMPARE(map->selectedNode(), QString()); // a drag is not a click
+            // Zoom around the pointer keeps what is under it; a double click fits again.
+            const QPointF pointer(300, 300);
+            const QPointF under = map->toScene(pointer);
+            QWheelEvent wheel(pointer, map->mapToGlobal(pointer), {}, QPoint(0, 240), Qt::NoButton,
+                              {}, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(map, &wheel);
+            QVERIFY(map->zoom() > 1.5);
+            QVERIFY(QLineF(map->toScene(pointer), under).length() < 0.01);
+            QTest::mouseDClick(map, Qt::LeftButton, {}, QPoint(5, 5));
+            QCOMPARE(map->zoom(), 1.0);
             window.waitForLayoutSaved();
         }
         auto reopened = Recording::open(copy);

@@ -11,6 +11,7 @@
 #include <QSvgGenerator>
 #include <QSvgRenderer>
 #include <QToolTip>
+#include <QWheelEvent>
 
 #include <cmath>
 #include <map>
@@ -313,6 +314,9 @@ void MapView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
+    p.save();
+    p.translate(m_pan);
+    p.scale(m_zoom, m_zoom);
     QFont titleFont = font();
     titleFont.setBold(true);
     for (const SiteBox &s : m_sites) {
@@ -401,8 +405,38 @@ void MapView::paintEvent(QPaintEvent *)
             p.fontMetrics().elidedText(n.roles + (n.down ? QStringLiteral(" (down)") : QString()),
                                        Qt::ElideRight, int(text.width())));
     }
+    p.restore();
     p.setOpacity(1.0);
+    p.fillRect(QRectF(0, height() - kLegendHeight - 4, width(), kLegendHeight + 4),
+               palette().window());
     paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
+}
+
+QPointF MapView::toScene(const QPointF &widget) const
+{
+    return (widget - m_pan) / m_zoom;
+}
+
+void MapView::wheelEvent(QWheelEvent *event)
+{
+    // Zoom around the pointer: what is under it stays under it.
+    const QPointF under = toScene(event->position());
+    m_zoom = std::clamp(m_zoom * std::pow(1.25, event->angleDelta().y() / 120.0), 0.3, 6.0);
+    m_pan = event->position() - under * m_zoom;
+    update();
+    event->accept();
+}
+
+void MapView::mouseDoubleClickEvent(QMouseEvent *)
+{
+    fit();
+}
+
+void MapView::fit()
+{
+    m_zoom = 1.0;
+    m_pan = {};
+    update();
 }
 
 void MapView::paintLegend(QPainter &p, const QRectF &area) const
@@ -515,26 +549,33 @@ void MapView::mousePressEvent(QMouseEvent *event)
     m_pressed.clear();
     m_dragging = false;
     m_pressAt = event->position();
+    m_panOrigin = m_pan;
+    const QPointF scene = toScene(event->position());
     for (const NodeChip &n : m_nodes) {
-        if (n.latent.isEmpty() && n.rect.contains(event->position())) {
+        if (n.latent.isEmpty() && n.rect.contains(scene)) {
             m_pressed = n.id;
-            m_grab = event->position() - n.rect.topLeft();
+            m_grab = scene - n.rect.topLeft();
         }
     }
 }
 
 void MapView::mouseMoveEvent(QMouseEvent *event)
 {
-    if (m_pressed.isEmpty() || !(event->buttons() & Qt::LeftButton))
+    if (!(event->buttons() & Qt::LeftButton))
         return;
     if (!m_dragging && QLineF(m_pressAt, event->position()).length() < 4)
         return;
     m_dragging = true;
+    if (m_pressed.isEmpty()) { // on empty ground: pan
+        m_pan = m_panOrigin + (event->position() - m_pressAt);
+        update();
+        return;
+    }
     for (const NodeChip &n : m_nodes) {
         if (n.id != m_pressed)
             continue;
         const QRectF box = innerBox(n.site);
-        const QPointF topLeft = event->position() - m_grab;
+        const QPointF topLeft = toScene(event->position()) - m_grab;
         m_manual.insert(n.id, {(topLeft.x() - box.left()) / std::max(1.0, box.width()),
                                (topLeft.y() - box.top()) / std::max(1.0, box.height())});
     }
@@ -544,10 +585,10 @@ void MapView::mouseMoveEvent(QMouseEvent *event)
 
 void MapView::mouseReleaseEvent(QMouseEvent *)
 {
-    if (m_dragging) {
+    if (m_dragging && !m_pressed.isEmpty()) {
         const auto placed = m_manual.value(m_pressed);
         Q_EMIT nodeMoved(m_pressed, placed.first, placed.second);
-    } else {
+    } else if (!m_dragging) {
         // A click: select what was clicked (or nothing), a second click unselects.
         selectNode(m_pressed == m_selected ? QString() : m_pressed);
         Q_EMIT nodeSelected(m_selected);
@@ -609,9 +650,10 @@ bool MapView::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
-        QString text = edgeTextAt(help->pos());
+        const QPointF scene = toScene(help->pos());
+        QString text = edgeTextAt(scene);
         for (const NodeChip &n : m_nodes) {
-            if (!n.latent.isEmpty() && n.rect.contains(help->pos()))
+            if (!n.latent.isEmpty() && n.rect.contains(scene))
                 text = n.id + u": an instance " + n.roles.section(u' ', 0, 0) +
                        u" places here would fail — " + n.latent;
         }

@@ -23,7 +23,7 @@ public:
 
     // The state to draw; nodes in `recent` (launched a short while ago) are highlighted.
     void setState(const ReachabilityEngine &engine, const QSet<QString> &recent = {});
-    QString edgeTextAt(const QPointF &pos) const; // empty when no hop is near
+    QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
     // The drawn state of the hop between two nodes ("blocked"), empty when none is drawn.
     QString hopState(const QString &from, const QString &to) const;
     // "group@site: why" for every place where a new instance would fail, as drawn.
@@ -41,6 +41,10 @@ public:
 
     // Nodes placed by hand: id -> top-left as fractions of their site's box (from a recording).
     void setManualLayout(const QHash<QString, std::pair<double, double>> &layout);
+    // Zoom (wheel, around the pointer), pan (drag on empty ground), fit (double click).
+    void fit();
+    double zoom() const { return m_zoom; }
+    QPointF toScene(const QPointF &widget) const; // node rects are in scene coordinates
 
 Q_SIGNALS:
     void nodeSelected(const QString &id);                  // empty: nothing selected
@@ -53,6 +57,8 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
 
 private:
     struct SiteBox
@@ -97,6 +103,9 @@ private:
     QPointF m_pressAt;
     QPointF m_grab; // where in the chip it was taken
     bool m_dragging = false;
+    double m_zoom = 1.0;
+    QPointF m_pan;
+    QPointF m_panOrigin;
 };
 
 } // namespace warroom
