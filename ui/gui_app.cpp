@@ -4,8 +4,9 @@
 #include "main_window.h"
 #include "recording_window.h"
 
+#include "core/store/recording.h"
+
 #include <QApplication>
-#include <QFile>
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
@@ -23,11 +24,8 @@ int runGui(QApplication &app, const GuiOptions &options)
         err << "warroom: " << options.error << "\n\n" << options.helpText;
         return 2;
     }
-    QFile probe(options.file);
-    const bool recording =
-        probe.open(QIODevice::ReadOnly) && probe.read(16) == QByteArrayLiteral("SQLite format 3\0");
     std::unique_ptr<QMainWindow> window;
-    if (recording)
+    if (Recording::looksLikeRecording(options.file))
         window = std::make_unique<RecordingWindow>();
     else
         window = std::make_unique<MainWindow>();

@@ -342,9 +342,7 @@ void RecordingWindow::simulateThenOpen(const QString &scenarioPath)
 
 void RecordingWindow::openFile(const QString &path)
 {
-    QFile probe(path);
-    if (probe.open(QIODevice::ReadOnly) &&
-        probe.read(16) != QByteArrayLiteral("SQLite format 3\0")) {
+    if (QFileInfo::exists(path) && !Recording::looksLikeRecording(path)) {
         simulateThenOpen(path);
         return;
     }

@@ -3,6 +3,7 @@
 #include "schema.h"
 #include "series_chunks.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSqlDatabase>
@@ -35,6 +36,13 @@ Recording::~Recording()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connection);
+}
+
+bool Recording::looksLikeRecording(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) &&
+           file.read(16) == QByteArrayLiteral("SQLite format 3\0");
 }
 
 Result<std::unique_ptr<Recording>> Recording::open(const QString &path)

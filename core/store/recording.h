@@ -60,6 +60,9 @@ class Recording
 {
 public:
     static Result<std::unique_ptr<Recording>> open(const QString &path);
+    // Whether the file starts like a SQLite database (a recording, or another SQLite file);
+    // cheap, for choosing how to open a file. open() tells which it is.
+    static bool looksLikeRecording(const QString &path);
     ~Recording();
 
     Recording(const Recording &) = delete;
