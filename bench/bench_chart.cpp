@@ -8,7 +8,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QElapsedTimer>
@@ -118,13 +117,3 @@ void BM_ChartFrameRawReplace(benchmark::State &state)
 
 BENCHMARK(BM_ChartFrameFromLevels)->Unit(benchmark::kMillisecond)->Iterations(40);
 BENCHMARK(BM_ChartFrameRawReplace)->Unit(benchmark::kMillisecond)->Iterations(5);
-
-int main(int argc, char **argv)
-{
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}

@@ -11,7 +11,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 
@@ -136,12 +135,3 @@ void BM_SeekOneMillionEvents(benchmark::State &state)
 BENCHMARK(BM_SeekLemniscus)->Unit(benchmark::kMillisecond)->Iterations(200);
 BENCHMARK(BM_SeekPagerDuty)->Unit(benchmark::kMillisecond)->Iterations(200);
 BENCHMARK(BM_SeekOneMillionEvents)->Unit(benchmark::kMillisecond)->Iterations(200);
-
-int main(int argc, char **argv)
-{
-    QCoreApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}

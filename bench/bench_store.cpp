@@ -7,7 +7,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -170,12 +169,3 @@ BENCHMARK(BM_WindowQuery)
     ->ReportAggregatesOnly(true);
 BENCHMARK(BM_RecordingWrite)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SqliteCliImport)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-int main(int argc, char **argv)
-{
-    QCoreApplication app(argc, argv); // the SQLite driver is a Qt plugin
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
