@@ -76,6 +76,34 @@ int Topology::groupIndex(const QString &id) const
     return indexById(groups, id);
 }
 
+std::map<QString, int> roleRanks(const Topology &t)
+{
+    std::map<QString, int> rank;
+    for (const Node &n : t.nodes) {
+        for (const QString &r : n.roles)
+            rank[r] = 0;
+    }
+    for (const ScalingGroup &g : t.groups) {
+        for (const QString &r : g.roles)
+            rank[r] = 0;
+    }
+    for (size_t pass = 0; pass <= rank.size(); ++pass) {
+        bool changed = false;
+        for (const Dependency &d : t.dependencies) {
+            if (d.fromRole == d.toRole)
+                continue;
+            const int want = rank[d.fromRole] + 1;
+            if (rank[d.toRole] < want) {
+                rank[d.toRole] = want;
+                changed = true;
+            }
+        }
+        if (!changed)
+            break;
+    }
+    return rank;
+}
+
 QString toString(SiteKind kind)
 {
     switch (kind) {

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
+
 class QDebug;
 
 namespace warroom {
@@ -210,6 +212,10 @@ struct Topology
     int groupIndex(const QString &id) const;
     bool operator==(const Topology &) const = default;
 };
+
+// Where each role stands on the request path: 0 for roles nobody calls, otherwise one more
+// than its deepest caller (dependencies between roles are acyclic; a cycle stops growing).
+std::map<QString, int> roleRanks(const Topology &topology);
 
 QString toString(SiteKind kind);
 QString toString(ElementState state);

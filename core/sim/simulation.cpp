@@ -23,7 +23,7 @@ Simulation::Simulation(const Scenario &scenario, Topology topology,
     m_startEpochMs = scenario.start.isValid() ? scenario.start.toMSecsSinceEpoch() : 0;
     m_endMs = options.toMs >= 0 ? options.toMs
                                 : (scenario.durationMs > 0 ? scenario.durationMs : 86400000);
-    computeRoleRanks();
+    m_roleRank = roleRanks(topo());
     m_groups.resize(size_t(topo().groups.size()));
     for (int g = 0; g < topo().groups.size(); ++g)
         m_groups[size_t(g)].capacity = topo().groups[g].capacity;
@@ -182,32 +182,6 @@ bool Simulation::nodeUp(int node) const
     const Node &n = topo().nodes[node];
     return m_nodes[size_t(node)].present && n.state != ElementState::Down &&
            topo().sites[n.site].state != ElementState::Down;
-}
-
-void Simulation::computeRoleRanks()
-{
-    // Longest chain of callers above each role; dependencies between roles are acyclic.
-    QStringList roles;
-    for (const Node &n : topo().nodes)
-        roles += n.roles;
-    for (const ScalingGroup &g : topo().groups)
-        roles += g.roles;
-    for (const QString &r : roles)
-        m_roleRank[r] = 0;
-    for (int pass = 0; pass < int(m_roleRank.size()) + 1; ++pass) {
-        bool changed = false;
-        for (const Dependency &d : topo().dependencies) {
-            if (d.need == InstanceNeed::SameNode && d.fromRole == d.toRole)
-                continue;
-            const int want = m_roleRank[d.fromRole] + 1;
-            if (m_roleRank[d.toRole] < want) {
-                m_roleRank[d.toRole] = want;
-                changed = true;
-            }
-        }
-        if (!changed)
-            break;
-    }
 }
 
 int Simulation::endpointOf(int node, const QString &role) const

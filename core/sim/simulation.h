@@ -252,7 +252,6 @@ private:
     const Topology &topo() const { return m_engine.topology(); }
     bool nodeUp(int node) const;
     QString siteOf(int node) const { return topo().sites[topo().nodes[node].site].id; }
-    void computeRoleRanks();
     void rebuildPlan();
     void resolveCall(Endpoint &ep, int dependency, Call &call) const;
     int endpointOf(int node, const QString &role) const;

@@ -134,22 +134,6 @@ QPainterPath hopPath(const QRectF &from, const QRectF &to, bool sameSite, bool s
     return path;
 }
 
-// Where a node stands on the request path: callers before the roles they call.
-int rankOf(const Topology &t, const Node &node)
-{
-    std::map<QString, int> rank;
-    for (int pass = 0; pass < 8; ++pass) {
-        for (const Dependency &d : t.dependencies) {
-            if (d.fromRole != d.toRole)
-                rank[d.toRole] = std::max(rank[d.toRole], rank[d.fromRole] + 1);
-        }
-    }
-    int best = 99;
-    for (const QString &role : node.roles)
-        best = std::min(best, rank[role]);
-    return best;
-}
-
 } // namespace
 
 MapView::MapView(QWidget *parent)
@@ -174,6 +158,13 @@ void MapView::setState(const ReachabilityEngine &engine, const QSet<QString> &re
                         s.kind == SiteKind::Internet,
                         s.state == ElementState::Down,
                         {}});
+    const std::map<QString, int> ranks = roleRanks(t);
+    auto rankOf = [&](const Node &node) {
+        int best = 99;
+        for (const QString &role : node.roles)
+            best = std::min(best, ranks.count(role) ? ranks.at(role) : 99);
+        return best;
+    };
     QList<int> chipOf(t.nodes.size(), -1);
     for (int n = 0; n < t.nodes.size(); ++n) {
         if (!engine.nodePresent(n))
@@ -182,7 +173,7 @@ void MapView::setState(const ReachabilityEngine &engine, const QSet<QString> &re
         chipOf[n] = int(m_nodes.size());
         m_nodes.append({node.id,
                         node.roles.join(QStringLiteral(" + ")),
-                        rankOf(t, node),
+                        rankOf(node),
                         node.site,
                         node.state == ElementState::Down,
                         recent.contains(node.id),
