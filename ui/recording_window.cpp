@@ -233,6 +233,11 @@ void RecordingWindow::build()
             m_goTo->setStyleSheet(QStringLiteral("color: #D55E00"));
     });
     connect(m_goTo, &QLineEdit::textEdited, this, [this] { m_goTo->setStyleSheet({}); });
+    // A new filter shows other rows: select the cursor's row again on the next frame.
+    connect(m_filter, &QAbstractItemModel::modelReset, this, [this] { m_selectedRow = -1; });
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this] { m_selectedRow = -1; });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] { m_selectedRow = -1; });
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, [this] { m_selectedRow = -1; });
     connect(m_map, &MapView::nodeSelected, this, &RecordingWindow::showNode);
     connect(m_map, &MapView::nodeMoved, this, &RecordingWindow::saveLayout);
     connect(m_overview, &OverviewStrip::seekRequested, this, &RecordingWindow::seek);
@@ -371,6 +376,9 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
 {
     m_data = std::move(data);
     m_cursor = std::make_unique<ReplayCursor>(m_data);
+    m_mapGeneration = 0;
+    m_mapRecent.clear();
+    m_selectedRow = -1;
     m_launchedAt.clear();
     for (const Event &e : m_data->events) {
         if (e.kind == EventKind::NodeLaunched)
@@ -624,8 +632,13 @@ void RecordingWindow::render()
         if (it.value() <= m_time && m_time - it.value() < kRecentMs)
             recent.insert(it.key());
     }
-    if (const ReachabilityEngine *engine = m_cursor->engine())
+    // The map is rebuilt only when what it shows changed, not on every frame of a replay.
+    if (const ReachabilityEngine *engine = m_cursor->engine();
+        engine && (m_cursor->stateGeneration() != m_mapGeneration || recent != m_mapRecent)) {
         m_map->setState(*engine, recent);
+        m_mapGeneration = m_cursor->stateGeneration();
+        m_mapRecent = recent;
+    }
     for (MetricChart *chart : m_charts)
         chart->setCursorTime(m_time);
     m_overview->setCursorTime(m_time);
@@ -641,6 +654,9 @@ void RecordingWindow::render()
 void RecordingWindow::selectLogRow()
 {
     const int row = m_log->rowAtTime(m_time);
+    if (row == m_selectedRow && row >= 0)
+        return; // already selected and shown
+    m_selectedRow = row;
     if (row < 0) {
         m_logView->clearSelection();
         return;

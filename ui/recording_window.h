@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QFuture>
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 #include <atomic>
@@ -98,6 +99,9 @@ private:
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
     QHash<QString, qint64> m_launchedAt;
+    quint64 m_mapGeneration = 0; // the cursor state the map shows
+    QSet<QString> m_mapRecent;
+    int m_selectedRow = -1; // the log row selected for the cursor
     qint64 m_time = 0;
     qint64 m_renderedTime = -1;
     bool m_playing = false;

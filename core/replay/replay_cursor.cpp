@@ -39,6 +39,8 @@ void ReplayCursor::seek(qint64 timeMs)
                          [](qint64 t, const TopologyVersion &v) { return t < v.timeMs; });
     const int version = int(after - m_versions.cbegin()) - 1;
     if (version < 0) {
+        if (m_engine)
+            ++m_generation;
         m_engine.reset();
         m_version = -1;
         m_time = timeMs;
@@ -66,6 +68,7 @@ void ReplayCursor::load(int version)
     m_engine = std::make_unique<ReachabilityEngine>(std::move(topology),
                                                     std::numeric_limits<qint64>::max());
     m_version = version;
+    ++m_generation;
 }
 
 void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart)
@@ -91,6 +94,7 @@ void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStar
 
 void ReplayCursor::apply(const Event &e)
 {
+    ++m_generation;
     const Topology &t = m_engine->topology();
     switch (e.kind) {
     case EventKind::LinkDown:

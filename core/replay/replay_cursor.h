@@ -24,6 +24,9 @@ public:
 
     // Null before the first topology version.
     const ReachabilityEngine *engine() const { return m_engine.get(); }
+    // Changes whenever the state does (a version loaded, an event applied): views redraw
+    // only when it moved, not on every seek.
+    quint64 stateGeneration() const { return m_generation; }
 
 private:
     void load(int version);
@@ -36,6 +39,7 @@ private:
     int m_version = -1;
     qint64 m_time = std::numeric_limits<qint64>::min();
     std::unique_ptr<ReachabilityEngine> m_engine;
+    quint64 m_generation = 0;
 };
 
 } // namespace warroom
