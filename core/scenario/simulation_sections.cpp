@@ -49,31 +49,24 @@ std::optional<qint64> ScenarioParser::offset(const YAML::Node &node, const QStri
     const auto text = r.string(node, what);
     if (!text)
         return std::nullopt;
-    if (text->contains(u'T') && text->contains(u'-')) {
-        const QDateTime at = QDateTime::fromString(*text, Qt::ISODateWithMs);
-        if (!at.isValid()) {
-            r.error(node, what + u" '" + *text + u"' is not an ISO 8601 time");
-            return std::nullopt;
-        }
-        if (!s.start.isValid()) {
-            r.error(node, what + u" is a time of day but the scenario has no 'start'");
-            return std::nullopt;
-        }
-        const qint64 ms = s.start.msecsTo(at.toUTC());
-        if (ms < 0) {
-            r.error(node, what + u" '" + *text + u"' is before the scenario's start");
-            return std::nullopt;
-        }
-        return ms;
-    }
-    const qint64 ms = parseDurationMs(*text);
-    if (ms < 0) {
+    const qint64 startMs = s.start.isValid() ? s.start.toMSecsSinceEpoch() : 0;
+    const std::optional<qint64> at = parseTime(*text, startMs);
+    if (!at) {
         r.error(node, what + u" '" + *text +
                           u"' must be an offset from the start such as 3w2d9h30m, or an ISO "
                           u"8601 time");
         return std::nullopt;
     }
-    return ms;
+    const bool absolute = parseDurationMs(text->startsWith(u'+') ? text->mid(1) : *text) < 0;
+    if (absolute && !s.start.isValid()) {
+        r.error(node, what + u" is a time of day but the scenario has no 'start'");
+        return std::nullopt;
+    }
+    if (*at < startMs) {
+        r.error(node, what + u" '" + *text + u"' is before the scenario's start");
+        return std::nullopt;
+    }
+    return *at - startMs;
 }
 
 double ScenarioParser::fraction(const YAML::Node &node, const QString &what, double fallback)
