@@ -432,7 +432,9 @@ void MapView::fit()
 
 void MapView::paintLegend(QPainter &p, const QRectF &area) const
 {
-    p.setFont(font());
+    QFont legend = font();
+    legend.setPointSizeF(font().pointSizeF() * 0.9); // all seven entries fit a 760 px map
+    p.setFont(legend);
     double x = area.left();
     const double y = area.center().y();
     for (VerdictState state : {VerdictState::Reachable, VerdictState::Degraded,
@@ -447,20 +449,20 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
         p.setPen(QColor(0x33, 0x33, 0x33));
         const QString label = toString(state);
         p.drawText(QPointF(x + 40, y + 5), label);
-        x += 52 + p.fontMetrics().horizontalAdvance(label) + 18;
+        x += 46 + p.fontMetrics().horizontalAdvance(label) + 12;
     }
     p.setPen(QPen(okabeIto::blue, 2.5));
     p.setBrush(Qt::white);
     p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
     p.setPen(QColor(0x33, 0x33, 0x33));
     p.drawText(QPointF(x + 32, y + 5), tr("new (< 10 min)"));
-    x += 40 + p.fontMetrics().horizontalAdvance(tr("new (< 10 min)")) + 18;
+    x += 36 + p.fontMetrics().horizontalAdvance(tr("new (< 10 min)")) + 12;
     p.setPen(QPen(okabeIto::vermillion, 1.5, Qt::DashLine));
     p.setBrush(QColor(0xD5, 0x5E, 0x00, 18));
     p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
     p.setPen(QColor(0x33, 0x33, 0x33));
     p.drawText(QPointF(x + 32, y + 5), tr("latent"));
-    x += 40 + p.fontMetrics().horizontalAdvance(tr("latent")) + 18;
+    x += 36 + p.fontMetrics().horizontalAdvance(tr("latent")) + 12;
     QColor faint = okabeIto::vermillion;
     faint.setAlphaF(0.35);
     p.setPen(QPen(faint, 1.2));
