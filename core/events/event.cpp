@@ -11,10 +11,11 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 28> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 29> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
+    {EventKind::NodeDraining, u"node.draining"},
     {EventKind::NodeTerminated, u"node.terminated"},
     {EventKind::NodeCrashed, u"node.crashed"},
     {EventKind::NodeRestarted, u"node.restarted"},

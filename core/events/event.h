@@ -14,6 +14,7 @@ enum class EventKind
     NodeLaunched,    // a node started (scenario start, autoscaler, failover)
     NodeInService,   // warm-up done: the node takes traffic
     NodeUnhealthy,   // health checks failed long enough: out of rotation
+    NodeDraining,    // scale in: out of rotation, finishing its requests before termination
     NodeTerminated,  // the autoscaler removed it
     NodeCrashed,     // a fault stopped it
     NodeRestarted,   // a fault's end (or a change) brought it back

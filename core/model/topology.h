@@ -187,7 +187,8 @@ struct ScalingGroup
     TerminationPolicy termination = TerminationPolicy::OldestFirst;
     PlacementPolicy placement = PlacementPolicy::Random;
     qint64 replaceUnhealthyAfterMs = 0; // health checks failing this long: replaced (0: never)
-    QList<int> sites;                   // candidate sites, in declaration order
+    qint64 drainMs = 0; // scale in: out of rotation this long before terminating (0: at once)
+    QList<int> sites;   // candidate sites, in declaration order
     SourcePlace place;
     bool operator==(const ScalingGroup &) const = default;
 };

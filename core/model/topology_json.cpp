@@ -94,6 +94,7 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
                         {QStringLiteral("cooldown_ms"), g.cooldownMs},
                         {QStringLiteral("warm_up_ms"), g.warmUpMs},
                         {QStringLiteral("replace_unhealthy_after_ms"), g.replaceUnhealthyAfterMs},
+                        {QStringLiteral("drain_ms"), g.drainMs},
                         {QStringLiteral("min"), g.min},
                         {QStringLiteral("max"), g.max},
                         {QStringLiteral("metric"), g.metric},
@@ -236,6 +237,7 @@ Topology topologyFromJson(const QJsonObject &o)
         group.warmUpMs = qint64(g.value(QStringLiteral("warm_up_ms")).toDouble());
         group.replaceUnhealthyAfterMs =
             qint64(g.value(QStringLiteral("replace_unhealthy_after_ms")).toDouble());
+        group.drainMs = qint64(g.value(QStringLiteral("drain_ms")).toDouble());
         group.placement =
             enumFrom(g.value(QStringLiteral("placement")), 3, PlacementPolicy::Random);
         group.termination =

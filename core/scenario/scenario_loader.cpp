@@ -278,6 +278,7 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
                               QStringLiteral("termination"),
                               QStringLiteral("placement"),
                               QStringLiteral("replace_unhealthy_after"),
+                              QStringLiteral("drain"),
                               QStringLiteral("sites")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a scaling group")))
@@ -352,6 +353,8 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
         if (YAML::Node v = r.child(item, "replace_unhealthy_after", what); v.IsDefined())
             g.replaceUnhealthyAfterMs =
                 r.duration(v, u"'replace_unhealthy_after' of " + what).value_or(0);
+        if (YAML::Node v = r.child(item, "drain", what); v.IsDefined())
+            g.drainMs = r.duration(v, u"'drain' of " + what).value_or(0);
         if (YAML::Node v = r.child(item, "sites", what, true); v.IsDefined()) {
             const QStringList ids = r.stringList(v, u"the sites of " + what);
             for (int i = 0; i < ids.size(); ++i) {

@@ -132,6 +132,7 @@ struct NodeRun
     qint64 launchedMs = 0;
     qint64 inServiceAtMs = 0;
     qint64 unhealthySinceMs = -1;
+    qint64 drainUntilMs = -1; // draining after a scale in: terminated then
     double capacity = 100.0;
     int series[MetricCount] = {-1, -1, -1, -1};
     qint64 alertSinceMs = -1;
@@ -281,6 +282,7 @@ private:
     // lifecycle
     int launch(const ScalingGroup &group, int site, const QString &why);
     void terminate(int node, const QString &why);
+    void drainOrTerminate(const ScalingGroup &group, int node, const QString &why);
     double surgeFactor() const;
     QJsonArray causes() const;
     QJsonArray surfaced() const;

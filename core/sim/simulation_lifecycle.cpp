@@ -6,6 +6,11 @@ void Simulation::advanceLifecycle()
 {
     for (int n = 0; n < int(m_nodes.size()); ++n) {
         NodeRun &run = m_nodes[size_t(n)];
+        if (run.present && run.drainUntilMs >= 0) {
+            if (run.drainUntilMs <= m_now)
+                terminate(n, QStringLiteral("drained after scale in"));
+            continue;
+        }
         if (run.present && !run.inService && run.inServiceAtMs <= m_now) {
             run.inService = true;
             m_planDirty = true;
@@ -57,6 +62,7 @@ void Simulation::terminate(int n, const QString &why)
                   u"HighErrorRate on " + topo().nodes[n].id + u" resolved (node terminated)");
     }
     run.alertSinceMs = -1;
+    run.drainUntilMs = -1;
     run.present = run.inService = false;
     run.backlog.clear();
     run.backlogCount = 0.0;
@@ -66,6 +72,23 @@ void Simulation::terminate(int n, const QString &why)
               {{QStringLiteral("ran_ms"), m_now - run.launchedMs}});
     closeNodeSeries(n);
     recordTopology(u"terminated " + topo().nodes[n].id);
+}
+
+void Simulation::drainOrTerminate(const ScalingGroup &group, int n, const QString &why)
+{
+    if (group.drainMs <= 0) {
+        terminate(n, why);
+        return;
+    }
+    // Deregistered from its load balancers first: no new requests, the running ones finish.
+    NodeRun &run = m_nodes[size_t(n)];
+    run.inService = false;
+    run.drainUntilMs = m_now + group.drainMs;
+    m_planDirty = true;
+    emitEvent(EventKind::NodeDraining, topo().nodes[n].id, group.id,
+              topo().nodes[n].id + u" draining for " + formatDuration(group.drainMs) + u" (" + why +
+                  u')',
+              {{QStringLiteral("drain_ms"), group.drainMs}});
 }
 
 void Simulation::replaceUnhealthy()
@@ -133,8 +156,8 @@ void Simulation::autoscale()
         double sum = 0.0;
         for (int n = 0; n < int(m_nodes.size()); ++n) {
             const NodeRun &run = m_nodes[size_t(n)];
-            if (!run.present || topo().nodes[n].group != group.id)
-                continue;
+            if (!run.present || run.drainUntilMs >= 0 || topo().nodes[n].group != group.id)
+                continue; // a draining instance is on its way out: not a member any more
             ++seen.members;
             members[size_t(topo().nodes[n].site)]++;
             if (!run.inService) {
@@ -203,7 +226,7 @@ void Simulation::autoscale()
                           u" in " + siteOf(v.node) + u" (" + toString(group.termination) +
                           u" first, ran " + formatDuration(m_now - v.launchedMs) + u')',
                       details);
-            terminate(v.node, u"scale in: " + decision.reason);
+            drainOrTerminate(group, v.node, u"scale in: " + decision.reason);
         }
     }
 }

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void variantsGoTheRightWay();
     void badWhatIfNamesItsPlace();
     void scheduledChangesAndTheirUndo();
+    void scaleInDrainsBeforeTerminating();
 
 private:
     // Simulates a bundled scenario once into a real recording and opens it.
@@ -451,6 +452,34 @@ schedule:
     }
     QCOMPARE(faults, 5);
     QCOMPARE(ended, 5);
+}
+
+void TestSimulator::scaleInDrainsBeforeTerminating()
+{
+    // Lemniscus app servers drain for 5 minutes: every scale in names its victim, the victim
+    // drains at once and is terminated exactly 5 minutes later, with nothing in between.
+    const Recording &r = recording(QStringLiteral("lemniscus-2020"));
+    const QList<Event> events = r.events(EventFilter::ofKinds(
+        {EventKind::ScaleIn, EventKind::NodeDraining, EventKind::NodeTerminated}));
+    int drained = 0;
+    for (int i = 0; i < events.size(); ++i) {
+        if (events[i].kind != EventKind::ScaleIn || events[i].subject != u"app-pool")
+            continue;
+        const QString victim = events[i].details.value(QStringLiteral("victim")).toString();
+        QVERIFY(i + 1 < events.size());
+        QVERIFY(events[i + 1].kind == EventKind::NodeDraining);
+        QCOMPARE(events[i + 1].node, victim);
+        QCOMPARE(events[i + 1].timeMs, events[i].timeMs);
+        for (int j = i + 2; j < events.size(); ++j) {
+            if (events[j].node != victim)
+                continue;
+            QVERIFY(events[j].kind == EventKind::NodeTerminated);
+            QCOMPARE(events[j].timeMs - events[i].timeMs, 5 * 60000);
+            ++drained;
+            break;
+        }
+    }
+    QVERIFY(drained >= 3);
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)
