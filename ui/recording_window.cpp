@@ -41,8 +41,8 @@ namespace warroom {
 
 namespace {
 
-constexpr int kFrameMs = 16;             // ~60 frames a second at most
-constexpr qint64 kRecentMs = 10 * 60000; // launched this recently: highlighted on the map
+constexpr int kFrameMs = 16;                    // ~60 frames a second at most
+constexpr qint64 kAnimateWithinMs = 15 * 60000; // a step of the clock, not a jump
 const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
 
 QString utc(qint64 ms)
@@ -377,13 +377,9 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_data = std::move(data);
     m_cursor = std::make_unique<ReplayCursor>(m_data);
     m_mapGeneration = 0;
-    m_mapRecent.clear();
+    m_mapMarks.clear();
     m_selectedRow = -1;
-    m_launchedAt.clear();
-    for (const Event &e : m_data->events) {
-        if (e.kind == EventKind::NodeLaunched)
-            m_launchedAt.insert(e.node, e.timeMs);
-    }
+    m_lives = NodeLives(m_data->events);
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
     m_map->setManualLayout(m_data->layout);
     m_log->setEvents(m_data->events);
@@ -627,17 +623,16 @@ void RecordingWindow::render()
         return;
     m_renderedTime = m_time;
     m_cursor->seek(m_time);
-    QSet<QString> recent;
-    for (auto it = m_launchedAt.cbegin(); it != m_launchedAt.cend(); ++it) {
-        if (it.value() <= m_time && m_time - it.value() < kRecentMs)
-            recent.insert(it.key());
-    }
+    NodeMarks marks = m_lives.at(m_time);
     // The map is rebuilt only when what it shows changed, not on every frame of a replay.
     if (const ReachabilityEngine *engine = m_cursor->engine();
-        engine && (m_cursor->stateGeneration() != m_mapGeneration || recent != m_mapRecent)) {
-        m_map->setState(*engine, recent);
+        engine && (m_cursor->stateGeneration() != m_mapGeneration || marks != m_mapMarks)) {
+        // Launches and terminations animate when the clock runs into them, not after a jump.
+        const bool animate = std::abs(m_time - m_mapTime) <= kAnimateWithinMs;
+        m_map->setState(*engine, marks, animate);
         m_mapGeneration = m_cursor->stateGeneration();
-        m_mapRecent = recent;
+        m_mapTime = m_time;
+        m_mapMarks = std::move(marks);
     }
     for (MetricChart *chart : m_charts)
         chart->setCursorTime(m_time);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/replay/node_lives.h"
 #include "core/replay/replay_data.h"
 
 #include <QElapsedTimer>
@@ -98,9 +99,10 @@ private:
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
-    QHash<QString, qint64> m_launchedAt;
+    NodeLives m_lives;
     quint64 m_mapGeneration = 0; // the cursor state the map shows
-    QSet<QString> m_mapRecent;
+    qint64 m_mapTime = 0;        // ... and its time
+    NodeMarks m_mapMarks;
     int m_selectedRow = -1; // the log row selected for the cursor
     qint64 m_time = 0;
     qint64 m_renderedTime = -1;

@@ -6,6 +6,7 @@
 
 #include <QHelpEvent>
 #include <QMouseEvent>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QSvgGenerator>
@@ -62,10 +63,34 @@ QSvgRenderer &iconFor(const QStringList &roles)
     return *renderer;
 }
 
-constexpr double kChipWidth = 128.0;
-constexpr double kChipHeight = 34.0;
-constexpr double kGap = 8.0;
-constexpr double kLegendHeight = 28.0;
+// Draws a role's icon: from a pixmap rendered once per size (an SVG renders slowly), or as
+// vectors when the map is exported to SVG.
+void drawIcon(QPainter &p, const QStringList &roles, const QRectF &at)
+{
+    QSvgRenderer &renderer = iconFor(roles);
+    if (p.paintEngine()->type() == QPaintEngine::SVG) {
+        renderer.render(&p, at);
+        return;
+    }
+    const double scale = p.deviceTransform().m11() * p.device()->devicePixelRatioF();
+    const int pixels = std::max(4, int(std::lround(at.width() * scale)));
+    static std::map<std::pair<const QSvgRenderer *, int>, QPixmap> pixmaps;
+    QPixmap &pixmap = pixmaps[{&renderer, pixels}];
+    if (pixmap.isNull()) {
+        QImage image(pixels, pixels, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        QPainter painter(&image);
+        renderer.render(&painter);
+        painter.end();
+        pixmap = QPixmap::fromImage(image);
+    }
+    p.drawPixmap(at, pixmap, QRectF(pixmap.rect()));
+}
+
+constexpr double kLegendHeight = 46.0; // two rows: hops, then nodes
+constexpr qint64 kLaunchMs = 1200;     // a launch's ring spreads this long
+constexpr qint64 kTerminateMs = 1500;  // a terminated chip fades this long
+constexpr int kMostAnimated = 24;      // more changes at once is a jump, not something to watch
 
 QPen hopPen(VerdictState state)
 {
@@ -90,48 +115,79 @@ QPen hopPen(VerdictState state)
     return pen;
 }
 
-double distanceToSegment(const QPointF &p, const QPointF &a, const QPointF &b)
+void drawBlockedMarker(QPainter &p, const QPointF &at, double radius)
 {
-    const QPointF ab = b - a;
-    const double length2 = ab.x() * ab.x() + ab.y() * ab.y();
-    const double t =
-        length2 <= 0 ? 0.0 : std::clamp(QPointF::dotProduct(p - a, ab) / length2, 0.0, 1.0);
-    const QPointF closest = a + t * ab;
-    return std::hypot(p.x() - closest.x(), p.y() - closest.y());
+    p.setPen(QPen(okabeIto::vermillion, 2.5));
+    p.setBrush(Qt::white);
+    p.drawEllipse(at, radius, radius);
+    const double r = radius / 2.0;
+    p.drawLine(at + QPointF(-r, -r), at + QPointF(r, r));
+    p.drawLine(at + QPointF(-r, r), at + QPointF(r, -r));
 }
 
-// The path of a hop: straight inside a site; between sites an arc over the chips, leaving
-// and entering at the top, so that it never crosses the nodes in between.
-QPainterPath hopPath(const QRectF &from, const QRectF &to, bool sameSite, bool sameRow)
+// How a chip's life looks: its outline and fill (the legend draws the same).
+struct ChipLook
 {
-    QPainterPath path;
-    if (!sameRow) {
-        // From the internet band down into a site (or back up): an S-curve between the two.
-        const bool down = from.center().y() < to.center().y();
-        const QPointF a(from.center().x(), down ? from.bottom() : from.top());
-        const QPointF b(to.center().x(), down ? to.top() : to.bottom());
-        const double middle = (a.y() + b.y()) / 2.0;
-        path.moveTo(a);
-        path.cubicTo(QPointF(a.x(), middle), QPointF(b.x(), middle), b);
-        return path;
+    QPen pen;
+    QBrush brush;
+};
+
+ChipLook chipLook(const MapNode &n, bool selected)
+{
+    if (!n.latent.isEmpty())
+        return {QPen(okabeIto::vermillion, 1.5, Qt::DashLine), QColor(0xD5, 0x5E, 0x00, 18)};
+    switch (n.life) {
+    case NodeLife::Terminated:
+        return {QPen(okabeIto::grey, 1.5, Qt::DotLine), Qt::NoBrush};
+    case NodeLife::Draining:
+        return {QPen(okabeIto::orange.darker(115), 2.0, Qt::DashLine),
+                QBrush(QColor(0xE6, 0x9F, 0x00, 70), Qt::BDiagPattern)};
+    case NodeLife::New:
+        return {QPen(selected ? QColor(0x11, 0x11, 0x11) : okabeIto::blue, 2.5),
+                n.down ? QColor(0xE4, 0xE4, 0xE4) : QColor(Qt::white)};
+    case NodeLife::Running:
+        break;
     }
-    if (sameSite) {
-        const QPointF a = from.center();
-        const QPointF b = to.center();
-        const bool horizontal = std::abs(b.x() - a.x()) > std::abs(b.y() - a.y());
-        path.moveTo(horizontal ? QPointF(b.x() > a.x() ? from.right() : from.left(), a.y())
-                               : QPointF(a.x(), b.y() > a.y() ? from.bottom() : from.top()));
-        path.lineTo(horizontal ? QPointF(b.x() > a.x() ? to.left() : to.right(), b.y())
-                               : QPointF(b.x(), b.y() > a.y() ? to.top() : to.bottom()));
-        return path;
+    return {QPen(selected ? QColor(0x11, 0x11, 0x11) : QColor(0x55, 0x55, 0x55),
+                 selected ? 2.5 : 1.0, n.down ? Qt::DashLine : Qt::SolidLine),
+            n.down ? QColor(0xE4, 0xE4, 0xE4) : QColor(Qt::white)};
+}
+
+// The fill of a chip too small for labels: its life in one colour.
+QColor denseColor(const MapNode &n)
+{
+    if (!n.latent.isEmpty())
+        return okabeIto::vermillion;
+    if (n.down)
+        return QColor(0xC4, 0xC4, 0xC4);
+    switch (n.life) {
+    case NodeLife::New:
+        return okabeIto::blue;
+    case NodeLife::Draining:
+        return okabeIto::orange;
+    case NodeLife::Terminated:
+        return QColor(0xDD, 0xDD, 0xDD);
+    case NodeLife::Running:
+        break;
     }
-    const QPointF a(from.center().x(), from.top());
-    const QPointF b(to.center().x(), to.top());
-    const double lift = 18.0 + 0.08 * std::abs(b.x() - a.x());
-    const double top = std::min(a.y(), b.y()) - lift;
-    path.moveTo(a);
-    path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b);
-    return path;
+    return QColor(0x6B, 0x77, 0x85);
+}
+
+QString lifeText(const MapNode &n)
+{
+    if (n.down)
+        return QStringLiteral(" (down)");
+    switch (n.life) {
+    case NodeLife::New:
+        return QStringLiteral(" (new)");
+    case NodeLife::Draining:
+        return QStringLiteral(" (draining)");
+    case NodeLife::Terminated:
+        return QStringLiteral(" (terminated)");
+    case NodeLife::Running:
+        break;
+    }
+    return {};
 }
 
 } // namespace
@@ -144,161 +200,71 @@ MapView::MapView(QWidget *parent)
     QPalette p = palette();
     p.setColor(QPalette::Window, QColor(0xFA, 0xFA, 0xF7));
     setPalette(p);
+    m_clock.start();
+    m_frames.setInterval(16);
+    connect(&m_frames, &QTimer::timeout, this, [this] {
+        if (m_animations.isEmpty())
+            m_frames.stop();
+        update();
+    });
 }
 
-void MapView::setState(const ReachabilityEngine &engine, const QSet<QString> &recent)
+void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks, bool animate)
 {
-    const Topology &t = engine.topology();
-    m_sites.clear();
-    m_nodes.clear();
-    m_hops.clear();
-    for (const Site &s : t.sites)
-        m_sites.append({s.id,
-                        s.label.isEmpty() ? s.id : s.label,
-                        s.kind == SiteKind::Internet,
-                        s.state == ElementState::Down,
-                        {}});
-    const std::map<QString, int> ranks = roleRanks(t);
-    auto rankOf = [&](const Node &node) {
-        int best = 99;
-        for (const QString &role : node.roles)
-            best = std::min(best, ranks.count(role) ? ranks.at(role) : 99);
-        return best;
-    };
-    QList<int> chipOf(t.nodes.size(), -1);
-    for (int n = 0; n < t.nodes.size(); ++n) {
-        if (!engine.nodePresent(n))
-            continue;
-        const Node &node = t.nodes[n];
-        chipOf[n] = int(m_nodes.size());
-        m_nodes.append({node.id,
-                        node.roles.join(QStringLiteral(" + ")),
-                        rankOf(node),
-                        node.site,
-                        node.state == ElementState::Down,
-                        recent.contains(node.id),
-                        {},
-                        {}});
+    QHash<QString, QRectF> before;
+    for (const MapNode &n : m_scene.nodes()) {
+        if (!n.ghost())
+            before.insert(n.id, n.rect);
     }
-    // Latent: where a scaling group may place an instance that would not reach what it needs
-    // (the Lemniscus lesson), shown as a ghost chip in that site.
-    for (const ScalingGroup &g : t.groups) {
-        for (int site : g.sites) {
-            Node ghost;
-            ghost.id = g.id + u'@' + t.sites[site].id;
-            ghost.roles = g.roles;
-            ghost.tags = g.tags;
-            ghost.group = g.id;
-            ghost.site = site;
-            QString why;
-            for (int d = 0; d < t.dependencies.size() && why.isEmpty(); ++d) {
-                const Dependency &dep = t.dependencies[d];
-                if (!dep.required || !ghost.hasRole(dep.fromRole))
-                    continue;
-                const DependencyStatus status = engine.assess(ghost, d);
-                for (int i = 0; i < status.verdicts.size() && why.isEmpty(); ++i) {
-                    const Verdict &v = status.verdicts[i];
-                    if (v.state == VerdictState::Blocked &&
-                        v.reason.kind != Reason::Kind::TargetDown && status.targets[i] >= 0)
-                        why =
-                            t.nodes[status.targets[i]].id + u": " + verdictText(v.state, v.reason);
-                }
-            }
-            if (!why.isEmpty())
-                m_nodes.append(
-                    {ghost.id, g.id + u" may land here", 99, site, false, false, why, {}});
-        }
-    }
-    for (int e = 0; e < engine.edgeCount(); ++e) {
-        if (!engine.edgeAlive(e))
-            continue;
-        const DependencyEdge &edge = engine.edge(e);
-        if (chipOf[edge.from] < 0 || chipOf[edge.to] < 0 || edge.from == edge.to)
-            continue;
-        const Verdict &v = engine.verdict(e);
-        if (v.reason.kind == Reason::Kind::SourceDown)
-            continue; // a node that is not running needs nothing: its chip says it is down
-        const bool optional = !t.dependencies[edge.dependency].required;
-        m_hops.append(
-            {chipOf[edge.from], chipOf[edge.to], v.state, optional,
-             edgeReport(engine, t.nodes[edge.from], t.nodes[edge.to], edge.dependency, v).text() +
-                 (optional ? QStringLiteral(" (optional)") : QString()) + u" [" +
-                 toString(v.provenance) + u']'});
-    }
-    // Broken hops are drawn last, on top of the healthy ones.
-    std::stable_sort(m_hops.begin(), m_hops.end(),
-                     [](const Hop &a, const Hop &b) { return int(a.state) < int(b.state); });
-    layout();
+    m_scene.build(engine, marks);
+    relayout();
+    if (animate)
+        startAnimations(before);
+    m_neighbours = m_scene.neighbours(m_scene.nodeIndex(m_selected));
     update();
+}
+
+void MapView::startAnimations(const QHash<QString, QRectF> &before)
+{
+    if (before.isEmpty())
+        return; // the first state: nothing came or went
+    QList<Animation> started;
+    QSet<QString> now;
+    for (const MapNode &n : m_scene.nodes()) {
+        if (n.ghost())
+            continue;
+        now.insert(n.id);
+        if (!before.contains(n.id))
+            started.append({n.id, true, n.rect, m_clock.elapsed()});
+    }
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (!now.contains(it.key()))
+            started.append({it.key(), false, it.value(), m_clock.elapsed()});
+    }
+    if (started.isEmpty() || started.size() > kMostAnimated)
+        return; // a jump of the cursor, not an autoscaler at work
+    m_animations += started;
+    m_frames.start();
+}
+
+QStringList MapView::animating() const
+{
+    QStringList out;
+    for (const Animation &a : m_animations) {
+        if (m_clock.elapsed() - a.startMs < (a.launch ? kLaunchMs : kTerminateMs))
+            out.append(a.id);
+    }
+    return out;
 }
 
 void MapView::resizeEvent(QResizeEvent *)
 {
-    layout();
+    relayout();
 }
 
-void MapView::layout()
+void MapView::relayout()
 {
-    const QRectF area = QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight);
-    QList<int> internet, inside;
-    std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
-    for (int s = 0; s < m_sites.size(); ++s)
-        (m_sites[s].internet ? internet : inside).append(s);
-    for (int c = 0; c < m_nodes.size(); ++c)
-        chipsOf[size_t(m_nodes[c].site)].append(c);
-    auto perRowIn = [](double width) {
-        return std::max(1, int((width + kGap) / (kChipWidth + kGap)));
-    };
-    // The internet band is as tall as its busiest site needs.
-    int internetRows = 0;
-    const double internetWidth = internet.isEmpty() ? 0.0 : area.width() / internet.size();
-    for (int s : internet) {
-        const int n = int(chipsOf[size_t(s)].size());
-        internetRows = std::max(internetRows, (n + perRowIn(internetWidth - 3 * kGap) - 1) /
-                                                  perRowIn(internetWidth - 3 * kGap));
-    }
-    const double top = internet.isEmpty()
-                           ? 0.0
-                           : 26.0 + std::max(1, internetRows) * (kChipHeight + kGap) + 2 * kGap;
-    for (int i = 0; i < internet.size(); ++i)
-        m_sites[internet[i]].rect =
-            QRectF(area.left() + i * internetWidth, area.top(), internetWidth - kGap, top - kGap);
-    const double w = inside.isEmpty() ? area.width() : area.width() / inside.size();
-    for (int i = 0; i < inside.size(); ++i)
-        m_sites[inside[i]].rect =
-            QRectF(area.left() + i * w, area.top() + top, w - kGap, area.height() - top);
-
-    // Nodes: in their site, in request-path order, in rows; more columns when rows run out.
-    for (int s = 0; s < m_sites.size(); ++s) {
-        QList<int> &chips = chipsOf[size_t(s)];
-        std::stable_sort(chips.begin(), chips.end(), [&](int a, int b) {
-            return std::tie(m_nodes[a].rank, m_nodes[a].roles) <
-                   std::tie(m_nodes[b].rank, m_nodes[b].roles);
-        });
-        const bool band = m_sites[s].internet;
-        const QRectF box = innerBox(s);
-        const double pitch = kChipHeight + kGap + (band ? 0 : 14);
-        const int maxRows = std::max(1, int((box.height() + kGap) / pitch));
-        const int n = int(chips.size());
-        const int perRow = std::max(perRowIn(box.width()), (n + maxRows - 1) / maxRows);
-        const double chipWidth =
-            std::min(kChipWidth * 1.4, (box.width() - (perRow - 1) * kGap) / perRow);
-        for (int i = 0; i < n; ++i) {
-            const int row = i / perRow;
-            const int column = i % perRow;
-            QRectF &r = m_nodes[chips[i]].rect;
-            r = QRectF(box.left() + column * (chipWidth + kGap), box.top() + row * pitch, chipWidth,
-                       kChipHeight);
-            const auto manual = m_manual.constFind(m_nodes[chips[i]].id);
-            if (manual != m_manual.cend()) { // placed by hand: kept where it was put
-                r.moveTopLeft(
-                    QPointF(std::clamp(box.left() + manual->first * box.width(), box.left(),
-                                       std::max(box.left(), box.right() - r.width())),
-                            std::clamp(box.top() + manual->second * box.height(), box.top(),
-                                       std::max(box.top(), box.bottom() - r.height()))));
-            }
-        }
-    }
+    m_scene.layout(QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight), m_manual);
 }
 
 void MapView::paintEvent(QPaintEvent *)
@@ -308,59 +274,142 @@ void MapView::paintEvent(QPaintEvent *)
     p.save();
     p.translate(m_pan);
     p.scale(m_zoom, m_zoom);
+    const QRectF visible(toScene(QPointF(0, 0)), toScene(QPointF(width(), height())));
+    paintSites(p);
+    paintDenseChips(p, visible); // squares: a texture the bundles cross
+    paintBundles(p);
+    paintChips(p, visible);
+    paintAnimations(p);
+    p.restore();
+    p.setOpacity(1.0);
+    p.fillRect(QRectF(0, height() - kLegendHeight - 4, width(), kLegendHeight + 4),
+               palette().window());
+    paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
+}
+
+void MapView::paintSites(QPainter &p) const
+{
     QFont titleFont = font();
     titleFont.setBold(true);
-    for (const SiteBox &s : m_sites) {
+    p.setFont(titleFont);
+    for (const MapSite &s : m_scene.sites()) {
         p.setPen(QPen(s.down ? okabeIto::vermillion : QColor(0xB8, 0xB8, 0xB0), 1.2,
                       s.down ? Qt::DashLine : Qt::SolidLine));
         p.setBrush(s.internet ? QColor(0xEE, 0xF3, 0xF8) : QColor(0xF2, 0xF1, 0xEC));
         p.drawRoundedRect(s.rect, 8, 8);
-        p.setFont(titleFont);
         p.setPen(QColor(0x33, 0x33, 0x33));
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
         p.drawText(s.rect.adjusted(10, 5, -10, 0), Qt::AlignLeft | Qt::AlignTop,
                    p.fontMetrics().elidedText(label, Qt::ElideRight, int(s.rect.width() - 20)));
     }
-    p.setBrush(Qt::NoBrush);
-    for (const Hop &h : m_hops) {
-        const QPainterPath path = hopPathOf(h);
-        QPen pen = hopPen(h.state);
-        const bool touches = m_selected.isEmpty() || m_nodes[h.from].id == m_selected ||
-                             m_nodes[h.to].id == m_selected;
+}
+
+void MapView::paintBundles(QPainter &p) const
+{
+    const int selected = m_scene.nodeIndex(m_selected);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.8);
+    p.setFont(small);
+    for (const MapBundle &b : m_scene.bundles()) {
+        const QPainterPath path = m_scene.bundlePath(b);
+        QPen pen = hopPen(b.state);
+        bool touches = selected < 0;
+        for (int h = 0; !touches && h < b.hops.size(); ++h) {
+            const MapHop &hop = m_scene.hops()[b.hops[h]];
+            touches = hop.from == selected || hop.to == selected;
+        }
+        if (b.hops.size() > 1) // a bundle: as thick as it is many
+            pen.setWidthF(pen.widthF() + std::min(6.0, std::log2(double(b.hops.size()))));
         if (!touches) { // a selection: the rest steps back
             QColor dim = pen.color();
             dim.setAlphaF(0.12);
             pen.setColor(dim);
-        } else if (!m_selected.isEmpty()) {
+        } else if (selected >= 0) {
             pen.setWidthF(pen.widthF() + 1.0);
         }
-        if (h.optional) { // faint: nothing fails when an optional dependency does
+        if (b.optional) { // faint: nothing fails when an optional dependency does
             QColor faint = pen.color();
-            faint.setAlphaF(0.35);
+            faint.setAlphaF(0.35 * pen.color().alphaF());
             pen.setColor(faint);
             pen.setWidthF(1.2);
         }
         p.setPen(pen);
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
-        if (h.state == VerdictState::Blocked && !h.optional) {
-            // A marker in the middle: blocked is not only a colour.
-            const QPointF m = path.pointAtPercent(0.5);
-            p.setPen(QPen(okabeIto::vermillion, 2.5));
-            p.setBrush(Qt::white);
-            p.drawEllipse(m, 8, 8);
-            p.drawLine(m + QPointF(-4, -4), m + QPointF(4, 4));
-            p.drawLine(m + QPointF(-4, 4), m + QPointF(4, -4));
+        const QPointF middle = path.pointAtPercent(0.5);
+        if (b.state == VerdictState::Blocked && !b.optional) // blocked is not only a colour
+            drawBlockedMarker(p, middle, 8);
+        if (b.hops.size() > 1 && touches) {
+            const QString count = u"×" + QString::number(b.hops.size());
+            const QRectF box = QRectF(p.fontMetrics().boundingRect(count)).adjusted(-3, -1, 3, 1);
+            const QPointF at = middle + QPointF(b.state == VerdictState::Blocked ? 12 : 4, -10);
+            p.setPen(Qt::NoPen);
+            p.setBrush(QColor(255, 255, 255, 220));
+            p.drawRoundedRect(box.translated(at - box.topLeft()), 3, 3);
+            p.setPen(verdictColor(b.state).darker(130));
+            p.drawText(box.translated(at - box.topLeft()), Qt::AlignCenter, count);
         }
     }
+}
+
+void MapView::paintDenseChips(QPainter &p, const QRectF &visible) const
+{
+    // Thousands of small squares: one colour each, no antialiasing, no labels.
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(Qt::NoPen);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.7);
+    p.setFont(small);
+    const bool selecting = !m_selected.isEmpty();
+    const QList<MapNode> &nodes = m_scene.nodes();
+    for (int i = 0; i < nodes.size(); ++i) {
+        const MapNode &n = nodes[i];
+        if (!m_scene.sites()[n.site].dense || !n.rect.intersects(visible))
+            continue;
+        QColor color = denseColor(n);
+        if (selecting && !(n.id == m_selected || m_neighbours.contains(i)))
+            color.setAlphaF(0.3);
+        if (n.ghost()) {
+            p.setPen(QPen(color, 1.0));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(n.rect);
+            p.setPen(Qt::NoPen);
+        } else {
+            p.fillRect(n.rect, color);
+        }
+        if (n.rect.width() * m_zoom >= 40) { // big enough on screen for its name
+            p.setPen(n.ghost() ? color : QColor(Qt::white));
+            p.drawText(n.rect.adjusted(2, 0, -2, 0), Qt::AlignCenter,
+                       p.fontMetrics().elidedText(n.id, Qt::ElideMiddle, int(n.rect.width() - 4)));
+            p.setPen(Qt::NoPen);
+        }
+        if (n.id == m_selected) {
+            p.setPen(QPen(QColor(0x11, 0x11, 0x11), 1.5));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(n.rect.adjusted(-1.5, -1.5, 1.5, 1.5));
+            p.setPen(Qt::NoPen);
+        }
+    }
+    p.restore();
+}
+
+void MapView::paintChips(QPainter &p, const QRectF &visible) const
+{
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.8);
-    for (const NodeChip &n : m_nodes) {
+    const QList<MapNode> &nodes = m_scene.nodes();
+    for (int i = 0; i < nodes.size(); ++i) {
+        const MapNode &n = nodes[i];
+        if (m_scene.sites()[n.site].dense || !n.rect.intersects(visible))
+            continue;
+        const bool selected = n.id == m_selected;
+        const ChipLook look = chipLook(n, selected);
         if (!n.latent.isEmpty()) {
             // A ghost: not running, but where the autoscaler may put one that would fail.
             p.setOpacity(m_selected.isEmpty() ? 1.0 : 0.35);
-            p.setPen(QPen(okabeIto::vermillion, 1.5, Qt::DashLine));
-            p.setBrush(QColor(0xD5, 0x5E, 0x00, 18));
+            p.setPen(look.pen);
+            p.setBrush(look.brush);
             p.drawRoundedRect(n.rect, 5, 5);
             p.setFont(small);
             p.setPen(okabeIto::vermillion.darker(130));
@@ -374,33 +423,68 @@ void MapView::paintEvent(QPaintEvent *)
                                                   Qt::ElideRight, int(n.rect.width() - 10)));
             continue;
         }
-        p.setOpacity(highlighted(n.id) ? 1.0 : 0.35);
-        const bool selected = n.id == m_selected;
-        p.setPen(QPen(selected ? QColor(0x11, 0x11, 0x11)
-                               : (n.isNew ? okabeIto::blue : QColor(0x55, 0x55, 0x55)),
-                      selected || n.isNew ? 2.5 : 1.0, n.down ? Qt::DashLine : Qt::SolidLine));
-        p.setBrush(n.down ? QColor(0xE4, 0xE4, 0xE4) : Qt::white);
+        p.setOpacity(m_selected.isEmpty() || selected || m_neighbours.contains(i) ? 1.0 : 0.35);
+        const bool gone = n.life == NodeLife::Terminated;
+        p.setPen(look.pen);
+        if (n.life == NodeLife::Draining) { // hatched over white
+            p.setBrush(Qt::white);
+            p.drawRoundedRect(n.rect, 5, 5);
+        }
+        p.setBrush(look.brush);
         p.drawRoundedRect(n.rect, 5, 5);
-        iconFor(n.roles.split(QStringLiteral(" + ")))
-            .render(&p, QRectF(n.rect.left() + 5, n.rect.center().y() - 8, 16, 16));
+        if (gone)
+            p.setOpacity(p.opacity() * 0.5);
+        drawIcon(p, n.roles.split(QStringLiteral(" + ")),
+                 QRectF(n.rect.left() + 5, n.rect.center().y() - 8, 16, 16));
         const QRectF text = n.rect.adjusted(26, 0, -4, 0);
-        p.setPen(n.down ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
-        p.setFont(font());
+        QFont name = font();
+        name.setStrikeOut(gone);
+        p.setFont(name);
+        p.setPen(n.down || gone ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
         p.drawText(text.adjusted(0, 1, 0, -n.rect.height() / 2 + 2),
                    Qt::AlignLeft | Qt::AlignVCenter,
                    p.fontMetrics().elidedText(n.id, Qt::ElideRight, int(text.width())));
         p.setFont(small);
-        p.setPen(QColor(0x66, 0x66, 0x66));
+        p.setPen(n.life == NodeLife::Draining ? okabeIto::orange.darker(150)
+                                              : QColor(0x66, 0x66, 0x66));
         p.drawText(
             text.adjusted(0, n.rect.height() / 2 - 1, 0, -1), Qt::AlignLeft | Qt::AlignVCenter,
-            p.fontMetrics().elidedText(n.roles + (n.down ? QStringLiteral(" (down)") : QString()),
-                                       Qt::ElideRight, int(text.width())));
+            p.fontMetrics().elidedText(n.roles + lifeText(n), Qt::ElideRight, int(text.width())));
     }
-    p.restore();
     p.setOpacity(1.0);
-    p.fillRect(QRectF(0, height() - kLegendHeight - 4, width(), kLegendHeight + 4),
-               palette().window());
-    paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
+}
+
+void MapView::paintAnimations(QPainter &p)
+{
+    const qint64 now = m_clock.elapsed();
+    m_animations.removeIf([now](const Animation &a) {
+        return now - a.startMs >= (a.launch ? kLaunchMs : kTerminateMs);
+    });
+    for (const Animation &a : m_animations) {
+        const int index = m_scene.nodeIndex(a.id);
+        const QRectF rect = index >= 0 ? m_scene.nodes()[index].rect : a.rect;
+        if (a.launch) { // a ring spreading from the new chip
+            const double t = double(now - a.startMs) / kLaunchMs;
+            QColor ring = okabeIto::blue;
+            ring.setAlphaF(1.0 - t);
+            p.setPen(QPen(ring, 3.0));
+            p.setBrush(Qt::NoBrush);
+            const double grow = 2.0 + 22.0 * t;
+            p.drawRoundedRect(rect.adjusted(-grow, -grow, grow, grow), 5 + grow, 5 + grow);
+        } else { // the chip it was, fading out, crossed
+            const double t = double(now - a.startMs) / kTerminateMs;
+            QColor fill = okabeIto::vermillion;
+            fill.setAlphaF(0.45 * (1.0 - t));
+            p.setPen(Qt::NoPen);
+            p.setBrush(fill);
+            p.drawRoundedRect(rect, 5, 5);
+            QColor cross = okabeIto::vermillion;
+            cross.setAlphaF(1.0 - t);
+            p.setPen(QPen(cross, 2.0));
+            p.drawLine(rect.topLeft(), rect.bottomRight());
+            p.drawLine(rect.bottomLeft(), rect.topRight());
+        }
+    }
 }
 
 QPointF MapView::toScene(const QPointF &widget) const
@@ -412,7 +496,7 @@ void MapView::wheelEvent(QWheelEvent *event)
 {
     // Zoom around the pointer: what is under it stays under it.
     const QPointF under = toScene(event->position());
-    m_zoom = std::clamp(m_zoom * std::pow(1.25, event->angleDelta().y() / 120.0), 0.3, 6.0);
+    m_zoom = std::clamp(m_zoom * std::pow(1.25, event->angleDelta().y() / 120.0), 0.3, 12.0);
     m_pan = event->position() - under * m_zoom;
     update();
     event->accept();
@@ -430,53 +514,68 @@ void MapView::fit()
     update();
 }
 
+void MapView::panBy(const QPointF &delta)
+{
+    m_pan += delta;
+    update();
+}
+
 void MapView::paintLegend(QPainter &p, const QRectF &area) const
 {
     QFont legend = font();
-    legend.setPointSizeF(font().pointSizeF() * 0.9); // all seven entries fit a 760 px map
+    legend.setPointSizeF(font().pointSizeF() * 0.9);
     p.setFont(legend);
+    const double rowHeight = area.height() / 2.0;
+    const QColor ink(0x33, 0x33, 0x33);
     double x = area.left();
-    const double y = area.center().y();
+    double y = area.top() + rowHeight / 2.0;
+    auto label = [&](const QString &text, double swatch) {
+        p.setPen(ink);
+        p.drawText(QPointF(x + swatch + 6, y + 5), text);
+        x += swatch + 6 + p.fontMetrics().horizontalAdvance(text) + 14;
+    };
+    // Row one: the hops, as drawn.
     for (VerdictState state : {VerdictState::Reachable, VerdictState::Degraded,
                                VerdictState::Unknown, VerdictState::Blocked}) {
         p.setPen(hopPen(state));
         p.drawLine(QPointF(x, y), QPointF(x + 34, y));
-        if (state == VerdictState::Blocked) {
-            p.setPen(QPen(okabeIto::vermillion, 2));
-            p.setBrush(Qt::white);
-            p.drawEllipse(QPointF(x + 17, y), 6, 6);
-        }
-        p.setPen(QColor(0x33, 0x33, 0x33));
-        const QString label = toString(state);
-        p.drawText(QPointF(x + 40, y + 5), label);
-        x += 46 + p.fontMetrics().horizontalAdvance(label) + 12;
+        if (state == VerdictState::Blocked)
+            drawBlockedMarker(p, QPointF(x + 17, y), 6);
+        label(toString(state), 34);
     }
-    p.setPen(QPen(okabeIto::blue, 2.5));
-    p.setBrush(Qt::white);
-    p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
-    p.setPen(QColor(0x33, 0x33, 0x33));
-    p.drawText(QPointF(x + 32, y + 5), tr("new (< 10 min)"));
-    x += 36 + p.fontMetrics().horizontalAdvance(tr("new (< 10 min)")) + 12;
-    p.setPen(QPen(okabeIto::vermillion, 1.5, Qt::DashLine));
-    p.setBrush(QColor(0xD5, 0x5E, 0x00, 18));
-    p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
-    p.setPen(QColor(0x33, 0x33, 0x33));
-    p.drawText(QPointF(x + 32, y + 5), tr("latent"));
-    x += 36 + p.fontMetrics().horizontalAdvance(tr("latent")) + 12;
     QColor faint = okabeIto::vermillion;
     faint.setAlphaF(0.35);
     p.setPen(QPen(faint, 1.2));
     p.drawLine(QPointF(x, y), QPointF(x + 34, y));
-    p.setPen(QColor(0x33, 0x33, 0x33));
-    p.drawText(QPointF(x + 40, y + 5), tr("optional (faint)"));
-}
-
-QPainterPath MapView::hopPathOf(const Hop &h) const
-{
-    const NodeChip &a = m_nodes[h.from];
-    const NodeChip &b = m_nodes[h.to];
-    return hopPath(a.rect, b.rect, a.site == b.site,
-                   m_sites[a.site].internet == m_sites[b.site].internet);
+    label(tr("optional (faint)"), 34);
+    QPen bundle = hopPen(VerdictState::Reachable);
+    bundle.setWidthF(bundle.widthF() + 4);
+    p.setPen(bundle);
+    p.drawLine(QPointF(x, y), QPointF(x + 34, y));
+    label(tr("bundle of many (×N)"), 34);
+    // Row two: the nodes' lives.
+    x = area.left();
+    y += rowHeight;
+    auto chip = [&](NodeLife life, const QString &latent, const QString &text) {
+        MapNode n;
+        n.life = life;
+        n.latent = latent;
+        const ChipLook look = chipLook(n, false);
+        const QRectF r(x, y - 8, 26, 16);
+        p.setPen(look.pen);
+        if (life == NodeLife::Draining) {
+            p.setBrush(Qt::white);
+            p.drawRoundedRect(r, 4, 4);
+        }
+        p.setBrush(look.brush);
+        p.drawRoundedRect(r, 4, 4);
+        label(text, 26);
+    };
+    chip(NodeLife::Running, {}, tr("running"));
+    chip(NodeLife::New, {}, tr("new (< 10 min)"));
+    chip(NodeLife::Draining, {}, tr("draining"));
+    chip(NodeLife::Terminated, {}, tr("terminated (< 10 min)"));
+    chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one there would fail"));
 }
 
 bool MapView::exportTo(const QString &path)
@@ -500,41 +599,26 @@ bool MapView::exportTo(const QString &path)
 void MapView::selectNode(const QString &id)
 {
     m_selected = id;
+    m_neighbours = m_scene.neighbours(m_scene.nodeIndex(id));
     update();
 }
 
 bool MapView::highlighted(const QString &id) const
 {
-    if (m_selected.isEmpty() || id == m_selected)
-        return true;
-    for (const Hop &h : m_hops) {
-        const QString &a = m_nodes[h.from].id;
-        const QString &b = m_nodes[h.to].id;
-        if ((a == m_selected && b == id) || (b == m_selected && a == id))
-            return true;
-    }
-    return false;
-}
-
-QRectF MapView::innerBox(int site) const
-{
-    return m_sites[site].rect.adjusted(kGap, m_sites[site].internet ? 26 : 48, -kGap, -kGap);
+    return m_selected.isEmpty() || id == m_selected || m_neighbours.contains(m_scene.nodeIndex(id));
 }
 
 void MapView::setManualLayout(const QHash<QString, std::pair<double, double>> &layout)
 {
     m_manual = layout;
-    this->layout();
+    relayout();
     update();
 }
 
 QRectF MapView::nodeRect(const QString &id) const
 {
-    for (const NodeChip &n : m_nodes) {
-        if (n.id == id)
-            return n.rect;
-    }
-    return {};
+    const int index = m_scene.nodeIndex(id);
+    return index < 0 ? QRectF() : m_scene.nodes()[index].rect;
 }
 
 void MapView::mousePressEvent(QMouseEvent *event)
@@ -544,11 +628,10 @@ void MapView::mousePressEvent(QMouseEvent *event)
     m_pressAt = event->position();
     m_panOrigin = m_pan;
     const QPointF scene = toScene(event->position());
-    for (const NodeChip &n : m_nodes) {
-        if (n.latent.isEmpty() && n.rect.contains(scene)) {
-            m_pressed = n.id;
-            m_grab = scene - n.rect.topLeft();
-        }
+    const int index = m_scene.nodeAt(scene);
+    if (index >= 0 && !m_scene.nodes()[index].ghost()) {
+        m_pressed = m_scene.nodes()[index].id;
+        m_grab = scene - m_scene.nodes()[index].rect.topLeft();
     }
 }
 
@@ -564,15 +647,14 @@ void MapView::mouseMoveEvent(QMouseEvent *event)
         update();
         return;
     }
-    for (const NodeChip &n : m_nodes) {
-        if (n.id != m_pressed)
-            continue;
-        const QRectF box = innerBox(n.site);
-        const QPointF topLeft = toScene(event->position()) - m_grab;
-        m_manual.insert(n.id, {(topLeft.x() - box.left()) / std::max(1.0, box.width()),
-                               (topLeft.y() - box.top()) / std::max(1.0, box.height())});
-    }
-    layout();
+    const int index = m_scene.nodeIndex(m_pressed);
+    if (index < 0)
+        return;
+    const QRectF box = m_scene.innerBox(m_scene.nodes()[index].site);
+    const QPointF topLeft = toScene(event->position()) - m_grab;
+    m_manual.insert(m_pressed, {(topLeft.x() - box.left()) / std::max(1.0, box.width()),
+                                (topLeft.y() - box.top()) / std::max(1.0, box.height())});
+    relayout();
     update();
 }
 
@@ -593,7 +675,7 @@ void MapView::mouseReleaseEvent(QMouseEvent *)
 QStringList MapView::latentPlaces() const
 {
     QStringList out;
-    for (const NodeChip &n : m_nodes) {
+    for (const MapNode &n : m_scene.nodes()) {
         if (!n.latent.isEmpty())
             out.append(n.id + u": " + n.latent);
     }
@@ -602,41 +684,20 @@ QStringList MapView::latentPlaces() const
 
 QString MapView::hopState(const QString &from, const QString &to) const
 {
-    for (const Hop &h : m_hops) {
-        if (m_nodes[h.from].id == from && m_nodes[h.to].id == to)
-            return toString(h.state);
-    }
-    return {};
+    const int hop = m_scene.hopBetween(from, to);
+    return hop < 0 ? QString() : toString(m_scene.hops()[hop].state());
 }
 
 QColor MapView::hopColor(const QString &from, const QString &to) const
 {
-    for (const Hop &h : m_hops) {
-        if (m_nodes[h.from].id == from && m_nodes[h.to].id == to)
-            return hopPen(h.state).color();
-    }
-    return {};
+    const int hop = m_scene.hopBetween(from, to);
+    return hop < 0 ? QColor() : hopPen(m_scene.hops()[hop].state()).color();
 }
 
 QString MapView::edgeTextAt(const QPointF &pos) const
 {
-    double best = 6.0;
-    QString text;
-    for (const Hop &h : m_hops) {
-        const QPainterPath path = hopPathOf(h);
-        // Near the path: sample it (arcs are short enough for 24 pieces).
-        QPointF previous = path.pointAtPercent(0.0);
-        for (int i = 1; i <= 24; ++i) {
-            const QPointF next = path.pointAtPercent(i / 24.0);
-            const double d = distanceToSegment(pos, previous, next);
-            if (d <= best) {
-                best = d;
-                text = h.text;
-            }
-            previous = next;
-        }
-    }
-    return text;
+    const int bundle = m_scene.bundleAt(pos, 6.0);
+    return bundle < 0 ? QString() : m_scene.bundleText(m_scene.bundles()[bundle]);
 }
 
 bool MapView::event(QEvent *event)
@@ -644,11 +705,16 @@ bool MapView::event(QEvent *event)
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         const QPointF scene = toScene(help->pos());
-        QString text = edgeTextAt(scene);
-        for (const NodeChip &n : m_nodes) {
-            if (!n.latent.isEmpty() && n.rect.contains(scene))
+        QString text;
+        if (const int index = m_scene.nodeAt(scene); index >= 0) {
+            const MapNode &n = m_scene.nodes()[index];
+            if (!n.latent.isEmpty())
                 text = n.id + u": an instance " + n.roles.section(u' ', 0, 0) +
                        u" places here would fail — " + n.latent;
+            else
+                text = n.id + u": " + n.roles + lifeText(n);
+        } else {
+            text = edgeTextAt(scene);
         }
         if (text.isEmpty())
             QToolTip::hideText();

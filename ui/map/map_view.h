@@ -1,10 +1,9 @@
 #pragma once
 
-#include "core/analysis/verdict.h"
+#include "map_scene.h"
 
-#include <QHash>
-#include <QPainterPath>
-#include <QSet>
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 
 namespace warroom {
@@ -13,7 +12,7 @@ class ReachabilityEngine;
 
 // The topology at the cursor: sites as regions, nodes inside grouped by role, every
 // dependency hop drawn in its verdict's colour and style (the legend shows exactly these).
-// Hovering a hop shows why it is what it is.
+// Hovering a hop shows why it is what it is. Launches and terminations animate briefly.
 class MapView : public QWidget
 {
     Q_OBJECT
@@ -21,11 +20,15 @@ class MapView : public QWidget
 public:
     explicit MapView(QWidget *parent = nullptr);
 
-    // The state to draw; nodes in `recent` (launched a short while ago) are highlighted.
-    void setState(const ReachabilityEngine &engine, const QSet<QString> &recent = {});
+    // The state to draw; `marks` says which nodes are new, draining or just terminated.
+    // With `animate`, nodes that came or went since the last state animate briefly.
+    void setState(const ReachabilityEngine &engine, const NodeMarks &marks = {},
+                  bool animate = false);
+    const MapScene &scene() const { return m_scene; }
     QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
     // The drawn state of the hop between two nodes ("blocked"), empty when none is drawn.
     QString hopState(const QString &from, const QString &to) const;
+    QColor hopColor(const QString &from, const QString &to) const;
     // "group@site: why" for every place where a new instance would fail, as drawn.
     QStringList latentPlaces() const;
     // Selecting a node (a click) highlights what it needs and what needs it.
@@ -33,8 +36,9 @@ public:
     const QString &selectedNode() const { return m_selected; }
     bool highlighted(const QString &id) const; // the selection or one of its neighbours
     QRectF nodeRect(const QString &id) const;
+    // Nodes whose launch or termination is being animated now.
+    QStringList animating() const;
 
-    QColor hopColor(const QString &from, const QString &to) const;
     QSize sizeHint() const override { return {760, 520}; }
     // Writes the map as drawn now: PNG, or SVG when the name ends in .svg.
     bool exportTo(const QString &path);
@@ -43,6 +47,7 @@ public:
     void setManualLayout(const QHash<QString, std::pair<double, double>> &layout);
     // Zoom (wheel, around the pointer), pan (drag on empty ground), fit (double click).
     void fit();
+    void panBy(const QPointF &delta);
     double zoom() const { return m_zoom; }
     QPointF toScene(const QPointF &widget) const; // node rects are in scene coordinates
 
@@ -61,43 +66,27 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
 
 private:
-    struct SiteBox
+    // A launch (a ring spreading from the chip) or a termination (the chip fading out).
+    struct Animation
     {
         QString id;
-        QString label;
-        bool internet = false;
-        bool down = false;
+        bool launch = true;
         QRectF rect;
-    };
-    struct NodeChip
-    {
-        QString id;
-        QString roles;
-        int rank = 0; // on the request path
-        int site = -1;
-        bool down = false;
-        bool isNew = false;
-        QString latent; // a place a scaling group may use, and why an instance there would fail
-        QRectF rect;
-    };
-    struct Hop
-    {
-        int from = -1;
-        int to = -1;
-        VerdictState state = VerdictState::Reachable;
-        bool optional = false;
-        QString text;
+        qint64 startMs = 0;
     };
 
-    void layout();
-    QRectF innerBox(int site) const; // where a site's chips go
-    QPainterPath hopPathOf(const Hop &hop) const;
+    void relayout();
+    void paintSites(QPainter &painter) const;
+    void paintBundles(QPainter &painter) const;
+    void paintChips(QPainter &painter, const QRectF &visible) const;
+    void paintDenseChips(QPainter &painter, const QRectF &visible) const;
+    void paintAnimations(QPainter &painter);
     void paintLegend(QPainter &painter, const QRectF &area) const;
+    void startAnimations(const QHash<QString, QRectF> &before);
 
-    QList<SiteBox> m_sites;
-    QList<NodeChip> m_nodes;
-    QList<Hop> m_hops;
+    MapScene m_scene;
     QString m_selected;
+    QSet<int> m_neighbours; // of the selection, as node indices
     QHash<QString, std::pair<double, double>> m_manual;
     QString m_pressed; // the chip under the button
     QPointF m_pressAt;
@@ -106,6 +95,9 @@ private:
     double m_zoom = 1.0;
     QPointF m_pan;
     QPointF m_panOrigin;
+    QList<Animation> m_animations;
+    QElapsedTimer m_clock;
+    QTimer m_frames; // runs only while something animates
 };
 
 } // namespace warroom
