@@ -202,6 +202,51 @@ private Q_SLOTS:
         QCOMPARE(again.mapView()->nodeRect(QStringLiteral("lb-1")).topLeft(), placed);
     }
 
+    // An unhealthy DC3 server replaced: the clock running into it animates both, the old one
+    // stays as a ghost, the new one is marked new; a jump animates nothing; a scale in drains.
+    void launchesAndTerminationsShowAndAnimate()
+    {
+        RecordingWindow window;
+        QVERIFY(openAndWait(window, lemniscus()));
+        window.resize(1400, 900);
+        const ReplayData &data = *window.data();
+        const MapView *map = window.map();
+        Event terminated, launched, draining;
+        for (const Event &e : data.events) {
+            if (terminated.node.isEmpty() && e.kind == EventKind::NodeTerminated &&
+                e.text.contains(u"(unhealthy)"))
+                terminated = e;
+            else if (!terminated.node.isEmpty() && launched.node.isEmpty() &&
+                     e.kind == EventKind::NodeLaunched && e.text.contains(terminated.node))
+                launched = e;
+            else if (draining.node.isEmpty() && e.kind == EventKind::NodeDraining)
+                draining = e;
+        }
+        QVERIFY(!launched.node.isEmpty() && !draining.node.isEmpty());
+        auto life = [map](const QString &id) {
+            const int n = map->scene().nodeIndex(id);
+            return n < 0 ? -1 : int(map->scene().nodes()[n].life);
+        };
+        window.seek(terminated.timeMs - 60000);
+        QTRY_VERIFY(life(terminated.node) == int(NodeLife::Running) ||
+                    life(terminated.node) == int(NodeLife::New)); // it ran for minutes
+        window.seek(terminated.timeMs + 30000);
+        QTRY_COMPARE(life(terminated.node), int(NodeLife::Terminated));
+        QCOMPARE(life(launched.node), int(NodeLife::New));
+        QVERIFY(map->animating().contains(terminated.node));
+        QVERIFY(map->animating().contains(launched.node));
+        QTRY_VERIFY_WITH_TIMEOUT(map->animating().isEmpty(), 3000);
+
+        window.seek(data.startMs);
+        QTRY_COMPARE(life(launched.node), -1);
+        window.seek(terminated.timeMs + 30000); // a jump of days
+        QTRY_COMPARE(life(launched.node), int(NodeLife::New));
+        QVERIFY(map->animating().isEmpty());
+
+        window.seek(draining.timeMs + 60000);
+        QTRY_COMPARE(life(draining.node), int(NodeLife::Draining));
+    }
+
     void mapExportsPngAndSvg()
     {
         RecordingWindow window;
