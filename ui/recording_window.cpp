@@ -368,24 +368,65 @@ void RecordingWindow::openFile(const QString &path)
             return;
         }
         apply(result.value());
+        if (!m_data->complete)
+            readAllEvents(generation);
     });
     watcher->setFuture(QtConcurrent::run([path] { return loadReplayData(path); }));
+}
+
+void RecordingWindow::readAllEvents(quint64 generation)
+{
+    m_clock->setToolTip(tr("Reading all %L1 events…").arg(m_data->eventCount));
+    auto *watcher = new QFutureWatcher<Result<std::shared_ptr<const ReplayData>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        const auto result = watcher->result();
+        if (!result) {
+            m_status->setText(result.errors().first().toString().toHtmlEscaped());
+            Q_EMIT loadFailed(result.errors().first().toString());
+            return;
+        }
+        m_data = result.value();
+        m_clock->setToolTip({});
+        adoptEvents();
+        if (m_pendingSeek) // asked for while the events were being read
+            m_time = std::clamp(*std::exchange(m_pendingSeek, std::nullopt), m_data->startMs,
+                                m_data->endMs);
+        render();
+        Q_EMIT loaded(m_data->path);
+    });
+    watcher->setFuture(QtConcurrent::run([data = m_data] { return withAllEvents(data); }));
+}
+
+void RecordingWindow::adoptEvents()
+{
+    m_cursor = std::make_unique<ReplayCursor>(m_data);
+    m_mapGeneration = 0;
+    m_selectedRow = -1;
+    m_log->setEvents(m_data->events);
+    QList<qint64> eventTimes;
+    eventTimes.reserve(m_data->events.size());
+    for (const Event &e : m_data->events)
+        eventTimes.append(e.timeMs);
+    m_overview->setData(m_data->startMs, m_data->endMs, eventTimes, m_outages);
+    for (int i = 0; i < m_chartData.size(); ++i)
+        m_chartMarkers[i] = markersFor(m_chartData[i]);
+    showCharts(m_chartData);
 }
 
 void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
 {
     m_data = std::move(data);
-    m_cursor = std::make_unique<ReplayCursor>(m_data);
-    m_mapGeneration = 0;
+    m_pendingSeek.reset();
     m_mapMarks.clear();
-    m_selectedRow = -1;
-    m_lives = NodeLives(m_data->events);
+    m_lives = NodeLives(m_data->lifeEvents);
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
     m_map->setManualLayout(m_data->layout);
-    m_log->setEvents(m_data->events);
     m_sites->clear();
     m_sites->addItem(tr("All sites"), QString());
-    for (const Site &site : m_data->versions.first().second.sites)
+    for (const Site &site : m_data->first.sites)
         m_sites->addItem(site.id, site.id);
     qDeleteAll(m_charts);
     m_charts.clear();
@@ -396,10 +437,6 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_outages.clear();
     for (const Outage &o : m_data->summary.outages)
         m_outages.append({o.startMs, o.endMs});
-    QList<qint64> eventTimes;
-    for (const Event &e : m_data->events)
-        eventTimes.append(e.timeMs);
-    m_overview->setData(m_data->startMs, m_data->endMs, eventTimes, m_outages);
     for (const ChartData &c : m_data->charts) {
         if (c.lines.isEmpty())
             continue;
@@ -407,16 +444,18 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     }
     m_visibleFrom = m_data->startMs;
     m_visibleTo = m_data->endMs;
-    showCharts(m_chartData);
+    adoptEvents();
     m_time = m_data->startMs;
     m_renderedTime = -1;
     render();
     m_frameTimer.start();
     m_sinceFrame.start();
-    Q_EMIT loaded(m_data->path);
+    Q_EMIT firstFrame();
+    if (m_data->complete)
+        Q_EMIT loaded(m_data->path);
 }
 
-void RecordingWindow::addChart(const ChartData &c, int position)
+QList<ChartMarker> RecordingWindow::markersFor(const ChartData &c) const
 {
     QList<ChartMarker> markers;
     for (const Event &e : m_data->events) {
@@ -425,6 +464,12 @@ void RecordingWindow::addChart(const ChartData &c, int position)
             (c.markerNode.isEmpty() || e.node == c.markerNode))
             markers.append({e.timeMs, utc(e.timeMs).mid(11) + u"  " + e.text});
     }
+    return markers;
+}
+
+void RecordingWindow::addChart(const ChartData &c, int position)
+{
+    const QList<ChartMarker> markers = markersFor(c);
     auto *chart = new MetricChart;
     connect(chart, &MetricChart::zoomRequested, this, &RecordingWindow::zoom);
     connect(chart, &MetricChart::seekRequested, this, &RecordingWindow::seek);
@@ -528,9 +573,17 @@ void RecordingWindow::seek(qint64 timeMs)
 {
     if (!m_data)
         return;
-    m_time = std::clamp(timeMs, m_data->startMs, m_data->endMs);
+    m_time = std::clamp(timeMs, m_data->startMs, lastShowable());
+    if (m_time != timeMs && !m_data->complete)
+        m_pendingSeek = timeMs; // shown once every event is read
     if (!m_frameTimer.isActive())
         render(); // no frame timer yet (not shown): draw now
+}
+
+qint64 RecordingWindow::lastShowable() const
+{
+    // Until every event is read, the clock stays where the events read so far are complete.
+    return m_data->complete ? m_data->endMs : std::max(m_data->startMs, m_data->eventsUntilMs - 1);
 }
 
 bool RecordingWindow::seekTo(const QString &text)
@@ -564,7 +617,7 @@ void RecordingWindow::frame()
 {
     const qint64 elapsed = m_sinceFrame.restart();
     if (m_playing && m_data) {
-        m_time = std::min(m_data->endMs, m_time + qint64(double(elapsed) * m_speed));
+        m_time = std::min(lastShowable(), m_time + qint64(double(elapsed) * m_speed));
         if (m_time >= m_data->endMs)
             setPlaying(false);
     }

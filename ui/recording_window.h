@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -75,7 +76,8 @@ public:
     MapView *mapView() const { return m_map; }
 
 Q_SIGNALS:
-    void loaded(const QString &path);
+    void firstFrame();                // the recording is open and its start drawn
+    void loaded(const QString &path); // ... and every event read
     void chartsShown(); // the charts show the visible range (after a zoom or a selection)
     void rendered();    // a frame: the views show the cursor's time
     void loadFailed(const QString &message);
@@ -88,6 +90,10 @@ private:
     void exportMap(const QString &format);
     void simulateThenOpen(const QString &scenarioPath);
     void apply(std::shared_ptr<const ReplayData> data);
+    void readAllEvents(quint64 generation);
+    void adoptEvents(); // the cursor, the log, the overview and the markers on m_data's events
+    QList<ChartMarker> markersFor(const ChartData &chart) const;
+    qint64 lastShowable() const;
     void frame();
     void render();
     void selectLogRow();
@@ -105,6 +111,7 @@ private:
     NodeMarks m_mapMarks;
     int m_selectedRow = -1; // the log row selected for the cursor
     qint64 m_time = 0;
+    std::optional<qint64> m_pendingSeek; // beyond the events read so far
     qint64 m_renderedTime = -1;
     bool m_playing = false;
     double m_speed = 60.0;

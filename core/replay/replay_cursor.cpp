@@ -28,7 +28,7 @@ ReplayCursor::ReplayCursor(std::shared_ptr<const ReplayData> data)
     : m_data(std::move(data))
 {
     for (int i = 0; i < m_data->versions.size(); ++i)
-        m_versions.append({i, m_data->versions[i].first, {}});
+        m_versions.append({i, m_data->versions[i].timeMs, {}});
 }
 
 void ReplayCursor::seek(qint64 timeMs)
@@ -60,7 +60,7 @@ void ReplayCursor::seek(qint64 timeMs)
 void ReplayCursor::load(int version)
 {
     Topology topology =
-        m_data ? m_data->versions[version].second
+        m_data ? m_data->topology(version)
                : topologyFromJson(
                      QJsonDocument::fromJson(m_recording->topologyJson(m_versions[version].id))
                          .object());

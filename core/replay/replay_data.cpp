@@ -110,15 +110,46 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->startMs = r.startMs();
     data->endMs = std::max(r.endMs(), r.startMs() + 1);
     for (const TopologyVersion &v : r.topologyVersions())
-        data->versions.append(
-            {v.timeMs, topologyFromJson(QJsonDocument::fromJson(r.topologyJson(v.id)).object())});
+        data->versions.append({v.timeMs, r.topologyJson(v.id)});
     if (data->versions.isEmpty())
         return Error{QStringLiteral("the recording holds no topology"), path, 0, 0};
-    data->events = r.events();
+    data->first = data->topology(0);
+    data->eventCount = r.eventCount();
+    EventFilter first;
+    first.limit = ReplayData::kFirstEvents + 1;
+    data->events = r.events(first);
+    if (data->events.size() > ReplayData::kFirstEvents) {
+        // Cut before the time of the last one read: every event before the cut is there.
+        data->complete = false;
+        data->eventsUntilMs = data->events.last().timeMs;
+        while (!data->events.isEmpty() && data->events.last().timeMs >= data->eventsUntilMs)
+            data->events.removeLast();
+    }
+    data->lifeEvents = r.events(EventFilter::ofKinds(
+        {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
     data->summary = summarize(r);
-    data->charts = chartsOf(r, data->versions.first().second, columns);
+    data->charts = chartsOf(r, data->first, columns);
     data->layout = r.layout();
     return std::shared_ptr<const ReplayData>(std::move(data));
+}
+
+Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const ReplayData> data)
+{
+    if (data->complete)
+        return data;
+    auto opened = Recording::open(data->path);
+    if (!opened)
+        return opened.errors();
+    auto all = std::make_shared<ReplayData>(*data);
+    all->events = opened.value()->events();
+    all->complete = true;
+    all->eventsUntilMs = std::numeric_limits<qint64>::max();
+    return std::shared_ptr<const ReplayData>(std::move(all));
+}
+
+Topology ReplayData::topology(int version) const
+{
+    return topologyFromJson(QJsonDocument::fromJson(versions[version].json).object());
 }
 
 } // namespace warroom

@@ -29,27 +29,48 @@ struct ChartData
     QString markerNode;    // only those of this node; empty: all
 };
 
-// What the war-room window needs of a recording, read once on a worker thread and shared
-// read-only with the UI: topology versions, the events, the summary, chart windows.
+// One topology version as stored: parsed only when the cursor needs it.
+struct StoredTopology
+{
+    qint64 timeMs = 0;
+    QByteArray json;
+};
+
+// What the war-room window needs of a recording, read on a worker thread and shared read-only
+// with the UI: topology versions, the events, the summary, chart windows. A recording with many
+// events is read in two steps, so that the first frame shows at once: first everything but the
+// events after the first kFirstEvents (`complete` false), then all of them (withAllEvents).
 struct ReplayData
 {
+    static constexpr int kFirstEvents = 50'000;
+
     QString path;
     QString name;
     QString title;
     qint64 startMs = 0;
     qint64 endMs = 0;
-    QList<std::pair<qint64, Topology>> versions; // in time order
-    QList<Event> events;                         // all of them, in time order
+    QList<StoredTopology> versions; // in time order
+    Topology first;                 // versions[0], parsed
+    QList<Event> events;            // in time order: all of them, or those before `eventsUntilMs`
+    bool complete = true;
+    qint64 eventsUntilMs = std::numeric_limits<qint64>::max(); // `events` holds every one before
+    QList<Event> lifeEvents; // every launch, drain and termination (for NodeLives)
+    qint64 eventCount = 0;   // in the recording
     RecordingSummary summary;
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
+
+    Topology topology(int version) const; // parses the stored version
 };
 
 // The charts of one node: CPU, and requests with errors (lines without points yet).
 QList<ChartData> nodeCharts(const QString &node);
 
-// Reads a recording for the war room; charts get `columns` points across the whole range.
+// Reads a recording for the war room's first frame; charts get `columns` points across the
+// whole range. Everything but, for a recording of many events, the later events.
 Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, int columns = 1600);
+// The same data with every event (reads them when `data` is not complete).
+Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const ReplayData> data);
 
 // The same charts' lines read again for [fromMs, toMs) (a zoom), `columns` points each.
 Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> charts,

@@ -1,5 +1,8 @@
+#include "core/model/topology_json.h"
+#include "core/replay/replay_cursor.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/store/recording_writer.h"
 #include "support/test_support.h"
 #include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
@@ -274,6 +277,66 @@ private Q_SLOTS:
         QCOMPARE(window.data()->name, QStringLiteral("pagerduty-2011"));
         QCOMPARE(window.data()->summary.outages.size(), 1);
         QVERIFY(window.data()->path.endsWith(u"/recordings/pagerduty-2011.warroom"));
+    }
+
+    // Many events: the first frame comes from the first events read; a seek further on waits
+    // for the rest and then lands where it was asked, with the state a full replay gives.
+    void manyEventsShowTheFirstFrameFirst()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("many.warroom"));
+        const Topology t = test::loadBundled(QStringLiteral("pagerduty-2011")).topology;
+        const qint64 start = 1700000000000LL;
+        const int count = ReplayData::kFirstEvents * 2;
+        {
+            auto writer = RecordingWriter::create(path);
+            QVERIFY(writer);
+            RecordingWriter &w = *writer.value();
+            w.setMeta(QStringLiteral("start_ms"), QString::number(start));
+            w.setMeta(QStringLiteral("end_ms"), QString::number(start + count * 1000LL));
+            w.addTopologyVersion(start, QStringLiteral("start"), topologyToJsonBytes(t));
+            for (int i = 0; i < count; ++i) {
+                Event e;
+                e.timeMs = start + i * 1000LL;
+                e.kind = i % 2 ? EventKind::LinkUp : EventKind::LinkDown;
+                e.subject = t.links.first().id;
+                w.append(e);
+            }
+            QVERIFY(w.close());
+        }
+        const auto first = loadReplayData(path);
+        QVERIFY(first);
+        QVERIFY(!first.value()->complete);
+        QVERIFY(first.value()->events.size() <= ReplayData::kFirstEvents);
+        QCOMPARE(first.value()->events.last().timeMs, first.value()->eventsUntilMs - 1000);
+        QCOMPARE(withAllEvents(first.value()).value()->events.size(), count);
+
+        RecordingWindow window;
+        QSignalSpy firstFrame(&window, &RecordingWindow::firstFrame);
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(path);
+        QVERIFY(firstFrame.wait(30000));
+        const qint64 target = start + (count - 1) * 1000LL + 500; // the link went back up
+        if (loaded.isEmpty()) {
+            window.seek(target);
+            QVERIFY(window.cursorTime() < target); // held where the events read are complete
+        }
+        QVERIFY(loaded.wait(60000) || !loaded.isEmpty());
+        window.seek(target);
+        QTRY_COMPARE(window.cursorTime(), target);
+        QCOMPARE(window.eventLog()->rowCount(), count);
+        // The data the window holds now gives the state a replay from the file gives.
+        auto recording = Recording::open(path);
+        QVERIFY(recording);
+        for (const qint64 t : {target, target - 1000}) {
+            ReplayCursor fromData(std::shared_ptr<const ReplayData>(
+                std::shared_ptr<const ReplayData>{}, window.data()));
+            ReplayCursor fromFile(*recording.value());
+            fromData.seek(t);
+            fromFile.seek(t);
+            QCOMPARE(test::allEdges(*fromData.engine()), test::allEdges(*fromFile.engine()));
+            QVERIFY(fromData.engine()->topology().links.first().state ==
+                    (t == target ? ElementState::Up : ElementState::Down));
+        }
     }
 
     void aBrokenFileSaysWhy()
