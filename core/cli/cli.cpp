@@ -74,6 +74,8 @@ const QString kUsage = QStringLiteral(
     "  events FILE     list a recording's events, filtered by kind, node and time\n"
     "  summary FILE    outages and their causes, autoscaler actions by site, backlogs,\n"
     "                  late deliveries and time in each state of a recording\n"
+    "  report FILE -o OUT.{md,html,pdf,json}\n"
+    "                  a recording's post-mortem (or the proposed draft) as a report\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
@@ -174,6 +176,8 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return eventsCommand(rest, out, err);
     if (command == u"summary")
         return summaryCommand(rest, out, err);
+    if (command == u"report")
+        return reportCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

@@ -20,5 +20,6 @@ int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStre
 int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace warroom

@@ -291,6 +291,17 @@ QHash<QString, std::pair<double, double>> Recording::layout() const
     return out;
 }
 
+QList<std::pair<QString, QByteArray>> Recording::postMortems() const
+{
+    QList<std::pair<QString, QByteArray>> out;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (m_version < 3 || !q.exec(QStringLiteral("SELECT id, json FROM postmortems ORDER BY id")))
+        return out; // older files have none
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toByteArray()});
+    return out;
+}
+
 QByteArray Recording::topologyJson(qint64 versionId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));

@@ -91,6 +91,8 @@ public:
     QList<TopologyVersion> topologyVersions() const;
     // Map positions placed by hand: element id -> (x, y) as fractions of its site's box.
     QHash<QString, std::pair<double, double>> layout() const;
+    // The post-mortems written in the recording: id -> JSON form, in id order.
+    QList<std::pair<QString, QByteArray>> postMortems() const;
     QByteArray topologyJson(qint64 versionId) const;
 
 private:

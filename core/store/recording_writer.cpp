@@ -2,6 +2,7 @@
 
 #include "schema.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSqlDatabase>
@@ -26,11 +27,12 @@ struct RecordingWriter::Batch
     };
     std::vector<Version> versions;
     std::vector<std::tuple<QString, double, double>> layout;
+    std::vector<std::pair<QString, QByteArray>> postMortems;
 
     bool empty() const
     {
         return events.empty() && series.empty() && chunks.empty() && extents.empty() &&
-               meta.empty() && versions.empty() && layout.empty();
+               meta.empty() && versions.empty() && layout.empty() && postMortems.empty();
     }
 };
 
@@ -178,6 +180,11 @@ void RecordingWriter::addTopologyVersion(qint64 timeMs, const QString &reason,
 void RecordingWriter::setLayout(const QString &element, double x, double y)
 {
     submit(element.size() * 2 + 16, [&](Batch &b) { b.layout.emplace_back(element, x, y); });
+}
+
+void RecordingWriter::setPostMortem(const QString &id, const QByteArray &json)
+{
+    submit(json.size(), [&](Batch &b) { b.postMortems.emplace_back(id, json); });
 }
 
 Result<bool> RecordingWriter::flush()
@@ -362,6 +369,18 @@ Result<bool> RecordingWriter::write(const Batch &batch)
             q.bindValue(2, y);
             if (!q.exec())
                 return fail(QStringLiteral("writing the layout"), q);
+        }
+    }
+    if (!batch.postMortems.empty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO postmortems (id, json, updated_ms) "
+                                 "VALUES (?, ?, ?)"));
+        for (const auto &[id, json] : batch.postMortems) {
+            q.bindValue(0, text(id));
+            q.bindValue(1, json);
+            q.bindValue(2, QDateTime::currentMSecsSinceEpoch());
+            if (!q.exec())
+                return fail(QStringLiteral("writing a post-mortem"), q);
         }
     }
     if (!db.commit())

@@ -70,7 +70,16 @@ Result<bool> migrateToV2(QSqlDatabase &db)
                                        " y REAL NOT NULL)")});
 }
 
-const std::function<Result<bool>(QSqlDatabase &)> kMigrations[] = {migrateToV1, migrateToV2};
+// Version 3: post-mortems written next to the replay (JSON, docs/postmortem.md).
+Result<bool> migrateToV3(QSqlDatabase &db)
+{
+    return execAll(db, {QStringLiteral("CREATE TABLE postmortems ("
+                                       " id TEXT PRIMARY KEY, json BLOB NOT NULL,"
+                                       " updated_ms INTEGER NOT NULL)")});
+}
+
+const std::function<Result<bool>(QSqlDatabase &)> kMigrations[] = {migrateToV1, migrateToV2,
+                                                                   migrateToV3};
 
 Result<qint64> pragma(QSqlDatabase &db, const QString &name)
 {

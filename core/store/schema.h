@@ -11,7 +11,7 @@ namespace warroom {
 namespace schema {
 
 constexpr int kApplicationId = 0x57524F4F; // "WROO"
-constexpr int kCurrentVersion = 2;
+constexpr int kCurrentVersion = 3;
 
 // Applies the migrations after the file's version, up to `target`, each in a transaction.
 Result<int> migrate(QSqlDatabase &db, int target = kCurrentVersion);

@@ -1,0 +1,90 @@
+// warroom-cli report: a recording's post-mortem (or, with none written yet, the proposed
+// draft) as Markdown, HTML, PDF or JSON.
+#include "cli.h"
+#include "cli_command.h"
+#include "core/postmortem/postmortem_store.h"
+#include "core/postmortem/report.h"
+#include "core/postmortem/timeline_proposal.h"
+#include "core/store/recording.h"
+
+namespace warroom {
+
+int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption id(QStringLiteral("postmortem"),
+                                QStringLiteral("The post-mortem to export (default: the only one; "
+                                               "with none written, the proposed draft)."),
+                                QStringLiteral("ID"));
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    QStringLiteral("md, html, pdf or json (default: from the "
+                                                   "output's extension)."),
+                                    QStringLiteral("FORMAT"));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The report to write (atomically)."),
+                                    QStringLiteral("OUT"));
+    parser.addOption(id);
+    parser.addOption(format);
+    parser.addOption(output);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording."));
+    if (auto code = parseCommand(parser, args,
+                                 QStringLiteral("Exports a recording's post-mortem as a report: "
+                                                "Markdown (CommonMark), one self-contained HTML "
+                                                "file, PDF, or JSON (docs/postmortem.md)."),
+                                 out, err))
+        return *code;
+    if (!parser.isSet(output)) {
+        err << "warroom-cli report: -o OUT is required\n";
+        return ExitInvalid;
+    }
+    const QString path = parser.value(output);
+    ReportFormat chosen = ReportFormat::Markdown;
+    const QString formatName = parser.isSet(format) ? parser.value(format) : path.section(u'.', -1);
+    if (!reportFormatFromString(formatName, &chosen)) {
+        err << "warroom-cli report: unknown format '" << formatName
+            << "' (md, html, pdf or json)\n";
+        return ExitInvalid;
+    }
+    auto opened = Recording::open(parser.positionalArguments().first());
+    if (!opened) {
+        err << opened.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    const Recording &recording = *opened.value();
+    const auto written = readPostMortems(recording);
+    if (!written) {
+        for (const Error &e : written.errors())
+            err << e.toString() << '\n';
+        return ExitInvalid;
+    }
+    PostMortem chosenPm;
+    if (parser.isSet(id)) {
+        const auto it = std::find_if(written.value().cbegin(), written.value().cend(),
+                                     [&](const PostMortem &p) { return p.id == parser.value(id); });
+        if (it == written.value().cend()) {
+            QStringList ids;
+            for (const PostMortem &p : written.value())
+                ids.append(p.id);
+            err << recording.path() << ": no post-mortem '" << parser.value(id) << "' (it holds "
+                << (ids.isEmpty() ? QStringLiteral("none") : ids.join(QStringLiteral(", ")))
+                << ")\n";
+            return ExitInvalid;
+        }
+        chosenPm = *it;
+    } else if (written.value().size() > 1) {
+        err << recording.path() << ": holds " << written.value().size()
+            << " post-mortems; choose one with --postmortem ID\n";
+        return ExitInvalid;
+    } else {
+        chosenPm =
+            written.value().isEmpty() ? proposePostMortem(recording) : written.value().first();
+    }
+    const Result<bool> done = writeReport(chosenPm, chosen, path);
+    if (!done) {
+        err << done.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    return ExitClean;
+}
+
+} // namespace warroom

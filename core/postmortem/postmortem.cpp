@@ -1,0 +1,291 @@
+#include "postmortem.h"
+
+#include <QJsonArray>
+
+#include <array>
+
+namespace warroom {
+
+namespace {
+
+constexpr std::array<std::pair<EntryMark, const char16_t *>, 4> kMarks = {{
+    {EntryMark::Detection, u"detection"},
+    {EntryMark::Diagnosis, u"diagnosis"},
+    {EntryMark::Repair, u"repair"},
+    {EntryMark::Key, u"key"},
+}};
+
+constexpr std::array<const char16_t *, 3> kStatuses = {u"proposed", u"accepted", u"dismissed"};
+
+// The text fields of a post-mortem, by their JSON names (one list for writing and reading).
+std::array<std::pair<const char16_t *, QString PostMortem::*>, 14> textFields()
+{
+    return {{
+        {u"id", &PostMortem::id},
+        {u"title", &PostMortem::title},
+        {u"incident_id", &PostMortem::incidentId},
+        {u"severity", &PostMortem::severity},
+        {u"status", &PostMortem::status},
+        {u"summary", &PostMortem::summary},
+        {u"detection", &PostMortem::detection},
+        {u"root_cause", &PostMortem::rootCause},
+        {u"trigger", &PostMortem::trigger},
+        {u"contributing_factors", &PostMortem::contributingFactors},
+        {u"resolution", &PostMortem::resolution},
+        {u"went_well", &PostMortem::wentWell},
+        {u"went_wrong", &PostMortem::wentWrong},
+        {u"got_lucky", &PostMortem::gotLucky},
+    }};
+}
+
+QJsonValue time(qint64 ms)
+{
+    return ms < 0 ? QJsonValue() : QJsonValue(ms);
+}
+
+qint64 timeFrom(const QJsonValue &v)
+{
+    return v.isDouble() ? qint64(v.toDouble()) : -1;
+}
+
+QJsonObject impactJson(const Impact &i)
+{
+    return {{QStringLiteral("start_ms"), time(i.startMs)},
+            {QStringLiteral("end_ms"), time(i.endMs)},
+            {QStringLiteral("outage_ms"), i.outageMs},
+            {QStringLiteral("outages"), i.outages},
+            {QStringLiteral("failed_requests"), i.failedRequests},
+            {QStringLiteral("offered_requests"), i.offeredRequests},
+            {QStringLiteral("late_notifications"), i.lateNotifications},
+            {QStringLiteral("late_target_ms"), i.lateTargetMs},
+            {QStringLiteral("nodes"), QJsonArray::fromStringList(i.nodes)},
+            {QStringLiteral("sites"), QJsonArray::fromStringList(i.sites)}};
+}
+
+Impact impactFrom(const QJsonObject &o)
+{
+    Impact i;
+    i.startMs = timeFrom(o.value(QStringLiteral("start_ms")));
+    i.endMs = timeFrom(o.value(QStringLiteral("end_ms")));
+    i.outageMs = qint64(o.value(QStringLiteral("outage_ms")).toDouble());
+    i.outages = o.value(QStringLiteral("outages")).toInt();
+    i.failedRequests = o.value(QStringLiteral("failed_requests")).toDouble();
+    i.offeredRequests = o.value(QStringLiteral("offered_requests")).toDouble();
+    i.lateNotifications = o.value(QStringLiteral("late_notifications")).toDouble();
+    i.lateTargetMs = qint64(o.value(QStringLiteral("late_target_ms")).toDouble());
+    for (const QJsonValue &v : o.value(QStringLiteral("nodes")).toArray())
+        i.nodes.append(v.toString());
+    for (const QJsonValue &v : o.value(QStringLiteral("sites")).toArray())
+        i.sites.append(v.toString());
+    return i;
+}
+
+QJsonArray marksJson(int marks)
+{
+    QJsonArray out;
+    for (const auto &[mark, name] : kMarks) {
+        if (marks & int(mark))
+            out.append(QString::fromUtf16(name));
+    }
+    return out;
+}
+
+} // namespace
+
+int PostMortem::entryIndex(const QString &entryId) const
+{
+    for (int i = 0; i < timeline.size(); ++i) {
+        if (timeline[i].id == entryId)
+            return i;
+    }
+    return -1;
+}
+
+QString PostMortem::newEntryId() const
+{
+    int n = 1;
+    while (entryIndex(u"u" + QString::number(n)) >= 0)
+        ++n;
+    return u"u" + QString::number(n);
+}
+
+IncidentMetrics metricsOf(const PostMortem &pm)
+{
+    IncidentMetrics m;
+    m.startMs = pm.impact.startMs;
+    auto first = [&](EntryMark mark) {
+        qint64 at = -1;
+        for (const TimelineEntry &e : pm.timeline) {
+            if (e.status == TimelineEntry::Status::Accepted && e.has(mark) &&
+                (at < 0 || e.timeMs < at))
+                at = e.timeMs;
+        }
+        return at;
+    };
+    if (m.startMs < 0) { // no outage recorded: the first accepted entry starts it
+        for (const TimelineEntry &e : pm.timeline) {
+            if (e.status == TimelineEntry::Status::Accepted &&
+                (m.startMs < 0 || e.timeMs < m.startMs))
+                m.startMs = e.timeMs;
+        }
+    }
+    m.detectedMs = first(EntryMark::Detection);
+    m.diagnosedMs = first(EntryMark::Diagnosis);
+    m.mitigatedMs = first(EntryMark::Repair);
+    qint64 lastRepair = -1;
+    for (const TimelineEntry &e : pm.timeline) {
+        if (e.status == TimelineEntry::Status::Accepted && e.has(EntryMark::Repair))
+            lastRepair = std::max(lastRepair, e.timeMs);
+    }
+    m.resolvedMs = std::max(lastRepair, pm.impact.endMs);
+    if (m.resolvedMs < 0)
+        m.resolvedMs = -1;
+    return m;
+}
+
+QString toString(TimelineEntry::Status status)
+{
+    return QString::fromUtf16(kStatuses[size_t(status)]);
+}
+
+QString markNames(int marks)
+{
+    QStringList out;
+    if (marks & int(EntryMark::Detection))
+        out.append(QStringLiteral("Detection"));
+    if (marks & int(EntryMark::Diagnosis))
+        out.append(QStringLiteral("Diagnosis"));
+    if (marks & int(EntryMark::Repair))
+        out.append(QStringLiteral("Repair"));
+    if (marks & int(EntryMark::Key))
+        out.append(QStringLiteral("Key moment"));
+    return out.join(QStringLiteral(", "));
+}
+
+QJsonObject toJson(const PostMortem &pm)
+{
+    QJsonObject o{{QStringLiteral("format"), QStringLiteral("warroom-postmortem")},
+                  {QStringLiteral("version"), 1}};
+    for (const auto &[name, field] : textFields())
+        o.insert(QString::fromUtf16(name), pm.*field);
+    o.insert(QStringLiteral("supporting_material"), pm.supporting);
+    o.insert(QStringLiteral("authors"), QJsonArray::fromStringList(pm.authors));
+    o.insert(QStringLiteral("impact"), impactJson(pm.impact));
+    QJsonArray timeline;
+    for (const TimelineEntry &e : pm.timeline) {
+        QJsonObject entry{{QStringLiteral("id"), e.id},
+                          {QStringLiteral("time_ms"), e.timeMs},
+                          {QStringLiteral("text"), e.text},
+                          {QStringLiteral("event_id"), time(e.eventId)},
+                          {QStringLiteral("kind"), e.kind},
+                          {QStringLiteral("count"), e.count},
+                          {QStringLiteral("status"), toString(e.status)},
+                          {QStringLiteral("starred"), e.starred},
+                          {QStringLiteral("marks"), marksJson(e.marks)}};
+        if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty()) {
+            entry.insert(QStringLiteral("seen_at"), e.seenAt);
+            entry.insert(QStringLiteral("failed_at"), e.failedAt);
+        }
+        if (!e.snapshotPng.isEmpty()) {
+            entry.insert(QStringLiteral("snapshot_png"),
+                         QString::fromLatin1(e.snapshotPng.toBase64()));
+            entry.insert(QStringLiteral("snapshot_caption"), e.snapshotCaption);
+        }
+        timeline.append(entry);
+    }
+    o.insert(QStringLiteral("timeline"), timeline);
+    QJsonArray actions;
+    for (const ActionItem &a : pm.actions)
+        actions.append(
+            QJsonObject{{QStringLiteral("what"), a.what},
+                        {QStringLiteral("owner"), a.owner},
+                        {QStringLiteral("due"),
+                         a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate)) : QJsonValue()},
+                        {QStringLiteral("priority"), a.priority},
+                        {QStringLiteral("status"), a.status}});
+    o.insert(QStringLiteral("action_items"), actions);
+    return o;
+}
+
+Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &source)
+{
+    ErrorList errors;
+    auto fail = [&](const QString &what) { errors.append(Error{source + u": " + what, {}, 0, 0}); };
+    if (o.value(QStringLiteral("format")).toString() != u"warroom-postmortem")
+        fail(QStringLiteral("not a Warroom post-mortem (no \"format\": \"warroom-postmortem\")"));
+    else if (o.value(QStringLiteral("version")).toInt() > 1)
+        fail(QStringLiteral("written by a newer Warroom (version ") +
+             QString::number(o.value(QStringLiteral("version")).toInt()) + u')');
+    if (!errors.isEmpty())
+        return errors;
+    PostMortem pm;
+    for (const auto &[name, field] : textFields()) {
+        const QJsonValue v = o.value(QString::fromUtf16(name));
+        if (!v.isUndefined() && !v.isString())
+            fail(u'"' + QString::fromUtf16(name) + u"\" must be a string");
+        pm.*field = v.toString();
+    }
+    if (pm.id.isEmpty())
+        fail(QStringLiteral("\"id\" is missing"));
+    pm.supporting = o.value(QStringLiteral("supporting_material")).toString();
+    for (const QJsonValue &v : o.value(QStringLiteral("authors")).toArray())
+        pm.authors.append(v.toString());
+    pm.impact = impactFrom(o.value(QStringLiteral("impact")).toObject());
+    const QJsonArray timeline = o.value(QStringLiteral("timeline")).toArray();
+    for (int i = 0; i < timeline.size(); ++i) {
+        const QJsonObject e = timeline[i].toObject();
+        const QString where = u"timeline entry " + QString::number(i + 1);
+        TimelineEntry entry;
+        entry.id = e.value(QStringLiteral("id")).toString();
+        if (entry.id.isEmpty() || pm.entryIndex(entry.id) >= 0)
+            fail(where + u": \"id\" is missing or not unique");
+        if (!e.value(QStringLiteral("time_ms")).isDouble())
+            fail(where + u": \"time_ms\" must be a number (milliseconds since the epoch)");
+        entry.timeMs = timeFrom(e.value(QStringLiteral("time_ms")));
+        entry.text = e.value(QStringLiteral("text")).toString();
+        entry.eventId = timeFrom(e.value(QStringLiteral("event_id")));
+        entry.kind = e.value(QStringLiteral("kind")).toString();
+        entry.count = std::max(1, e.value(QStringLiteral("count")).toInt(1));
+        const QString status = e.value(QStringLiteral("status")).toString();
+        const auto known = std::find(kStatuses.begin(), kStatuses.end(), status);
+        if (known == kStatuses.end())
+            fail(where + u": \"status\" must be proposed, accepted or dismissed, not \"" + status +
+                 u'"');
+        else
+            entry.status = TimelineEntry::Status(known - kStatuses.begin());
+        entry.starred = e.value(QStringLiteral("starred")).toBool();
+        for (const QJsonValue &m : e.value(QStringLiteral("marks")).toArray()) {
+            bool found = false;
+            for (const auto &[mark, name] : kMarks) {
+                if (m.toString() == QString::fromUtf16(name)) {
+                    entry.marks |= int(mark);
+                    found = true;
+                }
+            }
+            if (!found)
+                fail(where + u": unknown mark \"" + m.toString() +
+                     u"\" (detection, diagnosis, repair, key)");
+        }
+        entry.seenAt = e.value(QStringLiteral("seen_at")).toString();
+        entry.failedAt = e.value(QStringLiteral("failed_at")).toString();
+        entry.snapshotPng =
+            QByteArray::fromBase64(e.value(QStringLiteral("snapshot_png")).toString().toLatin1());
+        entry.snapshotCaption = e.value(QStringLiteral("snapshot_caption")).toString();
+        pm.timeline.append(entry);
+    }
+    for (const QJsonValue &v : o.value(QStringLiteral("action_items")).toArray()) {
+        const QJsonObject a = v.toObject();
+        ActionItem item;
+        item.what = a.value(QStringLiteral("what")).toString();
+        item.owner = a.value(QStringLiteral("owner")).toString();
+        item.due = QDate::fromString(a.value(QStringLiteral("due")).toString(), Qt::ISODate);
+        item.priority = a.value(QStringLiteral("priority")).toString(QStringLiteral("P2"));
+        item.status = a.value(QStringLiteral("status")).toString(QStringLiteral("open"));
+        pm.actions.append(item);
+    }
+    if (!errors.isEmpty())
+        return errors;
+    return pm;
+}
+
+} // namespace warroom

@@ -1,0 +1,133 @@
+#pragma once
+
+#include "core/util/result.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QJsonObject>
+#include <QList>
+#include <QStringList>
+
+namespace warroom {
+
+// What an entry of the timeline marks; the marks drive the computed metrics.
+enum class EntryMark
+{
+    Detection = 1,
+    Diagnosis = 2,
+    Repair = 4,
+    Key = 8,
+};
+
+// One moment of the incident: proposed from the recording or written by a person.
+struct TimelineEntry
+{
+    enum class Status
+    {
+        Proposed,  // a suggestion from the recording, not yet taken
+        Accepted,  // in the post-mortem
+        Dismissed, // kept out (and not proposed again)
+    };
+
+    QString id;          // unique in its post-mortem: "p12" (proposed), "u3" (added by a person)
+    qint64 timeMs = 0;   // milliseconds since the epoch, UTC
+    QString text;        // one line
+    qint64 eventId = -1; // the recorded event it comes from, if any
+    QString kind;        // that event's kind ("alert.firing"), or "note"
+    int count = 1;       // similar events collapsed into this entry
+    Status status = Status::Accepted;
+    bool starred = false;
+    int marks = 0;          // EntryMark flags
+    QString seenAt;         // a misleading symptom: where people saw the errors ...
+    QString failedAt;       // ... and the hop that actually failed
+    QByteArray snapshotPng; // the map or a chart at this moment
+    QString snapshotCaption;
+
+    bool has(EntryMark mark) const { return marks & int(mark); }
+    bool operator==(const TimelineEntry &) const = default;
+};
+
+struct ActionItem
+{
+    QString what;
+    QString owner;
+    QDate due;
+    QString priority = QStringLiteral("P2"); // P0 (now) .. P3 (some day)
+    QString status = QStringLiteral("open"); // open, in progress, done
+    bool operator==(const ActionItem &) const = default;
+};
+
+// The impact, computed from the recording (not typed).
+struct Impact
+{
+    qint64 startMs = -1; // the first outage began
+    qint64 endMs = -1;   // the last one ended
+    qint64 outageMs = 0; // minutes of outage, summed
+    int outages = 0;
+    double failedRequests = 0.0;
+    double offeredRequests = 0.0;
+    double lateNotifications = 0.0; // delivered later than the target
+    qint64 lateTargetMs = 0;
+    QStringList nodes; // affected: where requests failed or errors surfaced
+    QStringList sites;
+    bool operator==(const Impact &) const = default;
+};
+
+// A post-mortem as the Google SRE and PagerDuty templates lay it out.
+struct PostMortem
+{
+    QString id;
+    QString title;
+    QString incidentId;
+    QString severity = QStringLiteral("SEV2"); // SEV1 .. SEV4
+    QString status = QStringLiteral("draft");  // draft, in review, final
+    QStringList authors;
+    QString summary;
+    QString detection;
+    QString rootCause;
+    QString trigger;
+    QString contributingFactors;
+    QString resolution;
+    QString wentWell;
+    QString wentWrong;
+    QString gotLucky;
+    QString supporting;
+    Impact impact;
+    QList<TimelineEntry> timeline; // in time order
+    QList<ActionItem> actions;
+
+    int entryIndex(const QString &id) const;
+    QString newEntryId() const; // "u<n>", unused so far
+    bool operator==(const PostMortem &) const = default;
+};
+
+// The computed times: from the start of impact to the first Detection, Diagnosis and Repair
+// marks, and to resolution (the later of the last Repair mark and the end of the last outage).
+struct IncidentMetrics
+{
+    qint64 startMs = -1;
+    qint64 detectedMs = -1;
+    qint64 diagnosedMs = -1;
+    qint64 mitigatedMs = -1;
+    qint64 resolvedMs = -1;
+
+    qint64 timeToDetect() const { return span(detectedMs); }
+    qint64 timeToDiagnose() const { return span(diagnosedMs); }
+    qint64 timeToMitigate() const { return span(mitigatedMs); }
+    qint64 timeToResolve() const { return span(resolvedMs); }
+
+private:
+    qint64 span(qint64 t) const { return startMs < 0 || t < 0 ? -1 : t - startMs; }
+};
+
+IncidentMetrics metricsOf(const PostMortem &postMortem);
+
+QString toString(TimelineEntry::Status status); // "proposed"
+QString markNames(int marks);                   // "Detection, Key moment"
+
+// The JSON form (docs/postmortem.md): snapshots as base64 PNG.
+QJsonObject toJson(const PostMortem &postMortem);
+// Reads the JSON form; `source` names it in errors ("l.warroom: post-mortem pm-1: ...").
+Result<PostMortem> postMortemFromJson(const QJsonObject &json, const QString &source);
+
+} // namespace warroom

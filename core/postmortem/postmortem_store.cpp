@@ -1,0 +1,44 @@
+#include "postmortem_store.h"
+
+#include "core/store/recording.h"
+#include "core/store/recording_writer.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+
+namespace warroom {
+
+Result<QList<PostMortem>> readPostMortems(const Recording &recording)
+{
+    QList<PostMortem> out;
+    ErrorList errors;
+    for (const auto &[id, json] : recording.postMortems()) {
+        const QString source = QFileInfo(recording.path()).fileName() + u": post-mortem " + id;
+        QJsonParseError parse;
+        const QJsonDocument doc = QJsonDocument::fromJson(json, &parse);
+        if (!doc.isObject()) {
+            errors.append(Error{source + u": " + parse.errorString(), {}, 0, 0});
+            continue;
+        }
+        auto pm = postMortemFromJson(doc.object(), source);
+        if (!pm)
+            errors += pm.errors();
+        else
+            out.append(pm.value());
+    }
+    if (!errors.isEmpty())
+        return errors;
+    return out;
+}
+
+Result<bool> savePostMortem(const QString &path, const PostMortem &postMortem)
+{
+    auto writer = RecordingWriter::openForAppend(path);
+    if (!writer)
+        return writer.errors();
+    writer.value()->setPostMortem(postMortem.id,
+                                  QJsonDocument(toJson(postMortem)).toJson(QJsonDocument::Compact));
+    return writer.value()->close();
+}
+
+} // namespace warroom

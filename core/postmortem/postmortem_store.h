@@ -1,0 +1,15 @@
+#pragma once
+
+#include "postmortem.h"
+
+namespace warroom {
+
+class Recording;
+
+// The post-mortems written in a recording, in id order; a damaged one is an error naming it.
+Result<QList<PostMortem>> readPostMortems(const Recording &recording);
+// Writes a post-mortem into the recording at `path`, in one transaction (replacing the one
+// with the same id). Safe to call from a worker thread.
+Result<bool> savePostMortem(const QString &path, const PostMortem &postMortem);
+
+} // namespace warroom

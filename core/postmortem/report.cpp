@@ -1,0 +1,430 @@
+#include "report.h"
+
+#include "core/util/duration.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+#include <QJsonDocument>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QTextDocument>
+
+#include <functional>
+
+namespace warroom {
+
+namespace {
+
+QString utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString span(qint64 ms)
+{
+    return ms < 0 ? QStringLiteral("not marked") : formatDuration(ms);
+}
+
+QString number(double n)
+{
+    return QLocale(QLocale::English).toString(qint64(std::llround(n)));
+}
+
+// The entries a report shows: the accepted ones; a draft nobody has reviewed yet shows the
+// proposals instead.
+QList<TimelineEntry> shownEntries(const PostMortem &pm)
+{
+    QList<TimelineEntry> accepted, proposed;
+    for (const TimelineEntry &e : pm.timeline) {
+        if (e.status == TimelineEntry::Status::Accepted)
+            accepted.append(e);
+        else if (e.status == TimelineEntry::Status::Proposed)
+            proposed.append(e);
+    }
+    return accepted.isEmpty() ? proposed : accepted;
+}
+
+// One section of text fields, in template order.
+struct Section
+{
+    QString title;
+    QString text;
+};
+
+QList<Section> narrativeBefore(const PostMortem &pm)
+{
+    return {{QStringLiteral("Detection"), pm.detection},
+            {QStringLiteral("Root cause"), pm.rootCause},
+            {QStringLiteral("Trigger"), pm.trigger},
+            {QStringLiteral("Contributing factors"), pm.contributingFactors},
+            {QStringLiteral("Resolution"), pm.resolution}};
+}
+
+QList<Section> narrativeAfter(const PostMortem &pm)
+{
+    return {{QStringLiteral("What went well"), pm.wentWell},
+            {QStringLiteral("What went wrong"), pm.wentWrong},
+            {QStringLiteral("Where we got lucky"), pm.gotLucky}};
+}
+
+QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
+{
+    const Impact &i = pm.impact;
+    QList<std::pair<QString, QString>> rows;
+    rows.append({QStringLiteral("Outage"),
+                 i.outages == 0
+                     ? QStringLiteral("none recorded")
+                     : formatDuration(i.outageMs) + u" in " + QString::number(i.outages) +
+                           (i.outages == 1 ? u" outage" : u" outages") + u", " + utc(i.startMs) +
+                           u" to " + utc(i.endMs) + u" UTC"});
+    rows.append(
+        {QStringLiteral("Failed requests"),
+         number(i.failedRequests) +
+             (i.offeredRequests > 0
+                  ? u" of " + number(i.offeredRequests) + u" (" +
+                        QString::number(100.0 * i.failedRequests / i.offeredRequests, 'f', 2) +
+                        u" %)"
+                  : QString())});
+    if (i.lateTargetMs > 0)
+        rows.append({QStringLiteral("Notifications delivered late"),
+                     number(i.lateNotifications) + u" later than the " +
+                         formatDuration(i.lateTargetMs) + u" target"});
+    rows.append({QStringLiteral("Nodes affected"),
+                 i.nodes.isEmpty() ? QStringLiteral("none") : i.nodes.join(QStringLiteral(", "))});
+    rows.append({QStringLiteral("Sites affected"),
+                 i.sites.isEmpty() ? QStringLiteral("none") : i.sites.join(QStringLiteral(", "))});
+    return rows;
+}
+
+QList<std::pair<QString, QString>> metricRows(const PostMortem &pm)
+{
+    const IncidentMetrics m = metricsOf(pm);
+    return {{QStringLiteral("Impact began"),
+             m.startMs < 0 ? QStringLiteral("—") : utc(m.startMs) + u" UTC"},
+            {QStringLiteral("Time to detect"), span(m.timeToDetect())},
+            {QStringLiteral("Time to diagnose"), span(m.timeToDiagnose())},
+            {QStringLiteral("Time to mitigate"), span(m.timeToMitigate())},
+            {QStringLiteral("Time to resolve"), span(m.timeToResolve())}};
+}
+
+// CommonMark: backslash-escape what would otherwise become markup.
+QString mdInline(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (QStringView(u"\\`*_[]<>!|#~&").contains(c))
+            out += u'\\';
+        out += c;
+    }
+    return out;
+}
+
+QString mdParagraphs(const QString &text)
+{
+    QStringList lines;
+    for (QString line : text.split(u'\n')) {
+        line = mdInline(line.trimmed());
+        if (!line.isEmpty() && QStringView(u"-+=>").contains(line.front()))
+            line.prepend(u'\\'); // not a list, a quote or a heading underline
+        for (int i = 0; i < line.size() && line[i].isDigit(); ++i) {
+            if (i + 1 < line.size() && (line[i + 1] == u'.' || line[i + 1] == u')')) {
+                line.insert(i + 1, u'\\'); // not an ordered list
+                break;
+            }
+        }
+        lines.append(line);
+    }
+    return lines.join(u'\n');
+}
+
+QString entryTitle(const TimelineEntry &e)
+{
+    QString marks = markNames(e.marks);
+    return (e.starred ? QStringLiteral("★ ") : QString()) + e.text +
+           (marks.isEmpty() ? QString() : u" [" + marks + u']') +
+           (e.status == TimelineEntry::Status::Proposed ? QStringLiteral(" (proposed)")
+                                                        : QString());
+}
+
+QString htmlText(const QString &text)
+{
+    QString out;
+    for (const QString &paragraph : text.split(QStringLiteral("\n\n"))) {
+        if (!paragraph.trimmed().isEmpty())
+            out += u"<p>" +
+                   paragraph.trimmed().toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")) +
+                   u"</p>\n";
+    }
+    return out.isEmpty() ? QStringLiteral("<p class=\"empty\">—</p>\n") : out;
+}
+
+// The report as HTML; `image` gives the src of an entry's snapshot.
+QString htmlBody(const PostMortem &pm, const std::function<QString(const TimelineEntry &)> &image,
+                 bool forPdf)
+{
+    QString h;
+    h += u"<h1>" + pm.title.toHtmlEscaped() + u"</h1>\n";
+    h += u"<p class=\"meta\"><b>Incident</b> " +
+         (pm.incidentId.isEmpty() ? QStringLiteral("—") : pm.incidentId.toHtmlEscaped()) +
+         u" &nbsp;·&nbsp; <b>Severity</b> " + pm.severity.toHtmlEscaped() +
+         u" &nbsp;·&nbsp; <b>Status</b> " + pm.status.toHtmlEscaped() +
+         u" &nbsp;·&nbsp; <b>Authors</b> " +
+         (pm.authors.isEmpty() ? QStringLiteral("—")
+                               : pm.authors.join(QStringLiteral(", ")).toHtmlEscaped()) +
+         u"</p>\n";
+    h += QStringLiteral("<h2>Summary</h2>\n") + htmlText(pm.summary);
+    auto table = [&](const QList<std::pair<QString, QString>> &rows) -> QString {
+        QString t =
+            forPdf
+                ? QStringLiteral(
+                      "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">\n")
+                : QStringLiteral("<table>\n");
+        for (const auto &[what, value] : rows)
+            t += u"<tr><th>" + what.toHtmlEscaped() + u"</th><td>" + value.toHtmlEscaped() +
+                 u"</td></tr>\n";
+        return t + u"</table>\n";
+    };
+    h += QStringLiteral("<h2>Impact</h2>\n") + table(impactRows(pm));
+    h += QStringLiteral("<h2>Key times</h2>\n") + table(metricRows(pm));
+    for (const Section &s : narrativeBefore(pm))
+        h += u"<h2>" + s.title + u"</h2>\n" + htmlText(s.text);
+    h += QStringLiteral("<h2>Timeline (UTC)</h2>\n<ul class=\"timeline\">\n");
+    for (const TimelineEntry &e : shownEntries(pm)) {
+        h += u"<li><span class=\"time\">" + utc(e.timeMs) + u"</span> " +
+             entryTitle(e).toHtmlEscaped();
+        if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
+            h += u"<div class=\"symptom\">Errors were seen at <b>" + e.seenAt.toHtmlEscaped() +
+                 u"</b>; what actually failed: <b>" + e.failedAt.toHtmlEscaped() + u"</b></div>";
+        if (!e.snapshotPng.isEmpty())
+            h += u"<div class=\"snapshot\"><img src=\"" + image(e) + u"\"" +
+                 (forPdf ? QStringLiteral(" width=\"560\"") : QString()) + u"><br><i>" +
+                 e.snapshotCaption.toHtmlEscaped() + u"</i></div>";
+        h += QStringLiteral("</li>\n");
+    }
+    h += QStringLiteral("</ul>\n");
+    for (const Section &s : narrativeAfter(pm))
+        h += u"<h2>" + s.title + u"</h2>\n" + htmlText(s.text);
+    h += QStringLiteral("<h2>Action items</h2>\n");
+    if (pm.actions.isEmpty()) {
+        h += QStringLiteral("<p class=\"empty\">—</p>\n");
+    } else {
+        h += forPdf ? QStringLiteral(
+                          "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">")
+                    : QStringLiteral("<table>");
+        h += QStringLiteral(
+            "<tr><th>Priority</th><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>\n");
+        for (const ActionItem &a : pm.actions)
+            h += u"<tr><td>" + a.priority.toHtmlEscaped() + u"</td><td>" + a.what.toHtmlEscaped() +
+                 u"</td><td>" + a.owner.toHtmlEscaped() + u"</td><td>" +
+                 (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) +
+                 u"</td><td>" + a.status.toHtmlEscaped() + u"</td></tr>\n";
+        h += QStringLiteral("</table>\n");
+    }
+    h += QStringLiteral("<h2>Supporting material</h2>\n") + htmlText(pm.supporting);
+    return h;
+}
+
+Result<bool> commit(QSaveFile &file, const QString &path)
+{
+    if (!file.commit())
+        return Error{path + u": cannot write the report: " + file.errorString(), {}, 0, 0};
+    return true;
+}
+
+Result<bool> writePdf(const PostMortem &pm, const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error{path + u": cannot write the report: " + file.errorString(), {}, 0, 0};
+    QPdfWriter pdf(&file);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setPageMargins(QMarginsF(18, 18, 18, 22), QPageLayout::Millimeter);
+    pdf.setResolution(150);
+    pdf.setTitle(pm.title);
+    pdf.setCreator(QStringLiteral("Warroom"));
+    QTextDocument doc;
+    doc.setDefaultStyleSheet(QStringLiteral(
+        "h1 { font-size: 20pt; } h2 { font-size: 14pt; margin-top: 14px; } "
+        "th { text-align: left; background: #eeeeee; } .time { font-family: monospace; } "
+        ".symptom { color: #A04000; } .meta { color: #444444; }"));
+    for (const TimelineEntry &e : pm.timeline) {
+        if (!e.snapshotPng.isEmpty())
+            doc.addResource(QTextDocument::ImageResource, QUrl(u"snapshot:" + e.id),
+                            QImage::fromData(e.snapshotPng, "PNG"));
+    }
+    doc.setHtml(htmlBody(
+        pm, [](const TimelineEntry &e) -> QString { return u"snapshot:" + e.id; }, true));
+    const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
+    const double footer = pdf.resolution() * 0.35;
+    // The text is laid out at 96 dpi and scaled to the page: fonts keep their point sizes.
+    const double scale = pdf.resolution() / 96.0;
+    doc.setPageSize(QSizeF(page.width() / scale, (page.height() - footer) / scale));
+    QPainter painter;
+    if (!painter.begin(&pdf))
+        return Error{path + u": cannot write the report (PDF)", {}, 0, 0};
+    const int pages = doc.pageCount();
+    for (int p = 0; p < pages; ++p) {
+        if (p > 0)
+            pdf.newPage();
+        painter.save();
+        painter.scale(scale, scale);
+        const QRectF clip(0, p * doc.pageSize().height(), doc.pageSize().width(),
+                          doc.pageSize().height());
+        painter.translate(0, -clip.top());
+        doc.drawContents(&painter, clip);
+        painter.restore();
+        painter.setFont(QFont(QStringLiteral("DejaVu Sans"), 8));
+        painter.setPen(QColor(0x66, 0x66, 0x66));
+        painter.drawText(QRectF(0, page.height() - footer * 0.8, page.width(), footer * 0.8),
+                         Qt::AlignBottom | Qt::AlignLeft, pm.title);
+        painter.drawText(QRectF(0, page.height() - footer * 0.8, page.width(), footer * 0.8),
+                         Qt::AlignBottom | Qt::AlignRight,
+                         u"Page " + QString::number(p + 1) + u" of " + QString::number(pages));
+    }
+    painter.end();
+    return commit(file, path);
+}
+
+} // namespace
+
+bool reportFormatFromString(const QString &name, ReportFormat *format)
+{
+    static const std::map<QString, ReportFormat> formats = {
+        {QStringLiteral("md"), ReportFormat::Markdown},
+        {QStringLiteral("markdown"), ReportFormat::Markdown},
+        {QStringLiteral("html"), ReportFormat::Html},
+        {QStringLiteral("pdf"), ReportFormat::Pdf},
+        {QStringLiteral("json"), ReportFormat::Json}};
+    const auto it = formats.find(name.toLower());
+    if (it == formats.end())
+        return false;
+    *format = it->second;
+    return true;
+}
+
+QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
+{
+    QString md;
+    md += u"# " + mdInline(pm.title.isEmpty() ? QStringLiteral("Post-mortem") : pm.title) + u"\n\n";
+    md += u"- **Incident:** " +
+          mdInline(pm.incidentId.isEmpty() ? QStringLiteral("—") : pm.incidentId) + u'\n';
+    md += u"- **Severity:** " + mdInline(pm.severity) + u'\n';
+    md += u"- **Status:** " + mdInline(pm.status) + u'\n';
+    md += u"- **Authors:** " +
+          mdInline(pm.authors.isEmpty() ? QStringLiteral("—")
+                                        : pm.authors.join(QStringLiteral(", "))) +
+          u"\n\n";
+    auto section = [&](const QString &title, const QString &text) {
+        md += u"## " + title + u"\n\n" +
+              (text.trimmed().isEmpty() ? QStringLiteral("—") : mdParagraphs(text)) + u"\n\n";
+    };
+    auto list = [&](const QString &title, const QList<std::pair<QString, QString>> &rows) {
+        md += u"## " + title + u"\n\n";
+        for (const auto &[what, value] : rows)
+            md += u"- **" + mdInline(what) + u":** " + mdInline(value) + u'\n';
+        md += u'\n';
+    };
+    section(QStringLiteral("Summary"), pm.summary);
+    list(QStringLiteral("Impact"), impactRows(pm));
+    list(QStringLiteral("Key times"), metricRows(pm));
+    for (const Section &s : narrativeBefore(pm))
+        section(s.title, s.text);
+    md += QStringLiteral("## Timeline (UTC)\n\n");
+    for (const TimelineEntry &e : shownEntries(pm)) {
+        md += u"- `" + utc(e.timeMs) + u"` " + mdInline(entryTitle(e)) + u'\n';
+        if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
+            md += u"  - Errors were seen at **" + mdInline(e.seenAt) +
+                  u"**; what actually failed: **" + mdInline(e.failedAt) + u"**\n";
+        if (!e.snapshotPng.isEmpty() && !snapshotDir.isEmpty())
+            md += u"  - ![" + mdInline(e.snapshotCaption) + u"](" + snapshotDir + u'/' + e.id +
+                  u".png)\n";
+    }
+    md += u'\n';
+    for (const Section &s : narrativeAfter(pm))
+        section(s.title, s.text);
+    md += QStringLiteral("## Action items\n\n");
+    if (pm.actions.isEmpty())
+        md += QStringLiteral("—\n");
+    for (const ActionItem &a : pm.actions)
+        md += u"- **" + mdInline(a.priority) + u"** " + mdInline(a.what) + u" — " +
+              mdInline(a.owner.isEmpty() ? QStringLiteral("no owner") : a.owner) + u", due " +
+              (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) + u" (" +
+              mdInline(a.status) + u")\n";
+    md += u'\n';
+    section(QStringLiteral("Supporting material"), pm.supporting);
+    return md;
+}
+
+QString htmlReport(const PostMortem &pm)
+{
+    return u"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+           pm.title.toHtmlEscaped() +
+           u"</title>\n<style>\n"
+           u"body { font-family: 'DejaVu Sans', sans-serif; max-width: 60em; margin: 2em auto; "
+           u"color: #222; line-height: 1.45; padding: 0 1em; }\n"
+           u"h1 { font-size: 1.7em; } h2 { font-size: 1.25em; border-bottom: 1px solid #ddd; "
+           u"margin-top: 1.6em; }\n"
+           u"table { border-collapse: collapse; } th, td { border: 1px solid #ccc; padding: 4px "
+           u"8px; text-align: left; vertical-align: top; } th { background: #f3f3f0; }\n"
+           u".time { font-family: 'DejaVu Sans Mono', monospace; color: #555; }\n"
+           u".symptom { color: #A04000; margin: 2px 0 4px 1.5em; }\n"
+           u".snapshot img { max-width: 100%; border: 1px solid #ccc; margin: 6px 0; }\n"
+           u".meta, .empty { color: #666; } ul.timeline li { margin: 4px 0; }\n"
+           u"</style>\n</head>\n<body>\n" +
+           htmlBody(
+               pm,
+               [](const TimelineEntry &e) -> QString {
+                   return u"data:image/png;base64," + QString::fromLatin1(e.snapshotPng.toBase64());
+               },
+               false) +
+           u"<p class=\"meta\">Written with Warroom.</p>\n</body>\n</html>\n";
+}
+
+Result<bool> writeReport(const PostMortem &pm, ReportFormat format, const QString &path)
+{
+    if (format == ReportFormat::Pdf)
+        return writePdf(pm, path);
+    QByteArray bytes;
+    switch (format) {
+    case ReportFormat::Markdown: {
+        bool snapshots = false;
+        for (const TimelineEntry &e : shownEntries(pm))
+            snapshots = snapshots || !e.snapshotPng.isEmpty();
+        const QString dirName = QFileInfo(path).completeBaseName() + u"-snapshots";
+        if (snapshots) {
+            const QDir dir(QFileInfo(path).absoluteDir().filePath(dirName));
+            if (!dir.mkpath(QStringLiteral(".")))
+                return Error{dir.path() + u": cannot create the snapshots' folder", {}, 0, 0};
+            for (const TimelineEntry &e : shownEntries(pm)) {
+                if (e.snapshotPng.isEmpty())
+                    continue;
+                QSaveFile png(dir.filePath(e.id + u".png"));
+                if (!png.open(QIODevice::WriteOnly) || png.write(e.snapshotPng) < 0 ||
+                    !png.commit())
+                    return Error{png.fileName() + u": cannot write the snapshot", {}, 0, 0};
+            }
+        }
+        bytes = markdownReport(pm, snapshots ? dirName : QString()).toUtf8();
+        break;
+    }
+    case ReportFormat::Html:
+        bytes = htmlReport(pm).toUtf8();
+        break;
+    case ReportFormat::Json:
+        bytes = QJsonDocument(toJson(pm)).toJson(QJsonDocument::Indented);
+        break;
+    case ReportFormat::Pdf:
+        break;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        return Error{path + u": cannot write the report: " + file.errorString(), {}, 0, 0};
+    return commit(file, path);
+}
+
+} // namespace warroom

@@ -1,0 +1,247 @@
+#include "timeline_proposal.h"
+
+#include "core/replay/recording_summary.h"
+#include "core/store/recording.h"
+#include "core/util/duration.h"
+
+#include <QDateTime>
+
+#include <map>
+#include <set>
+
+namespace warroom {
+
+namespace {
+
+constexpr qint64 kMinute = 60000;
+constexpr qint64 kLead = 60 * kMinute;     // the window opens this long before the first outage
+constexpr qint64 kTail = 60 * kMinute;     // ... and closes this long after the last change
+constexpr qint64 kBurst = 15 * kMinute;    // similar events closer than this: one entry
+constexpr qint64 kMattered = 30 * kMinute; // autoscaler decisions this close to an outage
+
+// "dc3/app-pool-4 -> dc1/cache-1:6379: blocked by ..." -> {(dc3, app-pool-4), (dc1, cache-1)}
+QList<std::pair<QString, QString>> endsOf(const QString &cause)
+{
+    QList<std::pair<QString, QString>> out;
+    const QString hop = cause.section(QStringLiteral(": "), 0, 0);
+    for (const QString &end : hop.split(QStringLiteral(" -> "))) {
+        const QString place = end.section(u':', 0, 0);
+        if (place.contains(u'/'))
+            out.append({place.section(u'/', 0, 0), place.section(u'/', 1)});
+    }
+    return out;
+}
+
+QString clock(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
+}
+
+// Which burst an event belongs to (empty: never collapsed).
+QString burstKey(const Event &e)
+{
+    switch (e.kind) {
+    case EventKind::AlertFiring:
+    case EventKind::AlertResolved:
+        return toString(e.kind) + u'|' + e.subject;
+    case EventKind::ScaleOut:
+    case EventKind::ScaleIn:
+    case EventKind::ScaleHeld:
+        return toString(e.kind) + u'|' + e.subject;
+    case EventKind::NodeLaunched:
+    case EventKind::NodeUnhealthy:
+    case EventKind::NodeTerminated:
+    case EventKind::VerdictChanged:
+    case EventKind::LinkDown:
+    case EventKind::LinkUp:
+        return toString(e.kind);
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
+Impact impactOf(const RecordingSummary &s)
+{
+    Impact i;
+    std::set<QString> nodes, sites;
+    for (const Outage &o : s.outages) {
+        i.startMs = i.startMs < 0 ? o.startMs : std::min(i.startMs, o.startMs);
+        i.endMs = std::max(i.endMs, o.endMs);
+        for (const QString &cause : o.causes) {
+            for (const auto &[site, node] : endsOf(cause)) {
+                nodes.insert(node);
+                sites.insert(site);
+            }
+        }
+        for (const QString &where : o.surfaced) { // "lb-1 (load_balancer, dc1) 3.2 errors/s"
+            nodes.insert(where.section(u' ', 0, 0));
+            const QString site =
+                where.section(u'(', 1).section(u')', 0, 0).section(QStringLiteral(", "), -1);
+            if (!site.isEmpty())
+                sites.insert(site);
+        }
+    }
+    i.outages = int(s.outages.size());
+    i.outageMs = s.outageMs();
+    i.failedRequests = s.failedRequests;
+    i.offeredRequests = s.offeredRequests;
+    for (const Deliveries &d : s.deliveries) {
+        i.lateNotifications += d.late;
+        i.lateTargetMs = std::max(i.lateTargetMs, d.targetMs);
+    }
+    i.nodes = QStringList(nodes.begin(), nodes.end());
+    i.sites = QStringList(sites.begin(), sites.end());
+    return i;
+}
+
+PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary &s,
+                             const QString &id)
+{
+    PostMortem pm;
+    pm.id = id;
+    pm.title = s.title.isEmpty() ? s.name : s.title;
+    pm.impact = impactOf(s);
+    const Impact &impact = pm.impact;
+
+    // The stretch of the recording the incident spans: around the outages, up to the last
+    // change that followed them (a corrected rule, a failover, a fault's end, a drained backlog).
+    qint64 from = impact.startMs < 0 ? s.startMs : impact.startMs - kLead;
+    qint64 last = impact.endMs < 0 ? s.endMs : impact.endMs;
+    for (const Event &e : events) {
+        if (e.timeMs < from)
+            continue;
+        switch (e.kind) {
+        case EventKind::RuleAdded:
+        case EventKind::RuleRemoved:
+        case EventKind::RuleCorrected:
+        case EventKind::DnsFailover:
+        case EventKind::FaultEnded:
+        case EventKind::BacklogDrained:
+            last = std::max(last, e.timeMs);
+            break;
+        default:
+            break;
+        }
+    }
+    const qint64 to = last + kTail;
+    std::set<QString> failingSites; // where the hops that failed start
+    for (const Outage &o : s.outages) {
+        for (const QString &cause : o.causes) {
+            if (const auto ends = endsOf(cause); !ends.isEmpty())
+                failingSites.insert(ends.first().first);
+        }
+    }
+    auto nearOutage = [&](qint64 t) {
+        for (const Outage &o : s.outages) {
+            if (t >= o.startMs - kMattered && t <= o.endMs + kMattered)
+                return true;
+        }
+        return false;
+    };
+
+    bool sawSymptom = false;
+    std::map<QString, std::pair<int, qint64>> openBurst; // key -> (entry, last time)
+    int next = 1;
+    for (const Event &e : events) {
+        if (e.timeMs < from || e.timeMs > to)
+            continue;
+        const QString state = e.details.value(QStringLiteral("state")).toString();
+        bool take = false;
+        int marks = 0;
+        QString text = e.text;
+        switch (e.kind) {
+        case EventKind::ServiceState:
+            take = true;
+            if (state == u"ok")
+                text = u"Service recovered: " + e.text;
+            break;
+        case EventKind::AlertFiring:
+        case EventKind::RuleAdded:
+        case EventKind::RuleRemoved:
+        case EventKind::RuleCorrected:
+        case EventKind::SiteDown:
+        case EventKind::SiteUp:
+        case EventKind::LinkDown:
+        case EventKind::LinkUp:
+        case EventKind::LinkDegraded:
+        case EventKind::FaultStarted:
+        case EventKind::FaultEnded:
+        case EventKind::DnsFailover:
+        case EventKind::BacklogStarted:
+        case EventKind::BacklogDrained:
+        case EventKind::NodeCrashed:
+        case EventKind::NodeRestarted:
+        case EventKind::NodeUnhealthy:
+        case EventKind::Annotation:
+            take = true;
+            break;
+        case EventKind::VerdictChanged:
+            take = e.text.contains(u"blocked") || e.text.contains(u"unknown");
+            break;
+        case EventKind::NodeLaunched:
+            take = failingSites.count(e.site) > 0 && nearOutage(e.timeMs);
+            break;
+        case EventKind::ScaleOut:
+        case EventKind::ScaleIn:
+            take = nearOutage(e.timeMs);
+            break;
+        default:
+            break;
+        }
+        if (!take)
+            continue;
+        // The first sign of trouble, before anyone knew.
+        if (!sawSymptom && e.kind != EventKind::ServiceState && e.kind != EventKind::ScaleOut &&
+            e.kind != EventKind::ScaleIn && e.kind != EventKind::NodeLaunched &&
+            e.kind != EventKind::FaultEnded && e.kind != EventKind::RuleCorrected) {
+            sawSymptom = true;
+            text = u"First symptom: " + text;
+            marks |= int(EntryMark::Key);
+        }
+        const QString key = burstKey(e);
+        if (!key.isEmpty() && marks == 0) {
+            auto it = openBurst.find(key);
+            if (it != openBurst.end() && e.timeMs - it->second.second <= kBurst) {
+                TimelineEntry &entry = pm.timeline[it->second.first];
+                ++entry.count;
+                it->second.second = e.timeMs;
+                entry.text = entry.text.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
+                             QString::number(entry.count) + u" until " + clock(e.timeMs) + u')';
+                continue;
+            }
+        }
+        TimelineEntry entry;
+        entry.id = u'p' + QString::number(next++);
+        entry.timeMs = e.timeMs;
+        entry.text = text;
+        entry.eventId = e.id;
+        entry.kind = toString(e.kind);
+        entry.status = TimelineEntry::Status::Proposed;
+        entry.marks = marks;
+        if (e.kind == EventKind::ServiceState && state == u"outage") {
+            for (const Outage &o : s.outages) {
+                if (o.startMs == e.timeMs) { // the errors people saw, and what actually failed
+                    entry.seenAt = o.surfaced.value(0);
+                    entry.failedAt = o.causes.value(0);
+                    entry.text = u"Outage began (" + formatDuration(o.durationMs()) + u"): " +
+                                 e.text.section(QStringLiteral("; "), 0, 0);
+                    if (&o == &s.outages.first())
+                        entry.marks |= int(EntryMark::Key);
+                }
+            }
+        }
+        if (!key.isEmpty())
+            openBurst[key] = {int(pm.timeline.size()), e.timeMs};
+        pm.timeline.append(entry);
+    }
+    return pm;
+}
+
+PostMortem proposePostMortem(const Recording &recording, const QString &id)
+{
+    return proposePostMortem(recording.events(), summarize(recording), id);
+}
+
+} // namespace warroom
