@@ -1,0 +1,324 @@
+// Post-mortems: the timeline proposed from both bundled recordings, the metrics, the JSON form,
+// storage in the recording, and each report format's validity (cmark, pdftotext, pdfimages).
+#include "core/postmortem/postmortem_store.h"
+#include "core/postmortem/report.h"
+#include "core/postmortem/timeline_proposal.h"
+#include "core/replay/recording_summary.h"
+#include "core/sim/record_simulation.h"
+#include "core/store/recording.h"
+#include "support/test_support.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+namespace {
+
+const TimelineEntry *find(const PostMortem &pm,
+                          const std::function<bool(const TimelineEntry &)> &is)
+{
+    for (const TimelineEntry &e : pm.timeline) {
+        if (is(e))
+            return &e;
+    }
+    return nullptr;
+}
+
+QByteArray pngOf(const QColor &color)
+{
+    QImage image(320, 200, QImage::Format_RGB32);
+    image.fill(color);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
+}
+
+QString run(const QString &program, const QStringList &args, const QByteArray &input = {})
+{
+    QProcess p;
+    p.start(program, args);
+    p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return u"FAILED: " + QString::fromUtf8(p.readAllStandardError());
+    return QString::fromUtf8(p.readAllStandardOutput());
+}
+
+} // namespace
+
+class TestPostMortem : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        for (const QString &name :
+             {QStringLiteral("lemniscus-2020"), QStringLiteral("pagerduty-2011")})
+            QVERIFY(recordSimulation(test::loadBundled(name), {}, path(name)));
+    }
+
+    // Lemniscus: the first symptom is the DC3 server's blocked cache hop, outages say where
+    // errors were seen (the load balancer) and what failed (the rule), the DC3 launches and the
+    // rule's correction are there; everything is a proposal.
+    void lemniscusProposal()
+    {
+        const PostMortem pm = proposal(QStringLiteral("lemniscus-2020"));
+        QVERIFY(!pm.timeline.isEmpty());
+        for (const TimelineEntry &e : pm.timeline)
+            QVERIFY(e.status == TimelineEntry::Status::Proposed);
+        QVERIFY(std::is_sorted(pm.timeline.cbegin(), pm.timeline.cend(),
+                               [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; }));
+        const TimelineEntry *symptom =
+            find(pm, [](const auto &e) { return e.text.startsWith(u"First symptom"); });
+        QVERIFY(symptom);
+        QVERIFY2(symptom->text.contains(u"dc3/app-pool-4 -> dc1/cache-1") &&
+                     symptom->text.contains(u"dc3-egress"),
+                 qPrintable(symptom->text));
+        QVERIFY(symptom->has(EntryMark::Key));
+        QVERIFY(symptom->timeMs <= pm.impact.startMs);
+        const TimelineEntry *outage =
+            find(pm, [](const auto &e) { return e.text.startsWith(u"Outage began"); });
+        QVERIFY(outage);
+        QCOMPARE(outage->timeMs, pm.impact.startMs);
+        QVERIFY2(outage->seenAt.startsWith(u"lb-1"), qPrintable(outage->seenAt));
+        QVERIFY2(outage->failedAt.contains(u"blocked by rule dc3-egress"),
+                 qPrintable(outage->failedAt));
+        QVERIFY(find(pm, [](const auto &e) {
+            return e.kind == u"node.launched" && e.text.contains(u"in dc3");
+        }));
+        QVERIFY(find(pm, [](const auto &e) { return e.kind == u"rule.corrected"; }));
+        QVERIFY(find(pm, [](const auto &e) { return e.text.startsWith(u"Service recovered"); }));
+        // Bursts collapse: the hour of alerts on the first morning is a few entries, not dozens.
+        const TimelineEntry *burst = find(pm, [](const auto &e) { return e.count > 1; });
+        QVERIFY(burst);
+        QVERIFY(burst->text.contains(u"(×" + QString::number(burst->count)));
+        QCOMPARE(pm.impact.outages, 9);
+        QVERIFY(pm.impact.sites.contains(u"dc3") && pm.impact.nodes.contains(u"cache-1"));
+    }
+
+    // PagerDuty: the region cut off, the outage with no route, the backlog built and drained,
+    // notifications late against the 3-minute target.
+    void pagerdutyProposal()
+    {
+        const PostMortem pm = proposal(QStringLiteral("pagerduty-2011"));
+        const TimelineEntry *symptom =
+            find(pm, [](const auto &e) { return e.text.startsWith(u"First symptom"); });
+        QVERIFY(symptom);
+        QVERIFY2(symptom->text.contains(u"region_offline") || symptom->kind == u"link.down",
+                 qPrintable(symptom->text));
+        const TimelineEntry *outage =
+            find(pm, [](const auto &e) { return e.text.startsWith(u"Outage began"); });
+        QVERIFY(outage);
+        QVERIFY2(outage->failedAt.contains(u"no route"), qPrintable(outage->failedAt));
+        QVERIFY(find(pm, [](const auto &e) { return e.kind == u"queue.backlog"; }));
+        QVERIFY(find(pm, [](const auto &e) { return e.kind == u"queue.drained"; }));
+        QVERIFY(find(pm, [](const auto &e) { return e.kind == u"link.up"; }));
+        QCOMPARE(pm.impact.outages, 1);
+        QCOMPARE(pm.impact.lateTargetMs, 180000);
+        QVERIFY(pm.impact.lateNotifications > 1e6);
+    }
+
+    // The marks drive the metrics: first Detection, Diagnosis, Repair; resolution is the later
+    // of the last Repair and the end of the last outage. Dismissed entries count for nothing.
+    void metricsFromMarks()
+    {
+        PostMortem pm;
+        pm.impact.startMs = 1000000;
+        pm.impact.endMs = 1000000 + 30 * 60000;
+        auto entry = [&](const QString &id, qint64 minutes, int marks,
+                         TimelineEntry::Status status) {
+            TimelineEntry e;
+            e.id = id;
+            e.timeMs = pm.impact.startMs + minutes * 60000;
+            e.marks = marks;
+            e.status = status;
+            pm.timeline.append(e);
+        };
+        using S = TimelineEntry::Status;
+        entry(QStringLiteral("a"), 2, int(EntryMark::Detection), S::Dismissed);
+        entry(QStringLiteral("b"), 5, int(EntryMark::Detection) | int(EntryMark::Key), S::Accepted);
+        entry(QStringLiteral("c"), 12, int(EntryMark::Diagnosis), S::Accepted);
+        entry(QStringLiteral("d"), 20, int(EntryMark::Repair), S::Accepted);
+        entry(QStringLiteral("e"), 45, int(EntryMark::Repair), S::Accepted);
+        IncidentMetrics m = metricsOf(pm);
+        QCOMPARE(m.timeToDetect(), 5 * 60000);
+        QCOMPARE(m.timeToDiagnose(), 12 * 60000);
+        QCOMPARE(m.timeToMitigate(), 20 * 60000);
+        QCOMPARE(m.timeToResolve(), 45 * 60000);
+        pm.timeline.removeLast();
+        QCOMPARE(metricsOf(pm).timeToResolve(), 30 * 60000); // the outage's end
+        pm.timeline.clear();
+        QCOMPARE(metricsOf(pm).timeToDetect(), -1);
+    }
+
+    // The JSON form round-trips everything, snapshots included; bad input names its place.
+    void jsonRoundTripsAndErrorsNameThePlace()
+    {
+        const PostMortem pm = filledIn();
+        const auto back = postMortemFromJson(toJson(pm), QStringLiteral("x"));
+        QVERIFY(back);
+        QVERIFY(back.value() == pm);
+        QJsonObject bad = toJson(pm);
+        QJsonArray timeline = bad.value(QStringLiteral("timeline")).toArray();
+        QJsonObject first = timeline.first().toObject();
+        first.insert(QStringLiteral("status"), QStringLiteral("maybe"));
+        first.insert(QStringLiteral("marks"), QJsonArray{QStringLiteral("oops")});
+        timeline.replace(0, first);
+        bad.insert(QStringLiteral("timeline"), timeline);
+        const auto refused = postMortemFromJson(bad, QStringLiteral("l.warroom: post-mortem pm-1"));
+        QVERIFY(!refused);
+        QCOMPARE(refused.errors().size(), 2);
+        QCOMPARE(refused.errors().first().message,
+                 QStringLiteral("l.warroom: post-mortem pm-1: timeline entry 1: \"status\" must be "
+                                "proposed, accepted or dismissed, not \"maybe\""));
+        QVERIFY(
+            !postMortemFromJson(QJsonObject{{QStringLiteral("format"), QStringLiteral("x")}}, {}));
+    }
+
+    // Post-mortems live in the recording: written in a transaction, read back equal, several.
+    void storedInTheRecording()
+    {
+        const QString copy = m_dir.filePath(QStringLiteral("stored.warroom"));
+        QVERIFY(QFile::copy(path(QStringLiteral("lemniscus-2020")), copy));
+        PostMortem a = filledIn();
+        PostMortem b = proposal(QStringLiteral("lemniscus-2020"));
+        b.id = QStringLiteral("pm-2");
+        QVERIFY(savePostMortem(copy, a));
+        QVERIFY(savePostMortem(copy, b));
+        a.summary = QStringLiteral("edited");
+        QVERIFY(savePostMortem(copy, a)); // replaces
+        auto r = Recording::open(copy);
+        QVERIFY(r);
+        const auto read = readPostMortems(*r.value());
+        QVERIFY(read);
+        QCOMPARE(read.value().size(), 2);
+        QVERIFY(read.value()[0] == a);
+        QVERIFY(read.value()[1] == b);
+    }
+
+    // Markdown is CommonMark: cmark renders the sections, lists for the tables, and a user's
+    // text that looks like markup stays text.
+    void markdownIsCommonMark()
+    {
+        const QString md = m_dir.filePath(QStringLiteral("r.md"));
+        QVERIFY(writeReport(filledIn(), ReportFormat::Markdown, md));
+        QFile file(md);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        const QString html = run(QStringLiteral("cmark"), {QStringLiteral("--safe")}, text);
+        QVERIFY2(!html.startsWith(u"FAILED"), qPrintable(html));
+        for (const QString &heading :
+             {QStringLiteral("Summary"), QStringLiteral("Impact"), QStringLiteral("Key times"),
+              QStringLiteral("Root cause"), QStringLiteral("Timeline (UTC)"),
+              QStringLiteral("Action items")})
+            QVERIFY2(html.contains(u"<h2>" + heading + u"</h2>"), qPrintable(heading));
+        QVERIFY(html.contains(u"<li><strong>Time to detect:</strong> 5m</li>"));
+        QVERIFY(html.contains(u"# not a heading")); // the root cause's first line, as text
+        QVERIFY(html.contains(u"&lt;script&gt;"));
+        QVERIFY(!html.contains(u"<h1>not a heading"));
+        QVERIFY(html.contains(u"<img src=\"r-snapshots/u1.png\""));
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("r-snapshots/u1.png"))));
+        QVERIFY(html.contains(u"what actually failed: <strong>dc3/app-pool-4"));
+    }
+
+    // HTML: one file, the snapshot inside it, nothing fetched from elsewhere.
+    void htmlIsSelfContained()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("r.html"));
+        QVERIFY(writeReport(filledIn(), ReportFormat::Html, out));
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(file.readAll());
+        QVERIFY(html.startsWith(u"<!DOCTYPE html>"));
+        QVERIFY(html.contains(u"<img src=\"data:image/png;base64,"));
+        QVERIFY(!html.contains(u"http://") && !html.contains(u"https://"));
+        QVERIFY(!html.contains(u"<link") && !html.contains(u"<script"));
+        QVERIFY(html.contains(u"&lt;script&gt;"));
+    }
+
+    // PDF: selectable text, page numbers, the snapshot as an image.
+    void pdfHasTextPagesAndSnapshots()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("r.pdf"));
+        QVERIFY(writeReport(filledIn(), ReportFormat::Pdf, out));
+        const QString text = run(QStringLiteral("pdftotext"), {out, QStringLiteral("-")});
+        QVERIFY2(text.contains(u"Lemniscus"), qPrintable(text.left(400)));
+        QVERIFY(text.contains(u"Root cause"));
+        QVERIFY(text.contains(u"deny rule written for the test environment"));
+        QVERIFY(text.contains(u"Page 1 of"));
+        const QString images = run(QStringLiteral("pdfimages"), {QStringLiteral("-list"), out});
+        QVERIFY2(images.count(u"\n") >= 3, qPrintable(images)); // a header, a rule, one image
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.pdf.*")}), QStringList());
+    }
+
+    // A report that cannot be written says why and leaves nothing behind.
+    void reportsAreWrittenAtomically()
+    {
+        const QString nowhere = m_dir.filePath(QStringLiteral("missing/dir/r.json"));
+        const auto failed = writeReport(filledIn(), ReportFormat::Json, nowhere);
+        QVERIFY(!failed);
+        QVERIFY(failed.errors().first().message.startsWith(nowhere + u": cannot write"));
+        const QString json = m_dir.filePath(QStringLiteral("r.json"));
+        QVERIFY(writeReport(filledIn(), ReportFormat::Json, json));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(
+            postMortemFromJson(QJsonDocument::fromJson(file.readAll()).object(), json).value() ==
+            filledIn());
+    }
+
+private:
+    QString path(const QString &name) const { return m_dir.filePath(name + u".warroom"); }
+    PostMortem proposal(const QString &name) const
+    {
+        auto r = Recording::open(path(name));
+        return proposePostMortem(*r.value());
+    }
+    // The Lemniscus draft as a team would finish it.
+    PostMortem filledIn() const
+    {
+        PostMortem pm = proposal(QStringLiteral("lemniscus-2020"));
+        for (TimelineEntry &e : pm.timeline)
+            e.status = TimelineEntry::Status::Accepted;
+        pm.incidentId = QStringLiteral("INC-2020-0525");
+        pm.severity = QStringLiteral("SEV2");
+        pm.authors = {QStringLiteral("A. Commander"), QStringLiteral("B. Scribe")};
+        pm.summary = QStringLiteral("App servers placed in DC3 could not reach the DC1 cache.");
+        pm.rootCause = QStringLiteral("# not a heading\nA deny rule written for the test "
+                                      "environment <script>alert(1)</script> matched production.");
+        pm.timeline[0].marks |= int(EntryMark::Detection);
+        pm.timeline.first().timeMs = pm.impact.startMs + 5 * 60000;
+        TimelineEntry note;
+        note.id = pm.newEntryId();
+        note.timeMs = pm.impact.startMs + 6 * 60000;
+        note.text = QStringLiteral("Map snapshot at the first DC3 outage");
+        note.kind = QStringLiteral("note");
+        note.starred = true;
+        note.seenAt = QStringLiteral("lb-1 errors");
+        note.failedAt = QStringLiteral("dc3/app-pool-4 -> dc1/cache-1:6379 blocked by dc3-egress");
+        note.snapshotPng = pngOf(QColor(0xD5, 0x5E, 0x00));
+        note.snapshotCaption = QStringLiteral("The map at 08:54");
+        pm.timeline.append(note);
+        std::stable_sort(pm.timeline.begin(), pm.timeline.end(),
+                         [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
+        pm.actions.append({QStringLiteral("Scope dc3-egress to the test hosts"),
+                           QStringLiteral("netops"), QDate(2020, 6, 5), QStringLiteral("P1"),
+                           QStringLiteral("done")});
+        return pm;
+    }
+
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestPostMortem)
+#include "tst_postmortem.moc"
