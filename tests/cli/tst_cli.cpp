@@ -174,6 +174,40 @@ private Q_SLOTS:
                  doc[u"events_hash"].toString());
     }
 
+    // With no post-mortem written, `report` exports the proposed draft, in every format.
+    void reportExportsTheDraft()
+    {
+        const QString rec = m_dir.filePath(QStringLiteral("r.warroom"));
+        QCOMPARE(cli({QStringLiteral("simulate"), lemniscus(), QStringLiteral("-o"), rec}).exitCode,
+                 int(ExitClean));
+        const QString json = m_dir.filePath(QStringLiteral("draft.json"));
+        const Run r = cli({QStringLiteral("report"), rec, QStringLiteral("-o"), json});
+        QCOMPARE(r.exitCode, int(ExitClean));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(doc[u"format"].toString(), QStringLiteral("warroom-postmortem"));
+        QVERIFY(doc[u"timeline"].toArray().size() > 10);
+        QCOMPARE(doc[u"timeline"][0][u"status"].toString(), QStringLiteral("proposed"));
+        for (const QString &format :
+             {QStringLiteral("md"), QStringLiteral("html"), QStringLiteral("pdf")}) {
+            const QString out = m_dir.filePath(u"draft.out." + format);
+            QCOMPARE(cli({QStringLiteral("report"), rec, QStringLiteral("--format"), format,
+                          QStringLiteral("-o"), out})
+                         .exitCode,
+                     int(ExitClean));
+            QVERIFY(QFileInfo(out).size() > 1000);
+        }
+        const Run missing = cli({QStringLiteral("report"), rec, QStringLiteral("--postmortem"),
+                                 QStringLiteral("pm-9"), QStringLiteral("-o"), json});
+        QCOMPARE(missing.exitCode, int(ExitInvalid));
+        QCOMPARE(missing.err, QString(rec + u": no post-mortem 'pm-9' (it holds none)\n"));
+        const Run format = cli({QStringLiteral("report"), rec, QStringLiteral("-o"),
+                                m_dir.filePath(QStringLiteral("x.docx"))});
+        QCOMPARE(format.exitCode, int(ExitInvalid));
+        QVERIFY(format.err.contains(u"unknown format 'docx'"));
+    }
+
     void eventsAreFiltered()
     {
         const QString out = m_dir.filePath(QStringLiteral("w.warroom"));
