@@ -29,7 +29,11 @@ GuiOptions parseCommandLine(const QStringList &arguments)
                                     QStringLiteral("NODE"));
     parser.addOption(help);
     parser.addOption(at);
+    const QCommandLineOption postMortem(
+        QStringLiteral("postmortem"),
+        QStringLiteral("For a recording: show the post-mortem next to the map."));
     parser.addOption(select);
+    parser.addOption(postMortem);
     parser.addOption(screenshot);
     parser.addOption(size);
     parser.addPositionalArgument(QStringLiteral("FILE"),
@@ -52,6 +56,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     options.screenshot = parser.value(screenshot);
     options.at = parser.value(at);
     options.select = parser.value(select);
+    options.postMortem = parser.isSet(postMortem);
     if (!options.screenshot.isEmpty() && options.file.isEmpty()) {
         options.error = QStringLiteral("--screenshot needs a FILE to show");
         return options;

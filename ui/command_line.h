@@ -8,10 +8,11 @@ namespace warroom {
 // What `warroom` was asked to do on its command line.
 struct GuiOptions
 {
-    QString file;       // scenario or recording to open (empty: none)
-    QString at;         // recordings: where to put the cursor (ISO 8601 or an offset, "3w2d")
-    QString select;     // recordings: the node to select
-    QString screenshot; // render the window to this PNG once loaded, then exit
+    QString file;            // scenario or recording to open (empty: none)
+    QString at;              // recordings: where to put the cursor (ISO 8601 or an offset, "3w2d")
+    QString select;          // recordings: the node to select
+    bool postMortem = false; // recordings: the post-mortem tab in front
+    QString screenshot;      // render the window to this PNG once loaded, then exit
     QSize size{1440, 900};
     QString error; // not empty: the command line is wrong, say this and exit 2
     bool help = false;

@@ -54,6 +54,8 @@ int runGui(QApplication &app, const GuiOptions &options)
                        u"' is not a time (ISO 8601 or an offset such as 3w1d8h50m)");
                 return;
             }
+            if (options.postMortem)
+                replay->showPostMortem();
             if (options.select.isEmpty()) {
                 capture(true);
                 return;

@@ -7,12 +7,17 @@
 #include "map/map_view.h"
 #include "models/event_log_model.h"
 #include "overview_strip.h"
+#include "postmortem/postmortem_document.h"
+#include "postmortem/postmortem_editor.h"
 #include "settings.h"
+
+#include "core/postmortem/report.h"
 
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording_writer.h"
 
+#include <QBuffer>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
@@ -32,6 +37,7 @@
 #include <QSlider>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -135,9 +141,14 @@ void RecordingWindow::build()
     chartScroll->setWidget(m_chartBox);
     chartScroll->setWidgetResizable(true);
     chartScroll->setFrameShape(QFrame::NoFrame);
+    // The charts and the post-mortem share the right side.
+    m_right = new QTabWidget;
+    m_right->addTab(chartScroll, tr("Charts"));
+    m_postMortem = new PostMortemEditor;
+    m_right->addTab(m_postMortem, tr("Post-mortem"));
     horizontal->addWidget(m_map);
-    horizontal->addWidget(chartScroll);
-    chartScroll->setMinimumWidth(440);
+    horizontal->addWidget(m_right);
+    m_right->setMinimumWidth(440);
     horizontal->setStretchFactor(0, 3);
     horizontal->setStretchFactor(1, 2);
     horizontal->setSizes({840, 560});
@@ -206,6 +217,8 @@ void RecordingWindow::build()
                     [this] { exportMap(QStringLiteral("png")); });
     file->addAction(tr("Export the map as &SVG…"), this,
                     [this] { exportMap(QStringLiteral("svg")); });
+    file->addAction(tr("&Export the post-mortem…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &RecordingWindow::exportPostMortem);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     const QByteArray geometry =
@@ -256,6 +269,31 @@ void RecordingWindow::build()
     connect(m_logView, &QTableView::clicked, this, [this](const QModelIndex &index) {
         seek(index.data(EventLogModel::TimeRole).toLongLong());
     });
+    // A log row into the post-mortem's timeline (a double click, or the context menu).
+    m_logView->setContextMenuPolicy(Qt::CustomContextMenu);
+    auto addLogRow = [this](const QModelIndex &index) {
+        const int row = m_filter->mapToSource(index).row();
+        if (!index.isValid() || row < 0 || row >= m_data->events.size())
+            return;
+        m_right->setCurrentWidget(m_postMortem);
+        m_postMortem->selectEntry(m_postMortem->addEvent(m_data->events[row]));
+    };
+    connect(m_logView, &QTableView::doubleClicked, this, addLogRow);
+    connect(m_logView, &QWidget::customContextMenuRequested, this,
+            [this, addLogRow](const QPoint &at) {
+                const QModelIndex index = m_logView->indexAt(at);
+                if (!index.isValid())
+                    return;
+                QMenu menu;
+                menu.addAction(tr("Add to the post-mortem's timeline"), this,
+                               [index, addLogRow] { addLogRow(index); });
+                menu.exec(m_logView->viewport()->mapToGlobal(at));
+            });
+    connect(m_postMortem, &PostMortemEditor::seekRequested, this, &RecordingWindow::seek);
+    connect(m_postMortem, &PostMortemEditor::snapshotRequested, this,
+            &RecordingWindow::snapshotMapFor);
+    connect(m_postMortem, &PostMortemEditor::exportRequested, this,
+            &RecordingWindow::exportPostMortem);
     auto shortcut = [this](const QKeySequence &keys, auto &&slot) {
         connect(new QShortcut(keys, this), &QShortcut::activated, this, slot);
     };
@@ -289,8 +327,55 @@ void RecordingWindow::exportMap(const QString &format)
         m_status->setText(tr("Cannot write %1").arg(path.toHtmlEscaped()));
 }
 
+void RecordingWindow::snapshotMapFor(const QString &entryId, qint64 timeMs)
+{
+    // The map as it was at the entry's moment: draw that moment, grab it, attach it.
+    seek(timeMs);
+    render();
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    m_map->grab().save(&buffer, "PNG");
+    m_postMortem->attachSnapshot(entryId, png, tr("The map at %1 UTC").arg(utc(timeMs)));
+}
+
+void RecordingWindow::showPostMortem()
+{
+    m_right->setCurrentWidget(m_postMortem);
+}
+
+void RecordingWindow::exportPostMortem()
+{
+    if (!m_data || !m_postMortem->document()->isOpen())
+        return;
+    const PostMortem pm = m_postMortem->document()->postMortem();
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the post-mortem"),
+        QFileInfo(m_data->path).completeBaseName() + u'-' + pm.id + u".pdf",
+        tr("PDF (*.pdf);;HTML, one file (*.html);;Markdown (*.md);;JSON (*.json)"), &filter);
+    if (path.isEmpty())
+        return;
+    ReportFormat format = ReportFormat::Pdf;
+    if (!reportFormatFromString(path.section(u'.', -1), &format)) {
+        m_status->setText(tr("Choose a name ending in .pdf, .html, .md or .json"));
+        return;
+    }
+    m_status->setText(tr("Writing %1…").arg(path.toHtmlEscaped()));
+    auto *watcher = new QFutureWatcher<Result<bool>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        const Result<bool> done = watcher->result();
+        m_status->setText(done ? tr("Wrote %1").arg(path.toHtmlEscaped())
+                               : done.errors().first().toString().toHtmlEscaped());
+    });
+    watcher->setFuture(
+        QtConcurrent::run([pm, format, path] { return writeReport(pm, format, path); }));
+}
+
 void RecordingWindow::closeEvent(QCloseEvent *event)
 {
+    m_postMortem->document()->saveNow(); // what was typed is in the file before the window goes
     waitForLayoutSaved(); // what was placed by hand is in the file before the window goes
     QSettings().setValue(QLatin1StringView(settings::kRecordingGeometry), saveGeometry());
     QMainWindow::closeEvent(event);
@@ -391,6 +476,7 @@ void RecordingWindow::readAllEvents(quint64 generation)
         m_data = result.value();
         m_clock->setToolTip({});
         adoptEvents();
+        m_postMortem->setEvents(m_data->events);
         if (m_pendingSeek) // asked for while the events were being read
             m_time = std::clamp(*std::exchange(m_pendingSeek, std::nullopt), m_data->startMs,
                                 m_data->endMs);
@@ -423,6 +509,7 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_mapMarks.clear();
     m_lives = NodeLives(m_data->lifeEvents);
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
+    m_postMortem->setRecording(m_data->path, m_data->events, m_data->summary, m_data->postMortems);
     m_map->setManualLayout(m_data->layout);
     m_sites->clear();
     m_sites->addItem(tr("All sites"), QString());
@@ -690,6 +777,8 @@ void RecordingWindow::render()
     for (MetricChart *chart : m_charts)
         chart->setCursorTime(m_time);
     m_overview->setCursorTime(m_time);
+    m_postMortem->setCursor(
+        m_time, m_map->selectedNode().isEmpty() ? QString() : m_map->selectedNode() + u": ");
     m_status->setText(statusText());
     m_clock->setText(utc(m_time));
     if (!m_slider->isSliderDown())

@@ -27,6 +27,7 @@ namespace warroom {
 class EventLogFilter;
 class EventLogModel;
 class MapView;
+class PostMortemEditor;
 class MetricChart;
 class OverviewStrip;
 class ReplayCursor;
@@ -74,6 +75,8 @@ public:
     int chartCount() const { return int(m_charts.size()); }
     QString statusText() const;
     MapView *mapView() const { return m_map; }
+    PostMortemEditor *postMortemEditor() const { return m_postMortem; }
+    void showPostMortem(); // the post-mortem tab in front
 
 Q_SIGNALS:
     void firstFrame();                // the recording is open and its start drawn
@@ -102,6 +105,8 @@ private:
     void addChart(const ChartData &data, int position);
     void showNode(const QString &node);
     void saveLayout(const QString &node, double x, double y);
+    void snapshotMapFor(const QString &entryId, qint64 timeMs);
+    void exportPostMortem();
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
@@ -122,6 +127,8 @@ private:
     QLabel *m_title;
     QLabel *m_status;
     MapView *m_map;
+    QTabWidget *m_right;
+    PostMortemEditor *m_postMortem;
     QList<MetricChart *> m_charts;
     QList<ChartData> m_chartData;             // one per chart shown
     QList<QList<ChartMarker>> m_chartMarkers; // one per chart shown

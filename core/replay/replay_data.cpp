@@ -1,6 +1,7 @@
 #include "replay_data.h"
 
 #include "core/model/topology_json.h"
+#include "core/postmortem/postmortem_store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -130,6 +131,10 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
     data->layout = r.layout();
+    auto postMortems = readPostMortems(r);
+    if (!postMortems)
+        return postMortems.errors();
+    data->postMortems = postMortems.value();
     return std::shared_ptr<const ReplayData>(std::move(data));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/model/topology.h"
+#include "core/postmortem/postmortem.h"
 #include "core/store/recording.h"
 #include "recording_summary.h"
 
@@ -59,6 +60,7 @@ struct ReplayData
     RecordingSummary summary;
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
+    QList<PostMortem> postMortems;                    // written in the recording
 
     Topology topology(int version) const; // parses the stored version
 };

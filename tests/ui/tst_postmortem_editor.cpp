@@ -1,0 +1,241 @@
+// The post-mortem editor: its timeline model, undo and redo of every change, autosave that
+// survives a real kill, entries moving the replay, and the whole Lemniscus write-up exported
+// (WARROOM_EXAMPLE_REPORT_DIR=docs/example keeps the reports: docs/example is made this way).
+#include "core/postmortem/postmortem_store.h"
+#include "core/postmortem/report.h"
+#include "core/sim/record_simulation.h"
+#include "core/store/recording.h"
+#include "support/test_support.h"
+#include "ui/postmortem/postmortem_document.h"
+#include "ui/postmortem/postmortem_editor.h"
+#include "ui/postmortem/timeline_model.h"
+#include "ui/recording_window.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+class TestPostMortemEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(recordSimulation(test::loadBundled(QStringLiteral("lemniscus-2020")), {},
+                                 m_dir.filePath(QStringLiteral("l.warroom"))));
+    }
+
+    // Every change is one undo step (typing in one field is one), redo brings it back, the
+    // model stays consistent throughout.
+    void undoAndRedoEveryChange()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("undo"))));
+        PostMortemEditor *editor = window.postMortemEditor();
+        QAbstractItemModelTester tester(const_cast<TimelineModel *>(editor->timelineModel()),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        PostMortemDocument *doc = editor->document();
+        QVERIFY(!doc->isOpen());
+        editor->newDraft();
+        QVERIFY(doc->isOpen());
+        const PostMortem draft = doc->postMortem();
+        QVERIFY(editor->timelineModel()->rowCount() > 10);
+        QUndoStack *undo = doc->undoStack();
+        QCOMPARE(undo->count(), 0);
+
+        editor->acceptAllProposals();
+        QPlainTextEdit *rootCause = editor->sectionEditor(QStringLiteral("Root cause"));
+        rootCause->setFocus();
+        QTest::keyClicks(rootCause, QStringLiteral("dc3-egress"));
+        QCOMPARE(doc->postMortem().rootCause, QStringLiteral("dc3-egress"));
+        QCOMPARE(undo->count(), 2); // accepting, then the typing as one step
+        const QString first = draft.timeline.first().id;
+        editor->toggleMark(first, EntryMark::Detection);
+        editor->toggleStar(first);
+        const QString note = editor->addNote(draft.impact.startMs + 60000, QStringLiteral("note"));
+        QCOMPARE(doc->postMortem().timeline.size(), draft.timeline.size() + 1);
+        editor->addActionItem({QStringLiteral("fix"),
+                               QStringLiteral("me"),
+                               {},
+                               QStringLiteral("P1"),
+                               QStringLiteral("open")});
+        const PostMortem edited = doc->postMortem();
+
+        while (undo->canUndo())
+            undo->undo();
+        QVERIFY(doc->postMortem() == draft);
+        QCOMPARE(rootCause->toPlainText(), QString());
+        QCOMPARE(editor->timelineModel()->rowCount(), draft.timeline.size());
+        while (undo->canRedo())
+            undo->redo();
+        QVERIFY(doc->postMortem() == edited);
+        QCOMPARE(rootCause->toPlainText(), QStringLiteral("dc3-egress"));
+        QVERIFY(doc->postMortem().entryIndex(note) >= 0);
+        QVERIFY(doc->saveNow());
+        auto r = Recording::open(copy(QStringLiteral("undo")));
+        QVERIFY(readPostMortems(*r.value()).value().first() == edited);
+    }
+
+    // Selecting an entry moves the replay to its moment.
+    void selectingAnEntryMovesTheCursor()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("select"))));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        const TimelineEntry entry = editor->document()->postMortem().timeline[3];
+        editor->selectEntry(entry.id);
+        QTRY_COMPARE(window.cursorTime(), entry.timeMs);
+    }
+
+    // What was typed is in the file two seconds later, even when the process is killed.
+    void autosaveSurvivesAKill()
+    {
+        const QString path = copy(QStringLiteral("kill"));
+        const QString typed = QStringLiteral("A deny rule meant for the test hosts matched DC3.");
+        QProcess typist;
+        typist.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        typist.start(QStringLiteral(WARROOM_TYPIST_PATH), {path, typed});
+        QVERIFY(typist.waitForStarted());
+        QByteArray said; // QTRY evaluates its condition more than once: keep what was read
+        QTRY_VERIFY_WITH_TIMEOUT((said += typist.readAllStandardOutput()).contains("typed"), 60000);
+        QTest::qWait(2000);
+        typist.kill(); // SIGKILL: no chance to save on the way out
+        QVERIFY(typist.waitForFinished());
+        QCOMPARE(typist.exitStatus(), QProcess::CrashExit);
+        auto r = Recording::open(path);
+        QVERIFY(r);
+        const auto written = readPostMortems(*r.value());
+        QVERIFY(written);
+        QCOMPARE(written.value().size(), 1);
+        QCOMPARE(written.value().first().rootCause, typed);
+    }
+
+    // The Lemniscus write-up, done as a team would: accept the proposals, mark detection and
+    // repair, write the root cause, snapshot the map at the first DC3 outage, export.
+    void lemniscusWriteUpExports()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, copy(QStringLiteral("example"))));
+        PostMortemEditor *editor = window.postMortemEditor();
+        window.showPostMortem();
+        editor->newDraft();
+        editor->acceptAllProposals();
+        const PostMortem &pm = editor->document()->postMortem();
+        auto findEntry = [&](const std::function<bool(const TimelineEntry &)> &is) {
+            for (const TimelineEntry &e : pm.timeline)
+                if (is(e))
+                    return e.id;
+            return QString();
+        };
+        const QString detection = findEntry([](const TimelineEntry &e) {
+            return e.kind == u"alert.firing" && e.text.contains(u"HighErrorRate on lb-1");
+        });
+        const QString outage =
+            findEntry([](const TimelineEntry &e) { return e.text.startsWith(u"Outage began"); });
+        const QString repair =
+            findEntry([](const TimelineEntry &e) { return e.kind == u"rule.corrected"; });
+        QVERIFY(!detection.isEmpty() && !outage.isEmpty() && !repair.isEmpty());
+        editor->toggleMark(detection, EntryMark::Detection);
+        editor->toggleMark(outage, EntryMark::Diagnosis);
+        editor->toggleMark(repair, EntryMark::Repair);
+        editor->toggleStar(outage);
+        editor->setField(
+            &PostMortem::title,
+            QStringLiteral("Lemniscus: app servers in DC3 could not reach the DC1 cache"),
+            QStringLiteral("Title"));
+        editor->setField(&PostMortem::incidentId, QStringLiteral("INC-2020-0525"),
+                         QStringLiteral("Incident"));
+        editor->setField(
+            &PostMortem::summary,
+            QStringLiteral("During the busy week the autoscaler placed app servers in DC3 for the "
+                           "first time. A firewall rule written months earlier for DC3's test "
+                           "environment blocked them from the DC1 cache, so every request they "
+                           "served failed. Errors showed at the load balancer and the proxy, not "
+                           "at the cache."),
+            QStringLiteral("Summary"));
+        editor->setField(
+            &PostMortem::rootCause,
+            QStringLiteral("Rule dc3-egress (lemniscus-2020.yaml:210) denies DC3 hosts the DC1 "
+                           "cache port. It was meant for the test hosts only but matched every "
+                           "host in DC3. Nothing ran in DC3 until the autoscaler put app servers "
+                           "there."),
+            QStringLiteral("Root cause"));
+        editor->setField(
+            &PostMortem::trigger,
+            QStringLiteral("Load above 40 % CPU: scale out with random placement picked DC3."),
+            QStringLiteral("Trigger"));
+        editor->setField(
+            &PostMortem::resolution,
+            QStringLiteral("The rule was corrected to match the test environment only."),
+            QStringLiteral("Resolution"));
+        editor->addActionItem({QStringLiteral("Test every scaling group's placement against the "
+                                              "rules (warroom-cli analyze in CI)"),
+                               QStringLiteral("platform"), QDate(2020, 6, 12), QStringLiteral("P1"),
+                               QStringLiteral("open")});
+        // The map at the first outage, from the window itself.
+        QSignalSpy snapshot(editor, &PostMortemEditor::snapshotRequested);
+        editor->selectEntry(outage);
+        const int i = pm.entryIndex(outage);
+        Q_EMIT editor->snapshotRequested(outage, pm.timeline[i].timeMs + 60000);
+        QTRY_VERIFY(!pm.timeline[pm.entryIndex(outage)].snapshotPng.isEmpty());
+        QVERIFY(QImage::fromData(pm.timeline[pm.entryIndex(outage)].snapshotPng).width() > 400);
+
+        const IncidentMetrics m = metricsOf(pm);
+        QVERIFY(m.timeToDetect() >= 0 && m.timeToDetect() < 5 * 60000);
+        QVERIFY(m.timeToMitigate() > 86400000LL);
+        QVERIFY(pm.timeline[pm.entryIndex(outage)].failedAt.contains(u"dc3-egress"));
+
+        QString dir = qEnvironmentVariable("WARROOM_EXAMPLE_REPORT_DIR");
+        if (dir.isEmpty())
+            dir = m_dir.filePath(QStringLiteral("example"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString base = QDir(dir).filePath(QStringLiteral("lemniscus-postmortem"));
+        for (const auto &[format, suffix] :
+             {std::pair{ReportFormat::Pdf, QStringLiteral(".pdf")},
+              std::pair{ReportFormat::Html, QStringLiteral(".html")},
+              std::pair{ReportFormat::Markdown, QStringLiteral(".md")}})
+            QVERIFY(writeReport(pm, format, base + suffix));
+        QVERIFY(editor->document()->saveNow());
+        QVERIFY(window.grab().save(
+            QDir(dir).filePath(QStringLiteral("lemniscus-postmortem-editor.png"))));
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), {base + u".pdf", QStringLiteral("-")});
+        QVERIFY(text.waitForFinished());
+        const QString pdf = QString::fromUtf8(text.readAllStandardOutput());
+        QVERIFY(pdf.contains(u"INC-2020-0525"));
+        QVERIFY(pdf.contains(u"Time to detect"));
+        QVERIFY(pdf.contains(u"Errors were seen at"));
+    }
+
+private:
+    QString copy(const QString &name)
+    {
+        const QString to = m_dir.filePath(name + u".warroom");
+        if (!QFile::exists(to))
+            QFile::copy(m_dir.filePath(QStringLiteral("l.warroom")), to);
+        return to;
+    }
+    static bool open(RecordingWindow &window, const QString &path)
+    {
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(path);
+        return loaded.wait(60000);
+    }
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestPostMortemEditor)
+#include "tst_postmortem_editor.moc"

@@ -1,0 +1,108 @@
+#include "postmortem_document.h"
+
+#include "core/postmortem/postmortem_store.h"
+
+#include <QtConcurrent>
+
+namespace warroom {
+
+// One undo step: the whole document before and after (copies share their text and images).
+class PostMortemChange : public QUndoCommand
+{
+public:
+    PostMortemChange(PostMortemDocument *document, PostMortem before, PostMortem after,
+                     const QString &description, const QString &mergeKey)
+        : QUndoCommand(description)
+        , m_document(document)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+        , m_mergeKey(mergeKey)
+    {}
+
+    void undo() override { m_document->show(m_before); }
+    void redo() override { m_document->show(m_after); }
+    int id() const override { return m_mergeKey.isEmpty() ? -1 : 1; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        const auto *next = static_cast<const PostMortemChange *>(other);
+        if (next->m_mergeKey != m_mergeKey)
+            return false;
+        m_after = next->m_after;
+        return true;
+    }
+
+private:
+    PostMortemDocument *m_document;
+    PostMortem m_before;
+    PostMortem m_after;
+    QString m_mergeKey;
+};
+
+PostMortemDocument::PostMortemDocument(QObject *parent)
+    : QObject(parent)
+{
+    m_autosave.setSingleShot(true);
+    m_autosave.setInterval(kAutosaveMs);
+    connect(&m_autosave, &QTimer::timeout, this, &PostMortemDocument::save);
+}
+
+PostMortemDocument::~PostMortemDocument()
+{
+    if (m_autosave.isActive())
+        save();
+    m_saves.waitForFinished();
+}
+
+void PostMortemDocument::open(const QString &path, const PostMortem &postMortem)
+{
+    if (m_autosave.isActive())
+        save();
+    m_path = path;
+    m_current = postMortem;
+    m_undo.clear();
+    Q_EMIT changed();
+}
+
+void PostMortemDocument::set(const PostMortem &next, const QString &description,
+                             const QString &mergeKey)
+{
+    if (next == m_current)
+        return;
+    m_undo.push(new PostMortemChange(this, m_current, next, description, mergeKey));
+}
+
+void PostMortemDocument::show(const PostMortem &state)
+{
+    m_current = state;
+    m_autosave.start(); // restarted by each change: written a second after the last one
+    Q_EMIT changed();
+}
+
+void PostMortemDocument::save()
+{
+    m_autosave.stop();
+    if (m_path.isEmpty())
+        return;
+    m_saves =
+        m_saves.then(QtFuture::Launch::Async, [path = m_path, pm = m_current](const QString &) {
+            const Result<bool> done = savePostMortem(path, pm);
+            return done ? QString() : done.errors().first().toString();
+        });
+    m_saves.then(this, [this](const QString &error) {
+        m_lastError = error;
+        if (error.isEmpty())
+            Q_EMIT saved();
+        else
+            Q_EMIT saveFailed(error);
+    });
+}
+
+bool PostMortemDocument::saveNow()
+{
+    save();
+    m_saves.waitForFinished();
+    m_lastError = m_saves.result();
+    return m_lastError.isEmpty();
+}
+
+} // namespace warroom

@@ -1,0 +1,593 @@
+#include "postmortem_editor.h"
+
+#include "core/postmortem/timeline_proposal.h"
+#include "core/util/duration.h"
+#include "postmortem_document.h"
+#include "timeline_model.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace warroom {
+
+namespace {
+
+QString utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
+}
+
+QString span(qint64 ms)
+{
+    return ms < 0 ? QStringLiteral("—") : formatDuration(ms);
+}
+
+void sortByTime(PostMortem &pm)
+{
+    std::stable_sort(
+        pm.timeline.begin(), pm.timeline.end(),
+        [](const TimelineEntry &a, const TimelineEntry &b) { return a.timeMs < b.timeMs; });
+}
+
+// The write-up's sections, in template order.
+const QList<std::pair<QString, QString PostMortem::*>> &sectionFields()
+{
+    static const QList<std::pair<QString, QString PostMortem::*>> fields = {
+        {QStringLiteral("Summary"), &PostMortem::summary},
+        {QStringLiteral("Detection"), &PostMortem::detection},
+        {QStringLiteral("Root cause"), &PostMortem::rootCause},
+        {QStringLiteral("Trigger"), &PostMortem::trigger},
+        {QStringLiteral("Contributing factors"), &PostMortem::contributingFactors},
+        {QStringLiteral("Resolution"), &PostMortem::resolution},
+        {QStringLiteral("What went well"), &PostMortem::wentWell},
+        {QStringLiteral("What went wrong"), &PostMortem::wentWrong},
+        {QStringLiteral("Where we got lucky"), &PostMortem::gotLucky},
+        {QStringLiteral("Supporting material"), &PostMortem::supporting},
+    };
+    return fields;
+}
+
+} // namespace
+
+PostMortemEditor::PostMortemEditor(QWidget *parent)
+    : QWidget(parent)
+    , m_document(new PostMortemDocument(this))
+    , m_model(new TimelineModel(m_document, this))
+{
+    build();
+    connect(m_document, &PostMortemDocument::changed, this, &PostMortemEditor::refresh);
+    connect(m_document, &PostMortemDocument::saved, this, [this] {
+        m_saveState->setText(tr("Saved in the recording at %1")
+                                 .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+    });
+    connect(m_document, &PostMortemDocument::saveFailed, this, [this](const QString &message) {
+        m_saveState->setText(u"<span style='color:#D55E00'>" + tr("Not saved: ") +
+                             message.toHtmlEscaped() + u"</span>");
+    });
+    refresh();
+}
+
+void PostMortemEditor::build()
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto *top = new QHBoxLayout;
+    m_which = new QComboBox;
+    m_which->setToolTip(tr("The post-mortems this recording holds"));
+    auto *draft = new QPushButton(tr("New draft"));
+    draft->setToolTip(tr("A post-mortem proposed from the recording: its timeline and impact"));
+    connect(draft, &QPushButton::clicked, this, &PostMortemEditor::newDraft);
+    auto *undo = new QToolButton;
+    undo->setDefaultAction(m_document->undoStack()->createUndoAction(this, tr("Undo")));
+    undo->defaultAction()->setShortcut(QKeySequence::Undo);
+    undo->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(undo->defaultAction());
+    auto *redo = new QToolButton;
+    redo->setDefaultAction(m_document->undoStack()->createRedoAction(this, tr("Redo")));
+    redo->defaultAction()->setShortcut(QKeySequence::Redo);
+    redo->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(redo->defaultAction());
+    auto *exportButton = new QPushButton(tr("Export…"));
+    connect(exportButton, &QPushButton::clicked, this, &PostMortemEditor::exportRequested);
+    m_saveState = new QLabel;
+    m_saveState->setStyleSheet(QStringLiteral("color: #666"));
+    top->addWidget(new QLabel(tr("Post-mortem")));
+    top->addWidget(m_which, 1);
+    top->addWidget(draft);
+    top->addWidget(undo);
+    top->addWidget(redo);
+    top->addWidget(exportButton);
+    layout->addLayout(top);
+    layout->addWidget(m_saveState);
+
+    auto *header = new QFormLayout;
+    m_title = new QLineEdit;
+    m_incident = new QLineEdit;
+    m_severity = new QComboBox;
+    m_severity->addItems({QStringLiteral("SEV1"), QStringLiteral("SEV2"), QStringLiteral("SEV3"),
+                          QStringLiteral("SEV4")});
+    m_state = new QComboBox;
+    m_state->addItems(
+        {QStringLiteral("draft"), QStringLiteral("in review"), QStringLiteral("final")});
+    m_authors = new QLineEdit;
+    m_authors->setPlaceholderText(tr("comma separated"));
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_incident, 1);
+    row->addWidget(new QLabel(tr("Severity")));
+    row->addWidget(m_severity);
+    row->addWidget(new QLabel(tr("Status")));
+    row->addWidget(m_state);
+    header->addRow(tr("Title"), m_title);
+    header->addRow(tr("Incident"), row);
+    header->addRow(tr("Authors"), m_authors);
+    layout->addLayout(header);
+    connect(m_title, &QLineEdit::textEdited, this,
+            [this](const QString &t) { setField(&PostMortem::title, t, tr("Title")); });
+    connect(m_incident, &QLineEdit::textEdited, this,
+            [this](const QString &t) { setField(&PostMortem::incidentId, t, tr("Incident")); });
+    connect(m_severity, &QComboBox::textActivated, this,
+            [this](const QString &t) { setField(&PostMortem::severity, t, tr("Severity")); });
+    connect(m_state, &QComboBox::textActivated, this,
+            [this](const QString &t) { setField(&PostMortem::status, t, tr("Status")); });
+    connect(m_authors, &QLineEdit::textEdited, this, [this](const QString &t) {
+        QStringList authors;
+        for (const QString &a : t.split(u','))
+            if (!a.trimmed().isEmpty())
+                authors.append(a.trimmed());
+        edit([&](PostMortem &pm) { pm.authors = authors; }, tr("Edit authors"),
+             QStringLiteral("authors"));
+    });
+    m_metrics = new QLabel;
+    m_metrics->setWordWrap(true);
+    m_metrics->setTextFormat(Qt::RichText);
+    layout->addWidget(m_metrics);
+
+    m_tabs = new QTabWidget;
+    layout->addWidget(m_tabs, 1);
+
+    // The timeline.
+    auto *timelineTab = new QWidget;
+    auto *tl = new QVBoxLayout(timelineTab);
+    tl->setContentsMargins(0, 4, 0, 0);
+    m_timeline = new QTableView;
+    m_timeline->setModel(m_model);
+    m_timeline->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_timeline->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_timeline->verticalHeader()->hide();
+    m_timeline->verticalHeader()->setDefaultSectionSize(m_timeline->fontMetrics().height() + 6);
+    m_timeline->horizontalHeader()->setSectionResizeMode(TimelineModel::Text, QHeaderView::Stretch);
+    m_timeline->setWordWrap(false);
+    tl->addWidget(m_timeline, 1);
+    connect(m_timeline->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (!current.isValid())
+                    return;
+                Q_EMIT seekRequested(current.data(TimelineModel::TimeRole).toLongLong());
+                refresh();
+            });
+    auto *buttons = new QHBoxLayout;
+    auto button = [&](const QString &text, const QString &tip, auto &&slot) {
+        auto *b = new QPushButton(text);
+        b->setToolTip(tip);
+        connect(b, &QPushButton::clicked, this, slot);
+        buttons->addWidget(b);
+        return b;
+    };
+    using S = TimelineEntry::Status;
+    button(tr("Accept"), tr("Take the proposal into the post-mortem"),
+           [this] { setStatus(selectedEntry(), S::Accepted); });
+    button(tr("Dismiss"), tr("Keep it out"), [this] { setStatus(selectedEntry(), S::Dismissed); });
+    button(tr("Accept all"), tr("Accept every proposal"), [this] { acceptAllProposals(); });
+    button(QStringLiteral("★"), tr("Star"), [this] { toggleStar(selectedEntry()); });
+    button(tr("Detection"), tr("Mark: the moment the incident was detected"),
+           [this] { toggleMark(selectedEntry(), EntryMark::Detection); });
+    button(tr("Diagnosis"), tr("Mark: the cause was understood"),
+           [this] { toggleMark(selectedEntry(), EntryMark::Diagnosis); });
+    button(tr("Repair"), tr("Mark: a repair (the first mitigates, the last resolves)"),
+           [this] { toggleMark(selectedEntry(), EntryMark::Repair); });
+    button(tr("Key"), tr("Mark: a key moment"),
+           [this] { toggleMark(selectedEntry(), EntryMark::Key); });
+    tl->addLayout(buttons);
+    auto *buttons2 = new QHBoxLayout;
+    buttons = buttons2;
+    button(tr("Add at cursor"), tr("A note at the replay's time, about what is selected"), [this] {
+        const QString id =
+            addNote(m_cursorMs, m_cursorContext.isEmpty() ? tr("Note") : m_cursorContext);
+        selectEntry(id);
+        m_entryText->setFocus();
+        m_entryText->selectAll();
+    });
+    button(tr("Snapshot the map"), tr("Attach the map at this entry's moment"), [this] {
+        const QString id = selectedEntry();
+        const int i = m_document->postMortem().entryIndex(id);
+        if (i >= 0)
+            Q_EMIT snapshotRequested(id, m_document->postMortem().timeline[i].timeMs);
+    });
+    button(tr("Remove snapshot"), {}, [this] { attachSnapshot(selectedEntry(), {}, {}); });
+    buttons2->addStretch(1);
+    tl->addLayout(buttons2);
+    auto *entryForm = new QFormLayout;
+    m_entryText = new QLineEdit;
+    m_seenAt = new QLineEdit;
+    m_seenAt->setPlaceholderText(tr("where people saw the errors (lb-1 5xx)"));
+    m_failedAt = new QLineEdit;
+    m_failedAt->setPlaceholderText(tr("the hop that actually failed"));
+    entryForm->addRow(tr("Entry"), m_entryText);
+    entryForm->addRow(tr("Errors seen at"), m_seenAt);
+    entryForm->addRow(tr("Actually failed"), m_failedAt);
+    tl->addLayout(entryForm);
+    connect(m_entryText, &QLineEdit::textEdited, this, [this](const QString &text) {
+        const QString id = selectedEntry();
+        edit(
+            [&](PostMortem &pm) {
+                if (const int i = pm.entryIndex(id); i >= 0)
+                    pm.timeline[i].text = text;
+            },
+            tr("Edit entry"), u"entry-" + id);
+    });
+    auto symptom = [this] { linkSymptom(selectedEntry(), m_seenAt->text(), m_failedAt->text()); };
+    connect(m_seenAt, &QLineEdit::textEdited, this, symptom);
+    connect(m_failedAt, &QLineEdit::textEdited, this, symptom);
+    m_tabs->addTab(timelineTab, tr("Timeline"));
+
+    // The write-up.
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    auto *writeUp = new QWidget;
+    auto *wl = new QVBoxLayout(writeUp);
+    for (const auto &[label, field] : sectionFields()) {
+        auto *title = new QLabel(u"<b>" + label + u"</b>");
+        auto *text = new QPlainTextEdit;
+        text->setObjectName(label);
+        text->setMinimumHeight(70);
+        text->setTabChangesFocus(true);
+        wl->addWidget(title);
+        wl->addWidget(text);
+        m_sections.append({label, text});
+        connect(text, &QPlainTextEdit::textChanged, this, [this, text, field, label] {
+            if (!m_refreshing)
+                setField(field, text->toPlainText(), label);
+        });
+    }
+    scroll->setWidget(writeUp);
+    m_tabs->addTab(scroll, tr("Write-up"));
+
+    // Action items.
+    auto *actionsTab = new QWidget;
+    auto *al = new QVBoxLayout(actionsTab);
+    m_actions = new QTableWidget(0, 5);
+    m_actions->setHorizontalHeaderLabels(
+        {tr("Action"), tr("Owner"), tr("Due (YYYY-MM-DD)"), tr("Priority"), tr("Status")});
+    m_actions->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_actions->verticalHeader()->hide();
+    al->addWidget(m_actions, 1);
+    connect(m_actions, &QTableWidget::itemChanged, this, [this](QTableWidgetItem *item) {
+        if (m_refreshing)
+            return;
+        const int row = item->row();
+        edit(
+            [&](PostMortem &pm) {
+                if (row >= pm.actions.size())
+                    return;
+                ActionItem &a = pm.actions[row];
+                const QString text = item->text().trimmed();
+                switch (item->column()) {
+                case 0:
+                    a.what = text;
+                    break;
+                case 1:
+                    a.owner = text;
+                    break;
+                case 2:
+                    a.due = QDate::fromString(text, Qt::ISODate);
+                    break;
+                case 3:
+                    a.priority = text;
+                    break;
+                default:
+                    a.status = text;
+                }
+            },
+            tr("Edit action item"));
+    });
+    auto *actionButtons = new QHBoxLayout;
+    auto *addAction = new QPushButton(tr("Add action item"));
+    connect(addAction, &QPushButton::clicked, this, [this] {
+        addActionItem({tr("What to do"), {}, {}, QStringLiteral("P2"), QStringLiteral("open")});
+    });
+    auto *removeAction = new QPushButton(tr("Remove"));
+    connect(removeAction, &QPushButton::clicked, this, [this] {
+        const int row = m_actions->currentRow();
+        edit(
+            [&](PostMortem &pm) {
+                if (row >= 0 && row < pm.actions.size())
+                    pm.actions.removeAt(row);
+            },
+            tr("Remove action item"));
+    });
+    actionButtons->addWidget(addAction);
+    actionButtons->addWidget(removeAction);
+    actionButtons->addStretch(1);
+    al->addLayout(actionButtons);
+    m_tabs->addTab(actionsTab, tr("Action items"));
+    connect(m_which, &QComboBox::activated, this, [this](int index) {
+        Q_UNUSED(index);
+        // Only one post-mortem is kept open; choosing another reads it from the recording
+        // through setRecording (the window reloads). Nothing to do for the current one.
+    });
+}
+
+void PostMortemEditor::setRecording(const QString &path, const QList<Event> &events,
+                                    const RecordingSummary &summary,
+                                    const QList<PostMortem> &written)
+{
+    m_path = path;
+    m_events = events;
+    m_summary = summary;
+    m_which->clear();
+    for (const PostMortem &pm : written)
+        m_which->addItem(pm.title.isEmpty() ? pm.id : pm.id + u" — " + pm.title, pm.id);
+    if (!written.isEmpty())
+        m_document->open(path, written.first());
+    else
+        m_document->open({}, PostMortem{}); // nothing yet: "New draft" proposes one
+    refresh();
+}
+
+void PostMortemEditor::setCursor(qint64 timeMs, const QString &context)
+{
+    m_cursorMs = timeMs;
+    m_cursorContext = context;
+}
+
+void PostMortemEditor::newDraft()
+{
+    if (m_path.isEmpty())
+        return;
+    QString id = QStringLiteral("pm-1");
+    for (int n = 2; m_which->findData(id) >= 0; ++n)
+        id = u"pm-" + QString::number(n);
+    PostMortem pm = proposePostMortem(m_events, m_summary, id);
+    m_which->addItem(pm.id + u" — " + pm.title, pm.id);
+    m_which->setCurrentIndex(m_which->count() - 1);
+    m_document->open(m_path, pm);
+    m_document->saveNow(); // in the file at once
+}
+
+void PostMortemEditor::edit(const std::function<void(PostMortem &)> &change,
+                            const QString &description, const QString &mergeKey)
+{
+    if (!m_document->isOpen() || m_refreshing)
+        return;
+    PostMortem next = m_document->postMortem();
+    change(next);
+    m_document->set(next, description, mergeKey);
+}
+
+void PostMortemEditor::setField(QString PostMortem::*field, const QString &text,
+                                const QString &label)
+{
+    edit([&](PostMortem &pm) { pm.*field = text; }, tr("Edit %1").arg(label.toLower()),
+         u"field-" + label);
+}
+
+void PostMortemEditor::acceptAllProposals()
+{
+    edit(
+        [](PostMortem &pm) {
+            for (TimelineEntry &e : pm.timeline) {
+                if (e.status == TimelineEntry::Status::Proposed)
+                    e.status = TimelineEntry::Status::Accepted;
+            }
+        },
+        tr("Accept all proposals"));
+}
+
+void PostMortemEditor::setStatus(const QString &entryId, TimelineEntry::Status status)
+{
+    edit(
+        [&](PostMortem &pm) {
+            if (const int i = pm.entryIndex(entryId); i >= 0)
+                pm.timeline[i].status = status;
+        },
+        status == TimelineEntry::Status::Dismissed ? tr("Dismiss entry") : tr("Accept entry"));
+}
+
+void PostMortemEditor::toggleMark(const QString &entryId, EntryMark mark)
+{
+    edit(
+        [&](PostMortem &pm) {
+            if (const int i = pm.entryIndex(entryId); i >= 0) {
+                pm.timeline[i].marks ^= int(mark);
+                if (pm.timeline[i].status == TimelineEntry::Status::Proposed)
+                    pm.timeline[i].status = TimelineEntry::Status::Accepted; // marking takes it
+            }
+        },
+        tr("Mark %1").arg(markNames(int(mark))));
+}
+
+void PostMortemEditor::toggleStar(const QString &entryId)
+{
+    edit(
+        [&](PostMortem &pm) {
+            if (const int i = pm.entryIndex(entryId); i >= 0)
+                pm.timeline[i].starred = !pm.timeline[i].starred;
+        },
+        tr("Star entry"));
+}
+
+QString PostMortemEditor::addNote(qint64 timeMs, const QString &text)
+{
+    if (!m_document->isOpen())
+        newDraft();
+    const QString id = m_document->postMortem().newEntryId();
+    edit(
+        [&](PostMortem &pm) {
+            TimelineEntry e;
+            e.id = id;
+            e.timeMs = timeMs;
+            e.text = text;
+            e.kind = QStringLiteral("note");
+            pm.timeline.append(e);
+            sortByTime(pm);
+        },
+        tr("Add entry"));
+    return id;
+}
+
+QString PostMortemEditor::addEvent(const Event &event)
+{
+    const QString id = addNote(event.timeMs, event.text);
+    edit(
+        [&](PostMortem &pm) {
+            if (const int i = pm.entryIndex(id); i >= 0) {
+                pm.timeline[i].eventId = event.id;
+                pm.timeline[i].kind = toString(event.kind);
+            }
+        },
+        tr("Add entry"), u"entry-" + id);
+    return id;
+}
+
+void PostMortemEditor::linkSymptom(const QString &entryId, const QString &seenAt,
+                                   const QString &failedAt)
+{
+    edit(
+        [&](PostMortem &pm) {
+            if (const int i = pm.entryIndex(entryId); i >= 0) {
+                pm.timeline[i].seenAt = seenAt;
+                pm.timeline[i].failedAt = failedAt;
+            }
+        },
+        tr("Link symptom"), u"symptom-" + entryId);
+}
+
+void PostMortemEditor::attachSnapshot(const QString &entryId, const QByteArray &png,
+                                      const QString &caption)
+{
+    edit(
+        [&](PostMortem &pm) {
+            if (const int i = pm.entryIndex(entryId); i >= 0) {
+                pm.timeline[i].snapshotPng = png;
+                pm.timeline[i].snapshotCaption = caption;
+            }
+        },
+        png.isEmpty() ? tr("Remove snapshot") : tr("Attach snapshot"));
+}
+
+void PostMortemEditor::addActionItem(const ActionItem &item)
+{
+    edit([&](PostMortem &pm) { pm.actions.append(item); }, tr("Add action item"));
+}
+
+QPlainTextEdit *PostMortemEditor::sectionEditor(const QString &label) const
+{
+    for (const auto &[name, editor] : m_sections) {
+        if (name == label)
+            return editor;
+    }
+    return nullptr;
+}
+
+QString PostMortemEditor::selectedEntry() const
+{
+    const QModelIndex current = m_timeline->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(TimelineModel::EntryIdRole).toString() : QString();
+}
+
+void PostMortemEditor::selectEntry(const QString &id)
+{
+    const int row = m_model->rowOf(id);
+    if (row < 0)
+        return;
+    m_timeline->selectionModel()->setCurrentIndex(
+        m_model->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_timeline->scrollTo(m_model->index(row, 0));
+}
+
+void PostMortemEditor::refresh()
+{
+    m_refreshing = true;
+    const PostMortem &pm = m_document->postMortem();
+    const bool open = m_document->isOpen();
+    for (QWidget *w : {static_cast<QWidget *>(m_title), static_cast<QWidget *>(m_incident),
+                       static_cast<QWidget *>(m_severity), static_cast<QWidget *>(m_state),
+                       static_cast<QWidget *>(m_authors), static_cast<QWidget *>(m_tabs)})
+        w->setEnabled(open);
+    auto setText = [](QLineEdit *edit, const QString &text) {
+        if (edit->text() != text) // keeps the text cursor while typing
+            edit->setText(text);
+    };
+    setText(m_title, pm.title);
+    setText(m_incident, pm.incidentId);
+    setText(m_authors, pm.authors.join(QStringLiteral(", ")));
+    m_severity->setCurrentText(pm.severity);
+    m_state->setCurrentText(pm.status);
+    for (const auto &[label, field] : sectionFields()) {
+        QPlainTextEdit *editor = sectionEditor(label);
+        if (editor->toPlainText() != pm.*field)
+            editor->setPlainText(pm.*field);
+    }
+    const int i = pm.entryIndex(selectedEntry());
+    const TimelineEntry current = i >= 0 ? pm.timeline[i] : TimelineEntry{};
+    setText(m_entryText, current.text);
+    setText(m_seenAt, current.seenAt);
+    setText(m_failedAt, current.failedAt);
+    for (QLineEdit *e : {m_entryText, m_seenAt, m_failedAt})
+        e->setEnabled(i >= 0);
+    refreshActions();
+    if (!open) {
+        m_metrics->setText(tr("No post-mortem in this recording yet: <b>New draft</b> proposes "
+                              "one from what was recorded."));
+        m_saveState->clear();
+    } else {
+        const IncidentMetrics m = metricsOf(pm);
+        int proposed = 0, accepted = 0;
+        for (const TimelineEntry &e : pm.timeline) {
+            proposed += e.status == TimelineEntry::Status::Proposed;
+            accepted += e.status == TimelineEntry::Status::Accepted;
+        }
+        m_metrics->setText(
+            u"<b>Impact</b> " + formatDuration(pm.impact.outageMs) + u" of outage in " +
+            QString::number(pm.impact.outages) + u", from " +
+            (m.startMs < 0 ? QStringLiteral("—") : utc(m.startMs)) + u" UTC &nbsp; <b>TTD</b> " +
+            span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " + span(m.timeToDiagnose()) +
+            u" &nbsp; <b>TTM</b> " + span(m.timeToMitigate()) + u" &nbsp; <b>TTR</b> " +
+            span(m.timeToResolve()) + u"<br>" + QString::number(accepted) + u" entries accepted, " +
+            QString::number(proposed) + u" proposals to review");
+    }
+    m_refreshing = false;
+}
+
+void PostMortemEditor::refreshActions()
+{
+    const QList<ActionItem> &actions = m_document->postMortem().actions;
+    m_actions->setRowCount(int(actions.size()));
+    for (int r = 0; r < actions.size(); ++r) {
+        const ActionItem &a = actions[r];
+        const QStringList cells = {a.what, a.owner,
+                                   a.due.isValid() ? a.due.toString(Qt::ISODate) : QString(),
+                                   a.priority, a.status};
+        for (int c = 0; c < cells.size(); ++c) {
+            QTableWidgetItem *item = m_actions->item(r, c);
+            if (!item)
+                m_actions->setItem(r, c, item = new QTableWidgetItem);
+            if (item->text() != cells[c])
+                item->setText(cells[c]);
+        }
+    }
+}
+
+} // namespace warroom

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/postmortem/postmortem.h"
+#include "core/replay/recording_summary.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QTableView;
+class QTableWidget;
+class QTabWidget;
+class QToolButton;
+
+namespace warroom {
+
+class PostMortemDocument;
+class TimelineModel;
+
+// The post-mortem next to the replay: a timeline proposed from the recording that the team
+// accepts, edits or dismisses, marks (Detection, Diagnosis, Repair, Key moment) that drive the
+// computed times, the write-up sections, action items; every change undoable and autosaved
+// into the recording. Selecting an entry moves the replay there.
+class PostMortemEditor : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit PostMortemEditor(QWidget *parent = nullptr);
+
+    // The recording being replayed: its events and summary propose drafts; `written` are the
+    // post-mortems it holds (the first one is opened).
+    void setRecording(const QString &path, const QList<Event> &events,
+                      const RecordingSummary &summary, const QList<PostMortem> &written);
+    // Where the replay is, and what is selected there ("lb-1"), for entries added "at cursor".
+    void setCursor(qint64 timeMs, const QString &context);
+    // Every event, once all are read (a big recording's first ones come with setRecording).
+    void setEvents(const QList<Event> &events) { m_events = events; }
+
+    PostMortemDocument *document() const { return m_document; }
+    const TimelineModel *timelineModel() const { return m_model; }
+    QString selectedEntry() const;
+    void selectEntry(const QString &id);
+
+    // Actions, also for tests and the window's menus.
+    void newDraft(); // proposed from the recording
+    void acceptAllProposals();
+    void setStatus(const QString &entryId, TimelineEntry::Status status);
+    void toggleMark(const QString &entryId, EntryMark mark);
+    void toggleStar(const QString &entryId);
+    QString addNote(qint64 timeMs, const QString &text); // returns the new entry's id
+    QString addEvent(const Event &event);
+    void linkSymptom(const QString &entryId, const QString &seenAt, const QString &failedAt);
+    void attachSnapshot(const QString &entryId, const QByteArray &png, const QString &caption);
+    void setField(QString PostMortem::*field, const QString &text, const QString &label);
+    void addActionItem(const ActionItem &item);
+    QPlainTextEdit *sectionEditor(const QString &label) const; // "Root cause"
+
+Q_SIGNALS:
+    void seekRequested(qint64 timeMs);
+    // The map at this entry's moment is wanted: answer with attachSnapshot().
+    void snapshotRequested(const QString &entryId, qint64 timeMs);
+    void exportRequested();
+
+private:
+    void build();
+    void refresh(); // the widgets from the document
+    void edit(const std::function<void(PostMortem &)> &change, const QString &description,
+              const QString &mergeKey = {});
+    void refreshActions();
+
+    PostMortemDocument *m_document;
+    TimelineModel *m_model;
+    QString m_path;
+    QList<Event> m_events;
+    RecordingSummary m_summary;
+    qint64 m_cursorMs = 0;
+    QString m_cursorContext;
+    bool m_refreshing = false;
+
+    QComboBox *m_which;
+    QLabel *m_saveState;
+    QLabel *m_metrics;
+    QLineEdit *m_title;
+    QLineEdit *m_incident;
+    QComboBox *m_severity;
+    QComboBox *m_state;
+    QLineEdit *m_authors;
+    QTabWidget *m_tabs;
+    QTableView *m_timeline;
+    QLineEdit *m_entryText;
+    QLineEdit *m_seenAt;
+    QLineEdit *m_failedAt;
+    QList<std::pair<QString, QPlainTextEdit *>> m_sections;
+    QTableWidget *m_actions;
+};
+
+} // namespace warroom
