@@ -5,6 +5,7 @@
 #include "postmortem_document.h"
 #include "timeline_model.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFormLayout>
@@ -89,16 +90,30 @@ void PostMortemEditor::build()
     auto *draft = new QPushButton(tr("New draft"));
     draft->setToolTip(tr("A post-mortem proposed from the recording: its timeline and impact"));
     connect(draft, &QPushButton::clicked, this, &PostMortemEditor::newDraft);
-    auto *undo = new QToolButton;
-    undo->setDefaultAction(m_document->undoStack()->createUndoAction(this, tr("Undo")));
-    undo->defaultAction()->setShortcut(QKeySequence::Undo);
-    undo->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(undo->defaultAction());
-    auto *redo = new QToolButton;
-    redo->setDefaultAction(m_document->undoStack()->createRedoAction(this, tr("Redo")));
-    redo->defaultAction()->setShortcut(QKeySequence::Redo);
-    redo->defaultAction()->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(redo->defaultAction());
+    // Undo and redo: short buttons, what they would do in their tooltips; Ctrl+Z and
+    // Ctrl+Shift+Z anywhere in the editor.
+    QUndoStack *stack = m_document->undoStack();
+    auto *undo = new QPushButton(tr("Undo"));
+    auto *redo = new QPushButton(tr("Redo"));
+    undo->setEnabled(false);
+    redo->setEnabled(false);
+    connect(undo, &QPushButton::clicked, stack, &QUndoStack::undo);
+    connect(redo, &QPushButton::clicked, stack, &QUndoStack::redo);
+    connect(stack, &QUndoStack::canUndoChanged, undo, &QWidget::setEnabled);
+    connect(stack, &QUndoStack::canRedoChanged, redo, &QWidget::setEnabled);
+    connect(stack, &QUndoStack::undoTextChanged, undo,
+            [undo](const QString &text) { undo->setToolTip(tr("Undo %1").arg(text)); });
+    connect(stack, &QUndoStack::redoTextChanged, redo,
+            [redo](const QString &text) { redo->setToolTip(tr("Redo %1").arg(text)); });
+    for (const auto &[keys, slot] :
+         {std::pair{QKeySequence(QKeySequence::Undo), &QUndoStack::undo},
+          std::pair{QKeySequence(QKeySequence::Redo), &QUndoStack::redo}}) {
+        auto *action = new QAction(this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, stack, slot);
+        addAction(action);
+    }
     auto *exportButton = new QPushButton(tr("Export…"));
     connect(exportButton, &QPushButton::clicked, this, &PostMortemEditor::exportRequested);
     m_saveState = new QLabel;
@@ -167,6 +182,7 @@ void PostMortemEditor::build()
     m_timeline->setSelectionMode(QAbstractItemView::SingleSelection);
     m_timeline->verticalHeader()->hide();
     m_timeline->verticalHeader()->setDefaultSectionSize(m_timeline->fontMetrics().height() + 6);
+    m_timeline->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_timeline->horizontalHeader()->setSectionResizeMode(TimelineModel::Text, QHeaderView::Stretch);
     m_timeline->setWordWrap(false);
     tl->addWidget(m_timeline, 1);
