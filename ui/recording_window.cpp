@@ -290,6 +290,10 @@ void RecordingWindow::build()
                 menu.exec(m_logView->viewport()->mapToGlobal(at));
             });
     connect(m_postMortem, &PostMortemEditor::seekRequested, this, &RecordingWindow::seek);
+    connect(m_map, &MapView::timelineEntryRequested, this, [this](const QString &text) {
+        showPostMortem();
+        m_postMortem->selectEntry(m_postMortem->addNote(m_time, text));
+    });
     connect(m_postMortem, &PostMortemEditor::snapshotRequested, this,
             &RecordingWindow::snapshotMapFor);
     connect(m_postMortem, &PostMortemEditor::exportRequested, this,

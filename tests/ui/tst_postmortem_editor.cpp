@@ -6,12 +6,14 @@
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
 #include "support/test_support.h"
+#include "ui/map/map_view.h"
 #include "ui/postmortem/postmortem_document.h"
 #include "ui/postmortem/postmortem_editor.h"
 #include "ui/postmortem/timeline_model.h"
 #include "ui/recording_window.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDir>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -83,6 +85,53 @@ private Q_SLOTS:
         QVERIFY(doc->saveNow());
         auto r = Recording::open(copy(QStringLiteral("undo")));
         QVERIFY(readPostMortems(*r.value()).value().first() == edited);
+    }
+
+    // A recording holds several post-mortems; switching keeps each one's edits.
+    void severalPostMortems()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("several"))));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        editor->setField(&PostMortem::summary, QStringLiteral("first"), QStringLiteral("Summary"));
+        editor->newDraft();
+        QCOMPARE(editor->document()->postMortem().id, QStringLiteral("pm-2"));
+        QCOMPARE(editor->document()->postMortem().summary, QString());
+        auto *which = editor->findChild<QComboBox *>();
+        QVERIFY(which);
+        which->setCurrentIndex(0);
+        Q_EMIT which->activated(0);
+        QCOMPARE(editor->document()->postMortem().id, QStringLiteral("pm-1"));
+        QCOMPARE(editor->document()->postMortem().summary, QStringLiteral("first"));
+        QVERIFY(editor->document()->saveNow());
+        auto r = Recording::open(copy(QStringLiteral("several")));
+        const auto written = readPostMortems(*r.value());
+        QCOMPARE(written.value().size(), 2);
+        QCOMPARE(written.value().first().summary, QStringLiteral("first"));
+    }
+
+    // A map element into the timeline, at the cursor's time.
+    void mapElementsBecomeEntries()
+    {
+        RecordingWindow window;
+        window.resize(1400, 900);
+        QVERIFY(open(window, copy(QStringLiteral("map"))));
+        window.seekTo(QStringLiteral("3w8h50m"));
+        QTRY_VERIFY(window.map()->hopState(QStringLiteral("app-pool-4"),
+                                           QStringLiteral("cache-1")) == u"blocked");
+        MapView *map = window.mapView();
+        const QString text = map->describeAt(map->nodeRect(QStringLiteral("lb-1")).center());
+        QCOMPARE(text, QStringLiteral("lb-1 (load_balancer in dc1)"));
+        Q_EMIT map->timelineEntryRequested(text);
+        PostMortemEditor *editor = window.postMortemEditor();
+        QVERIFY(editor->document()->isOpen()); // a draft was started for it
+        const PostMortem &pm = editor->document()->postMortem();
+        const int i = pm.entryIndex(editor->selectedEntry());
+        QVERIFY(i >= 0);
+        QCOMPARE(pm.timeline[i].text, text);
+        QCOMPARE(pm.timeline[i].timeMs, window.cursorTime());
+        QVERIFY(pm.timeline[i].status == TimelineEntry::Status::Accepted);
     }
 
     // Selecting an entry moves the replay to its moment.

@@ -4,7 +4,9 @@
 #include "core/analysis/reachability_engine.h"
 #include "ui/palette.h"
 
+#include <QContextMenuEvent>
 #include <QHelpEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPaintEngine>
 #include <QPainter>
@@ -698,6 +700,30 @@ QString MapView::edgeTextAt(const QPointF &pos) const
 {
     const int bundle = m_scene.bundleAt(pos, 6.0);
     return bundle < 0 ? QString() : m_scene.bundleText(m_scene.bundles()[bundle]);
+}
+
+QString MapView::describeAt(const QPointF &scene) const
+{
+    if (const int index = m_scene.nodeAt(scene); index >= 0) {
+        const MapNode &n = m_scene.nodes()[index];
+        if (!n.latent.isEmpty())
+            return n.id + u": a new instance there would fail — " + n.latent;
+        return n.id + u" (" + n.roles + u" in " + m_scene.sites()[n.site].id + u')' + lifeText(n);
+    }
+    const int bundle = m_scene.bundleAt(scene, 6.0);
+    return bundle < 0 ? QString()
+                      : m_scene.bundleText(m_scene.bundles()[bundle]).section(u'\n', 0, 0);
+}
+
+void MapView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const QString text = describeAt(toScene(event->pos()));
+    if (text.isEmpty())
+        return;
+    QMenu menu;
+    menu.addAction(tr("Add to the post-mortem's timeline"), this,
+                   [this, text] { Q_EMIT timelineEntryRequested(text); });
+    menu.exec(event->globalPos());
 }
 
 bool MapView::event(QEvent *event)

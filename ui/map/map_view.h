@@ -26,6 +26,8 @@ public:
                   bool animate = false);
     const MapScene &scene() const { return m_scene; }
     QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
+    // What a post-mortem entry says of the node or hop there ("lb-1 (load_balancer): down").
+    QString describeAt(const QPointF &scenePos) const;
     // The drawn state of the hop between two nodes ("blocked"), empty when none is drawn.
     QString hopState(const QString &from, const QString &to) const;
     QColor hopColor(const QString &from, const QString &to) const;
@@ -54,6 +56,8 @@ public:
 Q_SIGNALS:
     void nodeSelected(const QString &id);                  // empty: nothing selected
     void nodeMoved(const QString &id, double x, double y); // dragged: fractions of its site's box
+    // "Add to the post-mortem" on a node or a hop: what it is now, as one line.
+    void timelineEntryRequested(const QString &text);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -64,6 +68,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
     // A launch (a ring spreading from the chip) or a termination (the chip fading out).

@@ -338,10 +338,24 @@ void PostMortemEditor::build()
     actionButtons->addStretch(1);
     al->addLayout(actionButtons);
     m_tabs->addTab(actionsTab, tr("Action items"));
+    // Another post-mortem of the recording: the one being edited is saved first.
     connect(m_which, &QComboBox::activated, this, [this](int index) {
-        Q_UNUSED(index);
-        // Only one post-mortem is kept open; choosing another reads it from the recording
-        // through setRecording (the window reloads). Nothing to do for the current one.
+        const QString id = m_which->itemData(index).toString();
+        if (id == m_document->postMortem().id)
+            return;
+        m_document->saveNow();
+        for (const PostMortem &pm : std::as_const(m_written)) {
+            if (pm.id == id)
+                m_document->open(m_path, pm);
+        }
+    });
+    // The list keeps the latest of each, for switching back.
+    connect(m_document, &PostMortemDocument::changed, this, [this] {
+        const PostMortem &pm = m_document->postMortem();
+        for (PostMortem &known : m_written) {
+            if (known.id == pm.id)
+                known = pm;
+        }
     });
 }
 
@@ -353,6 +367,7 @@ void PostMortemEditor::setRecording(const QString &path, const QList<Event> &eve
     m_events = events;
     m_summary = summary;
     m_which->clear();
+    m_written = written;
     for (const PostMortem &pm : written)
         m_which->addItem(pm.title.isEmpty() ? pm.id : pm.id + u" — " + pm.title, pm.id);
     if (!written.isEmpty())
@@ -376,6 +391,7 @@ void PostMortemEditor::newDraft()
     for (int n = 2; m_which->findData(id) >= 0; ++n)
         id = u"pm-" + QString::number(n);
     PostMortem pm = proposePostMortem(m_events, m_summary, id);
+    m_written.append(pm);
     m_which->addItem(pm.id + u" — " + pm.title, pm.id);
     m_which->setCurrentIndex(m_which->count() - 1);
     m_document->open(m_path, pm);

@@ -76,6 +76,7 @@ private:
     TimelineModel *m_model;
     QString m_path;
     QList<Event> m_events;
+    QList<PostMortem> m_written; // the recording's post-mortems, the edited one kept current
     RecordingSummary m_summary;
     qint64 m_cursorMs = 0;
     QString m_cursorContext;
