@@ -564,6 +564,11 @@ void RecordingWindow::addChart(const ChartData &c, int position)
     auto *chart = new MetricChart;
     connect(chart, &MetricChart::zoomRequested, this, &RecordingWindow::zoom);
     connect(chart, &MetricChart::seekRequested, this, &RecordingWindow::seek);
+    connect(chart, &MetricChart::timelineEntryRequested, this,
+            [this](qint64 timeMs, const QString &text) {
+                showPostMortem();
+                m_postMortem->selectEntry(m_postMortem->addNote(timeMs, text));
+            });
     connect(chart, &MetricChart::resetRequested, this,
             [this] { setVisibleRange(m_data->startMs, m_data->endMs); });
     static_cast<QVBoxLayout *>(m_chartBox->layout())->insertWidget(position, chart);

@@ -6,6 +6,7 @@
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
 #include "support/test_support.h"
+#include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
 #include "ui/postmortem/postmortem_document.h"
 #include "ui/postmortem/postmortem_editor.h"
@@ -132,6 +133,16 @@ private Q_SLOTS:
         QCOMPARE(pm.timeline[i].text, text);
         QCOMPARE(pm.timeline[i].timeMs, window.cursorTime());
         QVERIFY(pm.timeline[i].status == TimelineEntry::Status::Accepted);
+
+        // A chart point: its time and the values there.
+        const MetricChart *chart = window.chart(0);
+        const QString point = chart->describeAt(pm.impact.startMs + 60000);
+        QVERIFY2(point.startsWith(u"Requests failing at 08:49:40: failing "), qPrintable(point));
+        Q_EMIT const_cast<MetricChart *>(chart)->timelineEntryRequested(pm.impact.startMs + 60000,
+                                                                        point);
+        const int j = pm.entryIndex(editor->selectedEntry());
+        QCOMPARE(pm.timeline[j].text, point);
+        QCOMPARE(pm.timeline[j].timeMs, pm.impact.startMs + 60000);
     }
 
     // Selecting an entry moves the replay to its moment.

@@ -3,9 +3,11 @@
 #include "ui/palette.h"
 
 #include <QAreaSeries>
+#include <QContextMenuEvent>
 #include <QDateTimeAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QScatterSeries>
 #include <QToolTip>
@@ -59,6 +61,7 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
         if (m.timeMs >= fromMs && m.timeMs <= toMs)
             m_markers.append(m);
     }
+    m_data = data;
     QChart *c = chart();
     c->removeAllSeries();
     m_cursor = nullptr;
@@ -159,6 +162,34 @@ void MetricChart::mouseDoubleClickEvent(QMouseEvent *event)
 {
     Q_EMIT resetRequested();
     event->accept();
+}
+
+QString MetricChart::describeAt(qint64 t) const
+{
+    QStringList values;
+    for (const ChartLine &line : m_data.lines) {
+        const auto it =
+            std::upper_bound(line.points.cbegin(), line.points.cend(), t,
+                             [](qint64 at, const WindowPoint &p) { return at < p.timeMs; });
+        if (it == line.points.cbegin())
+            continue;
+        const WindowPoint &p = *std::prev(it);
+        values.append(line.name + u' ' + QString::number(p.max, 'f', 1));
+    }
+    return m_data.title + u" at " +
+           QDateTime::fromMSecsSinceEpoch(t, Qt::UTC).toString(QStringLiteral("HH:mm:ss")) + u": " +
+           (values.isEmpty() ? QStringLiteral("no data") : values.join(QStringLiteral(", "))) +
+           u' ' + m_data.unit;
+}
+
+void MetricChart::contextMenuEvent(QContextMenuEvent *event)
+{
+    const qint64 t = qint64(chart()->mapToValue(event->pos()).x());
+    const QString text = describeAt(t);
+    QMenu menu;
+    menu.addAction(tr("Add to the post-mortem's timeline"), this,
+                   [this, t, text] { Q_EMIT timelineEntryRequested(t, text); });
+    menu.exec(event->globalPos());
 }
 
 void MetricChart::mousePressEvent(QMouseEvent *event)

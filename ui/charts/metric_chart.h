@@ -34,22 +34,27 @@ public:
     void setCursorTime(qint64 timeMs);
     int lineCount() const;
     int markerCount() const { return int(m_markers.size()); }
+    QString describeAt(qint64 timeMs) const; // "app-pool CPU at 08:50:00: app-pool 44.1 %"
 
 Q_SIGNALS:
     void zoomRequested(double factor, qint64 atMs);
     void resetRequested();
     void seekRequested(qint64 timeMs);
+    // "Add to the post-mortem" on a point: its time and what the lines show there.
+    void timelineEntryRequested(qint64 timeMs, const QString &text);
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
     QDateTimeAxis *m_time;
     QValueAxis *m_value;
     QLineSeries *m_cursor = nullptr;
     QList<ChartMarker> m_markers;
+    ChartData m_data;
     double m_top = 1.0;
 };
 
