@@ -39,7 +39,8 @@ int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStre
 
 // Parses a command's arguments; returns an exit code when the command should stop here.
 std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
-                                const QString &usage, QTextStream &out, QTextStream &err)
+                                const QString &usage, QTextStream &out, QTextStream &err,
+                                bool takesFile)
 {
     parser.setApplicationDescription(usage);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
@@ -53,7 +54,11 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
         out << parser.helpText();
         return ExitClean;
     }
-    if (parser.positionalArguments().size() != 1) {
+    if (parser.positionalArguments().size() != (takesFile ? 1 : 0)) {
+        if (!takesFile) {
+            err << "warroom-cli: no FILE expected\n\n" << parser.helpText();
+            return ExitInvalid;
+        }
         err << "warroom-cli: expected exactly one FILE\n\n" << parser.helpText();
         return ExitInvalid;
     }
@@ -76,6 +81,10 @@ const QString kUsage = QStringLiteral(
     "                  late deliveries and time in each state of a recording\n"
     "  report FILE -o OUT.{md,html,pdf,json}\n"
     "                  a recording's post-mortem (or the proposed draft) as a report\n"
+    "  ingest --listen ADDR:PORT -o FILE.warroom\n"
+    "                  receive a live feed (JSON lines over TCP) into a recording\n"
+    "  feed FILE.warroom --to ADDR:PORT [--speed N]\n"
+    "                  replay a recording into a live feed\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
@@ -178,6 +187,10 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return summaryCommand(rest, out, err);
     if (command == u"report")
         return reportCommand(rest, out, err);
+    if (command == u"ingest")
+        return ingestCommand(rest, out, err);
+    if (command == u"feed")
+        return feedCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

@@ -12,8 +12,10 @@ namespace warroom {
 // What every warroom-cli command shares: argument parsing with --help, error reporting.
 
 // Parses a command's arguments; returns an exit code when the command should stop here.
+// `takesFile`: exactly one FILE argument (otherwise none).
 std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
-                                const QString &usage, QTextStream &out, QTextStream &err);
+                                const QString &usage, QTextStream &out, QTextStream &err,
+                                bool takesFile = true);
 // Prints errors (as text on err, or as JSON on out) and returns ExitInvalid.
 int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err);
 
@@ -21,5 +23,7 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace warroom

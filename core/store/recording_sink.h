@@ -27,9 +27,10 @@ public:
 
     // Ends every open series and hands everything over to the writer.
     void finish();
+    // Hands the complete chunks over to the writer (a live feed before each commit).
+    void handOver();
 
 private:
-    void handOver();
 
     RecordingWriter &m_writer;
     struct Open

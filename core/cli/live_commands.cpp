@@ -1,0 +1,246 @@
+// warroom-cli ingest and feed: a live recording fed over TCP (docs/feed-protocol.md).
+#include "cli.h"
+#include "cli_command.h"
+#include "core/live/feed_protocol.h"
+#include "core/live/ingest_server.h"
+#include "core/model/topology_json.h"
+#include "core/scenario/scenario_loader.h"
+#include "core/store/recording.h"
+#include "core/store/recording_writer.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+
+namespace warroom {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void requestStop(int)
+{
+    g_stop = true;
+}
+
+// "127.0.0.1:7070" -> address and port.
+std::optional<std::pair<QHostAddress, quint16>> hostPort(const QString &text)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    QHostAddress address(text.left(colon).remove(u'[').remove(u']'));
+    if (colon <= 0 || !ok || port > 65535 || address.isNull())
+        return std::nullopt;
+    return std::pair{address, quint16(port)};
+}
+
+} // namespace
+
+int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address and port (default 127.0.0.1:7070; port "
+                                                   "0 picks a free one)."),
+                                    QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:7070"));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The recording to append to (created when "
+                                                   "missing)."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption token(QStringLiteral("token"),
+                                   QStringLiteral("A token clients must send first (required off "
+                                                  "loopback)."),
+                                   QStringLiteral("TOKEN"));
+    const QCommandLineOption scenario(QStringLiteral("scenario"),
+                                      QStringLiteral("A scenario whose topology starts a new "
+                                                     "recording."),
+                                      QStringLiteral("FILE"));
+    for (const auto &o : {listen, output, token, scenario})
+        parser.addOption(o);
+    if (auto code = parseCommand(parser, args,
+                                 QStringLiteral("Receives a live feed (newline-delimited JSON over "
+                                                "TCP) into a recording until interrupted."),
+                                 out, err, false))
+        return *code;
+    const auto where = hostPort(parser.value(listen));
+    if (!where || !parser.isSet(output)) {
+        err << "warroom-cli ingest: needs --listen ADDR:PORT and -o FILE\n";
+        return ExitInvalid;
+    }
+    const QString path = parser.value(output);
+    if (parser.isSet(scenario) && !QFile::exists(path)) {
+        const Result<Scenario> s = loadScenarioFile(parser.value(scenario));
+        if (!s)
+            return reportErrors(s.errors(), false, out, err);
+        auto writer = RecordingWriter::create(path);
+        if (!writer) {
+            err << writer.errors().first().toString() << '\n';
+            return ExitInvalid;
+        }
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        writer.value()->setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
+        writer.value()->setMeta(QStringLiteral("source"), QStringLiteral("feed"));
+        writer.value()->setMeta(QStringLiteral("scenario_name"), s.value().name);
+        writer.value()->setMeta(QStringLiteral("scenario_title"), s.value().title);
+        writer.value()->setMeta(QStringLiteral("start_ms"), QString::number(now));
+        writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(now));
+        writer.value()->addTopologyVersion(now, QStringLiteral("scenario"),
+                                           topologyToJsonBytes(s.value().topology));
+        if (!writer.value()->close()) {
+            err << path << ": cannot write\n";
+            return ExitInvalid;
+        }
+    }
+    IngestOptions options;
+    options.address = where->first;
+    options.port = where->second;
+    options.token = parser.value(token);
+    auto server = IngestServer::start(path, options);
+    if (!server) {
+        err << "warroom-cli ingest: " << server.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    out << "listening on " << options.address.toString() << ':' << server.value()->port()
+        << ", writing " << path << Qt::endl;
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, qApp, [] {
+        if (g_stop)
+            QCoreApplication::quit();
+    });
+    poll.start(100);
+    QCoreApplication::exec();
+    const qint64 stored = server.value()->stored();
+    const Result<bool> closed = server.value()->close();
+    if (!closed) {
+        err << closed.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    out << "stored " << stored << " lines in " << path << Qt::endl;
+    return ExitClean;
+}
+
+int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("The ingest address."),
+                                QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:7070"));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+                                   QStringLiteral("Times real time (default 1; 0: as fast as "
+                                                  "the server takes it)."),
+                                   QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption token(QStringLiteral("token"), QStringLiteral("The server's token."),
+                                   QStringLiteral("TOKEN"));
+    for (const auto &o : {to, speed, token})
+        parser.addOption(o);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording to replay."));
+    if (auto code =
+            parseCommand(parser, args,
+                         QStringLiteral("Replays a recording into a live feed: its topology, "
+                                        "series and events, paced by their times."),
+                         out, err))
+        return *code;
+    const auto where = hostPort(parser.value(to));
+    bool ok = false;
+    const double factor = parser.value(speed).toDouble(&ok);
+    if (!where || !ok || factor < 0) {
+        err << "warroom-cli feed: --to ADDR:PORT and --speed N (a number, 0 or more)\n";
+        return ExitInvalid;
+    }
+    auto opened = Recording::open(parser.positionalArguments().first());
+    if (!opened) {
+        err << opened.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    const Recording &r = *opened.value();
+    QTcpSocket socket;
+    socket.connectToHost(where->first, where->second);
+    if (!socket.waitForConnected(10000)) {
+        err << "warroom-cli feed: cannot connect to " << parser.value(to) << ": "
+            << socket.errorString() << '\n';
+        return ExitInvalid;
+    }
+    qint64 sent = 0;
+    qint64 acked = 0;
+    QByteArray replies;
+    auto pump = [&](int waitMs) {
+        socket.waitForReadyRead(waitMs);
+        replies += socket.readAll();
+        qsizetype newline;
+        while ((newline = replies.indexOf('\n')) >= 0) {
+            const QJsonObject reply = QJsonDocument::fromJson(replies.left(newline)).object();
+            replies.remove(0, newline + 1);
+            if (reply.contains(QStringLiteral("ack")))
+                acked = qint64(reply.value(QStringLiteral("ack")).toDouble());
+            else if (reply.contains(QStringLiteral("error")))
+                err << "server: line " << reply.value(QStringLiteral("line")).toInteger() << ": "
+                    << reply.value(QStringLiteral("error")).toString() << '\n';
+        }
+    };
+    auto send = [&](const QByteArray &line) {
+        socket.write(line);
+        ++sent;
+        while (socket.bytesToWrite() > (1 << 20) && socket.state() == QTcpSocket::ConnectedState) {
+            socket.waitForBytesWritten(1000); // the server holds us back: wait
+            pump(0);
+        }
+    };
+    if (parser.isSet(token))
+        send(feed::helloLine(parser.value(token)));
+    send(
+        feed::metaLine(QStringLiteral("scenario_title"), r.meta(QStringLiteral("scenario_title"))));
+    send(feed::metaLine(QStringLiteral("start_ms"), QString::number(r.startMs())));
+    const QList<TopologyVersion> versions = r.topologyVersions();
+    if (!versions.isEmpty())
+        send(feed::topologyLine(versions.first().timeMs, QStringLiteral("feed"),
+                                r.topologyJson(versions.first().id)));
+    for (const StoredSeries &s : r.series())
+        send(feed::seriesLine(s.info));
+    // Events and samples second by second of recording time, paced by --speed.
+    const QList<Event> events = r.events();
+    qsizetype nextEvent = 0;
+    int nextVersion = 1;
+    QElapsedTimer clock;
+    clock.start();
+    constexpr qint64 kStep = 60000; // a minute of recording per round
+    for (qint64 t = r.startMs(); t <= r.endMs(); t += kStep) {
+        for (; nextVersion < versions.size() && versions[nextVersion].timeMs < t + kStep;
+             ++nextVersion)
+            send(feed::topologyLine(versions[nextVersion].timeMs, versions[nextVersion].reason,
+                                    r.topologyJson(versions[nextVersion].id)));
+        for (const StoredSeries &s : r.series()) {
+            const std::vector<float> values = r.samples(s, t, t + kStep);
+            if (!values.empty())
+                send(feed::samplesLine(s.info.key, QList<float>(values.begin(), values.end())));
+        }
+        for (; nextEvent < events.size() && events[nextEvent].timeMs < t + kStep; ++nextEvent)
+            send(feed::eventLine(events[nextEvent]));
+        if (factor > 0) {
+            const qint64 due = qint64(double(t + kStep - r.startMs()) / factor);
+            while (clock.elapsed() < due && socket.state() == QTcpSocket::ConnectedState)
+                pump(int(std::min<qint64>(100, due - clock.elapsed())));
+        }
+        pump(0);
+        if (socket.state() != QTcpSocket::ConnectedState)
+            break;
+    }
+    QElapsedTimer waiting;
+    waiting.start();
+    while (acked < sent && socket.state() == QTcpSocket::ConnectedState &&
+           waiting.elapsed() < 60000)
+        pump(200);
+    out << "sent " << sent << " lines, " << acked << " acknowledged (committed)\n";
+    return acked == sent ? ExitClean : ExitInvalid;
+}
+
+} // namespace warroom

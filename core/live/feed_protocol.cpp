@@ -1,0 +1,201 @@
+#include "feed_protocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+
+namespace warroom::feed {
+
+namespace {
+
+QByteArray line(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
+// A required integer field (milliseconds): a JSON number with no fraction.
+std::optional<qint64> integer(const QJsonObject &o, const QString &name)
+{
+    const QJsonValue v = o.value(name);
+    if (!v.isDouble() || std::floor(v.toDouble()) != v.toDouble() || std::abs(v.toDouble()) > 9e15)
+        return std::nullopt;
+    return qint64(v.toDouble());
+}
+
+std::optional<QString> text(const QJsonObject &o, const QString &name, bool required)
+{
+    const QJsonValue v = o.value(name);
+    if (v.isUndefined() && !required)
+        return QString();
+    if (!v.isString())
+        return std::nullopt;
+    return v.toString();
+}
+
+} // namespace
+
+std::variant<Message, QString> parseLine(const QByteArray &bytes)
+{
+    if (bytes.size() > kMaxLineBytes)
+        return QStringLiteral("longer than %1 bytes").arg(kMaxLineBytes);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        return u"not JSON: " + error.errorString() + u" at column " +
+               QString::number(error.offset + 1);
+    if (!doc.isObject())
+        return QStringLiteral("not a JSON object");
+    const QJsonObject o = doc.object();
+    const QString type = o.value(QStringLiteral("type")).toString();
+    auto need = [](const QString &what) -> QString {
+        return u'"' + what + u"\" is missing or not ";
+    };
+    if (type == u"event") {
+        Event e;
+        const auto time = integer(o, QStringLiteral("time_ms"));
+        if (!time)
+            return need(QStringLiteral("time_ms")) + u"an integer (milliseconds since the epoch)";
+        e.timeMs = *time;
+        const QString kind = o.value(QStringLiteral("kind")).toString();
+        if (!eventKindFromString(kind, &e.kind))
+            return u"\"kind\" must be one of the event kinds (docs/recording-format.md), not \"" +
+                   kind.left(80) + u'"';
+        for (const auto &[name, field] :
+             {std::pair{u"node", &Event::node}, std::pair{u"site", &Event::site},
+              std::pair{u"subject", &Event::subject}, std::pair{u"text", &Event::text}}) {
+            const auto value = text(o, QString::fromUtf16(name), false);
+            if (!value)
+                return u'"' + QString::fromUtf16(name) + u"\" must be a string";
+            e.*field = *value;
+        }
+        const QJsonValue details = o.value(QStringLiteral("details"));
+        if (!details.isUndefined() && !details.isObject())
+            return QStringLiteral("\"details\" must be an object");
+        e.details = details.toObject();
+        return Message(std::move(e));
+    }
+    if (type == u"samples") {
+        Samples s;
+        const auto key = text(o, QStringLiteral("key"), true);
+        if (!key || key->isEmpty())
+            return need(QStringLiteral("key")) + u"a string";
+        s.key = *key;
+        const QJsonValue values = o.value(QStringLiteral("values"));
+        if (!values.isArray())
+            return need(QStringLiteral("values")) + u"an array of numbers";
+        const QJsonArray array = values.toArray();
+        s.values.reserve(array.size());
+        for (const QJsonValue &v : array) {
+            if (!v.isDouble() && !v.isNull())
+                return QStringLiteral("\"values\" must hold numbers (or null for no value)");
+            s.values.append(v.isNull() ? std::nanf("") : float(v.toDouble()));
+        }
+        return Message(std::move(s));
+    }
+    if (type == u"series") {
+        SeriesInfo info;
+        const auto key = text(o, QStringLiteral("key"), true);
+        const auto metric = text(o, QStringLiteral("metric"), true);
+        const auto start = integer(o, QStringLiteral("start_ms"));
+        const auto interval = integer(o, QStringLiteral("interval_ms"));
+        if (!key || key->isEmpty())
+            return need(QStringLiteral("key")) + u"a string";
+        if (!metric)
+            return need(QStringLiteral("metric")) + u"a string";
+        if (!start)
+            return need(QStringLiteral("start_ms")) + u"an integer";
+        if (!interval || *interval <= 0)
+            return need(QStringLiteral("interval_ms")) + u"a positive integer";
+        info.key = *key;
+        info.metric = *metric;
+        info.node = o.value(QStringLiteral("node")).toString();
+        info.unit = o.value(QStringLiteral("unit")).toString();
+        info.startMs = *start;
+        info.intervalMs = *interval;
+        return Message(info);
+    }
+    if (type == u"topology") {
+        const auto time = integer(o, QStringLiteral("time_ms"));
+        if (!time)
+            return need(QStringLiteral("time_ms")) + u"an integer";
+        if (!o.value(QStringLiteral("topology")).isObject())
+            return need(QStringLiteral("topology")) + u"an object (a recording's topology)";
+        return Message(TopologyMessage{
+            *time, o.value(QStringLiteral("reason")).toString(QStringLiteral("feed")),
+            QJsonDocument(o.value(QStringLiteral("topology")).toObject())
+                .toJson(QJsonDocument::Compact)});
+    }
+    if (type == u"meta") {
+        const auto key = text(o, QStringLiteral("key"), true);
+        const auto value = text(o, QStringLiteral("value"), true);
+        if (!key || !value)
+            return QStringLiteral("\"key\" and \"value\" must be strings");
+        return Message(Meta{*key, *value});
+    }
+    if (type == u"hello")
+        return Message(Hello{o.value(QStringLiteral("token")).toString()});
+    return u"\"type\" must be event, samples, series, topology, meta or hello, not \"" +
+           type.left(40) + u'"';
+}
+
+QByteArray eventLine(const Event &e)
+{
+    QJsonObject o{{QStringLiteral("type"), QStringLiteral("event")},
+                  {QStringLiteral("time_ms"), e.timeMs},
+                  {QStringLiteral("kind"), toString(e.kind)}};
+    for (const auto &[name, value] :
+         {std::pair{u"node", &e.node}, std::pair{u"site", &e.site},
+          std::pair{u"subject", &e.subject}, std::pair{u"text", &e.text}}) {
+        if (!value->isEmpty())
+            o.insert(QString::fromUtf16(name), *value);
+    }
+    if (!e.details.isEmpty())
+        o.insert(QStringLiteral("details"), e.details);
+    return line(o);
+}
+
+QByteArray seriesLine(const SeriesInfo &s)
+{
+    return line({{QStringLiteral("type"), QStringLiteral("series")},
+                 {QStringLiteral("key"), s.key},
+                 {QStringLiteral("node"), s.node},
+                 {QStringLiteral("metric"), s.metric},
+                 {QStringLiteral("unit"), s.unit},
+                 {QStringLiteral("start_ms"), s.startMs},
+                 {QStringLiteral("interval_ms"), s.intervalMs}});
+}
+
+QByteArray samplesLine(const QString &key, const QList<float> &values)
+{
+    QJsonArray array;
+    for (float v : values)
+        array.append(std::isnan(v) ? QJsonValue() : QJsonValue(double(v)));
+    return line({{QStringLiteral("type"), QStringLiteral("samples")},
+                 {QStringLiteral("key"), key},
+                 {QStringLiteral("values"), array}});
+}
+
+QByteArray topologyLine(qint64 timeMs, const QString &reason, const QByteArray &json)
+{
+    return line({{QStringLiteral("type"), QStringLiteral("topology")},
+                 {QStringLiteral("time_ms"), timeMs},
+                 {QStringLiteral("reason"), reason},
+                 {QStringLiteral("topology"), QJsonDocument::fromJson(json).object()}});
+}
+
+QByteArray metaLine(const QString &key, const QString &value)
+{
+    return line({{QStringLiteral("type"), QStringLiteral("meta")},
+                 {QStringLiteral("key"), key},
+                 {QStringLiteral("value"), value}});
+}
+
+QByteArray helloLine(const QString &token)
+{
+    return line(
+        {{QStringLiteral("type"), QStringLiteral("hello")}, {QStringLiteral("token"), token}});
+}
+
+} // namespace warroom::feed

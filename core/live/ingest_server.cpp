@@ -1,0 +1,261 @@
+#include "ingest_server.h"
+
+#include "core/store/recording_sink.h"
+#include "core/store/recording_writer.h"
+#include "feed_protocol.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace warroom {
+
+namespace {
+constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its acks is dropped
+}
+
+struct IngestServer::Client
+{
+    QTcpSocket *socket = nullptr;
+    QByteArray partial;      // a line not complete yet
+    bool discarding = false; // the rest of a line too long to keep
+    qint64 lines = 0;        // lines received
+    qint64 accepted = 0;     // ... stored
+    qint64 acked = 0;        // ... acknowledged
+    bool greeted = false;    // the token was given (or none is needed)
+};
+
+IngestServer::~IngestServer()
+{
+    close();
+}
+
+Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
+                                                          const IngestOptions &options)
+{
+    if (options.token.isEmpty() && options.address != QHostAddress::LocalHost &&
+        options.address != QHostAddress::LocalHostIPv6)
+        return Error{u"listening on " + options.address.toString() +
+                         u" (not loopback) needs a token",
+                     {},
+                     0,
+                     0};
+    const bool exists = QFile::exists(path);
+    auto writer = exists ? RecordingWriter::openForAppend(path) : RecordingWriter::create(path);
+    if (!writer)
+        return writer.errors();
+    std::unique_ptr<IngestServer> server(new IngestServer);
+    server->m_path = path;
+    server->m_options = options;
+    server->m_writer = std::move(writer.value());
+    server->m_sink = std::make_unique<RecordingSink>(*server->m_writer);
+    if (!exists) {
+        const QString now = QString::number(QDateTime::currentMSecsSinceEpoch());
+        server->m_writer->setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
+        server->m_writer->setMeta(QStringLiteral("source"), QStringLiteral("feed"));
+        server->m_writer->setMeta(QStringLiteral("start_ms"), now);
+        server->m_writer->setMeta(QStringLiteral("end_ms"), now);
+    }
+    server->m_writer->setMeta(QStringLiteral("live"), QStringLiteral("1"));
+    if (auto flushed = server->m_writer->flush(); !flushed)
+        return flushed.errors();
+    server->m_server = new QTcpServer(server.get());
+    server->m_server->setMaxPendingConnections(options.maxConnections);
+    if (!server->m_server->listen(options.address, options.port))
+        return Error{u"cannot listen on " + options.address.toString() + u':' +
+                         QString::number(options.port) + u": " + server->m_server->errorString(),
+                     {},
+                     0,
+                     0};
+    connect(server->m_server, &QTcpServer::newConnection, server.get(), &IngestServer::accept);
+    return server;
+}
+
+quint16 IngestServer::port() const
+{
+    return m_server ? m_server->serverPort() : 0;
+}
+
+void IngestServer::accept()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        if (m_clients.size() >= m_options.maxConnections) {
+            socket->write(R"({"error":"too many connections","line":0})"
+                          "\n");
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        auto client = std::make_shared<Client>();
+        client->socket = socket;
+        client->greeted = m_options.token.isEmpty();
+        socket->setReadBufferSize(m_options.readBufferBytes);
+        m_clients.insert(socket, client);
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+            if (auto it = m_clients.find(socket); it != m_clients.end())
+                read(**it);
+        });
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] { drop(socket); });
+    }
+}
+
+void IngestServer::drop(QTcpSocket *socket)
+{
+    if (m_clients.remove(socket))
+        socket->deleteLater();
+}
+
+void IngestServer::read(Client &client)
+{
+    const QByteArray chunk = client.socket->readAll();
+    qsizetype from = 0;
+    while (from < chunk.size()) {
+        const qsizetype newline = chunk.indexOf('\n', from);
+        const qsizetype end = newline < 0 ? chunk.size() : newline;
+        if (client.discarding) {
+            if (newline >= 0)
+                client.discarding = false;
+        } else {
+            client.partial.append(chunk.constData() + from, end - from);
+            if (client.partial.size() > feed::kMaxLineBytes) {
+                // Too long to keep: answer once, skip to its end.
+                ++client.lines;
+                client.socket->write(
+                    QJsonDocument(
+                        QJsonObject{
+                            {QStringLiteral("error"),
+                             QStringLiteral("longer than %1 bytes").arg(feed::kMaxLineBytes)},
+                            {QStringLiteral("line"), client.lines}})
+                        .toJson(QJsonDocument::Compact) +
+                    '\n');
+                client.partial.clear();
+                client.discarding = newline < 0;
+            } else if (newline >= 0) {
+                ++client.lines;
+                handle(client, std::exchange(client.partial, {}));
+                if (!m_clients.contains(client.socket))
+                    return; // dropped (no token)
+            }
+        }
+        from = newline < 0 ? chunk.size() : newline + 1;
+    }
+    if (client.socket->bytesToWrite() > kMaxUnsentBytes) {
+        client.socket->abort();
+        return;
+    }
+    scheduleCommit();
+}
+
+void IngestServer::handle(Client &client, const QByteArray &line)
+{
+    if (line.trimmed().isEmpty())
+        return;
+    auto reply = [&](const QString &error) {
+        client.socket->write(QJsonDocument(QJsonObject{{QStringLiteral("error"), error},
+                                                       {QStringLiteral("line"), client.lines}})
+                                 .toJson(QJsonDocument::Compact) +
+                             '\n');
+    };
+    auto parsed = feed::parseLine(line);
+    if (auto *error = std::get_if<QString>(&parsed)) {
+        reply(*error);
+        return;
+    }
+    feed::Message &message = std::get<feed::Message>(parsed);
+    if (!client.greeted) {
+        const auto *hello = std::get_if<feed::Hello>(&message);
+        if (!hello || hello->token != m_options.token) {
+            reply(QStringLiteral("a token is required: send {\"type\":\"hello\",\"token\":...} "
+                                 "first"));
+            client.socket->disconnectFromHost();
+            drop(client.socket);
+            return;
+        }
+        client.greeted = true;
+        ++client.accepted;
+        return;
+    }
+    if (auto *e = std::get_if<Event>(&message)) {
+        m_endMs = std::max(m_endMs, e->timeMs);
+        e->details.insert(QStringLiteral("received_ms"), QDateTime::currentMSecsSinceEpoch());
+        m_sink->event(std::move(*e));
+    } else if (auto *info = std::get_if<SeriesInfo>(&message)) {
+        if (m_series.contains(info->key)) {
+            reply(u"series \"" + info->key + u"\" is already declared");
+            return;
+        }
+        m_series.insert(info->key, m_sink->beginSeries(*info));
+    } else if (auto *samples = std::get_if<feed::Samples>(&message)) {
+        const auto it = m_series.constFind(samples->key);
+        if (it == m_series.cend()) {
+            reply(u"series \"" + samples->key +
+                  u"\" is not declared (send a \"series\" line first)");
+            return;
+        }
+        for (float v : samples->values)
+            m_sink->sample(*it, v);
+    } else if (auto *topology = std::get_if<feed::TopologyMessage>(&message)) {
+        m_endMs = std::max(m_endMs, topology->timeMs);
+        m_sink->topologyVersion(topology->timeMs, topology->reason, topology->json);
+    } else if (auto *meta = std::get_if<feed::Meta>(&message)) {
+        m_writer->setMeta(meta->key, meta->value);
+    }
+    ++client.accepted;
+    ++m_stored;
+}
+
+void IngestServer::scheduleCommit()
+{
+    if (m_commitScheduled)
+        return;
+    m_commitScheduled = true;
+    // After the sockets ready now were read: one commit for all of them.
+    QTimer::singleShot(0, this, &IngestServer::commit);
+}
+
+void IngestServer::commit()
+{
+    m_commitScheduled = false;
+    if (m_closed)
+        return;
+    m_sink->handOver();
+    if (m_endMs > 0)
+        m_writer->setMeta(QStringLiteral("end_ms"), QString::number(m_endMs));
+    if (!m_writer->flush())
+        return; // the writer keeps its error; nothing is acknowledged
+    m_committed = m_stored;
+    for (const auto &client : std::as_const(m_clients)) {
+        if (client->accepted == client->acked)
+            continue;
+        client->acked = client->accepted;
+        client->socket->write(QJsonDocument(QJsonObject{{QStringLiteral("ack"), client->acked}})
+                                  .toJson(QJsonDocument::Compact) +
+                              '\n');
+    }
+    Q_EMIT committedChanged(m_committed);
+}
+
+Result<bool> IngestServer::close()
+{
+    if (m_closed)
+        return true;
+    m_closed = true;
+    if (m_server)
+        m_server->close();
+    for (const auto &client : std::as_const(m_clients))
+        client->socket->abort();
+    m_clients.clear();
+    m_sink->finish();
+    m_writer->setMeta(QStringLiteral("live"), QStringLiteral("0"));
+    if (m_endMs > 0)
+        m_writer->setMeta(QStringLiteral("end_ms"), QString::number(m_endMs));
+    const Result<bool> closed = m_writer->close();
+    m_sink.reset();
+    return closed;
+}
+
+} // namespace warroom

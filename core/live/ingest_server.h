@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/util/result.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace warroom {
+
+class RecordingWriter;
+class RecordingSink;
+
+struct IngestOptions
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 0; // 0: any free port
+    QString token;    // required from clients when not empty (and off loopback)
+    int maxConnections = 256;
+    qsizetype readBufferBytes = 256 * 1024; // per connection: beyond it TCP pushes back
+};
+
+// Receives the feed protocol (docs/feed-protocol.md) over TCP and appends everything to a
+// recording through its one writer. A batch is acknowledged ({"ack": n}) only once committed;
+// a bad line is answered with an error naming it, and the connection stays. A connection is
+// read only as fast as the recording takes it: TCP's flow control holds a fast sender back.
+// Runs in the thread that starts it (its event loop).
+class IngestServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    ~IngestServer() override;
+
+    // Opens (creating it when missing) the recording at `path` and listens.
+    static Result<std::unique_ptr<IngestServer>> start(const QString &path,
+                                                       const IngestOptions &options);
+    quint16 port() const;
+    QString path() const { return m_path; }
+    qint64 stored() const { return m_stored; }       // lines accepted so far
+    qint64 committed() const { return m_committed; } // ... and committed
+    int connections() const { return int(m_clients.size()); }
+    // Stops listening, ends the series, commits and closes the recording.
+    Result<bool> close();
+
+Q_SIGNALS:
+    void committedChanged(qint64 committed);
+
+private:
+    struct Client;
+    IngestServer() = default;
+    void accept();
+    void read(Client &client);
+    void handle(Client &client, const QByteArray &line);
+    void scheduleCommit();
+    void commit();
+    void drop(QTcpSocket *socket);
+
+    QString m_path;
+    IngestOptions m_options;
+    std::unique_ptr<RecordingWriter> m_writer;
+    std::unique_ptr<RecordingSink> m_sink;
+    QTcpServer *m_server = nullptr;
+    QHash<QTcpSocket *, std::shared_ptr<Client>> m_clients;
+    QHash<QString, int> m_series; // key -> sink handle
+    qint64 m_stored = 0;
+    qint64 m_committed = 0;
+    qint64 m_endMs = 0;
+    bool m_commitScheduled = false;
+    bool m_closed = false;
+};
+
+} // namespace warroom
