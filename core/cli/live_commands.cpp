@@ -197,9 +197,13 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     };
     if (parser.isSet(token))
         send(feed::helloLine(parser.value(token)));
-    send(
-        feed::metaLine(QStringLiteral("scenario_title"), r.meta(QStringLiteral("scenario_title"))));
-    send(feed::metaLine(QStringLiteral("start_ms"), QString::number(r.startMs())));
+    // What readers of the recording need besides its events and series.
+    for (const char *key : {"scenario_name", "scenario_title", "outage_above", "degraded_above",
+                            "queues", "tick_ms", "start_ms"}) {
+        const QString value = r.meta(QString::fromLatin1(key));
+        if (!value.isEmpty())
+            send(feed::metaLine(QString::fromLatin1(key), value));
+    }
     const QList<TopologyVersion> versions = r.topologyVersions();
     if (!versions.isEmpty())
         send(feed::topologyLine(versions.first().timeMs, QStringLiteral("feed"),
