@@ -65,6 +65,7 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
         return flushed.errors();
     server->m_server = new QTcpServer(server.get());
     server->m_server->setMaxPendingConnections(options.maxConnections);
+    server->m_server->setListenBacklogSize(options.maxConnections);
     if (!server->m_server->listen(options.address, options.port))
         return Error{u"cannot listen on " + options.address.toString() + u':' +
                          QString::number(options.port) + u": " + server->m_server->errorString(),
