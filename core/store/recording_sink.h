@@ -31,7 +31,6 @@ public:
     void handOver();
 
 private:
-
     RecordingWriter &m_writer;
     struct Open
     {
