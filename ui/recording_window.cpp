@@ -49,6 +49,7 @@ namespace {
 
 constexpr int kFrameMs = 16;                    // ~60 frames a second at most
 constexpr qint64 kAnimateWithinMs = 15 * 60000; // a step of the clock, not a jump
+constexpr int kLivePollMs = 250;                // a live recording is read again this often
 const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
 
 QString utc(qint64 ms)
@@ -120,6 +121,16 @@ void RecordingWindow::build()
     clock->addWidget(m_speedBox);
     clock->addWidget(m_slider, 1);
     clock->addWidget(m_clock);
+    // A live recording: follow its end, or scrub back and return with one click (or L).
+    m_liveButton = new QToolButton;
+    m_liveButton->setText(tr("● LIVE"));
+    m_liveButton->setCheckable(true);
+    m_liveButton->setToolTip(tr("Follow the live end of the recording (L)"));
+    m_liveButton->setVisible(false);
+    clock->addWidget(m_liveButton);
+    connect(m_liveButton, &QToolButton::clicked, this, [this] { setFollowing(true); });
+    m_liveTimer.setInterval(kLivePollMs);
+    connect(&m_liveTimer, &QTimer::timeout, this, &RecordingWindow::pollLive);
     m_goTo = new QLineEdit;
     m_goTo->setPlaceholderText(tr("go to: UTC time or +3w8h"));
     m_goTo->setToolTip(tr("Jump to a time: ISO 8601 (UTC) or an offset from the start (Ctrl+G)"));
@@ -302,6 +313,10 @@ void RecordingWindow::build()
         connect(new QShortcut(keys, this), &QShortcut::activated, this, slot);
     };
     shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playing); });
+    shortcut(QKeySequence(Qt::Key_L), [this] {
+        if (m_data && m_data->live)
+            setFollowing(true);
+    });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_Right), [this] { stepToEvent(+1); });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_Left), [this] { stepToEvent(-1); });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_G), [this] {
@@ -541,6 +556,15 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     render();
     m_frameTimer.start();
     m_sinceFrame.start();
+    m_liveButton->setVisible(m_data->live);
+    m_lagMs = -1;
+    if (m_data->live) {
+        m_liveTimer.start();
+        setFollowing(true);
+    } else {
+        m_liveTimer.stop();
+        m_following = false;
+    }
     Q_EMIT firstFrame();
     if (m_data->complete)
         Q_EMIT loaded(m_data->path);
@@ -669,6 +693,8 @@ void RecordingWindow::seek(qint64 timeMs)
 {
     if (!m_data)
         return;
+    if (m_following && timeMs < m_data->endMs)
+        setFollowing(false); // scrubbed back: L (or the LIVE button) returns
     m_time = std::clamp(timeMs, m_data->startMs, lastShowable());
     if (m_time != timeMs && !m_data->complete)
         m_pendingSeek = timeMs; // shown once every event is read
@@ -707,6 +733,95 @@ void RecordingWindow::setSpeed(double speed)
             return;
         }
     }
+}
+
+void RecordingWindow::setFollowing(bool following)
+{
+    m_following = following && m_data && m_data->live;
+    m_liveButton->setChecked(m_following);
+    if (m_following) {
+        setPlaying(false);
+        m_time = m_data->endMs;
+        if (!m_frameTimer.isActive())
+            render();
+    }
+}
+
+void RecordingWindow::pollLive()
+{
+    if (m_liveRefresh || !m_data)
+        return;
+    m_liveRefresh = true;
+    const quint64 generation = m_generation;
+    auto *watcher = new QFutureWatcher<Result<std::shared_ptr<const ReplayData>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        m_liveRefresh = false;
+        if (generation != m_generation || !watcher->result())
+            return;
+        adoptLive(watcher->result().value());
+    });
+    watcher->setFuture(QtConcurrent::run([data = m_data] { return refreshReplayData(data); }));
+}
+
+void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
+{
+    const qsizetype before = m_data->events.size();
+    const bool appended =
+        data->events.size() >= before &&
+        (before == 0 || data->events[before - 1].id == m_data->events[before - 1].id);
+    const bool grew = data->events.size() != before ||
+                      data->versions.size() != m_data->versions.size() ||
+                      data->endMs != m_data->endMs;
+    const bool wasLive = m_data->live;
+    m_data = std::move(data);
+    if (!grew && m_data->live == wasLive)
+        return;
+    m_cursor = std::make_unique<ReplayCursor>(m_data);
+    m_mapGeneration = 0;
+    if (appended)
+        m_log->appendEvents(m_data->events.mid(before));
+    else
+        m_log->setEvents(m_data->events);
+    m_postMortem->setEvents(m_data->events);
+    m_lives = NodeLives(m_data->lifeEvents);
+    m_outages.clear();
+    for (const Outage &o : m_data->summary.outages)
+        m_outages.append({o.startMs, o.endMs});
+    QList<qint64> eventTimes;
+    eventTimes.reserve(m_data->events.size());
+    for (const Event &e : m_data->events)
+        eventTimes.append(e.timeMs);
+    m_overview->setData(m_data->startMs, m_data->endMs, eventTimes, m_outages);
+    // The recording's own charts, read again over the whole range (a node's stay as they are).
+    for (int i = m_nodeCharts; i < m_chartData.size(); ++i) {
+        for (const ChartData &c : m_data->charts) {
+            if (c.title == m_chartData[i].title)
+                m_chartData[i] = c;
+        }
+        m_chartMarkers[i] = markersFor(m_chartData[i]);
+    }
+    if (m_following || m_visibleTo >= m_data->endMs - 1000) {
+        m_visibleFrom = m_data->startMs;
+        m_visibleTo = m_data->endMs;
+    }
+    showCharts(m_chartData);
+    if (!m_data->events.isEmpty() && m_data->events.size() > before) {
+        // How long the newest event took from the socket to the screen.
+        const qint64 received =
+            qint64(m_data->events.last().details.value(QStringLiteral("received_ms")).toDouble());
+        m_lagMs = received > 0 ? QDateTime::currentMSecsSinceEpoch() - received : -1;
+    }
+    if (!m_data->live) {
+        m_liveTimer.stop();
+        m_following = false;
+        m_liveButton->setVisible(false);
+    }
+    if (m_following)
+        m_time = m_data->endMs;
+    m_renderedTime = -1;
+    render();
+    Q_EMIT liveUpdated();
 }
 
 void RecordingWindow::frame()
@@ -759,7 +874,16 @@ QString RecordingWindow::statusText() const
                     o.causes.value(0).toHtmlEscaped();
     }
     const RecordingSummary &s = m_data->summary;
-    return u"<b>" + utc(m_time) + u" UTC</b> &nbsp; service: " +
+    QString live;
+    if (m_data->live)
+        live =
+            m_following
+                ? u"<span style='color:#D55E00'><b>● LIVE</b></span>" +
+                      (m_lagMs >= 0 ? u" (lag " + QString::number(m_lagMs / 1000.0, 'f', 1) + u" s)"
+                                    : QString()) +
+                      u" &nbsp;·&nbsp; "
+                : QStringLiteral("<b>live, scrubbed back</b> (L returns) &nbsp;·&nbsp; ");
+    return live + u"<b>" + utc(m_time) + u" UTC</b> &nbsp; service: " +
            (state == u"ok" ? QStringLiteral("<span style='color:#009E73'>ok</span>")
                            : u"<span style='color:#D55E00'><b>" + state + u"</b></span>") +
            u" &nbsp;·&nbsp; " + QString::number(s.outages.size()) + u" outages in the recording (" +

@@ -76,10 +76,15 @@ public:
     QString statusText() const;
     MapView *mapView() const { return m_map; }
     PostMortemEditor *postMortemEditor() const { return m_postMortem; }
+    // A live recording: follow its end (or stay where the user scrubbed to).
+    void setFollowing(bool following);
+    bool following() const { return m_following; }
+    qint64 liveLagMs() const { return m_lagMs; }
     void showPostMortem(); // the post-mortem tab in front
 
 Q_SIGNALS:
     void firstFrame();                // the recording is open and its start drawn
+    void liveUpdated();               // a live recording grew and is drawn
     void loaded(const QString &path); // ... and every event read
     void chartsShown(); // the charts show the visible range (after a zoom or a selection)
     void rendered();    // a frame: the views show the cursor's time
@@ -93,6 +98,8 @@ private:
     void exportMap(const QString &format);
     void simulateThenOpen(const QString &scenarioPath);
     void apply(std::shared_ptr<const ReplayData> data);
+    void pollLive();
+    void adoptLive(std::shared_ptr<const ReplayData> data);
     void readAllEvents(quint64 generation);
     void adoptEvents(); // the cursor, the log, the overview and the markers on m_data's events
     QList<ChartMarker> markersFor(const ChartData &chart) const;
@@ -116,6 +123,11 @@ private:
     NodeMarks m_mapMarks;
     int m_selectedRow = -1; // the log row selected for the cursor
     qint64 m_time = 0;
+    bool m_following = false; // a live recording: the cursor stays at its end
+    bool m_liveRefresh = false;
+    qint64 m_lagMs = -1; // from the newest event's arrival to its frame
+    QTimer m_liveTimer;
+    QToolButton *m_liveButton = nullptr;
     std::optional<qint64> m_pendingSeek; // beyond the events read so far
     qint64 m_renderedTime = -1;
     bool m_playing = false;

@@ -112,9 +112,11 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->endMs = std::max(r.endMs(), r.startMs() + 1);
     for (const TopologyVersion &v : r.topologyVersions())
         data->versions.append({v.timeMs, r.topologyJson(v.id)});
-    if (data->versions.isEmpty())
+    data->live = r.meta(QStringLiteral("live")) == u"1";
+    if (data->versions.isEmpty() && !data->live) // a live one gets its topology from its source
         return Error{QStringLiteral("the recording holds no topology"), path, 0, 0};
-    data->first = data->topology(0);
+    if (!data->versions.isEmpty())
+        data->first = data->topology(0);
     data->eventCount = r.eventCount();
     EventFilter first;
     first.limit = ReplayData::kFirstEvents + 1;
@@ -126,6 +128,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
         while (!data->events.isEmpty() && data->events.last().timeMs >= data->eventsUntilMs)
             data->events.removeLast();
     }
+    data->lastEventId = data->events.isEmpty() ? 0 : data->events.last().id;
     data->lifeEvents = r.events(EventFilter::ofKinds(
         {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
     data->summary = summarize(r);
@@ -147,9 +150,49 @@ Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const Re
         return opened.errors();
     auto all = std::make_shared<ReplayData>(*data);
     all->events = opened.value()->events();
+    all->lastEventId = all->events.isEmpty() ? 0 : all->events.last().id;
     all->complete = true;
     all->eventsUntilMs = std::numeric_limits<qint64>::max();
     return std::shared_ptr<const ReplayData>(std::move(all));
+}
+
+Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<const ReplayData> data,
+                                                            int columns)
+{
+    auto opened = Recording::open(data->path);
+    if (!opened)
+        return opened.errors();
+    const Recording &r = *opened.value();
+    auto next = std::make_shared<ReplayData>(*data);
+    next->live = r.meta(QStringLiteral("live")) == u"1";
+    next->startMs = r.startMs();
+    next->endMs = std::max(r.endMs(), next->startMs + 1);
+    next->title = r.meta(QStringLiteral("scenario_title"));
+    const QList<TopologyVersion> versions = r.topologyVersions();
+    for (qsizetype i = next->versions.size(); i < versions.size(); ++i)
+        next->versions.append({versions[i].timeMs, r.topologyJson(versions[i].id)});
+    if (data->versions.isEmpty() && !next->versions.isEmpty())
+        next->first = next->topology(0);
+    EventFilter after;
+    after.afterId = data->lastEventId;
+    const QList<Event> fresh = r.events(after);
+    // A live source appends in time order; one that does not is read again in full.
+    if (!fresh.isEmpty() && !next->events.isEmpty() &&
+        fresh.first().timeMs < next->events.last().timeMs)
+        next->events = r.events();
+    else
+        next->events += fresh;
+    next->lastEventId = next->events.isEmpty() ? 0 : next->events.last().id;
+    next->eventCount = r.eventCount();
+    for (const Event &e : fresh) {
+        if (e.kind == EventKind::NodeLaunched || e.kind == EventKind::NodeDraining ||
+            e.kind == EventKind::NodeTerminated)
+            next->lifeEvents.append(e);
+    }
+    next->summary = summarize(r);
+    if (!next->versions.isEmpty())
+        next->charts = chartsOf(r, next->first, columns);
+    return std::shared_ptr<const ReplayData>(std::move(next));
 }
 
 Topology ReplayData::topology(int version) const

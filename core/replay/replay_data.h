@@ -57,6 +57,8 @@ struct ReplayData
     qint64 eventsUntilMs = std::numeric_limits<qint64>::max(); // `events` holds every one before
     QList<Event> lifeEvents; // every launch, drain and termination (for NodeLives)
     qint64 eventCount = 0;   // in the recording
+    bool live = false;       // still being written by a live source (its end keeps growing)
+    qint64 lastEventId = 0;  // the newest event read
     RecordingSummary summary;
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
@@ -71,6 +73,10 @@ QList<ChartData> nodeCharts(const QString &node);
 // Reads a recording for the war room's first frame; charts get `columns` points across the
 // whole range. Everything but, for a recording of many events, the later events.
 Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, int columns = 1600);
+// A live recording read again: the events, topology versions and charts that came since
+// `data` was read (the charts over their whole range, `columns` points).
+Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<const ReplayData> data,
+                                                            int columns = 1600);
 // The same data with every event (reads them when `data` is not complete).
 Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const ReplayData> data);
 

@@ -127,8 +127,8 @@ qint64 Recording::eventCount() const
 QList<Event> Recording::events(const EventFilter &filter) const
 {
     QString sql = QStringLiteral("SELECT id, time_ms, kind, node, site, subject, text, details "
-                                 "FROM events WHERE time_ms >= ? AND time_ms < ?");
-    QVariantList values = {filter.fromMs, filter.toMs};
+                                 "FROM events WHERE time_ms >= ? AND time_ms < ? AND id > ?");
+    QVariantList values = {filter.fromMs, filter.toMs, filter.afterId};
     if (!filter.node.isEmpty()) {
         sql += QStringLiteral(" AND node = ?");
         values.append(filter.node);

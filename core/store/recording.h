@@ -42,6 +42,7 @@ struct EventFilter
     qint64 fromMs = std::numeric_limits<qint64>::min();
     qint64 toMs = std::numeric_limits<qint64>::max(); // exclusive
     int limit = -1;
+    qint64 afterId = 0; // only events appended after this one (a live recording's new ones)
 
     static EventFilter ofKinds(std::initializer_list<EventKind> kinds);
 };
