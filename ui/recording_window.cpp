@@ -4,6 +4,7 @@
 #include "core/replay/replay_cursor.h"
 #include "core/util/duration.h"
 #include "geometry/time_scale.h"
+#include "live_listener.h"
 #include "map/map_view.h"
 #include "models/event_log_model.h"
 #include "overview_strip.h"
@@ -26,6 +27,7 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -228,6 +230,14 @@ void RecordingWindow::build()
                     [this] { exportMap(QStringLiteral("png")); });
     file->addAction(tr("Export the map as &SVG…"), this,
                     [this] { exportMap(QStringLiteral("svg")); });
+    file->addAction(tr("&Listen for a live feed…"), this, [this] {
+        bool ok = false;
+        const int port = QInputDialog::getInt(this, tr("Listen for a live feed"),
+                                              tr("Port on 127.0.0.1 (docs/feed-protocol.md):"),
+                                              7070, 1, 65535, 1, &ok);
+        if (ok)
+            listen(quint16(port));
+    });
     file->addAction(tr("&Export the post-mortem…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &RecordingWindow::exportPostMortem);
     file->addSeparator();
@@ -356,6 +366,30 @@ void RecordingWindow::snapshotMapFor(const QString &entryId, qint64 timeMs)
     buffer.open(QIODevice::WriteOnly);
     m_map->grab().save(&buffer, "PNG");
     m_postMortem->attachSnapshot(entryId, png, tr("The map at %1 UTC").arg(utc(timeMs)));
+}
+
+void RecordingWindow::listen(quint16 port)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                        QStringLiteral("/recordings");
+    QDir().mkpath(dir);
+    const QString path =
+        dir + u"/live-" +
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u".warroom";
+    if (!m_listener) {
+        m_listener = new LiveListener(this);
+        connect(m_listener, &LiveListener::started, this, [this](const QString &at, quint16 bound) {
+            m_listeningPort = bound;
+            openFile(at);
+        });
+        connect(m_listener, &LiveListener::failed, this, [this](const QString &message) {
+            m_status->setText(message.toHtmlEscaped());
+            Q_EMIT loadFailed(message);
+        });
+    }
+    IngestOptions options;
+    options.port = port;
+    m_listener->start(path, options);
 }
 
 void RecordingWindow::showPostMortem()
@@ -875,14 +909,15 @@ QString RecordingWindow::statusText() const
     }
     const RecordingSummary &s = m_data->summary;
     QString live;
-    if (m_data->live)
-        live =
-            m_following
-                ? u"<span style='color:#D55E00'><b>● LIVE</b></span>" +
-                      (m_lagMs >= 0 ? u" (lag " + QString::number(m_lagMs / 1000.0, 'f', 1) + u" s)"
-                                    : QString()) +
-                      u" &nbsp;·&nbsp; "
-                : QStringLiteral("<b>live, scrubbed back</b> (L returns) &nbsp;·&nbsp; ");
+    if (m_data->live) {
+        live = m_following ? QStringLiteral("<span style='color:#D55E00'><b>● LIVE</b></span>")
+                           : QStringLiteral("<b>live, scrubbed back</b> (L returns)");
+        if (m_following && m_lagMs >= 0)
+            live += u" (lag " + QString::number(m_lagMs / 1000.0, 'f', 1) + u" s)";
+        if (m_listeningPort)
+            live += u", listening on 127.0.0.1:" + QString::number(m_listeningPort);
+        live += QStringLiteral(" &nbsp;·&nbsp; ");
+    }
     return live + u"<b>" + utc(m_time) + u" UTC</b> &nbsp; service: " +
            (state == u"ok" ? QStringLiteral("<span style='color:#009E73'>ok</span>")
                            : u"<span style='color:#D55E00'><b>" + state + u"</b></span>") +

@@ -28,6 +28,7 @@ class EventLogFilter;
 class EventLogModel;
 class MapView;
 class PostMortemEditor;
+class LiveListener;
 class MetricChart;
 class OverviewStrip;
 class ReplayCursor;
@@ -81,6 +82,9 @@ public:
     bool following() const { return m_following; }
     qint64 liveLagMs() const { return m_lagMs; }
     void showPostMortem(); // the post-mortem tab in front
+    // Receives a live feed on 127.0.0.1:port (0: any) into a new recording and follows it.
+    void listen(quint16 port);
+    quint16 listeningPort() const { return m_listeningPort; }
 
 Q_SIGNALS:
     void firstFrame();                // the recording is open and its start drawn
@@ -128,6 +132,8 @@ private:
     qint64 m_lagMs = -1; // from the newest event's arrival to its frame
     QTimer m_liveTimer;
     QToolButton *m_liveButton = nullptr;
+    LiveListener *m_listener = nullptr;
+    quint16 m_listeningPort = 0;
     std::optional<qint64> m_pendingSeek; // beyond the events read so far
     qint64 m_renderedTime = -1;
     bool m_playing = false;

@@ -97,6 +97,35 @@ private Q_SLOTS:
         QVERIFY(!window.following());
     }
 
+    // File → Listen: a server on its own thread, a new live recording, followed.
+    void listenReceivesAFeed()
+    {
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.listen(0);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(window.data()->live);
+        QVERIFY(window.listeningPort() > 0);
+        QVERIFY(window.statusText().contains(u"listening on 127.0.0.1:" +
+                                             QString::number(window.listeningPort())));
+        QTcpSocket feed;
+        feed.connectToHost(QHostAddress::LocalHost, window.listeningPort());
+        QVERIFY(feed.waitForConnected(5000));
+        const Topology topology = test::loadBundled(QStringLiteral("lemniscus-2020")).topology;
+        feed.write(feed::topologyLine(1590000000000LL, QStringLiteral("feed"),
+                                      topologyToJsonBytes(topology)));
+        for (int i = 0; i < 100; ++i) {
+            Event e;
+            e.timeMs = 1590000000000LL + i * 1000;
+            e.kind = EventKind::Annotation;
+            e.text = QStringLiteral("note ") + QString::number(i);
+            feed.write(feed::eventLine(e));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), 100, 10000);
+        QTRY_VERIFY(
+            !window.map()->hopState(QStringLiteral("lb-1"), QStringLiteral("app-1")).isEmpty());
+    }
+
 private:
     QTemporaryDir m_dir;
 };
