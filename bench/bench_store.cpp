@@ -4,6 +4,7 @@
 #include "core/store/recording.h"
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
+#include "sqlite_import.h"
 
 #include <benchmark/benchmark.h>
 
@@ -72,38 +73,15 @@ void BM_RecordingWrite(benchmark::State &state)
 
 void BM_SqliteCliImport(benchmark::State &state)
 {
-    const QString csv = dir().filePath(QStringLiteral("samples.csv"));
-    if (!QFile::exists(csv)) {
-        QFile file(csv);
-        file.open(QIODevice::WriteOnly);
-        QByteArray out;
-        out.reserve(32 << 20);
-        for (int i = 0; i < kSamples; ++i) {
-            for (int s = 0; s < kSeries; ++s)
-                out += QByteArray::number(s) + ',' + QByteArray::number(qint64(i) * 1000) + ',' +
-                       QByteArray::number(double(value(s, i)), 'g', 9) + '\n';
-        }
-        file.write(out);
-    }
-    const QString db = dir().filePath(QStringLiteral("import.db"));
+    const bench::SqliteImport import =
+        bench::prepareSqliteImport(dir().path(), kSeries, kSamples, value);
     for (auto _ : state) {
-        state.PauseTiming();
-        QFile::remove(db);
-        state.ResumeTiming();
-        QElapsedTimer timer;
-        timer.start();
-        QProcess sqlite;
-        sqlite.start(QStringLiteral("sqlite3"), {db});
-        sqlite.write("CREATE TABLE samples (series INTEGER, time_ms INTEGER, value REAL);\n"
-                     "CREATE INDEX samples_by_series ON samples (series, time_ms);\n"
-                     ".mode csv\n.import " +
-                     csv.toUtf8() + " samples\nSELECT count(*) FROM samples;\n");
-        sqlite.closeWriteChannel();
-        if (!sqlite.waitForFinished(600000) || sqlite.exitCode() != 0) {
+        const qint64 rows = bench::runSqliteImport(import);
+        if (rows < 0) {
             state.SkipWithError("sqlite3 failed (is the sqlite3 package installed?)");
             break;
         }
-        if (sqlite.readAllStandardOutput().trimmed() != QByteArray::number(kSeries * kSamples))
+        if (rows != import.rows)
             state.SkipWithError("rows missing");
     }
     state.SetItemsProcessed(state.iterations() * kSeries * kSamples);

@@ -1,0 +1,45 @@
+#include "sqlite_import.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+
+namespace warroom::bench {
+
+SqliteImport prepareSqliteImport(const QString &dir, int series, int samples,
+                                 const std::function<float(int, int)> &value)
+{
+    SqliteImport import{QDir(dir).filePath(QStringLiteral("samples.csv")),
+                        QDir(dir).filePath(QStringLiteral("import.db")), qint64(series) * samples};
+    if (!QFile::exists(import.csv)) {
+        QFile file(import.csv);
+        file.open(QIODevice::WriteOnly);
+        QByteArray out;
+        out.reserve(32 << 20);
+        for (int i = 0; i < samples; ++i) {
+            for (int s = 0; s < series; ++s)
+                out += QByteArray::number(s) + ',' + QByteArray::number(qint64(i) * 1000) + ',' +
+                       QByteArray::number(double(value(s, i)), 'g', 9) + '\n';
+        }
+        file.write(out);
+    }
+    QFile::remove(import.database);
+    return import;
+}
+
+qint64 runSqliteImport(const SqliteImport &import)
+{
+    QFile::remove(import.database);
+    QProcess sqlite;
+    sqlite.start(QStringLiteral("sqlite3"), {import.database});
+    sqlite.write("CREATE TABLE samples (series INTEGER, time_ms INTEGER, value REAL);\n"
+                 "CREATE INDEX samples_by_series ON samples (series, time_ms);\n"
+                 ".mode csv\n.import " +
+                 import.csv.toUtf8() + " samples\nSELECT count(*) FROM samples;\n");
+    sqlite.closeWriteChannel();
+    if (!sqlite.waitForFinished(600000) || sqlite.exitCode() != 0)
+        return -1;
+    return sqlite.readAllStandardOutput().trimmed().toLongLong();
+}
+
+} // namespace warroom::bench
