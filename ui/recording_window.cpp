@@ -54,12 +54,6 @@ constexpr qint64 kAnimateWithinMs = 15 * 60000; // a step of the clock, not a ju
 constexpr int kLivePollMs = 250;                // a live recording is read again this often
 const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
 
-QString utc(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
-        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
 } // namespace
 
 RecordingWindow::RecordingWindow(QWidget *parent)
@@ -365,7 +359,7 @@ void RecordingWindow::snapshotMapFor(const QString &entryId, qint64 timeMs)
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
     m_map->grab().save(&buffer, "PNG");
-    m_postMortem->attachSnapshot(entryId, png, tr("The map at %1 UTC").arg(utc(timeMs)));
+    m_postMortem->attachSnapshot(entryId, png, tr("The map at %1 UTC").arg(formatUtc(timeMs)));
 }
 
 void RecordingWindow::listen(quint16 port)
@@ -611,7 +605,7 @@ QList<ChartMarker> RecordingWindow::markersFor(const ChartData &c) const
         if (c.markerKinds.contains(toString(e.kind)) &&
             (c.markerSubject.isEmpty() || e.subject == c.markerSubject) &&
             (c.markerNode.isEmpty() || e.node == c.markerNode))
-            markers.append({e.timeMs, utc(e.timeMs).mid(11) + u"  " + e.text});
+            markers.append({e.timeMs, formatUtc(e.timeMs).mid(11) + u"  " + e.text});
     }
     return markers;
 }
@@ -904,7 +898,7 @@ QString RecordingWindow::statusText() const
     QString state = QStringLiteral("ok");
     for (const Outage &o : m_data->summary.outages) {
         if (m_time >= o.startMs && m_time < o.endMs)
-            state = QStringLiteral("OUTAGE since ") + utc(o.startMs).mid(11) + u" — " +
+            state = QStringLiteral("OUTAGE since ") + formatUtc(o.startMs).mid(11) + u" — " +
                     o.causes.value(0).toHtmlEscaped();
     }
     const RecordingSummary &s = m_data->summary;
@@ -918,7 +912,7 @@ QString RecordingWindow::statusText() const
             live += u", listening on 127.0.0.1:" + QString::number(m_listeningPort);
         live += QStringLiteral(" &nbsp;·&nbsp; ");
     }
-    return live + u"<b>" + utc(m_time) + u" UTC</b> &nbsp; service: " +
+    return live + u"<b>" + formatUtc(m_time) + u" UTC</b> &nbsp; service: " +
            (state == u"ok" ? QStringLiteral("<span style='color:#009E73'>ok</span>")
                            : u"<span style='color:#D55E00'><b>" + state + u"</b></span>") +
            u" &nbsp;·&nbsp; " + QString::number(s.outages.size()) + u" outages in the recording (" +
@@ -948,7 +942,7 @@ void RecordingWindow::render()
     m_postMortem->setCursor(
         m_time, m_map->selectedNode().isEmpty() ? QString() : m_map->selectedNode() + u": ");
     m_status->setText(statusText());
-    m_clock->setText(utc(m_time));
+    m_clock->setText(formatUtc(m_time));
     if (!m_slider->isSliderDown())
         m_slider->setValue(int(10000.0 * double(m_time - m_data->startMs) /
                                double(std::max<qint64>(1, m_data->endMs - m_data->startMs))));

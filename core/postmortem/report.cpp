@@ -18,12 +18,6 @@ namespace warroom {
 
 namespace {
 
-QString utc(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
-        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
 QString span(qint64 ms)
 {
     return ms < 0 ? QStringLiteral("not marked") : formatDuration(ms);
@@ -79,8 +73,8 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
                  i.outages == 0
                      ? QStringLiteral("none recorded")
                      : formatDuration(i.outageMs) + u" in " + QString::number(i.outages) +
-                           (i.outages == 1 ? u" outage" : u" outages") + u", " + utc(i.startMs) +
-                           u" to " + utc(i.endMs) + u" UTC"});
+                           (i.outages == 1 ? u" outage" : u" outages") + u", " +
+                           formatUtc(i.startMs) + u" to " + formatUtc(i.endMs) + u" UTC"});
     rows.append(
         {QStringLiteral("Failed requests"),
          number(i.failedRequests) +
@@ -104,7 +98,7 @@ QList<std::pair<QString, QString>> metricRows(const PostMortem &pm)
 {
     const IncidentMetrics m = metricsOf(pm);
     return {{QStringLiteral("Impact began"),
-             m.startMs < 0 ? QStringLiteral("—") : utc(m.startMs) + u" UTC"},
+             m.startMs < 0 ? QStringLiteral("—") : formatUtc(m.startMs) + u" UTC"},
             {QStringLiteral("Time to detect"), span(m.timeToDetect())},
             {QStringLiteral("Time to diagnose"), span(m.timeToDiagnose())},
             {QStringLiteral("Time to mitigate"), span(m.timeToMitigate())},
@@ -195,7 +189,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
         h += u"<h2>" + s.title + u"</h2>\n" + htmlText(s.text);
     h += QStringLiteral("<h2>Timeline (UTC)</h2>\n<ul class=\"timeline\">\n");
     for (const TimelineEntry &e : shownEntries(pm)) {
-        h += u"<li><span class=\"time\">" + utc(e.timeMs) + u"</span> " +
+        h += u"<li><span class=\"time\">" + formatUtc(e.timeMs) + u"</span> " +
              entryTitle(e).toHtmlEscaped();
         if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
             h += u"<div class=\"symptom\">Errors were seen at <b>" + e.seenAt.toHtmlEscaped() +
@@ -336,7 +330,7 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
         section(s.title, s.text);
     md += QStringLiteral("## Timeline (UTC)\n\n");
     for (const TimelineEntry &e : shownEntries(pm)) {
-        md += u"- `" + utc(e.timeMs) + u"` " + mdInline(entryTitle(e)) + u'\n';
+        md += u"- `" + formatUtc(e.timeMs) + u"` " + mdInline(entryTitle(e)) + u'\n';
         if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
             md += u"  - Errors were seen at **" + mdInline(e.seenAt) +
                   u"**; what actually failed: **" + mdInline(e.failedAt) + u"**\n";

@@ -32,11 +32,6 @@ QList<std::pair<QString, QString>> endsOf(const QString &cause)
     return out;
 }
 
-QString clock(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
-}
-
 // Which burst an event belongs to (empty: never collapsed).
 QString burstKey(const Event &e)
 {
@@ -208,7 +203,8 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
                 ++entry.count;
                 it->second.second = e.timeMs;
                 entry.text = entry.text.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
-                             QString::number(entry.count) + u" until " + clock(e.timeMs) + u')';
+                             QString::number(entry.count) + u" until " +
+                             formatUtc(e.timeMs, QStringLiteral("HH:mm:ss")) + u')';
                 continue;
             }
         }

@@ -15,12 +15,6 @@ namespace warroom {
 
 namespace {
 
-QString timeText(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
-        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
 QString count(double value)
 {
     static const QLocale english(QLocale::English); // thousands separated, whatever the machine
@@ -204,7 +198,7 @@ QString summaryText(const RecordingSummary &s)
 {
     QString out;
     out += s.name + u" — " + s.title + u'\n';
-    out += u"recording: " + timeText(s.startMs) + u" to " + timeText(s.endMs) + u" UTC (" +
+    out += u"recording: " + formatUtc(s.startMs) + u" to " + formatUtc(s.endMs) + u" UTC (" +
            formatDuration(s.endMs - s.startMs) + u"), seed " + QString::number(s.seed) + u", " +
            count(double(s.eventCount)) + u" events";
     if (!s.whatIfs.isEmpty())
@@ -222,7 +216,7 @@ QString summaryText(const RecordingSummary &s)
         out += u", " + formatDuration(s.outageMs()) + u" in all";
     out += u'\n';
     for (const Outage &o : s.outages) {
-        out += u"  " + timeText(o.startMs) + u" to " + timeText(o.endMs).mid(11) + u" (" +
+        out += u"  " + formatUtc(o.startMs) + u" to " + formatUtc(o.endMs).mid(11) + u" (" +
                formatDuration(o.durationMs()) + u"): " + count(o.failedRequests) +
                u" requests failed\n";
         for (const QString &c : o.causes)
@@ -252,11 +246,11 @@ QString summaryText(const RecordingSummary &s)
     if (!s.backlogs.isEmpty() || !s.deliveries.isEmpty())
         out += QStringLiteral("\nBacklogs:\n");
     for (const Backlog &b : s.backlogs) {
-        out += u"  " + b.queue + u": peak " + count(b.peak) + u" items at " + timeText(b.peakMs) +
+        out += u"  " + b.queue + u": peak " + count(b.peak) + u" items at " + formatUtc(b.peakMs) +
                u", ";
         out += b.drainedMs < 0 ? QStringLiteral("not drained by the end")
                                : u"drained " + formatDuration(b.drainMs()) + u" after the peak (" +
-                                     timeText(b.drainedMs).mid(11) + u')';
+                                     formatUtc(b.drainedMs).mid(11) + u')';
         out += u'\n';
     }
     for (const Deliveries &d : s.deliveries) {

@@ -1,5 +1,7 @@
 #include "duration.h"
 
+#include <QDateTime>
+
 namespace warroom {
 
 QString formatDuration(qint64 ms)
@@ -15,6 +17,11 @@ QString formatDuration(qint64 ms)
                (s % 3600 / 60 ? QString::number(s % 3600 / 60) + u'm' : QString());
     return QString::number(s / 86400) + u'd' +
            (s % 86400 / 3600 ? QString::number(s % 86400 / 3600) + u'h' : QString());
+}
+
+QString formatUtc(qint64 ms, const QString &format)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(format);
 }
 
 } // namespace warroom

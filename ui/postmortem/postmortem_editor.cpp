@@ -25,11 +25,6 @@ namespace warroom {
 
 namespace {
 
-QString utc(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
-}
-
 QString span(qint64 ms)
 {
     return ms < 0 ? QStringLiteral("—") : formatDuration(ms);
@@ -594,11 +589,12 @@ void PostMortemEditor::refresh()
         m_metrics->setText(
             u"<b>Impact</b> " + formatDuration(pm.impact.outageMs) + u" of outage in " +
             QString::number(pm.impact.outages) + u", from " +
-            (m.startMs < 0 ? QStringLiteral("—") : utc(m.startMs)) + u" UTC &nbsp; <b>TTD</b> " +
-            span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " + span(m.timeToDiagnose()) +
-            u" &nbsp; <b>TTM</b> " + span(m.timeToMitigate()) + u" &nbsp; <b>TTR</b> " +
-            span(m.timeToResolve()) + u"<br>" + QString::number(accepted) + u" entries accepted, " +
-            QString::number(proposed) + u" proposals to review");
+            (m.startMs < 0 ? QStringLiteral("—")
+                           : formatUtc(m.startMs, QStringLiteral("HH:mm:ss"))) +
+            u" UTC &nbsp; <b>TTD</b> " + span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " +
+            span(m.timeToDiagnose()) + u" &nbsp; <b>TTM</b> " + span(m.timeToMitigate()) +
+            u" &nbsp; <b>TTR</b> " + span(m.timeToResolve()) + u"<br>" + QString::number(accepted) +
+            u" entries accepted, " + QString::number(proposed) + u" proposals to review");
     }
     m_refreshing = false;
 }
