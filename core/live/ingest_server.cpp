@@ -247,9 +247,13 @@ Result<bool> IngestServer::close()
     m_closed = true;
     if (m_server)
         m_server->close();
-    for (const auto &client : std::as_const(m_clients))
+    // Aborting a socket says "disconnected" at once, which drops it from m_clients: take them
+    // out first.
+    const auto clients = std::exchange(m_clients, {});
+    for (const auto &client : clients) {
         client->socket->abort();
-    m_clients.clear();
+        client->socket->deleteLater();
+    }
     m_sink->finish();
     m_writer->setMeta(QStringLiteral("live"), QStringLiteral("0"));
     if (m_endMs > 0)
