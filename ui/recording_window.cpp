@@ -174,6 +174,7 @@ void RecordingWindow::build()
     filters->addWidget(m_search, 1);
     filters->addWidget(m_kinds);
     m_sites = new QComboBox;
+    m_sites->setObjectName(QStringLiteral("siteFilter"));
     m_sites->addItem(tr("All sites"), QString());
     filters->addWidget(m_sites);
     m_nodeFilter = new QLabel;
@@ -558,10 +559,7 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
     m_postMortem->setRecording(m_data->path, m_data->events, m_data->summary, m_data->postMortems);
     m_map->setManualLayout(m_data->layout);
-    m_sites->clear();
-    m_sites->addItem(tr("All sites"), QString());
-    for (const Site &site : m_data->first.sites)
-        m_sites->addItem(site.id, site.id);
+    fillSiteFilter();
     qDeleteAll(m_charts);
     m_charts.clear();
     m_chartData.clear();
@@ -763,6 +761,14 @@ void RecordingWindow::setSpeed(double speed)
     }
 }
 
+void RecordingWindow::fillSiteFilter()
+{
+    m_sites->clear();
+    m_sites->addItem(tr("All sites"), QString());
+    for (const Site &site : m_data->first.sites)
+        m_sites->addItem(site.id, site.id);
+}
+
 void RecordingWindow::setFollowing(bool following)
 {
     m_following = following && m_data && m_data->live;
@@ -802,7 +808,10 @@ void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
                       data->versions.size() != m_data->versions.size() ||
                       data->endMs != m_data->endMs;
     const bool wasLive = m_data->live;
+    const bool hadTopology = !m_data->versions.isEmpty();
     m_data = std::move(data);
+    if (!hadTopology && !m_data->versions.isEmpty())
+        fillSiteFilter(); // a live source sent its first topology
     if (!grew && m_data->live == wasLive)
         return;
     m_cursor = std::make_unique<ReplayCursor>(m_data);

@@ -103,6 +103,7 @@ private:
     void simulateThenOpen(const QString &scenarioPath);
     void apply(std::shared_ptr<const ReplayData> data);
     void pollLive();
+    void fillSiteFilter();
     void adoptLive(std::shared_ptr<const ReplayData> data);
     void readAllEvents(quint64 generation);
     void adoptEvents(); // the cursor, the log, the overview and the markers on m_data's events

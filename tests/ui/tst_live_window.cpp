@@ -9,6 +9,7 @@
 #include "ui/models/event_log_model.h"
 #include "ui/recording_window.h"
 
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpSocket>
@@ -122,6 +123,9 @@ private Q_SLOTS:
             feed.write(feed::eventLine(e));
         }
         QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), 100, 10000);
+        auto *sites = window.findChild<QComboBox *>(QStringLiteral("siteFilter"));
+        QVERIFY(sites);
+        QTRY_COMPARE(sites->count(), 1 + int(topology.sites.size()));
         QTRY_VERIFY(
             !window.map()->hopState(QStringLiteral("lb-1"), QStringLiteral("app-1")).isEmpty());
     }
