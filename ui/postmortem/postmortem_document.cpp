@@ -74,7 +74,9 @@ void PostMortemDocument::set(const PostMortem &next, const QString &description,
 void PostMortemDocument::show(const PostMortem &state)
 {
     m_current = state;
-    m_autosave.start(); // restarted by each change: written a second after the last one
+    // Not restarted by later changes: steady typing is still written every second.
+    if (!m_autosave.isActive())
+        m_autosave.start();
     Q_EMIT changed();
 }
 
