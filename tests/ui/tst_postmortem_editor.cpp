@@ -157,6 +157,23 @@ private Q_SLOTS:
         QTRY_COMPARE(window.cursorTime(), entry.timeMs);
     }
 
+    // Steady typing is written as it goes, not only once it stops.
+    void steadyTypingIsSavedAsItGoes()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("steady"))));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        QSignalSpy saved(editor->document(), &PostMortemDocument::saved);
+        QPlainTextEdit *summary = editor->sectionEditor(QStringLiteral("Summary"));
+        summary->setFocus();
+        for (int i = 0; i < 12; ++i) { // a key every 250 ms for 3 s
+            QTest::keyClicks(summary, QStringLiteral("x"));
+            QTest::qWait(250);
+        }
+        QVERIFY2(saved.count() >= 2, qPrintable(QString::number(saved.count())));
+    }
+
     // What was typed is in the file two seconds later, even when the process is killed.
     void autosaveSurvivesAKill()
     {
