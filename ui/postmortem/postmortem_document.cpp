@@ -2,6 +2,8 @@
 
 #include "core/postmortem/postmortem_store.h"
 
+#include <QCoreApplication>
+#include <QPointer>
 #include <QtConcurrent>
 
 namespace warroom {
@@ -85,18 +87,28 @@ void PostMortemDocument::save()
     m_autosave.stop();
     if (m_path.isEmpty())
         return;
-    m_saves =
-        m_saves.then(QtFuture::Launch::Async, [path = m_path, pm = m_current](const QString &) {
+    // One chain of writes (a future takes one continuation: the next save hangs on this one);
+    // the result comes back to this thread as a queued call, if the document still exists.
+    QPointer<PostMortemDocument> self(this);
+    m_saves = m_saves.then(
+        QtFuture::Launch::Async, [path = m_path, pm = m_current, self](const QString &) {
             const Result<bool> done = savePostMortem(path, pm);
-            return done ? QString() : done.errors().first().toString();
+            const QString error = done ? QString() : done.errors().first().toString();
+            QMetaObject::invokeMethod(qApp, [self, error] {
+                if (self)
+                    self->reportSaved(error);
+            });
+            return error;
         });
-    m_saves.then(this, [this](const QString &error) {
-        m_lastError = error;
-        if (error.isEmpty())
-            Q_EMIT saved();
-        else
-            Q_EMIT saveFailed(error);
-    });
+}
+
+void PostMortemDocument::reportSaved(const QString &error)
+{
+    m_lastError = error;
+    if (error.isEmpty())
+        Q_EMIT saved();
+    else
+        Q_EMIT saveFailed(error);
 }
 
 bool PostMortemDocument::saveNow()

@@ -46,6 +46,7 @@ private:
     friend class PostMortemChange;
     void show(const PostMortem &state); // undo and redo land here
     void save();
+    void reportSaved(const QString &error);
 
     QString m_path;
     PostMortem m_current;
