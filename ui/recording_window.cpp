@@ -59,6 +59,7 @@ const double kSpeeds[] = {1, 10, 60, 300, 1000, 3600};
 RecordingWindow::RecordingWindow(QWidget *parent)
     : QMainWindow(parent)
 {
+    m_layoutWrites.setMaxThreadCount(1);
     build();
     m_frameTimer.setInterval(kFrameMs);
     connect(&m_frameTimer, &QTimer::timeout, this, &RecordingWindow::frame);
@@ -637,15 +638,13 @@ void RecordingWindow::saveLayout(const QString &node, double x, double y)
 {
     if (!m_data)
         return;
-    // Saved in the recording itself, by a writer on a worker thread (one at a time, in order).
-    m_layoutSaves =
-        m_layoutSaves.then(QtFuture::Launch::Async, [path = m_data->path, node, x, y](bool) {
-            auto writer = RecordingWriter::openForAppend(path);
-            if (!writer)
-                return false;
+    // Saved in the recording itself, on a pool of one thread (one at a time, in order).
+    m_layoutWrites.start([path = m_data->path, node, x, y] {
+        if (auto writer = RecordingWriter::openForAppend(path)) {
             writer.value()->setLayout(node, x, y);
-            return bool(writer.value()->close());
-        });
+            writer.value()->close(); // a read-only file keeps the layout for this session only
+        }
+    });
 }
 
 void RecordingWindow::showNode(const QString &node)

@@ -7,6 +7,7 @@
 #include <QFuture>
 #include <QMainWindow>
 #include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -70,7 +71,7 @@ public:
     const ReplayData *data() const { return m_data.get(); }
     const MapView *map() const { return m_map; }
     // Waits for the layout writes handed to the worker (tests, closing).
-    void waitForLayoutSaved() { m_layoutSaves.waitForFinished(); }
+    void waitForLayoutSaved() { m_layoutWrites.waitForDone(); }
     const EventLogModel *eventLog() const { return m_log; }
     EventLogFilter *eventFilter() const { return m_filter; }
     int chartCount() const { return int(m_charts.size()); }
@@ -156,7 +157,7 @@ private:
     qint64 m_visibleFrom = 0;
     qint64 m_visibleTo = 1;
     quint64 m_chartGeneration = 0;
-    QFuture<bool> m_layoutSaves = QtFuture::makeReadyFuture(true); // the chain of layout writes
+    QThreadPool m_layoutWrites; // one thread: the layout writes in order
     OverviewStrip *m_overview;
     QWidget *m_chartBox;
     EventLogModel *m_log;

@@ -43,6 +43,7 @@ private:
 PostMortemDocument::PostMortemDocument(QObject *parent)
     : QObject(parent)
 {
+    m_writes.setMaxThreadCount(1);
     m_autosave.setSingleShot(true);
     m_autosave.setInterval(kAutosaveMs);
     connect(&m_autosave, &QTimer::timeout, this, &PostMortemDocument::save);
@@ -52,7 +53,7 @@ PostMortemDocument::~PostMortemDocument()
 {
     if (m_autosave.isActive())
         save();
-    m_saves.waitForFinished();
+    m_writes.waitForDone();
 }
 
 void PostMortemDocument::open(const QString &path, const PostMortem &postMortem)
@@ -87,19 +88,18 @@ void PostMortemDocument::save()
     m_autosave.stop();
     if (m_path.isEmpty())
         return;
-    // One chain of writes (a future takes one continuation: the next save hangs on this one);
-    // the result comes back to this thread as a queued call, if the document still exists.
+    // Written on a pool of one thread: one write at a time, in the order they were asked for.
+    // The result comes back to this thread as a queued call, if the document still exists.
     QPointer<PostMortemDocument> self(this);
-    m_saves = m_saves.then(
-        QtFuture::Launch::Async, [path = m_path, pm = m_current, self](const QString &) {
-            const Result<bool> done = savePostMortem(path, pm);
-            const QString error = done ? QString() : done.errors().first().toString();
-            QMetaObject::invokeMethod(qApp, [self, error] {
-                if (self)
-                    self->reportSaved(error);
-            });
-            return error;
+    m_lastSave = QtConcurrent::run(&m_writes, [path = m_path, pm = m_current, self] {
+        const Result<bool> done = savePostMortem(path, pm);
+        const QString error = done ? QString() : done.errors().first().toString();
+        QMetaObject::invokeMethod(qApp, [self, error] {
+            if (self)
+                self->reportSaved(error);
         });
+        return error;
+    });
 }
 
 void PostMortemDocument::reportSaved(const QString &error)
@@ -114,8 +114,9 @@ void PostMortemDocument::reportSaved(const QString &error)
 bool PostMortemDocument::saveNow()
 {
     save();
-    m_saves.waitForFinished();
-    m_lastError = m_saves.result();
+    m_writes.waitForDone();
+    if (m_lastSave.isValid())
+        m_lastError = m_lastSave.result();
     return m_lastError.isEmpty();
 }
 

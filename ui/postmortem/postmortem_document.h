@@ -4,6 +4,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 #include <QUndoStack>
 
@@ -52,7 +53,8 @@ private:
     PostMortem m_current;
     QUndoStack m_undo;
     QTimer m_autosave;
-    QFuture<QString> m_saves = QtFuture::makeReadyFuture(QString()); // the writes, in order
+    QThreadPool m_writes; // one thread: the writes in order
+    QFuture<QString> m_lastSave;
     QString m_lastError;
 };
 
