@@ -782,8 +782,8 @@ void RecordingWindow::setFollowing(bool following)
 
 void RecordingWindow::pollLive()
 {
-    if (m_liveRefresh || !m_data)
-        return;
+    if (m_liveRefresh || !m_data || !m_data->complete)
+        return; // a big recording's events are still being read: grow from all of them
     m_liveRefresh = true;
     const quint64 generation = m_generation;
     auto *watcher = new QFutureWatcher<Result<std::shared_ptr<const ReplayData>>>(this);
