@@ -378,10 +378,8 @@ void RecordingWindow::listen(quint16 port)
             m_listeningPort = bound;
             openFile(at);
         });
-        connect(m_listener, &LiveListener::failed, this, [this](const QString &message) {
-            m_status->setText(message.toHtmlEscaped());
-            Q_EMIT loadFailed(message);
-        });
+        connect(m_listener, &LiveListener::failed, this,
+                [this](const QString &message) { fail({}, message); });
     }
     IngestOptions options;
     options.port = port;
@@ -460,9 +458,7 @@ void RecordingWindow::simulateThenOpen(const QString &scenarioPath)
             return;
         const auto result = watcher->result();
         if (!result) {
-            m_title->setText(tr("Cannot simulate the scenario"));
-            m_status->setText(result.errors().first().toString().toHtmlEscaped());
-            Q_EMIT loadFailed(result.errors().first().toString());
+            fail(tr("Cannot simulate the scenario"), result.errors().first().toString());
             return;
         }
         openFile(out);
@@ -496,9 +492,7 @@ void RecordingWindow::openFile(const QString &path)
             return; // a newer file was asked for meanwhile
         const auto result = watcher->result();
         if (!result) {
-            m_title->setText(tr("Cannot open the recording"));
-            m_status->setText(result.errors().first().toString().toHtmlEscaped());
-            Q_EMIT loadFailed(result.errors().first().toString());
+            fail(tr("Cannot open the recording"), result.errors().first().toString());
             return;
         }
         apply(result.value());
@@ -518,14 +512,12 @@ void RecordingWindow::readAllEvents(quint64 generation)
             return;
         const auto result = watcher->result();
         if (!result) {
-            m_status->setText(result.errors().first().toString().toHtmlEscaped());
-            Q_EMIT loadFailed(result.errors().first().toString());
+            fail({}, result.errors().first().toString());
             return;
         }
         m_data = result.value();
         m_clock->setToolTip({});
         adoptEvents();
-        m_postMortem->setEvents(m_data->events);
         if (m_pendingSeek) // asked for while the events were being read
             m_time = std::clamp(*std::exchange(m_pendingSeek, std::nullopt), m_data->startMs,
                                 m_data->endMs);
@@ -535,12 +527,20 @@ void RecordingWindow::readAllEvents(quint64 generation)
     watcher->setFuture(QtConcurrent::run([data = m_data] { return withAllEvents(data); }));
 }
 
-void RecordingWindow::adoptEvents()
+void RecordingWindow::adoptEvents(qsizetype appendedFrom)
 {
     m_cursor = std::make_unique<ReplayCursor>(m_data);
     m_mapGeneration = 0;
     m_selectedRow = -1;
-    m_log->setEvents(m_data->events);
+    if (appendedFrom >= 0)
+        m_log->appendEvents(m_data->events.mid(appendedFrom));
+    else
+        m_log->setEvents(m_data->events);
+    m_postMortem->setEvents(m_data->events);
+    m_lives = NodeLives(m_data->lifeEvents);
+    m_outages.clear();
+    for (const Outage &o : m_data->summary.outages)
+        m_outages.append({o.startMs, o.endMs});
     QList<qint64> eventTimes;
     eventTimes.reserve(m_data->events.size());
     for (const Event &e : m_data->events)
@@ -556,7 +556,6 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_data = std::move(data);
     m_pendingSeek.reset();
     m_mapMarks.clear();
-    m_lives = NodeLives(m_data->lifeEvents);
     m_title->setText(m_data->title.isEmpty() ? m_data->name : m_data->title);
     m_postMortem->setRecording(m_data->path, m_data->events, m_data->summary, m_data->postMortems);
     m_map->setManualLayout(m_data->layout);
@@ -567,13 +566,9 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
     m_chartMarkers.clear();
     m_nodeCharts = 0;
     m_map->selectNode({});
-    m_outages.clear();
-    for (const Outage &o : m_data->summary.outages)
-        m_outages.append({o.startMs, o.endMs});
     for (const ChartData &c : m_data->charts) {
-        if (c.lines.isEmpty())
-            continue;
-        addChart(c, int(m_charts.size()));
+        if (!c.lines.isEmpty())
+            addChart(c, int(m_charts.size()), {}); // markers: adoptEvents, once for all
     }
     m_visibleFrom = m_data->startMs;
     m_visibleTo = m_data->endMs;
@@ -599,19 +594,23 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
 
 QList<ChartMarker> RecordingWindow::markersFor(const ChartData &c) const
 {
+    // Kinds as enum values: this walks every event (a million in a big recording).
+    std::vector<char> wanted(eventKindNames().size());
+    for (const QString &name : c.markerKinds) {
+        if (EventKind kind; eventKindFromString(name, &kind))
+            wanted[size_t(kind)] = 1;
+    }
     QList<ChartMarker> markers;
     for (const Event &e : m_data->events) {
-        if (c.markerKinds.contains(toString(e.kind)) &&
-            (c.markerSubject.isEmpty() || e.subject == c.markerSubject) &&
+        if (wanted[size_t(e.kind)] && (c.markerSubject.isEmpty() || e.subject == c.markerSubject) &&
             (c.markerNode.isEmpty() || e.node == c.markerNode))
             markers.append({e.timeMs, formatUtc(e.timeMs).mid(11) + u"  " + e.text});
     }
     return markers;
 }
 
-void RecordingWindow::addChart(const ChartData &c, int position)
+void RecordingWindow::addChart(const ChartData &c, int position, const QList<ChartMarker> &markers)
 {
-    const QList<ChartMarker> markers = markersFor(c);
     auto *chart = new MetricChart;
     connect(chart, &MetricChart::zoomRequested, this, &RecordingWindow::zoom);
     connect(chart, &MetricChart::seekRequested, this, &RecordingWindow::seek);
@@ -659,7 +658,7 @@ void RecordingWindow::showNode(const QString &node)
     if (!node.isEmpty()) {
         const QList<ChartData> charts = nodeCharts(node);
         for (int i = 0; i < charts.size(); ++i)
-            addChart(charts[i], i);
+            addChart(charts[i], i, markersFor(charts[i]));
         m_nodeCharts = int(charts.size());
     }
     // The log shows the selected node's events only (until it is unselected).
@@ -760,6 +759,14 @@ void RecordingWindow::setSpeed(double speed)
     }
 }
 
+void RecordingWindow::fail(const QString &title, const QString &message)
+{
+    if (!title.isEmpty())
+        m_title->setText(title);
+    m_status->setText(message.toHtmlEscaped());
+    Q_EMIT loadFailed(message);
+}
+
 void RecordingWindow::fillSiteFilter()
 {
     m_sites->clear();
@@ -813,35 +820,18 @@ void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
         fillSiteFilter(); // a live source sent its first topology
     if (!grew && m_data->live == wasLive)
         return;
-    m_cursor = std::make_unique<ReplayCursor>(m_data);
-    m_mapGeneration = 0;
-    if (appended)
-        m_log->appendEvents(m_data->events.mid(before));
-    else
-        m_log->setEvents(m_data->events);
-    m_postMortem->setEvents(m_data->events);
-    m_lives = NodeLives(m_data->lifeEvents);
-    m_outages.clear();
-    for (const Outage &o : m_data->summary.outages)
-        m_outages.append({o.startMs, o.endMs});
-    QList<qint64> eventTimes;
-    eventTimes.reserve(m_data->events.size());
-    for (const Event &e : m_data->events)
-        eventTimes.append(e.timeMs);
-    m_overview->setData(m_data->startMs, m_data->endMs, eventTimes, m_outages);
     // The recording's own charts, read again over the whole range (a node's stay as they are).
     for (int i = m_nodeCharts; i < m_chartData.size(); ++i) {
         for (const ChartData &c : m_data->charts) {
             if (c.title == m_chartData[i].title)
                 m_chartData[i] = c;
         }
-        m_chartMarkers[i] = markersFor(m_chartData[i]);
     }
     if (m_following || m_visibleTo >= m_data->endMs - 1000) {
         m_visibleFrom = m_data->startMs;
         m_visibleTo = m_data->endMs;
     }
-    showCharts(m_chartData);
+    adoptEvents(appended ? before : -1);
     if (!m_data->events.isEmpty() && m_data->events.size() > before) {
         // How long the newest event took from the socket to the screen.
         const qint64 received =

@@ -105,9 +105,13 @@ private:
     void apply(std::shared_ptr<const ReplayData> data);
     void pollLive();
     void fillSiteFilter();
+    // Says why a file could not be opened (in the title when given, and the status line).
+    void fail(const QString &title, const QString &message);
     void adoptLive(std::shared_ptr<const ReplayData> data);
     void readAllEvents(quint64 generation);
-    void adoptEvents(); // the cursor, the log, the overview and the markers on m_data's events
+    // The cursor, the log, the overview, the node lives and the markers on m_data's events;
+    // with `appendedFrom`, the log only takes the events from there on.
+    void adoptEvents(qsizetype appendedFrom = -1);
     QList<ChartMarker> markersFor(const ChartData &chart) const;
     qint64 lastShowable() const;
     void frame();
@@ -115,7 +119,7 @@ private:
     void selectLogRow();
     void showCharts(const QList<ChartData> &charts);
     void zoom(double factor, qint64 atMs);
-    void addChart(const ChartData &data, int position);
+    void addChart(const ChartData &data, int position, const QList<ChartMarker> &markers);
     void showNode(const QString &node);
     void saveLayout(const QString &node, double x, double y);
     void snapshotMapFor(const QString &entryId, qint64 timeMs);
