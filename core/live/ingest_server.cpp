@@ -125,14 +125,7 @@ void IngestServer::read(Client &client)
             if (client.partial.size() > feed::kMaxLineBytes) {
                 // Too long to keep: answer once, skip to its end.
                 ++client.lines;
-                client.socket->write(
-                    QJsonDocument(
-                        QJsonObject{
-                            {QStringLiteral("error"),
-                             QStringLiteral("longer than %1 bytes").arg(feed::kMaxLineBytes)},
-                            {QStringLiteral("line"), client.lines}})
-                        .toJson(QJsonDocument::Compact) +
-                    '\n');
+                reject(client, QStringLiteral("longer than %1 bytes").arg(feed::kMaxLineBytes));
                 client.partial.clear();
                 client.discarding = newline < 0;
             } else if (newline >= 0) {
@@ -155,12 +148,7 @@ void IngestServer::handle(Client &client, const QByteArray &line)
 {
     if (line.trimmed().isEmpty())
         return;
-    auto reply = [&](const QString &error) {
-        client.socket->write(QJsonDocument(QJsonObject{{QStringLiteral("error"), error},
-                                                       {QStringLiteral("line"), client.lines}})
-                                 .toJson(QJsonDocument::Compact) +
-                             '\n');
-    };
+    auto reply = [&](const QString &error) { reject(client, error); };
     auto parsed = feed::parseLine(line);
     if (auto *error = std::get_if<QString>(&parsed)) {
         reply(*error);
@@ -207,6 +195,14 @@ void IngestServer::handle(Client &client, const QByteArray &line)
     }
     ++client.accepted;
     ++m_stored;
+}
+
+void IngestServer::reject(Client &client, const QString &why)
+{
+    client.socket->write(QJsonDocument(QJsonObject{{QStringLiteral("error"), why},
+                                                   {QStringLiteral("line"), client.lines}})
+                             .toJson(QJsonDocument::Compact) +
+                         '\n');
 }
 
 void IngestServer::scheduleCommit()

@@ -57,6 +57,7 @@ private:
     void accept();
     void read(Client &client);
     void handle(Client &client, const QByteArray &line);
+    void reject(Client &client, const QString &why); // {"error": why, "line": its number}
     void scheduleCommit();
     void commit();
     void drop(QTcpSocket *socket);

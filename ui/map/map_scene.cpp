@@ -246,27 +246,19 @@ void MapScene::bundle()
     std::vector<int> between(size_t(siteCount * siteCount));
     for (const MapHop &h : m_hops)
         ++between[size_t(m_nodes[h.from].site * siteCount + m_nodes[h.to].site)];
-    // Hops that share both ends' places and their state are drawn as one.
-    std::map<std::tuple<int, int, int, int, int, bool>, int> bundleOf;
+    // Hops that share both ends' places and their state are drawn as one: in a dense map the
+    // places are role rows, between crowded sites the sites; any other hop is a place of its own.
+    std::map<std::tuple<int, int, int, int, int, bool, int>, int> bundleOf;
     for (int i = 0; i < m_hops.size(); ++i) {
         const MapHop &h = m_hops[i];
         const MapNode &a = m_nodes[h.from];
         const MapNode &b = m_nodes[h.to];
         const bool crowded =
             a.site != b.site && between[size_t(a.site * siteCount + b.site)] > kBundleAbove;
-        if (!m_dense && !crowded) {
-            m_bundles.append({{i},
-                              h.state(),
-                              h.optional,
-                              a.rect,
-                              b.rect,
-                              a.site == b.site,
-                              m_sites[a.site].internet == m_sites[b.site].internet});
-            continue;
-        }
-        // Dense: by the role rows they join; otherwise by the two sites.
-        const auto key = std::make_tuple(a.site, m_dense ? a.rank : -1, b.site,
-                                         m_dense ? b.rank : -1, int(h.state()), h.optional);
+        const bool alone = !m_dense && !crowded;
+        const auto key =
+            std::make_tuple(a.site, m_dense ? a.rank : -1, b.site, m_dense ? b.rank : -1,
+                            int(h.state()), h.optional, alone ? i : -1);
         auto [it, fresh] = bundleOf.try_emplace(key, int(m_bundles.size()));
         if (fresh) {
             m_bundles.append({{},
