@@ -241,12 +241,8 @@ void PostMortemEditor::build()
     tl->addLayout(entryForm);
     connect(m_entryText, &QLineEdit::textEdited, this, [this](const QString &text) {
         const QString id = selectedEntry();
-        edit(
-            [&](PostMortem &pm) {
-                if (const int i = pm.entryIndex(id); i >= 0)
-                    pm.timeline[i].text = text;
-            },
-            tr("Edit entry"), u"entry-" + id);
+        editEntry(
+            id, [&](TimelineEntry &e) { e.text = text; }, tr("Edit entry"), u"entry-" + id);
     });
     auto symptom = [this] { linkSymptom(selectedEntry(), m_seenAt->text(), m_failedAt->text()); };
     connect(m_seenAt, &QLineEdit::textEdited, this, symptom);
@@ -424,79 +420,82 @@ void PostMortemEditor::acceptAllProposals()
 
 void PostMortemEditor::setStatus(const QString &entryId, TimelineEntry::Status status)
 {
-    edit(
-        [&](PostMortem &pm) {
-            if (const int i = pm.entryIndex(entryId); i >= 0)
-                pm.timeline[i].status = status;
-        },
+    editEntry(
+        entryId, [&](TimelineEntry &e) { e.status = status; },
         status == TimelineEntry::Status::Dismissed ? tr("Dismiss entry") : tr("Accept entry"));
 }
 
 void PostMortemEditor::toggleMark(const QString &entryId, EntryMark mark)
 {
-    edit(
-        [&](PostMortem &pm) {
-            if (const int i = pm.entryIndex(entryId); i >= 0) {
-                pm.timeline[i].marks ^= int(mark);
-                if (pm.timeline[i].status == TimelineEntry::Status::Proposed)
-                    pm.timeline[i].status = TimelineEntry::Status::Accepted; // marking takes it
-            }
+    editEntry(
+        entryId,
+        [&](TimelineEntry &e) {
+            e.marks ^= int(mark);
+            if (e.status == TimelineEntry::Status::Proposed)
+                e.status = TimelineEntry::Status::Accepted; // marking takes it
         },
         tr("Mark %1").arg(markNames(int(mark))));
 }
 
 void PostMortemEditor::toggleStar(const QString &entryId)
 {
+    editEntry(
+        entryId, [](TimelineEntry &e) { e.starred = !e.starred; }, tr("Star entry"));
+}
+
+QString PostMortemEditor::addEntry(TimelineEntry entry)
+{
+    if (!m_document->isOpen())
+        newDraft();
+    entry.id = m_document->postMortem().newEntryId();
     edit(
         [&](PostMortem &pm) {
-            if (const int i = pm.entryIndex(entryId); i >= 0)
-                pm.timeline[i].starred = !pm.timeline[i].starred;
+            pm.timeline.append(entry);
+            sortByTime(pm);
         },
-        tr("Star entry"));
+        tr("Add entry"));
+    return entry.id;
 }
 
 QString PostMortemEditor::addNote(qint64 timeMs, const QString &text)
 {
-    if (!m_document->isOpen())
-        newDraft();
-    const QString id = m_document->postMortem().newEntryId();
-    edit(
-        [&](PostMortem &pm) {
-            TimelineEntry e;
-            e.id = id;
-            e.timeMs = timeMs;
-            e.text = text;
-            e.kind = QStringLiteral("note");
-            pm.timeline.append(e);
-            sortByTime(pm);
-        },
-        tr("Add entry"));
-    return id;
+    TimelineEntry e;
+    e.timeMs = timeMs;
+    e.text = text;
+    e.kind = QStringLiteral("note");
+    return addEntry(e);
 }
 
 QString PostMortemEditor::addEvent(const Event &event)
 {
-    const QString id = addNote(event.timeMs, event.text);
+    TimelineEntry e;
+    e.timeMs = event.timeMs;
+    e.text = event.text;
+    e.eventId = event.id;
+    e.kind = toString(event.kind);
+    return addEntry(e);
+}
+
+void PostMortemEditor::editEntry(const QString &entryId,
+                                 const std::function<void(TimelineEntry &)> &change,
+                                 const QString &description, const QString &mergeKey)
+{
     edit(
         [&](PostMortem &pm) {
-            if (const int i = pm.entryIndex(id); i >= 0) {
-                pm.timeline[i].eventId = event.id;
-                pm.timeline[i].kind = toString(event.kind);
-            }
+            if (const int i = pm.entryIndex(entryId); i >= 0)
+                change(pm.timeline[i]);
         },
-        tr("Add entry"), u"entry-" + id);
-    return id;
+        description, mergeKey);
 }
 
 void PostMortemEditor::linkSymptom(const QString &entryId, const QString &seenAt,
                                    const QString &failedAt)
 {
-    edit(
-        [&](PostMortem &pm) {
-            if (const int i = pm.entryIndex(entryId); i >= 0) {
-                pm.timeline[i].seenAt = seenAt;
-                pm.timeline[i].failedAt = failedAt;
-            }
+    editEntry(
+        entryId,
+        [&](TimelineEntry &e) {
+            e.seenAt = seenAt;
+            e.failedAt = failedAt;
         },
         tr("Link symptom"), u"symptom-" + entryId);
 }
@@ -504,12 +503,11 @@ void PostMortemEditor::linkSymptom(const QString &entryId, const QString &seenAt
 void PostMortemEditor::attachSnapshot(const QString &entryId, const QByteArray &png,
                                       const QString &caption)
 {
-    edit(
-        [&](PostMortem &pm) {
-            if (const int i = pm.entryIndex(entryId); i >= 0) {
-                pm.timeline[i].snapshotPng = png;
-                pm.timeline[i].snapshotCaption = caption;
-            }
+    editEntry(
+        entryId,
+        [&](TimelineEntry &e) {
+            e.snapshotPng = png;
+            e.snapshotCaption = caption;
         },
         png.isEmpty() ? tr("Remove snapshot") : tr("Attach snapshot"));
 }

@@ -13,7 +13,6 @@ class QPlainTextEdit;
 class QTableView;
 class QTableWidget;
 class QTabWidget;
-class QToolButton;
 
 namespace warroom {
 
@@ -70,6 +69,10 @@ private:
     void refresh(); // the widgets from the document
     void edit(const std::function<void(PostMortem &)> &change, const QString &description,
               const QString &mergeKey = {});
+    // One change to one entry (nothing when there is no such entry).
+    void editEntry(const QString &entryId, const std::function<void(TimelineEntry &)> &change,
+                   const QString &description, const QString &mergeKey = {});
+    QString addEntry(TimelineEntry entry); // one undo step; returns its new id
     void refreshActions();
 
     PostMortemDocument *m_document;
