@@ -124,16 +124,7 @@ void BM_FeedIntoRecording(benchmark::State &state)
 
 void BM_SqliteCliImport(benchmark::State &state)
 {
-    const bench::SqliteImport import =
-        bench::prepareSqliteImport(dir().path(), kSeries, kSamples, value);
-    for (auto _ : state) {
-        const qint64 rows = bench::runSqliteImport(import);
-        if (rows != import.rows) {
-            state.SkipWithError("sqlite3 failed or rows missing");
-            break;
-        }
-    }
-    state.SetItemsProcessed(state.iterations() * kSeries * kSamples);
+    bench::sqliteImportBenchmark(state, dir().path(), kSeries, kSamples, value);
 }
 
 } // namespace

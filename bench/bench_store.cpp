@@ -73,18 +73,7 @@ void BM_RecordingWrite(benchmark::State &state)
 
 void BM_SqliteCliImport(benchmark::State &state)
 {
-    const bench::SqliteImport import =
-        bench::prepareSqliteImport(dir().path(), kSeries, kSamples, value);
-    for (auto _ : state) {
-        const qint64 rows = bench::runSqliteImport(import);
-        if (rows < 0) {
-            state.SkipWithError("sqlite3 failed (is the sqlite3 package installed?)");
-            break;
-        }
-        if (rows != import.rows)
-            state.SkipWithError("rows missing");
-    }
-    state.SetItemsProcessed(state.iterations() * kSeries * kSamples);
+    bench::sqliteImportBenchmark(state, dir().path(), kSeries, kSamples, value);
 }
 
 // One series of `n` samples at 1 s, written once per size and kept for the window queries.

@@ -1,5 +1,7 @@
 #include "sqlite_import.h"
 
+#include <benchmark/benchmark.h>
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -40,6 +42,21 @@ qint64 runSqliteImport(const SqliteImport &import)
     if (!sqlite.waitForFinished(600000) || sqlite.exitCode() != 0)
         return -1;
     return sqlite.readAllStandardOutput().trimmed().toLongLong();
+}
+
+void sqliteImportBenchmark(benchmark::State &state, const QString &dir, int series, int samples,
+                           const std::function<float(int, int)> &value)
+{
+    const SqliteImport import = prepareSqliteImport(dir, series, samples, value);
+    for (auto _ : state) {
+        const qint64 rows = runSqliteImport(import);
+        if (rows != import.rows) {
+            state.SkipWithError(
+                "sqlite3 failed (is the sqlite3 package installed?) or rows missing");
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * import.rows);
 }
 
 } // namespace warroom::bench

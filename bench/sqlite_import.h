@@ -21,3 +21,15 @@ SqliteImport prepareSqliteImport(const QString &dir, int series, int samples,
 qint64 runSqliteImport(const SqliteImport &import);
 
 } // namespace warroom::bench
+
+namespace benchmark {
+class State;
+}
+
+namespace warroom::bench {
+
+// The benchmark body both store benchmarks register, so that the ratio is taken in one run.
+void sqliteImportBenchmark(benchmark::State &state, const QString &dir, int series, int samples,
+                           const std::function<float(int, int)> &value);
+
+} // namespace warroom::bench

@@ -213,9 +213,9 @@ MapView::MapView(QWidget *parent)
 
 void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks, bool animate)
 {
-    QHash<QString, QRectF> before;
+    QHash<QString, QRectF> before; // what ran, to see what came and went
     for (const MapNode &n : m_scene.nodes()) {
-        if (!n.ghost())
+        if (animate && !n.ghost())
             before.insert(n.id, n.rect);
     }
     m_scene.build(engine, marks);
