@@ -189,6 +189,10 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             e.kind == EventKind::NodeTerminated)
             next->lifeEvents.append(e);
     }
+    const bool quiet = fresh.isEmpty() && next->versions.size() == data->versions.size() &&
+                       next->endMs == data->endMs && next->live == data->live;
+    if (quiet)
+        return data; // nothing came: no summary or chart to read again
     next->summary = summarize(r);
     if (!next->versions.isEmpty())
         next->charts = chartsOf(r, next->first, columns);
