@@ -395,7 +395,7 @@ QStringList DependencyFinding::targets() const
 QString EdgeReport::text() const
 {
     return fromSite + u'/' + from + u" -> " + toSite + u'/' + to + u':' + QString::number(port) +
-           u": " + verdictText(verdict.state, verdict.reason);
+           u": " + verdictText(verdict.state, verdict.reason) + provenanceText(verdict);
 }
 
 bool Analysis::hasFindings() const

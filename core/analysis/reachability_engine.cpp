@@ -41,6 +41,7 @@ ReachabilityEngine::ReachabilityEngine(Topology topology, qint64 atMs)
         m_network.setVertexUp(i, m_topology.sites[i].state != ElementState::Down);
     const std::size_t siteCount = m_topology.sites.size();
     m_edgesOfSitePair.resize(siteCount * siteCount);
+    m_observations.resize(siteCount * siteCount);
     m_edgesOfNode.resize(m_topology.nodes.size());
     m_nodePresent.resize(m_topology.nodes.size());
     for (int i = 0; i < m_topology.nodes.size(); ++i)
@@ -255,8 +256,35 @@ int ReachabilityEngine::addEdge(const DependencyEdge &edge)
 void ReachabilityEngine::reverdict(int edge)
 {
     const DependencyEdge &e = m_edges[edge];
-    m_verdicts[edge] = evaluate(m_topology.nodes[e.from], m_topology.nodes[e.to],
-                                m_topology.dependencies[e.dependency].port);
+    const Node &from = m_topology.nodes[e.from];
+    const Node &to = m_topology.nodes[e.to];
+    m_verdicts[edge] = evaluate(from, to, m_topology.dependencies[e.dependency].port);
+    if (const auto &seen = m_observations[sitePair(from.site, to.site)])
+        m_verdicts[edge] = withObservation(std::move(m_verdicts[edge]), *seen);
+}
+
+std::size_t ReachabilityEngine::sitePair(int from, int to) const
+{
+    return std::size_t(from) * m_topology.sites.size() + std::size_t(to);
+}
+
+QList<int> ReachabilityEngine::setObservation(int fromSite, int toSite,
+                                              std::optional<Observation> observation)
+{
+    const std::size_t pair = sitePair(fromSite, toSite);
+    if (m_observations[pair] == observation)
+        return {};
+    m_observations[pair] = std::move(observation);
+    QList<int> changed;
+    for (int edge : m_edgesOfSitePair[pair]) {
+        if (!m_alive[edge])
+            continue;
+        const Verdict old = m_verdicts[edge];
+        reverdict(edge);
+        if (!(m_verdicts[edge] == old))
+            changed.append(edge);
+    }
+    return changed;
 }
 
 QList<int>

@@ -4,6 +4,7 @@
 #include "verdict.h"
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace warroom {
@@ -77,9 +78,17 @@ public:
     QList<int> removeNode(int node);      // returns the edges that ceased
     QList<int> insertRule(int position, const Rule &rule);
     QList<int> removeRule(int index);
+    // What a probe saw from one site of another (nullopt: no probe any more); the edges
+    // between the two then carry it (withObservation).
+    QList<int> setObservation(int fromSite, int toSite, std::optional<Observation> observation);
+    const std::optional<Observation> &observation(int fromSite, int toSite) const
+    {
+        return m_observations[sitePair(fromSite, toSite)];
+    }
 
 private:
     void recomputeRoutes();
+    std::size_t sitePair(int from, int to) const;
     QStringList cutBetween(const SearchTree &live, int to) const;
     QList<int> reverdictSitePairsThatChanged(const std::vector<SiteRoute> &before);
     void reverdict(int edge);
@@ -96,8 +105,9 @@ private:
     std::vector<Verdict> m_verdicts;
     std::vector<char> m_alive;
     std::vector<char> m_nodePresent;
-    std::vector<std::vector<int>> m_edgesOfNode;     // outgoing and incoming
-    std::vector<std::vector<int>> m_edgesOfSitePair; // [from * sites + to]
+    std::vector<std::vector<int>> m_edgesOfNode;            // outgoing and incoming
+    std::vector<std::vector<int>> m_edgesOfSitePair;        // [from * sites + to]
+    std::vector<std::optional<Observation>> m_observations; // [from * sites + to]
 };
 
 } // namespace warroom

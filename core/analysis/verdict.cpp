@@ -34,6 +34,7 @@ QString Reason::text() const
     case Kind::NoInstance:
         return u"no instance of role " + subject + u" exists";
     case Kind::TooFewReachable:
+    case Kind::Observed:
         return subject;
     }
     return {};
@@ -96,6 +97,8 @@ QString toString(Reason::Kind kind)
         return QStringLiteral("no_instance");
     case Reason::Kind::TooFewReachable:
         return QStringLiteral("too_few_reachable");
+    case Reason::Kind::Observed:
+        return QStringLiteral("observed");
     }
     return {};
 }
@@ -107,6 +110,28 @@ QString verdictText(VerdictState state, const Reason &reason)
     if (reason.kind == Reason::Kind::RuleDenied)
         return reason.text(); // "blocked by rule ..." says it already
     return toString(state) + u": " + reason.text();
+}
+
+Verdict withObservation(Verdict v, const Observation &o)
+{
+    v.computedState = v.state;
+    v.observation = o.why;
+    const bool disagree =
+        o.state != VerdictState::Unknown && isBroken(o.state) != isBroken(v.state);
+    v.provenance = disagree ? Provenance::Disagreeing : Provenance::Observed;
+    if (int(o.state) > int(v.state)) {
+        v.state = o.state;
+        v.reason = Reason{Reason::Kind::Observed, o.why, {}, {}, 0.0};
+    }
+    return v;
+}
+
+QString provenanceText(const Verdict &v)
+{
+    if (v.provenance == Provenance::Computed)
+        return {};
+    return (v.provenance == Provenance::Disagreeing ? u"; DISAGREE: computed " : u"; computed ") +
+           toString(v.computedState) + u", probe: " + v.observation;
 }
 
 bool isBroken(VerdictState state)

@@ -43,6 +43,7 @@ struct Reason
         HighLatency,     // the path is slower than the degraded-latency threshold
         NoInstance,      // no instance of the needed role exists
         TooFewReachable, // fewer instances reachable than the dependency needs
+        Observed,        // a probe saw it so: `subject` says which and what it saw
     };
     Kind kind = Kind::None;
     QString subject;   // rule, site, node, link or role id
@@ -54,6 +55,15 @@ struct Reason
     bool operator==(const Reason &) const = default;
 };
 
+// What a probe saw of one site from another (a `probe.observed` event): reachable, blocked,
+// or unknown when the prober itself is down.
+struct Observation
+{
+    VerdictState state = VerdictState::Reachable;
+    QString why; // "probe dc1 -> dc3 fails (probe_success 0)"
+    bool operator==(const Observation &) const = default;
+};
+
 struct Verdict
 {
     VerdictState state = VerdictState::Reachable;
@@ -61,9 +71,20 @@ struct Verdict
     QStringList path; // site ids from source to target
     double latencyMs = 0.0;
     Provenance provenance = Provenance::Computed;
+    // With an observation: what the rules alone say, and what the probe saw.
+    VerdictState computedState = VerdictState::Reachable;
+    QString observation;
 
     bool operator==(const Verdict &) const = default;
 };
+
+// The computed verdict with a probe's observation of its site pair: the worse of the two is
+// drawn (an observation cannot clear a port a rule blocks, nor a probe's failure be ignored);
+// they disagree when one says broken and the other does not. A prober that is down (unknown)
+// makes the verdict unknown unless the rules already block it, and disagrees with nothing.
+Verdict withObservation(Verdict computed, const Observation &observation);
+// "; computed reachable, probe: probe dc1 -> dc3 fails" (empty when computed only).
+QString provenanceText(const Verdict &verdict);
 
 QString toString(VerdictState state);
 QString toString(Provenance provenance);

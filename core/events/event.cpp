@@ -11,7 +11,7 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 29> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 30> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<EventKind, const char16_t *>, 29> kNames = {{
     {EventKind::FaultEnded, u"fault.ended"},
     {EventKind::DnsFailover, u"dns.failover"},
     {EventKind::VerdictChanged, u"verdict.changed"},
+    {EventKind::ProbeObserved, u"probe.observed"},
     {EventKind::AlertFiring, u"alert.firing"},
     {EventKind::AlertResolved, u"alert.resolved"},
     {EventKind::ServiceState, u"service.state"},

@@ -34,6 +34,7 @@ enum class EventKind
     FaultEnded,      // its `for:` is over and what it changed is undone
     DnsFailover,     // a DNS record now points at another stack (clients follow after the TTL)
     VerdictChanged,  // a dependency edge's verdict changed (or a new edge starts broken)
+    ProbeObserved,   // what a probe from one site (`site`) saw of another (`subject`) now
     AlertFiring,     //
     AlertResolved,   //
     ServiceState,    // the service as its users see it: ok, degraded or outage

@@ -14,7 +14,19 @@ EventFilter stateChanges()
 {
     return EventFilter::ofKinds({EventKind::LinkDown, EventKind::LinkUp, EventKind::LinkDegraded,
                                  EventKind::SiteDown, EventKind::SiteUp, EventKind::NodeCrashed,
-                                 EventKind::NodeRestarted});
+                                 EventKind::NodeRestarted, EventKind::ProbeObserved});
+}
+
+std::optional<Observation> observationOf(const Event &e)
+{
+    const QString state = e.details.value(QStringLiteral("state")).toString();
+    if (state == u"reachable")
+        return Observation{VerdictState::Reachable, e.text};
+    if (state == u"blocked")
+        return Observation{VerdictState::Blocked, e.text};
+    if (state == u"unknown")
+        return Observation{VerdictState::Unknown, e.text};
+    return std::nullopt; // "none": no probe covers the pair any more
 }
 
 } // namespace
@@ -69,6 +81,35 @@ void ReplayCursor::load(int version)
                                                     std::numeric_limits<qint64>::max());
     m_version = version;
     ++m_generation;
+    // Probes report changes only: what they saw before this version still holds.
+    EventFilter probes = EventFilter::ofKinds({EventKind::ProbeObserved});
+    probes.toMs = m_versions[version].timeMs;
+    forEachEvent(probes, [this](const Event &e) { apply(e); });
+}
+
+void ReplayCursor::forEachEvent(const EventFilter &filter,
+                                const std::function<void(const Event &)> &visit) const
+{
+    if (filter.fromMs >= filter.toMs)
+        return;
+    if (m_recording) {
+        for (const Event &e : m_recording->events(filter))
+            visit(e);
+        return;
+    }
+    QList<EventKind> kinds;
+    for (const QString &name : filter.kinds) {
+        EventKind kind;
+        if (eventKindFromString(name, &kind))
+            kinds.append(kind);
+    }
+    const QList<Event> &events = m_data->events;
+    auto it = std::lower_bound(events.cbegin(), events.cend(), filter.fromMs,
+                               [](const Event &e, qint64 t) { return e.timeMs < t; });
+    for (; it != events.cend() && it->timeMs < filter.toMs; ++it) {
+        if (kinds.contains(it->kind))
+            visit(*it);
+    }
 }
 
 void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart)
@@ -76,20 +117,7 @@ void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStar
     EventFilter filter = stateChanges();
     filter.fromMs = inclusiveStart ? afterMs : afterMs + 1;
     filter.toMs = uptoMs + 1;
-    if (filter.fromMs >= filter.toMs)
-        return;
-    if (m_recording) {
-        for (const Event &e : m_recording->events(filter))
-            apply(e);
-        return;
-    }
-    const QList<Event> &events = m_data->events;
-    auto it = std::lower_bound(events.cbegin(), events.cend(), filter.fromMs,
-                               [](const Event &e, qint64 t) { return e.timeMs < t; });
-    for (; it != events.cend() && it->timeMs < filter.toMs; ++it) {
-        if (filter.kinds.contains(toString(it->kind)))
-            apply(*it);
-    }
+    forEachEvent(filter, [this](const Event &e) { apply(e); });
 }
 
 void ReplayCursor::apply(const Event &e)
@@ -119,6 +147,13 @@ void ReplayCursor::apply(const Event &e)
             m_engine->setNodeState(node, e.kind == EventKind::NodeCrashed ? ElementState::Down
                                                                           : ElementState::Up);
         break;
+    case EventKind::ProbeObserved: {
+        const int from = t.siteIndex(e.site);
+        const int to = t.siteIndex(e.subject);
+        if (from >= 0 && to >= 0)
+            m_engine->setObservation(from, to, observationOf(e));
+        break;
+    }
     default:
         break;
     }

@@ -3,6 +3,7 @@
 #include "core/replay/replay_cursor.h"
 #include "core/sim/random.h"
 #include "core/sim/record_simulation.h"
+#include "core/store/recording_writer.h"
 #include "support/test_support.h"
 
 #include <QJsonDocument>
@@ -33,6 +34,32 @@ QString verdictOf(const ReplayCursor &cursor, const QString &from, const QString
     return {};
 }
 
+// The verdict of the first hop from a node in `fromSite` to one in `toSite`.
+Verdict crossing(const ReplayCursor &cursor, const QString &fromSite, const QString &toSite)
+{
+    const ReachabilityEngine *engine = cursor.engine();
+    const Topology &t = engine->topology();
+    for (int e = 0; e < engine->edgeCount(); ++e) {
+        const DependencyEdge &edge = engine->edge(e);
+        if (engine->edgeAlive(e) && t.sites[t.nodes[edge.from].site].id == fromSite &&
+            t.sites[t.nodes[edge.to].site].id == toSite)
+            return engine->verdict(e);
+    }
+    qFatal("no hop from %s to %s", qPrintable(fromSite), qPrintable(toSite));
+}
+
+Event probe(qint64 timeMs, const QString &from, const QString &to, const QString &state)
+{
+    Event e;
+    e.timeMs = timeMs;
+    e.kind = EventKind::ProbeObserved;
+    e.site = from;
+    e.subject = to;
+    e.text = u"probe " + from + u" -> " + to + u": " + state;
+    e.details.insert(QStringLiteral("state"), state);
+    return e;
+}
+
 } // namespace
 
 class TestReplayCursor : public QObject
@@ -45,6 +72,7 @@ private Q_SLOTS:
     void lemniscusDc3ServerIsBlockedByTheRule();
     void pagerdutyRegionCutOff();
     void seekingAnywhereEqualsReplayingInOrder();
+    void probesOverlayTheComputedVerdicts();
 
 private:
     const Recording &recording(const QString &name);
@@ -154,6 +182,65 @@ void TestReplayCursor::seekingAnywhereEqualsReplayingInOrder()
             QCOMPARE(test::allEdges(*fresh.engine()), expected[t]);
         }
     }
+}
+
+// Observed verdicts: the worse of probe and rules is drawn, disagreement is kept, a prober
+// that is down makes the hops unknown, and what probes saw survives a new topology version.
+void TestReplayCursor::probesOverlayTheComputedVerdicts()
+{
+    const Topology topology = test::loadBundled(QStringLiteral("lemniscus-2020")).topology;
+    const QByteArray json = QJsonDocument(topologyToJson(topology)).toJson(QJsonDocument::Compact);
+    const QString path = m_dir.filePath(QStringLiteral("probes.warroom"));
+    {
+        auto writer = RecordingWriter::create(path).value();
+        writer->addTopologyVersion(1000, QStringLiteral("start"), json);
+        writer->append(
+            probe(2000, QStringLiteral("dc1"), QStringLiteral("dc2"), QStringLiteral("blocked")));
+        writer->append(
+            probe(3000, QStringLiteral("dc1"), QStringLiteral("dc2"), QStringLiteral("unknown")));
+        writer->addTopologyVersion(4000, QStringLiteral("again"), json);
+        writer->append(
+            probe(5000, QStringLiteral("dc1"), QStringLiteral("dc2"), QStringLiteral("reachable")));
+        writer->append(
+            probe(6000, QStringLiteral("dc1"), QStringLiteral("dc2"), QStringLiteral("none")));
+        QVERIFY(writer->close());
+    }
+    const auto recording = Recording::open(path).value();
+    ReplayCursor cursor(*recording);
+    const QString dc1 = QStringLiteral("dc1");
+    const QString dc2 = QStringLiteral("dc2");
+
+    cursor.seek(1500);
+    Verdict v = crossing(cursor, dc1, dc2);
+    QVERIFY(v.state == VerdictState::Reachable);
+    QVERIFY(v.provenance == Provenance::Computed);
+
+    cursor.seek(2500); // the rules say reachable, the probe fails: drawn blocked, disagreeing
+    v = crossing(cursor, dc1, dc2);
+    QVERIFY(v.state == VerdictState::Blocked);
+    QVERIFY(v.provenance == Provenance::Disagreeing);
+    QVERIFY(v.computedState == VerdictState::Reachable);
+    QCOMPARE(v.reason.text(), QStringLiteral("probe dc1 -> dc2: blocked"));
+    QVERIFY(crossing(cursor, QStringLiteral("dc2"), dc1).provenance == Provenance::Computed);
+
+    cursor.seek(3500); // the prober is down: unknown, not blocked, and no disagreement
+    v = crossing(cursor, dc1, dc2);
+    QVERIFY(v.state == VerdictState::Unknown);
+    QVERIFY(v.provenance == Provenance::Observed);
+
+    cursor.seek(4500); // a new version: the prober is still down
+    QVERIFY(crossing(cursor, dc1, dc2).state == VerdictState::Unknown);
+
+    cursor.seek(5500); // the probe agrees with the rules
+    v = crossing(cursor, dc1, dc2);
+    QVERIFY(v.state == VerdictState::Reachable);
+    QVERIFY(v.provenance == Provenance::Observed);
+
+    cursor.seek(6500); // no probe any more
+    QVERIFY(crossing(cursor, dc1, dc2).provenance == Provenance::Computed);
+
+    cursor.seek(2500); // and back
+    QVERIFY(crossing(cursor, dc1, dc2).provenance == Provenance::Disagreeing);
 }
 
 QTEST_GUILESS_MAIN(TestReplayCursor)

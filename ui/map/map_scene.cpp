@@ -248,7 +248,7 @@ void MapScene::bundle()
         ++between[size_t(m_nodes[h.from].site * siteCount + m_nodes[h.to].site)];
     // Hops that share both ends' places and their state are drawn as one: in a dense map the
     // places are role rows, between crowded sites the sites; any other hop is a place of its own.
-    std::map<std::tuple<int, int, int, int, int, bool, int>, int> bundleOf;
+    std::map<std::tuple<int, int, int, int, int, bool, bool, int>, int> bundleOf;
     for (int i = 0; i < m_hops.size(); ++i) {
         const MapHop &h = m_hops[i];
         const MapNode &a = m_nodes[h.from];
@@ -258,7 +258,7 @@ void MapScene::bundle()
         const bool alone = !m_dense && !crowded;
         const auto key =
             std::make_tuple(a.site, m_dense ? a.rank : -1, b.site, m_dense ? b.rank : -1,
-                            int(h.state()), h.optional, alone ? i : -1);
+                            int(h.state()), h.optional, h.disagreeing(), alone ? i : -1);
         auto [it, fresh] = bundleOf.try_emplace(key, int(m_bundles.size()));
         if (fresh) {
             m_bundles.append({{},
@@ -267,7 +267,8 @@ void MapScene::bundle()
                               a.rect,
                               b.rect,
                               a.site == b.site,
-                              m_sites[a.site].internet == m_sites[b.site].internet});
+                              m_sites[a.site].internet == m_sites[b.site].internet,
+                              h.disagreeing()});
         }
         MapBundle &bundle = m_bundles[it->second];
         bundle.hops.append(i);
@@ -324,8 +325,7 @@ QPainterPath MapScene::bundlePath(const MapBundle &b) const
 QString MapScene::bundleText(const MapBundle &b) const
 {
     auto one = [this](const MapHop &h) -> QString {
-        return h.report.text() + (h.optional ? QStringLiteral(" (optional)") : QString()) + u" [" +
-               toString(h.report.verdict.provenance) + u']';
+        return h.report.text() + (h.optional ? QStringLiteral(" (optional)") : QString());
     };
     if (b.hops.size() == 1)
         return one(m_hops[b.hops.first()]);

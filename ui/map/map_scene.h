@@ -46,6 +46,8 @@ struct MapHop
     EdgeReport report; // its text is built only when someone hovers it
 
     VerdictState state() const { return report.verdict.state; }
+    // A probe saw it otherwise than the rules say.
+    bool disagreeing() const { return report.verdict.provenance == Provenance::Disagreeing; }
 };
 
 // What is drawn for hops: one hop, or many hops between the same places in the same state.
@@ -57,7 +59,8 @@ struct MapBundle
     QRectF fromBox; // the chip, or the box around the chips the hops leave from
     QRectF toBox;
     bool sameSite = false;
-    bool sameRow = false; // both in the internet band or both in datacenters
+    bool sameRow = false;     // both in the internet band or both in datacenters
+    bool disagreeing = false; // probes and rules disagree on these hops
 };
 
 // The map's content and geometry at one moment: sites as regions, nodes inside in request-path

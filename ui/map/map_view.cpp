@@ -127,6 +127,22 @@ void drawBlockedMarker(QPainter &p, const QPointF &at, double radius)
     p.drawLine(at + QPointF(-r, r), at + QPointF(r, -r));
 }
 
+// A probe and the rules disagree: a "≠" badge beside the hop's middle.
+void drawDisagreeMarker(QPainter &p, const QPointF &at, double radius)
+{
+    p.setPen(QPen(okabeIto::reddishPurple.darker(140), 1.5));
+    p.setBrush(QColor(255, 255, 255, 235));
+    const QRectF box(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius);
+    p.drawRoundedRect(box, 3, 3);
+    QFont f = p.font();
+    f.setBold(true);
+    f.setPixelSize(int(radius * 1.6));
+    p.save();
+    p.setFont(f);
+    p.drawText(box, Qt::AlignCenter, QStringLiteral("≠"));
+    p.restore();
+}
+
 // How a chip's life looks: its outline and fill (the legend draws the same).
 struct ChipLook
 {
@@ -341,6 +357,8 @@ void MapView::paintBundles(QPainter &p) const
         const QPointF middle = path.pointAtPercent(0.5);
         if (b.state == VerdictState::Blocked && !b.optional) // blocked is not only a colour
             drawBlockedMarker(p, middle, 8);
+        if (b.disagreeing)
+            drawDisagreeMarker(p, middle + QPointF(-20, -10), 8);
         if (b.hops.size() > 1 && touches) {
             const QString count = u"×" + QString::number(b.hops.size());
             const QRectF box = QRectF(p.fontMetrics().boundingRect(count)).adjusted(-3, -1, 3, 1);
@@ -555,6 +573,8 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
     p.setPen(bundle);
     p.drawLine(QPointF(x, y), QPointF(x + 34, y));
     label(tr("bundle of many (×N)"), 34);
+    drawDisagreeMarker(p, QPointF(x + 8, y), 7);
+    label(tr("probe disagrees with rules"), 16);
     // Row two: the nodes' lives.
     x = area.left();
     y += rowHeight;
