@@ -168,33 +168,50 @@ void IngestServer::handle(Client &client, const QByteArray &line)
         ++client.accepted;
         return;
     }
+    if (auto error = store(std::move(message))) {
+        reply(*error);
+        return;
+    }
+    ++client.accepted;
+}
+
+std::optional<QString> IngestServer::store(feed::Message message)
+{
     if (auto *e = std::get_if<Event>(&message)) {
         m_endMs = std::max(m_endMs, e->timeMs);
         e->details.insert(QStringLiteral("received_ms"), QDateTime::currentMSecsSinceEpoch());
         m_sink->event(std::move(*e));
     } else if (auto *info = std::get_if<SeriesInfo>(&message)) {
-        if (m_series.contains(info->key)) {
-            reply(u"series \"" + info->key + u"\" is already declared");
-            return;
-        }
-        m_series.insert(info->key, m_sink->beginSeries(*info));
+        if (m_series.contains(info->key))
+            return u"series \"" + info->key + u"\" is already declared";
+        m_series.insert(info->key,
+                        OpenSeries{m_sink->beginSeries(*info), info->startMs, info->intervalMs, 0});
     } else if (auto *samples = std::get_if<feed::Samples>(&message)) {
-        const auto it = m_series.constFind(samples->key);
-        if (it == m_series.cend()) {
-            reply(u"series \"" + samples->key +
-                  u"\" is not declared (send a \"series\" line first)");
-            return;
-        }
+        const auto it = m_series.find(samples->key);
+        if (it == m_series.end())
+            return u"series \"" + samples->key +
+                   u"\" is not declared (send a \"series\" line first)";
         for (float v : samples->values)
-            m_sink->sample(*it, v);
+            m_sink->sample(it->handle, v);
+        it->count += samples->values.size();
+        m_endMs = std::max(m_endMs, it->startMs + (it->count - 1) * it->intervalMs);
     } else if (auto *topology = std::get_if<feed::TopologyMessage>(&message)) {
         m_endMs = std::max(m_endMs, topology->timeMs);
         m_sink->topologyVersion(topology->timeMs, topology->reason, topology->json);
     } else if (auto *meta = std::get_if<feed::Meta>(&message)) {
         m_writer->setMeta(meta->key, meta->value);
     }
-    ++client.accepted;
     ++m_stored;
+    return std::nullopt;
+}
+
+std::optional<QString> IngestServer::append(feed::Message message)
+{
+    if (m_closed)
+        return QStringLiteral("the recording is closed");
+    auto error = store(std::move(message));
+    scheduleCommit();
+    return error;
 }
 
 void IngestServer::reject(Client &client, const QString &why)
@@ -219,7 +236,7 @@ void IngestServer::commit()
     m_commitScheduled = false;
     if (m_closed)
         return;
-    m_sink->handOver();
+    m_sink->handOver(true);
     if (m_endMs > 0)
         m_writer->setMeta(QStringLiteral("end_ms"), QString::number(m_endMs));
     if (!m_writer->flush())

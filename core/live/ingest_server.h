@@ -1,12 +1,14 @@
 #pragma once
 
 #include "core/util/result.h"
+#include "feed_protocol.h"
 
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 class QTcpServer;
 class QTcpSocket;
@@ -47,6 +49,9 @@ public:
     int connections() const { return int(m_clients.size()); }
     // Stops listening, ends the series, commits and closes the recording.
     Result<bool> close();
+    // A source in this process (Prometheus, Alertmanager, a drill) appends a message as a
+    // client's line would be; committed with the next batch. The error says why it is refused.
+    std::optional<QString> append(feed::Message message);
 
 Q_SIGNALS:
     void committedChanged(qint64 committed);
@@ -57,7 +62,8 @@ private:
     void accept();
     void read(Client &client);
     void handle(Client &client, const QByteArray &line);
-    void reject(Client &client, const QString &why); // {"error": why, "line": its number}
+    std::optional<QString> store(feed::Message message); // the error, if refused
+    void reject(Client &client, const QString &why);     // {"error": why, "line": its number}
     void scheduleCommit();
     void commit();
     void drop(QTcpSocket *socket);
@@ -68,7 +74,14 @@ private:
     std::unique_ptr<RecordingSink> m_sink;
     QTcpServer *m_server = nullptr;
     QHash<QTcpSocket *, std::shared_ptr<Client>> m_clients;
-    QHash<QString, int> m_series; // key -> sink handle
+    struct OpenSeries
+    {
+        int handle = -1; // the sink's
+        qint64 startMs = 0;
+        qint64 intervalMs = 1000;
+        qint64 count = 0; // samples so far: the series' end moves the recording's
+    };
+    QHash<QString, OpenSeries> m_series; // by key
     qint64 m_stored = 0;
     qint64 m_committed = 0;
     qint64 m_endMs = 0;

@@ -47,7 +47,7 @@ void RecordingSink::topologyVersion(qint64 timeMs, const QString &reason, const 
     m_writer.addTopologyVersion(timeMs, reason, json);
 }
 
-void RecordingSink::handOver()
+void RecordingSink::handOver(bool withPartialChunks)
 {
     m_samplesSinceHandOver = 0;
     for (Open &s : m_series) {
@@ -55,8 +55,13 @@ void RecordingSink::handOver()
             continue;
         const size_t before = m_ready.size();
         s.encoder.takeChunks(m_ready);
+        const bool grew = s.encoder.count() != s.handedOver;
+        if (withPartialChunks && grew)
+            s.encoder.snapshot(m_ready);
         if (m_ready.size() != before)
             m_writer.setSeriesExtent(s.id, s.encoder.count(), s.encoder.levels());
+        if (withPartialChunks)
+            s.handedOver = s.encoder.count();
     }
     m_writer.addChunks(std::exchange(m_ready, {}));
 }

@@ -27,8 +27,10 @@ public:
 
     // Ends every open series and hands everything over to the writer.
     void finish();
-    // Hands the complete chunks over to the writer (a live feed before each commit).
-    void handOver();
+    // Hands the complete chunks over to the writer; with `withPartialChunks` also the chunks
+    // being filled of every series that grew (a live feed before each commit, so that every
+    // acknowledged sample is committed).
+    void handOver(bool withPartialChunks = false);
 
 private:
     RecordingWriter &m_writer;
@@ -37,6 +39,7 @@ private:
         int id = -1;
         SeriesEncoder encoder;
         bool open = true;
+        qint64 handedOver = 0; // samples in the chunks handed over with partial ones
     };
     std::vector<Open> m_series; // by handle
     std::vector<SeriesChunk> m_ready;

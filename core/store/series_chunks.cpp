@@ -59,11 +59,9 @@ void SeriesEncoder::push(int level, float min, float max)
     }
 }
 
-void SeriesEncoder::emitChunk(int level)
+SeriesChunk SeriesEncoder::chunkOf(int level) const
 {
-    Level &l = m_levels[level];
-    if (l.entries.empty())
-        return;
+    const Level &l = m_levels[level];
     SeriesChunk chunk;
     chunk.series = m_series;
     chunk.level = level;
@@ -71,11 +69,28 @@ void SeriesEncoder::emitChunk(int level)
     chunk.count = int(l.entries.size()) / (level == 0 ? 1 : 2);
     chunk.data.resize(qsizetype(l.entries.size() * sizeof(float)));
     qToLittleEndian<float>(l.entries.data(), qsizetype(l.entries.size()), chunk.data.data());
+    return chunk;
+}
+
+void SeriesEncoder::emitChunk(int level)
+{
+    Level &l = m_levels[level];
+    if (l.entries.empty())
+        return;
+    SeriesChunk chunk = chunkOf(level);
     const bool full = chunk.count == chunks::kEntries;
     m_ready.push_back(std::move(chunk));
     if (full) {
         l.entries.clear();
         ++l.chunk;
+    }
+}
+
+void SeriesEncoder::snapshot(std::vector<SeriesChunk> &out) const
+{
+    for (int level = 0; level < int(m_levels.size()); ++level) {
+        if (!m_levels[level].entries.empty())
+            out.push_back(chunkOf(level));
     }
 }
 

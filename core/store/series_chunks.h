@@ -48,6 +48,10 @@ public:
     void takeChunks(std::vector<SeriesChunk> &out);
     // Emits what is left (partial chunks and buckets); the encoder is done after this.
     void finish(std::vector<SeriesChunk> &out);
+    // The chunks being filled, as they are now (a live recording stores them so that what was
+    // acknowledged is on disk; the full chunk replaces them later). Buckets not yet complete
+    // are not summarised: coarse levels lag by at most one bucket.
+    void snapshot(std::vector<SeriesChunk> &out) const;
 
     qint64 count() const { return m_count; }
     int levels() const { return int(m_levels.size()); }
@@ -64,6 +68,7 @@ private:
     };
 
     void push(int level, float min, float max);
+    SeriesChunk chunkOf(int level) const;
     void emitChunk(int level);
 
     int m_series;
