@@ -27,6 +27,17 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("For a recording: the node to select."),
                                     QStringLiteral("NODE"));
+    const QCommandLineOption prometheus(
+        QStringLiteral("prometheus"),
+        QStringLiteral("Watch the Prometheus (and Alertmanager) a mapping file names, live "
+                       "(docs/prometheus.md)."),
+        QStringLiteral("MAPPING"));
+    const QCommandLineOption wait(
+        QStringLiteral("wait"),
+        QStringLiteral("With --screenshot: let a live recording run this many seconds first."),
+        QStringLiteral("SECONDS"));
+    parser.addOption(prometheus);
+    parser.addOption(wait);
     parser.addOption(help);
     parser.addOption(at);
     const QCommandLineOption postMortem(
@@ -57,7 +68,21 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     options.at = parser.value(at);
     options.select = parser.value(select);
     options.postMortem = parser.isSet(postMortem);
-    if (!options.screenshot.isEmpty() && options.file.isEmpty()) {
+    options.prometheus = parser.value(prometheus);
+    if (!options.prometheus.isEmpty() && !options.file.isEmpty()) {
+        options.error = QStringLiteral("give either FILE or --prometheus MAPPING");
+        return options;
+    }
+    if (parser.isSet(wait)) {
+        bool ok = false;
+        options.waitSeconds = parser.value(wait).toDouble(&ok);
+        if (!ok || options.waitSeconds < 0 || options.waitSeconds > 3600) {
+            options.error =
+                u"--wait must be a number of seconds, not '" + parser.value(wait) + u'\'';
+            return options;
+        }
+    }
+    if (!options.screenshot.isEmpty() && options.file.isEmpty() && options.prometheus.isEmpty()) {
         options.error = QStringLiteral("--screenshot needs a FILE to show");
         return options;
     }

@@ -12,7 +12,9 @@ struct GuiOptions
     QString at;              // recordings: where to put the cursor (ISO 8601 or an offset, "3w2d")
     QString select;          // recordings: the node to select
     bool postMortem = false; // recordings: the post-mortem tab in front
+    QString prometheus;      // a Prometheus mapping to watch live (instead of a file)
     QString screenshot;      // render the window to this PNG once loaded, then exit
+    double waitSeconds = 0;  // ... after this long (a live recording grows meanwhile)
     QSize size{1440, 900};
     QString error; // not empty: the command line is wrong, say this and exit 2
     bool help = false;

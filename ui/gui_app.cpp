@@ -25,7 +25,7 @@ int runGui(QApplication &app, const GuiOptions &options)
         return 2;
     }
     std::unique_ptr<QMainWindow> window;
-    if (Recording::looksLikeRecording(options.file))
+    if (!options.prometheus.isEmpty() || Recording::looksLikeRecording(options.file))
         window = std::make_unique<RecordingWindow>();
     else
         window = std::make_unique<MainWindow>();
@@ -34,7 +34,7 @@ int runGui(QApplication &app, const GuiOptions &options)
         if (options.screenshot.isEmpty())
             return;
         // Let the views lay out with their data before grabbing.
-        QTimer::singleShot(150, window.get(), [&, loadedOk] {
+        QTimer::singleShot(150 + int(options.waitSeconds * 1000), window.get(), [&, loadedOk] {
             if (!window->grab().save(options.screenshot, "PNG")) {
                 err << "warroom: cannot write " << options.screenshot << '\n';
                 app.exit(2);
@@ -68,7 +68,10 @@ int runGui(QApplication &app, const GuiOptions &options)
         });
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();
-        replay->openFile(options.file);
+        if (!options.prometheus.isEmpty())
+            replay->watchPrometheus(options.prometheus);
+        else
+            replay->openFile(options.file);
     } else {
         auto *scenario = static_cast<MainWindow *>(window.get());
         QObject::connect(scenario, &MainWindow::loaded, scenario, [capture] { capture(true); });

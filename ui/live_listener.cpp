@@ -1,5 +1,11 @@
 #include "live_listener.h"
 
+#include "core/live/alertmanager_source.h"
+#include "core/live/prometheus_source.h"
+#include "core/scenario/scenario_loader.h"
+
+#include <QFile>
+
 namespace warroom {
 
 LiveListener::LiveListener(QObject *parent)
@@ -13,21 +19,57 @@ LiveListener::~LiveListener()
     stop();
 }
 
-void LiveListener::start(const QString &path, const IngestOptions &options)
+void LiveListener::start(const QString &path, const IngestOptions &options,
+                         const QString &prometheusMapping)
 {
     stop();
     m_thread.start();
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
-    QMetaObject::invokeMethod(m_context, [this, context = m_context, path, options] {
-        auto server = IngestServer::start(path, options);
-        if (!server) {
-            const QString message = server.errors().first().toString();
+    QMetaObject::invokeMethod(m_context, [this, context = m_context, path, options,
+                                          prometheusMapping] {
+        auto fail = [this](const ErrorList &errors) {
+            QStringList lines;
+            for (const Error &e : errors)
+                lines.append(e.toString());
+            const QString message = lines.join(u'\n');
             QMetaObject::invokeMethod(this, [this, message] { Q_EMIT failed(message); });
-            return;
+        };
+        std::optional<PrometheusMapping> mapping;
+        if (!prometheusMapping.isEmpty()) {
+            auto loaded = loadPrometheusMapping(prometheusMapping);
+            if (!loaded)
+                return fail(loaded.errors());
+            mapping = loaded.value();
+            if (!QFile::exists(path)) {
+                const auto scenario = loadScenarioFile(mapping->scenario);
+                if (!scenario)
+                    return fail(scenario.errors());
+                if (auto created =
+                        createLiveRecording(path, scenario.value(), QStringLiteral("prometheus"));
+                    !created)
+                    return fail(created.errors());
+            }
         }
-        const quint16 port = server.value()->port();
-        server.value().release()->setParent(context); // closed when the context goes
+        auto server = IngestServer::start(path, options);
+        if (!server)
+            return fail(server.errors());
+        IngestServer *ingest = server.value().release();
+        ingest->setParent(context); // closed when the context goes
+        if (mapping) {
+            // Children of the server: they go before it closes the recording.
+            const Deliver deliver = [ingest](feed::Message message) {
+                if (auto error = ingest->append(std::move(message)))
+                    qWarning("warroom: a source's message was refused: %s", qPrintable(*error));
+            };
+            if (!mapping->prometheus.isEmpty())
+                (new PrometheusSource(*mapping, deliver, ingest))->start();
+            if (!mapping->alertmanager.isEmpty() || mapping->webhookPort != 0) {
+                if (auto error = (new AlertmanagerSource(*mapping, deliver, ingest))->start())
+                    return fail({Error{*error, prometheusMapping, 0, 0}});
+            }
+        }
+        const quint16 port = ingest->port();
         QMetaObject::invokeMethod(this, [this, path, port] {
             m_listening = true;
             Q_EMIT started(path, port);

@@ -7,8 +7,9 @@
 
 namespace warroom {
 
-// The GUI's "Listen": an ingest server on a thread of its own, writing a live recording that
-// the window follows. The UI thread never reads a socket or waits for a commit.
+// The GUI's "Listen" and "Watch a Prometheus": an ingest server (and the sources feeding it) on a
+// thread of its own, writing a live recording that the window follows. The UI thread never reads a
+// socket or waits for a commit.
 class LiveListener : public QObject
 {
     Q_OBJECT
@@ -18,7 +19,10 @@ public:
     ~LiveListener() override; // stops the server and closes its recording
 
     // Starts receiving into `path` (created when missing): started() or failed() follows.
-    void start(const QString &path, const IngestOptions &options);
+    // With a Prometheus mapping (docs/prometheus.md), also watches the Prometheus and
+    // Alertmanager it names; a new recording then starts with its scenario's topology.
+    void start(const QString &path, const IngestOptions &options,
+               const QString &prometheusMapping = {});
     void stop();
     bool listening() const { return m_listening; }
 

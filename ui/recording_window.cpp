@@ -234,6 +234,13 @@ void RecordingWindow::build()
         if (ok)
             listen(quint16(port));
     });
+    file->addAction(tr("&Watch a Prometheus…"), this, [this] {
+        const QString mapping =
+            QFileDialog::getOpenFileName(this, tr("Watch a Prometheus: its mapping file"), {},
+                                         tr("Prometheus mapping (*.yaml *.yml)"));
+        if (!mapping.isEmpty())
+            watchPrometheus(mapping);
+    });
     file->addAction(tr("&Export the post-mortem…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &RecordingWindow::exportPostMortem);
     file->addSeparator();
@@ -366,11 +373,25 @@ void RecordingWindow::snapshotMapFor(const QString &entryId, qint64 timeMs)
 
 void RecordingWindow::listen(quint16 port)
 {
+    IngestOptions options;
+    options.port = port;
+    startListener(QStringLiteral("live"), options, {});
+}
+
+void RecordingWindow::watchPrometheus(const QString &mappingPath)
+{
+    IngestOptions options; // a feed may come too, on any free port
+    startListener(QStringLiteral("prometheus"), options, mappingPath);
+}
+
+void RecordingWindow::startListener(const QString &prefix, const IngestOptions &options,
+                                    const QString &mappingPath)
+{
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                         QStringLiteral("/recordings");
     QDir().mkpath(dir);
     const QString path =
-        dir + u"/live-" +
+        dir + u'/' + prefix + u'-' +
         QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u".warroom";
     if (!m_listener) {
         m_listener = new LiveListener(this);
@@ -381,9 +402,7 @@ void RecordingWindow::listen(quint16 port)
         connect(m_listener, &LiveListener::failed, this,
                 [this](const QString &message) { fail({}, message); });
     }
-    IngestOptions options;
-    options.port = port;
-    m_listener->start(path, options);
+    m_listener->start(path, options, mappingPath);
 }
 
 void RecordingWindow::showPostMortem()

@@ -30,6 +30,7 @@ class EventLogModel;
 class MapView;
 class PostMortemEditor;
 class LiveListener;
+struct IngestOptions;
 class MetricChart;
 class OverviewStrip;
 class ReplayCursor;
@@ -85,6 +86,9 @@ public:
     void showPostMortem(); // the post-mortem tab in front
     // Receives a live feed on 127.0.0.1:port (0: any) into a new recording and follows it.
     void listen(quint16 port);
+    // Watches the Prometheus and Alertmanager a mapping file names (docs/prometheus.md) into a
+    // new live recording with the mapping's scenario as its topology, and follows it.
+    void watchPrometheus(const QString &mappingPath);
     quint16 listeningPort() const { return m_listeningPort; }
 
 Q_SIGNALS:
@@ -102,6 +106,9 @@ private:
     void build();
     void exportMap(const QString &format);
     void simulateThenOpen(const QString &scenarioPath);
+    // A new live recording (named prefix-TIME in the cache) received by m_listener.
+    void startListener(const QString &prefix, const IngestOptions &options,
+                       const QString &mappingPath);
     void apply(std::shared_ptr<const ReplayData> data);
     void pollLive();
     void fillSiteFilter();

@@ -1,8 +1,10 @@
 // warroom-cli ingest and feed: a live recording fed over TCP (docs/feed-protocol.md).
 #include "cli.h"
 #include "cli_command.h"
+#include "core/live/alertmanager_source.h"
 #include "core/live/feed_protocol.h"
 #include "core/live/ingest_server.h"
+#include "core/live/prometheus_source.h"
 #include "core/model/topology_json.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/store/recording.h"
@@ -64,7 +66,12 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                       QStringLiteral("A scenario whose topology starts a new "
                                                      "recording."),
                                       QStringLiteral("FILE"));
-    for (const auto &o : {listen, output, token, scenario})
+    const QCommandLineOption prometheus(
+        QStringLiteral("prometheus"),
+        QStringLiteral("Also watch a Prometheus (and Alertmanager) as this mapping file says "
+                       "(docs/prometheus.md); its scenario starts a new recording."),
+        QStringLiteral("MAPPING"));
+    for (const auto &o : {listen, output, token, scenario, prometheus})
         parser.addOption(o);
     if (auto code = parseCommand(parser, args,
                                  QStringLiteral("Receives a live feed (newline-delimited JSON over "
@@ -77,26 +84,23 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     const QString path = parser.value(output);
-    if (parser.isSet(scenario) && !QFile::exists(path)) {
-        const Result<Scenario> s = loadScenarioFile(parser.value(scenario));
+    std::optional<PrometheusMapping> mapping;
+    if (parser.isSet(prometheus)) {
+        auto loaded = loadPrometheusMapping(parser.value(prometheus));
+        if (!loaded)
+            return reportErrors(loaded.errors(), false, out, err);
+        mapping = loaded.value();
+    }
+    const QString scenarioPath =
+        parser.isSet(scenario) ? parser.value(scenario) : (mapping ? mapping->scenario : QString());
+    if (!scenarioPath.isEmpty() && !QFile::exists(path)) {
+        const Result<Scenario> s = loadScenarioFile(scenarioPath);
         if (!s)
             return reportErrors(s.errors(), false, out, err);
-        auto writer = RecordingWriter::create(path);
-        if (!writer) {
-            err << writer.errors().first().toString() << '\n';
-            return ExitInvalid;
-        }
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        writer.value()->setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
-        writer.value()->setMeta(QStringLiteral("source"), QStringLiteral("feed"));
-        writer.value()->setMeta(QStringLiteral("scenario_name"), s.value().name);
-        writer.value()->setMeta(QStringLiteral("scenario_title"), s.value().title);
-        writer.value()->setMeta(QStringLiteral("start_ms"), QString::number(now));
-        writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(now));
-        writer.value()->addTopologyVersion(now, QStringLiteral("scenario"),
-                                           topologyToJsonBytes(s.value().topology));
-        if (!writer.value()->close()) {
-            err << path << ": cannot write\n";
+        if (auto created = createLiveRecording(
+                path, s.value(), mapping ? QStringLiteral("prometheus") : QStringLiteral("feed"));
+            !created) {
+            err << created.errors().first().toString() << '\n';
             return ExitInvalid;
         }
     }
@@ -111,6 +115,35 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     out << "listening on " << options.address.toString() << ':' << server.value()->port()
         << ", writing " << path << Qt::endl;
+    // The sources in this process append as a client's lines would.
+    IngestServer *ingest = server.value().get();
+    const Deliver deliver = [ingest, &err](feed::Message message) {
+        if (auto error = ingest->append(std::move(message)))
+            err << "warroom-cli ingest: " << *error << Qt::endl;
+    };
+    std::unique_ptr<PrometheusSource> prometheusSource;
+    std::unique_ptr<AlertmanagerSource> alertmanagerSource;
+    if (mapping) {
+        if (!mapping->prometheus.isEmpty()) {
+            prometheusSource = std::make_unique<PrometheusSource>(*mapping, deliver);
+            prometheusSource->start();
+            out << "watching Prometheus at " << mapping->prometheus.toString() << " every "
+                << mapping->intervalMs << " ms" << Qt::endl;
+        }
+        if (!mapping->alertmanager.isEmpty() || mapping->webhookPort != 0) {
+            alertmanagerSource = std::make_unique<AlertmanagerSource>(*mapping, deliver);
+            if (auto error = alertmanagerSource->start()) {
+                err << "warroom-cli ingest: " << *error << '\n';
+                return ExitInvalid;
+            }
+            if (!mapping->alertmanager.isEmpty())
+                out << "watching Alertmanager at " << mapping->alertmanager.toString() << Qt::endl;
+            if (mapping->webhookPort != 0)
+                out << "receiving the Alertmanager webhook on http://"
+                    << mapping->webhookAddress.toString() << ':'
+                    << alertmanagerSource->webhookPort() << '/' << Qt::endl;
+        }
+    }
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
     QTimer poll;
@@ -120,6 +153,8 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     });
     poll.start(100);
     QCoreApplication::exec();
+    prometheusSource.reset();
+    alertmanagerSource.reset();
     const qint64 stored = server.value()->stored();
     const Result<bool> closed = server.value()->close();
     if (!closed) {

@@ -1,5 +1,7 @@
 #include "ingest_server.h"
 
+#include "core/model/topology_json.h"
+#include "core/scenario/scenario.h"
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
 #include "feed_protocol.h"
@@ -28,6 +30,24 @@ struct IngestServer::Client
     qint64 acked = 0;        // ... acknowledged
     bool greeted = false;    // the token was given (or none is needed)
 };
+
+Result<bool> createLiveRecording(const QString &path, const Scenario &scenario,
+                                 const QString &source)
+{
+    auto writer = RecordingWriter::create(path);
+    if (!writer)
+        return writer.errors();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    RecordingWriter &w = *writer.value();
+    w.setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
+    w.setMeta(QStringLiteral("source"), source);
+    w.setMeta(QStringLiteral("scenario_name"), scenario.name);
+    w.setMeta(QStringLiteral("scenario_title"), scenario.title);
+    w.setMeta(QStringLiteral("start_ms"), QString::number(now));
+    w.setMeta(QStringLiteral("end_ms"), QString::number(now));
+    w.addTopologyVersion(now, QStringLiteral("scenario"), topologyToJsonBytes(scenario.topology));
+    return w.close();
+}
 
 IngestServer::~IngestServer()
 {

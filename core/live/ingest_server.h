@@ -17,6 +17,11 @@ namespace warroom {
 
 class RecordingWriter;
 class RecordingSink;
+struct Scenario;
+
+// Starts a new live recording at `path`: the scenario's topology is its first version, now.
+Result<bool> createLiveRecording(const QString &path, const Scenario &scenario,
+                                 const QString &source);
 
 struct IngestOptions
 {

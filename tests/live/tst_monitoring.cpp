@@ -1,0 +1,254 @@
+// Warroom watching a real monitoring stack: Prometheus, the blackbox exporter, node_exporter and
+// Alertmanager from Debian's packages, started here on loopback (scripts/install-deps installs
+// them), probing small TCP listeners that stand for services in dc1 (probed from dc2) and dc2
+// (probed from dc1). Closing one turns
+// its link red in the war room within two poll intervals; the prober going down makes its links
+// unknown; the alert comes in once over the webhook and the poll; app-1's CPU is charted.
+#include "core/store/recording.h"
+#include "support/test_support.h"
+#include "ui/map/map_view.h"
+#include "ui/recording_window.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+namespace {
+
+constexpr qint64 kPollMs = 1500; // the mapping's interval
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// A service that is up: accepts connections and closes them.
+class Service : public QTcpServer
+{
+public:
+    explicit Service(quint16 port)
+    {
+        listen(QHostAddress::LocalHost, port);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = nextPendingConnection()) {
+                s->disconnectFromHost();
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+    }
+};
+
+// The drawn state of the hops from a node in `from` to one in `to` (all the same, or "mixed"),
+// and whether any of them is observed by a probe.
+struct Drawn
+{
+    QString state;
+    bool observed = false;
+    bool disagreeing = false;
+};
+
+Drawn drawnBetween(const MapView &map, const QString &from, const QString &to)
+{
+    Drawn d;
+    for (const MapHop &h : map.scene().hops()) {
+        if (h.report.fromSite != from || h.report.toSite != to)
+            continue;
+        const QString state = toString(h.state());
+        d.state = d.state.isEmpty() || d.state == state ? state : QStringLiteral("mixed");
+        d.observed = d.observed || h.report.verdict.provenance != Provenance::Computed;
+        d.disagreeing = d.disagreeing || h.disagreeing();
+    }
+    return d;
+}
+
+} // namespace
+
+class TestMonitoring : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void warRoomFollowsRealProbesAlertsAndCpu();
+
+private:
+    QProcess *daemon(const QString &name, const QString &program, const QStringList &arguments);
+    QString render(const QString &templateName);
+
+    QTemporaryDir m_dir;
+    QHash<QString, quint16> m_ports;
+    QHash<QString, QProcess *> m_daemons;
+    std::unique_ptr<Service> m_dc2;
+    std::unique_ptr<Service> m_dc1;
+};
+
+QProcess *TestMonitoring::daemon(const QString &name, const QString &program,
+                                 const QStringList &arguments)
+{
+    auto *p = new QProcess(this);
+    p->setProcessChannelMode(QProcess::MergedChannels);
+    p->setStandardOutputFile(m_dir.filePath(name + u".log"));
+    p->start(program, arguments);
+    if (!p->waitForStarted(10000))
+        qFatal("cannot start %s (%s): run scripts/install-deps", qPrintable(program),
+               qPrintable(p->errorString()));
+    m_daemons.insert(name, p);
+    return p;
+}
+
+QString TestMonitoring::render(const QString &templateName)
+{
+    QFile in(QStringLiteral(WARROOM_SOURCE_DIR "/resources/monitoring/") + templateName);
+    if (!in.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(in.fileName()));
+    QString text = QString::fromUtf8(in.readAll());
+    for (auto it = m_ports.cbegin(); it != m_ports.cend(); ++it)
+        text.replace(u'@' + it.key() + u"_PORT@", QString::number(it.value()));
+    text.replace(QStringLiteral("@DIR@"), m_dir.path());
+    text.replace(QStringLiteral("@INTERVAL@"), QString::number(kPollMs) + u"ms");
+    text.replace(QStringLiteral("@SCENARIO@"),
+                 QStringLiteral(WARROOM_SOURCE_DIR "/resources/scenarios/lemniscus-2020.yaml"));
+    QString name = templateName;
+    name.remove(QStringLiteral(".in"));
+    QFile out(m_dir.filePath(name));
+    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0)
+        qFatal("cannot write %s", qPrintable(out.fileName()));
+    return out.fileName();
+}
+
+void TestMonitoring::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    for (const char *name :
+         {"PROMETHEUS", "BLACKBOX", "ALERTMANAGER", "NODE_EXPORTER", "DC1", "DC2", "WEBHOOK"})
+        m_ports.insert(QString::fromLatin1(name), freePort());
+    m_dc2 = std::make_unique<Service>(m_ports[QStringLiteral("DC2")]);
+    m_dc1 = std::make_unique<Service>(m_ports[QStringLiteral("DC1")]);
+    render(QStringLiteral("prometheus.yml.in"));
+    render(QStringLiteral("alertmanager.yml.in"));
+    render(QStringLiteral("mapping.yaml.in"));
+    for (const QString &name : {QStringLiteral("blackbox.yml"), QStringLiteral("rules.yml")})
+        QVERIFY(QFile::copy(QStringLiteral(WARROOM_SOURCE_DIR "/resources/monitoring/") + name,
+                            m_dir.filePath(name)));
+    auto at = [this](const char *name) -> QString {
+        return u"127.0.0.1:" + QString::number(m_ports[QString::fromLatin1(name)]);
+    };
+    daemon(QStringLiteral("node-exporter"), QStringLiteral("prometheus-node-exporter"),
+           {u"--web.listen-address=" + at("NODE_EXPORTER"),
+            QStringLiteral("--collector.disable-defaults"), QStringLiteral("--collector.cpu")});
+    daemon(QStringLiteral("blackbox"), QStringLiteral("prometheus-blackbox-exporter"),
+           {u"--config.file=" + m_dir.filePath(QStringLiteral("blackbox.yml")),
+            u"--web.listen-address=" + at("BLACKBOX"), QStringLiteral("--timeout-offset=0.1")});
+    daemon(QStringLiteral("alertmanager"), QStringLiteral("prometheus-alertmanager"),
+           {u"--config.file=" + m_dir.filePath(QStringLiteral("alertmanager.yml")),
+            u"--storage.path=" + m_dir.filePath(QStringLiteral("alertmanager-data")),
+            u"--web.listen-address=" + at("ALERTMANAGER"),
+            QStringLiteral("--cluster.listen-address=")});
+    daemon(QStringLiteral("prometheus"), QStringLiteral("prometheus"),
+           {u"--config.file=" + m_dir.filePath(QStringLiteral("prometheus.yml")),
+            u"--storage.tsdb.path=" + m_dir.filePath(QStringLiteral("prometheus-data")),
+            u"--web.listen-address=" + at("PROMETHEUS")});
+    // Ready when Prometheus has a probe result for both services.
+    QNetworkAccessManager network;
+    const QUrl query(u"http://" + at("PROMETHEUS") + u"/api/v1/query?query=probe_success");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            QNetworkReply *reply = network.get(QNetworkRequest(query));
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            done.wait(2000);
+            const QByteArray body = reply->readAll();
+            reply->deleteLater();
+            return body.count("\"probe_success\"") == 2;
+        }(),
+        30000);
+}
+
+void TestMonitoring::cleanupTestCase()
+{
+    for (QProcess *p : std::as_const(m_daemons)) {
+        p->terminate();
+        if (!p->waitForFinished(5000))
+            p->kill();
+    }
+}
+
+void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
+{
+    RecordingWindow window;
+    window.resize(1400, 900);
+    QSignalSpy loaded(&window, &RecordingWindow::loaded);
+    window.watchPrometheus(m_dir.filePath(QStringLiteral("mapping.yaml")));
+    QVERIFY(loaded.wait(30000));
+    QVERIFY(window.data()->live);
+    const QString path = window.data()->path;
+    const QString dc1 = QStringLiteral("dc1");
+    const QString dc2 = QStringLiteral("dc2");
+
+    // Both probes succeed: the hops from dc1 into dc2 and back are observed and reachable.
+    QTRY_VERIFY_WITH_TIMEOUT(drawnBetween(*window.map(), dc1, dc2).observed, 3 * kPollMs + 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(drawnBetween(*window.map(), dc2, dc1).observed, 3 * kPollMs + 2000);
+    QCOMPARE(drawnBetween(*window.map(), dc1, dc2).state, QStringLiteral("reachable"));
+
+    // The dc2 service stops answering: its link is red within two poll intervals, and
+    // marked as disagreeing with the rules, which allow it.
+    QElapsedTimer sinceCut;
+    sinceCut.start();
+    m_dc2.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(drawnBetween(*window.map(), dc1, dc2).state,
+                              QStringLiteral("blocked"), 2 * kPollMs);
+    qInfo("dc1 -> dc2 red %lld ms after the service closed (poll interval %lld ms)",
+          sinceCut.elapsed(), kPollMs);
+    QVERIFY(drawnBetween(*window.map(), dc1, dc2).disagreeing);
+    QCOMPARE(drawnBetween(*window.map(), dc2, dc1).state, QStringLiteral("reachable"));
+
+    // Prometheus fires ProbeFailing; Alertmanager sends it to the webhook and the poll sees
+    // it too: one alert.firing event on the timeline.
+    auto alertEvents = [&window] {
+        int n = 0;
+        for (const Event &e : window.data()->events)
+            n += e.kind == EventKind::AlertFiring && e.subject == u"ProbeFailing";
+        return n;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(alertEvents() == 1, 30000);
+
+    // The prober goes down: its links are unknown (grey), not blocked.
+    sinceCut.restart();
+    m_daemons[QStringLiteral("blackbox")]->kill();
+    QTRY_COMPARE_WITH_TIMEOUT(drawnBetween(*window.map(), dc2, dc1).state,
+                              QStringLiteral("unknown"), 2 * kPollMs + 1000);
+    qInfo("dc2 -> dc1 unknown %lld ms after the prober died", sinceCut.elapsed());
+    QTRY_COMPARE_WITH_TIMEOUT(drawnBetween(*window.map(), dc1, dc2).state,
+                              QStringLiteral("unknown"), 2 * kPollMs);
+    QCOMPARE(alertEvents(), 1); // polled again since, still once
+
+    // app-1's CPU from node_exporter is in the recording, one sample per poll.
+    auto cpuSamples = [&path] {
+        const auto recording = Recording::open(path);
+        const StoredSeries *cpu =
+            recording ? recording.value()->seriesByKey(QStringLiteral("node/app-1/cpu")) : nullptr;
+        return cpu ? cpu->count : 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(cpuSamples() >= 3, 4 * kPollMs);
+    window.close();
+    const auto recording = Recording::open(path);
+    QVERIFY(recording);
+    const auto probes = recording.value()->events(EventFilter::ofKinds({EventKind::ProbeObserved}));
+    QVERIFY(probes.size() >= 4); // two pairs seen, dc2 blocked, both unknown
+}
+
+QTEST_MAIN(TestMonitoring)
+#include "tst_monitoring.moc"
