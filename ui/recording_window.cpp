@@ -839,12 +839,18 @@ void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
         fillSiteFilter(); // a live source sent its first topology
     if (!grew && m_data->live == wasLive)
         return;
-    // The recording's own charts, read again over the whole range (a node's stay as they are).
-    for (int i = m_nodeCharts; i < m_chartData.size(); ++i) {
-        for (const ChartData &c : m_data->charts) {
-            if (c.title == m_chartData[i].title)
+    // The recording's own charts, read again over the whole range (a node's stay as they are);
+    // a chart whose first series came since is added.
+    for (const ChartData &c : m_data->charts) {
+        bool shown = false;
+        for (int i = m_nodeCharts; i < m_chartData.size(); ++i) {
+            if (c.title == m_chartData[i].title) {
                 m_chartData[i] = c;
+                shown = true;
+            }
         }
+        if (!shown && !c.lines.isEmpty())
+            addChart(c, int(m_charts.size()), markersFor(c));
     }
     if (m_following || m_visibleTo >= m_data->endMs - 1000) {
         m_visibleFrom = m_data->startMs;

@@ -41,6 +41,8 @@ void addLine(ChartData &chart, const Recording &r, const QString &key, const QSt
         {name, windowOf(r, *series, r.startMs(), r.endMs(), columns, scale), key, scale});
 }
 
+constexpr int kMostNodeCpuLines = 12; // more would not be told apart
+
 QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns)
 {
     QList<ChartData> charts;
@@ -92,6 +94,20 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
             latency.thresholds.append({QStringLiteral("target"), targetMin});
 
         charts.append(latency);
+    }
+
+    // A recording with no simulated charts (one watched from Prometheus): its nodes' CPU.
+    const bool simulated = std::any_of(charts.cbegin(), charts.cend(),
+                                       [](const ChartData &c) { return !c.lines.isEmpty(); });
+    if (!simulated) {
+        ChartData cpu = chartNamed(QStringLiteral("Node CPU"), QStringLiteral("%"));
+        for (const StoredSeries &series : r.series()) {
+            if (series.info.metric == u"cpu" && !series.info.node.isEmpty() &&
+                cpu.lines.size() < kMostNodeCpuLines)
+                addLine(cpu, r, series.info.key, series.info.node, columns);
+        }
+        cpu.markerKinds = {toString(EventKind::AlertFiring), toString(EventKind::AlertResolved)};
+        charts.append(cpu);
     }
     return charts;
 }

@@ -69,8 +69,10 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
     // Labels in UTC, as every time in Warroom.
     m_time->setRange(QDateTime::fromMSecsSinceEpoch(fromMs, Qt::UTC),
                      QDateTime::fromMSecsSinceEpoch(toMs, Qt::UTC));
-    m_time->setFormat(toMs - fromMs > 3 * 86400000LL ? QStringLiteral("MMM d")
-                                                     : QStringLiteral("HH:mm"));
+    const qint64 span = toMs - fromMs;
+    m_time->setFormat(span > 3 * 86400000LL ? QStringLiteral("MMM d")
+                      : span > 600000       ? QStringLiteral("HH:mm")
+                                            : QStringLiteral("HH:mm:ss")); // a young live feed
     double top = 0.0;
     for (const auto &[label, value] : data.thresholds)
         top = std::max(top, value);

@@ -573,8 +573,6 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
     p.setPen(bundle);
     p.drawLine(QPointF(x, y), QPointF(x + 34, y));
     label(tr("bundle of many (×N)"), 34);
-    drawDisagreeMarker(p, QPointF(x + 8, y), 7);
-    label(tr("probe disagrees with rules"), 16);
     // Row two: the nodes' lives.
     x = area.left();
     y += rowHeight;
@@ -597,7 +595,9 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
     chip(NodeLife::New, {}, tr("new (< 10 min)"));
     chip(NodeLife::Draining, {}, tr("draining"));
     chip(NodeLife::Terminated, {}, tr("terminated (< 10 min)"));
-    chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one there would fail"));
+    chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one would fail"));
+    drawDisagreeMarker(p, QPointF(x + 8, y), 7);
+    label(tr("probe disagrees"), 16);
 }
 
 bool MapView::exportTo(const QString &path)
