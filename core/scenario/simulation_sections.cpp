@@ -17,6 +17,7 @@ const QStringList kChangeKinds = {
     QStringLiteral("node_restart"),   QStringLiteral("rule_add"),
     QStringLiteral("rule_remove"),    QStringLiteral("rule_correct"),
     QStringLiteral("capacity"),       QStringLiteral("failover"),
+    QStringLiteral("load_spike"),
 };
 
 bool hasRole(const Topology &t, const QString &role)
@@ -261,8 +262,8 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
         }
 
         using K = ScheduledChange::Kind;
-        const bool needsTarget =
-            c.kind != K::RuleAdd && c.kind != K::RuleCorrect && c.kind != K::Failover;
+        const bool needsTarget = c.kind != K::RuleAdd && c.kind != K::RuleCorrect &&
+                                 c.kind != K::Failover && c.kind != K::LoadSpike;
         YAML::Node target = r.child(item, "target", what, needsTarget);
         if (target.IsDefined())
             c.target = r.string(target, QStringLiteral("'target'")).value_or(QString());
@@ -338,6 +339,12 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
             c.target = c.fromTag + u"->" + c.toTag;
             break;
         }
+        case K::LoadSpike:
+            if (c.surgeFactor == 1.0)
+                r.error(item, QStringLiteral("'load_spike' needs a 'surge' with a 'factor' other "
+                                             "than 1"));
+            c.target = QStringLiteral("load");
+            break;
         }
         s.changes.append(c);
     }

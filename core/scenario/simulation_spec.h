@@ -71,6 +71,7 @@ struct ScheduledChange
         RuleCorrect, // replaces the rule with the same id
         Capacity,    // of a node or of every instance of a scaling group
         Failover,    // DNS moves clients from one stack (tag) to another
+        LoadSpike,   // only its surge: the offered load multiplied while it lasts
     };
     Kind kind = Kind::LinkDown;
     qint64 atMs = 0;  // offset from the scenario start
@@ -85,6 +86,7 @@ struct ScheduledChange
     double surgeFactor = 1.0; // correlated load while it lasts, decaying after
     qint64 surgeDecayMs = 0;
     QString note;
+    QString injectedBy; // a drill's instructor, when injected rather than scheduled
     SourcePlace place;
 
     QString id() const; // "region_offline:us-east-1@14h"

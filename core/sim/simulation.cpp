@@ -395,23 +395,35 @@ void Simulation::noteVerdicts(const QList<int> &edges, bool added)
 
 SimulationStats Simulation::run()
 {
-    const qint64 from = std::clamp<qint64>(m_options.fromMs, 0, m_endMs);
-    qint64 lastProgress = -1;
-    for (m_now = 0; m_now < m_endMs; m_now += m_tickMs) {
-        if (!m_recording && m_now >= from)
-            startRecording();
-        tick();
-        ++m_stats.ticks;
-        if (m_options.progress && m_now / 3600000 != lastProgress) {
-            lastProgress = m_now / 3600000;
-            m_options.progress(m_now, m_endMs);
-        }
+    while (step()) {
     }
+    return finish();
+}
+
+bool Simulation::step()
+{
+    if (m_now >= m_endMs)
+        return false;
+    if (!m_recording && m_now >= std::clamp<qint64>(m_options.fromMs, 0, m_endMs))
+        startRecording();
+    tick();
+    ++m_stats.ticks;
+    if (m_options.progress && m_now / 3600000 != m_lastProgressHour) {
+        m_lastProgressHour = m_now / 3600000;
+        m_options.progress(m_now, m_endMs);
+    }
+    m_now += m_tickMs;
+    return true;
+}
+
+SimulationStats Simulation::finish()
+{
     if (!m_recording)
         startRecording();
+    const qint64 end = std::min(m_now, m_endMs);
     if (m_options.progress)
-        m_options.progress(m_endMs, m_endMs);
-    m_stats.endMs = epoch(m_endMs);
+        m_options.progress(end, m_endMs);
+    m_stats.endMs = epoch(end);
     m_stats.eventsHash = m_hash.result().toHex();
     return m_stats;
 }

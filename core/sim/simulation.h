@@ -235,6 +235,13 @@ public:
     Simulation(const Scenario &scenario, Topology topology, const SimulationOptions &options,
                quint64 seed, EventSink &sink);
     SimulationStats run();
+    // The same, one tick at a time (a live source): false once the end is reached.
+    bool step();
+    SimulationStats finish();
+    qint64 nowEpochMs() const { return epoch(m_now); } // of the next tick
+    qint64 endEpochMs() const { return epoch(m_endMs); }
+    // Applied at the next tick, as if scheduled for then (a drill's instructor).
+    void inject(ScheduledChange change) { m_injected.push_back(std::move(change)); }
 
 private:
     // time and output
@@ -318,6 +325,8 @@ private:
     std::vector<char> m_edgeSeen;
 
     int m_nextChange = 0;
+    std::vector<ScheduledChange> m_injected;
+    qint64 m_lastProgressHour = -1;
     std::multimap<qint64, Undo> m_undos;
     std::vector<Surge> m_surges;
     Failover m_failover;

@@ -12,6 +12,10 @@ void Simulation::applyDueChanges()
     while (m_nextChange < m_scenario.changes.size() &&
            m_scenario.changes[m_nextChange].atMs <= m_now)
         apply(m_scenario.changes[m_nextChange++]);
+    for (ScheduledChange &c : std::exchange(m_injected, {})) {
+        c.atMs = m_now;
+        apply(c);
+    }
     // Nodes declared with a later start join now.
     for (int n = 0; n < int(m_nodes.size()); ++n) {
         const Node &node = topo().nodes[n];
@@ -62,6 +66,10 @@ void Simulation::apply(const ScheduledChange &c)
                         {QStringLiteral("for_ms"), c.forMs},
                         {QStringLiteral("note"), c.note},
                         {QStringLiteral("line"), c.place.line}};
+    if (!c.injectedBy.isEmpty()) {
+        details.insert(QStringLiteral("injected_by"), c.injectedBy);
+        details.insert(QStringLiteral("surge"), c.surgeFactor);
+    }
     emitEvent(EventKind::FaultStarted, {}, c.id(),
               toString(c.kind) + u' ' + c.target +
                   (c.forMs > 0 ? u" for " + formatDuration(c.forMs) : QString()) +
@@ -174,6 +182,8 @@ void Simulation::apply(const ScheduledChange &c)
                    {QStringLiteral("dns_ttl_ms"), c.dnsTtlMs}});
         break;
     }
+    case K::LoadSpike:
+        break; // its surge, below
     }
     if (c.surgeFactor != 1.0)
         m_surges.push_back(

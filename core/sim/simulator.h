@@ -5,6 +5,7 @@
 #include "core/util/result.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace warroom {
@@ -43,5 +44,31 @@ struct SimulationStats
 // surface: at the hop that waited in vain, and every hop above it.
 Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptions &options,
                                  EventSink &sink);
+
+namespace sim {
+class Simulation;
+}
+
+// The same simulation one tick at a time, for a live source: a drill plays a scenario at the
+// pace of a clock while an instructor injects changes (applied at the next tick).
+class SteppedSimulation
+{
+public:
+    static Result<std::unique_ptr<SteppedSimulation>>
+    start(Scenario scenario, SimulationOptions options, EventSink &sink);
+    ~SteppedSimulation();
+
+    bool step();          // one tick; false once the scenario's end is reached
+    qint64 nowMs() const; // epoch ms of the next tick
+    qint64 endMs() const; // epoch ms of the scenario's end
+    void inject(ScheduledChange change);
+    SimulationStats finish(); // ends the open series
+
+private:
+    SteppedSimulation() = default;
+    Scenario m_scenario;
+    SimulationOptions m_options;
+    std::unique_ptr<sim::Simulation> m_simulation;
+};
 
 } // namespace warroom
