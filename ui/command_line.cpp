@@ -1,5 +1,7 @@
 #include "command_line.h"
 
+#include "core/scenario/scenario_loader.h"
+
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
@@ -36,6 +38,32 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         QStringLiteral("wait"),
         QStringLiteral("With --screenshot: let a live recording run this many seconds first."),
         QStringLiteral("SECONDS"));
+    const QCommandLineOption drill(
+        QStringLiteral("drill"),
+        QStringLiteral("Run a training drill: the simulator plays this scenario live, with the "
+                       "instructor's panel (docs/drills.md)."),
+        QStringLiteral("SCENARIO"));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+                                   QStringLiteral("With --drill: simulated time per real time "
+                                                  "(default 1)."),
+                                   QStringLiteral("N"));
+    const QCommandLineOption from(
+        QStringLiteral("from"),
+        QStringLiteral("With --drill: where in the scenario it starts, as an offset (3w1d8h)."),
+        QStringLiteral("OFFSET"));
+    const QCommandLineOption instructor(QStringLiteral("instructor"),
+                                        QStringLiteral("With --drill: who injects (default: the "
+                                                       "user's name)."),
+                                        QStringLiteral("NAME"));
+    const QCommandLineOption showRootCause(
+        QStringLiteral("show-root-cause"),
+        QStringLiteral("With --drill: do not hide rule names from the trainees."));
+    const QCommandLineOption trainee(
+        QStringLiteral("trainee"),
+        QStringLiteral("Open a drill's recording as a trainee: rule names stay hidden until the "
+                       "instructor reveals them."));
+    for (const auto &o : {drill, speed, from, instructor, showRootCause, trainee})
+        parser.addOption(o);
     parser.addOption(prometheus);
     parser.addOption(wait);
     parser.addOption(help);
@@ -69,10 +97,40 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     options.select = parser.value(select);
     options.postMortem = parser.isSet(postMortem);
     options.prometheus = parser.value(prometheus);
-    if (!options.prometheus.isEmpty() && !options.file.isEmpty()) {
-        options.error = QStringLiteral("give either FILE or --prometheus MAPPING");
+    options.drill = parser.value(drill);
+    options.trainee = parser.isSet(trainee);
+    if (int(!options.file.isEmpty()) + int(!options.prometheus.isEmpty()) +
+            int(!options.drill.isEmpty()) >
+        1) {
+        options.error = QStringLiteral("give one of FILE, --prometheus MAPPING, --drill SCENARIO");
         return options;
     }
+    if (options.trainee && options.file.isEmpty()) {
+        options.error = QStringLiteral("--trainee needs the drill's recording FILE");
+        return options;
+    }
+    if (parser.isSet(speed)) {
+        bool ok = false;
+        options.drillOptions.speed = parser.value(speed).toDouble(&ok);
+        if (!ok || !(options.drillOptions.speed > 0) || options.drillOptions.speed > 100000) {
+            options.error =
+                u"--speed must be a number above 0, not '" + parser.value(speed) + u'\'';
+            return options;
+        }
+    }
+    if (parser.isSet(from)) {
+        const qint64 ms = parseDurationMs(parser.value(from));
+        if (ms < 0) {
+            options.error =
+                u"--from must be an offset such as 3w1d8h, not '" + parser.value(from) + u'\'';
+            return options;
+        }
+        options.drillOptions.fromMs = ms;
+    }
+    options.drillOptions.instructor =
+        parser.isSet(instructor) ? parser.value(instructor)
+                                 : qEnvironmentVariable("USER", QStringLiteral("instructor"));
+    options.drillOptions.hideRootCause = !parser.isSet(showRootCause);
     if (parser.isSet(wait)) {
         bool ok = false;
         options.waitSeconds = parser.value(wait).toDouble(&ok);
@@ -82,7 +140,8 @@ GuiOptions parseCommandLine(const QStringList &arguments)
             return options;
         }
     }
-    if (!options.screenshot.isEmpty() && options.file.isEmpty() && options.prometheus.isEmpty()) {
+    if (!options.screenshot.isEmpty() && options.file.isEmpty() && options.prometheus.isEmpty() &&
+        options.drill.isEmpty()) {
         options.error = QStringLiteral("--screenshot needs a FILE to show");
         return options;
     }

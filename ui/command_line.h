@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/live/drill.h"
+
 #include <QSize>
 #include <QStringList>
 
@@ -13,8 +15,11 @@ struct GuiOptions
     QString select;          // recordings: the node to select
     bool postMortem = false; // recordings: the post-mortem tab in front
     QString prometheus;      // a Prometheus mapping to watch live (instead of a file)
-    QString screenshot;      // render the window to this PNG once loaded, then exit
-    double waitSeconds = 0;  // ... after this long (a live recording grows meanwhile)
+    QString drill;           // a scenario to run as a training drill (instead of a file)
+    DrillOptions drillOptions;
+    bool trainee = false;   // FILE is a drill's recording, seen by a trainee
+    QString screenshot;     // render the window to this PNG once loaded, then exit
+    double waitSeconds = 0; // ... after this long (a live recording grows meanwhile)
     QSize size{1440, 900};
     QString error; // not empty: the command line is wrong, say this and exit 2
     bool help = false;

@@ -25,7 +25,8 @@ int runGui(QApplication &app, const GuiOptions &options)
         return 2;
     }
     std::unique_ptr<QMainWindow> window;
-    if (!options.prometheus.isEmpty() || Recording::looksLikeRecording(options.file))
+    if (!options.prometheus.isEmpty() || !options.drill.isEmpty() ||
+        Recording::looksLikeRecording(options.file))
         window = std::make_unique<RecordingWindow>();
     else
         window = std::make_unique<MainWindow>();
@@ -68,8 +69,11 @@ int runGui(QApplication &app, const GuiOptions &options)
         });
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();
+        replay->setTraineeView(options.trainee);
         if (!options.prometheus.isEmpty())
             replay->watchPrometheus(options.prometheus);
+        else if (!options.drill.isEmpty())
+            replay->runDrill(options.drill, options.drillOptions);
         else
             replay->openFile(options.file);
     } else {

@@ -1,6 +1,7 @@
 #include "live_listener.h"
 
 #include "core/live/alertmanager_source.h"
+#include "core/live/drill.h"
 #include "core/live/prometheus_source.h"
 #include "core/scenario/scenario_loader.h"
 
@@ -20,14 +21,14 @@ LiveListener::~LiveListener()
 }
 
 void LiveListener::start(const QString &path, const IngestOptions &options,
-                         const QString &prometheusMapping)
+                         const LiveSources &sources)
 {
     stop();
     m_thread.start();
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
-    QMetaObject::invokeMethod(m_context, [this, context = m_context, path, options,
-                                          prometheusMapping] {
+    QMetaObject::invokeMethod(m_context, [this, context = m_context, path, options, sources] {
+        const QString &prometheusMapping = sources.prometheusMapping;
         auto fail = [this](const ErrorList &errors) {
             QStringList lines;
             for (const Error &e : errors)
@@ -69,12 +70,48 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
                     return fail({Error{*error, prometheusMapping, 0, 0}});
             }
         }
+        if (!sources.drillScenario.isEmpty()) {
+            auto scenario = loadScenarioFile(sources.drillScenario);
+            if (!scenario)
+                return fail(scenario.errors());
+            auto drill = Drill::start(
+                std::move(scenario.value()), sources.drill, [ingest](feed::Message message) {
+                    if (auto error = ingest->append(std::move(message)))
+                        qWarning("warroom: the drill's message was refused: %s",
+                                 qPrintable(*error));
+                });
+            if (!drill)
+                return fail(drill.errors());
+            Drill *running = drill.value().release();
+            running->setParent(ingest);
+            connect(running, &Drill::advanced, this, &LiveListener::drillAdvanced);
+            connect(running, &Drill::ended, this, &LiveListener::drillEnded);
+            QMetaObject::invokeMethod(this, [this, running] { m_drill = running; });
+        }
         const quint16 port = ingest->port();
         QMetaObject::invokeMethod(this, [this, path, port] {
             m_listening = true;
             Q_EMIT started(path, port);
         });
     });
+}
+
+void LiveListener::inject(const DrillFault &fault)
+{
+    if (!m_drill) {
+        Q_EMIT injected(fault, tr("no drill is running"));
+        return;
+    }
+    QMetaObject::invokeMethod(m_drill, [this, drill = m_drill, fault] {
+        const QString error = drill->inject(fault).value_or(QString());
+        QMetaObject::invokeMethod(this, [this, fault, error] { Q_EMIT injected(fault, error); });
+    });
+}
+
+void LiveListener::reveal(const QString &by)
+{
+    if (m_drill)
+        QMetaObject::invokeMethod(m_drill, [drill = m_drill, by] { drill->reveal(by); });
 }
 
 void LiveListener::stop()

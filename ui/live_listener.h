@@ -1,15 +1,25 @@
 #pragma once
 
+#include "core/live/drill.h"
 #include "core/live/ingest_server.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QThread>
 
 namespace warroom {
 
-// The GUI's "Listen" and "Watch a Prometheus": an ingest server (and the sources feeding it) on a
-// thread of its own, writing a live recording that the window follows. The UI thread never reads a
-// socket or waits for a commit.
+// What feeds a live recording besides the TCP feed the server always takes.
+struct LiveSources
+{
+    QString prometheusMapping; // docs/prometheus.md: watch that Prometheus and Alertmanager
+    QString drillScenario;     // play this scenario as a drill ...
+    DrillOptions drill;        // ... so
+};
+
+// The GUI's "Listen", "Watch a Prometheus" and "Run a drill": an ingest server and the sources
+// feeding it, on a thread of their own, writing a live recording that the window follows. The
+// UI thread never reads a socket, waits for a commit or runs the simulator.
 class LiveListener : public QObject
 {
     Q_OBJECT
@@ -19,20 +29,26 @@ public:
     ~LiveListener() override; // stops the server and closes its recording
 
     // Starts receiving into `path` (created when missing): started() or failed() follows.
-    // With a Prometheus mapping (docs/prometheus.md), also watches the Prometheus and
-    // Alertmanager it names; a new recording then starts with its scenario's topology.
-    void start(const QString &path, const IngestOptions &options,
-               const QString &prometheusMapping = {});
+    // A Prometheus mapping's scenario starts a new recording with its topology.
+    void start(const QString &path, const IngestOptions &options, const LiveSources &sources = {});
     void stop();
     bool listening() const { return m_listening; }
+
+    // A running drill: the fault is injected at its next tick; injected() says how it went.
+    void inject(const DrillFault &fault);
+    void reveal(const QString &by);
 
 Q_SIGNALS:
     void started(const QString &path, quint16 port);
     void failed(const QString &message);
+    void injected(const DrillFault &fault, const QString &error); // error empty: done
+    void drillAdvanced(qint64 nowMs);
+    void drillEnded();
 
 private:
     QThread m_thread;
     QObject *m_context = nullptr; // lives on m_thread, owns the server
+    QPointer<Drill> m_drill;      // lives on m_thread too
     bool m_listening = false;
 };
 

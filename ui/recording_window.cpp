@@ -3,6 +3,7 @@
 #include "charts/metric_chart.h"
 #include "core/replay/replay_cursor.h"
 #include "core/util/duration.h"
+#include "drill/drill_panel.h"
 #include "geometry/time_scale.h"
 #include "live_listener.h"
 #include "map/map_view.h"
@@ -13,6 +14,7 @@
 #include "settings.h"
 
 #include "core/postmortem/report.h"
+#include "core/replay/rule_names_hidden.h"
 
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
@@ -48,6 +50,21 @@
 namespace warroom {
 
 namespace {
+
+// A trainee's view of a drill hides the rule names until the instructor reveals them.
+Result<std::shared_ptr<const ReplayData>> asShown(Result<std::shared_ptr<const ReplayData>> read,
+                                                  bool trainee)
+{
+    if (!read || !trainee || !rootCauseHidden(*read.value()))
+        return read;
+    return withRuleNamesHidden(read.value());
+}
+
+// The data as recorded, which reads and refreshes start from.
+std::shared_ptr<const ReplayData> recorded(const std::shared_ptr<const ReplayData> &data)
+{
+    return data->unhidden ? data->unhidden : data;
+}
 
 constexpr int kFrameMs = 16;                    // ~60 frames a second at most
 constexpr qint64 kAnimateWithinMs = 15 * 60000; // a step of the clock, not a jump
@@ -241,6 +258,21 @@ void RecordingWindow::build()
         if (!mapping.isEmpty())
             watchPrometheus(mapping);
     });
+    file->addAction(tr("Run a &drill…"), this, [this] {
+        const QString scenario =
+            QFileDialog::getOpenFileName(this, tr("Run a drill: the scenario the simulator plays"),
+                                         {}, tr("Scenarios (*.yaml *.yml *.json)"));
+        if (scenario.isEmpty())
+            return;
+        bool ok = false;
+        DrillOptions options;
+        options.speed = QInputDialog::getDouble(this, tr("Run a drill"),
+                                                tr("Simulated time per real time (1 = real time):"),
+                                                1.0, 0.1, 10000.0, 1, &ok);
+        options.instructor = qEnvironmentVariable("USER", QStringLiteral("instructor"));
+        if (ok)
+            runDrill(scenario, options);
+    });
     file->addAction(tr("&Export the post-mortem…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &RecordingWindow::exportPostMortem);
     file->addSeparator();
@@ -381,11 +413,38 @@ void RecordingWindow::listen(quint16 port)
 void RecordingWindow::watchPrometheus(const QString &mappingPath)
 {
     IngestOptions options; // a feed may come too, on any free port
-    startListener(QStringLiteral("prometheus"), options, mappingPath);
+    LiveSources sources;
+    sources.prometheusMapping = mappingPath;
+    startListener(QStringLiteral("prometheus"), options, sources);
+}
+
+void RecordingWindow::runDrill(const QString &scenarioPath, const DrillOptions &options)
+{
+    LiveSources sources;
+    sources.drillScenario = scenarioPath;
+    sources.drill = options;
+    startListener(u"drill-" + QFileInfo(scenarioPath).completeBaseName(), IngestOptions{}, sources);
+    showDrillPanel(options);
+}
+
+void RecordingWindow::showDrillPanel(const DrillOptions &options)
+{
+    if (m_drillPanel) {
+        m_right->removeTab(m_right->indexOf(m_drillPanel));
+        delete m_drillPanel;
+    }
+    m_drillPanel = new DrillPanel(m_listener, options);
+    m_right->insertTab(0, m_drillPanel, tr("Drill"));
+    m_right->setCurrentWidget(m_drillPanel);
+}
+
+void RecordingWindow::setTraineeView(bool trainee)
+{
+    m_trainee = trainee;
 }
 
 void RecordingWindow::startListener(const QString &prefix, const IngestOptions &options,
-                                    const QString &mappingPath)
+                                    const LiveSources &sources)
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                         QStringLiteral("/recordings");
@@ -402,7 +461,7 @@ void RecordingWindow::startListener(const QString &prefix, const IngestOptions &
         connect(m_listener, &LiveListener::failed, this,
                 [this](const QString &message) { fail({}, message); });
     }
-    m_listener->start(path, options, mappingPath);
+    m_listener->start(path, options, sources);
 }
 
 void RecordingWindow::showPostMortem()
@@ -518,7 +577,8 @@ void RecordingWindow::openFile(const QString &path)
         if (!m_data->complete)
             readAllEvents(generation);
     });
-    watcher->setFuture(QtConcurrent::run([path] { return loadReplayData(path); }));
+    watcher->setFuture(QtConcurrent::run(
+        [path, trainee = m_trainee] { return asShown(loadReplayData(path), trainee); }));
 }
 
 void RecordingWindow::readAllEvents(quint64 generation)
@@ -543,7 +603,9 @@ void RecordingWindow::readAllEvents(quint64 generation)
         render();
         Q_EMIT loaded(m_data->path);
     });
-    watcher->setFuture(QtConcurrent::run([data = m_data] { return withAllEvents(data); }));
+    watcher->setFuture(QtConcurrent::run([data = recorded(m_data), trainee = m_trainee] {
+        return asShown(withAllEvents(data), trainee);
+    }));
 }
 
 void RecordingWindow::adoptEvents(qsizetype appendedFrom)
@@ -606,6 +668,8 @@ void RecordingWindow::apply(std::shared_ptr<const ReplayData> data)
         m_liveTimer.stop();
         m_following = false;
     }
+    if (m_drillPanel)
+        m_drillPanel->update(*m_data);
     Q_EMIT firstFrame();
     if (m_data->complete)
         Q_EMIT loaded(m_data->path);
@@ -820,16 +884,20 @@ void RecordingWindow::pollLive()
             return;
         adoptLive(watcher->result().value());
     });
-    watcher->setFuture(QtConcurrent::run([data = m_data] { return refreshReplayData(data); }));
+    watcher->setFuture(QtConcurrent::run([data = recorded(m_data), trainee = m_trainee] {
+        return asShown(refreshReplayData(data), trainee);
+    }));
 }
 
 void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
 {
     const qsizetype before = m_data->events.size();
+    // A trainee's view that shows the rule names from now on (revealed) is read anew.
+    const bool sameHiding = (data->unhidden == nullptr) == (m_data->unhidden == nullptr);
     const bool appended =
-        data->events.size() >= before &&
+        sameHiding && data->events.size() >= before &&
         (before == 0 || data->events[before - 1].id == m_data->events[before - 1].id);
-    const bool grew = data->events.size() != before ||
+    const bool grew = !sameHiding || data->events.size() != before ||
                       data->versions.size() != m_data->versions.size() ||
                       data->endMs != m_data->endMs;
     const bool wasLive = m_data->live;
@@ -872,6 +940,8 @@ void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
         m_time = m_data->endMs;
     m_renderedTime = -1;
     render();
+    if (m_drillPanel)
+        m_drillPanel->update(*m_data);
     Q_EMIT liveUpdated();
 }
 

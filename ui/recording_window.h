@@ -29,7 +29,10 @@ class EventLogFilter;
 class EventLogModel;
 class MapView;
 class PostMortemEditor;
+class DrillPanel;
 class LiveListener;
+struct DrillOptions;
+struct LiveSources;
 struct IngestOptions;
 class MetricChart;
 class OverviewStrip;
@@ -89,6 +92,13 @@ public:
     // Watches the Prometheus and Alertmanager a mapping file names (docs/prometheus.md) into a
     // new live recording with the mapping's scenario as its topology, and follows it.
     void watchPrometheus(const QString &mappingPath);
+    // Plays a scenario as a training drill into a new live recording, with the instructor's
+    // panel beside the map (docs/drills.md).
+    void runDrill(const QString &scenarioPath, const DrillOptions &options);
+    DrillPanel *drillPanel() const { return m_drillPanel; }
+    // A trainee's view: a drill's rule names stay hidden until the instructor reveals them.
+    // Set before opening.
+    void setTraineeView(bool trainee);
     quint16 listeningPort() const { return m_listeningPort; }
 
 Q_SIGNALS:
@@ -108,7 +118,8 @@ private:
     void simulateThenOpen(const QString &scenarioPath);
     // A new live recording (named prefix-TIME in the cache) received by m_listener.
     void startListener(const QString &prefix, const IngestOptions &options,
-                       const QString &mappingPath);
+                       const LiveSources &sources);
+    void showDrillPanel(const DrillOptions &options);
     void apply(std::shared_ptr<const ReplayData> data);
     void pollLive();
     void fillSiteFilter();
@@ -146,6 +157,8 @@ private:
     QTimer m_liveTimer;
     QToolButton *m_liveButton = nullptr;
     LiveListener *m_listener = nullptr;
+    DrillPanel *m_drillPanel = nullptr;
+    bool m_trainee = false;
     quint16 m_listeningPort = 0;
     std::optional<qint64> m_pendingSeek; // beyond the events read so far
     qint64 m_renderedTime = -1;

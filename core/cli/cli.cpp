@@ -85,6 +85,8 @@ const QString kUsage = QStringLiteral(
     "                  receive a live feed (JSON lines over TCP) into a recording\n"
     "  feed FILE.warroom --to ADDR:PORT [--speed N]\n"
     "                  replay a recording into a live feed\n"
+    "  drill SCENARIO -o FILE.warroom [--speed N] [--from OFFSET]\n"
+    "                  a training drill: the scenario played live, faults typed on stdin\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
@@ -191,6 +193,8 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return ingestCommand(rest, out, err);
     if (command == u"feed")
         return feedCommand(rest, out, err);
+    if (command == u"drill")
+        return drillCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

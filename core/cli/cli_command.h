@@ -25,5 +25,6 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace warroom

@@ -2,6 +2,9 @@
 #include "cli.h"
 #include "cli_command.h"
 
+#include "core/live/drill.h"
+#include "core/postmortem/postmortem.h"
+#include "core/postmortem/postmortem_store.h"
 #include "core/replay/recording_summary.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
@@ -249,10 +252,39 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!recording)
         return ExitInvalid;
     const RecordingSummary summary = summarize(*recording);
-    if (parser.isSet(json))
-        out << QJsonDocument(summaryJson(summary)).toJson(QJsonDocument::Indented);
-    else
-        out << summaryText(summary);
+    QList<DrillFaultOutcome> drill;
+    if (recording->meta(QStringLiteral("drill")) == u"1") {
+        const auto postMortems = readPostMortems(*recording);
+        drill = drillOutcomes(recording->events(EventFilter::ofKinds({EventKind::FaultStarted})),
+                              postMortems ? postMortems.value() : QList<PostMortem>{});
+    }
+    if (parser.isSet(json)) {
+        QJsonObject o = summaryJson(summary);
+        if (recording->meta(QStringLiteral("drill")) == u"1") {
+            QJsonArray faults;
+            for (const DrillFaultOutcome &f : drill)
+                faults.append(
+                    QJsonObject{{QStringLiteral("time_ms"), f.timeMs},
+                                {QStringLiteral("fault"), f.text},
+                                {QStringLiteral("injected_by"), f.injectedBy},
+                                {QStringLiteral("diagnosed_after_ms"), f.diagnosedAfterMs}});
+            o.insert(QStringLiteral("drill"), faults);
+        }
+        out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return ExitClean;
+    }
+    out << summaryText(summary);
+    if (recording->meta(QStringLiteral("drill")) == u"1") {
+        out << "\nDrill (instructor " << recording->meta(QStringLiteral("drill_instructor")) << ", "
+            << recording->meta(QStringLiteral("drill_speed")) << "x): " << drill.size()
+            << " faults injected\n";
+        for (const DrillFaultOutcome &f : drill)
+            out << "  " << formatUtc(f.timeMs) << "  " << f.text << " (by " << f.injectedBy << "): "
+                << (f.diagnosedAfterMs < 0
+                        ? QStringLiteral("not diagnosed")
+                        : u"diagnosed after " + formatDuration(f.diagnosedAfterMs))
+                << '\n';
+    }
     return ExitClean;
 }
 

@@ -129,6 +129,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     for (const TopologyVersion &v : r.topologyVersions())
         data->versions.append({v.timeMs, r.topologyJson(v.id)});
     data->live = r.meta(QStringLiteral("live")) == u"1";
+    data->drillHidesRootCause = r.meta(QStringLiteral("drill_hidden")) == u"1";
     if (data->versions.isEmpty() && !data->live) // a live one gets its topology from its source
         return Error{QStringLiteral("the recording holds no topology"), path, 0, 0};
     if (!data->versions.isEmpty())
@@ -181,6 +182,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     const Recording &r = *opened.value();
     auto next = std::make_shared<ReplayData>(*data);
     next->live = r.meta(QStringLiteral("live")) == u"1";
+    next->drillHidesRootCause = r.meta(QStringLiteral("drill_hidden")) == u"1";
     next->startMs = r.startMs();
     next->endMs = std::max(r.endMs(), next->startMs + 1);
     next->title = r.meta(QStringLiteral("scenario_title"));
@@ -205,8 +207,12 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             e.kind == EventKind::NodeTerminated)
             next->lifeEvents.append(e);
     }
+    // Post-mortems written meanwhile (a drill's trainee, in another window).
+    if (auto postMortems = readPostMortems(r))
+        next->postMortems = postMortems.value();
     const bool quiet = fresh.isEmpty() && next->versions.size() == data->versions.size() &&
-                       next->endMs == data->endMs && next->live == data->live;
+                       next->endMs == data->endMs && next->live == data->live &&
+                       next->postMortems == data->postMortems;
     if (quiet)
         return data; // nothing came: no summary or chart to read again
     next->summary = summarize(r);

@@ -17,7 +17,7 @@ const QStringList kChangeKinds = {
     QStringLiteral("node_restart"),   QStringLiteral("rule_add"),
     QStringLiteral("rule_remove"),    QStringLiteral("rule_correct"),
     QStringLiteral("capacity"),       QStringLiteral("failover"),
-    QStringLiteral("load_spike"),
+    QStringLiteral("load_spike"),     QStringLiteral("site_cut"),
 };
 
 bool hasRole(const Topology &t, const QString &role)
@@ -282,6 +282,7 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
         case K::SiteDown:
         case K::SiteUp:
         case K::SiteOffline:
+        case K::SiteCut:
             check(t.siteIndex(c.target) >= 0, "site");
             break;
         case K::RegionOffline:

@@ -72,6 +72,7 @@ struct ScheduledChange
         Capacity,    // of a node or of every instance of a scaling group
         Failover,    // DNS moves clients from one stack (tag) to another
         LoadSpike,   // only its surge: the offered load multiplied while it lasts
+        SiteCut,     // every link of the site goes down: its nodes run, nothing reaches them
     };
     Kind kind = Kind::LinkDown;
     qint64 atMs = 0;  // offset from the scenario start

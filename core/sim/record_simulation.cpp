@@ -19,6 +19,40 @@ QString fileText(const QString &path)
 
 } // namespace
 
+QList<std::pair<QString, QString>> simulationMeta(const Scenario &scenario,
+                                                  const SimulationOptions &options,
+                                                  const SimulationStats &stats,
+                                                  const QString &source)
+{
+    QJsonArray queues;
+    for (const QueueSpec &q : scenario.queues)
+        queues.append(
+            QJsonObject{{QStringLiteral("id"), q.id}, {QStringLiteral("target_ms"), q.targetMs}});
+    return {
+        {QStringLiteral("format"), QStringLiteral("warroom-recording")},
+        {QStringLiteral("source"), source},
+        {QStringLiteral("scenario_name"), scenario.name},
+        {QStringLiteral("scenario_title"), scenario.title},
+        {QStringLiteral("scenario_description"), scenario.description},
+        {QStringLiteral("scenario_file"), scenario.file},
+        {QStringLiteral("scenario_text"), fileText(scenario.file)},
+        {QStringLiteral("base_scenario_text"),
+         scenario.baseFile.isEmpty() ? QString() : fileText(scenario.baseFile)},
+        {QStringLiteral("what_ifs"), (scenario.whatIfs + options.whatIfs).join(u' ')},
+        {QStringLiteral("seed"), QString::number(stats.seed)},
+        {QStringLiteral("start_ms"), QString::number(stats.startMs)},
+        {QStringLiteral("end_ms"), QString::number(stats.endMs)},
+        {QStringLiteral("tick_ms"), QString::number(scenario.simulation.tickMs)},
+        {QStringLiteral("events_hash"), QString::fromLatin1(stats.eventsHash)},
+        {QStringLiteral("samples_hash"), QString::number(stats.samplesHash, 16)},
+        {QStringLiteral("outage_above"), QString::number(scenario.serviceLevel.outageAbove)},
+        {QStringLiteral("degraded_above"), QString::number(scenario.serviceLevel.degradedAbove)},
+        {QStringLiteral("queues"),
+         QString::fromUtf8(QJsonDocument(queues).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("created_by"), QStringLiteral("warroom " WARROOM_VERSION)},
+    };
+}
+
 Result<SimulationStats> recordSimulation(const Scenario &scenario, const SimulationOptions &options,
                                          const QString &path)
 {
@@ -38,33 +72,8 @@ Result<SimulationStats> recordSimulation(const Scenario &scenario, const Simulat
         return stats;
     }
     RecordingWriter &w = *writer.value();
-    QJsonArray queues;
-    for (const QueueSpec &q : scenario.queues)
-        queues.append(
-            QJsonObject{{QStringLiteral("id"), q.id}, {QStringLiteral("target_ms"), q.targetMs}});
-    const QList<std::pair<QString, QString>> meta = {
-        {QStringLiteral("format"), QStringLiteral("warroom-recording")},
-        {QStringLiteral("source"), QStringLiteral("simulator")},
-        {QStringLiteral("scenario_name"), scenario.name},
-        {QStringLiteral("scenario_title"), scenario.title},
-        {QStringLiteral("scenario_description"), scenario.description},
-        {QStringLiteral("scenario_file"), scenario.file},
-        {QStringLiteral("scenario_text"), fileText(scenario.file)},
-        {QStringLiteral("base_scenario_text"),
-         scenario.baseFile.isEmpty() ? QString() : fileText(scenario.baseFile)},
-        {QStringLiteral("what_ifs"), (scenario.whatIfs + options.whatIfs).join(u' ')},
-        {QStringLiteral("seed"), QString::number(stats->seed)},
-        {QStringLiteral("start_ms"), QString::number(stats->startMs)},
-        {QStringLiteral("end_ms"), QString::number(stats->endMs)},
-        {QStringLiteral("tick_ms"), QString::number(scenario.simulation.tickMs)},
-        {QStringLiteral("events_hash"), QString::fromLatin1(stats->eventsHash)},
-        {QStringLiteral("samples_hash"), QString::number(stats->samplesHash, 16)},
-        {QStringLiteral("outage_above"), QString::number(scenario.serviceLevel.outageAbove)},
-        {QStringLiteral("degraded_above"), QString::number(scenario.serviceLevel.degradedAbove)},
-        {QStringLiteral("queues"),
-         QString::fromUtf8(QJsonDocument(queues).toJson(QJsonDocument::Compact))},
-        {QStringLiteral("created_by"), QStringLiteral("warroom " WARROOM_VERSION)},
-    };
+    const QList<std::pair<QString, QString>> meta =
+        simulationMeta(scenario, options, stats.value(), QStringLiteral("simulator"));
     for (const auto &[key, value] : meta)
         w.setMeta(key, value);
     const Result<bool> closed = w.close();

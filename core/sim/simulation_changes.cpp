@@ -100,6 +100,16 @@ void Simulation::apply(const ScheduledChange &c)
         setLinks(internetLinks([&](const Site &s) { return s.id == c.target; }), ElementState::Down,
                  &u, why);
         break;
+    case K::SiteCut: {
+        QList<int> links;
+        const int site = t.siteIndex(c.target);
+        for (int l = 0; l < t.links.size(); ++l) {
+            if (t.links[l].siteA == site || t.links[l].siteB == site)
+                links.append(l);
+        }
+        setLinks(links, ElementState::Down, &u, why);
+        break;
+    }
     case K::RegionOffline:
         setLinks(internetLinks([&](const Site &s) { return s.region == c.target; }),
                  ElementState::Down, &u, why);

@@ -1,0 +1,147 @@
+#include "rule_names_hidden.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace warroom {
+
+namespace {
+
+// Whole ids only: "dc3-egress" but not inside "dc3-egress-2" or "xdc3-egress".
+class Hider
+{
+public:
+    void add(const QString &id)
+    {
+        if (id.isEmpty() || m_names.contains(id))
+            return;
+        m_names.insert(id, u"hidden-" + QString::number(m_names.size() + 1));
+        m_order.append(id);
+    }
+    bool empty() const { return m_names.isEmpty(); }
+    void compile()
+    {
+        QStringList escaped;
+        // Longest first, so that a name inside another is not taken for it.
+        QStringList ids = m_order;
+        std::sort(ids.begin(), ids.end(),
+                  [](const QString &a, const QString &b) { return a.size() > b.size(); });
+        for (const QString &id : ids)
+            escaped.append(QRegularExpression::escape(id));
+        m_pattern.setPattern(u"(?<![\\w.-])(" + escaped.join(u'|') + u")(?![\\w-])");
+    }
+    QString hide(QString text) const
+    {
+        if (text.isEmpty())
+            return text;
+        static const QRegularExpression place(
+            QStringLiteral(R"( ?\([^()\s]+\.(ya?ml|json):\d+\))"));
+        text.remove(place);
+        QString out;
+        qsizetype from = 0;
+        for (auto it = m_pattern.globalMatch(text); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            out += QStringView(text).mid(from, m.capturedStart() - from);
+            out += m_names.value(m.captured(1));
+            from = m.capturedEnd();
+        }
+        return out + QStringView(text).mid(from);
+    }
+    QJsonValue hide(const QJsonValue &v) const
+    {
+        if (v.isString())
+            return hide(v.toString());
+        if (v.isArray()) {
+            QJsonArray a;
+            for (const QJsonValue &item : v.toArray())
+                a.append(hide(item));
+            return a;
+        }
+        if (v.isObject()) {
+            QJsonObject o = v.toObject();
+            o.remove(QStringLiteral("line")); // a rule's line in its file
+            for (auto it = o.begin(); it != o.end(); ++it)
+                it.value() = hide(it.value());
+            return o;
+        }
+        return v;
+    }
+
+private:
+    QHash<QString, QString> m_names;
+    QStringList m_order;
+    QRegularExpression m_pattern;
+};
+
+} // namespace
+
+bool rootCauseHidden(const ReplayData &data)
+{
+    if (!data.drillHidesRootCause)
+        return false;
+    return std::none_of(data.events.cbegin(), data.events.cend(), [](const Event &e) {
+        return e.kind == EventKind::Annotation && e.subject == u"drill.reveal";
+    });
+}
+
+std::shared_ptr<const ReplayData> withRuleNamesHidden(std::shared_ptr<const ReplayData> data)
+{
+    if (data->unhidden)
+        data = data->unhidden;
+    Hider hider;
+    for (const StoredTopology &version : data->versions) {
+        const QJsonObject o = QJsonDocument::fromJson(version.json).object();
+        for (const QJsonValue &rule : o.value(QStringLiteral("rules")).toArray())
+            hider.add(rule.toObject().value(QStringLiteral("id")).toString());
+    }
+    for (const Event &e : data->events) {
+        if (e.kind == EventKind::RuleAdded || e.kind == EventKind::RuleRemoved ||
+            e.kind == EventKind::RuleCorrected)
+            hider.add(e.subject);
+    }
+    if (hider.empty())
+        return data;
+    hider.compile();
+    auto hidden = std::make_shared<ReplayData>(*data);
+    hidden->unhidden = data;
+    for (StoredTopology &version : hidden->versions) {
+        QJsonObject o = QJsonDocument::fromJson(version.json).object();
+        QJsonArray rules;
+        for (const QJsonValue &rule : o.value(QStringLiteral("rules")).toArray()) {
+            QJsonObject r = rule.toObject();
+            r.insert(QStringLiteral("id"), hider.hide(r.value(QStringLiteral("id")).toString()));
+            r.insert(QStringLiteral("description"), QString());
+            r.remove(QStringLiteral("place"));
+            rules.append(r);
+        }
+        o.insert(QStringLiteral("rules"), rules);
+        version.json = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    }
+    if (!hidden->versions.isEmpty())
+        hidden->first = hidden->topology(0);
+    for (QList<Event> *list : {&hidden->events, &hidden->lifeEvents}) {
+        for (Event &e : *list) {
+            e.subject = hider.hide(e.subject);
+            e.text = hider.hide(e.text);
+            e.details = hider.hide(e.details).toObject();
+        }
+    }
+    for (Outage &o : hidden->summary.outages) {
+        for (QStringList *list : {&o.causes, &o.rules}) {
+            for (QString &s : *list)
+                s = hider.hide(s);
+        }
+    }
+    for (PostMortem &pm : hidden->postMortems) {
+        pm.rootCause = hider.hide(pm.rootCause);
+        pm.trigger = hider.hide(pm.trigger);
+        for (TimelineEntry &entry : pm.timeline) {
+            entry.text = hider.hide(entry.text);
+            entry.failedAt = hider.hide(entry.failedAt);
+        }
+    }
+    return hidden;
+}
+
+} // namespace warroom
