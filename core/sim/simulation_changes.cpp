@@ -226,8 +226,10 @@ void Simulation::undo(const Undo &u)
             noteVerdicts(m_engine.removeRule(now), false);
         if (u.ruleIndex >= 0)
             noteVerdicts(m_engine.insertRule(u.ruleIndex, u.rule), false);
-        emitEvent(EventKind::RuleCorrected, {}, c.target,
-                  u"rule " + c.target + u" restored: " + why);
+        // A rule that was not there before is gone again; one that was is back as it was.
+        const bool added = u.ruleIndex < 0;
+        emitEvent(added ? EventKind::RuleRemoved : EventKind::RuleCorrected, {}, c.target,
+                  u"rule " + c.target + (added ? u" removed: " : u" restored: ") + why);
         recordTopology(u"rule " + c.target);
     }
     for (const auto &[node, capacity] : u.capacities)
