@@ -14,7 +14,7 @@
 #include "settings.h"
 
 #include "core/postmortem/report.h"
-#include "core/replay/rule_names_hidden.h"
+#include "core/replay/root_cause_hidden.h"
 
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
@@ -57,7 +57,7 @@ Result<std::shared_ptr<const ReplayData>> asShown(Result<std::shared_ptr<const R
 {
     if (!read || !trainee || !rootCauseHidden(*read.value()))
         return read;
-    return withRuleNamesHidden(read.value());
+    return withRootCauseHidden(read.value());
 }
 
 // The data as recorded, which reads and refreshes start from.
@@ -990,7 +990,9 @@ QString RecordingWindow::statusText() const
         return {};
     QString state = QStringLiteral("ok");
     for (const Outage &o : m_data->summary.outages) {
-        if (m_time >= o.startMs && m_time < o.endMs)
+        // An outage that lasts to the recording's end (a live one still going on) holds there.
+        const bool ongoing = o.endMs >= m_data->endMs;
+        if (m_time >= o.startMs && (m_time < o.endMs || ongoing))
             state = QStringLiteral("OUTAGE since ") + formatUtc(o.startMs).mid(11) + u" — " +
                     o.causes.value(0).toHtmlEscaped();
     }
@@ -1003,6 +1005,9 @@ QString RecordingWindow::statusText() const
             live += u" (lag " + QString::number(m_lagMs / 1000.0, 'f', 1) + u" s)";
         if (m_listeningPort)
             live += u", listening on 127.0.0.1:" + QString::number(m_listeningPort);
+        if (m_data->unhidden)
+            live += QStringLiteral(", <b>drill</b>: rule names hidden until the instructor "
+                                   "reveals them");
         live += QStringLiteral(" &nbsp;·&nbsp; ");
     }
     return live + u"<b>" + formatUtc(m_time) + u" UTC</b> &nbsp; service: " +

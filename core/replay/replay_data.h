@@ -59,7 +59,7 @@ struct ReplayData
     qint64 eventCount = 0;   // in the recording
     bool live = false;       // still being written by a live source (its end keeps growing)
     bool drillHidesRootCause = false; // a drill whose trainees see no rule names until revealed
-    // A trainee's view of a drill (withRuleNamesHidden): the data as recorded, which a live
+    // A trainee's view of a drill (withRootCauseHidden): the data as recorded, which a live
     // refresh grows from. Null for data as recorded.
     std::shared_ptr<const ReplayData> unhidden;
     qint64 lastEventId = 0; // the newest event read

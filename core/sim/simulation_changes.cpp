@@ -238,7 +238,12 @@ void Simulation::undo(const Undo &u)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
     if (c.kind == K::Failover)
         m_failover.active = false;
-    emitEvent(EventKind::FaultEnded, {}, c.id(), toString(c.kind) + u' ' + c.target + u" over");
+    QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
+                        {QStringLiteral("target"), c.target}};
+    if (!c.injectedBy.isEmpty())
+        details.insert(QStringLiteral("injected_by"), c.injectedBy);
+    emitEvent(EventKind::FaultEnded, {}, c.id(), toString(c.kind) + u' ' + c.target + u" over",
+              details);
     m_planDirty = true;
 }
 

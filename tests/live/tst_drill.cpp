@@ -5,7 +5,7 @@
 #include "core/live/ingest_server.h"
 #include "core/postmortem/postmortem.h"
 #include "core/replay/replay_data.h"
-#include "core/replay/rule_names_hidden.h"
+#include "core/replay/root_cause_hidden.h"
 #include "core/store/recording.h"
 #include "support/test_support.h"
 
@@ -201,7 +201,7 @@ private Q_SLOTS:
         QVERIFY(data);
         QVERIFY(data.value()->drillHidesRootCause);
         QVERIFY(rootCauseHidden(*data.value()));
-        const auto hidden = withRuleNamesHidden(data.value());
+        const auto hidden = withRootCauseHidden(data.value());
         QCOMPARE(hidden->unhidden, data.value());
         auto everything = [](const ReplayData &d) {
             QString all;
@@ -223,8 +223,14 @@ private Q_SLOTS:
             QVERIFY2(!shown.contains(secret), qPrintable(secret));
         }
         QVERIFY(shown.contains(u"blocked by rule hidden-"));
-        // The same ids keep the same names as the recording grows; nodes and sites stay.
-        QCOMPARE(hidden->events.size(), data.value()->events.size());
+        // The instructor's doing is gone, the symptoms stay; nodes and sites keep their names.
+        qsizetype injections = 0;
+        for (const Event &e : data.value()->events)
+            injections += e.details.contains(QStringLiteral("injected_by")) ||
+                          e.subject == u"deny-dc1-to-dc2";
+        QCOMPARE(injections, 2); // fault.started, rule.added
+        QCOMPARE(hidden->events.size(), data.value()->events.size() - injections);
+        QVERIFY(!shown.contains(u"injected by"));
         QVERIFY(shown.contains(u"dc1/app-1"));
         QCOMPARE(hidden->first.rules.size(), data.value()->first.rules.size());
 

@@ -1,8 +1,9 @@
-#include "rule_names_hidden.h"
+#include "root_cause_hidden.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace warroom {
 
@@ -85,7 +86,7 @@ bool rootCauseHidden(const ReplayData &data)
     });
 }
 
-std::shared_ptr<const ReplayData> withRuleNamesHidden(std::shared_ptr<const ReplayData> data)
+std::shared_ptr<const ReplayData> withRootCauseHidden(std::shared_ptr<const ReplayData> data)
 {
     if (data->unhidden)
         data = data->unhidden;
@@ -120,6 +121,21 @@ std::shared_ptr<const ReplayData> withRuleNamesHidden(std::shared_ptr<const Repl
     }
     if (!hidden->versions.isEmpty())
         hidden->first = hidden->topology(0);
+    // The instructor's own doing is not a symptom: the trainees look for it.
+    QSet<QString> injectedRules;
+    for (const Event &e : data->events) {
+        if (e.kind == EventKind::FaultStarted &&
+            e.details.contains(QStringLiteral("injected_by")) &&
+            e.details.value(QStringLiteral("change")).toString().startsWith(u"rule_"))
+            injectedRules.insert(e.details.value(QStringLiteral("target")).toString());
+    }
+    hidden->events.removeIf([&](const Event &e) {
+        const bool fault = e.kind == EventKind::FaultStarted || e.kind == EventKind::FaultEnded;
+        const bool rule = e.kind == EventKind::RuleAdded || e.kind == EventKind::RuleRemoved ||
+                          e.kind == EventKind::RuleCorrected;
+        return (fault && e.details.contains(QStringLiteral("injected_by"))) ||
+               (rule && injectedRules.contains(e.subject));
+    });
     for (QList<Event> *list : {&hidden->events, &hidden->lifeEvents}) {
         for (Event &e : *list) {
             e.subject = hider.hide(e.subject);
