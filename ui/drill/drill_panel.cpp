@@ -52,6 +52,7 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
     , m_inject(new QPushButton(tr("Inject")))
     , m_reveal(new QPushButton(tr("Reveal the root cause to the trainees")))
     , m_status(new QLabel)
+    , m_trainees(new QLabel)
     , m_faults(new QTableWidget(0, 4))
 {
     for (const KindChoice &k : kKinds)
@@ -78,6 +79,9 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);
     layout->addWidget(m_status);
+    layout->addWidget(m_trainees);
+    m_trainees->setWordWrap(true);
+    m_trainees->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addLayout(form);
     layout->addWidget(m_inject);
     layout->addWidget(m_reveal);
@@ -99,13 +103,13 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
     m_status->setText(tr("The simulator plays the scenario at %1× from here. %2")
                           .arg(options.speed)
                           .arg(options.hideRootCause
-                                   ? tr("Trainees (warroom --trainee FILE) see no rule names until "
-                                        "you reveal them.")
+                                   ? tr("Trainees see no rule names until you reveal them.")
                                    : tr("Trainees see everything.")));
 }
 
 void DrillPanel::update(const ReplayData &data)
 {
+    m_trainees->setText(tr("Trainees open: <tt>warroom --trainee %1</tt>").arg(data.path.toHtmlEscaped()));
     if (m_topology.sites.isEmpty() && !data.versions.isEmpty()) {
         m_topology = data.first;
         fillTargets();

@@ -51,6 +51,7 @@ private:
     QPushButton *m_inject;
     QPushButton *m_reveal;
     QLabel *m_status;
+    QLabel *m_trainees; // how trainees open this drill
     QTableWidget *m_faults;
     bool m_revealed = false;
 };
