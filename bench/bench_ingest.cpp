@@ -129,5 +129,25 @@ void BM_SqliteCliImport(benchmark::State &state)
 
 } // namespace
 
+// Reading one event line: a plain one takes the fast reader, one with an escape in its text
+// the JSON parser (as every line did before).
+void BM_ParseEventLine(benchmark::State &state)
+{
+    Event e;
+    e.timeMs = 1700000000000LL;
+    e.kind = EventKind::AlertFiring;
+    e.node = QStringLiteral("lb-1");
+    e.site = QStringLiteral("dc1");
+    e.subject = QStringLiteral("HighErrorRate");
+    e.text = state.range(0) ? QStringLiteral("HighErrorRate on lb-1: \"50 %\" of requests fail")
+                            : QStringLiteral("HighErrorRate on lb-1: 50 % of requests fail");
+    const QByteArray line = feed::eventLine(e).trimmed();
+    for (auto _ : state)
+        benchmark::DoNotOptimize(feed::parseLine(line));
+    state.SetItemsProcessed(state.iterations());
+    state.SetLabel(state.range(0) ? "escaped text: JSON parser" : "plain: fast reader");
+}
+
+BENCHMARK(BM_ParseEventLine)->Arg(0)->Arg(1);
 BENCHMARK(BM_FeedIntoRecording)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SqliteCliImport)->Unit(benchmark::kMillisecond)->UseRealTime();

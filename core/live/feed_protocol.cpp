@@ -4,7 +4,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <array>
 #include <cmath>
+#include <string_view>
 
 namespace warroom::feed {
 
@@ -34,12 +36,203 @@ std::optional<QString> text(const QJsonObject &o, const QString &name, bool requ
     return v.toString();
 }
 
+// The common event line, read without building a JSON document: a flat object of the event's
+// string fields and an integer time, with at most a "details" object (parsed on its own).
+// Anything else (escapes in strings, other keys, a key twice, numbers with a fraction or an
+// exponent, bad JSON) gives nothing, and the general parser reads it, errors included.
+class EventLineReader
+{
+public:
+    explicit EventLineReader(const QByteArray &bytes)
+        : m_p(bytes.constData())
+        , m_end(bytes.constData() + bytes.size())
+    {}
+
+    std::optional<Event> read()
+    {
+        Event e;
+        bool isEvent = false, hasTime = false, hasKind = false;
+        unsigned seen = 0;
+        skipSpace();
+        if (!take('{'))
+            return std::nullopt;
+        skipSpace();
+        if (take('}'))
+            return std::nullopt;
+        for (;;) {
+            const auto key = string();
+            if (!key)
+                return std::nullopt;
+            skipSpace();
+            if (!take(':'))
+                return std::nullopt;
+            skipSpace();
+            const int field = fieldOf(*key);
+            if (field < 0 || (seen & (1u << field)))
+                return std::nullopt;
+            seen |= 1u << field;
+            if (field == Time) {
+                const auto t = integer();
+                if (!t)
+                    return std::nullopt;
+                e.timeMs = *t;
+                hasTime = true;
+            } else if (field == Details) {
+                const char *from = m_p;
+                if (!skipObject())
+                    return std::nullopt;
+                QJsonParseError error;
+                const QJsonDocument doc =
+                    QJsonDocument::fromJson(QByteArray::fromRawData(from, m_p - from), &error);
+                if (error.error != QJsonParseError::NoError || !doc.isObject())
+                    return std::nullopt;
+                e.details = doc.object();
+            } else {
+                const auto value = string();
+                if (!value)
+                    return std::nullopt;
+                switch (field) {
+                case Type:
+                    isEvent = *value == "event";
+                    break;
+                case Kind:
+                    if (!eventKindFromString(QString::fromUtf8(*value), &e.kind))
+                        return std::nullopt;
+                    hasKind = true;
+                    break;
+                case NodeField:
+                    e.node = QString::fromUtf8(*value);
+                    break;
+                case SiteField:
+                    e.site = QString::fromUtf8(*value);
+                    break;
+                case Subject:
+                    e.subject = QString::fromUtf8(*value);
+                    break;
+                case Text:
+                    e.text = QString::fromUtf8(*value);
+                    break;
+                }
+            }
+            skipSpace();
+            if (take('}'))
+                break;
+            if (!take(','))
+                return std::nullopt;
+            skipSpace();
+        }
+        skipSpace();
+        if (m_p != m_end || !isEvent || !hasTime || !hasKind)
+            return std::nullopt;
+        return e;
+    }
+
+private:
+    enum Field
+    {
+        Type,
+        Time,
+        Kind,
+        NodeField,
+        SiteField,
+        Subject,
+        Text,
+        Details
+    };
+    static int fieldOf(QByteArrayView key)
+    {
+        static constexpr std::array<std::string_view, 8> names = {
+            "type", "time_ms", "kind", "node", "site", "subject", "text", "details"};
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (key == QByteArrayView(names[i].data(), qsizetype(names[i].size())))
+                return int(i);
+        }
+        return -1;
+    }
+    void skipSpace()
+    {
+        while (m_p < m_end && (*m_p == ' ' || *m_p == '\t' || *m_p == '\r' || *m_p == '\n'))
+            ++m_p;
+    }
+    bool take(char c)
+    {
+        if (m_p < m_end && *m_p == c) {
+            ++m_p;
+            return true;
+        }
+        return false;
+    }
+    // A string without escapes or control characters (its UTF-8 is checked by fromUtf8's
+    // caller: the general parser rejects what it would garble).
+    std::optional<QByteArrayView> string()
+    {
+        if (!take('"'))
+            return std::nullopt;
+        const char *from = m_p;
+        while (m_p < m_end && *m_p != '"') {
+            if (*m_p == '\\' || uchar(*m_p) < 0x20 || uchar(*m_p) >= 0x80)
+                return std::nullopt; // escapes and non-ASCII: the general parser
+            ++m_p;
+        }
+        if (m_p == m_end)
+            return std::nullopt;
+        return QByteArrayView(from, m_p++ - from);
+    }
+    std::optional<qint64> integer()
+    {
+        const bool negative = take('-');
+        qint64 value = 0;
+        int digits = 0;
+        while (m_p < m_end && *m_p >= '0' && *m_p <= '9') {
+            if (++digits > 16)
+                return std::nullopt;
+            value = value * 10 + (*m_p++ - '0');
+        }
+        if (digits == 0 || (m_p < m_end && (*m_p == '.' || *m_p == 'e' || *m_p == 'E')) ||
+            value > 9'000'000'000'000'000LL)
+            return std::nullopt;
+        return negative ? -value : value;
+    }
+    // An object, braces balanced outside strings; its content is parsed by QJsonDocument.
+    bool skipObject()
+    {
+        if (m_p >= m_end || *m_p != '{')
+            return false;
+        int depth = 0;
+        bool inString = false;
+        for (; m_p < m_end; ++m_p) {
+            const char c = *m_p;
+            if (inString) {
+                if (c == '\\')
+                    ++m_p;
+                else if (c == '"')
+                    inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    ++m_p;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    const char *m_p;
+    const char *m_end;
+};
+
 } // namespace
 
 std::variant<Message, QString> parseLine(const QByteArray &bytes)
 {
     if (bytes.size() > kMaxLineBytes)
         return QStringLiteral("longer than %1 bytes").arg(kMaxLineBytes);
+    if (auto event = EventLineReader(bytes).read())
+        return Message(std::move(*event));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
     if (error.error != QJsonParseError::NoError)

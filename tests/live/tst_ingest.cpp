@@ -5,6 +5,7 @@
 #include "core/sim/random.h"
 #include "core/store/recording.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -108,6 +109,79 @@ class TestIngest : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Event lines are read by a fast reader when they are plain, by the JSON parser otherwise:
+    // both give the event that was written, whatever its strings hold.
+    void eventLinesReadBackWhateverTheyHold()
+    {
+        const QStringList texts = {
+            QStringLiteral("plain"),
+            QStringLiteral(""),
+            QStringLiteral("quote \" and \\ slash"),
+            QStringLiteral("tab\tnew\nline"),
+            QStringLiteral("ünïcödé ✓ 火"),
+            QStringLiteral("{\"not\": \"an object\"}"),
+            QStringLiteral("brace } ] [ {"),
+            QString(QChar(0x1F600)) + QChar(0xD83D), // an emoji's half: replaced, as JSON does
+        };
+        int n = 0;
+        for (const QString &text : texts) {
+            for (const bool details : {false, true}) {
+                Event e;
+                e.timeMs = (n % 2 ? -1 : 1) * (1700000000000LL + n);
+                e.kind = EventKind(n % 29);
+                e.node = QStringLiteral("node-") + QString::number(n);
+                e.site = n % 3 ? QString() : text;
+                e.subject = text;
+                e.text = text + text;
+                if (details)
+                    e.details = {{QStringLiteral("why"), text},
+                                 {QStringLiteral("nested"), QJsonObject{{QStringLiteral("a"), n}}},
+                                 {QStringLiteral("list"), QJsonArray{1, text, QJsonValue()}}};
+                const QByteArray line = feed::eventLine(e).trimmed();
+                // What the JSON parser makes of the strings is the reference.
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                Event expected = e;
+                expected.subject = o.value(QStringLiteral("subject")).toString();
+                expected.text = o.value(QStringLiteral("text")).toString();
+                expected.site = o.value(QStringLiteral("site")).toString();
+                expected.details = o.value(QStringLiteral("details")).toObject();
+                auto parsed = feed::parseLine(line);
+                QVERIFY2(std::holds_alternative<feed::Message>(parsed), line.constData());
+                const Event *got = std::get_if<Event>(&std::get<feed::Message>(parsed));
+                QVERIFY(got);
+                QCOMPARE(*got, expected);
+                ++n;
+                // Spaces between tokens read the same (texts with quotes would change too).
+                if (text.contains(u'"'))
+                    continue;
+                QByteArray spaced = line;
+                spaced.replace("\":", "\" : ").replace(",\"", " , \"");
+                auto again = feed::parseLine(" " + spaced + " ");
+                QVERIFY2(std::holds_alternative<feed::Message>(again), spaced.constData());
+                QCOMPARE(std::get<Event>(std::get<feed::Message>(again)), expected);
+            }
+        }
+        // Not events, or not quite: the general parser's answers.
+        for (const auto &[line, error] :
+             {std::pair{R"({"type":"event","time_ms":1.5,"kind":"annotation"})",
+                        "\"time_ms\" is missing or not an integer"},
+              std::pair{R"({"type":"event","time_ms":1,"kind":"nope"})", "\"kind\" must be one"},
+              std::pair{R"({"type":"event","time_ms":1,"kind":"annotation","details":[1]})",
+                        "\"details\" must be an object"},
+              std::pair{R"({"type":"event","time_ms":1,"kind":"annotation","node":7})",
+                        "\"node\" must be a string"},
+              std::pair{R"({"type":"event","time_ms":1,"kind":"annotation"} x)", "not JSON"}}) {
+            auto parsed = feed::parseLine(QByteArray(line));
+            QVERIFY2(std::holds_alternative<QString>(parsed), line);
+            QVERIFY2(std::get<QString>(parsed).startsWith(QString::fromLatin1(error)),
+                     qPrintable(std::get<QString>(parsed)));
+        }
+        // A key twice: JSON's last one wins, in both readers.
+        auto twice = feed::parseLine(
+            R"({"type":"event","time_ms":1,"kind":"annotation","text":"a","text":"b"})");
+        QCOMPARE(std::get<Event>(std::get<feed::Message>(twice)).text, QStringLiteral("b"));
+    }
+
     // 20 kinds of malformed lines, 500 of each, among 10,000 valid ones: every bad line is
     // answered with its number and why, every valid event is stored, the connection stays.
     void malformedLinesAreAnsweredAndTheRestStored()
