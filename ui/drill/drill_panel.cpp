@@ -109,7 +109,8 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
 
 void DrillPanel::update(const ReplayData &data)
 {
-    m_trainees->setText(tr("Trainees open: <tt>warroom --trainee %1</tt>").arg(data.path.toHtmlEscaped()));
+    m_trainees->setText(
+        tr("Trainees open: <tt>warroom --trainee %1</tt>").arg(data.path.toHtmlEscaped()));
     if (m_topology.sites.isEmpty() && !data.versions.isEmpty()) {
         m_topology = data.first;
         fillTargets();
