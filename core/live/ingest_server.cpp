@@ -18,7 +18,8 @@ namespace warroom {
 
 namespace {
 constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its acks is dropped
-}
+constexpr qint64 kSamplesCommitGapMs = 200;    // between commits that rewrite partial chunks
+} // namespace
 
 struct IngestServer::Client
 {
@@ -247,8 +248,11 @@ void IngestServer::scheduleCommit()
     if (m_commitScheduled)
         return;
     m_commitScheduled = true;
-    // After the sockets ready now were read: one commit for all of them.
-    QTimer::singleShot(0, this, &IngestServer::commit);
+    // After the sockets ready now were read: one commit for all of them. A commit rewrites the
+    // chunk each growing series is filling, so while samples come commits are spaced out.
+    const qint64 gap = m_sink->seriesGrew() ? kSamplesCommitGapMs : 0;
+    const qint64 since = m_sinceCommit.isValid() ? m_sinceCommit.elapsed() : gap;
+    QTimer::singleShot(int(std::max<qint64>(0, gap - since)), this, &IngestServer::commit);
 }
 
 void IngestServer::commit()
@@ -256,6 +260,7 @@ void IngestServer::commit()
     m_commitScheduled = false;
     if (m_closed)
         return;
+    m_sinceCommit.restart();
     m_sink->handOver(true);
     if (m_endMs > 0)
         m_writer->setMeta(QStringLiteral("end_ms"), QString::number(m_endMs));

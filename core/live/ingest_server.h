@@ -3,6 +3,7 @@
 #include "core/util/result.h"
 #include "feed_protocol.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -91,6 +92,7 @@ private:
     qint64 m_committed = 0;
     qint64 m_endMs = 0;
     bool m_commitScheduled = false;
+    QElapsedTimer m_sinceCommit;
     bool m_closed = false;
 };
 

@@ -28,6 +28,7 @@ int RecordingSink::beginSeries(const SeriesInfo &info)
 void RecordingSink::sample(int series, float value)
 {
     m_series[size_t(series)].encoder.append(value);
+    m_seriesGrew = true;
     if (++m_samplesSinceHandOver >= kHandOverSamples)
         handOver();
 }
@@ -64,6 +65,8 @@ void RecordingSink::handOver(bool withPartialChunks)
             s.handedOver = s.encoder.count();
     }
     m_writer.addChunks(std::exchange(m_ready, {}));
+    if (withPartialChunks)
+        m_seriesGrew = false;
 }
 
 void RecordingSink::finish()

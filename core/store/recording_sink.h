@@ -31,6 +31,8 @@ public:
     // being filled of every series that grew (a live feed before each commit, so that every
     // acknowledged sample is committed).
     void handOver(bool withPartialChunks = false);
+    // Samples came since the last hand-over with partial chunks (the next one rewrites them).
+    bool seriesGrew() const { return m_seriesGrew; }
 
 private:
     RecordingWriter &m_writer;
@@ -44,6 +46,7 @@ private:
     std::vector<Open> m_series; // by handle
     std::vector<SeriesChunk> m_ready;
     qint64 m_samplesSinceHandOver = 0;
+    bool m_seriesGrew = false;
 };
 
 } // namespace warroom
