@@ -276,7 +276,13 @@ QList<int> ReachabilityEngine::setObservation(int fromSite, int toSite,
         return {};
     m_observations[pair] = std::move(observation);
     QList<int> changed;
-    for (int edge : m_edgesOfSitePair[pair]) {
+    reverdictEdges(m_edgesOfSitePair[pair], changed);
+    return changed;
+}
+
+void ReachabilityEngine::reverdictEdges(const std::vector<int> &edges, QList<int> &changed)
+{
+    for (int edge : edges) {
         if (!m_alive[edge])
             continue;
         const Verdict old = m_verdicts[edge];
@@ -284,7 +290,6 @@ QList<int> ReachabilityEngine::setObservation(int fromSite, int toSite,
         if (!(m_verdicts[edge] == old))
             changed.append(edge);
     }
-    return changed;
 }
 
 QList<int>
@@ -308,14 +313,7 @@ QList<int> ReachabilityEngine::reverdictSitePairsThatChanged(const std::vector<S
     for (std::size_t pair = 0; pair < m_routes.size(); ++pair) {
         if (m_routes[pair] == before[pair])
             continue;
-        for (int edge : m_edgesOfSitePair[pair]) {
-            if (!m_alive[edge])
-                continue;
-            const Verdict old = m_verdicts[edge];
-            reverdict(edge);
-            if (!(m_verdicts[edge] == old))
-                changed.append(edge);
-        }
+        reverdictEdges(m_edgesOfSitePair[pair], changed);
     }
     return changed;
 }
@@ -366,14 +364,7 @@ QList<int> ReachabilityEngine::setNodeState(int node, ElementState state)
         return {};
     m_topology.nodes[node].state = state;
     QList<int> changed;
-    for (int edge : m_edgesOfNode[node]) {
-        if (!m_alive[edge])
-            continue;
-        const Verdict old = m_verdicts[edge];
-        reverdict(edge);
-        if (!(m_verdicts[edge] == old))
-            changed.append(edge);
-    }
+    reverdictEdges(m_edgesOfNode[node], changed);
     return changed;
 }
 

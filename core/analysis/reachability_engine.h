@@ -92,6 +92,8 @@ private:
     QStringList cutBetween(const SearchTree &live, int to) const;
     QList<int> reverdictSitePairsThatChanged(const std::vector<SiteRoute> &before);
     void reverdict(int edge);
+    // Re-verdicts the alive ones of `edges`; those whose verdict changed go to `changed`.
+    void reverdictEdges(const std::vector<int> &edges, QList<int> &changed);
     QList<int> reverdictWhere(const std::function<bool(const DependencyEdge &)> &affected);
     void connectNode(int node);
     int addEdge(const DependencyEdge &edge);

@@ -18,6 +18,8 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
                                 bool takesFile = true);
 // Prints errors (as text on err, or as JSON on out) and returns ExitInvalid.
 int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err);
+// Runs the event loop until it is quit or the process gets SIGINT or SIGTERM.
+void execUntilInterrupted();
 
 int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err);

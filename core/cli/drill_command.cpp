@@ -9,16 +9,12 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QSocketNotifier>
-#include <QTimer>
 
-#include <csignal>
 #include <unistd.h>
 
 namespace warroom {
 
 namespace {
-
-volatile std::sig_atomic_t g_stopDrill = 0;
 
 const char *const kInstructorHelp =
     "commands (one per line):\n"
@@ -191,15 +187,7 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 out << "injected at the next tick" << Qt::endl;
         }
     });
-    std::signal(SIGINT, [](int) { g_stopDrill = 1; });
-    std::signal(SIGTERM, [](int) { g_stopDrill = 1; });
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, qApp, [] {
-        if (g_stopDrill)
-            QCoreApplication::quit();
-    });
-    poll.start(100);
-    QCoreApplication::exec();
+    execUntilInterrupted();
     drill.value().reset();
     const Result<bool> closed = server.value()->close();
     if (!closed) {

@@ -26,13 +26,6 @@ namespace warroom {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-
-void requestStop(int)
-{
-    g_stop = true;
-}
-
 // "127.0.0.1:7070" -> address and port.
 std::optional<std::pair<QHostAddress, quint16>> hostPort(const QString &text)
 {
@@ -46,6 +39,24 @@ std::optional<std::pair<QHostAddress, quint16>> hostPort(const QString &text)
 }
 
 } // namespace
+
+void execUntilInterrupted()
+{
+    static std::atomic<bool> interrupted{false};
+    interrupted = false;
+    std::signal(SIGINT, [](int) { interrupted = true; });
+    std::signal(SIGTERM, [](int) { interrupted = true; });
+    // A signal handler may only set a flag: the event loop looks at it.
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, qApp, [] {
+        if (interrupted)
+            QCoreApplication::quit();
+    });
+    poll.start(100);
+    QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
 
 int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
@@ -144,15 +155,7 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                     << alertmanagerSource->webhookPort() << '/' << Qt::endl;
         }
     }
-    std::signal(SIGINT, requestStop);
-    std::signal(SIGTERM, requestStop);
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, qApp, [] {
-        if (g_stop)
-            QCoreApplication::quit();
-    });
-    poll.start(100);
-    QCoreApplication::exec();
+    execUntilInterrupted();
     prometheusSource.reset();
     alertmanagerSource.reset();
     const qint64 stored = server.value()->stored();
