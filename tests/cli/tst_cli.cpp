@@ -320,6 +320,63 @@ private Q_SLOTS:
         QVERIFY2(all.contains(expected), qPrintable(all));
     }
 
+    // A drill in a terminal: faults typed on stdin, answered; the summary lists them with who
+    // injected them.
+    void drillTakesFaultsOnStdin()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("drill.warroom"));
+        QProcess drill;
+        drill.start(QStringLiteral(WARROOM_CLI_PATH),
+                    {QStringLiteral("drill"), lemniscus(), QStringLiteral("-o"), path,
+                     QStringLiteral("--from"), QStringLiteral("3w8h30m"), QStringLiteral("--speed"),
+                     QStringLiteral("600"), QStringLiteral("--instructor"),
+                     QStringLiteral("carol")});
+        QVERIFY(drill.waitForStarted());
+        QString said;
+        auto answer = [&](const QByteArray &line, const QString &expected) {
+            drill.write(line + '\n');
+            QTRY_VERIFY_WITH_TIMEOUT(
+                (said += QString::fromUtf8(drill.readAllStandardOutput()), said.contains(expected)),
+                10000);
+        };
+        answer("crash nowhere", QStringLiteral("error: no node 'nowhere' in the scenario"));
+        answer("cut-link dc1-dc2 10m", QStringLiteral("injected at the next tick"));
+        answer("flood dc1", QStringLiteral("error: unknown command 'flood' (type help)"));
+        answer("reveal", QStringLiteral("revealed"));
+        QTest::qWait(300);
+        drill.write("quit\n");
+        QVERIFY(drill.waitForFinished(10000));
+        QCOMPARE(drill.exitCode(), 0);
+        const Run summary = cli({QStringLiteral("summary"), path});
+        QCOMPARE(summary.exitCode, 0);
+        QVERIFY2(summary.out.contains(u"Drill (instructor carol, 600x): 1 faults injected"),
+                 qPrintable(summary.out));
+        QVERIFY2(summary.out.contains(u"link_down dc1-dc2 for 10m (by carol): not diagnosed"),
+                 qPrintable(summary.out));
+        // A drill starts a new recording: not over an old one.
+        const Run again = cli({QStringLiteral("drill"), lemniscus(), QStringLiteral("-o"), path});
+        QCOMPARE(again.exitCode, int(ExitInvalid));
+        QVERIFY(again.err.contains(u"exists; a drill starts a new recording"));
+    }
+
+    // A mistake in a Prometheus mapping is reported at its place, before anything listens.
+    void ingestReportsAMappingMistake()
+    {
+        const QString mapping =
+            write(QStringLiteral("mapping.yaml"),
+                  "prometheus: http://127.0.0.1:9090\nscenario: " WARROOM_SCENARIO_DIR
+                  "/lemniscus-2020.yaml\nlinks:\n  probe: probe_success\n  upp: up\n");
+        const Run run = cli({QStringLiteral("ingest"), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:0"), QStringLiteral("-o"),
+                             m_dir.filePath(QStringLiteral("p.warroom")),
+                             QStringLiteral("--prometheus"), mapping});
+        QCOMPARE(run.exitCode, int(ExitInvalid));
+        QVERIFY2(
+            run.err.contains(mapping + u":5:3: unknown key 'upp' in 'links'; did you mean 'up'?"),
+            qPrintable(run.err));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("p.warroom"))));
+    }
+
 private:
     QString write(const QString &name, const QByteArray &text)
     {
