@@ -903,6 +903,8 @@ void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
     const bool wasLive = m_data->live;
     const bool hadTopology = !m_data->versions.isEmpty();
     m_data = std::move(data);
+    if (m_drillPanel) // a trainee's diagnosis may be all that came
+        m_drillPanel->update(*m_data);
     if (!hadTopology && !m_data->versions.isEmpty())
         fillSiteFilter(); // a live source sent its first topology
     if (!grew && m_data->live == wasLive)
@@ -940,8 +942,6 @@ void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
         m_time = m_data->endMs;
     m_renderedTime = -1;
     render();
-    if (m_drillPanel)
-        m_drillPanel->update(*m_data);
     Q_EMIT liveUpdated();
 }
 

@@ -190,7 +190,8 @@ void PrometheusSource::finished()
         deliverCpu(*cpu);
     if (probes && ups)
         deliverPairs(observePairs(*probes, *ups, m_mapping));
-    deliverReachability(problem);
+    // The probes' pairs turn unknown only when their own queries failed.
+    deliverReachability(problem, !(probes && ups));
     ++m_polls;
     Q_EMIT polled(m_polls);
 }
@@ -256,7 +257,7 @@ void PrometheusSource::deliverPairs(const QList<PairObservation> &pairs)
     }
 }
 
-void PrometheusSource::deliverReachability(const QString &problem)
+void PrometheusSource::deliverReachability(const QString &problem, bool probesUnanswered)
 {
     if (problem == m_problem)
         return;
@@ -269,7 +270,7 @@ void PrometheusSource::deliverReachability(const QString &problem)
                  : problem;
     m_deliver(std::move(e));
     // What the probes said can no longer be confirmed: unknown until Prometheus answers.
-    if (!problem.isEmpty()) {
+    if (probesUnanswered) {
         QList<PairObservation> unknown;
         for (PairObservation o : std::as_const(m_pairs)) {
             o.state = VerdictState::Unknown;

@@ -76,7 +76,9 @@ private:
     void finished();
     void deliverCpu(const QList<PromSample> &samples);
     void deliverPairs(const QList<PairObservation> &pairs);
-    void deliverReachability(const QString &problem);
+    // An annotation when Prometheus stops or starts answering; the probed pairs become unknown
+    // while their queries get no answer.
+    void deliverReachability(const QString &problem, bool probesUnanswered);
 
     PrometheusMapping m_mapping;
     Deliver m_deliver;

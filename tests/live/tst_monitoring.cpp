@@ -243,6 +243,16 @@ void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
         return cpu ? cpu->count : 0;
     };
     QTRY_VERIFY_WITH_TIMEOUT(cpuSamples() >= 3, 4 * kPollMs);
+
+    // Prometheus itself goes: the timeline says so, and why.
+    m_daemons[QStringLiteral("prometheus")]->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(window.data()->events.cbegin(),
+                                         window.data()->events.cend(),
+                                         [](const Event &e) {
+                                             return e.kind == EventKind::Annotation &&
+                                                    e.text.contains(u"cannot be asked");
+                                         }),
+                             3 * kPollMs + 2000);
     window.close();
     const auto recording = Recording::open(path);
     QVERIFY(recording);
