@@ -57,12 +57,14 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
             return fail(server.errors());
         IngestServer *ingest = server.value().release();
         ingest->setParent(context); // closed when the context goes
+        // Every source appends through the server, as a client's lines would. The sources are
+        // its children: deleted with it, after it closed the recording (they deliver nothing
+        // then: no event loop runs on this thread any more).
+        const Deliver deliver = [ingest](feed::Message message) {
+            if (auto error = ingest->append(std::move(message)))
+                qWarning("warroom: a source's message was refused: %s", qPrintable(*error));
+        };
         if (mapping) {
-            // Children of the server: they go before it closes the recording.
-            const Deliver deliver = [ingest](feed::Message message) {
-                if (auto error = ingest->append(std::move(message)))
-                    qWarning("warroom: a source's message was refused: %s", qPrintable(*error));
-            };
             if (!mapping->prometheus.isEmpty())
                 (new PrometheusSource(*mapping, deliver, ingest))->start();
             if (!mapping->alertmanager.isEmpty() || mapping->webhookPort != 0) {
@@ -74,17 +76,11 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
             auto scenario = loadScenarioFile(sources.drillScenario);
             if (!scenario)
                 return fail(scenario.errors());
-            auto drill = Drill::start(
-                std::move(scenario.value()), sources.drill, [ingest](feed::Message message) {
-                    if (auto error = ingest->append(std::move(message)))
-                        qWarning("warroom: the drill's message was refused: %s",
-                                 qPrintable(*error));
-                });
+            auto drill = Drill::start(std::move(scenario.value()), sources.drill, deliver);
             if (!drill)
                 return fail(drill.errors());
             Drill *running = drill.value().release();
             running->setParent(ingest);
-            connect(running, &Drill::advanced, this, &LiveListener::drillAdvanced);
             connect(running, &Drill::ended, this, &LiveListener::drillEnded);
             QMetaObject::invokeMethod(this, [this, running] { m_drill = running; });
         }

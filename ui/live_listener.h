@@ -42,8 +42,7 @@ Q_SIGNALS:
     void started(const QString &path, quint16 port);
     void failed(const QString &message);
     void injected(const DrillFault &fault, const QString &error); // error empty: done
-    void drillAdvanced(qint64 nowMs);
-    void drillEnded();
+    void drillEnded();                                            // the scenario reached its end
 
 private:
     QThread m_thread;

@@ -209,7 +209,6 @@ void Drill::pump()
         Q_EMIT ended();
         return;
     }
-    Q_EMIT advanced(m_simulation->nowMs());
 }
 
 std::optional<QString> Drill::inject(const DrillFault &fault)

@@ -67,11 +67,8 @@ public:
     // Trainee views show the rule names from now on (a `drill.reveal` annotation).
     void reveal(const QString &by);
     qint64 nowMs() const; // simulated
-    bool finished() const { return m_finished; }
-    const Topology &topology() const { return m_scenario.topology; }
 
 Q_SIGNALS:
-    void advanced(qint64 nowMs);
     void ended();
 
 private:

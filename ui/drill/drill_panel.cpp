@@ -99,6 +99,11 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
                                           .arg(toString(fault.kind), fault.target, fault.injectedBy)
                                     : tr("Not injected: %1").arg(error));
             });
+    connect(m_listener, &LiveListener::drillEnded, this, [this] {
+        m_status->setText(tr("The scenario has ended: the recording replays and can be written "
+                             "up like any other."));
+        m_inject->setEnabled(false);
+    });
     fillTargets();
     m_status->setText(tr("The simulator plays the scenario at %1× from here. %2")
                           .arg(options.speed)
