@@ -85,8 +85,10 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
     layout->addLayout(form);
     layout->addWidget(m_inject);
     layout->addWidget(m_reveal);
-    layout->addWidget(new QLabel(tr("Faults injected, and how long the trainees took to mark a "
-                                    "diagnosis in their post-mortem:")));
+    auto *faultsTitle = new QLabel(tr("Faults injected, and how long the trainees took to mark "
+                                      "a diagnosis in their post-mortem:"));
+    faultsTitle->setWordWrap(true);
+    layout->addWidget(faultsTitle);
     layout->addWidget(m_faults, 1);
     m_reveal->setEnabled(options.hideRootCause);
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] { fillTargets(); });
