@@ -151,6 +151,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
     data->layout = r.layout();
+    data->postMortemsStamp = r.postMortemsStamp();
     auto postMortems = readPostMortems(r);
     if (!postMortems)
         return postMortems.errors();
@@ -207,17 +208,22 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             e.kind == EventKind::NodeTerminated)
             next->lifeEvents.append(e);
     }
-    // Post-mortems written meanwhile (a drill's trainee, in another window).
-    if (auto postMortems = readPostMortems(r))
-        next->postMortems = postMortems.value();
-    const bool quiet = fresh.isEmpty() && next->versions.size() == data->versions.size() &&
-                       next->endMs == data->endMs && next->live == data->live &&
-                       next->postMortems == data->postMortems;
-    if (quiet)
-        return data; // nothing came: no summary or chart to read again
-    next->summary = summarize(r);
-    if (!next->versions.isEmpty())
-        next->charts = chartsOf(r, next->first, columns);
+    // Post-mortems written meanwhile (a drill's trainee, in another window): read only then.
+    next->postMortemsStamp = r.postMortemsStamp();
+    const bool written = next->postMortemsStamp != data->postMortemsStamp;
+    if (written) {
+        if (auto postMortems = readPostMortems(r))
+            next->postMortems = postMortems.value();
+    }
+    const bool grew = !fresh.isEmpty() || next->versions.size() != data->versions.size() ||
+                      next->endMs != data->endMs || next->live != data->live;
+    if (!grew && !written)
+        return data; // nothing came: nothing to read again
+    if (grew) {      // the summary and charts of what came
+        next->summary = summarize(r);
+        if (!next->versions.isEmpty())
+            next->charts = chartsOf(r, next->first, columns);
+    }
     return std::shared_ptr<const ReplayData>(std::move(next));
 }
 

@@ -67,6 +67,7 @@ struct ReplayData
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
     QList<PostMortem> postMortems;                    // written in the recording
+    QString postMortemsStamp;                         // Recording::postMortemsStamp() when read
 
     Topology topology(int version) const; // parses the stored version
 };

@@ -302,6 +302,17 @@ QList<std::pair<QString, QByteArray>> Recording::postMortems() const
     return out;
 }
 
+QString Recording::postMortemsStamp() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (m_version < 3 ||
+        !q.exec(QStringLiteral("SELECT count(*), coalesce(max(updated_ms), 0), "
+                               "coalesce(sum(length(json)), 0) FROM postmortems")) ||
+        !q.next())
+        return {};
+    return q.value(0).toString() + u'/' + q.value(1).toString() + u'/' + q.value(2).toString();
+}
+
 QByteArray Recording::topologyJson(qint64 versionId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
