@@ -4,17 +4,22 @@
 
 #include <QJsonDocument>
 
+#include <array>
+
 namespace warroom {
 
 namespace {
 
 // The events that change state between topology versions; launches, terminations and rule
 // changes each come with a version of their own.
-EventFilter stateChanges()
+constexpr std::array kStateChanges = {EventKind::LinkDown,      EventKind::LinkUp,
+                                      EventKind::LinkDegraded,  EventKind::SiteDown,
+                                      EventKind::SiteUp,        EventKind::NodeCrashed,
+                                      EventKind::NodeRestarted, EventKind::ProbeObserved};
+
+bool changesState(EventKind kind)
 {
-    return EventFilter::ofKinds({EventKind::LinkDown, EventKind::LinkUp, EventKind::LinkDegraded,
-                                 EventKind::SiteDown, EventKind::SiteUp, EventKind::NodeCrashed,
-                                 EventKind::NodeRestarted, EventKind::ProbeObserved});
+    return std::find(kStateChanges.cbegin(), kStateChanges.cend(), kind) != kStateChanges.cend();
 }
 
 std::optional<Observation> observationOf(const Event &e)
@@ -82,42 +87,44 @@ void ReplayCursor::load(int version)
     m_version = version;
     ++m_generation;
     // Probes report changes only: what they saw before this version still holds.
-    EventFilter probes = EventFilter::ofKinds({EventKind::ProbeObserved});
-    probes.toMs = m_versions[version].timeMs;
-    forEachEvent(probes, [this](const Event &e) { apply(e); });
-}
-
-void ReplayCursor::forEachEvent(const EventFilter &filter,
-                                const std::function<void(const Event &)> &visit) const
-{
-    if (filter.fromMs >= filter.toMs)
-        return;
-    if (m_recording) {
-        for (const Event &e : m_recording->events(filter))
-            visit(e);
-        return;
-    }
-    QList<EventKind> kinds;
-    for (const QString &name : filter.kinds) {
-        EventKind kind;
-        if (eventKindFromString(name, &kind))
-            kinds.append(kind);
-    }
-    const QList<Event> &events = m_data->events;
-    auto it = std::lower_bound(events.cbegin(), events.cend(), filter.fromMs,
-                               [](const Event &e, qint64 t) { return e.timeMs < t; });
-    for (; it != events.cend() && it->timeMs < filter.toMs; ++it) {
-        if (kinds.contains(it->kind))
-            visit(*it);
+    const qint64 versionMs = m_versions[version].timeMs;
+    if (m_data) {
+        for (const Event &e : m_data->observations) {
+            if (e.timeMs >= versionMs)
+                break;
+            apply(e);
+        }
+    } else {
+        EventFilter probes = EventFilter::ofKinds({EventKind::ProbeObserved});
+        probes.toMs = versionMs;
+        for (const Event &e : m_recording->events(probes))
+            apply(e);
     }
 }
 
 void ReplayCursor::applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart)
 {
-    EventFilter filter = stateChanges();
-    filter.fromMs = inclusiveStart ? afterMs : afterMs + 1;
-    filter.toMs = uptoMs + 1;
-    forEachEvent(filter, [this](const Event &e) { apply(e); });
+    const qint64 fromMs = inclusiveStart ? afterMs : afterMs + 1;
+    const qint64 toMs = uptoMs + 1; // exclusive
+    if (fromMs >= toMs)
+        return;
+    if (m_recording) {
+        EventFilter filter;
+        for (EventKind kind : kStateChanges)
+            filter.kinds.append(toString(kind));
+        filter.fromMs = fromMs;
+        filter.toMs = toMs;
+        for (const Event &e : m_recording->events(filter))
+            apply(e);
+        return;
+    }
+    const QList<Event> &events = m_data->events;
+    auto it = std::lower_bound(events.cbegin(), events.cend(), fromMs,
+                               [](const Event &e, qint64 t) { return e.timeMs < t; });
+    for (; it != events.cend() && it->timeMs < toMs; ++it) {
+        if (changesState(it->kind))
+            apply(*it);
+    }
 }
 
 void ReplayCursor::apply(const Event &e)

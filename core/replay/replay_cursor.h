@@ -4,7 +4,6 @@
 #include "core/store/recording.h"
 #include "replay_data.h"
 
-#include <functional>
 #include <memory>
 
 namespace warroom {
@@ -33,8 +32,6 @@ private:
     void load(int version);
     void apply(const Event &event);
     void applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart);
-    void forEachEvent(const EventFilter &filter,
-                      const std::function<void(const Event &)> &visit) const;
 
     const Recording *m_recording = nullptr;
     std::shared_ptr<const ReplayData> m_data;

@@ -148,6 +148,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->lastEventId = data->events.isEmpty() ? 0 : data->events.last().id;
     data->lifeEvents = r.events(EventFilter::ofKinds(
         {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
+    data->observations = r.events(EventFilter::ofKinds({EventKind::ProbeObserved}));
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
     data->layout = r.layout();
@@ -196,8 +197,9 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     after.afterId = data->lastEventId;
     const QList<Event> fresh = r.events(after);
     // A live source appends in time order; one that does not is read again in full.
-    if (!fresh.isEmpty() && !next->events.isEmpty() &&
-        fresh.first().timeMs < next->events.last().timeMs)
+    const bool reordered = !fresh.isEmpty() && !next->events.isEmpty() &&
+                           fresh.first().timeMs < next->events.last().timeMs;
+    if (reordered)
         next->events = r.events();
     else
         next->events += fresh;
@@ -207,6 +209,13 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
         if (e.kind == EventKind::NodeLaunched || e.kind == EventKind::NodeDraining ||
             e.kind == EventKind::NodeTerminated)
             next->lifeEvents.append(e);
+        else if (e.kind == EventKind::ProbeObserved)
+            next->observations.append(e);
+    }
+    if (reordered) {
+        for (QList<Event> *list : {&next->lifeEvents, &next->observations})
+            std::stable_sort(list->begin(), list->end(),
+                             [](const Event &x, const Event &y) { return x.timeMs < y.timeMs; });
     }
     // Post-mortems written meanwhile (a drill's trainee, in another window): read only then.
     next->postMortemsStamp = r.postMortemsStamp();

@@ -55,9 +55,10 @@ struct ReplayData
     QList<Event> events;            // in time order: all of them, or those before `eventsUntilMs`
     bool complete = true;
     qint64 eventsUntilMs = std::numeric_limits<qint64>::max(); // `events` holds every one before
-    QList<Event> lifeEvents; // every launch, drain and termination (for NodeLives)
-    qint64 eventCount = 0;   // in the recording
-    bool live = false;       // still being written by a live source (its end keeps growing)
+    QList<Event> lifeEvents;   // every launch, drain and termination (for NodeLives)
+    QList<Event> observations; // every probe.observed (the cursor applies them after a version)
+    qint64 eventCount = 0;     // in the recording
+    bool live = false;         // still being written by a live source (its end keeps growing)
     bool drillHidesRootCause = false; // a drill whose trainees see no rule names until revealed
     // A trainee's view of a drill (withRootCauseHidden): the data as recorded, which a live
     // refresh grows from. Null for data as recorded.

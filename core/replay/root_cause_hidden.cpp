@@ -136,7 +136,7 @@ std::shared_ptr<const ReplayData> withRootCauseHidden(std::shared_ptr<const Repl
         return (fault && e.details.contains(QStringLiteral("injected_by"))) ||
                (rule && injectedRules.contains(e.subject));
     });
-    for (QList<Event> *list : {&hidden->events, &hidden->lifeEvents}) {
+    for (QList<Event> *list : {&hidden->events, &hidden->lifeEvents, &hidden->observations}) {
         for (Event &e : *list) {
             e.subject = hider.hide(e.subject);
             e.text = hider.hide(e.text);
