@@ -125,10 +125,14 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!scenario)
         return reportErrors(scenario.errors(), false, out, err);
 
+    const auto where = hostPort(parser.value(listen));
+    if (!where) {
+        err << "warroom-cli drill: --listen must be ADDR:PORT such as 127.0.0.1:7070\n";
+        return ExitInvalid;
+    }
     IngestOptions ingest;
-    const QString where = parser.value(listen);
-    ingest.address = QHostAddress(where.section(u':', 0, -2));
-    ingest.port = quint16(where.section(u':', -1).toUInt());
+    ingest.address = where->first;
+    ingest.port = where->second;
     auto server = IngestServer::start(path, ingest);
     if (!server) {
         err << "warroom-cli drill: " << server.errors().first().toString() << '\n';

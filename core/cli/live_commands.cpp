@@ -24,9 +24,6 @@
 
 namespace warroom {
 
-namespace {
-
-// "127.0.0.1:7070" -> address and port.
 std::optional<std::pair<QHostAddress, quint16>> hostPort(const QString &text)
 {
     const qsizetype colon = text.lastIndexOf(u':');
@@ -37,8 +34,6 @@ std::optional<std::pair<QHostAddress, quint16>> hostPort(const QString &text)
         return std::nullopt;
     return std::pair{address, quint16(port)};
 }
-
-} // namespace
 
 void execUntilInterrupted()
 {
