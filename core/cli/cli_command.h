@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QCommandLineParser>
-#include <QHostAddress>
 #include <QTextStream>
 
 #include "core/util/error.h"
@@ -19,8 +18,6 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
                                 bool takesFile = true);
 // Prints errors (as text on err, or as JSON on out) and returns ExitInvalid.
 int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err);
-// "127.0.0.1:7070" -> address and port; nothing when it is not one.
-std::optional<std::pair<QHostAddress, quint16>> hostPort(const QString &text);
 // Runs the event loop until it is quit or the process gets SIGINT or SIGTERM.
 void execUntilInterrupted();
 

@@ -5,6 +5,7 @@
 #include "core/live/drill.h"
 #include "core/live/ingest_server.h"
 #include "core/scenario/scenario_loader.h"
+#include "core/util/host_port.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,7 @@
 #include "prometheus_mapping.h"
 
 #include "core/scenario/yaml_reader.h"
+#include "core/util/host_port.h"
 
 #include <QDir>
 #include <QFile>
@@ -87,23 +88,20 @@ void readAlertmanager(YamlReader &r, const YAML::Node &am, PrometheusMapping &m)
         const auto text = r.string(n, QStringLiteral("'alertmanager.webhook'"));
         if (!text)
             return;
-        const qsizetype colon = text->lastIndexOf(u':');
-        bool ok = false;
-        const uint port = text->mid(colon + 1).toUInt(&ok);
-        const QHostAddress address(text->left(colon));
-        if (colon <= 0 || !ok || port == 0 || port > 65535 || address.isNull()) {
+        const auto where = hostPort(*text);
+        if (!where || where->second == 0) {
             r.error(n, u"'alertmanager.webhook' must be ADDRESS:PORT such as 127.0.0.1:9098, "
                        u"not '" +
                            *text + u'\'');
             return;
         }
-        if (!address.isLoopback()) {
+        if (!where->first.isLoopback()) {
             r.error(n, QStringLiteral("'alertmanager.webhook' must be on loopback (127.0.0.1 or "
                                       "::1): the webhook has no authentication"));
             return;
         }
-        m.webhookAddress = address;
-        m.webhookPort = quint16(port);
+        m.webhookAddress = where->first;
+        m.webhookPort = where->second;
     }
 }
 
