@@ -52,12 +52,14 @@ namespace warroom {
 namespace {
 
 // A trainee's view of a drill hides the rule names until the instructor reveals them.
+// `shown`: what the window shows now (what was hidden then need not be hidden again).
 Result<std::shared_ptr<const ReplayData>> asShown(Result<std::shared_ptr<const ReplayData>> read,
-                                                  bool trainee)
+                                                  bool trainee,
+                                                  std::shared_ptr<const ReplayData> shown = {})
 {
     if (!read || !trainee || !rootCauseHidden(*read.value()))
         return read;
-    return withRootCauseHidden(read.value());
+    return withRootCauseHidden(read.value(), shown);
 }
 
 // The data as recorded, which reads and refreshes start from.
@@ -603,8 +605,8 @@ void RecordingWindow::readAllEvents(quint64 generation)
         render();
         Q_EMIT loaded(m_data->path);
     });
-    watcher->setFuture(QtConcurrent::run([data = recorded(m_data), trainee = m_trainee] {
-        return asShown(withAllEvents(data), trainee);
+    watcher->setFuture(QtConcurrent::run([shown = m_data, trainee = m_trainee] {
+        return asShown(withAllEvents(recorded(shown)), trainee, shown);
     }));
 }
 
@@ -884,8 +886,8 @@ void RecordingWindow::pollLive()
             return;
         adoptLive(watcher->result().value());
     });
-    watcher->setFuture(QtConcurrent::run([data = recorded(m_data), trainee = m_trainee] {
-        return asShown(refreshReplayData(data), trainee);
+    watcher->setFuture(QtConcurrent::run([shown = m_data, trainee = m_trainee] {
+        return asShown(refreshReplayData(recorded(shown)), trainee, shown);
     }));
 }
 

@@ -63,7 +63,8 @@ struct ReplayData
     // A trainee's view of a drill (withRootCauseHidden): the data as recorded, which a live
     // refresh grows from. Null for data as recorded.
     std::shared_ptr<const ReplayData> unhidden;
-    qint64 lastEventId = 0; // the newest event read
+    QStringList hiddenRules; // ... and the rule ids it hides, in the order of their names
+    qint64 lastEventId = 0;  // the newest event read
     RecordingSummary summary;
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand

@@ -21,6 +21,7 @@ public:
         m_order.append(id);
     }
     bool empty() const { return m_names.isEmpty(); }
+    const QStringList &names() const { return m_order; } // in order of appearance
     void compile()
     {
         QStringList escaped;
@@ -86,42 +87,89 @@ bool rootCauseHidden(const ReplayData &data)
     });
 }
 
-std::shared_ptr<const ReplayData> withRootCauseHidden(std::shared_ptr<const ReplayData> data)
+namespace {
+
+bool isRuleEvent(const Event &e)
+{
+    return e.kind == EventKind::RuleAdded || e.kind == EventKind::RuleRemoved ||
+           e.kind == EventKind::RuleCorrected;
+}
+
+// A version's topology with its rules renamed, undescribed and without their places.
+QByteArray hiddenTopology(const QByteArray &json, const Hider &hider)
+{
+    QJsonObject o = QJsonDocument::fromJson(json).object();
+    QJsonArray rules;
+    for (const QJsonValue &rule : o.value(QStringLiteral("rules")).toArray()) {
+        QJsonObject r = rule.toObject();
+        r.insert(QStringLiteral("id"), hider.hide(r.value(QStringLiteral("id")).toString()));
+        r.insert(QStringLiteral("description"), QString());
+        r.remove(QStringLiteral("place"));
+        rules.append(r);
+    }
+    o.insert(QStringLiteral("rules"), rules);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+std::shared_ptr<const ReplayData>
+withRootCauseHidden(std::shared_ptr<const ReplayData> data,
+                    const std::shared_ptr<const ReplayData> &before)
 {
     if (data->unhidden)
         data = data->unhidden;
+    if (before && before->unhidden == data)
+        return before; // nothing came
+    // A live refresh: what `before` hid of the same recording stands when the recording only
+    // grew and brought no new rule; only what came is hidden then.
+    const ReplayData *earlier = before ? before->unhidden.get() : nullptr;
+    const bool grew = earlier && earlier->path == data->path &&
+                      earlier->versions.size() <= data->versions.size() &&
+                      earlier->events.size() <= data->events.size() &&
+                      (earlier->events.isEmpty() ||
+                       data->events[earlier->events.size() - 1].id == earlier->events.last().id);
+    const qsizetype newVersions = grew ? earlier->versions.size() : 0;
+    const qsizetype newEvents = grew ? earlier->events.size() : 0;
     Hider hider;
-    for (const StoredTopology &version : data->versions) {
-        const QJsonObject o = QJsonDocument::fromJson(version.json).object();
+    if (grew) {
+        for (const QString &id : before->hiddenRules)
+            hider.add(id);
+    }
+    for (qsizetype v = newVersions; v < data->versions.size(); ++v) {
+        const QJsonObject o = QJsonDocument::fromJson(data->versions[v].json).object();
         for (const QJsonValue &rule : o.value(QStringLiteral("rules")).toArray())
             hider.add(rule.toObject().value(QStringLiteral("id")).toString());
     }
-    for (const Event &e : data->events) {
-        if (e.kind == EventKind::RuleAdded || e.kind == EventKind::RuleRemoved ||
-            e.kind == EventKind::RuleCorrected)
-            hider.add(e.subject);
+    for (qsizetype i = newEvents; i < data->events.size(); ++i) {
+        if (isRuleEvent(data->events[i]))
+            hider.add(data->events[i].subject);
     }
     if (hider.empty())
         return data;
     hider.compile();
+    const bool incremental = grew && hider.names() == before->hiddenRules;
     auto hidden = std::make_shared<ReplayData>(*data);
     hidden->unhidden = data;
-    for (StoredTopology &version : hidden->versions) {
-        QJsonObject o = QJsonDocument::fromJson(version.json).object();
-        QJsonArray rules;
-        for (const QJsonValue &rule : o.value(QStringLiteral("rules")).toArray()) {
-            QJsonObject r = rule.toObject();
-            r.insert(QStringLiteral("id"), hider.hide(r.value(QStringLiteral("id")).toString()));
-            r.insert(QStringLiteral("description"), QString());
-            r.remove(QStringLiteral("place"));
-            rules.append(r);
-        }
-        o.insert(QStringLiteral("rules"), rules);
-        version.json = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    hidden->hiddenRules = hider.names();
+    const qsizetype fromVersion = incremental ? newVersions : 0;
+    const qsizetype fromEvent = incremental ? newEvents : 0;
+    if (incremental) {
+        hidden->versions = before->versions.mid(0, newVersions);
+        hidden->events = before->events;
+        hidden->first = before->first;
+    } else {
+        hidden->versions.clear();
+        hidden->events.clear();
     }
-    if (!hidden->versions.isEmpty())
+    for (qsizetype v = fromVersion; v < data->versions.size(); ++v)
+        hidden->versions.append(
+            {data->versions[v].timeMs, hiddenTopology(data->versions[v].json, hider)});
+    if (!incremental && !hidden->versions.isEmpty())
         hidden->first = hidden->topology(0);
-    // The instructor's own doing is not a symptom: the trainees look for it.
+
+    // The instructor's own doing is not a symptom: the trainees look for it. (Its rules are
+    // new names, so a refresh that brings one hides everything anew.)
     QSet<QString> injectedRules;
     for (const Event &e : data->events) {
         if (e.kind == EventKind::FaultStarted &&
@@ -129,19 +177,23 @@ std::shared_ptr<const ReplayData> withRootCauseHidden(std::shared_ptr<const Repl
             e.details.value(QStringLiteral("change")).toString().startsWith(u"rule_"))
             injectedRules.insert(e.details.value(QStringLiteral("target")).toString());
     }
-    hidden->events.removeIf([&](const Event &e) {
+    auto hide = [&](Event e) {
+        e.subject = hider.hide(e.subject);
+        e.text = hider.hide(e.text);
+        e.details = hider.hide(e.details).toObject();
+        return e;
+    };
+    for (qsizetype i = fromEvent; i < data->events.size(); ++i) {
+        const Event &e = data->events[i];
         const bool fault = e.kind == EventKind::FaultStarted || e.kind == EventKind::FaultEnded;
-        const bool rule = e.kind == EventKind::RuleAdded || e.kind == EventKind::RuleRemoved ||
-                          e.kind == EventKind::RuleCorrected;
-        return (fault && e.details.contains(QStringLiteral("injected_by"))) ||
-               (rule && injectedRules.contains(e.subject));
-    });
-    for (QList<Event> *list : {&hidden->events, &hidden->lifeEvents, &hidden->observations}) {
-        for (Event &e : *list) {
-            e.subject = hider.hide(e.subject);
-            e.text = hider.hide(e.text);
-            e.details = hider.hide(e.details).toObject();
-        }
+        if ((fault && e.details.contains(QStringLiteral("injected_by"))) ||
+            (isRuleEvent(e) && injectedRules.contains(e.subject)))
+            continue;
+        hidden->events.append(hide(e));
+    }
+    for (QList<Event> *list : {&hidden->lifeEvents, &hidden->observations}) {
+        for (Event &e : *list)
+            e = hide(std::move(e));
     }
     for (Outage &o : hidden->summary.outages) {
         for (QStringList *list : {&o.causes, &o.rules}) {

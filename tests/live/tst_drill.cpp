@@ -234,6 +234,21 @@ private Q_SLOTS:
         QVERIFY(shown.contains(u"dc1/app-1"));
         QCOMPARE(hidden->first.rules.size(), data.value()->first.rules.size());
 
+        // A live refresh hides only what came, and hides it as hiding everything again would.
+        QTest::qWait(300);
+        QVERIFY(committed.wait(5000));
+        auto later = refreshReplayData(data.value());
+        QVERIFY(later);
+        QVERIFY(later.value()->events.size() > data.value()->events.size());
+        const auto incremental = withRootCauseHidden(later.value(), hidden);
+        const auto whole = withRootCauseHidden(later.value());
+        QCOMPARE(incremental->events, whole->events);
+        QCOMPARE(incremental->hiddenRules, whole->hiddenRules);
+        QCOMPARE(incremental->versions.size(), whole->versions.size());
+        for (qsizetype v = 0; v < whole->versions.size(); ++v)
+            QCOMPARE(incremental->versions[v].json, whole->versions[v].json);
+        QCOMPARE(withRootCauseHidden(data.value(), hidden), hidden); // nothing came
+
         drill.value()->reveal(options.instructor);
         QVERIFY(committed.wait(5000));
         data = loadReplayData(path);
