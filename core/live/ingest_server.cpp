@@ -19,6 +19,16 @@ namespace warroom {
 namespace {
 constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its acks is dropped
 constexpr qint64 kSamplesCommitGapMs = 200;    // between commits that rewrite partial chunks
+
+// What every new live recording starts with: its format, its source, a range beginning now.
+void beginLiveRecording(RecordingWriter &w, const QString &source, qint64 nowMs)
+{
+    w.setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
+    w.setMeta(QStringLiteral("source"), source);
+    w.setMeta(QStringLiteral("start_ms"), QString::number(nowMs));
+    w.setMeta(QStringLiteral("end_ms"), QString::number(nowMs));
+}
+
 } // namespace
 
 struct IngestServer::Client
@@ -40,12 +50,9 @@ Result<bool> createLiveRecording(const QString &path, const Scenario &scenario,
         return writer.errors();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     RecordingWriter &w = *writer.value();
-    w.setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
-    w.setMeta(QStringLiteral("source"), source);
+    beginLiveRecording(w, source, now);
     w.setMeta(QStringLiteral("scenario_name"), scenario.name);
     w.setMeta(QStringLiteral("scenario_title"), scenario.title);
-    w.setMeta(QStringLiteral("start_ms"), QString::number(now));
-    w.setMeta(QStringLiteral("end_ms"), QString::number(now));
     w.addTopologyVersion(now, QStringLiteral("scenario"), topologyToJsonBytes(scenario.topology));
     return w.close();
 }
@@ -74,13 +81,9 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
     server->m_options = options;
     server->m_writer = std::move(writer.value());
     server->m_sink = std::make_unique<RecordingSink>(*server->m_writer);
-    if (!exists) {
-        const QString now = QString::number(QDateTime::currentMSecsSinceEpoch());
-        server->m_writer->setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
-        server->m_writer->setMeta(QStringLiteral("source"), QStringLiteral("feed"));
-        server->m_writer->setMeta(QStringLiteral("start_ms"), now);
-        server->m_writer->setMeta(QStringLiteral("end_ms"), now);
-    }
+    if (!exists)
+        beginLiveRecording(*server->m_writer, QStringLiteral("feed"),
+                           QDateTime::currentMSecsSinceEpoch());
     server->m_writer->setMeta(QStringLiteral("live"), QStringLiteral("1"));
     if (auto flushed = server->m_writer->flush(); !flushed)
         return flushed.errors();
