@@ -893,6 +893,8 @@ void RecordingWindow::pollLive()
 
 void RecordingWindow::adoptLive(std::shared_ptr<const ReplayData> data)
 {
+    if (data == m_data)
+        return; // a quiet poll: the same data came back
     const qsizetype before = m_data->events.size();
     // A trainee's view that shows the rule names from now on (revealed) is read anew.
     const bool sameHiding = (data->unhidden == nullptr) == (m_data->unhidden == nullptr);
