@@ -1,6 +1,6 @@
 #include "timeline_proposal.h"
 
-#include "core/replay/recording_summary.h"
+#include "core/summary/recording_summary.h"
 #include "core/store/recording.h"
 #include "core/util/duration.h"
 

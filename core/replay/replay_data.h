@@ -3,7 +3,7 @@
 #include "core/model/topology.h"
 #include "core/postmortem/postmortem.h"
 #include "core/store/recording.h"
-#include "recording_summary.h"
+#include "core/summary/recording_summary.h"
 
 #include <memory>
 

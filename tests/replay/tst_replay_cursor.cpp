@@ -1,5 +1,5 @@
 #include "core/model/topology_json.h"
-#include "core/replay/recording_summary.h"
+#include "core/summary/recording_summary.h"
 #include "core/replay/replay_cursor.h"
 #include "core/sim/random.h"
 #include "core/sim/record_simulation.h"

@@ -1,4 +1,4 @@
-#include "core/replay/recording_summary.h"
+#include "core/summary/recording_summary.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/autoscaler.h"
 #include "core/sim/load_curve.h"

@@ -2,7 +2,7 @@
 
 #include "core/events/event.h"
 #include "core/postmortem/postmortem.h"
-#include "core/replay/recording_summary.h"
+#include "core/summary/recording_summary.h"
 
 #include <QWidget>
 
