@@ -85,6 +85,7 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
         beginLiveRecording(*server->m_writer, QStringLiteral("feed"),
                            QDateTime::currentMSecsSinceEpoch());
     server->m_writer->setMeta(QStringLiteral("live"), QStringLiteral("1"));
+    server->beat();
     if (auto flushed = server->m_writer->flush(); !flushed)
         return flushed.errors();
     server->m_server = new QTcpServer(server.get());
@@ -97,6 +98,13 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
                      0,
                      0};
     connect(server->m_server, &QTcpServer::newConnection, server.get(), &IngestServer::accept);
+    // A sign of life in the recording: a reader tells a writer that was killed from a quiet one.
+    auto *heartbeat = new QTimer(server.get());
+    connect(heartbeat, &QTimer::timeout, server.get(), [ingest = server.get()] {
+        ingest->beat();
+        ingest->scheduleCommit();
+    });
+    heartbeat->start(kHeartbeatMs);
     return server;
 }
 
@@ -244,6 +252,12 @@ void IngestServer::reject(Client &client, const QString &why)
                                                    {QStringLiteral("line"), client.lines}})
                              .toJson(QJsonDocument::Compact) +
                          '\n');
+}
+
+void IngestServer::beat()
+{
+    m_writer->setMeta(QStringLiteral("heartbeat_ms"),
+                      QString::number(QDateTime::currentMSecsSinceEpoch()));
 }
 
 void IngestServer::scheduleCommit()

@@ -24,6 +24,9 @@ struct Scenario;
 Result<bool> createLiveRecording(const QString &path, const Scenario &scenario,
                                  const QString &source);
 
+// How often a live writer marks the recording as still written (meta heartbeat_ms).
+constexpr int kHeartbeatMs = 2000;
+
 struct IngestOptions
 {
     QHostAddress address = QHostAddress::LocalHost;
@@ -70,6 +73,7 @@ private:
     void handle(Client &client, const QByteArray &line);
     std::optional<QString> store(feed::Message message); // the error, if refused
     void reject(Client &client, const QString &why);     // {"error": why, "line": its number}
+    void beat(); // the heartbeat, committed with the next commit
     void scheduleCommit();
     void commit();
     void drop(QTcpSocket *socket);

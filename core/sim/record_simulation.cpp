@@ -3,9 +3,12 @@
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+
+#include <atomic>
 
 namespace warroom {
 
@@ -56,7 +59,11 @@ QList<std::pair<QString, QString>> simulationMeta(const Scenario &scenario,
 Result<SimulationStats> recordSimulation(const Scenario &scenario, const SimulationOptions &options,
                                          const QString &path)
 {
-    const QString partial = path + u".partial";
+    // Its own partial file: two simulations into the same path never write one file.
+    static std::atomic<int> serial{0};
+    const QString partial = path + u".partial-" +
+                            QString::number(QCoreApplication::applicationPid()) + u'-' +
+                            QString::number(++serial);
     auto writer = RecordingWriter::create(partial);
     if (!writer)
         return writer.errors();

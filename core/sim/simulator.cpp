@@ -40,7 +40,11 @@ Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptio
         return topology.errors();
     const quint64 seed = options.seed.value_or(scenario.simulation.seed);
     sim::Simulation simulation(scenario, std::move(topology.value()), options, seed, sink);
-    return simulation.run();
+    while (simulation.step()) {
+        if (options.cancelled && options.cancelled())
+            return Error{QStringLiteral("the simulation was cancelled"), {}, 0, 0};
+    }
+    return simulation.finish();
 }
 
 Result<std::unique_ptr<SteppedSimulation>>

@@ -18,6 +18,8 @@ struct SimulationOptions
     QStringList whatIfs;         // applied after the scenario's own (see analysis.h)
     // Called now and then with the simulated offset and the end offset.
     std::function<void(qint64 doneMs, qint64 endMs)> progress;
+    // Asked between ticks: true stops the simulation, which then fails ("cancelled").
+    std::function<bool()> cancelled;
 };
 
 struct SimulationStats
