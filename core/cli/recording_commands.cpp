@@ -5,10 +5,10 @@
 #include "core/live/drill.h"
 #include "core/postmortem/postmortem.h"
 #include "core/postmortem/postmortem_store.h"
-#include "core/summary/recording_summary.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
 #include "core/util/duration.h"
 
 #include <QDateTime>

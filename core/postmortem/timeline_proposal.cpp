@@ -1,7 +1,7 @@
 #include "timeline_proposal.h"
 
-#include "core/summary/recording_summary.h"
 #include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
 #include "core/util/duration.h"
 
 #include <QDateTime>

@@ -20,6 +20,10 @@ public:
     explicit ReplayCursor(std::shared_ptr<const ReplayData> data);
 
     void seek(qint64 timeMs);
+    // The same recording read again with more at its end (a live refresh): the state built so
+    // far stays, and what came is applied as the cursor moves over it. Events that came for a
+    // time already applied, or data that is not the old one grown, build the state again.
+    void grow(std::shared_ptr<const ReplayData> data);
     qint64 time() const { return m_time; }
 
     // Null before the first topology version.

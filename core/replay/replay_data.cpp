@@ -41,6 +41,13 @@ void addLine(ChartData &chart, const Recording &r, const QString &key, const QSt
         {name, windowOf(r, *series, r.startMs(), r.endMs(), columns, scale), key, scale});
 }
 
+// A live writer's last heartbeat (docs/recording-format.md), -1 for a writer that keeps none.
+qint64 heartbeatOf(const Recording &r)
+{
+    const QString beat = r.meta(QStringLiteral("heartbeat_ms"));
+    return beat.isEmpty() ? -1 : beat.toLongLong();
+}
+
 constexpr int kMostNodeCpuLines = 12; // more would not be told apart
 
 QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns)
@@ -55,25 +62,7 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
                            toString(EventKind::DnsFailover), toString(EventKind::AlertFiring)};
     charts.append(failing);
 
-    for (const ScalingGroup &g : start.groups) {
-        ChartData cpu = chartNamed(g.id + u" CPU (average)", QStringLiteral("%"));
-        addLine(cpu, r, u"group/" + g.id + u'/' + g.metric, g.id, columns);
-        cpu.thresholds = {{QStringLiteral("scale out"), g.scaleOutAbove},
-                          {QStringLiteral("scale in"), g.scaleInBelow}};
-        cpu.markerKinds = {toString(EventKind::ScaleOut), toString(EventKind::ScaleIn)};
-        cpu.markerSubject = g.id;
-        charts.append(cpu);
-    }
-
-    ChartData errors =
-        chartNamed(QStringLiteral("Errors where they surface"), QStringLiteral("err/s"));
-    for (const Node &n : start.nodes) {
-        if (n.hasRole(QStringLiteral("load_balancer")) && n.state != ElementState::Down)
-            addLine(errors, r, u"node/" + n.id + u"/errors", n.id, columns);
-    }
-    addLine(errors, r, QStringLiteral("service/failed"), QStringLiteral("users see"), columns);
-    charts.append(errors);
-
+    // The story first: what users saw, then what waited and how late, then the causes.
     const QJsonArray queues =
         QJsonDocument::fromJson(r.meta(QStringLiteral("queues")).toUtf8()).array();
     for (const QJsonValue &v : queues) {
@@ -95,6 +84,25 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
 
         charts.append(latency);
     }
+
+    for (const ScalingGroup &g : start.groups) {
+        ChartData cpu = chartNamed(g.id + u" CPU (average)", QStringLiteral("%"));
+        addLine(cpu, r, u"group/" + g.id + u'/' + g.metric, g.id, columns);
+        cpu.thresholds = {{QStringLiteral("scale out"), g.scaleOutAbove},
+                          {QStringLiteral("scale in"), g.scaleInBelow}};
+        cpu.markerKinds = {toString(EventKind::ScaleOut), toString(EventKind::ScaleIn)};
+        cpu.markerSubject = g.id;
+        charts.append(cpu);
+    }
+
+    ChartData errors =
+        chartNamed(QStringLiteral("Errors where they surface"), QStringLiteral("err/s"));
+    for (const Node &n : start.nodes) {
+        if (n.hasRole(QStringLiteral("load_balancer")) && n.state != ElementState::Down)
+            addLine(errors, r, u"node/" + n.id + u"/errors", n.id, columns);
+    }
+    addLine(errors, r, QStringLiteral("service/failed"), QStringLiteral("users see"), columns);
+    charts.append(errors);
 
     // A recording with no simulated charts (one watched from Prometheus): its nodes' CPU.
     const bool simulated = std::any_of(charts.cbegin(), charts.cend(),
@@ -129,6 +137,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     for (const TopologyVersion &v : r.topologyVersions())
         data->versions.append({v.timeMs, r.topologyJson(v.id)});
     data->live = r.meta(QStringLiteral("live")) == u"1";
+    data->heartbeatMs = heartbeatOf(r);
     data->drillHidesRootCause = r.meta(QStringLiteral("drill_hidden")) == u"1";
     if (data->versions.isEmpty() && !data->live) // a live one gets its topology from its source
         return Error{QStringLiteral("the recording holds no topology"), path, 0, 0};
@@ -149,6 +158,8 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->lifeEvents = r.events(EventFilter::ofKinds(
         {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
     data->observations = r.events(EventFilter::ofKinds({EventKind::ProbeObserved}));
+    data->stateEvents = r.events(EventFilter::ofKinds(
+        {EventKind::ServiceState, EventKind::BacklogStarted, EventKind::BacklogDrained}));
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
     data->layout = r.layout();
@@ -184,6 +195,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     const Recording &r = *opened.value();
     auto next = std::make_shared<ReplayData>(*data);
     next->live = r.meta(QStringLiteral("live")) == u"1";
+    next->heartbeatMs = heartbeatOf(r);
     next->drillHidesRootCause = r.meta(QStringLiteral("drill_hidden")) == u"1";
     next->startMs = r.startMs();
     next->endMs = std::max(r.endMs(), next->startMs + 1);
@@ -211,9 +223,12 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             next->lifeEvents.append(e);
         else if (e.kind == EventKind::ProbeObserved)
             next->observations.append(e);
+        else if (e.kind == EventKind::ServiceState || e.kind == EventKind::BacklogStarted ||
+                 e.kind == EventKind::BacklogDrained)
+            next->stateEvents.append(e);
     }
     if (reordered) {
-        for (QList<Event> *list : {&next->lifeEvents, &next->observations})
+        for (QList<Event> *list : {&next->lifeEvents, &next->observations, &next->stateEvents})
             std::stable_sort(list->begin(), list->end(),
                              [](const Event &x, const Event &y) { return x.timeMs < y.timeMs; });
     }
@@ -226,7 +241,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     }
     const bool grew = !fresh.isEmpty() || next->versions.size() != data->versions.size() ||
                       next->endMs != data->endMs || next->live != data->live;
-    if (!grew && !written)
+    if (!grew && !written && next->heartbeatMs == data->heartbeatMs)
         return data; // nothing came: nothing to read again
     if (grew) {      // the summary and charts of what came
         next->summary = summarize(r);

@@ -57,8 +57,10 @@ struct ReplayData
     qint64 eventsUntilMs = std::numeric_limits<qint64>::max(); // `events` holds every one before
     QList<Event> lifeEvents;   // every launch, drain and termination (for NodeLives)
     QList<Event> observations; // every probe.observed (the cursor applies them after a version)
+    QList<Event> stateEvents;  // every service.state, backlog.started and backlog.drained
     qint64 eventCount = 0;     // in the recording
     bool live = false;         // still being written by a live source (its end keeps growing)
+    qint64 heartbeatMs = -1;   // a live writer's last sign of life (wall clock; -1: none kept)
     bool drillHidesRootCause = false; // a drill whose trainees see no rule names until revealed
     // A trainee's view of a drill (withRootCauseHidden): the data as recorded, which a live
     // refresh grows from. Null for data as recorded.

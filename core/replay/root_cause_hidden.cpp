@@ -191,7 +191,7 @@ withRootCauseHidden(std::shared_ptr<const ReplayData> data,
             continue;
         hidden->events.append(hide(e));
     }
-    for (QList<Event> *list : {&hidden->lifeEvents, &hidden->observations}) {
+    for (QList<Event> *list : {&hidden->lifeEvents, &hidden->observations, &hidden->stateEvents}) {
         for (Event &e : *list)
             e = hide(std::move(e));
     }

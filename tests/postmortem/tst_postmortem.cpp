@@ -3,9 +3,9 @@
 #include "core/postmortem/postmortem_store.h"
 #include "core/postmortem/report.h"
 #include "core/postmortem/timeline_proposal.h"
-#include "core/summary/recording_summary.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
 #include "support/test_support.h"
 
 #include <QBuffer>

@@ -1,9 +1,9 @@
 #include "core/model/topology_json.h"
-#include "core/summary/recording_summary.h"
 #include "core/replay/replay_cursor.h"
 #include "core/sim/random.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording_writer.h"
+#include "core/summary/recording_summary.h"
 #include "support/test_support.h"
 
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
-#include "core/summary/recording_summary.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/autoscaler.h"
 #include "core/sim/load_curve.h"
 #include "core/sim/random.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
 #include "support/test_support.h"
 
 #include <QJsonArray>

@@ -1,0 +1,213 @@
+#include "service_status.h"
+
+#include "replay_data.h"
+
+#include "core/util/duration.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+namespace warroom {
+
+namespace {
+
+ServiceState stateNamed(const QString &name)
+{
+    if (name == u"outage")
+        return ServiceState::Outage;
+    if (name == u"degraded")
+        return ServiceState::Degraded;
+    return ServiceState::Ok;
+}
+
+// The value a chart line shows at `timeMs` (its column's maximum); -1 without one.
+double lineValueAt(const ReplayData &data, const QString &key, qint64 timeMs)
+{
+    for (const ChartData &chart : data.charts) {
+        for (const ChartLine &line : chart.lines) {
+            if (line.key != key)
+                continue;
+            const auto it =
+                std::upper_bound(line.points.cbegin(), line.points.cend(), timeMs,
+                                 [](qint64 at, const WindowPoint &p) { return at < p.timeMs; });
+            return it == line.points.cbegin() ? -1.0 : double(std::prev(it)->max);
+        }
+    }
+    return -1.0;
+}
+
+QString count(double value)
+{
+    static const QLocale english(QLocale::English);
+    return english.toString(qint64(value));
+}
+
+// "notifications: 697,344 waiting, deliveries 31 min late (target 3m)"
+QString backlogWhy(const ReplayData &data, const QString &queue, qint64 timeMs)
+{
+    const QString prefix =
+        queue == u"upstream" ? QStringLiteral("upstream/") : QString(u"queue/" + queue + u'/');
+    const double waiting = lineValueAt(data, prefix + u"backlog", timeMs);
+    QString text =
+        queue == u"upstream" ? QStringLiteral("requests waiting outside to be resent") : queue;
+    if (waiting >= 0)
+        text += u": " + count(waiting) + u" waiting";
+    const double lateMs = lineValueAt(data, prefix + u"delivery_latency", timeMs) * 60000.0;
+    if (lateMs > 0) {
+        text += u", deliveries " + formatDuration(qint64(lateMs)) + u" late";
+        for (const Deliveries &d : data.summary.deliveries) {
+            if (d.queue == queue && d.targetMs > 0)
+                text += u" (target " + formatDuration(d.targetMs) + u')';
+        }
+    }
+    return text;
+}
+
+// Why the service is in `state` per a service.state event: the worst failing hop, or where
+// errors surface when no hop fails (an overload).
+QString stateWhy(const Event &e)
+{
+    const QJsonArray causes = e.details.value(QStringLiteral("causes")).toArray();
+    if (!causes.isEmpty())
+        return causes.first().toObject().value(QStringLiteral("text")).toString();
+    const QJsonArray surfaced = e.details.value(QStringLiteral("surfaced")).toArray();
+    const double ratio = e.details.value(QStringLiteral("failure_ratio")).toDouble();
+    QString text = QString::number(ratio * 100.0, 'f', 1) + u" % of requests fail";
+    if (!surfaced.isEmpty()) {
+        const QJsonObject at = surfaced.first().toObject();
+        text += u", no hop is cut: errors at " + at.value(QStringLiteral("node")).toString() +
+                u" (" + at.value(QStringLiteral("role")).toString() + u", " +
+                at.value(QStringLiteral("site")).toString() + u") " +
+                QString::number(at.value(QStringLiteral("errors_per_s")).toDouble(), 'f', 1) +
+                u" errors/s";
+    }
+    return text;
+}
+
+} // namespace
+
+QString toString(ServiceState state)
+{
+    switch (state) {
+    case ServiceState::Ok:
+        return QStringLiteral("ok");
+    case ServiceState::Degraded:
+        return QStringLiteral("degraded");
+    case ServiceState::Outage:
+        return QStringLiteral("outage");
+    case ServiceState::Recovering:
+        return QStringLiteral("recovering");
+    }
+    return {};
+}
+
+ServiceStatus serviceStatusAt(const ReplayData &data, qint64 timeMs)
+{
+    const QList<Event> &events = data.stateEvents;
+    const auto end = std::upper_bound(events.cbegin(), events.cend(), timeMs,
+                                      [](qint64 at, const Event &e) { return at < e.timeMs; });
+    const Event *state = nullptr; // the last service.state at or before timeMs
+    qint64 outageEndedMs = -1;    // when the last outage before it ended
+    QStringList backlogs;         // queues whose backlog is not drained at timeMs
+    qint64 backlogSince = -1;
+    for (auto it = events.cbegin(); it != end; ++it) {
+        if (it->kind == EventKind::ServiceState) {
+            if (state && state->subject == u"outage" && it->subject != u"outage")
+                outageEndedMs = it->timeMs;
+            state = &*it;
+        } else if (it->kind == EventKind::BacklogStarted) {
+            if (!backlogs.contains(it->subject))
+                backlogs.append(it->subject);
+            if (backlogSince < 0)
+                backlogSince = it->timeMs;
+        } else if (it->kind == EventKind::BacklogDrained) {
+            backlogs.removeAll(it->subject);
+            if (backlogs.isEmpty())
+                backlogSince = -1;
+        }
+    }
+    const bool recorded = std::any_of(events.cbegin(), events.cend(), [](const Event &e) {
+        return e.kind == EventKind::ServiceState;
+    });
+    ServiceStatus status;
+    if (!recorded) {
+        // Watched, not simulated: the summary's outages are all there is.
+        for (const Outage &o : data.summary.outages) {
+            const bool ongoing = o.endMs >= data.endMs;
+            if (timeMs >= o.startMs && (timeMs < o.endMs || ongoing))
+                status = {ServiceState::Outage, o.startMs, o.causes.value(0)};
+        }
+        return status;
+    }
+    const ServiceState named = state ? stateNamed(state->subject) : ServiceState::Ok;
+    QStringList queues;
+    for (const QString &queue : std::as_const(backlogs))
+        queues.append(backlogWhy(data, queue, timeMs));
+    const QString waiting = queues.join(QStringLiteral("; "));
+    if (named == ServiceState::Outage)
+        return {named, state->timeMs, stateWhy(*state)};
+    // Requests succeed (or mostly), but the backlog the outage left still drains.
+    if (!backlogs.isEmpty() && outageEndedMs >= 0 && outageEndedMs >= backlogSince)
+        return {ServiceState::Recovering, outageEndedMs, waiting};
+    if (named == ServiceState::Degraded)
+        return {named, state->timeMs,
+                stateWhy(*state) + (waiting.isEmpty() ? QString() : u"; " + waiting)};
+    if (!backlogs.isEmpty()) // building without an outage: an overload
+        return {ServiceState::Degraded, backlogSince, waiting};
+    status.sinceMs = state ? state->timeMs : -1;
+    return status;
+}
+
+QList<ServiceSpan> serviceSpans(const ReplayData &data)
+{
+    // The moments the state can change, each asked once.
+    QList<qint64> moments;
+    for (const Event &e : data.stateEvents)
+        moments.append(e.timeMs);
+    for (const Outage &o : data.summary.outages)
+        moments << o.startMs << o.endMs;
+    std::sort(moments.begin(), moments.end());
+    moments.erase(std::unique(moments.begin(), moments.end()), moments.end());
+    QList<ServiceSpan> spans;
+    for (qint64 at : moments) {
+        if (at < data.startMs || at > data.endMs)
+            continue;
+        const ServiceState state = serviceStatusAt(data, at).state;
+        if (!spans.isEmpty() && spans.last().toMs < 0) {
+            if (spans.last().state == state)
+                continue;
+            spans.last().toMs = at;
+        }
+        if (state != ServiceState::Ok)
+            spans.append({state, at, -1});
+    }
+    if (!spans.isEmpty() && spans.last().toMs < 0)
+        spans.last().toMs = data.endMs;
+    return spans;
+}
+
+qint64 firstMomentThatMatters(const ReplayData &data)
+{
+    qint64 first = std::numeric_limits<qint64>::max();
+    for (const Event &e : data.stateEvents) {
+        if (e.kind == EventKind::ServiceState && e.subject != u"ok") {
+            first = e.timeMs;
+            break;
+        }
+    }
+    for (const Outage &o : data.summary.outages)
+        first = std::min(first, o.startMs);
+    if (first == std::numeric_limits<qint64>::max()) { // users never saw trouble: the first fault
+        for (const Event &e : data.events) {
+            if (e.kind == EventKind::FaultStarted) {
+                first = e.timeMs;
+                break;
+            }
+        }
+    }
+    if (first == std::numeric_limits<qint64>::max())
+        return data.startMs;
+    return std::clamp(first, data.startMs, data.endMs);
+}
+
+} // namespace warroom
