@@ -81,7 +81,7 @@ void BM_ChartFrameFromLevels(benchmark::State &state)
         QElapsedTimer timer;
         timer.start();
         data.lines.first().points = r.window(s, 0, kSamples * 1000, kWidth);
-        chart.setData(data, 0, kSamples * 1000, {}, {});
+        chart.setData(data, 0, kSamples * 1000, {}, {}, {0, kSamples * 1000});
         paint(chart);
         ms.push_back(double(timer.nsecsElapsed()) / 1e6);
     }

@@ -18,13 +18,19 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         QStringLiteral("screenshot"),
         QStringLiteral("Render the window to a PNG once the file is loaded, then exit."),
         QStringLiteral("OUT.png"));
+    const QCommandLineOption state(
+        QStringLiteral("state"),
+        QStringLiteral("For a recording: write what the window shows as JSON once loaded (cursor, "
+                       "service state, charts, log, map geometry), then exit."),
+        QStringLiteral("OUT.json"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size, e.g. 1440x900."),
                                   QStringLiteral("WxH"));
     const QCommandLineOption at(
         QStringLiteral("at"),
-        QStringLiteral("For a recording: the moment to show (ISO 8601, or an offset from the "
-                       "start such as 3w1d8h50m)."),
+        QStringLiteral("For a recording: the moment to show (2020-05-25T08:50Z, a time of day "
+                       "such as 16:10, or an offset from the start such as 3w1d8h50m); by "
+                       "default a little before the first trouble."),
         QStringLiteral("TIME"));
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("For a recording: the node to select."),
@@ -74,6 +80,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     parser.addOption(select);
     parser.addOption(postMortem);
     parser.addOption(screenshot);
+    parser.addOption(state);
     parser.addOption(size);
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("A scenario or a recording (.warroom) to open."),
@@ -93,6 +100,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     }
     options.file = files.value(0);
     options.screenshot = parser.value(screenshot);
+    options.state = parser.value(state);
     options.at = parser.value(at);
     options.select = parser.value(select);
     options.postMortem = parser.isSet(postMortem);
@@ -140,9 +148,9 @@ GuiOptions parseCommandLine(const QStringList &arguments)
             return options;
         }
     }
-    if (!options.screenshot.isEmpty() && options.file.isEmpty() && options.prometheus.isEmpty() &&
-        options.drill.isEmpty()) {
-        options.error = QStringLiteral("--screenshot needs a FILE to show");
+    if ((!options.screenshot.isEmpty() || !options.state.isEmpty()) && options.file.isEmpty() &&
+        options.prometheus.isEmpty() && options.drill.isEmpty()) {
+        options.error = QStringLiteral("--screenshot and --state need a FILE to show");
         return options;
     }
     if (parser.isSet(size)) {

@@ -10,8 +10,9 @@ namespace warroom {
 // What `warroom` was asked to do on its command line.
 struct GuiOptions
 {
-    QString file;            // scenario or recording to open (empty: none)
-    QString at;              // recordings: where to put the cursor (ISO 8601 or an offset, "3w2d")
+    QString file; // scenario or recording to open (empty: none)
+    QString at;   // recordings: where to put the cursor (as the go-to field takes it; default: the
+                  // first moment that matters)
     QString select;          // recordings: the node to select
     bool postMortem = false; // recordings: the post-mortem tab in front
     QString prometheus;      // a Prometheus mapping to watch live (instead of a file)
@@ -19,6 +20,7 @@ struct GuiOptions
     DrillOptions drillOptions;
     bool trainee = false;   // FILE is a drill's recording, seen by a trainee
     QString screenshot;     // render the window to this PNG once loaded, then exit
+    QString state;          // ... and/or write what the window shows as JSON (docs/war-room.md)
     double waitSeconds = 0; // ... after this long (a live recording grows meanwhile)
     QSize size{1440, 900};
     QString error; // not empty: the command line is wrong, say this and exit 2

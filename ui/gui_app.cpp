@@ -3,10 +3,14 @@
 #include "command_line.h"
 #include "main_window.h"
 #include "recording_window.h"
+#include "warroom/clock_bar.h"
+#include "warroom/window_state.h"
 
 #include "core/store/recording.h"
 
 #include <QApplication>
+#include <QFile>
+#include <QJsonDocument>
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
@@ -32,14 +36,24 @@ int runGui(QApplication &app, const GuiOptions &options)
         window = std::make_unique<MainWindow>();
     window->resize(options.size);
     auto capture = [&](bool loadedOk) {
-        if (options.screenshot.isEmpty())
+        if (options.screenshot.isEmpty() && options.state.isEmpty())
             return;
         // Let the views lay out with their data before grabbing.
         QTimer::singleShot(150 + int(options.waitSeconds * 1000), window.get(), [&, loadedOk] {
-            if (!window->grab().save(options.screenshot, "PNG")) {
+            if (!options.screenshot.isEmpty() && !window->grab().save(options.screenshot, "PNG")) {
                 err << "warroom: cannot write " << options.screenshot << '\n';
                 app.exit(2);
                 return;
+            }
+            if (auto *replay = qobject_cast<RecordingWindow *>(window.get());
+                replay && !options.state.isEmpty()) {
+                QFile out(options.state);
+                if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+                    out.write(QJsonDocument(windowState(*replay)).toJson()) < 0) {
+                    err << "warroom: cannot write " << options.state << '\n';
+                    app.exit(2);
+                    return;
+                }
             }
             app.exit(loadedOk ? 0 : 2);
         });
@@ -51,8 +65,7 @@ int runGui(QApplication &app, const GuiOptions &options)
     if (auto *replay = qobject_cast<RecordingWindow *>(window.get())) {
         QObject::connect(replay, &RecordingWindow::loaded, replay, [&, replay] {
             if (!options.at.isEmpty() && !replay->seekTo(options.at)) {
-                failed(u"warroom: --at '" + options.at +
-                       u"' is not a time (ISO 8601 or an offset such as 3w1d8h50m)");
+                failed(u"warroom: --at " + replay->clockBar()->goToError());
                 return;
             }
             if (options.postMortem)

@@ -2,6 +2,8 @@
 
 #include "palette.h"
 
+#include "core/util/duration.h"
+
 #include <QMouseEvent>
 #include <QPainter>
 
@@ -15,8 +17,10 @@ OverviewStrip::OverviewStrip(QWidget *parent)
     setMinimumHeight(34);
     setMaximumHeight(46);
     setCursor(Qt::CrossCursor);
-    setToolTip(tr("Events over the whole recording, outages shaded. Click: go there. "
-                  "Drag: show that part in the charts. Double click: show everything."));
+    setMouseTracking(true);
+    setToolTip(tr("Events over the whole recording; the service's trouble as bands (orange "
+                  "degraded, vermillion outage, blue recovering). Click: go there. Drag: show "
+                  "that part in the charts. Double click: show everything."));
 }
 
 TimeScale OverviewStrip::scale() const
@@ -25,16 +29,61 @@ TimeScale OverviewStrip::scale() const
 }
 
 void OverviewStrip::setData(qint64 fromMs, qint64 toMs, QList<qint64> eventTimes,
-                            QList<std::pair<qint64, qint64>> outages)
+                            QList<ServiceSpan> states)
 {
     m_from = fromMs;
     m_to = std::max(toMs, fromMs + 1);
     m_events = std::move(eventTimes);
     std::sort(m_events.begin(), m_events.end());
-    m_outages = std::move(outages);
+    m_states = std::move(states);
     m_visibleFrom = m_from;
     m_visibleTo = m_to;
     update();
+}
+
+void OverviewStrip::append(qint64 toMs, const QList<qint64> &eventTimes, QList<ServiceSpan> states)
+{
+    const bool wasWhole = m_visibleTo >= m_to;
+    m_to = std::max(toMs, m_from + 1);
+    m_events += eventTimes;
+    if (!std::is_sorted(m_events.cbegin(), m_events.cend()))
+        std::sort(m_events.begin(), m_events.end());
+    m_states = std::move(states);
+    if (wasWhole)
+        m_visibleTo = m_to;
+    update();
+}
+
+qint64 OverviewStrip::snappedTime(double x) const
+{
+    constexpr double kSnapPx = 5.0;
+    const TimeScale s = scale();
+    const qint64 at = s.timeForX(x);
+    qint64 best = at;
+    double bestDx = kSnapPx + 1.0;
+    auto consider = [&](qint64 t) {
+        const double dx = std::abs(s.xForTime(t) - x);
+        if (dx <= kSnapPx && dx < bestDx) {
+            best = t;
+            bestDx = dx;
+        }
+    };
+    // State changes first: a click on a band's edge means the moment trouble began.
+    for (const ServiceSpan &span : m_states) {
+        consider(span.fromMs);
+        if (bestDx <= 2.0)
+            return best;
+    }
+    const auto it = std::lower_bound(m_events.cbegin(), m_events.cend(), at);
+    for (auto near = it; near != m_events.cend() && s.xForTime(*near) - x <= kSnapPx; ++near)
+        consider(*near);
+    for (auto near = it; near != m_events.cbegin();) {
+        --near;
+        if (x - s.xForTime(*near) > kSnapPx)
+            break;
+        consider(*near);
+    }
+    return best;
 }
 
 void OverviewStrip::setCursorTime(qint64 timeMs)
@@ -56,10 +105,12 @@ void OverviewStrip::paintEvent(QPaintEvent *)
     const TimeScale s = scale();
     const double h = height();
     p.fillRect(rect(), QColor(0xF4, 0xF4, 0xF0));
-    for (const auto &[start, end] : m_outages) {
-        const double x0 = s.xForTime(start);
-        const double x1 = std::max(x0 + 2.0, s.xForTime(end));
-        p.fillRect(QRectF(x0, 0, x1 - x0, h), QColor(0xD5, 0x5E, 0x00, 90));
+    for (const ServiceSpan &span : m_states) {
+        const double x0 = s.xForTime(span.fromMs);
+        const double x1 = std::max(x0 + 2.0, s.xForTime(span.toMs));
+        QColor color = serviceStateColor(span.state);
+        color.setAlpha(span.state == ServiceState::Outage ? 120 : 90);
+        p.fillRect(QRectF(x0, 0, x1 - x0, h), color);
     }
     // Event density: a bar per column, its height the log of the count.
     const int columns = std::max(1, width());
@@ -95,6 +146,27 @@ void OverviewStrip::paintEvent(QPaintEvent *)
     p.setPen(QColor(0xB8, 0xB8, 0xB0));
     p.setBrush(Qt::NoBrush);
     p.drawRect(rect().adjusted(0, 0, -1, -1));
+    // The time under the pointer (where a click would land).
+    if (m_hoverX >= 0 && !m_hoverText.isEmpty()) {
+        const double hx = s.xForTime(snappedTime(m_hoverX));
+        p.setPen(QPen(okabeIto::blue, 1, Qt::DashLine));
+        p.drawLine(QPointF(hx, 0), QPointF(hx, h));
+        const QFontMetrics fm(font());
+        QRectF box(0, 2, fm.horizontalAdvance(m_hoverText) + 10, fm.height() + 2);
+        box.moveLeft(hx + 6 + box.width() > width() ? hx - 6 - box.width() : hx + 6);
+        p.setPen(QColor(0x88, 0x88, 0x88));
+        p.setBrush(QColor(255, 255, 240, 235));
+        p.drawRoundedRect(box, 3, 3);
+        p.setPen(Qt::black);
+        p.drawText(box, Qt::AlignCenter, m_hoverText);
+    }
+}
+
+void OverviewStrip::leaveEvent(QEvent *)
+{
+    m_hoverX = -1.0;
+    m_hoverText.clear();
+    update();
 }
 
 void OverviewStrip::mousePressEvent(QMouseEvent *event)
@@ -105,9 +177,11 @@ void OverviewStrip::mousePressEvent(QMouseEvent *event)
 
 void OverviewStrip::mouseMoveEvent(QMouseEvent *event)
 {
-    if (m_pressX < 0)
-        return;
-    m_dragX = event->position().x();
+    m_hoverX = event->position().x();
+    m_hoverText = formatUtc(snappedTime(m_hoverX), QStringLiteral("ddd d MMM HH:mm:ss")) +
+                  QStringLiteral(" UTC");
+    if (m_pressX >= 0)
+        m_dragX = event->position().x();
     update();
 }
 
@@ -118,7 +192,7 @@ void OverviewStrip::mouseReleaseEvent(QMouseEvent *event)
     if (m_pressX >= 0 && std::abs(x - m_pressX) > 3)
         Q_EMIT rangeSelected(s.timeForX(std::min(x, m_pressX)), s.timeForX(std::max(x, m_pressX)));
     else
-        Q_EMIT seekRequested(s.timeForX(x));
+        Q_EMIT seekRequested(snappedTime(x));
     m_pressX = m_dragX = -1.0;
     update();
 }

@@ -2,13 +2,17 @@
 
 #include "geometry/time_scale.h"
 
+#include "core/replay/service_status.h"
+
 #include <QWidget>
 
 namespace warroom {
 
 // The whole recording in one strip: how many events happened when (a bar per pixel column),
-// the outage bands, the part the charts show, and the cursor. A click moves the cursor, a
-// drag selects the part the charts show, a double click shows everything again.
+// the service's state as bands (degraded, outage, recovering), the part the charts show, and
+// the cursor. The time under the pointer shows; a click moves the cursor (to an event or a
+// state change within a few pixels, when there is one), a drag selects the part the charts
+// show, a double click shows everything again.
 class OverviewStrip : public QWidget
 {
     Q_OBJECT
@@ -16,8 +20,12 @@ class OverviewStrip : public QWidget
 public:
     explicit OverviewStrip(QWidget *parent = nullptr);
 
-    void setData(qint64 fromMs, qint64 toMs, QList<qint64> eventTimes,
-                 QList<std::pair<qint64, qint64>> outages);
+    void setData(qint64 fromMs, qint64 toMs, QList<qint64> eventTimes, QList<ServiceSpan> states);
+    // A live recording grew: its new end, the times of the events that came, its states.
+    void append(qint64 toMs, const QList<qint64> &eventTimes, QList<ServiceSpan> states);
+    // Where a click at x lands: the nearest event or state change within a few pixels.
+    qint64 snappedTime(double x) const;
+    QString hoverText() const { return m_hoverText; }
     void setCursorTime(qint64 timeMs);
     void setVisibleRange(qint64 fromMs, qint64 toMs);
     QSize sizeHint() const override { return {800, 40}; }
@@ -33,6 +41,7 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
 
 private:
     TimeScale scale() const;
@@ -40,7 +49,9 @@ private:
     qint64 m_from = 0;
     qint64 m_to = 1;
     QList<qint64> m_events; // sorted
-    QList<std::pair<qint64, qint64>> m_outages;
+    QList<ServiceSpan> m_states;
+    QString m_hoverText;
+    double m_hoverX = -1.0;
     qint64 m_cursor = 0;
     qint64 m_visibleFrom = 0;
     qint64 m_visibleTo = 1;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/analysis/verdict.h"
+#include "core/replay/service_status.h"
 
 #include <QColor>
 
@@ -30,6 +31,22 @@ inline QColor verdictColor(VerdictState state)
         return okabeIto::grey;
     case VerdictState::Blocked:
         return okabeIto::vermillion;
+    }
+    return okabeIto::grey;
+}
+
+// The service's states, the same in the header, the overview strip and the charts.
+inline QColor serviceStateColor(ServiceState state)
+{
+    switch (state) {
+    case ServiceState::Ok:
+        return okabeIto::bluishGreen;
+    case ServiceState::Degraded:
+        return okabeIto::orange;
+    case ServiceState::Outage:
+        return okabeIto::vermillion;
+    case ServiceState::Recovering:
+        return okabeIto::blue;
     }
     return okabeIto::grey;
 }

@@ -72,11 +72,13 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), sent, 10000);
         QTRY_COMPARE(window.map()->hopState(lbHop, QStringLiteral("lb-a")),
                      QStringLiteral("blocked"));
-        QCOMPARE(window.cursorTime(), window.data()->endMs);
+        // Following: at the end, and on with wall time while nothing new comes.
+        QVERIFY(window.cursorTime() >= window.data()->endMs);
+        QVERIFY(window.cursorTime() < window.data()->endMs + 10000);
         QVERIFY(window.liveLagMs() >= 0 && window.liveLagMs() < 5000);
         QVERIFY(window.statusText().contains(u"● LIVE"));
 
-        // Scrub back: not following; new events do not move the cursor; L returns.
+        // Scrub back: not following; new events do not move the cursor; Ctrl+L returns.
         window.seek(start + 3600000);
         QVERIFY(!window.following());
         QTRY_COMPARE(window.map()->hopState(lbHop, QStringLiteral("lb-a")),
@@ -90,7 +92,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), sent + 1, 10000);
         QCOMPARE(window.cursorTime(), start + 3600000);
         window.setFollowing(true);
-        QCOMPARE(window.cursorTime(), start + 17 * 3600000LL);
+        QVERIFY(window.cursorTime() >= start + 17 * 3600000LL);
+        QVERIFY(window.cursorTime() < start + 17 * 3600000LL + 10000);
 
         // The source ends: the window notices, the recording replays as any other.
         QVERIFY(server.value()->close());

@@ -128,7 +128,11 @@ private Q_SLOTS:
         QTest::newRow("screenshot_without_file")
             << QStringList{QStringLiteral("--screenshot"), QStringLiteral("o.png")} << QString()
             << QStringLiteral("o.png") << standard
-            << QStringLiteral("--screenshot needs a FILE to show");
+            << QStringLiteral("--screenshot and --state need a FILE to show");
+        QTest::newRow("state_without_file")
+            << QStringList{QStringLiteral("--state"), QStringLiteral("o.json")} << QString()
+            << QString() << standard
+            << QStringLiteral("--screenshot and --state need a FILE to show");
         QTest::newRow("two_files")
             << QStringList{QStringLiteral("a"), QStringLiteral("b")} << QString() << QString()
             << standard << QStringLiteral("expected at most one FILE");

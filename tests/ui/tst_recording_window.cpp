@@ -10,6 +10,10 @@
 #include "ui/palette.h"
 #include "ui/recording_window.h"
 #include "ui/settings.h"
+#include "ui/warroom/event_log_panel.h"
+#include "ui/warroom/header_bar.h"
+
+#include "core/replay/replay_session.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -67,7 +71,9 @@ private Q_SLOTS:
 
         window.seek(first.startMs - 15 * 60000); // before it was launched
         QTRY_COMPARE(window.map()->hopState(dc3, QStringLiteral("cache-1")), QString());
-        QVERIFY(window.statusText().contains(u"service: <span style='color:#009E73'>ok"));
+        QTRY_COMPARE(toString(window.header()->status().state), QStringLiteral("ok"));
+        QVERIFY2(window.statusText().contains(u"\nOK · 9 outages in the recording"),
+                 qPrintable(window.statusText()));
     }
 
     // The log follows the cursor; the filter narrows it; playing moves the cursor.
@@ -82,8 +88,13 @@ private Q_SLOTS:
         const Event &e = data.events[data.events.size() / 2];
         window.seek(e.timeMs);
         QCOMPARE(window.cursorTime(), e.timeMs);
-        QCOMPARE(window.eventLog()->rowAtTime(window.cursorTime()),
-                 window.eventLog()->rowAtTime(e.timeMs));
+        // The highlighted row: the last event at or before the cursor (its time, and the next
+        // one's after it).
+        const auto after = std::upper_bound(data.events.cbegin(), data.events.cend(), e.timeMs,
+                                            [](qint64 t, const Event &x) { return t < x.timeMs; });
+        QTRY_COMPARE(window.eventLogPanel()->highlightedRow(),
+                     int(after - data.events.cbegin()) - 1);
+        QVERIFY(data.events[window.eventLogPanel()->highlightedRow()].timeMs <= e.timeMs);
         window.eventFilter()->setKinds({QStringLiteral("rule.corrected")});
         QCOMPARE(window.eventFilter()->rowCount(), 1);
         window.seek(data.startMs);
@@ -272,8 +283,10 @@ private Q_SLOTS:
     void aScenarioIsSimulatedThenReplayed()
     {
         RecordingWindow window;
+        QSignalSpy simulating(window.session(), &ReplaySession::simulationStarted);
         QVERIFY(openAndWait(window, test::scenarioPath(QStringLiteral("pagerduty-2011"))));
-        QCOMPARE(window.simulationProgress(), 1000);
+        QCOMPARE(simulating.size(), 1);
+        QCOMPARE(window.session()->simulationProgress(), -1); // done: no progress bar
         QCOMPARE(window.data()->name, QStringLiteral("pagerduty-2011"));
         QCOMPARE(window.data()->summary.outages.size(), 1);
         QVERIFY(window.data()->path.endsWith(u"/recordings/pagerduty-2011.warroom"));

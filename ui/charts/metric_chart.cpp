@@ -2,16 +2,17 @@
 
 #include "ui/palette.h"
 
+#include <QApplication>
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QContextMenuEvent>
-#include <QDateTimeAxis>
+#include <QDateTime>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QScatterSeries>
-#include <QToolTip>
-#include <QValueAxis>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -22,15 +23,85 @@ namespace {
 
 const QColor kLineColors[] = {okabeIto::blue, okabeIto::reddishPurple, okabeIto::skyBlue,
                               okabeIto::bluishGreen, okabeIto::orange};
+constexpr double kMarkerHoverPx = 6.0;
+
+struct MarkerStyle
+{
+    QString name;
+    QScatterSeries::MarkerShape shape;
+    QColor color;
+};
+
+MarkerStyle markerStyle(MarkerKind kind)
+{
+    switch (kind) {
+    case MarkerKind::ScaleOut:
+        return {QObject::tr("scale out"), QScatterSeries::MarkerShapeTriangle, okabeIto::blue};
+    case MarkerKind::ScaleIn:
+        return {QObject::tr("scale in"), QScatterSeries::MarkerShapeRotatedRectangle,
+                okabeIto::skyBlue};
+    case MarkerKind::Fault:
+        return {QObject::tr("fault"), QScatterSeries::MarkerShapeStar, okabeIto::vermillion};
+    case MarkerKind::Alert:
+        return {QObject::tr("alert"), QScatterSeries::MarkerShapeCircle, okabeIto::orange};
+    case MarkerKind::Fix:
+        return {QObject::tr("fix"), QScatterSeries::MarkerShapePentagon, okabeIto::bluishGreen};
+    case MarkerKind::Node:
+        return {QObject::tr("node"), QScatterSeries::MarkerShapeRectangle, okabeIto::grey};
+    }
+    return {};
+}
+
+// Each threshold its own colour and dash, so that two read apart in the legend and the plot.
+QPen thresholdPen(const QString &label, int index)
+{
+    if (label.contains(u"outage"))
+        return QPen(okabeIto::vermillion, 1.2, Qt::DashLine);
+    if (label.contains(u"target"))
+        return QPen(okabeIto::reddishPurple, 1.2, Qt::DashDotLine);
+    if (label.contains(u"scale in"))
+        return QPen(okabeIto::skyBlue, 1.4, Qt::DotLine);
+    if (label.contains(u"scale out"))
+        return QPen(okabeIto::blue, 1.2, Qt::DashLine);
+    const Qt::PenStyle styles[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+    return QPen(QColor(0x55, 0x55, 0x55), 1.2, styles[index % 3]);
+}
+
+const QLocale &english()
+{
+    static const QLocale locale(QLocale::English); // thousands separated, whatever the machine
+    return locale;
+}
+
+QString number(double value, int decimals)
+{
+    return english().toString(value, 'f', decimals);
+}
+
+QString utc(qint64 ms, const QString &format)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(format);
+}
+
+// A tick label made unique (a category axis keys its labels by text).
+QString unique(QString label, QSet<QString> &seen)
+{
+    while (seen.contains(label))
+        label += QChar(0x200B); // zero width: the same to the eye
+    seen.insert(label);
+    return label;
+}
 
 } // namespace
 
 MetricChart::MetricChart(QWidget *parent)
     : QChartView(parent)
-    , m_time(new QDateTimeAxis)
-    , m_value(new QValueAxis)
+    , m_time(new QCategoryAxis)
+    , m_value(new QCategoryAxis)
 {
     setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setRubberBand(QChartView::NoRubberBand);
     auto *c = new QChart;
     c->setMargins(QMargins(4, 2, 4, 2));
     c->legend()->setAlignment(Qt::AlignTop);
@@ -38,13 +109,21 @@ MetricChart::MetricChart(QWidget *parent)
     QFont title = font();
     title.setBold(true);
     c->setTitleFont(title);
-    m_time->setFormat(QStringLiteral("MMM d HH:mm"));
-    m_time->setTickCount(6);
-    m_value->setLabelFormat(QStringLiteral("%.0f"));
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    for (QCategoryAxis *axis : {m_time, m_value}) {
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        axis->setLabelsFont(small);
+        axis->setTitleFont(small);
+        axis->setGridLineColor(QColor(0xE4, 0xE4, 0xE4));
+    }
     c->addAxis(m_time, Qt::AlignBottom);
     c->addAxis(m_value, Qt::AlignLeft);
     setChart(c);
-    setMinimumHeight(170);
+    setMinimumHeight(190);
+    m_click.setSingleShot(true);
+    m_click.setInterval(QApplication::doubleClickInterval());
+    connect(&m_click, &QTimer::timeout, this, [this] { Q_EMIT seekRequested(m_clickTime); });
 }
 
 int MetricChart::lineCount() const
@@ -52,9 +131,79 @@ int MetricChart::lineCount() const
     return int(chart()->series().size());
 }
 
+void MetricChart::setTimeTicks(std::pair<qint64, qint64> bounds)
+{
+    static const qint64 steps[] = {1000,     5000,      10000,     30000,     60000,
+                                   120000,   300000,    600000,    900000,    1800000,
+                                   3600000,  7200000,   10800000,  21600000,  43200000,
+                                   86400000, 172800000, 604800000, 1209600000};
+    const qint64 span = m_to - m_from;
+    const double width =
+        std::max(200.0, chart()->plotArea().width() > 0 ? chart()->plotArea().width()
+                                                        : double(this->width()) - 80.0);
+    const int most = std::max(2, int(width / 80.0)); // a label needs about 80 px
+    qint64 step = steps[std::size(steps) - 1];
+    for (qint64 s : steps) {
+        if (span / s <= most) {
+            step = s;
+            break;
+        }
+    }
+    for (const QString &label : m_time->categoriesLabels())
+        m_time->remove(label);
+    m_time->setStartValue(double(m_from));
+    QSet<QString> seen;
+    for (qint64 t = (m_from / step + 1) * step; t < m_to; t += step) {
+        const bool midnight = t % 86400000 == 0;
+        const QString label = step >= 86400000 || midnight ? utc(t, QStringLiteral("MMM d"))
+                              : step < 60000               ? utc(t, QStringLiteral("HH:mm:ss"))
+                                                           : utc(t, QStringLiteral("HH:mm"));
+        m_time->append(unique(label, seen), double(t));
+    }
+    m_time->setRange(double(m_from), double(m_to));
+    // The date, whenever the charts show less than the whole recording.
+    const bool part = m_from > bounds.first || m_to < bounds.second;
+    QString title = QStringLiteral("UTC");
+    if (part) {
+        const QString first = utc(m_from, QStringLiteral("ddd d MMM yyyy"));
+        const QString last = utc(m_to - 1, QStringLiteral("ddd d MMM yyyy"));
+        title = (first == last ? first : first + u" – " + last) + u" (UTC)";
+    }
+    m_time->setTitleText(title);
+}
+
+void MetricChart::setValueTicks(double top)
+{
+    // A round step giving about four ticks: 1, 2 or 5 times a power of ten.
+    const double rough = std::max(top, 1e-9) / 5.0;
+    const double power = std::pow(10.0, std::floor(std::log10(rough)));
+    double step = power;
+    for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (f * power >= rough) {
+            step = f * power;
+            break;
+        }
+    }
+    int decimals = 0; // as many as the step needs: 2.5 -> 1, 0.25 -> 2
+    while (decimals < 6 && std::abs(step * std::pow(10.0, decimals) -
+                                    std::round(step * std::pow(10.0, decimals))) > 1e-6)
+        ++decimals;
+    m_top = std::ceil(top / step) * step;
+    if (m_top <= 0)
+        m_top = step;
+    for (const QString &label : m_value->categoriesLabels())
+        m_value->remove(label);
+    m_value->setStartValue(-m_top * 1e-6); // a category must end above its start: 0 is one
+    QSet<QString> seen;
+    for (double v = 0.0; v <= m_top + step / 2; v += step)
+        m_value->append(unique(number(v, decimals), seen), v);
+    m_value->setRange(0.0, m_top);
+    m_value->setTitleText(m_data.unit);
+}
+
 void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
                           const QList<std::pair<qint64, qint64>> &outages,
-                          const QList<ChartMarker> &markers)
+                          const QList<ChartMarker> &markers, std::pair<qint64, qint64> bounds)
 {
     m_markers.clear();
     for (const ChartMarker &m : markers) {
@@ -62,21 +211,17 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
             m_markers.append(m);
     }
     m_data = data;
+    m_from = fromMs;
+    m_to = std::max(toMs, fromMs + 1);
     QChart *c = chart();
     c->removeAllSeries();
     m_cursor = nullptr;
-    c->setTitle(data.title + u" (" + data.unit + u')');
-    // Labels in UTC, as every time in Warroom.
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(fromMs, Qt::UTC),
-                     QDateTime::fromMSecsSinceEpoch(toMs, Qt::UTC));
-    const qint64 span = toMs - fromMs;
-    m_time->setFormat(span > 3 * 86400000LL ? QStringLiteral("MMM d")
-                      : span > 600000       ? QStringLiteral("HH:mm")
-                                            : QStringLiteral("HH:mm:ss")); // a young live feed
+    c->setTitle(data.title);
     double top = 0.0;
     for (const auto &[label, value] : data.thresholds)
         top = std::max(top, value);
     int color = 0;
+    QList<QLineSeries *> lines;
     for (const ChartLine &line : data.lines) {
         auto *series = new QLineSeries;
         series->setName(line.name);
@@ -91,66 +236,87 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
         }
         series->replace(points);
         series->setPen(QPen(kLineColors[color++ % 5], 1.6));
+        lines.append(series);
+    }
+    setTimeTicks(bounds);
+    // A share in per cent ends at 100 (a line at 100 touches the top), others leave room.
+    setValueTicks(data.unit == u"%" && top <= 100.0 ? 100.0 : top * 1.08);
+    auto attach = [&](QAbstractSeries *series) {
         c->addSeries(series);
         series->attachAxis(m_time);
         series->attachAxis(m_value);
-    }
-    m_top = top <= 0 ? 1.0 : top * 1.12;
-    m_value->setRange(0, m_top);
+    };
     // Outage bands behind everything.
     for (const auto &[start, end] : outages) {
+        if (end < fromMs || start > toMs)
+            continue;
         auto *upper = new QLineSeries;
         upper->append(double(start), m_top);
-        upper->append(double(std::max(end, start + (toMs - fromMs) / 400)), m_top);
+        upper->append(double(std::max(end, start + (m_to - m_from) / 400)), m_top);
         auto *band = new QAreaSeries(upper);
         band->setColor(QColor(0xD5, 0x5E, 0x00, 40));
         band->setBorderColor(Qt::transparent);
-        c->addSeries(band);
-        band->attachAxis(m_time);
-        band->attachAxis(m_value);
+        attach(band);
         c->legend()->markers(band).first()->setVisible(false);
     }
+    for (QLineSeries *series : std::as_const(lines))
+        attach(series);
+    int index = 0;
     for (const auto &[label, value] : data.thresholds) {
         auto *line = new QLineSeries;
-        line->setName(label + u' ' + QString::number(value));
+        line->setName(label + u' ' + number(value, value == std::floor(value) ? 0 : 1));
         line->append(double(fromMs), value);
         line->append(double(toMs), value);
-        line->setPen(QPen(QColor(0x55, 0x55, 0x55), 1.0, Qt::DashLine));
-        c->addSeries(line);
-        line->attachAxis(m_time);
-        line->attachAxis(m_value);
+        line->setPen(thresholdPen(label, index++));
+        attach(line);
     }
-    if (!m_markers.isEmpty()) {
-        // Events on the time axis, just under the top; the reason shows on hover.
+    // Events on the time axis, just under the top, one series (and legend entry) per kind.
+    for (MarkerKind kind : {MarkerKind::Fault, MarkerKind::Alert, MarkerKind::Fix,
+                            MarkerKind::ScaleOut, MarkerKind::ScaleIn, MarkerKind::Node}) {
+        QList<QPointF> points;
+        for (const ChartMarker &m : std::as_const(m_markers)) {
+            if (m.kind == kind)
+                points.append(QPointF(double(m.timeMs), m_top * 0.93));
+        }
+        if (points.isEmpty())
+            continue;
+        const MarkerStyle style = markerStyle(kind);
         auto *dots = new QScatterSeries;
-        dots->setName(tr("events"));
-        dots->setMarkerSize(9);
-        dots->setColor(okabeIto::yellow);
-        dots->setBorderColor(QColor(0x44, 0x44, 0x44));
-        for (const ChartMarker &m : m_markers)
-            dots->append(double(m.timeMs), m_top * 0.93);
-        c->addSeries(dots);
-        dots->attachAxis(m_time);
-        dots->attachAxis(m_value);
-        connect(dots, &QScatterSeries::hovered, this, [this](const QPointF &point, bool state) {
-            if (!state) {
-                QToolTip::hideText();
-                return;
-            }
-            QStringList texts;
-            for (const ChartMarker &m : m_markers) {
-                if (std::abs(double(m.timeMs) - point.x()) < 1.0)
-                    texts.append(m.text);
-            }
-            QToolTip::showText(QCursor::pos(), texts.join(u'\n'), this);
-        });
+        dots->setName(style.name);
+        dots->setMarkerShape(style.shape);
+        dots->setMarkerSize(11);
+        dots->setColor(style.color);
+        dots->setBorderColor(QColor(0x33, 0x33, 0x33));
+        dots->replace(points);
+        attach(dots);
     }
     m_cursor = new QLineSeries;
     m_cursor->setPen(QPen(QColor(0x11, 0x11, 0x11), 1.5));
-    c->addSeries(m_cursor);
-    m_cursor->attachAxis(m_time);
-    m_cursor->attachAxis(m_value);
+    attach(m_cursor);
     c->legend()->markers(m_cursor).first()->setVisible(false);
+}
+
+QStringList MetricChart::timeLabels() const
+{
+    QStringList labels = m_time->categoriesLabels();
+    for (QString &l : labels)
+        l.remove(QChar(0x200B));
+    return labels;
+}
+
+QStringList MetricChart::valueLabels() const
+{
+    return m_value->categoriesLabels();
+}
+
+QString MetricChart::timeAxisTitle() const
+{
+    return m_time->titleText();
+}
+
+QString MetricChart::valueAxisTitle() const
+{
+    return m_value->titleText();
 }
 
 void MetricChart::wheelEvent(QWheelEvent *event)
@@ -162,8 +328,70 @@ void MetricChart::wheelEvent(QWheelEvent *event)
 
 void MetricChart::mouseDoubleClickEvent(QMouseEvent *event)
 {
+    m_click.stop(); // the first click of the two does not seek
     Q_EMIT resetRequested();
     event->accept();
+}
+
+void MetricChart::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton && chart()->plotArea().contains(event->position())) {
+        m_press = event->position();
+        m_dragged = false;
+        event->accept();
+        return;
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void MetricChart::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPointF at = event->position();
+    if (m_press.x() >= 0 && (event->buttons() & Qt::LeftButton)) {
+        const double dx = at.x() - m_press.x();
+        if (m_dragged || std::abs(dx) > QApplication::startDragDistance()) {
+            m_dragged = true;
+            const double width = std::max(1.0, chart()->plotArea().width());
+            Q_EMIT panRequested(-qint64(dx / width * double(m_to - m_from)));
+            m_press = at;
+        }
+    }
+    m_hover = chart()->plotArea().contains(at) ? at : QPointF(-1, -1);
+    viewport()->update();
+    QChartView::mouseMoveEvent(event);
+}
+
+void MetricChart::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton && m_press.x() >= 0) {
+        if (!m_dragged) {
+            m_clickTime = qint64(chart()->mapToValue(event->position()).x());
+            m_click.start(); // a double click instead resets the zoom
+        }
+        m_press = QPointF(-1, -1);
+        m_dragged = false;
+        event->accept();
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
+}
+
+void MetricChart::leaveEvent(QEvent *event)
+{
+    m_hover = QPointF(-1, -1);
+    viewport()->update();
+    QChartView::leaveEvent(event);
+}
+
+QStringList MetricChart::markersNear(double x) const
+{
+    QStringList texts;
+    for (const ChartMarker &m : m_markers) {
+        const double mx = chart()->mapToPosition(QPointF(double(m.timeMs), 0)).x();
+        if (std::abs(mx - x) <= kMarkerHoverPx)
+            texts.append(markerStyle(m.kind).name + u": " + m.text);
+    }
+    return texts;
 }
 
 QString MetricChart::describeAt(qint64 t) const
@@ -176,12 +404,65 @@ QString MetricChart::describeAt(qint64 t) const
         if (it == line.points.cbegin())
             continue;
         const WindowPoint &p = *std::prev(it);
-        values.append(line.name + u' ' + QString::number(p.max, 'f', 1));
+        values.append(line.name + u' ' + number(p.max, std::abs(p.max) >= 100 ? 0 : 1));
     }
-    return m_data.title + u" at " +
-           QDateTime::fromMSecsSinceEpoch(t, Qt::UTC).toString(QStringLiteral("HH:mm:ss")) + u": " +
+    return m_data.title + u" at " + utc(t, QStringLiteral("HH:mm:ss")) + u": " +
            (values.isEmpty() ? QStringLiteral("no data") : values.join(QStringLiteral(", "))) +
            u' ' + m_data.unit;
+}
+
+QString MetricChart::readoutAt(const QPointF &viewPos) const
+{
+    if (!chart()->plotArea().contains(viewPos))
+        return {};
+    const qint64 t = qint64(chart()->mapToValue(viewPos).x());
+    QStringList lines{utc(t, QStringLiteral("ddd d MMM HH:mm:ss")) + u" UTC"};
+    for (const ChartLine &line : m_data.lines) {
+        const auto it =
+            std::upper_bound(line.points.cbegin(), line.points.cend(), t,
+                             [](qint64 at, const WindowPoint &p) { return at < p.timeMs; });
+        if (it == line.points.cbegin())
+            continue;
+        const WindowPoint &p = *std::prev(it);
+        const int decimals = std::abs(p.max) >= 100 ? 0 : 1;
+        lines.append(line.name + u": " +
+                     (p.min == p.max ? number(p.max, decimals)
+                                     : number(p.min, decimals) + u"–" + number(p.max, decimals)) +
+                     u' ' + m_data.unit);
+    }
+    lines += markersNear(viewPos.x());
+    return lines.join(u'\n');
+}
+
+void MetricChart::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QChartView::drawForeground(painter, rect);
+    if (m_hover.x() < 0)
+        return;
+    const QRectF plot = chart()->plotArea();
+    const QPointF at = mapToScene(m_hover.toPoint());
+    painter->save();
+    painter->setPen(QPen(QColor(0x44, 0x44, 0x44), 1, Qt::DotLine));
+    painter->drawLine(QPointF(at.x(), plot.top()), QPointF(at.x(), plot.bottom()));
+    painter->drawLine(QPointF(plot.left(), at.y()), QPointF(plot.right(), at.y()));
+    const QString text = readoutAt(m_hover);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    painter->setFont(small);
+    const QFontMetrics fm(small);
+    QRectF box = fm.boundingRect(QRect(0, 0, 420, 400), Qt::TextWordWrap, text);
+    box.adjust(-6, -4, 6, 4);
+    box.moveTopLeft(at + QPointF(12, 8));
+    if (box.right() > plot.right())
+        box.moveRight(at.x() - 12);
+    if (box.bottom() > rect.bottom())
+        box.moveBottom(rect.bottom() - 2);
+    painter->setPen(QColor(0x88, 0x88, 0x88));
+    painter->setBrush(QColor(255, 255, 240, 235));
+    painter->drawRoundedRect(box, 3, 3);
+    painter->setPen(Qt::black);
+    painter->drawText(box.adjusted(6, 4, -6, -4), Qt::TextWordWrap, text);
+    painter->restore();
 }
 
 void MetricChart::contextMenuEvent(QContextMenuEvent *event)
@@ -192,13 +473,6 @@ void MetricChart::contextMenuEvent(QContextMenuEvent *event)
     menu.addAction(tr("Add to the post-mortem's timeline"), this,
                    [this, t, text] { Q_EMIT timelineEntryRequested(t, text); });
     menu.exec(event->globalPos());
-}
-
-void MetricChart::mousePressEvent(QMouseEvent *event)
-{
-    if (chart()->plotArea().contains(event->position()))
-        Q_EMIT seekRequested(qint64(chart()->mapToValue(event->position()).x()));
-    QChartView::mousePressEvent(event);
 }
 
 void MetricChart::setCursorTime(qint64 timeMs)

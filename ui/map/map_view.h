@@ -3,6 +3,7 @@
 #include "map_scene.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QTimer>
 #include <QWidget>
 
@@ -52,6 +53,11 @@ public:
     void panBy(const QPointF &delta);
     double zoom() const { return m_zoom; }
     QPointF toScene(const QPointF &widget) const; // node rects are in scene coordinates
+    QPointF toWidget(const QPointF &scene) const;
+    // What is drawn where, in widget coordinates, for scripts and tests (docs/war-room.md):
+    // chips with their rect, the label shown and whether it is elided; hops with their
+    // endpoints, state and polyline; site titles with their rect.
+    QJsonObject geometryJson() const;
 
 Q_SIGNALS:
     void nodeSelected(const QString &id);                  // empty: nothing selected
@@ -69,6 +75,8 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    // The keyboard: type a node's name to select it, arrows to the nearest node that way.
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     // A launch (a ring spreading from the chip) or a termination (the chip fading out).
@@ -103,6 +111,8 @@ private:
     QList<Animation> m_animations;
     QElapsedTimer m_clock;
     QTimer m_frames; // runs only while something animates
+    QString m_typed; // a node's name being typed
+    QElapsedTimer m_sinceTyped;
 };
 
 } // namespace warroom

@@ -146,4 +146,48 @@ bool EventLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &) const
     return true;
 }
 
+const QList<EventKindGroup> &eventKindGroups()
+{
+    static const QList<EventKindGroup> groups = [] {
+        auto names = [](std::initializer_list<EventKind> kinds) {
+            QSet<QString> out;
+            for (EventKind k : kinds)
+                out.insert(toString(k));
+            return out;
+        };
+        using K = EventKind;
+        return QList<EventKindGroup>{
+            {QObject::tr("Service state"), names({K::ServiceState})},
+            {QObject::tr("Faults and fixes"),
+             names({K::FaultStarted, K::FaultEnded, K::RuleAdded, K::RuleRemoved, K::RuleCorrected,
+                    K::LinkDown, K::LinkUp, K::LinkDegraded, K::SiteDown, K::SiteUp, K::DnsFailover,
+                    K::CapacityChanged})},
+            {QObject::tr("Verdict changes"), names({K::VerdictChanged})},
+            {QObject::tr("Alerts"), names({K::AlertFiring, K::AlertResolved})},
+            {QObject::tr("Autoscaler decisions"), names({K::ScaleOut, K::ScaleIn, K::ScaleHeld})},
+            {QObject::tr("Nodes starting and stopping"),
+             names({K::NodeLaunched, K::NodeInService, K::NodeUnhealthy, K::NodeDraining,
+                    K::NodeTerminated, K::NodeCrashed, K::NodeRestarted})},
+            {QObject::tr("Backlogs"), names({K::BacklogStarted, K::BacklogDrained})},
+            {QObject::tr("Probes"), names({K::ProbeObserved})},
+            {QObject::tr("Notes by people"), names({K::Annotation})},
+        };
+    }();
+    return groups;
+}
+
+int EventLogFilter::rowAtTime(qint64 timeMs) const
+{
+    // The filter keeps the source's time order: the last row at or before is a binary search.
+    int low = 0, high = rowCount(); // the answer is in [low - 1, high)
+    while (low < high) {
+        const int mid = (low + high) / 2;
+        if (index(mid, 0).data(EventLogModel::TimeRole).toLongLong() <= timeMs)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low - 1;
+}
+
 } // namespace warroom

@@ -50,6 +50,14 @@ private:
     QList<Event> m_events;
 };
 
+// Kinds of events as people name them ("Autoscaler decisions"), for the log's kind filter.
+struct EventKindGroup
+{
+    QString label;
+    QSet<QString> kinds; // stored names
+};
+const QList<EventKindGroup> &eventKindGroups();
+
 // Filters the event log by kind, node, site and a text search (all that are set must match).
 class EventLogFilter : public QSortFilterProxyModel
 {
@@ -62,6 +70,13 @@ public:
     void setNode(const QString &node);
     void setSite(const QString &site);
     void setText(const QString &text); // case-insensitive, in the summary, node or subject
+    const QSet<QString> &kinds() const { return m_kinds; }
+    const QString &node() const { return m_node; }
+    const QString &site() const { return m_site; }
+    const QString &text() const { return m_text; }
+    // The last row shown at or before `timeMs` (-1 when every row shown is later): the row the
+    // replay cursor at that time selects under the filter.
+    int rowAtTime(qint64 timeMs) const;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;

@@ -179,14 +179,21 @@ void PostMortemEditor::build()
     m_timeline->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_timeline->horizontalHeader()->setSectionResizeMode(TimelineModel::Text, QHeaderView::Stretch);
     m_timeline->setWordWrap(false);
+    m_timeline->setTabKeyNavigation(false); // Tab leaves the timeline; arrows move in it
     tl->addWidget(m_timeline, 1);
     connect(m_timeline->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-                if (!current.isValid())
-                    return;
-                Q_EMIT seekRequested(current.data(TimelineModel::TimeRole).toLongLong());
-                refresh();
+                if (current.isValid())
+                    refresh();
             });
+    // The replay goes to an entry when it is clicked or activated (Enter), not on every row the
+    // keyboard passes over.
+    auto seekTo = [this](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT seekRequested(index.data(TimelineModel::TimeRole).toLongLong());
+    };
+    connect(m_timeline, &QTableView::clicked, this, seekTo);
+    connect(m_timeline, &QTableView::activated, this, seekTo);
     auto *buttons = new QHBoxLayout;
     auto button = [&](const QString &text, const QString &tip, auto &&slot) {
         auto *b = new QPushButton(text);

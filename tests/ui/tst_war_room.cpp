@@ -1,0 +1,388 @@
+// The war room tells the story: where it opens, the header's state and why, charts that follow
+// the cursor, the log under a filter, the keyboard, a killed writer, --state.
+#include "core/live/ingest_server.h"
+#include "core/replay/replay_session.h"
+#include "core/sim/record_simulation.h"
+#include "core/store/recording_writer.h"
+#include "core/util/duration.h"
+#include "support/test_support.h"
+#include "ui/charts/metric_chart.h"
+#include "ui/map/map_view.h"
+#include "ui/models/event_log_model.h"
+#include "ui/recording_window.h"
+#include "ui/warroom/chart_panel.h"
+#include "ui/warroom/clock_bar.h"
+#include "ui/warroom/details_pane.h"
+#include "ui/warroom/event_log_panel.h"
+#include "ui/warroom/header_bar.h"
+#include "ui/warroom/window_state.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+namespace {
+
+qint64 utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
+}
+
+QString chartRanges(const RecordingWindow &window)
+{
+    QStringList out;
+    for (int i = 0; i < window.chartCount(); ++i) {
+        const auto [from, to] = window.chart(i)->visibleRange();
+        out.append(window.chartTitle(i) + u": " + formatUtc(from) + u" - " + formatUtc(to));
+    }
+    return out.join(u'\n') + u"\ncursor " + formatUtc(window.cursorTime());
+}
+
+// Every chart is drawn for the window the charts should show, and that holds `t`.
+bool everyChartShows(const RecordingWindow &window, qint64 t)
+{
+    for (int i = 0; i < window.chartCount(); ++i) {
+        const auto [from, to] = window.chart(i)->visibleRange();
+        if (t < from || t > to || std::make_pair(from, to) != window.visibleRange())
+            return false;
+    }
+    return window.chartCount() > 0;
+}
+
+} // namespace
+
+class TestWarRoom : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
+            const QString id = QString::fromLatin1(name);
+            QVERIFY(recordSimulation(test::loadBundled(id), {}, m_dir.filePath(id + u".warroom")));
+        }
+    }
+
+    // Without --at, a recording opens where the story starts: Lemniscus at the first DC3
+    // failure, the header naming the rule, the charts on hours around it with the date.
+    void opensWhereTheStoryStarts()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        QCOMPARE(formatUtc(window.cursorTime()), QStringLiteral("2020-05-25 08:48:40"));
+        QTRY_COMPARE(toString(window.header()->status().state), QStringLiteral("outage"));
+        QVERIFY2(window.header()->stateText().startsWith(
+                     u"OUTAGE since 2020-05-25 08:48:40 UTC (0s): dc3/app-pool-4 -> "
+                     u"dc1/cache-1:6379: blocked by rule dc3-egress"),
+                 qPrintable(window.header()->stateText()));
+        QTRY_VERIFY2(everyChartShows(window, window.cursorTime()), qPrintable(chartRanges(window)));
+        const auto [from, to] = window.visibleRange();
+        QVERIFY2(to - from <= 6 * 3600000LL, qPrintable(chartRanges(window)));
+        const MetricChart *failing = window.chart(0);
+        QCOMPARE(failing->title(), QStringLiteral("Requests failing"));
+        QCOMPARE(failing->timeAxisTitle(), QStringLiteral("Mon 25 May 2020 (UTC)"));
+        QCOMPARE(failing->valueAxisTitle(), QStringLiteral("%"));
+        // Round ticks: whole half hours, values by 20.
+        for (const QString &label : failing->timeLabels())
+            QVERIFY2(QRegularExpression(QStringLiteral("^\\d\\d:[03]0$")).match(label).hasMatch(),
+                     qPrintable(failing->timeLabels().join(u' ')));
+        QCOMPARE(failing->valueLabels(),
+                 (QStringList{QStringLiteral("0"), QStringLiteral("20"), QStringLiteral("40"),
+                              QStringLiteral("60"), QStringLiteral("80"), QStringLiteral("100")}));
+    }
+
+    // A go-to (or any seek) outside the charts' window pans them there, keeping the width; a
+    // deliberate pan away stays, with a way back.
+    void chartsFollowTheCursor()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        QTRY_VERIFY(everyChartShows(window, window.cursorTime()));
+        const auto [from, to] = window.visibleRange();
+        QVERIFY(window.seekTo(QStringLiteral("2020-05-29T11:30Z")));
+        QCOMPARE(window.cursorTime(), utc("2020-05-29T11:30:00Z"));
+        window.render();
+        QTRY_VERIFY2(everyChartShows(window, window.cursorTime()), qPrintable(chartRanges(window)));
+        QCOMPARE(window.visibleRange().second - window.visibleRange().first, to - from);
+        QVERIFY2(window.chart(0)->timeAxisTitle().startsWith(u"Fri 29 May 2020"),
+                 qPrintable(window.chart(0)->timeAxisTitle() + u'\n' + chartRanges(window)));
+
+        // Playing runs the cursor out of the window: the window goes with it.
+        window.session()->setSpeed(100000);
+        window.setPlaying(true);
+        QTRY_VERIFY(window.cursorTime() > window.visibleRange().second - 1 ||
+                    window.cursorTime() >= window.data()->endMs);
+        window.setPlaying(false);
+        QTRY_VERIFY2(everyChartShows(window, window.cursorTime()), qPrintable(chartRanges(window)));
+
+        // A user's own range: kept although the cursor is elsewhere, with a way back.
+        window.seekTo(QStringLiteral("2020-05-25T08:50Z"));
+        window.setVisibleRange(utc("2020-05-12T00:00:00Z"), utc("2020-05-13T00:00:00Z"));
+        QVERIFY(window.chartPanel()->pannedAway());
+        window.session()->seek(window.cursorTime() + 1000); // the clock moves on
+        window.render();
+        QCOMPARE(window.visibleRange().first, utc("2020-05-12T00:00:00Z"));
+        window.chartPanel()->followCursor();
+        QTRY_VERIFY(everyChartShows(window, window.cursorTime()));
+        QVERIFY(!window.chartPanel()->pannedAway());
+    }
+
+    // A double click resets the zoom without seeking; a drag pans without seeking; a click
+    // seeks (once it is known not to be a double click).
+    void chartMouse()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        QSignalSpy shown(window.chartPanel(), &ChartPanel::shown);
+        QTRY_VERIFY(everyChartShows(window, window.cursorTime()));
+        auto *chart = const_cast<MetricChart *>(window.chart(0));
+        const QPoint middle = chart->chart()->plotArea().center().toPoint();
+        const qint64 cursor = window.cursorTime();
+        const auto before = window.visibleRange();
+        QTest::mousePress(chart->viewport(), Qt::LeftButton, {}, middle);
+        for (int dx = 10; dx <= 120; dx += 10) {
+            QMouseEvent move(QEvent::MouseMove, QPointF(middle + QPoint(dx, 0)),
+                             chart->viewport()->mapToGlobal(QPointF(middle + QPoint(dx, 0))),
+                             Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(chart->viewport(), &move);
+        }
+        QTest::mouseRelease(chart->viewport(), Qt::LeftButton, {}, middle + QPoint(120, 0));
+        QTRY_VERIFY(window.visibleRange().first < before.first); // dragged right: earlier
+        QCOMPARE(window.cursorTime(), cursor);
+        QSignalSpy moved(window.session(), &ReplaySession::timeChanged);
+        QTest::mouseDClick(chart->viewport(), Qt::LeftButton, {}, middle);
+        QTRY_COMPARE(window.visibleRange(),
+                     std::make_pair(window.data()->startMs, window.data()->endMs));
+        // A click after it seeks; the double click before it did not (its first click's seek
+        // would have come first).
+        const QPoint left = middle + QPoint(-200, 0);
+        const qint64 target = qint64(chart->chart()->mapToValue(QPointF(left)).x());
+        QTest::mouseClick(chart->viewport(), Qt::LeftButton, {}, left);
+        QVERIFY(moved.wait(5000));
+        QCOMPARE(moved.size(), 1);
+        QCOMPARE(window.cursorTime(), target);
+        // The crosshair's readout: the time and the line's value there.
+        const QString readout = chart->readoutAt(QPointF(middle));
+        QVERIFY2(readout.contains(u" UTC\nfailing: ") && readout.contains(u" %"),
+                 qPrintable(readout));
+    }
+
+    // PagerDuty after the cut: requests are served again, but the notifications wait: the
+    // header says recovering, names the queue, and how late it is.
+    void pagerDutyRecovers()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(open(window, QStringLiteral("pagerduty-2011")));
+        QCOMPARE(formatUtc(window.cursorTime()), QStringLiteral("2011-08-08 16:00:00"));
+        QVERIFY(window.seekTo(QStringLiteral("16:45")));
+        QCOMPARE(formatUtc(window.cursorTime()), QStringLiteral("2011-08-08 16:45:00"));
+        window.render();
+        QCOMPARE(toString(window.header()->status().state), QStringLiteral("recovering"));
+        const QString text = window.header()->stateText();
+        QVERIFY2(text.startsWith(u"RECOVERING since 2011-08-08 16:35:49 UTC (9m11s): "
+                                 u"notifications: ") &&
+                     text.contains(u"late (target 3m)"),
+                 qPrintable(text));
+        // The story's charts first: failing, then the queue's backlog and lateness.
+        QCOMPARE(window.chartTitle(0), QStringLiteral("Requests failing"));
+        QCOMPARE(window.chartTitle(1), QStringLiteral("notifications backlog"));
+        QCOMPARE(window.chartTitle(2), QStringLiteral("notifications delivery latency"));
+        QTRY_VERIFY(window.chart(1)->valueLabels().contains(u"1,000,000"));
+    }
+
+    // The header keeps its height whatever it says; so does everything under it.
+    void theHeaderNeverJumps()
+    {
+        RecordingWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        window.seekTo(QStringLiteral("2020-05-25T08:40Z"));
+        window.render();
+        QCOMPARE(toString(window.header()->status().state), QStringLiteral("ok"));
+        const int height = window.header()->height();
+        const int clockY = window.clockBar()->mapTo(&window, QPoint(0, 0)).y();
+        window.seekTo(QStringLiteral("2020-05-25T08:50Z"));
+        window.render();
+        QCOMPARE(toString(window.header()->status().state), QStringLiteral("outage"));
+        QCOMPARE(window.header()->height(), height);
+        QCOMPARE(window.clockBar()->mapTo(&window, QPoint(0, 0)).y(), clockY);
+        window.setPlaying(true); // Play becomes Pause: the buttons keep their width
+        const int logY = window.eventLogPanel()->mapTo(&window, QPoint(0, 0)).y();
+        window.render();
+        QCOMPARE(window.eventLogPanel()->mapTo(&window, QPoint(0, 0)).y(), logY);
+    }
+
+    // The log's highlighted row is the last shown event at or before the cursor, under any
+    // filter, and in view.
+    void theLogFollowsUnderAFilter()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        EventLogPanel *log = window.eventLogPanel();
+        log->setKindGroups({QStringLiteral("Autoscaler decisions")});
+        QCOMPARE(log->kindGroups(), QStringList{QStringLiteral("Autoscaler decisions")});
+        for (const char *at :
+             {"2020-05-25T08:29:39Z", "2020-05-27T12:00:00Z", "2020-05-12T03:00Z"}) {
+            window.seek(utc(at));
+            window.render();
+            QVERIFY(log->highlightedRow() >= 0);
+            const QModelIndex shown = log->filter()->index(log->highlightedRow(), 0);
+            const qint64 t = shown.data(EventLogModel::TimeRole).toLongLong();
+            QVERIFY2(t <= window.cursorTime(), at);
+            QVERIFY(shown.data(EventLogModel::KindRole).toString().startsWith(u"autoscaler."));
+            if (log->highlightedRow() + 1 < log->filter()->rowCount())
+                QVERIFY(log->filter()
+                            ->index(log->highlightedRow() + 1, 0)
+                            .data(EventLogModel::TimeRole)
+                            .toLongLong() > window.cursorTime());
+            QTRY_VERIFY(log->view()->viewport()->rect().intersects(log->view()->visualRect(shown)));
+        }
+        // A second kind at once; every kind again.
+        log->setKindGroups({QStringLiteral("Autoscaler decisions"), QStringLiteral("Alerts")});
+        const int both = log->filter()->rowCount();
+        log->setKindGroups({});
+        QVERIFY(both < log->filter()->rowCount());
+        QVERIFY(both > 0);
+    }
+
+    // The keyboard: Ctrl+G, a time, Enter: there, and the map has the keyboard again; Escape
+    // leaves a field; F6 goes from panel to panel; letters on the map select a node.
+    void theKeyboardIsNeverTrapped()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QApplication::setActiveWindow(&window);
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        QTRY_COMPARE(window.focusedPanel(), QStringLiteral("map"));
+        QTest::keyClick(&window, Qt::Key_G, Qt::ControlModifier);
+        QCOMPARE(window.focusedPanel(), QStringLiteral("clock"));
+        QLineEdit *field = window.clockBar()->goToField();
+        QTest::keyClicks(field, QStringLiteral("16:10"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(formatUtc(window.cursorTime()), QStringLiteral("2020-05-25 16:10:00"));
+        QVERIFY2(window.focusedPanel() == u"map",
+                 QApplication::focusWidget()->metaObject()->className());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // Space plays, not types
+        QVERIFY(window.playing());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+        QVERIFY(!window.playing());
+
+        QTest::keyClick(&window, Qt::Key_G, Qt::ControlModifier);
+        QTest::keyClicks(field, QStringLiteral("next week"));
+        QTest::keyClick(field, Qt::Key_Return);
+        QVERIFY(window.clockBar()->goToError().contains(u"a time of day on the cursor's day"));
+        QCOMPARE(window.focusedPanel(), QStringLiteral("clock")); // to mend what was typed
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+        QCOMPARE(window.focusedPanel(), QStringLiteral("map"));
+
+        QStringList visited;
+        for (int i = 0; i < 4; ++i) {
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_F6);
+            visited.append(window.focusedPanel());
+        }
+        QCOMPARE(visited, (QStringList{QStringLiteral("charts"), QStringLiteral("log"),
+                                       QStringLiteral("clock"), QStringLiteral("map")}));
+        QTest::keyClicks(window.mapView(), QStringLiteral("cache-2"));
+        QCOMPARE(window.mapView()->selectedNode(), QStringLiteral("cache-2"));
+        QTRY_VERIFY(window.details()->isVisible()); // its hops, with verdicts and why
+        QVERIFY(!window.details()->rows().isEmpty());
+        QTest::keyClick(window.mapView(), Qt::Key_Left); // the chip left of it
+        QVERIFY(window.mapView()->selectedNode() != QStringLiteral("cache-2"));
+        QVERIFY(!window.mapView()->selectedNode().isEmpty());
+    }
+
+    // A live recording whose writer was killed opens as ended, and says when it stopped.
+    void aKilledWriterIsShown()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("killed.warroom"));
+        QVERIFY(createLiveRecording(path, test::loadBundled(QStringLiteral("lemniscus-2020")),
+                                    QStringLiteral("feed")));
+        const qint64 lastBeat = QDateTime::currentMSecsSinceEpoch() - 5 * 60000;
+        {
+            auto writer = RecordingWriter::openForAppend(path);
+            QVERIFY(writer);
+            writer.value()->setMeta(QStringLiteral("live"), QStringLiteral("1"));
+            writer.value()->setMeta(QStringLiteral("heartbeat_ms"), QString::number(lastBeat));
+            QVERIFY(writer.value()->close());
+        }
+        RecordingWindow window;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(path);
+        QVERIFY(loaded.wait(30000));
+        window.render();
+        QVERIFY(!window.following());
+        QVERIFY(window.header()->liveWarning());
+        QVERIFY2(window.header()->liveText().contains(u"writer stopped unexpectedly at " +
+                                                      formatUtc(lastBeat).mid(11)),
+                 qPrintable(window.header()->liveText()));
+    }
+
+    // --state: what the window shows, as JSON.
+    void stateForScripts()
+    {
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, QStringLiteral("lemniscus-2020")));
+        QTRY_VERIFY(everyChartShows(window, window.cursorTime()));
+        const QJsonObject state = windowState(window);
+        QCOMPARE(state.value(QStringLiteral("cursor")).toString(),
+                 QStringLiteral("2020-05-25T08:48:40Z"));
+        QCOMPARE(state[QStringLiteral("service")][QStringLiteral("state")].toString(),
+                 QStringLiteral("outage"));
+        const QJsonArray charts = state[QStringLiteral("charts")][QStringLiteral("list")].toArray();
+        QCOMPARE(charts.size(), window.chartCount());
+        for (const QJsonValue &c : charts)
+            QVERIFY(c[QStringLiteral("containsCursor")].toBool());
+        QCOMPARE(state[QStringLiteral("log")][QStringLiteral("highlighted")][QStringLiteral("kind")]
+                     .toString(),
+                 QStringLiteral("service.state"));
+        const QJsonObject map = state[QStringLiteral("map")].toObject();
+        QVERIFY(map[QStringLiteral("chips")].toArray().size() > 8);
+        QVERIFY(map[QStringLiteral("sites")].toArray().size() >= 4);
+        bool blocked = false;
+        for (const QJsonValue &hop : map[QStringLiteral("hops")].toArray())
+            blocked |= hop[QStringLiteral("state")].toString() == u"blocked" &&
+                       hop[QStringLiteral("polyline")].toArray().size() >= 2;
+        QVERIFY(blocked);
+    }
+
+private:
+    bool open(RecordingWindow &window, const QString &name)
+    {
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(m_dir.filePath(name + u".warroom"));
+        return loaded.wait(60000);
+    }
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestWarRoom)
+#include "tst_war_room.moc"

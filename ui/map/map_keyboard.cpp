@@ -1,0 +1,164 @@
+// The map by keyboard, and what it draws where (for --state and tests).
+#include "map_view.h"
+
+#include <QJsonArray>
+#include <QKeyEvent>
+
+namespace warroom {
+
+namespace {
+
+constexpr qint64 kTypingPauseMs = 1200; // a pause this long starts a new name
+
+QJsonArray rectJson(const QRectF &r)
+{
+    return {qRound(r.x()), qRound(r.y()), qRound(r.width()), qRound(r.height())};
+}
+
+} // namespace
+
+QPointF MapView::toWidget(const QPointF &scene) const
+{
+    return scene * m_zoom + m_pan;
+}
+
+void MapView::keyPressEvent(QKeyEvent *event)
+{
+    const QList<MapNode> &nodes = m_scene.nodes();
+    const int current = m_scene.nodeIndex(m_selected);
+    auto choose = [this](const QString &id) {
+        if (id == m_selected)
+            return;
+        selectNode(id);
+        Q_EMIT nodeSelected(id);
+    };
+    const int key = event->key();
+    if (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up || key == Qt::Key_Down) {
+        if (nodes.isEmpty())
+            return;
+        if (current < 0) {
+            choose(nodes.first().id);
+            return;
+        }
+        // The nearest node in that direction, favouring those straight ahead.
+        const QPointF from = nodes[current].rect.center();
+        const QPointF dir = key == Qt::Key_Left    ? QPointF(-1, 0)
+                            : key == Qt::Key_Right ? QPointF(1, 0)
+                            : key == Qt::Key_Up    ? QPointF(0, -1)
+                                                   : QPointF(0, 1);
+        int best = -1;
+        double bestCost = 0.0;
+        for (int i = 0; i < nodes.size(); ++i) {
+            if (i == current || nodes[i].ghost())
+                continue;
+            const QPointF d = nodes[i].rect.center() - from;
+            const double ahead = d.x() * dir.x() + d.y() * dir.y();
+            if (ahead <= 1.0)
+                continue;
+            const double aside = std::abs(d.x() * dir.y() - d.y() * dir.x());
+            const double cost = ahead + 2.5 * aside;
+            if (best < 0 || cost < bestCost) {
+                best = i;
+                bestCost = cost;
+            }
+        }
+        if (best >= 0)
+            choose(nodes[best].id);
+        return;
+    }
+    if (key == Qt::Key_Backspace && !m_typed.isEmpty()) {
+        m_typed.chop(1);
+        m_sinceTyped.restart();
+        return;
+    }
+    const QString text = event->text();
+    if (!text.isEmpty() && text.at(0).isPrint() && !text.at(0).isSpace() &&
+        !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+        if (!m_sinceTyped.isValid() || m_sinceTyped.elapsed() > kTypingPauseMs)
+            m_typed.clear();
+        m_typed += text;
+        m_sinceTyped.restart();
+        // The first node whose name starts so, then one that contains it.
+        for (bool prefix : {true, false}) {
+            for (const MapNode &n : nodes) {
+                if (n.ghost())
+                    continue;
+                if (prefix ? n.id.startsWith(m_typed, Qt::CaseInsensitive)
+                           : n.id.contains(m_typed, Qt::CaseInsensitive)) {
+                    choose(n.id);
+                    return;
+                }
+            }
+        }
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+QJsonObject MapView::geometryJson() const
+{
+    QJsonArray sites;
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    const QFontMetrics titleMetrics(titleFont);
+    for (const MapSite &s : m_scene.sites()) {
+        const QRectF box(toWidget(s.rect.topLeft()), toWidget(s.rect.bottomRight()));
+        const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
+        const QString shown =
+            titleMetrics.elidedText(label, Qt::ElideRight, int(s.rect.width() - 20));
+        const QRectF title(
+            toWidget(s.rect.topLeft() + QPointF(10, 5)),
+            QSizeF(std::min<double>(titleMetrics.horizontalAdvance(shown), s.rect.width() - 20) *
+                       m_zoom,
+                   titleMetrics.height() * m_zoom));
+        sites.append(QJsonObject{{QStringLiteral("id"), s.id},
+                                 {QStringLiteral("rect"), rectJson(box)},
+                                 {QStringLiteral("title"), shown},
+                                 {QStringLiteral("titleRect"), rectJson(title)},
+                                 {QStringLiteral("elided"), shown != label}});
+    }
+    QJsonArray chips;
+    const QFontMetrics fm(font());
+    for (const MapNode &n : m_scene.nodes()) {
+        const QRectF box(toWidget(n.rect.topLeft()), toWidget(n.rect.bottomRight()));
+        const MapSite &site = m_scene.sites()[n.site];
+        QString shown;
+        if (!site.dense) // as paintChips draws it: right of the icon
+            shown = fm.elidedText(n.id, Qt::ElideRight, int(n.rect.width() - 30));
+        else if (n.rect.width() * m_zoom >= 40)
+            shown = fm.elidedText(n.id, Qt::ElideMiddle, int(n.rect.width() - 4));
+        chips.append(QJsonObject{{QStringLiteral("id"), n.id},
+                                 {QStringLiteral("site"), site.id},
+                                 {QStringLiteral("rect"), rectJson(box)},
+                                 {QStringLiteral("label"), shown},
+                                 {QStringLiteral("elided"), shown != n.id},
+                                 {QStringLiteral("down"), n.down},
+                                 {QStringLiteral("latent"), n.latent}});
+    }
+    QJsonArray hops;
+    for (const MapBundle &b : m_scene.bundles()) {
+        QJsonArray line;
+        for (const QPolygonF &poly : m_scene.bundlePath(b).toSubpathPolygons()) {
+            for (const QPointF &p : poly) {
+                const QPointF w = toWidget(p);
+                line.append(QJsonArray{qRound(w.x()), qRound(w.y())});
+            }
+        }
+        QJsonArray ends;
+        for (int h : b.hops) {
+            const MapHop &hop = m_scene.hops()[h];
+            ends.append(QJsonArray{m_scene.nodes()[hop.from].id, m_scene.nodes()[hop.to].id});
+        }
+        hops.append(QJsonObject{{QStringLiteral("state"), toString(b.state)},
+                                {QStringLiteral("hops"), ends},
+                                {QStringLiteral("polyline"), line}});
+    }
+    return {{QStringLiteral("size"), QJsonArray{width(), height()}},
+            {QStringLiteral("zoom"), m_zoom},
+            {QStringLiteral("selected"), m_selected},
+            {QStringLiteral("sites"), sites},
+            {QStringLiteral("chips"), chips},
+            {QStringLiteral("hops"), hops}};
+}
+
+} // namespace warroom

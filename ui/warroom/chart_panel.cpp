@@ -1,0 +1,331 @@
+#include "chart_panel.h"
+
+#include "ui/geometry/time_scale.h"
+
+#include "core/replay/replay_session.h"
+#include "core/util/duration.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace warroom {
+
+namespace {
+
+constexpr qint64 kMinSpanMs = 60000;           // the closest zoom
+constexpr qint64 kOpeningSpanMs = 3 * 3600000; // a recording opens on this much of it...
+constexpr qint64 kWholeUpToMs = 6 * 3600000;   // ... unless it is this short
+
+MarkerKind markerKind(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::ScaleOut:
+        return MarkerKind::ScaleOut;
+    case EventKind::ScaleIn:
+        return MarkerKind::ScaleIn;
+    case EventKind::FaultStarted:
+    case EventKind::NodeCrashed:
+    case EventKind::LinkDown:
+    case EventKind::SiteDown:
+    case EventKind::RuleAdded:
+        return MarkerKind::Fault;
+    case EventKind::AlertFiring:
+    case EventKind::BacklogStarted:
+    case EventKind::NodeUnhealthy:
+    case EventKind::VerdictChanged:
+        return MarkerKind::Alert;
+    case EventKind::FaultEnded:
+    case EventKind::RuleCorrected:
+    case EventKind::RuleRemoved:
+    case EventKind::DnsFailover:
+    case EventKind::BacklogDrained:
+    case EventKind::NodeRestarted:
+    case EventKind::AlertResolved:
+    case EventKind::LinkUp:
+    case EventKind::SiteUp:
+        return MarkerKind::Fix;
+    default:
+        return MarkerKind::Node;
+    }
+}
+
+// The chart's markers among events[from..]: its kinds, about its subject or node.
+void appendMarkers(const ChartData &c, const QList<Event> &events, qsizetype from,
+                   QList<ChartMarker> &markers)
+{
+    std::vector<char> wanted(eventKindNames().size());
+    for (const QString &name : c.markerKinds) {
+        if (EventKind kind; eventKindFromString(name, &kind))
+            wanted[size_t(kind)] = 1;
+    }
+    for (qsizetype i = std::max<qsizetype>(0, from); i < events.size(); ++i) {
+        const Event &e = events[i];
+        if (wanted[size_t(e.kind)] && (c.markerSubject.isEmpty() || e.subject == c.markerSubject) &&
+            (c.markerNode.isEmpty() || e.node == c.markerNode))
+            markers.append(
+                {e.timeMs, formatUtc(e.timeMs).mid(11) + u"  " + e.text, markerKind(e.kind)});
+    }
+}
+
+} // namespace
+
+ChartPanel::ChartPanel(ReplaySession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    // Shown when the user panned the charts away from the cursor.
+    m_backBar = new QWidget;
+    auto *back = new QHBoxLayout(m_backBar);
+    back->setContentsMargins(4, 2, 4, 2);
+    m_backText = new QLabel;
+    auto *backButton = new QPushButton(tr("Back to the cursor"));
+    backButton->setToolTip(tr("Pan the charts to the cursor again (Ctrl+.)"));
+    back->addWidget(m_backText, 1);
+    back->addWidget(backButton);
+    m_backBar->setVisible(false);
+    layout->addWidget(m_backBar);
+    auto *box = new QWidget;
+    m_list = new QVBoxLayout(box);
+    m_list->setContentsMargins(0, 0, 0, 0);
+    m_list->setSpacing(2);
+    m_list->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(box);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(scroll, 1);
+    connect(backButton, &QPushButton::clicked, this, &ChartPanel::followCursor);
+}
+
+const MetricChart *ChartPanel::chart(int index) const
+{
+    return index >= 0 && index < m_charts.size() ? m_charts[index].view : nullptr;
+}
+
+QString ChartPanel::title(int index) const
+{
+    return index >= 0 && index < m_charts.size() ? m_charts[index].data.title : QString();
+}
+
+void ChartPanel::add(const ChartData &data, bool ofNode, int position)
+{
+    auto *view = new MetricChart;
+    connect(view, &MetricChart::zoomRequested, this, &ChartPanel::zoom);
+    connect(view, &MetricChart::seekRequested, this, &ChartPanel::seekRequested);
+    connect(view, &MetricChart::panRequested, this, &ChartPanel::pan);
+    connect(view, &MetricChart::timelineEntryRequested, this, &ChartPanel::timelineEntryRequested);
+    connect(view, &MetricChart::resetRequested, this, &ChartPanel::resetZoom);
+    m_list->insertWidget(position, view);
+    Shown shown{data, {}, view, ofNode};
+    if (const auto &d = m_session->data())
+        appendMarkers(data, d->events, 0, shown.markers);
+    m_charts.insert(position, shown);
+}
+
+void ChartPanel::reset()
+{
+    for (const Shown &s : std::as_const(m_charts))
+        delete s.view;
+    m_charts.clear();
+    m_pannedAway = false;
+    m_backBar->setVisible(false);
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    for (const ChartData &c : data->charts) {
+        if (!c.lines.isEmpty())
+            add(c, false, int(m_charts.size()));
+    }
+    m_outages.clear();
+    for (const Outage &o : data->summary.outages)
+        m_outages.append({o.startMs, o.endMs});
+    m_from = data->startMs;
+    m_to = data->endMs;
+    draw(data->charts);
+}
+
+void ChartPanel::grow(qsizetype newFrom)
+{
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    m_outages.clear();
+    for (const Outage &o : data->summary.outages)
+        m_outages.append({o.startMs, o.endMs});
+    for (Shown &s : m_charts) {
+        if (newFrom < 0)
+            s.markers.clear();
+        appendMarkers(s.data, data->events, newFrom < 0 ? 0 : newFrom, s.markers);
+    }
+    // The recording's own charts, read again over the whole range (a node's stay as they are);
+    // a chart whose first series came since is added.
+    for (const ChartData &c : data->charts) {
+        bool known = false;
+        for (Shown &s : m_charts) {
+            if (!s.ofNode && s.data.title == c.title) {
+                s.data = c;
+                known = true;
+            }
+        }
+        if (!known && !c.lines.isEmpty())
+            add(c, false, int(m_charts.size()));
+    }
+    if (m_session->following() || m_to >= data->endMs - 1000) {
+        m_from = data->startMs;
+        m_to = data->endMs;
+    }
+    QList<ChartData> charts;
+    for (const Shown &s : std::as_const(m_charts))
+        charts.append(s.data);
+    draw(charts);
+}
+
+void ChartPanel::showNode(const QString &node)
+{
+    // The selected node's charts go first; the previous selection's go away.
+    while (!m_charts.isEmpty() && m_charts.first().ofNode)
+        delete m_charts.takeFirst().view;
+    if (!node.isEmpty()) {
+        const QList<ChartData> charts = nodeCharts(node);
+        for (int i = 0; i < charts.size(); ++i)
+            add(charts[i], true, i);
+    }
+    load(); // the new charts' lines
+}
+
+void ChartPanel::setVisibleRange(qint64 fromMs, qint64 toMs)
+{
+    setWindow(fromMs, toMs);
+    showBackBar();
+}
+
+void ChartPanel::setWindow(qint64 fromMs, qint64 toMs)
+{
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    TimeScale wanted{data->startMs, data->endMs, 1000.0, data->startMs, data->endMs, kMinSpanMs};
+    wanted.fromMs = std::min(fromMs, toMs);
+    wanted.toMs = std::max({fromMs, toMs, wanted.fromMs + kMinSpanMs});
+    wanted = wanted.panned(0.0); // within the recording
+    m_from = wanted.fromMs;
+    m_to = wanted.toMs;
+    load();
+}
+
+void ChartPanel::zoom(double factor, qint64 atMs)
+{
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    const TimeScale now{m_from, m_to, 1000.0, data->startMs, data->endMs, kMinSpanMs};
+    const TimeScale next = now.zoomed(factor, now.xForTime(atMs));
+    setWindow(next.fromMs, next.toMs);
+}
+
+void ChartPanel::resetZoom()
+{
+    if (const auto &data = m_session->data())
+        setVisibleRange(data->startMs, data->endMs);
+}
+
+void ChartPanel::showAround(qint64 timeMs)
+{
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    m_pannedAway = false;
+    m_backBar->setVisible(false);
+    // Hours around the moment read better than weeks; the cursor a third of the way in.
+    if (data->endMs - data->startMs <= kWholeUpToMs)
+        setWindow(data->startMs, data->endMs);
+    else
+        setWindow(timeMs - kOpeningSpanMs / 3, timeMs - kOpeningSpanMs / 3 + kOpeningSpanMs);
+}
+
+void ChartPanel::pan(qint64 byMs)
+{
+    const auto &data = m_session->data();
+    if (!data || byMs == 0)
+        return;
+    const qint64 span = m_to - m_from;
+    const qint64 from =
+        std::clamp(m_from + byMs, data->startMs, std::max(data->startMs, data->endMs - span));
+    setVisibleRange(from, from + span);
+}
+
+void ChartPanel::showBackBar()
+{
+    const qint64 t = m_session->time();
+    m_pannedAway = t < m_from || t > m_to;
+    if (m_pannedAway)
+        m_backText->setText(tr("The charts show %1 – %2 UTC; the cursor is at %3")
+                                .arg(formatUtc(m_from, QStringLiteral("MMM d HH:mm")),
+                                     formatUtc(m_to, QStringLiteral("MMM d HH:mm")),
+                                     formatUtc(t, QStringLiteral("MMM d HH:mm"))));
+    m_backBar->setVisible(m_pannedAway);
+}
+
+void ChartPanel::followCursor()
+{
+    m_pannedAway = false;
+    m_backBar->setVisible(false);
+    m_drawnCursor = -1;
+    refresh();
+}
+
+void ChartPanel::refresh()
+{
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    const qint64 t = m_session->time();
+    if (t == m_drawnCursor)
+        return;
+    m_drawnCursor = t;
+    if (!m_pannedAway && (t < m_from || t > m_to)) {
+        // The cursor left the window: the window goes to it, as wide as it was, the cursor a
+        // third of the way in (what comes next matters more than what came before).
+        const qint64 span = m_to - m_from;
+        setWindow(t - span / 3, t - span / 3 + span);
+    }
+    for (const Shown &s : std::as_const(m_charts))
+        s.view->setCursorTime(t);
+}
+
+void ChartPanel::load()
+{
+    const auto &data = m_session->data();
+    if (!data)
+        return;
+    QList<ChartData> charts;
+    for (const Shown &s : std::as_const(m_charts))
+        charts.append(s.data);
+    // The newest window wins: a slower, older answer is dropped.
+    m_windows.run([path = data->path, charts, from = m_from, to = m_to](
+                      const JobControl &) { return loadChartWindows(path, charts, from, to); },
+                  [this](Result<QList<ChartData>> result) {
+                      if (result)
+                          draw(result.value());
+                  });
+}
+
+void ChartPanel::draw(const QList<ChartData> &charts)
+{
+    const auto &data = m_session->data();
+    for (int i = 0; i < m_charts.size() && i < charts.size(); ++i) {
+        m_charts[i].view->setData(charts[i], m_from, m_to, m_outages, m_charts[i].markers,
+                                  data ? std::make_pair(data->startMs, data->endMs)
+                                       : std::make_pair(m_from, m_to));
+        m_charts[i].view->setCursorTime(m_session->time());
+    }
+    Q_EMIT shown();
+}
+
+} // namespace warroom

@@ -1,0 +1,92 @@
+#include "details_pane.h"
+
+#include "ui/palette.h"
+
+#include "core/analysis/reachability_engine.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace warroom {
+
+DetailsPane::DetailsPane(QWidget *parent)
+    : QWidget(parent)
+    , m_title(new QLabel)
+    , m_hops(new QTableWidget(0, 3))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_title->setWordWrap(true);
+    layout->addWidget(m_title);
+    m_hops->setHorizontalHeaderLabels({tr("Hop"), tr("Verdict"), tr("Why")});
+    m_hops->verticalHeader()->hide();
+    m_hops->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_hops->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_hops->setTabKeyNavigation(false);
+    m_hops->setWordWrap(false);
+    m_hops->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_hops->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(m_hops, 1);
+    show(nullptr, {});
+}
+
+void DetailsPane::show(const ReachabilityEngine *engine, const QString &node)
+{
+    m_hops->setRowCount(0);
+    if (!engine || node.isEmpty()) {
+        m_title->setText(tr("Select a node on the map (click it, or type its name there) to "
+                            "see every hop it makes and takes, with its verdict and why."));
+        return;
+    }
+    const Topology &topology = engine->topology();
+    const int index = topology.nodeIndex(node);
+    if (index < 0) {
+        m_title->setText(tr("%1 is not in the topology at the cursor.").arg(node));
+        return;
+    }
+    const Node &n = topology.nodes[index];
+    m_title->setText(u"<b>" + node.toHtmlEscaped() + u"</b> (" + n.roles.join(u", ") + u", " +
+                     topology.sites[n.site].id + u")");
+    // Broken hops first: they are what the reader came for.
+    QList<int> edges;
+    for (int e : engine->aliveEdges()) {
+        const DependencyEdge &edge = engine->edge(e);
+        if (edge.from == index || edge.to == index)
+            edges.append(e);
+    }
+    std::stable_sort(edges.begin(), edges.end(), [engine](int a, int b) {
+        return engine->verdict(a).state > engine->verdict(b).state;
+    });
+    for (int e : edges) {
+        const DependencyEdge &edge = engine->edge(e);
+        const Verdict &v = engine->verdict(e);
+        const bool outgoing = edge.from == index;
+        const Node &other = topology.nodes[outgoing ? edge.to : edge.from];
+        const int port = topology.dependencies[edge.dependency].port;
+        const QString hop = (outgoing ? u"→ " : u"← ") + topology.sites[other.site].id + u'/' +
+                            other.id + (outgoing ? u':' + QString::number(port) : QString());
+        const int row = m_hops->rowCount();
+        m_hops->insertRow(row);
+        m_hops->setItem(row, 0, new QTableWidgetItem(hop));
+        auto *state = new QTableWidgetItem(toString(v.state));
+        state->setForeground(verdictColor(v.state).darker(120));
+        m_hops->setItem(row, 1, state);
+        m_hops->setItem(row, 2,
+                        new QTableWidgetItem(verdictText(v.state, v.reason) + provenanceText(v)));
+    }
+    if (edges.isEmpty())
+        m_title->setText(m_title->text() + tr(": no hops at the cursor"));
+}
+
+QStringList DetailsPane::rows() const
+{
+    QStringList out;
+    for (int r = 0; r < m_hops->rowCount(); ++r)
+        out.append(m_hops->item(r, 0)->text() + u' ' + m_hops->item(r, 1)->text() + u": " +
+                   m_hops->item(r, 2)->text());
+    return out;
+}
+
+} // namespace warroom

@@ -1,0 +1,203 @@
+#include "header_bar.h"
+
+#include "ui/palette.h"
+
+#include "core/replay/replay_session.h"
+#include "core/util/duration.h"
+
+#include <QDateTime>
+#include <QPainter>
+
+namespace warroom {
+
+namespace {
+
+constexpr qint64 kSilentAfterMs = 15000; // a live feed with nothing new this long is "silent"
+
+QString upper(ServiceState state)
+{
+    return toString(state).toUpper();
+}
+
+// The last word of a live source about itself at `timeMs` ("Prometheus at ... cannot be
+// asked"), empty when it answers.
+QString sourceProblem(const ReplayData &data, qint64 timeMs, qint64 *sinceMs)
+{
+    for (auto it = data.events.crbegin(); it != data.events.crend(); ++it) {
+        if (it->timeMs > timeMs || it->kind != EventKind::Annotation ||
+            it->subject != u"prometheus")
+            continue;
+        if (it->text.contains(u"answers again"))
+            return {};
+        *sinceMs = it->timeMs;
+        return it->text;
+    }
+    return {};
+}
+
+} // namespace
+
+HeaderBar::HeaderBar(const ReplaySession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_title = tr("No recording");
+}
+
+QSize HeaderBar::sizeHint() const
+{
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    return {800, QFontMetrics(big).height() + fontMetrics().height() + 14};
+}
+
+void HeaderBar::setMessage(const QString &title, const QString &message)
+{
+    if (!title.isEmpty())
+        m_title = title;
+    m_message = message;
+    update();
+}
+
+void HeaderBar::refresh()
+{
+    const std::shared_ptr<const ReplayData> &data = m_session->data();
+    if (!data)
+        return;
+    const qint64 t = m_session->time();
+    m_title = data->title.isEmpty() ? data->name : data->title;
+    m_message.clear();
+    m_status = serviceStatusAt(*data, t);
+    const RecordingSummary &s = data->summary;
+    m_context = tr("%1 outages in the recording (%2)")
+                    .arg(s.outages.size())
+                    .arg(formatDuration(s.outageMs()));
+
+    const LiveHealth health = m_session->liveHealth();
+    m_live.clear();
+    m_liveWarning = false;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (health.writerStopped) {
+        m_liveWarning = true;
+        m_live = tr("⚠ writer stopped unexpectedly at %1 UTC: the recording ends there")
+                     .arg(formatUtc(health.writerLastSeenMs).mid(11));
+    } else if (health.live) {
+        qint64 problemSince = 0;
+        const QString problem = sourceProblem(*data, t, &problemSince);
+        const qint64 age = health.lastDataWallMs > 0 ? now - health.lastDataWallMs : -1;
+        if (!problem.isEmpty()) {
+            m_liveWarning = true;
+            m_live = tr("⚠ since %1: %2").arg(formatUtc(problemSince).mid(11), problem);
+        } else if (age > kSilentAfterMs) {
+            m_liveWarning = true;
+            m_live = tr("⚠ feed silent for %1").arg(formatDuration(age / 1000 * 1000));
+        } else {
+            m_live =
+                m_session->following() ? tr("● LIVE") : tr("live, scrubbed back (Ctrl+L returns)");
+            if (age >= 0)
+                m_live += tr(" · last data %1 ago").arg(formatDuration(age / 1000 * 1000));
+        }
+        if (m_port)
+            m_live += tr(" · listening on 127.0.0.1:%1").arg(m_port);
+        if (data->unhidden)
+            m_live += tr(" · drill: rule names hidden until revealed");
+    } else if (data->heartbeatMs > 0 || data->live) {
+        m_live = tr("ended");
+    }
+    update();
+}
+
+QString HeaderBar::stateText() const
+{
+    if (!m_session->data())
+        return m_message;
+    QString text = upper(m_status.state);
+    const qint64 t = m_session->time();
+    if (m_status.state != ServiceState::Ok && m_status.sinceMs >= 0)
+        text += tr(" since %1 UTC (%2)")
+                    .arg(formatUtc(m_status.sinceMs), formatDuration(t - m_status.sinceMs));
+    if (!m_status.why.isEmpty())
+        text += u": " + m_status.why;
+    else if (m_status.state == ServiceState::Ok)
+        text += u" · " + m_context;
+    return text;
+}
+
+QString HeaderBar::liveText() const
+{
+    return m_live;
+}
+
+QString HeaderBar::text() const
+{
+    return m_title + (m_live.isEmpty() ? QString() : u"  " + m_live) + u'\n' + stateText();
+}
+
+void HeaderBar::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    const QFontMetrics bigMetrics(big);
+    const int w = width();
+    int y = 4;
+    // Line 1: the title, and at the right the live source's health.
+    int liveWidth = 0;
+    if (!m_live.isEmpty()) {
+        QFont bold = font();
+        bold.setBold(true);
+        const QFontMetrics fm(bold);
+        const QString live = fm.elidedText(m_live, Qt::ElideRight, w / 2);
+        liveWidth = fm.horizontalAdvance(live) + 16;
+        const QRect box(w - liveWidth, y + (bigMetrics.height() - fm.height()) / 2 - 2, liveWidth,
+                        fm.height() + 4);
+        if (m_liveWarning) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(okabeIto::orange);
+            p.drawRoundedRect(box, 4, 4);
+        }
+        p.setFont(bold);
+        p.setPen(m_liveWarning            ? QColor(Qt::black)
+                 : m_session->following() ? okabeIto::vermillion
+                                          : palette().color(QPalette::WindowText));
+        p.drawText(box, Qt::AlignCenter, live);
+    }
+    p.setFont(big);
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRect(0, y, w - liveWidth - 8, bigMetrics.height()),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               bigMetrics.elidedText(m_title, Qt::ElideRight, w - liveWidth - 8));
+    y += bigMetrics.height() + 4;
+
+    // Line 2: the state in a coloured chip, then since when and why.
+    const QFontMetrics fm(font());
+    const int h = fm.height() + 4;
+    if (!m_session->data()) {
+        p.setFont(font());
+        p.drawText(QRect(0, y, w, h), Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(m_message, Qt::ElideRight, w));
+        return;
+    }
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold);
+    const QString state = upper(m_status.state);
+    const QRect chip(0, y, boldMetrics.horizontalAdvance(state) + 16, h);
+    p.setPen(Qt::NoPen);
+    p.setBrush(serviceStateColor(m_status.state));
+    p.drawRoundedRect(chip, 4, 4);
+    p.setFont(bold);
+    p.setPen(m_status.state == ServiceState::Degraded ? QColor(Qt::black) : QColor(Qt::white));
+    p.drawText(chip, Qt::AlignCenter, state);
+    p.setFont(font());
+    p.setPen(palette().color(QPalette::WindowText));
+    const QString rest = stateText().mid(state.size()).trimmed();
+    const QRect after(chip.right() + 8, y, w - chip.right() - 8, h);
+    p.drawText(after, Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(rest, Qt::ElideRight, after.width()));
+}
+
+} // namespace warroom

@@ -1,0 +1,102 @@
+#include "window_state.h"
+
+#include "chart_panel.h"
+#include "details_pane.h"
+#include "event_log_panel.h"
+#include "header_bar.h"
+
+#include "ui/map/map_view.h"
+#include "ui/models/event_log_model.h"
+#include "ui/recording_window.h"
+
+#include "core/replay/replay_session.h"
+#include "core/util/duration.h"
+
+#include <QJsonArray>
+
+namespace warroom {
+
+namespace {
+
+QJsonValue moment(qint64 ms)
+{
+    return ms < 0 ? QJsonValue()
+                  : QJsonValue(formatUtc(ms, QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
+}
+
+QJsonArray strings(const QStringList &list)
+{
+    return QJsonArray::fromStringList(list);
+}
+
+} // namespace
+
+QJsonObject windowState(const RecordingWindow &window)
+{
+    const ReplaySession &session = *window.session();
+    const qint64 t = session.time();
+    QJsonObject state;
+    state.insert(QStringLiteral("file"), session.data() ? session.data()->path : QString());
+    state.insert(QStringLiteral("cursor"), moment(t));
+    state.insert(QStringLiteral("cursorMs"), t);
+    state.insert(QStringLiteral("playing"), session.playing());
+    state.insert(QStringLiteral("speed"), session.speed());
+    state.insert(QStringLiteral("following"), session.following());
+
+    const HeaderBar &header = *window.header();
+    state.insert(QStringLiteral("service"),
+                 QJsonObject{{QStringLiteral("state"), toString(header.status().state)},
+                             {QStringLiteral("since"), moment(header.status().sinceMs)},
+                             {QStringLiteral("why"), header.status().why}});
+    state.insert(QStringLiteral("header"),
+                 QJsonObject{{QStringLiteral("text"), header.text()},
+                             {QStringLiteral("state"), header.stateText()},
+                             {QStringLiteral("live"), header.liveText()},
+                             {QStringLiteral("liveWarning"), header.liveWarning()},
+                             {QStringLiteral("height"), header.height()}});
+
+    QJsonArray charts;
+    const ChartPanel &panel = *window.chartPanel();
+    for (int i = 0; i < panel.count(); ++i) {
+        const MetricChart *c = panel.chart(i);
+        const auto [from, to] = c->visibleRange();
+        charts.append(QJsonObject{
+            {QStringLiteral("title"), c->title()},
+            {QStringLiteral("from"), moment(from)},
+            {QStringLiteral("to"), moment(to)},
+            {QStringLiteral("containsCursor"), t >= from && t <= to},
+            {QStringLiteral("timeAxis"), c->timeAxisTitle()},
+            {QStringLiteral("timeLabels"), strings(c->timeLabels())},
+            {QStringLiteral("valueAxis"), c->valueAxisTitle()},
+            {QStringLiteral("valueLabels"), strings(c->valueLabels())},
+            {QStringLiteral("markers"), c->markerCount()},
+            {QStringLiteral("rect"), QJsonArray{c->x(), c->y(), c->width(), c->height()}}});
+    }
+    state.insert(QStringLiteral("charts"),
+                 QJsonObject{{QStringLiteral("list"), charts},
+                             {QStringLiteral("pannedAway"), panel.pannedAway()}});
+
+    const EventLogPanel &log = *window.eventLogPanel();
+    QJsonObject row;
+    if (log.highlightedRow() >= 0) {
+        const QModelIndex index = log.filter()->index(log.highlightedRow(), 0);
+        const Event &e = log.model()->event(log.filter()->mapToSource(index).row());
+        row = {{QStringLiteral("time"), moment(e.timeMs)},
+               {QStringLiteral("kind"), toString(e.kind)},
+               {QStringLiteral("text"), e.text}};
+    }
+    state.insert(QStringLiteral("log"),
+                 QJsonObject{{QStringLiteral("rows"), log.filter()->rowCount()},
+                             {QStringLiteral("highlightedRow"), log.highlightedRow()},
+                             {QStringLiteral("highlighted"), row},
+                             {QStringLiteral("kinds"), strings(log.kindGroups())},
+                             {QStringLiteral("site"), log.filter()->site()},
+                             {QStringLiteral("node"), log.filter()->node()},
+                             {QStringLiteral("text"), log.filter()->text()}});
+    state.insert(QStringLiteral("focus"), window.focusedPanel());
+    state.insert(QStringLiteral("details"), strings(window.details()->rows()));
+    state.insert(QStringLiteral("map"), window.mapView()->geometryJson());
+    return state;
+}
+
+} // namespace warroom
