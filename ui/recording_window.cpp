@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -111,7 +112,13 @@ void RecordingWindow::build()
     m_postMortem = new PostMortemEditor;
     m_right = new QTabWidget;
     m_right->addTab(m_charts, tr("Charts"));
-    m_right->addTab(m_postMortem, tr("Post-mortem"));
+    // Scrolled when the window is small: the editor never forces the window's size.
+    auto *postMortemScroll = new QScrollArea;
+    postMortemScroll->setWidget(m_postMortem);
+    postMortemScroll->setWidgetResizable(true);
+    postMortemScroll->setFrameShape(QFrame::NoFrame);
+    m_postMortemTab = postMortemScroll;
+    m_right->addTab(m_postMortemTab, tr("Post-mortem"));
     m_right->setMinimumWidth(400);
     auto *horizontal = new QSplitter(Qt::Horizontal);
     horizontal->addWidget(m_left);
@@ -120,12 +127,13 @@ void RecordingWindow::build()
     horizontal->setStretchFactor(1, 2);
     horizontal->setSizes({840, 560});
     m_log = new EventLogPanel(m_session);
+    m_log->setMinimumHeight(150); // the filters and four rows, at any window size
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(horizontal);
     vertical->addWidget(m_log);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
-    vertical->setSizes({620, 200});
+    vertical->setSizes({720, 280});
     layout->addWidget(vertical, 1);
     setCentralWidget(central);
     const QByteArray geometry =
@@ -501,7 +509,7 @@ void RecordingWindow::startListener(const QString &prefix, const IngestOptions &
 
 void RecordingWindow::showPostMortem()
 {
-    m_right->setCurrentWidget(m_postMortem);
+    m_right->setCurrentWidget(m_postMortemTab);
 }
 
 void RecordingWindow::fail(const QString &title, const QString &message)

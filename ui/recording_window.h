@@ -148,6 +148,7 @@ private:
     EventLogPanel *m_log;
     PostMortemEditor *m_postMortem;
     QTabWidget *m_right;
+    QWidget *m_postMortemTab; // the editor, scrolled
     QSplitter *m_left;
     QProgressBar *m_simulating;
     QTimer m_frameTimer;

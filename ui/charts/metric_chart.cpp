@@ -120,7 +120,7 @@ MetricChart::MetricChart(QWidget *parent)
     c->addAxis(m_time, Qt::AlignBottom);
     c->addAxis(m_value, Qt::AlignLeft);
     setChart(c);
-    setMinimumHeight(190);
+    setMinimumHeight(215); // title, legend, plot and both axes with their titles
     m_click.setSingleShot(true);
     m_click.setInterval(QApplication::doubleClickInterval());
     connect(&m_click, &QTimer::timeout, this, [this] { Q_EMIT seekRequested(m_clickTime); });

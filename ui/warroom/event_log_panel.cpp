@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -64,6 +65,7 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(EventLogModel::Summary, QHeaderView::Stretch);
     layout->addWidget(m_view);
+    m_view->viewport()->installEventFilter(this);
     applyKinds();
     fillSites();
 
@@ -196,17 +198,13 @@ qint64 EventLogPanel::stepFrom(qint64 timeMs, int direction) const
     return -1;
 }
 
-void EventLogPanel::resizeEvent(QResizeEvent *event)
+bool EventLogPanel::eventFilter(QObject *watched, QEvent *event)
 {
-    QWidget::resizeEvent(event);
-    // The highlighted row into the new size, once the table has it (its layout comes after).
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_stale = true;
-            refresh();
-        },
-        Qt::QueuedConnection);
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
+        m_stale = true;
+        refresh();
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void EventLogPanel::refresh()

@@ -47,7 +47,8 @@ Q_SIGNALS:
     void addToTimelineRequested(const Event &event);
 
 protected:
-    void resizeEvent(QResizeEvent *event) override;
+    // The table's viewport resized (shown, a splitter moved): the highlighted row into view.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void applyKinds();

@@ -13,6 +13,7 @@
 #include "core/util/duration.h"
 
 #include <QJsonArray>
+#include <QTableView>
 
 namespace warroom {
 
@@ -88,6 +89,11 @@ QJsonObject windowState(const RecordingWindow &window)
     state.insert(QStringLiteral("log"),
                  QJsonObject{{QStringLiteral("rows"), log.filter()->rowCount()},
                              {QStringLiteral("highlightedRow"), log.highlightedRow()},
+                             {QStringLiteral("visibleRows"),
+                              QJsonArray{log.view()->rowAt(0),
+                                         log.view()->rowAt(log.view()->viewport()->height() - 1)}},
+                             {QStringLiteral("selectedRows"),
+                              int(log.view()->selectionModel()->selectedRows().size())},
                              {QStringLiteral("highlighted"), row},
                              {QStringLiteral("kinds"), strings(log.kindGroups())},
                              {QStringLiteral("site"), log.filter()->site()},
