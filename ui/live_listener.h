@@ -1,21 +1,12 @@
 #pragma once
 
-#include "core/live/drill.h"
-#include "core/live/ingest_server.h"
+#include "core/live/live_session.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QThread>
 
 namespace warroom {
-
-// What feeds a live recording besides the TCP feed the server always takes.
-struct LiveSources
-{
-    QString prometheusMapping; // docs/prometheus.md: watch that Prometheus and Alertmanager
-    QString drillScenario;     // play this scenario as a drill ...
-    DrillOptions drill;        // ... so
-};
 
 // The GUI's "Listen", "Watch a Prometheus" and "Run a drill": an ingest server and the sources
 // feeding it, on a thread of their own, writing a live recording that the window follows. The

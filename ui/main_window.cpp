@@ -13,7 +13,6 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
@@ -23,7 +22,6 @@
 #include <QTextBrowser>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace warroom {
 
@@ -183,20 +181,14 @@ void MainWindow::chooseFile()
 void MainWindow::openFile(const QString &path)
 {
     m_path = path;
-    const quint64 generation = ++m_generation;
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-    auto *watcher = new QFutureWatcher<LoadedScenario>(this);
-    connect(watcher, &QFutureWatcher<LoadedScenario>::finished, this, [this, watcher, generation] {
-        apply(watcher->result(), generation);
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run(loadAndAnalyze, path));
+    // A newer file asked for supersedes this one: its result is dropped.
+    m_loading.run([path](const JobControl &) { return loadAndAnalyze(path); },
+                  [this](const LoadedScenario &result) { apply(result); });
 }
 
-void MainWindow::apply(const LoadedScenario &result, quint64 generation)
+void MainWindow::apply(const LoadedScenario &result)
 {
-    if (generation != m_generation)
-        return; // a newer request superseded this one
     if (!result.errors.isEmpty()) {
         QStringList lines;
         for (const Error &e : result.errors)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/util/latest_job.h"
+
 #include <QMainWindow>
 
 class QLabel;
@@ -35,7 +37,7 @@ Q_SIGNALS:
 private:
     void buildActions();
     void chooseFile();
-    void apply(const LoadedScenario &result, quint64 generation);
+    void apply(const LoadedScenario &result);
     void showFindingDetails();
 
     TopologyModel *m_topology;
@@ -46,7 +48,7 @@ private:
     QTableView *m_table;
     QTextBrowser *m_details;
     QString m_path;
-    quint64 m_generation = 0;
+    LatestJob m_loading{this};
 };
 
 } // namespace warroom

@@ -2,8 +2,7 @@
 // recording (which trainees open with `warroom --trainee FILE`); the instructor types faults.
 #include "cli.h"
 #include "cli_command.h"
-#include "core/live/drill.h"
-#include "core/live/ingest_server.h"
+#include "core/live/live_session.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/util/host_port.h"
 
@@ -122,10 +121,6 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                              ? parser.value(instructor)
                              : qEnvironmentVariable("USER", QStringLiteral("instructor"));
     options.hideRootCause = !parser.isSet(show);
-    auto scenario = loadScenarioFile(parser.positionalArguments().first());
-    if (!scenario)
-        return reportErrors(scenario.errors(), false, out, err);
-
     const auto where = hostPort(parser.value(listen));
     if (!where) {
         err << "warroom-cli drill: --listen must be ADDR:PORT such as 127.0.0.1:7070\n";
@@ -134,33 +129,29 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     IngestOptions ingest;
     ingest.address = where->first;
     ingest.port = where->second;
-    auto server = IngestServer::start(path, ingest);
-    if (!server) {
-        err << "warroom-cli drill: " << server.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
-    IngestServer *sink = server.value().get();
-    auto drill = Drill::start(std::move(scenario.value()), options, [sink, &err](feed::Message m) {
-        if (auto error = sink->append(std::move(m)))
-            err << "warroom-cli drill: " << *error << Qt::endl;
+    LiveSources sources;
+    sources.drillScenario = parser.positionalArguments().first();
+    sources.drill = options;
+    auto session = LiveSession::start(path, ingest, sources, [&err](const QString &why) {
+        err << "warroom-cli drill: " << why << Qt::endl;
     });
-    if (!drill) {
-        err << "warroom-cli drill: " << drill.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
+    if (!session)
+        return reportErrors(session.errors(), false, out, err);
+    LiveSession &live = *session.value();
+    IngestServer *sink = live.server();
     out << "drill running at " << options.speed << "x into " << path << " (feed on "
         << ingest.address.toString() << ':' << sink->port() << "); trainees: warroom --trainee "
         << path << '\n'
         << kInstructorHelp << Qt::endl;
 
-    QObject::connect(drill.value().get(), &Drill::ended, qApp, [&out] {
+    QObject::connect(live.drill(), &Drill::ended, qApp, [&out] {
         out << "the scenario has ended" << Qt::endl;
         QCoreApplication::quit();
     });
     QFile input;
     input.open(STDIN_FILENO, QIODevice::ReadOnly | QIODevice::Text);
     QSocketNotifier notifier(STDIN_FILENO, QSocketNotifier::Read);
-    Drill *running = drill.value().get();
+    Drill *running = live.drill();
     QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [&] {
         const QByteArray line = input.readLine();
         if (line.isEmpty()) { // end of input: the drill goes on until quit, a signal or its end
@@ -193,12 +184,9 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         }
     });
     execUntilInterrupted();
-    drill.value().reset();
-    const Result<bool> closed = server.value()->close();
-    if (!closed) {
-        err << closed.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
+    const Result<bool> closed = live.close();
+    if (!closed)
+        return reportErrors(closed.errors(), false, out, err);
     out << "drill recorded in " << path << Qt::endl;
     return ExitClean;
 }

@@ -4,6 +4,7 @@
 #include "core/live/alertmanager_source.h"
 #include "core/live/feed_protocol.h"
 #include "core/live/ingest_server.h"
+#include "core/live/live_session.h"
 #include "core/live/prometheus_source.h"
 #include "core/model/topology_json.h"
 #include "core/scenario/scenario_loader.h"
@@ -80,75 +81,37 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     const QString path = parser.value(output);
-    std::optional<PrometheusMapping> mapping;
-    if (parser.isSet(prometheus)) {
-        auto loaded = loadPrometheusMapping(parser.value(prometheus));
-        if (!loaded)
-            return reportErrors(loaded.errors(), false, out, err);
-        mapping = loaded.value();
-    }
-    const QString scenarioPath =
-        parser.isSet(scenario) ? parser.value(scenario) : (mapping ? mapping->scenario : QString());
-    if (!scenarioPath.isEmpty() && !QFile::exists(path)) {
-        const Result<Scenario> s = loadScenarioFile(scenarioPath);
-        if (!s)
-            return reportErrors(s.errors(), false, out, err);
-        if (auto created = createLiveRecording(
-                path, s.value(), mapping ? QStringLiteral("prometheus") : QStringLiteral("feed"));
-            !created) {
-            err << created.errors().first().toString() << '\n';
-            return ExitInvalid;
-        }
-    }
     IngestOptions options;
     options.address = where->first;
     options.port = where->second;
     options.token = parser.value(token);
-    auto server = IngestServer::start(path, options);
-    if (!server) {
-        err << "warroom-cli ingest: " << server.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
-    out << "listening on " << options.address.toString() << ':' << server.value()->port()
+    LiveSources sources;
+    sources.scenario = parser.value(scenario);
+    sources.prometheusMapping = parser.value(prometheus);
+    auto session = LiveSession::start(path, options, sources, [&err](const QString &why) {
+        err << "warroom-cli ingest: " << why << Qt::endl;
+    });
+    if (!session)
+        return reportErrors(session.errors(), false, out, err);
+    LiveSession &live = *session.value();
+    out << "listening on " << options.address.toString() << ':' << live.server()->port()
         << ", writing " << path << Qt::endl;
-    // The sources in this process append as a client's lines would.
-    IngestServer *ingest = server.value().get();
-    const Deliver deliver = [ingest, &err](feed::Message message) {
-        if (auto error = ingest->append(std::move(message)))
-            err << "warroom-cli ingest: " << *error << Qt::endl;
-    };
-    std::unique_ptr<PrometheusSource> prometheusSource;
-    std::unique_ptr<AlertmanagerSource> alertmanagerSource;
-    if (mapping) {
-        if (!mapping->prometheus.isEmpty()) {
-            prometheusSource = std::make_unique<PrometheusSource>(*mapping, deliver);
-            prometheusSource->start();
+    if (const auto &mapping = live.mapping()) {
+        if (live.prometheus())
             out << "watching Prometheus at " << mapping->prometheus.toString() << " every "
                 << mapping->intervalMs << " ms" << Qt::endl;
-        }
-        if (!mapping->alertmanager.isEmpty() || mapping->webhookPort != 0) {
-            alertmanagerSource = std::make_unique<AlertmanagerSource>(*mapping, deliver);
-            if (auto error = alertmanagerSource->start()) {
-                err << "warroom-cli ingest: " << *error << '\n';
-                return ExitInvalid;
-            }
-            if (!mapping->alertmanager.isEmpty())
-                out << "watching Alertmanager at " << mapping->alertmanager.toString() << Qt::endl;
-            if (mapping->webhookPort != 0)
-                out << "receiving the Alertmanager webhook on http://"
-                    << mapping->webhookAddress.toString() << ':'
-                    << alertmanagerSource->webhookPort() << '/' << Qt::endl;
-        }
+        if (!mapping->alertmanager.isEmpty())
+            out << "watching Alertmanager at " << mapping->alertmanager.toString() << Qt::endl;
+        if (live.alertmanager() && mapping->webhookPort != 0)
+            out << "receiving the Alertmanager webhook on http://"
+                << mapping->webhookAddress.toString() << ':' << live.alertmanager()->webhookPort()
+                << '/' << Qt::endl;
     }
     execUntilInterrupted();
-    prometheusSource.reset();
-    alertmanagerSource.reset();
-    const qint64 stored = server.value()->stored();
-    const Result<bool> closed = server.value()->close();
-    if (!closed) {
-        err << closed.errors().first().toString() << '\n';
-        return ExitInvalid;
-    }
+    const qint64 stored = live.server()->stored();
+    const Result<bool> closed = live.close();
+    if (!closed)
+        return reportErrors(closed.errors(), false, out, err);
     out << "stored " << stored << " lines in " << path << Qt::endl;
     return ExitClean;
 }
