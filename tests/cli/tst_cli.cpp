@@ -344,7 +344,11 @@ private Q_SLOTS:
         answer("cut-link dc1-dc2 10m", QStringLiteral("injected at the next tick"));
         answer("flood dc1", QStringLiteral("error: unknown command 'flood' (type help)"));
         answer("reveal", QStringLiteral("revealed"));
-        QTest::qWait(300);
+        // The injection is in the recording (the tick after it ran) before the drill quits.
+        QTRY_VERIFY_WITH_TIMEOUT(cli({QStringLiteral("events"), path, QStringLiteral("--kind"),
+                                      QStringLiteral("fault.started")})
+                                     .out.contains(u"dc1-dc2"),
+                                 10000);
         drill.write("quit\n");
         QVERIFY(drill.waitForFinished(10000));
         QCOMPARE(drill.exitCode(), 0);

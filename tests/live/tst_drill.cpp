@@ -51,7 +51,8 @@ private Q_SLOTS:
         const qint64 start = drill.value()->nowMs();
         QElapsedTimer clock;
         clock.start();
-        QTest::qWait(1000);
+        // Until ten simulated minutes passed (a second of wall time at 600x), then the pace.
+        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - start >= 600000, 10000);
         const double simulated = double(drill.value()->nowMs() - start);
         const double expected = double(clock.elapsed()) * options.speed;
         QVERIFY2(simulated > 0.8 * expected && simulated < 1.2 * expected,
@@ -193,7 +194,9 @@ private Q_SLOTS:
         QVERIFY(drill);
         QVERIFY(!drill.value()->inject({DrillFault::Kind::Block, QStringLiteral("dc1"),
                                         QStringLiteral("dc2"), 3, 0, options.instructor}));
-        QTest::qWait(700); // 35 simulated minutes: the DC3 server launches, the rule bites
+        // 35 simulated minutes: the DC3 server launches, the rule bites.
+        const qint64 began = drill.value()->nowMs();
+        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - began >= 35 * 60000, 10000);
         QSignalSpy committed(ingest, &IngestServer::committedChanged);
         QVERIFY(committed.wait(5000));
 
@@ -235,7 +238,8 @@ private Q_SLOTS:
         QCOMPARE(hidden->first.rules.size(), data.value()->first.rules.size());
 
         // A live refresh hides only what came, and hides it as hiding everything again would.
-        QTest::qWait(300);
+        const qint64 read = drill.value()->nowMs();
+        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - read >= 15 * 60000, 10000);
         QVERIFY(committed.wait(5000));
         auto later = refreshReplayData(data.value());
         QVERIFY(later);

@@ -167,9 +167,11 @@ private Q_SLOTS:
         QSignalSpy saved(editor->document(), &PostMortemDocument::saved);
         QPlainTextEdit *summary = editor->sectionEditor(QStringLiteral("Summary"));
         summary->setFocus();
-        for (int i = 0; i < 12; ++i) { // a key every 250 ms for 3 s
+        // A key every 250 ms (paced by waiting for a save that may come meanwhile): the saves
+        // come while the typing goes on, not only once it stops.
+        for (int i = 0; i < 12 && saved.count() < 2; ++i) {
             QTest::keyClicks(summary, QStringLiteral("x"));
-            QTest::qWait(250);
+            saved.wait(250);
         }
         QVERIFY2(saved.count() >= 2, qPrintable(QString::number(saved.count())));
     }
@@ -185,7 +187,15 @@ private Q_SLOTS:
         QVERIFY(typist.waitForStarted());
         QByteArray said; // QTRY evaluates its condition more than once: keep what was read
         QTRY_VERIFY_WITH_TIMEOUT((said += typist.readAllStandardOutput()).contains("typed"), 60000);
-        QTest::qWait(2000);
+        // Within two seconds the text is in the file, while the typist still runs.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                auto r = Recording::open(path);
+                const auto pms =
+                    r ? readPostMortems(*r.value()) : Result<QList<PostMortem>>(r.errors());
+                return pms && !pms.value().isEmpty() && pms.value().first().rootCause == typed;
+            }(),
+            2000);
         typist.kill(); // SIGKILL: no chance to save on the way out
         QVERIFY(typist.waitForFinished());
         QCOMPARE(typist.exitStatus(), QProcess::CrashExit);
