@@ -45,8 +45,11 @@ void OverviewStrip::append(qint64 toMs, const QList<qint64> &eventTimes, QList<S
 {
     const bool wasWhole = m_visibleTo >= m_to;
     m_to = std::max(toMs, m_from + 1);
+    const bool inOrder = eventTimes.isEmpty() || m_events.isEmpty() ||
+                         (m_events.last() <= eventTimes.first() &&
+                          std::is_sorted(eventTimes.cbegin(), eventTimes.cend()));
     m_events += eventTimes;
-    if (!std::is_sorted(m_events.cbegin(), m_events.cend()))
+    if (!inOrder) // rare: a source that sends out of order
         std::sort(m_events.begin(), m_events.end());
     m_states = std::move(states);
     if (wasWhole)

@@ -59,6 +59,13 @@ struct Event
     bool operator==(const Event &) const = default;
 };
 
+} // namespace warroom
+
+// Its members are all relocatable: a list of a million events grows by moving memory.
+Q_DECLARE_TYPEINFO(warroom::Event, Q_RELOCATABLE_TYPE);
+
+namespace warroom {
+
 QString toString(EventKind kind); // "autoscaler.scale_out"
 // The kind for a stored name; false when `name` is not one.
 bool eventKindFromString(const QString &name, EventKind *kind);

@@ -2,6 +2,7 @@
 
 #include "core/model/topology_json.h"
 #include "core/scenario/scenario.h"
+#include "core/store/recording.h"
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
 #include "feed_protocol.h"
@@ -73,17 +74,25 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
                      0,
                      0};
     const bool exists = QFile::exists(path);
+    // Where the recording begins: data from before moves it (a feed replaying an old incident).
+    qint64 startMs = QDateTime::currentMSecsSinceEpoch();
+    if (exists) {
+        auto existing = Recording::open(path);
+        if (!existing)
+            return existing.errors();
+        startMs = existing.value()->startMs();
+    }
     auto writer = exists ? RecordingWriter::openForAppend(path) : RecordingWriter::create(path);
     if (!writer)
         return writer.errors();
     std::unique_ptr<IngestServer> server(new IngestServer);
     server->m_path = path;
+    server->m_startMs = startMs;
     server->m_options = options;
     server->m_writer = std::move(writer.value());
     server->m_sink = std::make_unique<RecordingSink>(*server->m_writer);
     if (!exists)
-        beginLiveRecording(*server->m_writer, QStringLiteral("feed"),
-                           QDateTime::currentMSecsSinceEpoch());
+        beginLiveRecording(*server->m_writer, QStringLiteral("feed"), startMs);
     server->m_writer->setMeta(QStringLiteral("live"), QStringLiteral("1"));
     server->beat();
     if (auto flushed = server->m_writer->flush(); !flushed)
@@ -211,6 +220,7 @@ std::optional<QString> IngestServer::store(feed::Message message)
 {
     if (auto *e = std::get_if<Event>(&message)) {
         m_endMs = std::max(m_endMs, e->timeMs);
+        m_earliestMs = std::min(m_earliestMs, e->timeMs);
         e->details.insert(QStringLiteral("received_ms"), QDateTime::currentMSecsSinceEpoch());
         m_sink->event(std::move(*e));
     } else if (auto *info = std::get_if<SeriesInfo>(&message)) {
@@ -225,10 +235,12 @@ std::optional<QString> IngestServer::store(feed::Message message)
                    u"\" is not declared (send a \"series\" line first)";
         for (float v : samples->values)
             m_sink->sample(it->handle, v);
+        m_earliestMs = std::min(m_earliestMs, it->startMs);
         it->count += samples->values.size();
         m_endMs = std::max(m_endMs, it->startMs + (it->count - 1) * it->intervalMs);
     } else if (auto *topology = std::get_if<feed::TopologyMessage>(&message)) {
         m_endMs = std::max(m_endMs, topology->timeMs);
+        m_earliestMs = std::min(m_earliestMs, topology->timeMs);
         m_sink->topologyVersion(topology->timeMs, topology->reason, topology->json);
     } else if (auto *meta = std::get_if<feed::Meta>(&message)) {
         m_writer->setMeta(meta->key, meta->value);
@@ -252,6 +264,16 @@ void IngestServer::reject(Client &client, const QString &why)
                                                    {QStringLiteral("line"), client.lines}})
                              .toJson(QJsonDocument::Compact) +
                          '\n');
+}
+
+void IngestServer::writeRange()
+{
+    if (m_earliestMs < m_startMs) {
+        m_startMs = m_earliestMs;
+        m_writer->setMeta(QStringLiteral("start_ms"), QString::number(m_startMs));
+    }
+    if (m_endMs > 0)
+        m_writer->setMeta(QStringLiteral("end_ms"), QString::number(std::max(m_endMs, m_startMs)));
 }
 
 void IngestServer::beat()
@@ -279,8 +301,7 @@ void IngestServer::commit()
         return;
     m_sinceCommit.restart();
     m_sink->handOver(true);
-    if (m_endMs > 0)
-        m_writer->setMeta(QStringLiteral("end_ms"), QString::number(m_endMs));
+    writeRange();
     if (!m_writer->flush())
         return; // the writer keeps its error; nothing is acknowledged
     m_committed = m_stored;
@@ -311,8 +332,7 @@ Result<bool> IngestServer::close()
     }
     m_sink->finish();
     m_writer->setMeta(QStringLiteral("live"), QStringLiteral("0"));
-    if (m_endMs > 0)
-        m_writer->setMeta(QStringLiteral("end_ms"), QString::number(m_endMs));
+    writeRange();
     const Result<bool> closed = m_writer->close();
     m_sink.reset();
     return closed;

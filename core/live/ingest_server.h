@@ -73,7 +73,8 @@ private:
     void handle(Client &client, const QByteArray &line);
     std::optional<QString> store(feed::Message message); // the error, if refused
     void reject(Client &client, const QString &why);     // {"error": why, "line": its number}
-    void beat(); // the heartbeat, committed with the next commit
+    void beat();       // the heartbeat, committed with the next commit
+    void writeRange(); // start_ms and end_ms as the data received moved them
     void scheduleCommit();
     void commit();
     void drop(QTcpSocket *socket);
@@ -94,6 +95,8 @@ private:
     QHash<QString, OpenSeries> m_series; // by key
     qint64 m_stored = 0;
     qint64 m_committed = 0;
+    qint64 m_startMs = 0;
+    qint64 m_earliestMs = std::numeric_limits<qint64>::max(); // of everything received
     qint64 m_endMs = 0;
     bool m_commitScheduled = false;
     QElapsedTimer m_sinceCommit;

@@ -53,12 +53,14 @@ void ReplayCursor::grow(std::shared_ptr<const ReplayData> data)
     const QList<Event> &old = m_data->events;
     const qsizetype before = old.size();
     const bool appended = data->events.size() >= before &&
-                          data->versions.size() >= m_data->versions.size() &&
+                          versionsExtend(data->versions, m_data->versions) &&
                           (before == 0 || data->events[before - 1].id == old[before - 1].id);
     // An event at or before the state's time that came only now: the state is built again.
     const bool late = appended && data->events.size() > before && m_engine &&
                       data->events[before].timeMs <= m_time;
     m_data = std::move(data);
+    if (!appended)
+        m_versions.clear();
     for (qsizetype i = m_versions.size(); i < m_data->versions.size(); ++i)
         m_versions.append({qint64(i), m_data->versions[i].timeMs, {}});
     if (!appended || late) {

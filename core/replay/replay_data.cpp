@@ -41,6 +41,9 @@ void addLine(ChartData &chart, const Recording &r, const QString &key, const QSt
         {name, windowOf(r, *series, r.startMs(), r.endMs(), columns, scale), key, scale});
 }
 
+// Annotations a live source writes about itself (PrometheusSource: down, answers again).
+const QString kSourceSubject = QStringLiteral("prometheus");
+
 // A live writer's last heartbeat (docs/recording-format.md), -1 for a writer that keeps none.
 qint64 heartbeatOf(const Recording &r)
 {
@@ -135,7 +138,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->startMs = r.startMs();
     data->endMs = std::max(r.endMs(), r.startMs() + 1);
     for (const TopologyVersion &v : r.topologyVersions())
-        data->versions.append({v.timeMs, r.topologyJson(v.id)});
+        data->versions.append({v.timeMs, r.topologyJson(v.id), v.id});
     data->live = r.meta(QStringLiteral("live")) == u"1";
     data->heartbeatMs = heartbeatOf(r);
     data->drillHidesRootCause = r.meta(QStringLiteral("drill_hidden")) == u"1";
@@ -160,6 +163,9 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->observations = r.events(EventFilter::ofKinds({EventKind::ProbeObserved}));
     data->stateEvents = r.events(EventFilter::ofKinds(
         {EventKind::ServiceState, EventKind::BacklogStarted, EventKind::BacklogDrained}));
+    EventFilter sources = EventFilter::ofKinds({EventKind::Annotation});
+    sources.subject = kSourceSubject;
+    data->sourceEvents = r.events(sources);
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
     data->layout = r.layout();
@@ -200,10 +206,17 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     next->startMs = r.startMs();
     next->endMs = std::max(r.endMs(), next->startMs + 1);
     next->title = r.meta(QStringLiteral("scenario_title"));
+    // Versions in time order: one that came for a time before those held (a feed replaying an
+    // old incident into a recording begun now) puts the list together again.
     const QList<TopologyVersion> versions = r.topologyVersions();
+    bool extends = versions.size() >= next->versions.size();
+    for (qsizetype i = 0; extends && i < next->versions.size(); ++i)
+        extends = versions[i].id == next->versions[i].id;
+    if (!extends)
+        next->versions.clear();
     for (qsizetype i = next->versions.size(); i < versions.size(); ++i)
-        next->versions.append({versions[i].timeMs, r.topologyJson(versions[i].id)});
-    if (data->versions.isEmpty() && !next->versions.isEmpty())
+        next->versions.append({versions[i].timeMs, r.topologyJson(versions[i].id), versions[i].id});
+    if ((data->versions.isEmpty() || !extends) && !next->versions.isEmpty())
         next->first = next->topology(0);
     EventFilter after;
     after.afterId = data->lastEventId;
@@ -226,9 +239,12 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
         else if (e.kind == EventKind::ServiceState || e.kind == EventKind::BacklogStarted ||
                  e.kind == EventKind::BacklogDrained)
             next->stateEvents.append(e);
+        else if (e.kind == EventKind::Annotation && e.subject == kSourceSubject)
+            next->sourceEvents.append(e);
     }
     if (reordered) {
-        for (QList<Event> *list : {&next->lifeEvents, &next->observations, &next->stateEvents})
+        for (QList<Event> *list :
+             {&next->lifeEvents, &next->observations, &next->stateEvents, &next->sourceEvents})
             std::stable_sort(list->begin(), list->end(),
                              [](const Event &x, const Event &y) { return x.timeMs < y.timeMs; });
     }
@@ -249,6 +265,17 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             next->charts = chartsOf(r, next->first, columns);
     }
     return std::shared_ptr<const ReplayData>(std::move(next));
+}
+
+bool versionsExtend(const QList<StoredTopology> &longer, const QList<StoredTopology> &shorter)
+{
+    if (longer.size() < shorter.size())
+        return false;
+    for (qsizetype i = 0; i < shorter.size(); ++i) {
+        if (longer[i].id != shorter[i].id || longer[i].timeMs != shorter[i].timeMs)
+            return false;
+    }
+    return true;
 }
 
 Topology ReplayData::topology(int version) const

@@ -35,7 +35,12 @@ struct StoredTopology
 {
     qint64 timeMs = 0;
     QByteArray json;
+    qint64 id = 0; // in the recording: a live refresh tells what it already holds by it
 };
+
+// Whether `longer` holds every version of `shorter`, in the same places (a live refresh that
+// only added versions after them).
+bool versionsExtend(const QList<StoredTopology> &longer, const QList<StoredTopology> &shorter);
 
 // What the war-room window needs of a recording, read on a worker thread and shared read-only
 // with the UI: topology versions, the events, the summary, chart windows. A recording with many
@@ -58,6 +63,7 @@ struct ReplayData
     QList<Event> lifeEvents;   // every launch, drain and termination (for NodeLives)
     QList<Event> observations; // every probe.observed (the cursor applies them after a version)
     QList<Event> stateEvents;  // every service.state, backlog.started and backlog.drained
+    QList<Event> sourceEvents; // what live sources said of themselves ("Prometheus ... down")
     qint64 eventCount = 0;     // in the recording
     bool live = false;         // still being written by a live source (its end keeps growing)
     qint64 heartbeatMs = -1;   // a live writer's last sign of life (wall clock; -1: none kept)

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QThreadPool>
 
 namespace warroom {
 
@@ -43,6 +44,14 @@ QStringList texts(const ErrorList &errors)
     for (const Error &e : errors)
         out.append(e.toString());
     return out;
+}
+
+// Data the session no longer shows is freed on a pool thread: the last reference to a million
+// events costs tens of milliseconds to drop, and the UI thread has no such time.
+void retire(std::shared_ptr<const ReplayData> old)
+{
+    if (old && old.use_count() == 1)
+        QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
 }
 
 bool writerStopped(const ReplayData &data)
@@ -157,7 +166,7 @@ void ReplaySession::openRecording(const QString &path)
 
 void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
 {
-    m_data = std::move(data);
+    std::shared_ptr<const ReplayData> old = std::exchange(m_data, std::move(data));
     rebuildCursor();
     m_pendingSeek.reset();
     m_playing = false;
@@ -174,6 +183,7 @@ void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
         m_livePoll.stop();
     }
     Q_EMIT opened();
+    retire(std::move(old)); // every view holds the new data now
     Q_EMIT stateChanged();
     Q_EMIT timeChanged(m_time);
     if (m_data->complete)
@@ -191,9 +201,10 @@ void ReplaySession::readAllEvents()
         [this](ReadResult result) {
             if (!result)
                 return fail(tr("Cannot read the recording's events"), result.errors());
-            m_data = result.value();
+            std::shared_ptr<const ReplayData> old = std::exchange(m_data, result.value());
             rebuildCursor();
             Q_EMIT dataChanged(-1);
+            retire(std::move(old));
             if (m_pendingSeek) // asked for while the events were being read
                 setTime(std::clamp(*std::exchange(m_pendingSeek, std::nullopt), m_data->startMs,
                                    m_data->endMs));
@@ -341,6 +352,8 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
         }
         return;
     }
+    QElapsedTimer cost;
+    cost.start();
     const qsizetype before = m_data->events.size();
     // A trainee's view that shows the rule names from now on (revealed) is read anew.
     const bool sameHiding = (data->unhidden == nullptr) == (m_data->unhidden == nullptr);
@@ -350,7 +363,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
     const bool grew = data->events.size() != before || data->endMs != m_data->endMs ||
                       data->versions.size() != m_data->versions.size();
     const bool wasLive = m_data->live;
-    m_data = std::move(data);
+    std::shared_ptr<const ReplayData> old = std::exchange(m_data, std::move(data));
     if (!appended) {
         rebuildCursor();
     } else if (grew) {
@@ -375,10 +388,12 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
         m_following = false;
     }
     Q_EMIT dataChanged(appended ? before : -1);
+    retire(std::move(old));
     if (m_following)
         setTime(m_data->endMs);
     if (m_data->live != wasLive || stopped)
         Q_EMIT stateChanged();
+    m_lastRefreshNs = cost.nsecsElapsed();
 }
 
 } // namespace warroom

@@ -77,6 +77,9 @@ public:
     void setFollowing(bool following); // live recordings only
     qint64 lastShowable() const;       // the latest time whose events are all read
     LiveHealth liveHealth() const;
+    // This thread's time for the last live refresh that brought something: taking the data and
+    // every view's answer to dataChanged (bench_follow_live: independent of what was there).
+    qint64 lastRefreshNs() const { return m_lastRefreshNs; }
 
     // The state at the cursor: every dependency hop's verdict (null before the first topology
     // version); the generation changes whenever that state does. Seeks on demand.
@@ -121,6 +124,7 @@ private:
     QElapsedTimer m_sinceGrowth; // wall time since a live recording last grew
     qint64 m_lastDataWallMs = -1;
     qint64 m_lagMs = -1;
+    qint64 m_lastRefreshNs = 0;
     std::shared_ptr<std::atomic<int>> m_simulated;
     LatestJob m_opening{this}; // simulating, reading the first frame, then every event
     LatestJob m_refresh{this}; // the live poll

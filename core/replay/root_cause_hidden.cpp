@@ -125,7 +125,7 @@ withRootCauseHidden(std::shared_ptr<const ReplayData> data,
     // grew and brought no new rule; only what came is hidden then.
     const ReplayData *earlier = before ? before->unhidden.get() : nullptr;
     const bool grew = earlier && earlier->path == data->path &&
-                      earlier->versions.size() <= data->versions.size() &&
+                      versionsExtend(data->versions, earlier->versions) &&
                       earlier->events.size() <= data->events.size() &&
                       (earlier->events.isEmpty() ||
                        data->events[earlier->events.size() - 1].id == earlier->events.last().id);
@@ -163,8 +163,9 @@ withRootCauseHidden(std::shared_ptr<const ReplayData> data,
         hidden->events.clear();
     }
     for (qsizetype v = fromVersion; v < data->versions.size(); ++v)
-        hidden->versions.append(
-            {data->versions[v].timeMs, hiddenTopology(data->versions[v].json, hider)});
+        hidden->versions.append({data->versions[v].timeMs,
+                                 hiddenTopology(data->versions[v].json, hider),
+                                 data->versions[v].id});
     if (!incremental && !hidden->versions.isEmpty())
         hidden->first = hidden->topology(0);
 

@@ -133,6 +133,10 @@ QList<Event> Recording::events(const EventFilter &filter) const
         sql += QStringLiteral(" AND node = ?");
         values.append(filter.node);
     }
+    if (!filter.subject.isEmpty()) {
+        sql += QStringLiteral(" AND subject = ?");
+        values.append(filter.subject);
+    }
     if (!filter.kinds.isEmpty()) {
         QStringList terms;
         for (QString kind : filter.kinds) {

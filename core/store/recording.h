@@ -39,6 +39,7 @@ struct EventFilter
     QStringList kinds; // stored names ("autoscaler.scale_out"); a name ending in '.' or '*' is a
                        // prefix ("autoscaler.*")
     QString node;
+    QString subject;
     qint64 fromMs = std::numeric_limits<qint64>::min();
     qint64 toMs = std::numeric_limits<qint64>::max(); // exclusive
     int limit = -1;

@@ -1,8 +1,11 @@
 // The replay session on its own, without a widget: opening (a scenario simulated first), the
 // clock, following live, a writer that died, the service's state at a moment, going to a typed
 // time; and the latest-only job helper everything in it runs on.
+#include "core/live/feed_protocol.h"
 #include "core/live/ingest_server.h"
+#include "core/model/topology_json.h"
 #include "core/replay/go_to.h"
+#include "core/replay/replay_cursor.h"
 #include "core/replay/replay_session.h"
 #include "core/replay/service_status.h"
 #include "core/sim/record_simulation.h"
@@ -199,6 +202,65 @@ private Q_SLOTS:
         QTest::qWait(50); // wall time passes: the followed clock moves with it
         live.advance(50);
         QVERIFY(live.time() > before);
+        QVERIFY(server.value()->close());
+    }
+
+    // Following a live recording that grows by topology versions (one begun now, fed an old
+    // incident whose versions sort before it): the state shown is the state a replay of the
+    // same file gives, at every refresh.
+    void followingShowsWhatAReplayShows()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("follow.warroom"));
+        const Scenario scenario = test::loadBundled(QStringLiteral("lemniscus-2020"));
+        QVERIFY(createLiveRecording(path, scenario, QStringLiteral("feed")));
+        auto server = IngestServer::start(path, {});
+        QVERIFY(server);
+        ReplaySession session;
+        session.setLivePollInterval(20);
+        QSignalSpy loaded(&session, &ReplaySession::loaded);
+        QSignalSpy changed(&session, &ReplaySession::dataChanged);
+        session.open(path);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(session.following());
+        auto nodesShown = [&] {
+            QStringList ids;
+            for (const Node &n : session.engine()->topology().nodes)
+                ids.append(n.id);
+            return ids;
+        };
+        auto nodesReplayed = [&] {
+            auto data = loadReplayData(path);
+            ReplayCursor cursor(data.value());
+            cursor.seek(session.time());
+            QStringList ids;
+            for (const Node &n : cursor.engine()->topology().nodes)
+                ids.append(n.id);
+            return ids;
+        };
+        const qint64 old = utc("2020-05-25T08:00:00Z");
+        Topology topology = scenario.topology;
+        for (int step = 0; step < 3; ++step) {
+            topology.nodes.removeLast(); // a node terminated: the next version lacks it
+            const QString id = u"note " + QString::number(step);
+            QVERIFY(!server.value()->append(feed::TopologyMessage{
+                old + step * 60000, QStringLiteral("scale in"), topologyToJsonBytes(topology)}));
+            Event e;
+            e.timeMs = old + step * 60000 + 1000;
+            e.kind = EventKind::Annotation;
+            e.text = id;
+            QVERIFY(!server.value()->append(e));
+            changed.clear();
+            QTRY_VERIFY(!changed.isEmpty() && session.data()->events.size() == step + 1);
+            session.seek(e.timeMs); // the old incident's time: scrubbed back to it
+            QCOMPARE(nodesShown(), nodesReplayed());
+            QStringList vs;
+            for (const StoredTopology &v : session.data()->versions)
+                vs.append(formatUtc(v.timeMs) + u" #" + QString::number(v.id));
+            QVERIFY2(nodesShown().size() == scenario.topology.nodes.size() - step - 1,
+                     qPrintable(vs.join(u", ") + u" cursor " + formatUtc(session.time()) + u" " +
+                                nodesShown().join(u' ')));
+            session.setFollowing(true);
+        }
         QVERIFY(server.value()->close());
     }
 

@@ -23,6 +23,8 @@ void EventLogModel::appendEvents(const QList<Event> &events)
         return;
     const int first = int(m_events.size());
     beginInsertRows({}, first, first + int(events.size()) - 1);
+    if (m_events.capacity() < m_events.size() + events.size()) // doubling: appends stay cheap
+        m_events.reserve(std::max(2 * m_events.size(), m_events.size() + events.size()));
     m_events.append(events);
     endInsertRows();
 }
@@ -102,37 +104,52 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
 }
 
 EventLogFilter::EventLogFilter(QObject *parent)
-    : QSortFilterProxyModel(parent)
+    : QAbstractProxyModel(parent)
 {}
+
+void EventLogFilter::setSourceModel(QAbstractItemModel *source)
+{
+    if (sourceModel())
+        disconnect(sourceModel(), nullptr, this, nullptr);
+    QAbstractProxyModel::setSourceModel(source);
+    m_events = qobject_cast<const EventLogModel *>(source);
+    Q_ASSERT(!source || m_events);
+    if (!source)
+        return;
+    connect(source, &QAbstractItemModel::modelReset, this, &EventLogFilter::refilter);
+    connect(source, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { appended(first, last); });
+    connect(source, &QAbstractItemModel::dataChanged, this,
+            [this] { Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1)); });
+    refilter();
+}
 
 void EventLogFilter::setKinds(const QSet<QString> &kinds)
 {
     m_kinds = kinds;
-    invalidateRowsFilter();
+    refilter();
 }
 
 void EventLogFilter::setNode(const QString &node)
 {
     m_node = node;
-    invalidateRowsFilter();
+    refilter();
 }
 
 void EventLogFilter::setSite(const QString &site)
 {
     m_site = site;
-    invalidateRowsFilter();
+    refilter();
 }
 
 void EventLogFilter::setText(const QString &text)
 {
     m_text = text.trimmed();
-    invalidateRowsFilter();
+    refilter();
 }
 
-bool EventLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &) const
+bool EventLogFilter::accepts(const Event &e) const
 {
-    const auto *model = static_cast<const EventLogModel *>(sourceModel());
-    const Event &e = model->event(sourceRow);
     if (!m_kinds.isEmpty() && !m_kinds.contains(toString(e.kind)))
         return false;
     if (!m_node.isEmpty() && e.node != m_node)
@@ -144,6 +161,83 @@ bool EventLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &) const
         !e.subject.contains(m_text, Qt::CaseInsensitive))
         return false;
     return true;
+}
+
+void EventLogFilter::refilter()
+{
+    beginResetModel();
+    m_rows.clear();
+    const int count = m_events ? m_events->rowCount() : 0;
+    for (int row = 0; row < count; ++row) {
+        if (accepts(m_events->event(row)))
+            m_rows.append(row);
+    }
+    endResetModel();
+}
+
+void EventLogFilter::appended(int first, int last)
+{
+    if (!m_rows.isEmpty() && first <= m_rows.last()) {
+        refilter(); // not at the end: the source's order changed under us
+        return;
+    }
+    QList<int> rows;
+    for (int row = first; row <= last; ++row) {
+        if (accepts(m_events->event(row)))
+            rows.append(row);
+    }
+    if (rows.isEmpty())
+        return;
+    const int at = int(m_rows.size());
+    beginInsertRows({}, at, at + int(rows.size()) - 1);
+    m_rows += rows;
+    endInsertRows();
+}
+
+QModelIndex EventLogFilter::mapToSource(const QModelIndex &proxy) const
+{
+    if (!proxy.isValid() || !m_events || proxy.row() >= m_rows.size())
+        return {};
+    return m_events->index(m_rows[proxy.row()], proxy.column());
+}
+
+QModelIndex EventLogFilter::mapFromSource(const QModelIndex &source) const
+{
+    if (!source.isValid())
+        return {};
+    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), source.row());
+    if (it == m_rows.cend() || *it != source.row())
+        return {};
+    return index(int(it - m_rows.cbegin()), source.column());
+}
+
+QModelIndex EventLogFilter::index(int row, int column, const QModelIndex &parent) const
+{
+    if (parent.isValid() || row < 0 || row >= m_rows.size() || column < 0 ||
+        column >= columnCount())
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex EventLogFilter::parent(const QModelIndex &) const
+{
+    return {};
+}
+
+int EventLogFilter::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int EventLogFilter::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : EventLogModel::ColumnCount;
+}
+
+QVariant EventLogFilter::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    // The same columns as the source's, whatever rows are shown (none, even).
+    return m_events ? m_events->headerData(section, orientation, role) : QVariant();
 }
 
 const QList<EventKindGroup> &eventKindGroups()
@@ -179,15 +273,10 @@ const QList<EventKindGroup> &eventKindGroups()
 int EventLogFilter::rowAtTime(qint64 timeMs) const
 {
     // The filter keeps the source's time order: the last row at or before is a binary search.
-    int low = 0, high = rowCount(); // the answer is in [low - 1, high)
-    while (low < high) {
-        const int mid = (low + high) / 2;
-        if (index(mid, 0).data(EventLogModel::TimeRole).toLongLong() <= timeMs)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    return low - 1;
+    const auto after =
+        std::upper_bound(m_rows.cbegin(), m_rows.cend(), timeMs,
+                         [this](qint64 t, int row) { return t < m_events->event(row).timeMs; });
+    return int(after - m_rows.cbegin()) - 1;
 }
 
 } // namespace warroom

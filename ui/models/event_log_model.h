@@ -2,9 +2,9 @@
 
 #include "core/events/event.h"
 
+#include <QAbstractProxyModel>
 #include <QAbstractTableModel>
 #include <QSet>
-#include <QSortFilterProxyModel>
 
 namespace warroom {
 
@@ -59,14 +59,17 @@ struct EventKindGroup
 const QList<EventKindGroup> &eventKindGroups();
 
 // Filters the event log by kind, node, site and a text search (all that are set must match).
-class EventLogFilter : public QSortFilterProxyModel
+// Keeps the source's time order, and the rows it shows as a list of source rows: an append to
+// the source costs what was appended (a live feed), a new filter one pass over every event.
+class EventLogFilter : public QAbstractProxyModel
 {
     Q_OBJECT
 
 public:
     explicit EventLogFilter(QObject *parent = nullptr);
 
-    void setKinds(const QSet<QString> &kinds); // stored names; empty: every kind
+    void setSourceModel(QAbstractItemModel *source) override; // an EventLogModel
+    void setKinds(const QSet<QString> &kinds);                // stored names; empty: every kind
     void setNode(const QString &node);
     void setSite(const QString &site);
     void setText(const QString &text); // case-insensitive, in the summary, node or subject
@@ -78,10 +81,22 @@ public:
     // replay cursor at that time selects under the filter.
     int rowAtTime(qint64 timeMs) const;
 
-protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    QModelIndex mapToSource(const QModelIndex &proxy) const override;
+    QModelIndex mapFromSource(const QModelIndex &source) const override;
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
+    bool accepts(const Event &e) const;
+    void refilter(); // every source row again (a new filter, a reset)
+    void appended(int first, int last);
+
+    const EventLogModel *m_events = nullptr;
+    QList<int> m_rows; // the source rows shown, ascending
     QSet<QString> m_kinds;
     QString m_node;
     QString m_site;

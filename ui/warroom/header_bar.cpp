@@ -23,9 +23,8 @@ QString upper(ServiceState state)
 // asked"), empty when it answers.
 QString sourceProblem(const ReplayData &data, qint64 timeMs, qint64 *sinceMs)
 {
-    for (auto it = data.events.crbegin(); it != data.events.crend(); ++it) {
-        if (it->timeMs > timeMs || it->kind != EventKind::Annotation ||
-            it->subject != u"prometheus")
+    for (auto it = data.sourceEvents.crbegin(); it != data.sourceEvents.crend(); ++it) {
+        if (it->timeMs > timeMs)
             continue;
         if (it->text.contains(u"answers again"))
             return {};
