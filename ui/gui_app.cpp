@@ -1,8 +1,10 @@
 #include "gui_app.h"
 
+#include "charts/metric_chart.h"
 #include "command_line.h"
 #include "main_window.h"
 #include "recording_window.h"
+#include "warroom/chart_panel.h"
 #include "warroom/clock_bar.h"
 #include "warroom/window_state.h"
 
@@ -14,6 +16,8 @@
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
+
+#include <functional>
 
 namespace warroom {
 
@@ -35,28 +39,52 @@ int runGui(QApplication &app, const GuiOptions &options)
     else
         window = std::make_unique<MainWindow>();
     window->resize(options.size);
+    // The war room is ready to be grabbed once its charts show the cursor's window (they are
+    // read on a worker after the cursor moved there).
+    auto settled = [&] {
+        auto *replay = qobject_cast<RecordingWindow *>(window.get());
+        if (!replay)
+            return true;
+        replay->render();
+        if (replay->chartPanel()->loading())
+            return false;
+        for (int i = 0; i < replay->chartCount(); ++i) {
+            const auto [from, to] = replay->chart(i)->visibleRange();
+            if (replay->cursorTime() < from || replay->cursorTime() > to)
+                return false;
+        }
+        return true;
+    };
+    // Lives until the event loop ends (this function returns after app.exec()).
+    std::function<void(bool, int)> grabWhenSettled = [&](bool loadedOk, int tries) {
+        if (!settled() && tries < 250) { // at most 5 s more for the charts
+            QTimer::singleShot(20, window.get(),
+                               [&, loadedOk, tries] { grabWhenSettled(loadedOk, tries + 1); });
+            return;
+        }
+        if (!options.screenshot.isEmpty() && !window->grab().save(options.screenshot, "PNG")) {
+            err << "warroom: cannot write " << options.screenshot << '\n';
+            app.exit(2);
+            return;
+        }
+        if (auto *replay = qobject_cast<RecordingWindow *>(window.get());
+            replay && !options.state.isEmpty()) {
+            QFile out(options.state);
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+                out.write(QJsonDocument(windowState(*replay)).toJson()) < 0) {
+                err << "warroom: cannot write " << options.state << '\n';
+                app.exit(2);
+                return;
+            }
+        }
+        app.exit(loadedOk ? 0 : 2);
+    };
     auto capture = [&](bool loadedOk) {
         if (options.screenshot.isEmpty() && options.state.isEmpty())
             return;
         // Let the views lay out with their data before grabbing.
-        QTimer::singleShot(150 + int(options.waitSeconds * 1000), window.get(), [&, loadedOk] {
-            if (!options.screenshot.isEmpty() && !window->grab().save(options.screenshot, "PNG")) {
-                err << "warroom: cannot write " << options.screenshot << '\n';
-                app.exit(2);
-                return;
-            }
-            if (auto *replay = qobject_cast<RecordingWindow *>(window.get());
-                replay && !options.state.isEmpty()) {
-                QFile out(options.state);
-                if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-                    out.write(QJsonDocument(windowState(*replay)).toJson()) < 0) {
-                    err << "warroom: cannot write " << options.state << '\n';
-                    app.exit(2);
-                    return;
-                }
-            }
-            app.exit(loadedOk ? 0 : 2);
-        });
+        QTimer::singleShot(150 + int(options.waitSeconds * 1000), window.get(),
+                           [&, loadedOk] { grabWhenSettled(loadedOk, 0); });
     };
     auto failed = [&](const QString &message) {
         err << message << '\n';

@@ -97,17 +97,12 @@ void RecordingWindow::build()
     m_overview = new OverviewStrip;
     layout->addWidget(m_overview);
 
-    // The map (and the selected node's details) on the left, charts and post-mortem on the
-    // right, the log below.
+    // The map on the left, charts and post-mortem on the right; the log and the selected node's
+    // details below.
     m_map = new MapView;
     m_map->setObjectName(QStringLiteral("map"));
+    // Beside the log, always there: a selection never resizes the map under the pointer.
     m_details = new DetailsPane;
-    m_details->hide(); // until a node is selected
-    m_left = new QSplitter(Qt::Vertical);
-    m_left->addWidget(m_map);
-    m_left->addWidget(m_details);
-    m_left->setStretchFactor(0, 4);
-    m_left->setStretchFactor(1, 1);
     m_charts = new ChartPanel(m_session);
     m_postMortem = new PostMortemEditor;
     m_right = new QTabWidget;
@@ -121,16 +116,22 @@ void RecordingWindow::build()
     m_right->addTab(m_postMortemTab, tr("Post-mortem"));
     m_right->setMinimumWidth(400);
     auto *horizontal = new QSplitter(Qt::Horizontal);
-    horizontal->addWidget(m_left);
+    horizontal->addWidget(m_map);
     horizontal->addWidget(m_right);
     horizontal->setStretchFactor(0, 3);
     horizontal->setStretchFactor(1, 2);
     horizontal->setSizes({840, 560});
     m_log = new EventLogPanel(m_session);
     m_log->setMinimumHeight(150); // the filters and four rows, at any window size
+    auto *bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(m_log);
+    bottom->addWidget(m_details);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    bottom->setSizes({900, 500});
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(horizontal);
-    vertical->addWidget(m_log);
+    vertical->addWidget(bottom);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
     vertical->setSizes({720, 280});
@@ -191,7 +192,7 @@ void RecordingWindow::opened()
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems);
     m_map->setManualLayout(data->layout);
     m_map->selectNode({});
-    m_details->hide();
+    m_details->show(nullptr, {});
     m_log->setNode({});
     m_log->reset();
     m_charts->reset();
@@ -200,7 +201,7 @@ void RecordingWindow::opened()
     for (const Event &e : data->events)
         times.append(e.timeMs);
     m_overview->setData(data->startMs, data->endMs, times, serviceSpans(*data));
-    if (!data->live) // a newcomer lands where the story starts, not weeks before it
+    if (!m_session->following()) // a newcomer lands where the story starts, not weeks before
         m_session->seek(firstMomentThatMatters(*data));
     m_charts->showAround(m_session->time());
     if (m_drillPanel)
@@ -264,8 +265,7 @@ void RecordingWindow::render()
         m_mapGeneration = m_session->stateGeneration();
         m_mapTime = t;
         m_mapMarks = std::move(marks);
-        if (m_details->isVisible())
-            m_details->show(engine, m_map->selectedNode());
+        m_details->show(engine, m_map->selectedNode());
     }
     m_header->refresh();
     m_clock->refresh();
@@ -411,7 +411,6 @@ void RecordingWindow::showNode(const QString &node)
 {
     m_charts->showNode(node);
     m_log->setNode(node);
-    m_details->setVisible(!node.isEmpty());
     m_details->show(m_session->engine(), node);
 }
 

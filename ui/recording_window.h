@@ -149,7 +149,6 @@ private:
     PostMortemEditor *m_postMortem;
     QTabWidget *m_right;
     QWidget *m_postMortemTab; // the editor, scrolled
-    QSplitter *m_left;
     QProgressBar *m_simulating;
     QTimer m_frameTimer;
     QTimer m_progressTimer;

@@ -173,8 +173,7 @@ void RecordingWindow::buildMenus()
                   [this] { m_session->setFollowing(true); });
 
     QMenu *pm = menuBar()->addMenu(tr("&Post-mortem"));
-    pm->addAction(tr("&Show"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
-                  &RecordingWindow::showPostMortem);
+    pm->addAction(tr("&Show (Ctrl+2)"), this, &RecordingWindow::showPostMortem);
     pm->addAction(tr("&Note at the cursor"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
         showPostMortem();
         m_postMortem->selectEntry(m_postMortem->addNote(m_session->time(), {}));

@@ -1,6 +1,7 @@
 #include "go_to.h"
 
 #include "core/scenario/scenario_loader.h"
+#include "core/util/duration.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -14,7 +15,28 @@ QString goToHelp()
                           "start (3w1d8h)");
 }
 
-Result<qint64> parseGoTo(const QString &typed, qint64 cursorMs, qint64 startMs)
+namespace {
+
+Result<qint64> parseTyped(const QString &typed, qint64 cursorMs, qint64 startMs, qint64 endMs);
+
+} // namespace
+
+Result<qint64> parseGoTo(const QString &typed, qint64 cursorMs, qint64 startMs, qint64 endMs)
+{
+    const Result<qint64> at = parseTyped(typed, cursorMs, startMs, endMs);
+    if (at && (at.value() < startMs || at.value() > endMs))
+        return Error{u"'" + typed.trimmed() + u"' is " + formatUtc(at.value()) +
+                         u" UTC, outside the recording (" + formatUtc(startMs) + u" to " +
+                         formatUtc(endMs) + u" UTC)",
+                     {},
+                     0,
+                     0};
+    return at;
+}
+
+namespace {
+
+Result<qint64> parseTyped(const QString &typed, qint64 cursorMs, qint64 startMs, qint64 endMs)
 {
     const QString text = typed.trimmed();
     auto refuse = [&] {
@@ -28,8 +50,14 @@ Result<qint64> parseGoTo(const QString &typed, qint64 cursorMs, qint64 startMs)
         const int h = m.captured(1).toInt(), min = m.captured(2).toInt(), s = m.captured(3).toInt();
         if (h > 23 || min > 59 || s > 59)
             return refuse();
+        // On the cursor's day; when that is outside the recording, the next or previous day's.
         const QDate day = QDateTime::fromMSecsSinceEpoch(cursorMs, Qt::UTC).date();
-        return QDateTime(day, QTime(h, min, s), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 onDay = QDateTime(day, QTime(h, min, s), Qt::UTC).toMSecsSinceEpoch();
+        for (qint64 candidate : {onDay, onDay - 86400000, onDay + 86400000}) {
+            if (candidate >= startMs && candidate <= endMs)
+                return candidate;
+        }
+        return onDay;
     }
     if (text.startsWith(u'+') || text.startsWith(u'-')) {
         const qint64 by = parseDurationMs(text.mid(1));
@@ -54,5 +82,7 @@ Result<qint64> parseGoTo(const QString &typed, qint64 cursorMs, qint64 startMs)
         return refuse();
     return startMs + offset;
 }
+
+} // namespace
 
 } // namespace warroom

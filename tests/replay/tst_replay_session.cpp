@@ -327,14 +327,31 @@ private Q_SLOTS:
         QTest::newRow("bad_hour") << QStringLiteral("25:10")
                                   << QStringLiteral("'25:10' is not a time; type a UTC time");
         QTest::newRow("empty") << QString() << QStringLiteral("'' is not a time");
+        QTest::newRow("after_the_recording")
+            << QStringLiteral("2021-01-01T00:00Z")
+            << QStringLiteral("'2021-01-01T00:00Z' is 2021-01-01 00:00:00 UTC, outside the "
+                              "recording (2020-05-04 00:00:00 to 2020-06-01 00:00:00 UTC)");
+        QTest::newRow("back_too_far")
+            << QStringLiteral("-30d")
+            << QStringLiteral("'-30d' is 2020-04-25 08:48:40 UTC, outside");
     }
+    // A time of day on the last day of a recording that ends at midnight: the day before.
+    void goToTimeOfDayStaysInTheRecording()
+    {
+        const qint64 start = utc("2011-08-08T00:00:00Z");
+        const qint64 end = utc("2011-08-09T00:00:00Z");
+        const Result<qint64> at = parseGoTo(QStringLiteral("16:10"), end, start, end);
+        QVERIFY(at);
+        QCOMPARE(formatUtc(at.value()), QStringLiteral("2011-08-08 16:10:00"));
+    }
+
     void goTo()
     {
         QFETCH(QString, typed);
         QFETCH(QString, expected);
         const qint64 start = utc("2020-05-04T00:00:00Z");
         const qint64 cursor = utc("2020-05-25T08:48:40Z");
-        const Result<qint64> at = parseGoTo(typed, cursor, start);
+        const Result<qint64> at = parseGoTo(typed, cursor, start, utc("2020-06-01T00:00:00Z"));
         if (at)
             QCOMPARE(formatUtc(at.value()), expected);
         else

@@ -310,9 +310,8 @@ private Q_SLOTS:
                                        QStringLiteral("clock"), QStringLiteral("map")}));
         QTest::keyClicks(window.mapView(), QStringLiteral("cache-2"));
         QCOMPARE(window.mapView()->selectedNode(), QStringLiteral("cache-2"));
-        QTRY_VERIFY(window.details()->isVisible()); // its hops, with verdicts and why
-        QVERIFY(!window.details()->rows().isEmpty());
-        QTest::keyClick(window.mapView(), Qt::Key_Left); // the chip left of it
+        QTRY_VERIFY(!window.details()->rows().isEmpty()); // its hops, with verdicts and why
+        QTest::keyClick(window.mapView(), Qt::Key_Left);  // the chip left of it
         QVERIFY(window.mapView()->selectedNode() != QStringLiteral("cache-2"));
         QVERIFY(!window.mapView()->selectedNode().isEmpty());
     }
@@ -338,8 +337,8 @@ private Q_SLOTS:
         window.render();
         QVERIFY(!window.following());
         QVERIFY(window.header()->liveWarning());
-        QVERIFY2(window.header()->liveText().contains(u"writer stopped unexpectedly at " +
-                                                      formatUtc(lastBeat).mid(11)),
+        QVERIFY2(window.header()->liveText().contains(u"writer stopped unexpectedly (last seen " +
+                                                      formatUtc(lastBeat) + u" UTC"),
                  qPrintable(window.header()->liveText()));
     }
 

@@ -36,7 +36,8 @@ MarkerStyle markerStyle(MarkerKind kind)
 {
     switch (kind) {
     case MarkerKind::ScaleOut:
-        return {QObject::tr("scale out"), QScatterSeries::MarkerShapeTriangle, okabeIto::blue};
+        return {QObject::tr("scale out"), QScatterSeries::MarkerShapeTriangle,
+                okabeIto::reddishPurple};
     case MarkerKind::ScaleIn:
         return {QObject::tr("scale in"), QScatterSeries::MarkerShapeRotatedRectangle,
                 okabeIto::skyBlue};
@@ -59,10 +60,10 @@ QPen thresholdPen(const QString &label, int index)
         return QPen(okabeIto::vermillion, 1.2, Qt::DashLine);
     if (label.contains(u"target"))
         return QPen(okabeIto::reddishPurple, 1.2, Qt::DashDotLine);
-    if (label.contains(u"scale in"))
-        return QPen(okabeIto::skyBlue, 1.4, Qt::DotLine);
+    if (label.contains(u"scale in")) // neutral: the lines are coloured, thresholds are grey
+        return QPen(QColor(0x77, 0x77, 0x77), 1.4, Qt::DotLine);
     if (label.contains(u"scale out"))
-        return QPen(okabeIto::blue, 1.2, Qt::DashLine);
+        return QPen(QColor(0x44, 0x44, 0x44), 1.2, Qt::DashLine);
     const Qt::PenStyle styles[] = {Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
     return QPen(QColor(0x55, 0x55, 0x55), 1.2, styles[index % 3]);
 }
@@ -105,6 +106,8 @@ MetricChart::MetricChart(QWidget *parent)
     auto *c = new QChart;
     c->setMargins(QMargins(4, 2, 4, 2));
     c->legend()->setAlignment(Qt::AlignTop);
+    // Lines as lines (dashed thresholds dashed), markers in their shapes: each tells apart.
+    c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
     c->legend()->setFont(QFont(font().family(), int(font().pointSize() * 0.85)));
     QFont title = font();
     title.setBold(true);
@@ -153,7 +156,9 @@ void MetricChart::setTimeTicks(std::pair<qint64, qint64> bounds)
         m_time->remove(label);
     m_time->setStartValue(double(m_from));
     QSet<QString> seen;
-    for (qint64 t = (m_from / step + 1) * step; t < m_to; t += step) {
+    // Weeks start on Mondays (the epoch was a Thursday); shorter steps on round UTC times.
+    const qint64 origin = step >= 604800000 ? 4 * 86400000LL : 0;
+    for (qint64 t = ((m_from - origin) / step + 1) * step + origin; t < m_to; t += step) {
         const bool midnight = t % 86400000 == 0;
         const QString label = step >= 86400000 || midnight ? utc(t, QStringLiteral("MMM d"))
                               : step < 60000               ? utc(t, QStringLiteral("HH:mm:ss"))
@@ -174,6 +179,8 @@ void MetricChart::setTimeTicks(std::pair<qint64, qint64> bounds)
 
 void MetricChart::setValueTicks(double top)
 {
+    if (!(top > 0.0))
+        top = 1.0; // no data (or none above 0): a scale from 0 to 1 rather than 0 to 0
     // A round step giving about four ticks: 1, 2 or 5 times a power of ten.
     const double rough = std::max(top, 1e-9) / 5.0;
     const double power = std::pow(10.0, std::floor(std::log10(rough)));

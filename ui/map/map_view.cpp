@@ -304,6 +304,11 @@ void MapView::paintEvent(QPaintEvent *)
     p.fillRect(QRectF(0, height() - kLegendHeight - 4, width(), kLegendHeight + 4),
                palette().window());
     paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
+    if (hasFocus()) { // the keyboard is here: type a node's name, arrows
+        p.setPen(QPen(okabeIto::blue, 2));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(QRectF(rect()).adjusted(1, 1, -1, -1));
+    }
 }
 
 void MapView::paintSites(QPainter &p) const

@@ -77,6 +77,8 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     // The keyboard: type a node's name to select it, arrows to the nearest node that way.
     void keyPressEvent(QKeyEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
 
 private:
     // A launch (a ring spreading from the chip) or a termination (the chip fading out).

@@ -147,6 +147,7 @@ void ChartPanel::reset()
         m_outages.append({o.startMs, o.endMs});
     m_from = data->startMs;
     m_to = data->endMs;
+    m_boundsTo = data->endMs;
     draw(data->charts);
 }
 
@@ -176,14 +177,22 @@ void ChartPanel::grow(qsizetype newFrom)
         if (!known && !c.lines.isEmpty())
             add(c, false, int(m_charts.size()));
     }
-    if (m_session->following() || m_to >= data->endMs - 1000) {
+    // A short recording shown whole grows whole; a longer window keeps its width (and follows
+    // the cursor, refresh()), its lines read again since the end moved.
+    const bool whole = m_from <= data->startMs && m_to >= m_boundsTo;
+    m_boundsTo = data->endMs;
+    if (whole && data->endMs - data->startMs <= kWholeUpToMs) {
         m_from = data->startMs;
         m_to = data->endMs;
+        QList<ChartData> charts;
+        for (const Shown &s : std::as_const(m_charts))
+            charts.append(s.data);
+        draw(charts);
+    } else if (whole) { // grown past what reads well whole: the last hours
+        setWindow(data->endMs - kOpeningSpanMs, data->endMs);
+    } else {
+        load();
     }
-    QList<ChartData> charts;
-    for (const Shown &s : std::as_const(m_charts))
-        charts.append(s.data);
-    draw(charts);
 }
 
 void ChartPanel::showNode(const QString &node)
@@ -264,11 +273,13 @@ void ChartPanel::showBackBar()
 {
     const qint64 t = m_session->time();
     m_pannedAway = t < m_from || t > m_to;
-    if (m_pannedAway)
-        m_backText->setText(tr("The charts show %1 – %2 UTC; the cursor is at %3")
-                                .arg(formatUtc(m_from, QStringLiteral("MMM d HH:mm")),
-                                     formatUtc(m_to, QStringLiteral("MMM d HH:mm")),
-                                     formatUtc(t, QStringLiteral("MMM d HH:mm"))));
+    if (m_pannedAway) {
+        const QString format = m_to - m_from < 3600000 ? QStringLiteral("MMM d HH:mm:ss")
+                                                       : QStringLiteral("MMM d HH:mm");
+        m_backText->setText(
+            tr("The charts show %1 – %2 UTC; the cursor is at %3")
+                .arg(formatUtc(m_from, format), formatUtc(m_to, format), formatUtc(t, format)));
+    }
     m_backBar->setVisible(m_pannedAway);
 }
 
@@ -291,9 +302,11 @@ void ChartPanel::refresh()
     m_drawnCursor = t;
     if (!m_pannedAway && (t < m_from || t > m_to)) {
         // The cursor left the window: the window goes to it, as wide as it was, the cursor a
-        // third of the way in (what comes next matters more than what came before).
+        // third of the way in (what comes next matters more than what came before); following
+        // a live recording, near the right edge (nothing comes after it yet).
         const qint64 span = m_to - m_from;
-        setWindow(t - span / 3, t - span / 3 + span);
+        const qint64 before = m_session->following() ? span * 9 / 10 : span / 3;
+        setWindow(t - before, t - before + span);
     }
     for (const Shown &s : std::as_const(m_charts))
         s.view->setCursorTime(t);

@@ -44,6 +44,7 @@ public:
     // The next cursor move outside the window pans it there again (a seek, the button).
     void followCursor();
     bool pannedAway() const { return m_pannedAway; }
+    bool loading() const { return m_windows.pending(); } // a window is being read
 
     int count() const { return int(m_charts.size()); }
     const MetricChart *chart(int index) const;
@@ -78,6 +79,7 @@ private:
     QList<std::pair<qint64, qint64>> m_outages;
     qint64 m_from = 0;
     qint64 m_to = 1;
+    qint64 m_boundsTo = 1; // the recording's end when last drawn
     bool m_pannedAway = false;
     qint64 m_drawnCursor = -1;
     LatestJob m_windows{this};

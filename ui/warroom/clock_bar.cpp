@@ -124,7 +124,7 @@ bool ClockBar::goTo(const QString &text)
     const auto &data = m_session->data();
     if (!data)
         return false;
-    const Result<qint64> at = parseGoTo(text, m_session->time(), data->startMs);
+    const Result<qint64> at = parseGoTo(text, m_session->time(), data->startMs, data->endMs);
     if (!at) {
         m_goToError = at.errors().first().message;
         m_goTo->setStyleSheet(QStringLiteral("border: 2px solid #D55E00"));
@@ -153,8 +153,12 @@ void ClockBar::refresh()
     if (!m_slider->isSliderDown())
         m_slider->setValue(int(kSliderSteps * double(t - data->startMs) /
                                double(std::max<qint64>(1, data->endMs - data->startMs))));
+    // Shown for as long as the file says it is live; a writer that died leaves it in its place,
+    // disabled, so that nothing beside it shifts.
     const bool live = m_session->liveHealth().live;
-    m_live->setVisible(live);
+    m_live->setVisible(data->live);
+    m_live->setEnabled(live);
+    m_live->setText(live || !data->live ? tr("● LIVE") : tr("■ ENDED"));
     m_live->setChecked(m_session->following());
 }
 

@@ -73,8 +73,9 @@ void DetailsPane::show(const ReachabilityEngine *engine, const QString &node)
         auto *state = new QTableWidgetItem(toString(v.state));
         state->setForeground(verdictColor(v.state).darker(120));
         m_hops->setItem(row, 1, state);
-        m_hops->setItem(row, 2,
-                        new QTableWidgetItem(verdictText(v.state, v.reason) + provenanceText(v)));
+        auto *why = new QTableWidgetItem(verdictText(v.state, v.reason) + provenanceText(v));
+        why->setToolTip(why->text()); // whole, when the column cuts it
+        m_hops->setItem(row, 2, why);
     }
     if (edges.isEmpty())
         m_title->setText(m_title->text() + tr(": no hops at the cursor"));

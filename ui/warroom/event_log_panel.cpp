@@ -61,8 +61,21 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(22);
     m_view->setWordWrap(false);
     m_view->setTabKeyNavigation(false); // Tab leaves the table
+    // Columns as wide as what they hold at most (measured once, not from the rows shown: a
+    // filter showing nothing must not shrink them); the summary takes the rest.
     QHeaderView *header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    const QFontMetrics fm(m_view->font());
+    int kindWidth = 0;
+    for (const QString &kind : eventKindNames())
+        kindWidth = std::max(kindWidth, fm.horizontalAdvance(kind));
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->resizeSection(EventLogModel::Time,
+                          fm.horizontalAdvance(QStringLiteral("2020-05-25 08:48:40")) + 16);
+    header->resizeSection(EventLogModel::Kind, kindWidth + 16);
+    header->resizeSection(EventLogModel::Node,
+                          fm.horizontalAdvance(QStringLiteral("dispatcher-standby-2")) + 16);
+    header->resizeSection(EventLogModel::Site,
+                          fm.horizontalAdvance(QStringLiteral("us-east-1a")) + 16);
     header->setSectionResizeMode(EventLogModel::Summary, QHeaderView::Stretch);
     layout->addWidget(m_view);
     m_view->viewport()->installEventFilter(this);
@@ -73,11 +86,10 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     connect(m_sites, &QComboBox::currentIndexChanged, this,
             [this](int i) { m_filter->setSite(m_sites->itemData(i).toString()); });
     // Other rows shown: the cursor's row is chosen again (and scrolled to) on the next frame.
-    auto stale = [this] { m_stale = true; };
-    connect(m_filter, &QAbstractItemModel::modelReset, this, stale);
-    connect(m_filter, &QAbstractItemModel::layoutChanged, this, stale);
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, stale);
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, stale);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &EventLogPanel::markStale);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &EventLogPanel::markStale);
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &EventLogPanel::markStale);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &EventLogPanel::markStale);
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) {
         Q_EMIT seekRequested(index.data(EventLogModel::TimeRole).toLongLong());
     });
@@ -115,7 +127,7 @@ void EventLogPanel::applyKinds()
     m_kinds->setText(labels.isEmpty()     ? tr("All kinds ▾")
                      : labels.size() == 1 ? labels.first() + u" ▾"
                                           : tr("%1 kinds ▾").arg(labels.size()));
-    m_stale = true;
+    markStale(); // the filter's reset did too; once is enough
 }
 
 void EventLogPanel::setKindGroups(const QStringList &labels)
@@ -157,7 +169,7 @@ void EventLogPanel::reset()
 {
     m_model->setEvents(m_session->data() ? m_session->data()->events : QList<Event>{});
     fillSites();
-    m_stale = true;
+    markStale();
 }
 
 void EventLogPanel::grow(qsizetype newFrom)
@@ -169,14 +181,14 @@ void EventLogPanel::grow(qsizetype newFrom)
         m_model->appendEvents(data->events.mid(newFrom));
     if (m_sites->count() <= 1 && !data->first.sites.isEmpty())
         fillSites(); // a live source sent its first topology
-    m_stale = true;
+    markStale();
 }
 
 void EventLogPanel::setNode(const QString &node)
 {
     m_filter->setNode(node);
     m_node->setText(node.isEmpty() ? QString() : tr("node: %1").arg(node));
-    m_stale = true;
+    markStale();
 }
 
 qint64 EventLogPanel::stepFrom(qint64 timeMs, int direction) const
@@ -196,6 +208,15 @@ qint64 EventLogPanel::stepFrom(qint64 timeMs, int direction) const
             return timeAt(row);
     }
     return -1;
+}
+
+void EventLogPanel::markStale()
+{
+    // Other rows shown: the cursor's row is chosen again (and scrolled to) once, after this
+    // batch of changes, whether or not the clock moves.
+    if (std::exchange(m_stale, true))
+        return;
+    QMetaObject::invokeMethod(this, &EventLogPanel::refresh, Qt::QueuedConnection);
 }
 
 bool EventLogPanel::eventFilter(QObject *watched, QEvent *event)

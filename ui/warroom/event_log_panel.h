@@ -53,6 +53,7 @@ protected:
 private:
     void applyKinds();
     void fillSites();
+    void markStale(); // the rows shown changed: the cursor's row again, on the next turn
 
     ReplaySession *m_session;
     EventLogModel *m_model;

@@ -69,9 +69,12 @@ void HeaderBar::refresh()
     m_message.clear();
     m_status = serviceStatusAt(*data, t);
     const RecordingSummary &s = data->summary;
-    m_context = tr("%1 outages in the recording (%2)")
-                    .arg(s.outages.size())
-                    .arg(formatDuration(s.outageMs()));
+    m_context =
+        s.outages.isEmpty()
+            ? tr("no outage in the recording")
+            : (s.outages.size() == 1 ? tr("1 outage in the recording (%1)")
+                                     : tr("%1 outages in the recording (%2)").arg(s.outages.size()))
+                  .arg(formatDuration(s.outageMs()));
 
     const LiveHealth health = m_session->liveHealth();
     m_live.clear();
@@ -79,8 +82,9 @@ void HeaderBar::refresh()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (health.writerStopped) {
         m_liveWarning = true;
-        m_live = tr("⚠ writer stopped unexpectedly at %1 UTC: the recording ends there")
-                     .arg(formatUtc(health.writerLastSeenMs).mid(11));
+        m_live = tr("⚠ its writer stopped unexpectedly (last seen %1 UTC, by this computer's "
+                    "clock): the recording ends there")
+                     .arg(formatUtc(health.writerLastSeenMs));
     } else if (health.live) {
         qint64 problemSince = 0;
         const QString problem = sourceProblem(*data, t, &problemSince);

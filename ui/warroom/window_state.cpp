@@ -25,6 +25,13 @@ QJsonValue moment(qint64 ms)
                   : QJsonValue(formatUtc(ms, QStringLiteral("yyyy-MM-ddTHH:mm:ssZ")));
 }
 
+// The last row in view: the last row when the rows end before the view does.
+int lastVisibleRow(const QTableView &view)
+{
+    const int row = view.rowAt(view.viewport()->height() - 1);
+    return row >= 0 ? row : view.model()->rowCount() - 1;
+}
+
 QJsonArray strings(const QStringList &list)
 {
     return QJsonArray::fromStringList(list);
@@ -90,8 +97,7 @@ QJsonObject windowState(const RecordingWindow &window)
                  QJsonObject{{QStringLiteral("rows"), log.filter()->rowCount()},
                              {QStringLiteral("highlightedRow"), log.highlightedRow()},
                              {QStringLiteral("visibleRows"),
-                              QJsonArray{log.view()->rowAt(0),
-                                         log.view()->rowAt(log.view()->viewport()->height() - 1)}},
+                              QJsonArray{log.view()->rowAt(0), lastVisibleRow(*log.view())}},
                              {QStringLiteral("selectedRows"),
                               int(log.view()->selectionModel()->selectedRows().size())},
                              {QStringLiteral("highlighted"), row},
