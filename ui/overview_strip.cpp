@@ -35,6 +35,10 @@ void OverviewStrip::setData(qint64 fromMs, qint64 toMs, QList<qint64> eventTimes
     m_to = std::max(toMs, fromMs + 1);
     m_events = std::move(eventTimes);
     std::sort(m_events.begin(), m_events.end());
+    m_binMs = std::max<qint64>(1, (m_to - m_from) / kBins + 1);
+    m_bins.fill(0, kBins);
+    for (qint64 t : std::as_const(m_events))
+        bin(t);
     m_states = std::move(states);
     m_visibleFrom = m_from;
     m_visibleTo = m_to;
@@ -51,10 +55,27 @@ void OverviewStrip::append(qint64 toMs, const QList<qint64> &eventTimes, QList<S
     m_events += eventTimes;
     if (!inOrder) // rare: a source that sends out of order
         std::sort(m_events.begin(), m_events.end());
+    for (qint64 t : eventTimes)
+        bin(t);
     m_states = std::move(states);
     if (wasWhole)
         m_visibleTo = m_to;
     update();
+}
+
+void OverviewStrip::bin(qint64 timeMs)
+{
+    if (m_bins.isEmpty())
+        m_bins.fill(0, kBins);
+    qint64 index = std::max<qint64>(0, (timeMs - m_from) / m_binMs);
+    while (index >= kBins) { // the recording grew past the last bin: halve the resolution
+        for (int i = 0; i < kBins / 2; ++i)
+            m_bins[i] = m_bins[2 * i] + m_bins[2 * i + 1];
+        std::fill(m_bins.begin() + kBins / 2, m_bins.end(), 0);
+        m_binMs *= 2;
+        index = (timeMs - m_from) / m_binMs;
+    }
+    ++m_bins[index];
 }
 
 qint64 OverviewStrip::snappedTime(double x) const
@@ -118,9 +139,11 @@ void OverviewStrip::paintEvent(QPaintEvent *)
     // Event density: a bar per column, its height the log of the count.
     const int columns = std::max(1, width());
     std::vector<int> counts(size_t(columns), 0);
-    for (qint64 t : m_events) {
-        const int c = std::clamp(int(s.xForTime(t)), 0, columns - 1);
-        counts[size_t(c)]++;
+    for (int b = 0; b < m_bins.size(); ++b) {
+        if (m_bins[b] == 0)
+            continue;
+        const int c = std::clamp(int(s.xForTime(m_from + b * m_binMs)), 0, columns - 1);
+        counts[size_t(c)] += m_bins[b];
     }
     const int most = std::max(1, *std::max_element(counts.begin(), counts.end()));
     p.setPen(QColor(0x00, 0x72, 0xB2, 170));

@@ -48,7 +48,14 @@ private:
 
     qint64 m_from = 0;
     qint64 m_to = 1;
-    QList<qint64> m_events; // sorted
+    void bin(qint64 timeMs);
+
+    QList<qint64> m_events; // sorted (a click snaps to the nearest)
+    // Events counted per stretch of time, for drawing: a paint costs the bins, not the events.
+    // When a live recording outgrows the last bin, neighbours merge and each bin doubles.
+    static constexpr int kBins = 4096;
+    QList<int> m_bins;
+    qint64 m_binMs = 1;
     QList<ServiceSpan> m_states;
     QString m_hoverText;
     double m_hoverX = -1.0;

@@ -160,6 +160,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->lastEventId = data->events.isEmpty() ? 0 : data->events.last().id;
     data->lifeEvents = r.events(EventFilter::ofKinds(
         {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
+    data->lives = std::make_shared<const NodeLives>(data->lifeEvents);
     data->observations = r.events(EventFilter::ofKinds({EventKind::ProbeObserved}));
     data->stateEvents = r.events(EventFilter::ofKinds(
         {EventKind::ServiceState, EventKind::BacklogStarted, EventKind::BacklogDrained}));
@@ -242,12 +243,18 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
         else if (e.kind == EventKind::Annotation && e.subject == kSourceSubject)
             next->sourceEvents.append(e);
     }
+    const bool lifeCame = std::any_of(fresh.cbegin(), fresh.cend(), [](const Event &e) {
+        return e.kind == EventKind::NodeLaunched || e.kind == EventKind::NodeDraining ||
+               e.kind == EventKind::NodeTerminated;
+    });
     if (reordered) {
         for (QList<Event> *list :
              {&next->lifeEvents, &next->observations, &next->stateEvents, &next->sourceEvents})
             std::stable_sort(list->begin(), list->end(),
                              [](const Event &x, const Event &y) { return x.timeMs < y.timeMs; });
     }
+    if (lifeCame || reordered)
+        next->lives = std::make_shared<const NodeLives>(next->lifeEvents);
     // Post-mortems written meanwhile (a drill's trainee, in another window): read only then.
     next->postMortemsStamp = r.postMortemsStamp();
     const bool written = next->postMortemsStamp != data->postMortemsStamp;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "node_lives.h"
+
 #include "core/model/topology.h"
 #include "core/postmortem/postmortem.h"
 #include "core/store/recording.h"
@@ -60,7 +62,8 @@ struct ReplayData
     QList<Event> events;            // in time order: all of them, or those before `eventsUntilMs`
     bool complete = true;
     qint64 eventsUntilMs = std::numeric_limits<qint64>::max(); // `events` holds every one before
-    QList<Event> lifeEvents;   // every launch, drain and termination (for NodeLives)
+    QList<Event> lifeEvents;                // every launch, drain and termination ...
+    std::shared_ptr<const NodeLives> lives; // ... as lives, built where the data is read
     QList<Event> observations; // every probe.observed (the cursor applies them after a version)
     QList<Event> stateEvents;  // every service.state, backlog.started and backlog.drained
     QList<Event> sourceEvents; // what live sources said of themselves ("Prometheus ... down")

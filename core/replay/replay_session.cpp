@@ -74,8 +74,6 @@ ReplaySession::~ReplaySession() = default;
 void ReplaySession::rebuildCursor()
 {
     m_cursor = std::make_unique<ReplayCursor>(m_data);
-    m_lives = NodeLives(m_data->lifeEvents);
-    m_lifeEventsSeen = m_data->lifeEvents.size();
 }
 
 const ReachabilityEngine *ReplaySession::engine()
@@ -93,7 +91,7 @@ quint64 ReplaySession::stateGeneration() const
 
 NodeMarks ReplaySession::nodeMarks() const
 {
-    return m_lives.at(m_time);
+    return m_data && m_data->lives ? m_data->lives->at(m_time) : NodeMarks();
 }
 
 QString ReplaySession::cacheFolder() const
@@ -368,10 +366,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
         rebuildCursor();
     } else if (grew) {
         m_cursor->grow(m_data);
-        if (m_data->lifeEvents.size() != m_lifeEventsSeen)
-            m_lives = NodeLives(m_data->lifeEvents);
     }
-    m_lifeEventsSeen = m_data->lifeEvents.size();
     if (grew) {
         m_sinceGrowth.restart();
         m_lastDataWallMs = QDateTime::currentMSecsSinceEpoch();

@@ -110,8 +110,6 @@ private:
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
-    NodeLives m_lives;
-    qsizetype m_lifeEventsSeen = 0;
     QString m_cacheFolder;
     bool m_trainee = false;
     qint64 m_time = 0;

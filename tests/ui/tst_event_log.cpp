@@ -65,6 +65,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(2, EventLogModel::Summary).data(EventLogModel::TimeRole).toLongLong(),
                  5000);
         model.appendEvents({});
+        model.growTo(incident() + incident().mid(0, 1)); // shares the list: one row came
+        QCOMPARE(model.rowCount(), 5);
         model.setEvents({});
         QCOMPARE(model.rowCount(), 0);
     }

@@ -29,6 +29,18 @@ void EventLogModel::appendEvents(const QList<Event> &events)
     endInsertRows();
 }
 
+void EventLogModel::growTo(QList<Event> all)
+{
+    const int first = int(m_events.size());
+    if (all.size() <= first) {
+        m_events = std::move(all);
+        return;
+    }
+    beginInsertRows({}, first, int(all.size()) - 1);
+    m_events = std::move(all);
+    endInsertRows();
+}
+
 int EventLogModel::rowAtTime(qint64 timeMs) const
 {
     const auto after = std::upper_bound(m_events.cbegin(), m_events.cend(), timeMs,

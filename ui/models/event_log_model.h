@@ -35,6 +35,9 @@ public:
 
     void setEvents(QList<Event> events);
     void appendEvents(const QList<Event> &events); // later than those held
+    // The same events with more after them (a live recording's, shared, not copied): rows are
+    // inserted for those that came.
+    void growTo(QList<Event> all);
     const Event &event(int row) const { return m_events[row]; }
     // The last row at or before `timeMs` (-1 when every event is later): the row a replay
     // cursor at that time selects.

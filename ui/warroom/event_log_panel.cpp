@@ -178,7 +178,7 @@ void EventLogPanel::grow(qsizetype newFrom)
     if (newFrom < 0)
         m_model->setEvents(data->events);
     else if (newFrom < data->events.size())
-        m_model->appendEvents(data->events.mid(newFrom));
+        m_model->growTo(data->events); // shared with the session's data: nothing copied
     if (m_sites->count() <= 1 && !data->first.sites.isEmpty())
         fillSites(); // a live source sent its first topology
     markStale();
