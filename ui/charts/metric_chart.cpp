@@ -229,6 +229,8 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
         top = std::max(top, value);
     int color = 0;
     QList<QLineSeries *> lines;
+    QList<QList<QPointF>> linePoints; // given to the series once attached (attaching a series
+                                      // that has points costs QtCharts a pass over them each)
     for (const ChartLine &line : data.lines) {
         auto *series = new QLineSeries;
         series->setName(line.name);
@@ -241,7 +243,7 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
                 points.append(QPointF(double(p.timeMs), p.max));
             top = std::max(top, double(p.max));
         }
-        series->replace(points);
+        linePoints.append(std::move(points));
         series->setPen(QPen(kLineColors[color++ % 5], 1.6));
         lines.append(series);
     }
@@ -268,6 +270,8 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
     }
     for (QLineSeries *series : std::as_const(lines))
         attach(series);
+    for (int i = 0; i < lines.size(); ++i)
+        lines[i]->replace(linePoints[i]);
     int index = 0;
     for (const auto &[label, value] : data.thresholds) {
         auto *line = new QLineSeries;

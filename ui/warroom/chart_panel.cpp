@@ -331,14 +331,31 @@ void ChartPanel::load()
 
 void ChartPanel::draw(const QList<ChartData> &charts)
 {
+    // One chart per turn of the event loop (a chart takes a few milliseconds to set up): a
+    // pan during a fast replay never holds a frame back by the time of all of them.
+    const bool idle = m_nextToDraw >= m_toDraw.size();
+    m_toDraw = charts;
+    m_nextToDraw = 0;
+    if (idle)
+        drawNext();
+}
+
+void ChartPanel::drawNext()
+{
+    if (m_nextToDraw >= m_toDraw.size() || m_nextToDraw >= m_charts.size()) {
+        m_nextToDraw = int(m_toDraw.size());
+        Q_EMIT shown();
+        return;
+    }
+    const int i = m_nextToDraw++;
     const auto &data = m_session->data();
-    for (int i = 0; i < m_charts.size() && i < charts.size(); ++i) {
-        m_charts[i].view->setData(charts[i], m_from, m_to, m_outages, m_charts[i].markers,
+    if (m_toDraw[i].title == m_charts[i].data.title) { // still the chart it was read for
+        m_charts[i].view->setData(m_toDraw[i], m_from, m_to, m_outages, m_charts[i].markers,
                                   data ? std::make_pair(data->startMs, data->endMs)
                                        : std::make_pair(m_from, m_to));
         m_charts[i].view->setCursorTime(m_session->time());
     }
-    Q_EMIT shown();
+    QMetaObject::invokeMethod(this, &ChartPanel::drawNext, Qt::QueuedConnection);
 }
 
 } // namespace warroom

@@ -44,7 +44,8 @@ public:
     // The next cursor move outside the window pans it there again (a seek, the button).
     void followCursor();
     bool pannedAway() const { return m_pannedAway; }
-    bool loading() const { return m_windows.pending(); } // a window is being read
+    // A window is being read, or its charts are still being drawn.
+    bool loading() const { return m_windows.pending() || m_nextToDraw < m_toDraw.size(); }
 
     int count() const { return int(m_charts.size()); }
     const MetricChart *chart(int index) const;
@@ -70,6 +71,7 @@ private:
     void pan(qint64 byMs);
     void load();
     void draw(const QList<ChartData> &charts);
+    void drawNext();
 
     ReplaySession *m_session;
     QVBoxLayout *m_list;
@@ -82,6 +84,8 @@ private:
     qint64 m_boundsTo = 1; // the recording's end when last drawn
     bool m_pannedAway = false;
     qint64 m_drawnCursor = -1;
+    QList<ChartData> m_toDraw; // what draw() was given, drawn one chart at a time ...
+    int m_nextToDraw = 0;      // ... from here
     LatestJob m_windows{this};
 };
 
