@@ -127,7 +127,8 @@ private Q_SLOTS:
         QVERIFY(openAndWait(window, lemniscus()));
         const ReplayData &data = *window.data();
         const MetricChart *cpu = window.chart(1); // app-pool CPU, with the autoscaler's decisions
-        QVERIFY(cpu->markerCount() > 5);
+        window.setVisibleRange(data.startMs, data.endMs);
+        QTRY_VERIFY(cpu->markerCount() > 5);
         const qint64 quiet = data.startMs + 86400000LL; // the first Tuesday: no scaling at all
         window.setVisibleRange(quiet, quiet + 86400000LL);
         QCOMPARE(window.visibleRange(), std::make_pair(quiet, quiet + 86400000LL));
