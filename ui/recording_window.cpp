@@ -126,9 +126,9 @@ void RecordingWindow::build()
     auto *bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(m_log);
     bottom->addWidget(m_details);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
-    bottom->setSizes({900, 500});
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({1000, 500});
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(horizontal);
     vertical->addWidget(bottom);

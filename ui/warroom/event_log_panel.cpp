@@ -73,9 +73,9 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
                           fm.horizontalAdvance(QStringLiteral("2020-05-25 08:48:40")) + 16);
     header->resizeSection(EventLogModel::Kind, kindWidth + 16);
     header->resizeSection(EventLogModel::Node,
-                          fm.horizontalAdvance(QStringLiteral("dispatcher-standby-2")) + 16);
+                          fm.horizontalAdvance(QStringLiteral("dispatchers-10")) + 16);
     header->resizeSection(EventLogModel::Site,
-                          fm.horizontalAdvance(QStringLiteral("us-east-1a")) + 16);
+                          fm.horizontalAdvance(QStringLiteral("us-east-1")) + 12);
     header->setSectionResizeMode(EventLogModel::Summary, QHeaderView::Stretch);
     layout->addWidget(m_view);
     m_view->viewport()->installEventFilter(this);
