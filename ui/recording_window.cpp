@@ -28,7 +28,6 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -187,12 +186,13 @@ void RecordingWindow::openFile(const QString &path)
 void RecordingWindow::opened()
 {
     const auto &data = m_session->data();
+    m_header->clearMessage();
     m_mapMarks.clear();
     m_mapGeneration = 0;
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems);
     m_map->setManualLayout(data->layout);
     m_map->selectNode({});
-    m_details->show(nullptr, {});
+    m_details->showHops(nullptr, {});
     m_log->setNode({});
     m_log->reset();
     m_charts->reset();
@@ -201,6 +201,7 @@ void RecordingWindow::opened()
     for (const Event &e : data->events)
         times.append(e.timeMs);
     m_overview->setData(data->startMs, data->endMs, times, serviceSpans(*data));
+    m_overviewFrom = data->startMs;
     if (!m_session->following()) // a newcomer lands where the story starts, not weeks before
         m_session->seek(firstMomentThatMatters(*data));
     m_charts->showAround(m_session->time());
@@ -222,7 +223,8 @@ void RecordingWindow::grew(qsizetype newFrom)
     m_postMortem->setEvents(data->events);
     m_log->grow(newFrom);
     m_charts->grow(newFrom);
-    if (newFrom < 0) {
+    if (newFrom < 0 || data->startMs != m_overviewFrom) { // all again (the start moved back)
+        m_overviewFrom = data->startMs;
         QList<qint64> times;
         times.reserve(data->events.size());
         for (const Event &e : data->events)
@@ -265,7 +267,7 @@ void RecordingWindow::render()
         m_mapGeneration = m_session->stateGeneration();
         m_mapTime = t;
         m_mapMarks = std::move(marks);
-        m_details->show(engine, m_map->selectedNode());
+        m_details->showHops(engine, m_map->selectedNode());
     }
     m_header->refresh();
     m_clock->refresh();
@@ -411,7 +413,7 @@ void RecordingWindow::showNode(const QString &node)
 {
     m_charts->showNode(node);
     m_log->setNode(node);
-    m_details->show(m_session->engine(), node);
+    m_details->showHops(m_session->engine(), node);
 }
 
 void RecordingWindow::saveLayout(const QString &node, double x, double y)
@@ -514,7 +516,7 @@ void RecordingWindow::showPostMortem()
 void RecordingWindow::fail(const QString &title, const QString &message)
 {
     m_simulating->hide();
-    m_header->setMessage(title, message);
+    m_header->setMessage(title.isEmpty() ? tr("Failed") : title, message);
     Q_EMIT loadFailed(message);
 }
 

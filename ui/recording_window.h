@@ -158,6 +158,7 @@ private:
     quint64 m_mapGeneration = 0;
     NodeMarks m_mapMarks;
     qint64 m_mapTime = 0;
+    qint64 m_overviewFrom = 0; // the start the overview strip was given
     LiveListener *m_listener = nullptr;
     DrillPanel *m_drillPanel = nullptr;
     quint16 m_listeningPort = 0;

@@ -14,7 +14,6 @@
 #include "core/postmortem/report.h"
 #include "core/replay/replay_session.h"
 
-#include <QActionGroup>
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>

@@ -108,12 +108,12 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
                      0};
     connect(server->m_server, &QTcpServer::newConnection, server.get(), &IngestServer::accept);
     // A sign of life in the recording: a reader tells a writer that was killed from a quiet one.
-    auto *heartbeat = new QTimer(server.get());
-    connect(heartbeat, &QTimer::timeout, server.get(), [ingest = server.get()] {
+    server->m_heartbeat = new QTimer(server.get());
+    connect(server->m_heartbeat, &QTimer::timeout, server.get(), [ingest = server.get()] {
         ingest->beat();
         ingest->scheduleCommit();
     });
-    heartbeat->start(kHeartbeatMs);
+    server->m_heartbeat->start(kHeartbeatMs);
     return server;
 }
 
@@ -284,7 +284,7 @@ void IngestServer::beat()
 
 void IngestServer::scheduleCommit()
 {
-    if (m_commitScheduled)
+    if (m_commitScheduled || m_closed)
         return;
     m_commitScheduled = true;
     // After the sockets ready now were read: one commit for all of them. A commit rewrites the
@@ -321,6 +321,8 @@ Result<bool> IngestServer::close()
     if (m_closed)
         return true;
     m_closed = true;
+    if (m_heartbeat)
+        m_heartbeat->stop();
     if (m_server)
         m_server->close();
     // Aborting a socket says "disconnected" at once, which drops it from m_clients: take them

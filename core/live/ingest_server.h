@@ -12,6 +12,7 @@
 #include <optional>
 
 class QTcpServer;
+class QTimer;
 class QTcpSocket;
 
 namespace warroom {
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<RecordingWriter> m_writer;
     std::unique_ptr<RecordingSink> m_sink;
     QTcpServer *m_server = nullptr;
+    QTimer *m_heartbeat = nullptr;
     QHash<QTcpSocket *, std::shared_ptr<Client>> m_clients;
     struct OpenSeries
     {

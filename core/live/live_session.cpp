@@ -20,7 +20,8 @@ LiveSession::start(const QString &path, const IngestOptions &options, const Live
             return mapping.errors();
         session->m_mapping = mapping.value();
     }
-    // Every file read before the recording is touched: a mistake leaves nothing behind.
+    // Every file read before the recording is touched: a mistake in one leaves no recording
+    // behind (a source that then fails to start does: the server had created it).
     std::optional<Scenario> drillScenario;
     if (!sources.drillScenario.isEmpty()) {
         auto loaded = loadScenarioFile(sources.drillScenario);

@@ -65,7 +65,7 @@ Result<qint64> parseTyped(const QString &typed, qint64 cursorMs, qint64 startMs,
             return refuse();
         return text.startsWith(u'+') ? cursorMs + by : cursorMs - by;
     }
-    if (text.contains(u'-') && text.count(u'-') >= 2) {
+    if (text.count(u'-') >= 2) {
         // A date and time; without a zone it is UTC, as every time in Warroom.
         QString iso = text;
         iso.replace(u' ', u'T');

@@ -55,9 +55,13 @@ void ReplayCursor::grow(std::shared_ptr<const ReplayData> data)
     const bool appended = data->events.size() >= before &&
                           versionsExtend(data->versions, m_data->versions) &&
                           (before == 0 || data->events[before - 1].id == old[before - 1].id);
-    // An event at or before the state's time that came only now: the state is built again.
-    const bool late = appended && data->events.size() > before && m_engine &&
-                      data->events[before].timeMs <= m_time;
+    // A state change at or before the state's time that came only now: the state is built
+    // again (what only tells, an annotation or an alert, changes nothing here).
+    bool late = false;
+    for (qsizetype i = before; appended && m_engine && !late && i < data->events.size() &&
+                               data->events[i].timeMs <= m_time;
+         ++i)
+        late = changesState(data->events[i].kind);
     m_data = std::move(data);
     if (!appended)
         m_versions.clear();
@@ -85,6 +89,11 @@ void ReplayCursor::seek(qint64 timeMs)
         m_time = timeMs;
         return;
     }
+    if (version == m_version && m_engine && timeMs < m_time && m_data &&
+        !stateChangesIn(timeMs, m_time)) {
+        m_time = timeMs; // back over a stretch where nothing changed: the state holds
+        return;
+    }
     if (version != m_version || timeMs < m_time || !m_engine) {
         load(version);
         // Events at the version's own time may have come after its snapshot: applying a
@@ -94,6 +103,18 @@ void ReplayCursor::seek(qint64 timeMs)
         applyEvents(m_time, timeMs, false);
     }
     m_time = timeMs;
+}
+
+bool ReplayCursor::stateChangesIn(qint64 afterMs, qint64 uptoMs) const
+{
+    const QList<Event> &events = m_data->events;
+    auto it = std::upper_bound(events.cbegin(), events.cend(), afterMs,
+                               [](qint64 t, const Event &e) { return t < e.timeMs; });
+    for (; it != events.cend() && it->timeMs <= uptoMs; ++it) {
+        if (changesState(it->kind))
+            return true;
+    }
+    return false;
 }
 
 void ReplayCursor::load(int version)

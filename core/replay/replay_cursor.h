@@ -36,6 +36,7 @@ private:
     void load(int version);
     void apply(const Event &event);
     void applyEvents(qint64 afterMs, qint64 uptoMs, bool inclusiveStart);
+    bool stateChangesIn(qint64 afterMs, qint64 uptoMs) const; // (afterMs, uptoMs], read data
 
     const Recording *m_recording = nullptr;
     std::shared_ptr<const ReplayData> m_data;

@@ -312,7 +312,8 @@ QList<ChartData> nodeCharts(const QString &node)
 }
 
 Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> charts,
-                                          qint64 fromMs, qint64 toMs, int columns)
+                                          qint64 fromMs, qint64 toMs, int columns,
+                                          const std::function<bool()> &cancelled)
 {
     auto opened = Recording::open(path);
     if (!opened)
@@ -320,6 +321,8 @@ Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> 
     const Recording &r = *opened.value();
     for (ChartData &chart : charts) {
         for (ChartLine &line : chart.lines) {
+            if (cancelled && cancelled())
+                return Error{QStringLiteral("cancelled"), path, 0, 0};
             if (const StoredSeries *series = r.seriesByKey(line.key))
                 line.points = windowOf(r, *series, fromMs, toMs, columns, line.scale);
         }

@@ -7,6 +7,7 @@
 #include "core/store/recording.h"
 #include "core/summary/recording_summary.h"
 
+#include <functional>
 #include <memory>
 
 namespace warroom {
@@ -99,7 +100,9 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
 Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const ReplayData> data);
 
 // The same charts' lines read again for [fromMs, toMs) (a zoom), `columns` points each.
+// `cancelled`, asked between lines, stops a read nobody waits for any more (an error then).
 Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> charts,
-                                          qint64 fromMs, qint64 toMs, int columns = 1600);
+                                          qint64 fromMs, qint64 toMs, int columns = 1600,
+                                          const std::function<bool()> &cancelled = {});
 
 } // namespace warroom

@@ -107,13 +107,11 @@ int ReplaySession::simulationProgress() const
     return m_simulated ? m_simulated->load() : -1;
 }
 
-bool ReplaySession::busy() const
-{
-    return m_opening.pending();
-}
-
 void ReplaySession::open(const QString &path)
 {
+    // Whatever the last recording was still reading for a refresh is not this one's.
+    m_refresh.cancel();
+    m_livePoll.stop();
     if (QFileInfo::exists(path) && !Recording::looksLikeRecording(path))
         simulateThenOpen(path);
     else
@@ -251,7 +249,7 @@ bool ReplaySession::advance(qint64 elapsedMs)
     const qint64 before = m_time;
     if (m_following) {
         // The clock keeps moving with wall time while the feed is quiet.
-        setTime(std::max(m_data->endMs, m_data->endMs + m_sinceGrowth.elapsed()));
+        setTime(m_data->endMs + m_sinceGrowth.elapsed());
     } else if (m_playing) {
         qint64 next = m_time + qint64(double(elapsedMs) * m_speed);
         if (m_skipQuiet) {
@@ -307,7 +305,7 @@ void ReplaySession::setFollowing(bool following)
     m_following = following;
     if (m_following) {
         m_playing = false;
-        setTime(std::max(m_data->endMs, m_data->endMs + m_sinceGrowth.elapsed()));
+        setTime(m_data->endMs + m_sinceGrowth.elapsed());
     }
     Q_EMIT stateChanged();
 }
@@ -361,6 +359,14 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
     const bool grew = data->events.size() != before || data->endMs != m_data->endMs ||
                       data->versions.size() != m_data->versions.size();
     const bool wasLive = m_data->live;
+    if (!grew && sameHiding && data->live == wasLive &&
+        data->postMortemsStamp == m_data->postMortemsStamp) {
+        // Only the writer's heartbeat moved: nothing any view shows changed.
+        std::shared_ptr<const ReplayData> old = std::exchange(m_data, std::move(data));
+        m_cursor->grow(m_data);
+        retire(std::move(old));
+        return;
+    }
     std::shared_ptr<const ReplayData> old = std::exchange(m_data, std::move(data));
     if (!appended) {
         rebuildCursor();

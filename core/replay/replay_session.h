@@ -1,6 +1,5 @@
 #pragma once
 
-#include "node_lives.h"
 #include "replay_data.h"
 
 #include "core/util/latest_job.h"
@@ -56,7 +55,6 @@ public:
 
     const std::shared_ptr<const ReplayData> &data() const { return m_data; }
     bool isOpen() const { return m_data != nullptr; }
-    bool busy() const; // opening, simulating or reading the rest of the events
 
     // The clock. seek() clamps to what can be shown; a time beyond the events read so far is
     // remembered and taken once every event is read.

@@ -101,37 +101,83 @@ QString toString(ServiceState state)
     return {};
 }
 
-ServiceStatus serviceStatusAt(const ReplayData &data, qint64 timeMs)
+namespace {
+
+// The state events taken in time order: what the service's state depends on at any moment.
+struct Tracker
 {
-    const QList<Event> &events = data.stateEvents;
-    const auto end = std::upper_bound(events.cbegin(), events.cend(), timeMs,
-                                      [](qint64 at, const Event &e) { return at < e.timeMs; });
-    const Event *state = nullptr; // the last service.state at or before timeMs
+    const Event *state = nullptr; // the last service.state
     qint64 outageEndedMs = -1;    // when the last outage before it ended
-    QStringList backlogs;         // queues whose backlog is not drained at timeMs
+    QStringList backlogs;         // queues whose backlog is not drained
     qint64 backlogSince = -1;
-    for (auto it = events.cbegin(); it != end; ++it) {
-        if (it->kind == EventKind::ServiceState) {
-            if (state && state->subject == u"outage" && it->subject != u"outage")
-                outageEndedMs = it->timeMs;
-            state = &*it;
-        } else if (it->kind == EventKind::BacklogStarted) {
-            if (!backlogs.contains(it->subject))
-                backlogs.append(it->subject);
+
+    void take(const Event &e)
+    {
+        if (e.kind == EventKind::ServiceState) {
+            if (state && state->subject == u"outage" && e.subject != u"outage")
+                outageEndedMs = e.timeMs;
+            state = &e;
+        } else if (e.kind == EventKind::BacklogStarted) {
+            if (!backlogs.contains(e.subject))
+                backlogs.append(e.subject);
             if (backlogSince < 0)
-                backlogSince = it->timeMs;
-        } else if (it->kind == EventKind::BacklogDrained) {
-            backlogs.removeAll(it->subject);
+                backlogSince = e.timeMs;
+        } else if (e.kind == EventKind::BacklogDrained) {
+            backlogs.removeAll(e.subject);
             if (backlogs.isEmpty())
                 backlogSince = -1;
         }
     }
-    const bool recorded = std::any_of(events.cbegin(), events.cend(), [](const Event &e) {
-        return e.kind == EventKind::ServiceState;
-    });
-    ServiceStatus status;
-    if (!recorded) {
+
+    ServiceState current() const
+    {
+        const ServiceState named = state ? stateNamed(state->subject) : ServiceState::Ok;
+        if (named == ServiceState::Outage)
+            return named;
+        if (!backlogs.isEmpty() && outageEndedMs >= 0 && outageEndedMs >= backlogSince)
+            return ServiceState::Recovering;
+        if (named == ServiceState::Degraded || !backlogs.isEmpty())
+            return ServiceState::Degraded;
+        return ServiceState::Ok;
+    }
+
+    // The state with since when and why (the queues' figures read at `timeMs`).
+    ServiceStatus status(const ReplayData &data, qint64 timeMs) const
+    {
+        QStringList queues;
+        for (const QString &queue : backlogs)
+            queues.append(backlogWhy(data, queue, timeMs));
+        const QString waiting = queues.join(QStringLiteral("; "));
+        switch (current()) {
+        case ServiceState::Outage:
+            return {ServiceState::Outage, state->timeMs, stateWhy(*state)};
+        case ServiceState::Recovering: // requests succeed, the backlog the outage left drains
+            return {ServiceState::Recovering, outageEndedMs, waiting};
+        case ServiceState::Degraded:
+            if (state && stateNamed(state->subject) == ServiceState::Degraded)
+                return {ServiceState::Degraded, state->timeMs,
+                        stateWhy(*state) + (waiting.isEmpty() ? QString() : u"; " + waiting)};
+            return {ServiceState::Degraded, backlogSince, waiting}; // an overload building
+        case ServiceState::Ok:
+            break;
+        }
+        return {ServiceState::Ok, state ? state->timeMs : -1, {}};
+    }
+};
+
+bool recordsServiceState(const ReplayData &data)
+{
+    return std::any_of(data.stateEvents.cbegin(), data.stateEvents.cend(),
+                       [](const Event &e) { return e.kind == EventKind::ServiceState; });
+}
+
+} // namespace
+
+ServiceStatus serviceStatusAt(const ReplayData &data, qint64 timeMs)
+{
+    if (!recordsServiceState(data)) {
         // Watched, not simulated: the summary's outages are all there is.
+        ServiceStatus status;
         for (const Outage &o : data.summary.outages) {
             const bool ongoing = o.endMs >= data.endMs;
             if (timeMs >= o.startMs && (timeMs < o.endMs || ongoing))
@@ -139,47 +185,43 @@ ServiceStatus serviceStatusAt(const ReplayData &data, qint64 timeMs)
         }
         return status;
     }
-    const ServiceState named = state ? stateNamed(state->subject) : ServiceState::Ok;
-    QStringList queues;
-    for (const QString &queue : std::as_const(backlogs))
-        queues.append(backlogWhy(data, queue, timeMs));
-    const QString waiting = queues.join(QStringLiteral("; "));
-    if (named == ServiceState::Outage)
-        return {named, state->timeMs, stateWhy(*state)};
-    // Requests succeed (or mostly), but the backlog the outage left still drains.
-    if (!backlogs.isEmpty() && outageEndedMs >= 0 && outageEndedMs >= backlogSince)
-        return {ServiceState::Recovering, outageEndedMs, waiting};
-    if (named == ServiceState::Degraded)
-        return {named, state->timeMs,
-                stateWhy(*state) + (waiting.isEmpty() ? QString() : u"; " + waiting)};
-    if (!backlogs.isEmpty()) // building without an outage: an overload
-        return {ServiceState::Degraded, backlogSince, waiting};
-    status.sinceMs = state ? state->timeMs : -1;
-    return status;
+    Tracker tracker;
+    for (const Event &e : data.stateEvents) {
+        if (e.timeMs > timeMs)
+            break;
+        tracker.take(e);
+    }
+    return tracker.status(data, timeMs);
 }
 
 QList<ServiceSpan> serviceSpans(const ReplayData &data)
 {
-    // The moments the state can change, each asked once.
-    QList<qint64> moments;
-    for (const Event &e : data.stateEvents)
-        moments.append(e.timeMs);
-    for (const Outage &o : data.summary.outages)
-        moments << o.startMs << o.endMs;
-    std::sort(moments.begin(), moments.end());
-    moments.erase(std::unique(moments.begin(), moments.end()), moments.end());
     QList<ServiceSpan> spans;
-    for (qint64 at : moments) {
+    auto enter = [&](ServiceState state, qint64 at) {
         if (at < data.startMs || at > data.endMs)
-            continue;
-        const ServiceState state = serviceStatusAt(data, at).state;
+            return;
         if (!spans.isEmpty() && spans.last().toMs < 0) {
             if (spans.last().state == state)
-                continue;
+                return;
             spans.last().toMs = at;
         }
         if (state != ServiceState::Ok)
             spans.append({state, at, -1});
+    };
+    if (!recordsServiceState(data)) {
+        for (const Outage &o : data.summary.outages) {
+            enter(ServiceState::Outage, o.startMs);
+            enter(ServiceState::Ok, o.endMs);
+        }
+    } else {
+        // One pass: the state after the last event of each moment.
+        Tracker tracker;
+        const QList<Event> &events = data.stateEvents;
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            tracker.take(events[i]);
+            if (i + 1 == events.size() || events[i + 1].timeMs != events[i].timeMs)
+                enter(tracker.current(), events[i].timeMs);
+        }
     }
     if (!spans.isEmpty() && spans.last().toMs < 0)
         spans.last().toMs = data.endMs;

@@ -74,6 +74,11 @@ public:
                             if (state->current(generation)) {
                                 state->finish(generation);
                                 apply(std::move(*result));
+                            } else if (result.use_count() == 1) {
+                                // Superseded: freed where it was made, not on this thread (a
+                                // million events take tens of milliseconds to free).
+                                QThreadPool::globalInstance()->start(
+                                    [dropped = std::move(result)]() mutable { dropped.reset(); });
                             }
                         },
                         Qt::QueuedConnection);

@@ -332,6 +332,10 @@ QString MetricChart::valueAxisTitle() const
 
 void MetricChart::wheelEvent(QWheelEvent *event)
 {
+    if (event->angleDelta().y() == 0) { // a sideways scroll is not a zoom
+        event->ignore();
+        return;
+    }
     const QPointF value = chart()->mapToValue(event->position());
     Q_EMIT zoomRequested(event->angleDelta().y() > 0 ? 1.5 : 1.0 / 1.5, qint64(value.x()));
     event->accept();

@@ -1,5 +1,7 @@
 #include "event_log_model.h"
 
+#include "ui/palette.h"
+
 #include <QDateTime>
 
 #include <algorithm>
@@ -32,8 +34,8 @@ void EventLogModel::appendEvents(const QList<Event> &events)
 void EventLogModel::growTo(QList<Event> all)
 {
     const int first = int(m_events.size());
-    if (all.size() <= first) {
-        m_events = std::move(all);
+    if (all.size() <= first) { // not grown: other events, as a reset says
+        setEvents(std::move(all));
         return;
     }
     beginInsertRows({}, first, int(all.size()) - 1);
@@ -83,6 +85,16 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         return e.text;
+    case Qt::BackgroundRole: {
+        // The service's state changes stand out in the state's colour, as in the header.
+        if (e.kind != EventKind::ServiceState)
+            return {};
+        QColor tint = serviceStateColor(e.subject == u"outage"     ? ServiceState::Outage
+                                        : e.subject == u"degraded" ? ServiceState::Degraded
+                                                                   : ServiceState::Ok);
+        tint.setAlpha(45);
+        return tint;
+    }
     case EventIdRole:
         return e.id;
     case TimeRole:
@@ -128,36 +140,47 @@ void EventLogFilter::setSourceModel(QAbstractItemModel *source)
     Q_ASSERT(!source || m_events);
     if (!source)
         return;
-    connect(source, &QAbstractItemModel::modelReset, this, &EventLogFilter::refilter);
+    // A source reset is this one's too: it begins before the source's rows change.
+    connect(source, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        beginResetModel();
+        m_rows.clear();
+    });
+    connect(source, &QAbstractItemModel::modelReset, this, [this] {
+        collect();
+        endResetModel();
+    });
     connect(source, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { appended(first, last); });
-    connect(source, &QAbstractItemModel::dataChanged, this,
-            [this] { Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1)); });
+    connect(source, &QAbstractItemModel::dataChanged, this, [this] {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+    });
     refilter();
 }
 
 void EventLogFilter::setKinds(const QSet<QString> &kinds)
 {
-    m_kinds = kinds;
-    refilter();
+    if (std::exchange(m_kinds, kinds) != kinds)
+        refilter();
 }
 
 void EventLogFilter::setNode(const QString &node)
 {
-    m_node = node;
-    refilter();
+    if (std::exchange(m_node, node) != node)
+        refilter();
 }
 
 void EventLogFilter::setSite(const QString &site)
 {
-    m_site = site;
-    refilter();
+    if (std::exchange(m_site, site) != site)
+        refilter();
 }
 
 void EventLogFilter::setText(const QString &text)
 {
-    m_text = text.trimmed();
-    refilter();
+    const QString trimmed = text.trimmed();
+    if (std::exchange(m_text, trimmed) != trimmed)
+        refilter();
 }
 
 bool EventLogFilter::accepts(const Event &e) const
@@ -178,13 +201,18 @@ bool EventLogFilter::accepts(const Event &e) const
 void EventLogFilter::refilter()
 {
     beginResetModel();
+    collect();
+    endResetModel();
+}
+
+void EventLogFilter::collect()
+{
     m_rows.clear();
     const int count = m_events ? m_events->rowCount() : 0;
     for (int row = 0; row < count; ++row) {
         if (accepts(m_events->event(row)))
             m_rows.append(row);
     }
-    endResetModel();
 }
 
 void EventLogFilter::appended(int first, int last)

@@ -95,7 +95,8 @@ public:
 
 private:
     bool accepts(const Event &e) const;
-    void refilter(); // every source row again (a new filter, a reset)
+    void refilter(); // every source row again (a new filter), as a reset
+    void collect();  // m_rows from every source row
     void appended(int first, int last);
 
     const EventLogModel *m_events = nullptr;

@@ -148,7 +148,10 @@ void ChartPanel::reset()
     m_from = data->startMs;
     m_to = data->endMs;
     m_boundsTo = data->endMs;
-    draw(data->charts);
+    QList<ChartData> charts; // as read with the recording: its whole range
+    for (const Shown &s : std::as_const(m_charts))
+        charts.append(s.data);
+    draw(charts);
 }
 
 void ChartPanel::grow(qsizetype newFrom)
@@ -181,18 +184,12 @@ void ChartPanel::grow(qsizetype newFrom)
     // the cursor, refresh()), its lines read again since the end moved.
     const bool whole = m_from <= data->startMs && m_to >= m_boundsTo;
     m_boundsTo = data->endMs;
-    if (whole && data->endMs - data->startMs <= kWholeUpToMs) {
-        m_from = data->startMs;
-        m_to = data->endMs;
-        QList<ChartData> charts;
-        for (const Shown &s : std::as_const(m_charts))
-            charts.append(s.data);
-        draw(charts);
-    } else if (whole) { // grown past what reads well whole: the last hours
+    if (whole && data->endMs - data->startMs <= kWholeUpToMs)
+        setWindow(data->startMs, data->endMs);
+    else if (whole) // grown past what reads well whole: the last hours
         setWindow(data->endMs - kOpeningSpanMs, data->endMs);
-    } else {
+    else
         load();
-    }
 }
 
 void ChartPanel::showNode(const QString &node)
@@ -271,7 +268,8 @@ void ChartPanel::pan(qint64 byMs)
 
 void ChartPanel::showBackBar()
 {
-    const qint64 t = m_session->time();
+    const auto &data = m_session->data();
+    const qint64 t = data ? std::min(m_session->time(), data->endMs) : m_session->time();
     m_pannedAway = t < m_from || t > m_to;
     if (m_pannedAway) {
         const QString format = m_to - m_from < 3600000 ? QStringLiteral("MMM d HH:mm:ss")
@@ -296,7 +294,8 @@ void ChartPanel::refresh()
     const auto &data = m_session->data();
     if (!data)
         return;
-    const qint64 t = m_session->time();
+    // Following live, the clock runs on past the data's end: the window keeps to the data.
+    const qint64 t = std::min(m_session->time(), data->endMs);
     if (t == m_drawnCursor)
         return;
     m_drawnCursor = t;

@@ -29,10 +29,10 @@ DetailsPane::DetailsPane(QWidget *parent)
     m_hops->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_hops->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_hops, 1);
-    show(nullptr, {});
+    showHops(nullptr, {});
 }
 
-void DetailsPane::show(const ReachabilityEngine *engine, const QString &node)
+void DetailsPane::showHops(const ReachabilityEngine *engine, const QString &node)
 {
     m_hops->setRowCount(0);
     if (!engine || node.isEmpty()) {

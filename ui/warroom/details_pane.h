@@ -19,7 +19,7 @@ public:
     explicit DetailsPane(QWidget *parent = nullptr);
 
     // The hops of `node` in `engine`'s state (null or empty node: nothing selected).
-    void show(const ReachabilityEngine *engine, const QString &node);
+    void showHops(const ReachabilityEngine *engine, const QString &node);
     QStringList rows() const; // "-> dc1/cache-1:6379 blocked: blocked by rule dc3-egress (...)"
 
 private:

@@ -18,6 +18,27 @@
 
 namespace warroom {
 
+namespace {
+
+// A menu of choices that stays open while they are ticked, several in a row.
+class ChoiceMenu : public QMenu
+{
+public:
+    using QMenu::QMenu;
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *event) override
+    {
+        if (QAction *action = activeAction(); action && action->isCheckable()) {
+            action->toggle();
+            return;
+        }
+        QMenu::mouseReleaseEvent(event);
+    }
+};
+
+} // namespace
+
 EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
@@ -31,7 +52,7 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     m_kinds = new QToolButton;
     m_kinds->setObjectName(QStringLiteral("kindFilter"));
     m_kinds->setPopupMode(QToolButton::InstantPopup);
-    auto *menu = new QMenu(m_kinds);
+    auto *menu = new ChoiceMenu(m_kinds);
     for (const EventKindGroup &group : eventKindGroups()) {
         QAction *action = menu->addAction(group.label);
         action->setCheckable(true);

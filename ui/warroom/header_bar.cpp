@@ -41,7 +41,7 @@ HeaderBar::HeaderBar(const ReplaySession *session, QWidget *parent)
     , m_session(session)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    m_title = tr("No recording");
+    m_messageTitle = tr("No recording");
 }
 
 QSize HeaderBar::sizeHint() const
@@ -53,9 +53,15 @@ QSize HeaderBar::sizeHint() const
 
 void HeaderBar::setMessage(const QString &title, const QString &message)
 {
-    if (!title.isEmpty())
-        m_title = title;
+    m_messageTitle = title.isEmpty() ? m_messageTitle : title;
     m_message = message;
+    update();
+}
+
+void HeaderBar::clearMessage()
+{
+    m_messageTitle.clear();
+    m_message.clear();
     update();
 }
 
@@ -66,7 +72,6 @@ void HeaderBar::refresh()
         return;
     const qint64 t = m_session->time();
     m_title = data->title.isEmpty() ? data->name : data->title;
-    m_message.clear();
     m_status = serviceStatusAt(*data, t);
     const RecordingSummary &s = data->summary;
     m_context =
@@ -113,7 +118,7 @@ void HeaderBar::refresh()
 
 QString HeaderBar::stateText() const
 {
-    if (!m_session->data())
+    if (!m_session->data() || !m_message.isEmpty() || !m_messageTitle.isEmpty())
         return m_message;
     QString text = upper(m_status.state);
     const qint64 t = m_session->time();
@@ -134,7 +139,8 @@ QString HeaderBar::liveText() const
 
 QString HeaderBar::text() const
 {
-    return m_title + (m_live.isEmpty() ? QString() : u"  " + m_live) + u'\n' + stateText();
+    const QString title = m_messageTitle.isEmpty() ? m_title : m_messageTitle;
+    return title + (m_live.isEmpty() ? QString() : u"  " + m_live) + u'\n' + stateText();
 }
 
 void HeaderBar::paintEvent(QPaintEvent *)
@@ -170,15 +176,16 @@ void HeaderBar::paintEvent(QPaintEvent *)
     }
     p.setFont(big);
     p.setPen(palette().color(QPalette::WindowText));
+    const QString title = m_messageTitle.isEmpty() ? m_title : m_messageTitle;
     p.drawText(QRect(0, y, w - liveWidth - 8, bigMetrics.height()),
                Qt::AlignLeft | Qt::AlignVCenter,
-               bigMetrics.elidedText(m_title, Qt::ElideRight, w - liveWidth - 8));
+               bigMetrics.elidedText(title, Qt::ElideRight, w - liveWidth - 8));
     y += bigMetrics.height() + 4;
 
     // Line 2: the state in a coloured chip, then since when and why.
     const QFontMetrics fm(font());
     const int h = fm.height() + 4;
-    if (!m_session->data()) {
+    if (!m_session->data() || !m_messageTitle.isEmpty() || !m_message.isEmpty()) {
         p.setFont(font());
         p.drawText(QRect(0, y, w, h), Qt::AlignLeft | Qt::AlignVCenter,
                    fm.elidedText(m_message, Qt::ElideRight, w));

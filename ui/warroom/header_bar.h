@@ -21,8 +21,10 @@ public:
     // Reads the session again (once per frame).
     void refresh();
     void setListeningPort(quint16 port) { m_port = port; }
-    // What opening or simulating is doing, or why it failed (shown instead of the state).
+    // What opening or simulating is doing, or why it failed: shown instead of the recording's
+    // title and state until clearMessage() (a recording opened).
     void setMessage(const QString &title, const QString &message);
+    void clearMessage();
 
     const ServiceStatus &status() const { return m_status; }
     QString stateText() const; // "OUTAGE since 2020-05-25 08:48:40 (2m10s): dc3/app-4 -> ..."
@@ -38,7 +40,8 @@ protected:
 private:
     const ReplaySession *m_session;
     quint16 m_port = 0;
-    QString m_title;
+    QString m_title;        // the recording's
+    QString m_messageTitle; // ... or what is being done instead
     QString m_message;
     ServiceStatus m_status;
     QString m_live;
