@@ -64,6 +64,12 @@ private Q_SLOTS:
                  QStringLiteral("1970-01-01 00:00:01"));
         QCOMPARE(model.index(2, EventLogModel::Summary).data(EventLogModel::TimeRole).toLongLong(),
                  5000);
+        // The service's state at each event's time: blank while ok.
+        model.setServiceSpans({{ServiceState::Outage, 4000, 8000}});
+        QCOMPARE(model.index(2, EventLogModel::Service).data().toString(),
+                 QStringLiteral("outage"));
+        QCOMPARE(model.index(3, EventLogModel::Service).data().toString(), QString());
+        QCOMPARE(model.index(0, EventLogModel::Service).data().toString(), QString());
         model.appendEvents({});
         model.growTo(incident() + incident().mid(0, 1)); // shares the list: one row came
         QCOMPARE(model.rowCount(), 5);

@@ -202,6 +202,12 @@ private Q_SLOTS:
                                  u"notifications: ") &&
                      text.contains(u"late (target 3m)"),
                  qPrintable(text));
+        // The log says it too, for every event of the stretch.
+        const EventLogPanel *log = window.eventLogPanel();
+        QTRY_VERIFY(log->highlightedRow() >= 0);
+        QCOMPARE(
+            log->filter()->index(log->highlightedRow(), EventLogModel::Service).data().toString(),
+            QStringLiteral("recovering"));
         // The story's charts first: failing, then the queue's backlog and lateness.
         QCOMPARE(window.chartTitle(0), QStringLiteral("Requests failing"));
         QCOMPARE(window.chartTitle(1), QStringLiteral("notifications backlog"));

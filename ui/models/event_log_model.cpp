@@ -43,6 +43,27 @@ void EventLogModel::growTo(QList<Event> all)
     endInsertRows();
 }
 
+void EventLogModel::setServiceSpans(QList<ServiceSpan> spans)
+{
+    if (spans == m_spans)
+        return;
+    m_spans = std::move(spans);
+    if (!m_events.isEmpty())
+        Q_EMIT dataChanged(index(0, Service), index(rowCount() - 1, Service));
+}
+
+ServiceState EventLogModel::serviceStateAt(qint64 timeMs) const
+{
+    // The last stretch that began at or before the time, if it has not ended.
+    const auto after =
+        std::upper_bound(m_spans.cbegin(), m_spans.cend(), timeMs,
+                         [](qint64 t, const ServiceSpan &s) { return t < s.fromMs; });
+    if (after == m_spans.cbegin())
+        return ServiceState::Ok;
+    const ServiceSpan &span = *std::prev(after);
+    return timeMs < span.toMs ? span.state : ServiceState::Ok;
+}
+
 int EventLogModel::rowAtTime(qint64 timeMs) const
 {
     const auto after = std::upper_bound(m_events.cbegin(), m_events.cend(), timeMs,
@@ -71,6 +92,10 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         case Time:
             return QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC)
                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        case Service: {
+            const ServiceState state = serviceStateAt(e.timeMs);
+            return state == ServiceState::Ok ? QString() : toString(state);
+        }
         case Kind:
             return toString(e.kind);
         case Node:
@@ -86,7 +111,14 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return e.text;
     case Qt::BackgroundRole: {
-        // The service's state changes stand out in the state's colour, as in the header.
+        // The service's state, as in the header: its column in the state's colour, and the
+        // rows that changed it tinted.
+        const ServiceState state = serviceStateAt(e.timeMs);
+        if (index.column() == Service && state != ServiceState::Ok) {
+            QColor tint = serviceStateColor(state);
+            tint.setAlpha(110);
+            return tint;
+        }
         if (e.kind != EventKind::ServiceState)
             return {};
         QColor tint = serviceStateColor(e.subject == u"outage"     ? ServiceState::Outage
@@ -113,6 +145,8 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
     switch (Column(section)) {
     case Time:
         return tr("Time (UTC)");
+    case Service:
+        return tr("Service");
     case Kind:
         return tr("Kind");
     case Node:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
+#include "core/replay/service_status.h"
 
 #include <QAbstractProxyModel>
 #include <QAbstractTableModel>
@@ -18,6 +19,7 @@ public:
     enum Column
     {
         Time,
+        Service, // the service's state at the event's time (blank when ok)
         Kind,
         Node,
         Site,
@@ -38,6 +40,9 @@ public:
     // The same events with more after them (a live recording's, shared, not copied): rows are
     // inserted for those that came.
     void growTo(QList<Event> all);
+    // The stretches the service was not ok (serviceSpans): the Service column reads them.
+    void setServiceSpans(QList<ServiceSpan> spans);
+    ServiceState serviceStateAt(qint64 timeMs) const;
     const Event &event(int row) const { return m_events[row]; }
     // The last row at or before `timeMs` (-1 when every event is later): the row a replay
     // cursor at that time selects.
@@ -51,6 +56,7 @@ public:
 
 private:
     QList<Event> m_events;
+    QList<ServiceSpan> m_spans; // in time order
 };
 
 // Kinds of events as people name them ("Autoscaler decisions"), for the log's kind filter.

@@ -341,20 +341,23 @@ void ChartPanel::draw(const QList<ChartData> &charts)
 
 void ChartPanel::drawNext()
 {
-    if (m_nextToDraw >= m_toDraw.size() || m_nextToDraw >= m_charts.size()) {
-        m_nextToDraw = int(m_toDraw.size());
-        Q_EMIT shown();
+    const int count = int(std::min(m_toDraw.size(), m_charts.size()));
+    if (m_nextToDraw < count) {
+        const int i = m_nextToDraw++;
+        const auto &data = m_session->data();
+        if (m_toDraw[i].title == m_charts[i].data.title) { // still the chart it was read for
+            m_charts[i].view->setData(m_toDraw[i], m_from, m_to, m_outages, m_charts[i].markers,
+                                      data ? std::make_pair(data->startMs, data->endMs)
+                                           : std::make_pair(m_from, m_to));
+            m_charts[i].view->setCursorTime(m_session->time());
+        }
+    }
+    if (m_nextToDraw < count) {
+        QMetaObject::invokeMethod(this, &ChartPanel::drawNext, Qt::QueuedConnection);
         return;
     }
-    const int i = m_nextToDraw++;
-    const auto &data = m_session->data();
-    if (m_toDraw[i].title == m_charts[i].data.title) { // still the chart it was read for
-        m_charts[i].view->setData(m_toDraw[i], m_from, m_to, m_outages, m_charts[i].markers,
-                                  data ? std::make_pair(data->startMs, data->endMs)
-                                       : std::make_pair(m_from, m_to));
-        m_charts[i].view->setCursorTime(m_session->time());
-    }
-    QMetaObject::invokeMethod(this, &ChartPanel::drawNext, Qt::QueuedConnection);
+    m_nextToDraw = int(m_toDraw.size()); // done: loading() says so from now on
+    Q_EMIT shown();
 }
 
 } // namespace warroom

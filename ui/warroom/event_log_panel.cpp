@@ -92,6 +92,8 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->resizeSection(EventLogModel::Time,
                           fm.horizontalAdvance(QStringLiteral("2020-05-25 08:48:40")) + 16);
+    header->resizeSection(EventLogModel::Service,
+                          fm.horizontalAdvance(QStringLiteral("recovering")) + 12);
     header->resizeSection(EventLogModel::Kind, kindWidth + 16);
     header->resizeSection(EventLogModel::Node,
                           fm.horizontalAdvance(QStringLiteral("dispatchers-10")) + 16);
@@ -189,6 +191,8 @@ void EventLogPanel::fillSites()
 void EventLogPanel::reset()
 {
     m_model->setEvents(m_session->data() ? m_session->data()->events : QList<Event>{});
+    m_model->setServiceSpans(m_session->data() ? serviceSpans(*m_session->data())
+                                               : QList<ServiceSpan>{});
     fillSites();
     markStale();
 }
@@ -200,6 +204,7 @@ void EventLogPanel::grow(qsizetype newFrom)
         m_model->setEvents(data->events);
     else if (newFrom < data->events.size())
         m_model->growTo(data->events); // shared with the session's data: nothing copied
+    m_model->setServiceSpans(serviceSpans(*data));
     if (m_sites->count() <= 1 && !data->first.sites.isEmpty())
         fillSites(); // a live source sent its first topology
     markStale();
