@@ -84,6 +84,14 @@ QString utc(qint64 ms, const QString &format)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(format);
 }
 
+// The column of a line that holds `t` (the last at or before it), null before the first.
+const WindowPoint *pointAt(const ChartLine &line, qint64 t)
+{
+    const auto it = std::upper_bound(line.points.cbegin(), line.points.cend(), t,
+                                     [](qint64 at, const WindowPoint &p) { return at < p.timeMs; });
+    return it == line.points.cbegin() ? nullptr : &*std::prev(it);
+}
+
 // A tick label made unique (a category axis keys its labels by text).
 QString unique(QString label, QSet<QString> &seen)
 {
@@ -413,13 +421,8 @@ QString MetricChart::describeAt(qint64 t) const
 {
     QStringList values;
     for (const ChartLine &line : m_data.lines) {
-        const auto it =
-            std::upper_bound(line.points.cbegin(), line.points.cend(), t,
-                             [](qint64 at, const WindowPoint &p) { return at < p.timeMs; });
-        if (it == line.points.cbegin())
-            continue;
-        const WindowPoint &p = *std::prev(it);
-        values.append(line.name + u' ' + number(p.max, std::abs(p.max) >= 100 ? 0 : 1));
+        if (const WindowPoint *p = pointAt(line, t))
+            values.append(line.name + u' ' + number(p->max, std::abs(p->max) >= 100 ? 0 : 1));
     }
     return m_data.title + u" at " + utc(t, QStringLiteral("HH:mm:ss")) + u": " +
            (values.isEmpty() ? QStringLiteral("no data") : values.join(QStringLiteral(", "))) +
@@ -433,16 +436,14 @@ QString MetricChart::readoutAt(const QPointF &viewPos) const
     const qint64 t = qint64(chart()->mapToValue(viewPos).x());
     QStringList lines{utc(t, QStringLiteral("ddd d MMM HH:mm:ss")) + u" UTC"};
     for (const ChartLine &line : m_data.lines) {
-        const auto it =
-            std::upper_bound(line.points.cbegin(), line.points.cend(), t,
-                             [](qint64 at, const WindowPoint &p) { return at < p.timeMs; });
-        if (it == line.points.cbegin())
+        const WindowPoint *p = pointAt(line, t);
+        if (!p)
             continue;
-        const WindowPoint &p = *std::prev(it);
-        const int decimals = std::abs(p.max) >= 100 ? 0 : 1;
+        const int decimals = std::abs(p->max) >= 100 ? 0 : 1;
         lines.append(line.name + u": " +
-                     (p.min == p.max ? number(p.max, decimals)
-                                     : number(p.min, decimals) + u"–" + number(p.max, decimals)) +
+                     (p->min == p->max
+                          ? number(p->max, decimals)
+                          : number(p->min, decimals) + u"–" + number(p->max, decimals)) +
                      u' ' + m_data.unit);
     }
     lines += markersNear(viewPos.x());
