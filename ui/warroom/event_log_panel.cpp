@@ -102,6 +102,12 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     header->setSectionResizeMode(EventLogModel::Summary, QHeaderView::Stretch);
     layout->addWidget(m_view);
     m_view->viewport()->installEventFilter(this);
+    // Said over the empty table: a filter that shows nothing is not a recording without events.
+    m_empty = new QLabel(m_view->viewport());
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(QStringLiteral("color: #666"));
+    m_empty->hide();
     applyKinds();
     fillSites();
 
@@ -254,11 +260,34 @@ bool EventLogPanel::eventFilter(QObject *watched, QEvent *event)
     return QWidget::eventFilter(watched, event);
 }
 
+void EventLogPanel::showWhyEmpty()
+{
+    const bool empty = m_filter->rowCount() == 0 && m_model->rowCount() > 0;
+    m_empty->setVisible(empty);
+    if (!empty)
+        return;
+    QStringList filters;
+    if (!m_filter->node().isEmpty())
+        filters.append(tr("node %1").arg(m_filter->node()));
+    if (!m_filter->site().isEmpty())
+        filters.append(tr("site %1").arg(m_filter->site()));
+    if (!m_filter->kinds().isEmpty())
+        filters.append(kindGroups().join(QStringLiteral(", ")));
+    if (!m_filter->text().isEmpty())
+        filters.append(u'"' + m_filter->text() + u'"');
+    m_empty->setText(tr("No event of the %1 matches: %2")
+                         .arg(m_model->rowCount())
+                         .arg(filters.join(QStringLiteral(" · "))));
+    m_empty->setGeometry(m_view->viewport()->rect().adjusted(12, 8, -12, -8));
+}
+
 void EventLogPanel::refresh()
 {
     const qint64 t = m_session->time();
     if (!m_stale && t == m_highlightedFor)
         return;
+    if (m_stale)
+        showWhyEmpty();
     const int row = m_filter->rowAtTime(t);
     const bool moved = m_stale || row != m_highlighted;
     m_stale = false;

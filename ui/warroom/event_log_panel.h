@@ -54,6 +54,7 @@ private:
     void applyKinds();
     void fillSites();
     void markStale(); // the rows shown changed: the cursor's row again, on the next turn
+    void showWhyEmpty();
 
     ReplaySession *m_session;
     EventLogModel *m_model;
@@ -63,6 +64,7 @@ private:
     QToolButton *m_kinds;
     QComboBox *m_sites;
     QLabel *m_node;
+    QLabel *m_empty; // over the table when the filters leave no row
     int m_highlighted = -1;
     qint64 m_highlightedFor = -1; // the cursor time it was chosen for
     bool m_stale = true;          // the rows changed: choose again
