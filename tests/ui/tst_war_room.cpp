@@ -379,6 +379,75 @@ private Q_SLOTS:
         QVERIFY(blocked);
     }
 
+    // The map's ⊗ and ≠ markers: each on its own hop, inside the map, over no chip and no
+    // site's title, at the bundled stories' key moments and two window sizes.
+    void mapMarkersSitOnTheirHop_data()
+    {
+        QTest::addColumn<QString>("recording");
+        QTest::addColumn<QString>("at");
+        QTest::addColumn<QSize>("size");
+        for (const QSize size : {QSize(1440, 900), QSize(1024, 700)}) {
+            const QByteArray w = QByteArray::number(size.width());
+            QTest::newRow(QByteArray("lemniscus_first_failure_" + w).constData())
+                << QStringLiteral("lemniscus-2020") << QStringLiteral("2020-05-25T08:48:40Z")
+                << size;
+            QTest::newRow(QByteArray("lemniscus_replaced_" + w).constData())
+                << QStringLiteral("lemniscus-2020") << QStringLiteral("2020-05-25T08:53:30Z")
+                << size;
+            QTest::newRow(QByteArray("pagerduty_cut_off_" + w).constData())
+                << QStringLiteral("pagerduty-2011") << QStringLiteral("16:12") << size;
+        }
+    }
+    void mapMarkersSitOnTheirHop()
+    {
+        QFETCH(QString, recording);
+        QFETCH(QString, at);
+        QFETCH(QSize, size);
+        RecordingWindow window;
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, recording));
+        QVERIFY(window.seekTo(at));
+        window.render();
+        const QJsonObject map = windowState(window)[QStringLiteral("map")].toObject();
+        auto rect = [](const QJsonValue &v) {
+            const QJsonArray a = v.toArray();
+            return QRectF(a[0].toDouble(), a[1].toDouble(), a[2].toDouble(), a[3].toDouble());
+        };
+        const QJsonArray markers = map[QStringLiteral("markers")].toArray();
+        QVERIFY(!markers.isEmpty()); // both stories have a blocked hop at these moments
+        const QJsonArray mapSize = map[QStringLiteral("size")].toArray();
+        const QRectF inside(0, 0, mapSize[0].toDouble(), mapSize[1].toDouble());
+        const QJsonArray hops = map[QStringLiteral("hops")].toArray();
+        for (const QJsonValue &m : markers) {
+            const QRectF box = rect(m[QStringLiteral("rect")]);
+            QVERIFY2(inside.contains(box), qPrintable(u"outside the map: " + at));
+            for (const QJsonValue &chip : map[QStringLiteral("chips")].toArray())
+                QVERIFY2(!rect(chip[QStringLiteral("rect")]).intersects(box),
+                         qPrintable(u"over chip " + chip[QStringLiteral("id")].toString()));
+            for (const QJsonValue &site : map[QStringLiteral("sites")].toArray())
+                QVERIFY2(!rect(site[QStringLiteral("titleBand")]).intersects(box),
+                         qPrintable(u"over the title of " + site[QStringLiteral("id")].toString()));
+            // On its hop: the hop's polyline passes through the marker.
+            const QJsonArray line =
+                hops[m[QStringLiteral("hop")].toInt()][QStringLiteral("polyline")].toArray();
+            bool through = false;
+            const QPointF c = box.center();
+            for (qsizetype i = 1; i < line.size(); ++i) {
+                const QPointF a(line[i - 1][0].toDouble(), line[i - 1][1].toDouble());
+                const QPointF b(line[i][0].toDouble(), line[i][1].toDouble());
+                const QPointF ab = b - a;
+                const double length2 = QPointF::dotProduct(ab, ab);
+                const double t =
+                    length2 > 0 ? std::clamp(QPointF::dotProduct(c - a, ab) / length2, 0.0, 1.0)
+                                : 0.0;
+                through |= QLineF(a + t * ab, c).length() <= 3.0;
+            }
+            QVERIFY2(through, qPrintable(u"off its hop: " + at));
+        }
+    }
+
 private:
     bool open(RecordingWindow &window, const QString &name)
     {

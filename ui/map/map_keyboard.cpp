@@ -118,16 +118,20 @@ QJsonObject MapView::geometryJson() const
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
         const QString shown =
             titleMetrics.elidedText(label, Qt::ElideRight, int(s.rect.width() - 20));
+        const QRectF band = MapScene::titleBand(s);
         const QRectF title(
             toWidget(s.rect.topLeft() + QPointF(10, 5)),
             QSizeF(std::min<double>(titleMetrics.horizontalAdvance(shown), s.rect.width() - 20) *
                        m_zoom,
                    titleMetrics.height() * m_zoom));
-        sites.append(QJsonObject{{QStringLiteral("id"), s.id},
-                                 {QStringLiteral("rect"), rectJson(box)},
-                                 {QStringLiteral("title"), shown},
-                                 {QStringLiteral("titleRect"), rectJson(title)},
-                                 {QStringLiteral("elided"), shown != label}});
+        sites.append(
+            QJsonObject{{QStringLiteral("id"), s.id},
+                        {QStringLiteral("rect"), rectJson(box)},
+                        {QStringLiteral("title"), shown},
+                        {QStringLiteral("titleRect"), rectJson(title)},
+                        {QStringLiteral("titleBand"),
+                         rectJson(QRectF(toWidget(band.topLeft()), toWidget(band.bottomRight())))},
+                        {QStringLiteral("elided"), shown != label}});
     }
     QJsonArray chips;
     const QFontMetrics fm(font());
@@ -148,6 +152,7 @@ QJsonObject MapView::geometryJson() const
                                  {QStringLiteral("latent"), n.latent}});
     }
     QJsonArray hops;
+    QJsonArray markers;
     for (const MapBundle &b : m_scene.bundles()) {
         QJsonArray line;
         for (const QPolygonF &poly : m_scene.bundlePath(b).toSubpathPolygons()) {
@@ -164,13 +169,23 @@ QJsonObject MapView::geometryJson() const
         hops.append(QJsonObject{{QStringLiteral("state"), toString(b.state)},
                                 {QStringLiteral("hops"), ends},
                                 {QStringLiteral("polyline"), line}});
+        if ((b.state == VerdictState::Blocked && !b.optional) || b.disagreeing) {
+            const QPointF at = m_scene.markerPoint(b);
+            const QRectF box(toWidget(at - QPointF(9, 9)), toWidget(at + QPointF(9, 9)));
+            markers.append(QJsonObject{{QStringLiteral("kind"), b.state == VerdictState::Blocked
+                                                                    ? QStringLiteral("blocked")
+                                                                    : QStringLiteral("disagree")},
+                                       {QStringLiteral("rect"), rectJson(box)},
+                                       {QStringLiteral("hop"), hops.size() - 1}});
+        }
     }
     return {{QStringLiteral("size"), QJsonArray{width(), height()}},
             {QStringLiteral("zoom"), m_zoom},
             {QStringLiteral("selected"), m_selected},
             {QStringLiteral("sites"), sites},
             {QStringLiteral("chips"), chips},
-            {QStringLiteral("hops"), hops}};
+            {QStringLiteral("hops"), hops},
+            {QStringLiteral("markers"), markers}};
 }
 
 } // namespace warroom

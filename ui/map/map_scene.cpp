@@ -322,6 +322,42 @@ QPainterPath MapScene::bundlePath(const MapBundle &b) const
     return path;
 }
 
+QPointF MapScene::markerPoint(const MapBundle &b, double radius) const
+{
+    const QPainterPath path = bundlePath(b);
+    QRectF area;
+    for (const MapSite &s : m_sites)
+        area = area.united(s.rect);
+    auto clear = [&](const QPointF &at) {
+        const QRectF box(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius);
+        if (!area.contains(box))
+            return false;
+        for (const MapSite &s : m_sites) {
+            if (titleBand(s).intersects(box))
+                return false;
+        }
+        for (const MapNode &n : m_nodes) {
+            if (n.rect.intersects(box))
+                return false;
+        }
+        return true;
+    };
+    // From the middle outwards, both ways, in steps of 2 % of the path.
+    for (int step = 0; step <= 22; ++step) {
+        for (int side : {1, -1}) {
+            const double t = 0.5 + side * 0.02 * step;
+            if (t < 0.04 || t > 0.96)
+                continue;
+            const QPointF at = path.pointAtPercent(t);
+            if (clear(at))
+                return at;
+            if (step == 0)
+                break;
+        }
+    }
+    return path.pointAtPercent(0.5); // nowhere clear: the middle, as before
+}
+
 QString MapScene::bundleText(const MapBundle &b) const
 {
     auto one = [this](const MapHop &h) -> QString {

@@ -84,6 +84,14 @@ public:
     int nodeAt(const QPointF &scenePos) const; // -1: none (ghosts included)
     int bundleAt(const QPointF &scenePos, double tolerance) const;
     QPainterPath bundlePath(const MapBundle &bundle) const;
+    // Where a bundle's ⊗ (or ≠) marker sits: on its own path, as near its middle as it can be
+    // without covering a chip or a site's title, inside the sites' area.
+    QPointF markerPoint(const MapBundle &bundle, double radius = 9.0) const;
+    static constexpr double kTitleHeight = 26.0; // a site's title band, which nothing covers
+    static QRectF titleBand(const MapSite &site)
+    {
+        return {site.rect.left(), site.rect.top(), site.rect.width(), kTitleHeight};
+    }
     QString bundleText(const MapBundle &bundle) const;
     QRectF innerBox(int site) const; // where a site's chips go
     // The hop between two nodes, -1 when none is drawn.

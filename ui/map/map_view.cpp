@@ -128,6 +128,28 @@ void drawBlockedMarker(QPainter &p, const QPointF &at, double radius)
 }
 
 // A probe and the rules disagree: a "≠" badge beside the hop's middle.
+// Caller → callee: a filled head where the hop reaches what it needs.
+void drawArrowhead(QPainter &p, const QPainterPath &path, const QPen &pen)
+{
+    const QPointF tip = path.pointAtPercent(1.0);
+    const double angle = qDegreesToRadians(path.angleAtPercent(0.999));
+    const double length = 7.0 + pen.widthF() * 1.5;
+    const double spread = 0.45;
+    // angleAtPercent is counter-clockwise with y up; the painter's y goes down.
+    const QPointF back(-std::cos(angle), std::sin(angle));
+    auto rotate = [](const QPointF &v, double a) {
+        return QPointF(v.x() * std::cos(a) - v.y() * std::sin(a),
+                       v.x() * std::sin(a) + v.y() * std::cos(a));
+    };
+    const QPolygonF head{tip, tip + rotate(back, spread) * length,
+                         tip + rotate(back, -spread) * length};
+    p.save();
+    p.setPen(Qt::NoPen);
+    p.setBrush(pen.color());
+    p.drawPolygon(head);
+    p.restore();
+}
+
 void drawDisagreeMarker(QPainter &p, const QPointF &at, double radius)
 {
     p.setPen(QPen(okabeIto::reddishPurple.darker(140), 1.5));
@@ -360,11 +382,14 @@ void MapView::paintBundles(QPainter &p) const
         p.setPen(pen);
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
-        const QPointF middle = path.pointAtPercent(0.5);
+        drawArrowhead(p, path, pen);
+        const bool marked = (b.state == VerdictState::Blocked && !b.optional) || b.disagreeing;
+        const QPointF middle = marked ? m_scene.markerPoint(b) : path.pointAtPercent(0.5);
         if (b.state == VerdictState::Blocked && !b.optional) // blocked is not only a colour
             drawBlockedMarker(p, middle, 8);
         if (b.disagreeing)
-            drawDisagreeMarker(p, middle + QPointF(-20, -10), 8);
+            drawDisagreeMarker(
+                p, b.state == VerdictState::Blocked ? middle + QPointF(-20, 0) : middle, 8);
         if (b.hops.size() > 1 && touches) {
             const QString count = u"×" + QString::number(b.hops.size());
             const QRectF box = QRectF(p.fontMetrics().boundingRect(count)).adjusted(-3, -1, 3, 1);
