@@ -19,6 +19,7 @@
 #include "core/store/recording_writer.h"
 #include "core/util/duration.h"
 
+#include <QAction>
 #include <QBuffer>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -100,6 +101,19 @@ void RecordingWindow::build()
     // details below.
     m_map = new MapView;
     m_map->setObjectName(QStringLiteral("map"));
+    // Ctrl+Z and Ctrl+Shift+Z on the map undo and redo its hand-made layout (the post-mortem
+    // has its own, on its own widgets).
+    const std::pair<QList<QKeySequence>, void (QUndoStack::*)()> keys[] = {
+        {{QKeySequence(Qt::CTRL | Qt::Key_Z)}, &QUndoStack::undo},
+        {{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
+         &QUndoStack::redo}};
+    for (const auto &[shortcuts, slot] : keys) {
+        auto *action = new QAction(m_map);
+        action->setShortcuts(shortcuts);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, &m_layoutUndo, slot);
+        m_map->addAction(action);
+    }
     // Beside the log, always there: a selection never resizes the map under the pointer.
     m_details = new DetailsPane;
     m_charts = new ChartPanel(m_session);
@@ -190,7 +204,9 @@ void RecordingWindow::opened()
     m_mapMarks.clear();
     m_mapGeneration = 0;
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems);
-    m_map->setManualLayout(data->layout);
+    m_layout = data->layout;
+    m_layoutUndo.clear();
+    m_map->setManualLayout(m_layout);
     m_map->selectNode({});
     m_details->showHops(nullptr, {});
     m_log->setNode({});
@@ -416,15 +432,76 @@ void RecordingWindow::showNode(const QString &node)
     m_details->showHops(m_session->engine(), node);
 }
 
+namespace {
+
+using Layout = QHash<QString, std::pair<double, double>>;
+
+// One change of the map's hand-made layout (a drag, a reset): undone and redone whole.
+class LayoutChange : public QUndoCommand
+{
+public:
+    LayoutChange(Layout before, Layout after, const QString &text,
+                 std::function<void(const Layout &from, const Layout &to)> apply)
+        : QUndoCommand(text)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+        , m_apply(std::move(apply))
+    {}
+    void undo() override { m_apply(m_after, m_before); }
+    void redo() override { m_apply(m_before, m_after); }
+
+private:
+    Layout m_before;
+    Layout m_after;
+    std::function<void(const Layout &, const Layout &)> m_apply;
+};
+
+} // namespace
+
 void RecordingWindow::saveLayout(const QString &node, double x, double y)
+{
+    Layout after = m_layout;
+    after.insert(node, {x, y});
+    m_layoutUndo.push(
+        new LayoutChange(m_layout, after, tr("move %1").arg(node),
+                         [this](const Layout &from, const Layout &to) { applyLayout(from, to); }));
+}
+
+void RecordingWindow::resetLayout()
+{
+    if (!m_layout.isEmpty())
+        m_layoutUndo.push(new LayoutChange(
+            m_layout, {}, tr("reset the layout"),
+            [this](const Layout &from, const Layout &to) { applyLayout(from, to); }));
+}
+
+void RecordingWindow::applyLayout(const Layout &from, const Layout &to)
 {
     const auto &data = m_session->data();
     if (!data)
         return;
-    // Saved in the recording itself, on a pool of one thread (one at a time, in order).
-    m_layoutWrites.start([path = data->path, node, x, y] {
+    m_layout = to;
+    m_map->setManualLayout(m_layout);
+    // What changed, saved in the recording itself, on a pool of one thread (in order).
+    QList<std::pair<QString, std::optional<std::pair<double, double>>>> changes;
+    for (auto it = to.cbegin(); it != to.cend(); ++it) {
+        if (from.value(it.key(), {-1.0, -1.0}) != it.value())
+            changes.append({it.key(), it.value()});
+    }
+    for (auto it = from.cbegin(); it != from.cend(); ++it) {
+        if (!to.contains(it.key()))
+            changes.append({it.key(), std::nullopt});
+    }
+    if (changes.isEmpty())
+        return;
+    m_layoutWrites.start([path = data->path, changes] {
         if (auto writer = RecordingWriter::openForAppend(path)) {
-            writer.value()->setLayout(node, x, y);
+            for (const auto &[node, place] : changes) {
+                if (place)
+                    writer.value()->setLayout(node, place->first, place->second);
+                else
+                    writer.value()->removeLayout(node);
+            }
             writer.value()->close(); // a read-only file keeps the layout for this session only
         }
     });

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QThreadPool>
 #include <QTimer>
+#include <QUndoStack>
 
 class QProgressBar;
 class QSplitter;
@@ -107,6 +108,9 @@ public:
     // Moves the keyboard to the next (+1) or previous (-1) panel (F6, Shift+F6).
     void cyclePanels(int direction);
     void render(); // draws the cursor's moment now (the frame timer does it otherwise)
+    // The map's hand-made layout: every node back where the map computes it (undoable).
+    void resetLayout();
+    QUndoStack *layoutUndo() { return &m_layoutUndo; }
 
 Q_SIGNALS:
     void firstFrame();                // the recording is open and its start drawn
@@ -131,7 +135,9 @@ private:
     void grew(qsizetype newFrom);
     void frame();
     void showNode(const QString &node);
-    void saveLayout(const QString &node, double x, double y);
+    void saveLayout(const QString &node, double x, double y); // a drag, undoable
+    void applyLayout(const QHash<QString, std::pair<double, double>> &from,
+                     const QHash<QString, std::pair<double, double>> &to);
     void snapshotMapFor(const QString &entryId, qint64 timeMs);
     void exportPostMortem();
     void showShortcuts();
@@ -162,7 +168,9 @@ private:
     LiveListener *m_listener = nullptr;
     DrillPanel *m_drillPanel = nullptr;
     quint16 m_listeningPort = 0;
-    QThreadPool m_layoutWrites; // one thread: the layout writes in order
+    QThreadPool m_layoutWrites;                         // one thread: the layout writes in order
+    QHash<QString, std::pair<double, double>> m_layout; // nodes placed by hand, as shown
+    QUndoStack m_layoutUndo;
 };
 
 } // namespace warroom

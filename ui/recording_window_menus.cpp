@@ -117,6 +117,11 @@ void RecordingWindow::buildMenus()
                     [this] { m_charts->zoom(0.5, m_session->time()); });
     view->addAction(tr("Map: &fit"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), m_map,
                     &MapView::fit);
+    QAction *undoMove = view->addAction(tr("Map: undo the last move (Ctrl+Z on the map)"),
+                                        &m_layoutUndo, &QUndoStack::undo);
+    undoMove->setEnabled(false);
+    connect(&m_layoutUndo, &QUndoStack::canUndoChanged, undoMove, &QAction::setEnabled);
+    view->addAction(tr("Map: &reset the layout"), this, &RecordingWindow::resetLayout);
     view->addSeparator();
     view->addAction(tr("&Map (leave any field)"), QKeySequence(Qt::Key_Escape), this,
                     [this] { m_map->setFocus(Qt::ShortcutFocusReason); });

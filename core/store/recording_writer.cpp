@@ -13,6 +13,8 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
+#include <limits>
 #include <memory>
 
 namespace warroom {
@@ -239,6 +241,13 @@ void RecordingWriter::addTopologyVersion(qint64 timeMs, const QString &reason,
     submit(json.size(), [&](Batch &b) { b.versions.push_back({timeMs, reason, json}); });
 }
 
+void RecordingWriter::removeLayout(const QString &element)
+{
+    // A place without a position: the batch deletes it.
+    setLayout(element, std::numeric_limits<double>::quiet_NaN(),
+              std::numeric_limits<double>::quiet_NaN());
+}
+
 void RecordingWriter::setLayout(const QString &element, double x, double y)
 {
     submit(element.size() * 2 + 16, [&](Batch &b) { b.layout.emplace_back(element, x, y); });
@@ -411,12 +420,18 @@ Result<bool> RecordingWriter::write(const Batch &batch)
         }
     }
     if (!batch.layout.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO layout (element, x, y) VALUES (?, ?, ?)"));
+        QSqlQuery place(db);
+        place.prepare(
+            QStringLiteral("INSERT OR REPLACE INTO layout (element, x, y) VALUES (?, ?, ?)"));
+        QSqlQuery remove(db);
+        remove.prepare(QStringLiteral("DELETE FROM layout WHERE element = ?"));
         for (const auto &[element, x, y] : batch.layout) {
+            QSqlQuery &q = std::isnan(x) ? remove : place;
             q.bindValue(0, text(element));
-            q.bindValue(1, x);
-            q.bindValue(2, y);
+            if (!std::isnan(x)) {
+                q.bindValue(1, x);
+                q.bindValue(2, y);
+            }
             if (!q.exec())
                 return fail(QStringLiteral("writing the layout"), q);
         }

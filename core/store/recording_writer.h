@@ -41,6 +41,8 @@ public:
     void addTopologyVersion(qint64 timeMs, const QString &reason, const QByteArray &json);
     // Where a map element was placed by hand (fractions of its site's box).
     void setLayout(const QString &element, double x, double y);
+    // ... or that it goes back to where the map computes it.
+    void removeLayout(const QString &element);
     // A post-mortem (its JSON form), replacing the one with the same id.
     void setPostMortem(const QString &id, const QByteArray &json);
 

@@ -217,6 +217,51 @@ private Q_SLOTS:
         QCOMPARE(again.mapView()->nodeRect(QStringLiteral("lb-1")).topLeft(), placed);
     }
 
+    // A move on the map is undone with Ctrl+Z there (and in the recording), redone, and View →
+    // Reset layout puts every node back where the map computes it.
+    void layoutMovesAreUndoable()
+    {
+        QTemporaryDir dir;
+        const QString copy = dir.filePath(QStringLiteral("l.warroom"));
+        QVERIFY(QFile::copy(lemniscus(), copy));
+        RecordingWindow window;
+        QVERIFY(openAndWait(window, copy));
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        MapView *map = window.mapView();
+        const QRectF computed = map->nodeRect(QStringLiteral("lb-1"));
+        const QPoint from = computed.center().toPoint();
+        const QPoint to = from + QPoint(40, 60);
+        QTest::mousePress(map, Qt::LeftButton, {}, from);
+        for (const QPoint at : {from + QPoint(10, 10), to}) {
+            QMouseEvent move(QEvent::MouseMove, QPointF(at), map->mapToGlobal(QPointF(at)),
+                             Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(map, &move);
+        }
+        QTest::mouseRelease(map, Qt::LeftButton, {}, to);
+        const QRectF placed = map->nodeRect(QStringLiteral("lb-1"));
+        QVERIFY(placed != computed);
+        auto stored = [&] {
+            window.waitForLayoutSaved();
+            return Recording::open(copy).value()->layout().contains(QStringLiteral("lb-1"));
+        };
+        QVERIFY(stored());
+
+        map->setFocus();
+        QTest::keyClick(map, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(map->nodeRect(QStringLiteral("lb-1")), computed);
+        QVERIFY(!stored());
+        QTest::keyClick(map, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(map->nodeRect(QStringLiteral("lb-1")), placed);
+        QVERIFY(stored());
+        window.resetLayout();
+        QCOMPARE(map->nodeRect(QStringLiteral("lb-1")), computed);
+        QVERIFY(!stored());
+        window.layoutUndo()->undo(); // the reset too
+        QCOMPARE(map->nodeRect(QStringLiteral("lb-1")), placed);
+    }
+
     // An unhealthy DC3 server replaced: the clock running into it animates both, the old one
     // stays as a ghost, the new one is marked new; a jump animates nothing; a scale in drains.
     void launchesAndTerminationsShowAndAnimate()
