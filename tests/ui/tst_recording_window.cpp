@@ -64,7 +64,7 @@ private Q_SLOTS:
         window.seek(data.startMs + 14 * 86400000LL);
         QTRY_VERIFY(!window.map()->latentPlaces().isEmpty());
         QVERIFY2(window.map()->latentPlaces().first().startsWith(
-                     u"app-pool@dc3: cache-1: blocked by rule dc3-egress (lemniscus-2020.yaml:"),
+                     u"app-pool@dc3: cache-1:6379 blocked by dc3-egress (line 210)"),
                  qPrintable(window.map()->latentPlaces().join(u'\n')));
         window.seek(data.endMs); // after the rule was corrected
         QTRY_VERIFY(window.map()->latentPlaces().isEmpty());

@@ -116,14 +116,15 @@ QJsonObject MapView::geometryJson() const
     for (const MapSite &s : m_scene.sites()) {
         const QRectF box(toWidget(s.rect.topLeft()), toWidget(s.rect.bottomRight()));
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
-        const QString shown =
-            titleMetrics.elidedText(label, Qt::ElideRight, int(s.rect.width() - 20));
         const QRectF band = MapScene::titleBand(s);
-        const QRectF title(
-            toWidget(s.rect.topLeft() + QPointF(10, 5)),
-            QSizeF(std::min<double>(titleMetrics.horizontalAdvance(shown), s.rect.width() - 20) *
-                       m_zoom,
-                   titleMetrics.height() * m_zoom));
+        // As paintSites draws it: wrapped in the band; cut only when it needs more lines.
+        const QRect room = band.adjusted(10, 5, -10, 0).toRect();
+        const QRect needed = titleMetrics.boundingRect(room, Qt::TextWordWrap, label);
+        const QString shown = label;
+        const QRectF title(toWidget(QPointF(room.topLeft())),
+                           QSizeF(std::min(needed.width(), room.width()) * m_zoom,
+                                  std::min(needed.height(), room.height()) * m_zoom));
+        const bool cut = needed.height() > room.height() + 1;
         sites.append(
             QJsonObject{{QStringLiteral("id"), s.id},
                         {QStringLiteral("rect"), rectJson(box)},
@@ -131,7 +132,7 @@ QJsonObject MapView::geometryJson() const
                         {QStringLiteral("titleRect"), rectJson(title)},
                         {QStringLiteral("titleBand"),
                          rectJson(QRectF(toWidget(band.topLeft()), toWidget(band.bottomRight())))},
-                        {QStringLiteral("elided"), shown != label}});
+                        {QStringLiteral("elided"), cut}});
     }
     QJsonArray chips;
     const QFontMetrics fm(font());

@@ -54,9 +54,17 @@ QString latentReason(const ReachabilityEngine &engine, const ScalingGroup &group
         const DependencyStatus status = engine.assess(ghost, d);
         for (int i = 0; i < status.verdicts.size(); ++i) {
             const Verdict &v = status.verdicts[i];
-            if (v.state == VerdictState::Blocked && v.reason.kind != Reason::Kind::TargetDown &&
-                status.targets[i] >= 0)
-                return t.nodes[status.targets[i]].id + u": " + verdictText(v.state, v.reason);
+            if (v.state != VerdictState::Blocked || v.reason.kind == Reason::Kind::TargetDown ||
+                status.targets[i] < 0)
+                continue;
+            // What fails, in full: "cache-1:6379 blocked by dc3-egress (line 210)".
+            const QString target = t.nodes[status.targets[i]].id + u':' + QString::number(dep.port);
+            if (v.reason.kind == Reason::Kind::RuleDenied)
+                return target + u" blocked by " + v.reason.subject +
+                       (v.reason.place.line > 0
+                            ? u" (line " + QString::number(v.reason.place.line) + u')'
+                            : QString());
+            return target + u": " + verdictText(v.state, v.reason);
         }
     }
     return {};
@@ -123,7 +131,7 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks)
             const QString why = latentReason(engine, g, site);
             if (!why.isEmpty())
                 m_nodes.append({g.id + u'@' + t.sites[site].id,
-                                g.id + u" may land here",
+                                g.id + u" in " + t.sites[site].id + u" would fail:",
                                 99,
                                 site,
                                 false,
@@ -221,8 +229,19 @@ void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double,
             pitchX = pitchY = cell;
             chip = QSizeF(std::max(1.5, cell * 0.78), std::max(1.5, cell * 0.78));
         }
+        // Latent places come last, each on a row of its own as wide as the site: what would fail
+        // is read in full there.
+        int latentRow = -1;
         for (int i = 0; i < n; ++i) {
             QRectF &r = m_nodes[chips[i]].rect;
+            if (!m_nodes[chips[i]].latent.isEmpty() && !m_sites[s].dense) {
+                if (latentRow < 0)
+                    latentRow = (i + columns - 1) / columns;
+                r = QRectF(QPointF(box.left(), box.top() + latentRow * pitchY),
+                           QSizeF(box.width(), chip.height() * 1.45));
+                latentRow += 2;
+                continue;
+            }
             r = QRectF(
                 QPointF(box.left() + (i % columns) * pitchX, box.top() + (i / columns) * pitchY),
                 chip);
@@ -279,6 +298,21 @@ void MapScene::bundle()
     std::stable_sort(
         m_bundles.begin(), m_bundles.end(),
         [](const MapBundle &a, const MapBundle &b) { return int(a.state) < int(b.state); });
+}
+
+void MapScene::measureTitles(const QFontMetrics &metrics)
+{
+    for (MapSite &s : m_sites) {
+        const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
+        const int width = std::max(1, int(s.rect.width() - 20));
+        const int lines = std::clamp(
+            int(std::ceil(
+                double(metrics.boundingRect(QRect(0, 0, width, 1000), Qt::TextWordWrap, label)
+                           .height()) /
+                metrics.lineSpacing())),
+            1, s.internet ? 1 : 2);
+        s.titleHeight = 8.0 + lines * metrics.lineSpacing();
+    }
 }
 
 QRectF MapScene::innerBox(int site) const

@@ -3,6 +3,7 @@
 #include "core/analysis/analysis.h"
 #include "core/replay/node_lives.h"
 
+#include <QFontMetrics>
 #include <QHash>
 #include <QList>
 #include <QPainterPath>
@@ -21,6 +22,7 @@ struct MapSite
     bool down = false;
     bool dense = false; // too many chips for labels: squares
     QRectF rect;
+    double titleHeight = 26.0; // its title's lines (measureTitles), which nothing covers
 };
 
 struct MapNode
@@ -87,11 +89,14 @@ public:
     // Where a bundle's ⊗ (or ≠) marker sits: on its own path, as near its middle as it can be
     // without covering a chip or a site's title, inside the sites' area.
     QPointF markerPoint(const MapBundle &bundle, double radius = 9.0) const;
-    static constexpr double kTitleHeight = 26.0; // a site's title band, which nothing covers
+    // A site's title band, which no marker covers: as many lines as its title needs (a title
+    // wraps, up to two lines in a datacenter, above its chips).
     static QRectF titleBand(const MapSite &site)
     {
-        return {site.rect.left(), site.rect.top(), site.rect.width(), kTitleHeight};
+        return {site.rect.left(), site.rect.top(), site.rect.width(), site.titleHeight};
     }
+    // The title bands' heights for titles drawn with `metrics` (the view's font), after layout.
+    void measureTitles(const QFontMetrics &metrics);
     QString bundleText(const MapBundle &bundle) const;
     QRectF innerBox(int site) const; // where a site's chips go
     // The hop between two nodes, -1 when none is drawn.

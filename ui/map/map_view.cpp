@@ -306,6 +306,9 @@ void MapView::resizeEvent(QResizeEvent *)
 void MapView::relayout()
 {
     m_scene.layout(QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight), m_manual);
+    QFont title = font();
+    title.setBold(true);
+    m_scene.measureTitles(QFontMetrics(title));
 }
 
 void MapView::paintEvent(QPaintEvent *)
@@ -345,8 +348,9 @@ void MapView::paintSites(QPainter &p) const
         p.drawRoundedRect(s.rect, 8, 8);
         p.setPen(QColor(0x33, 0x33, 0x33));
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
-        p.drawText(s.rect.adjusted(10, 5, -10, 0), Qt::AlignLeft | Qt::AlignTop,
-                   p.fontMetrics().elidedText(label, Qt::ElideRight, int(s.rect.width() - 20)));
+        // Wrapped over the title band's lines (two in a datacenter), cut only beyond them.
+        p.drawText(MapScene::titleBand(s).adjusted(10, 5, -10, 0),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, label);
     }
 }
 
@@ -464,14 +468,9 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
             p.drawRoundedRect(n.rect, 5, 5);
             p.setFont(small);
             p.setPen(okabeIto::vermillion.darker(130));
-            p.drawText(
-                n.rect.adjusted(6, 1, -4, -n.rect.height() / 2 + 2),
-                Qt::AlignLeft | Qt::AlignVCenter,
-                p.fontMetrics().elidedText(n.roles, Qt::ElideRight, int(n.rect.width() - 10)));
-            p.drawText(n.rect.adjusted(6, n.rect.height() / 2 - 1, -4, -1),
-                       Qt::AlignLeft | Qt::AlignVCenter,
-                       p.fontMetrics().elidedText(QStringLiteral("latent: ") + n.latent,
-                                                  Qt::ElideRight, int(n.rect.width() - 10)));
+            // "app-pool in dc3 would fail:" then what, wrapped: read in full.
+            p.drawText(n.rect.adjusted(6, 2, -4, -2),
+                       Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, n.roles + u'\n' + n.latent);
             continue;
         }
         p.setOpacity(m_selected.isEmpty() || selected || m_neighbours.contains(i) ? 1.0 : 0.35);
