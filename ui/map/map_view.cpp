@@ -425,10 +425,14 @@ void MapView::paintDenseChips(QPainter &p, const QRectF &visible) const
         QColor color = denseColor(n);
         if (selecting && !(n.id == m_selected || m_neighbours.contains(i)))
             color.setAlphaF(0.3);
-        if (n.ghost()) {
-            p.setPen(QPen(color, 1.0));
+        if (n.ghost() || n.down) {
+            // Not running: an outline (crossed when down), never the filled square of one that
+            // runs.
+            p.setPen(QPen(n.down ? QColor(0x88, 0x88, 0x88) : color, 1.0));
             p.setBrush(Qt::NoBrush);
             p.drawRect(n.rect);
+            if (n.down)
+                p.drawLine(n.rect.topLeft(), n.rect.bottomRight());
             p.setPen(Qt::NoPen);
         } else {
             p.fillRect(n.rect, color);
@@ -622,6 +626,17 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
         label(text, 26);
     };
     chip(NodeLife::Running, {}, tr("running"));
+    if (m_scene.dense()) { // the squares a crowded site draws instead of chips
+        const QRectF running(x, y - 6, 12, 12);
+        p.fillRect(running, denseColor(MapNode{}));
+        label(tr("running (square)"), 12);
+        const QRectF down(x, y - 6, 12, 12);
+        p.setPen(QPen(QColor(0x88, 0x88, 0x88), 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(down);
+        p.drawLine(down.topLeft(), down.bottomRight());
+        label(tr("down"), 12);
+    }
     chip(NodeLife::New, {}, tr("new (< 10 min)"));
     chip(NodeLife::Draining, {}, tr("draining"));
     chip(NodeLife::Terminated, {}, tr("terminated (< 10 min)"));
