@@ -39,14 +39,14 @@ int runGui(QApplication &app, const GuiOptions &options)
     else
         window = std::make_unique<MainWindow>();
     window->resize(options.size);
-    // The war room is ready to be grabbed once its charts show the cursor's window (they are
-    // read on a worker after the cursor moved there).
+    // The war room is ready to be grabbed once its charts show the cursor's window and the map
+    // its figures (they are read on a worker after the cursor moved there).
     auto settled = [&] {
         auto *replay = qobject_cast<RecordingWindow *>(window.get());
         if (!replay)
             return true;
         replay->render();
-        if (replay->chartPanel()->loading())
+        if (replay->drawing())
             return false;
         for (int i = 0; i < replay->chartCount(); ++i) {
             const auto [from, to] = replay->chart(i)->visibleRange();

@@ -14,6 +14,7 @@
 #include "warroom/event_log_panel.h"
 #include "warroom/header_bar.h"
 
+#include "core/replay/node_figures.h"
 #include "core/replay/replay_session.h"
 #include "core/replay/service_status.h"
 #include "core/store/recording_writer.h"
@@ -201,6 +202,8 @@ void RecordingWindow::opened()
 {
     const auto &data = m_session->data();
     m_header->clearMessage();
+    m_figuresTime = -1;
+    m_map->setFigures({});
     m_mapMarks.clear();
     m_mapGeneration = 0;
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems);
@@ -285,6 +288,7 @@ void RecordingWindow::render()
         m_mapMarks = std::move(marks);
         m_details->showHops(engine, m_map->selectedNode());
     }
+    requestFigures();
     m_header->refresh();
     m_clock->refresh();
     m_charts->refresh();
@@ -293,6 +297,31 @@ void RecordingWindow::render()
     m_postMortem->setCursor(t, m_map->selectedNode().isEmpty() ? QString()
                                                                : m_map->selectedNode() + u": ");
     Q_EMIT rendered();
+}
+
+bool RecordingWindow::drawing() const
+{
+    const auto &data = m_session->data();
+    return data && (m_charts->loading() || m_figures.pending() ||
+                    m_figuresTime != std::min(m_session->time(), data->endMs));
+}
+
+void RecordingWindow::requestFigures()
+{
+    const auto &data = m_session->data();
+    const qint64 t = std::min(m_session->time(), data->endMs);
+    if (t == m_figuresTime)
+        return;
+    if (m_figures.pending())
+        return; // the answer asks again for where the cursor is by then
+    m_figuresTime = t;
+    m_figures.run([path = data->path, t](const JobControl &) { return loadNodeFigures(path, t); },
+                  [this](const Result<QHash<QString, NodeFigures>> &figures) {
+                      if (figures)
+                          m_map->setFigures(figures.value());
+                      if (m_session->data())
+                          requestFigures();
+                  });
 }
 
 void RecordingWindow::seek(qint64 timeMs)

@@ -2,6 +2,7 @@
 
 #include "core/replay/node_lives.h"
 #include "core/replay/replay_data.h"
+#include "core/util/latest_job.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -108,6 +109,8 @@ public:
     // Moves the keyboard to the next (+1) or previous (-1) panel (F6, Shift+F6).
     void cyclePanels(int direction);
     void render(); // draws the cursor's moment now (the frame timer does it otherwise)
+    // Something the cursor's moment needs is still read or drawn (charts, the map's badges).
+    bool drawing() const;
     // The map's hand-made layout: every node back where the map computes it (undoable).
     void resetLayout();
     QUndoStack *layoutUndo() { return &m_layoutUndo; }
@@ -134,6 +137,7 @@ private:
     void opened();
     void grew(qsizetype newFrom);
     void frame();
+    void requestFigures(); // the map's badges for the cursor, read on a worker
     void showNode(const QString &node);
     void saveLayout(const QString &node, double x, double y); // a drag, undoable
     void applyLayout(const QHash<QString, std::pair<double, double>> &from,
@@ -171,6 +175,8 @@ private:
     QThreadPool m_layoutWrites;                         // one thread: the layout writes in order
     QHash<QString, std::pair<double, double>> m_layout; // nodes placed by hand, as shown
     QUndoStack m_layoutUndo;
+    qint64 m_figuresTime = -1; // the moment the map's badges were asked for
+    LatestJob m_figures{this};
 };
 
 } // namespace warroom

@@ -371,6 +371,13 @@ private Q_SLOTS:
                  QStringLiteral("service.state"));
         const QJsonObject map = state[QStringLiteral("map")].toObject();
         QVERIFY(map[QStringLiteral("chips")].toArray().size() > 8);
+        // The badges at the cursor: errors surface at the new DC3 server and the load balancer,
+        // not at the cache it cannot reach.
+        QTRY_VERIFY(!window.drawing());
+        QVERIFY2(window.mapView()->badgeText(QStringLiteral("app-pool-4")).endsWith(u"err/s"),
+                 qPrintable(window.mapView()->badgeText(QStringLiteral("app-pool-4"))));
+        QVERIFY(window.mapView()->badgeText(QStringLiteral("lb-1")).endsWith(u"err/s"));
+        QVERIFY(window.mapView()->badgeText(QStringLiteral("cache-1")).startsWith(u"CPU "));
         QVERIFY(map[QStringLiteral("sites")].toArray().size() >= 4);
         bool blocked = false;
         for (const QJsonValue &hop : map[QStringLiteral("hops")].toArray())

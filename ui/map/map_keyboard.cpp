@@ -150,7 +150,8 @@ QJsonObject MapView::geometryJson() const
                                  {QStringLiteral("label"), shown},
                                  {QStringLiteral("elided"), shown != n.id},
                                  {QStringLiteral("down"), n.down},
-                                 {QStringLiteral("latent"), n.latent}});
+                                 {QStringLiteral("latent"), n.latent},
+                                 {QStringLiteral("badge"), badgeText(n.id)}});
     }
     QJsonArray hops;
     QJsonArray markers;

@@ -504,8 +504,40 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
         p.drawText(
             text.adjusted(0, n.rect.height() / 2 - 1, 0, -1), Qt::AlignLeft | Qt::AlignVCenter,
             p.fontMetrics().elidedText(n.roles + lifeText(n), Qt::ElideRight, int(text.width())));
+        if (const QString badge = badgeText(n.id); !badge.isEmpty() && !gone && !n.down) {
+            // At the chip's top right corner, over its border: what it does at the cursor.
+            const bool failing = badge.endsWith(u"err/s");
+            const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
+            const QRectF at(n.rect.right() - box.width() - 4, n.rect.top() - box.height() / 2,
+                            box.width(), box.height());
+            p.setPen(Qt::NoPen);
+            p.setBrush(failing ? okabeIto::vermillion : QColor(0xEE, 0xEE, 0xEE));
+            p.drawRoundedRect(at, 3, 3);
+            p.setPen(failing ? QColor(Qt::white) : QColor(0x44, 0x44, 0x44));
+            p.drawText(at, Qt::AlignCenter, badge);
+        }
     }
     p.setOpacity(1.0);
+}
+
+QString MapView::badgeText(const QString &node) const
+{
+    const auto f = m_figures.constFind(node);
+    if (f == m_figures.cend())
+        return {};
+    if (f->errorsPerS >= 0.05) // failing: how much, first
+        return QString::number(f->errorsPerS, 'f', f->errorsPerS >= 100 ? 0 : 1) + u" err/s";
+    if (!std::isnan(f->cpu) && f->cpu >= 1.0) // an idle one says nothing
+        return u"CPU " + QString::number(qRound(f->cpu)) + u" %";
+    return {};
+}
+
+void MapView::setFigures(QHash<QString, NodeFigures> figures)
+{
+    if (figures == m_figures)
+        return;
+    m_figures = std::move(figures);
+    update();
 }
 
 void MapView::paintAnimations(QPainter &p)

@@ -2,6 +2,8 @@
 
 #include "map_scene.h"
 
+#include "core/replay/node_figures.h"
+
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QTimer>
@@ -26,6 +28,10 @@ public:
     void setState(const ReachabilityEngine &engine, const NodeMarks &marks = {},
                   bool animate = false);
     const MapScene &scene() const { return m_scene; }
+    // Each node's figures at the cursor (from the recording's samples): a badge on its chip
+    // says its errors per second when it fails, its CPU otherwise.
+    void setFigures(QHash<QString, NodeFigures> figures);
+    QString badgeText(const QString &node) const;      // as drawn, empty when none
     QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
     // What a post-mortem entry says of the node or hop there ("lb-1 (load_balancer): down").
     QString describeAt(const QPointF &scenePos) const;
@@ -112,8 +118,9 @@ private:
     QPointF m_panOrigin;
     QList<Animation> m_animations;
     QElapsedTimer m_clock;
-    QTimer m_frames; // runs only while something animates
-    QString m_typed; // a node's name being typed
+    QTimer m_frames;                       // runs only while something animates
+    QHash<QString, NodeFigures> m_figures; // at the cursor, for the badges
+    QString m_typed;                       // a node's name being typed
     QElapsedTimer m_sinceTyped;
 };
 
