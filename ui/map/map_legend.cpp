@@ -1,0 +1,82 @@
+// The map's legend: exactly what the map draws, in two rows (hops, then nodes).
+#include "map_look.h"
+#include "map_view.h"
+
+#include "ui/palette.h"
+
+#include <QPainter>
+
+namespace warroom {
+
+void MapView::paintLegend(QPainter &p, const QRectF &area) const
+{
+    QFont legend = font();
+    legend.setPointSizeF(font().pointSizeF() * 0.9);
+    p.setFont(legend);
+    const double rowHeight = area.height() / 2.0;
+    const QColor ink(0x33, 0x33, 0x33);
+    double x = area.left();
+    double y = area.top() + rowHeight / 2.0;
+    auto label = [&](const QString &text, double swatch) {
+        p.setPen(ink);
+        p.drawText(QPointF(x + swatch + 6, y + 5), text);
+        x += swatch + 6 + p.fontMetrics().horizontalAdvance(text) + 14;
+    };
+    // Row one: the hops, as drawn.
+    for (VerdictState state : {VerdictState::Reachable, VerdictState::Degraded,
+                               VerdictState::Unknown, VerdictState::Blocked}) {
+        p.setPen(hopPen(state));
+        p.drawLine(QPointF(x, y), QPointF(x + 34, y));
+        if (state == VerdictState::Blocked)
+            drawBlockedMarker(p, QPointF(x + 17, y), 6);
+        label(toString(state), 34);
+    }
+    QColor faint = okabeIto::vermillion;
+    faint.setAlphaF(0.35);
+    p.setPen(QPen(faint, 1.2));
+    p.drawLine(QPointF(x, y), QPointF(x + 34, y));
+    label(tr("optional (faint)"), 34);
+    QPen bundle = hopPen(VerdictState::Reachable);
+    bundle.setWidthF(bundle.widthF() + 4);
+    p.setPen(bundle);
+    p.drawLine(QPointF(x, y), QPointF(x + 34, y));
+    label(tr("bundle of many (×N)"), 34);
+    // Row two: the nodes' lives.
+    x = area.left();
+    y += rowHeight;
+    auto chip = [&](NodeLife life, const QString &latent, const QString &text) {
+        MapNode n;
+        n.life = life;
+        n.latent = latent;
+        const ChipLook look = chipLook(n, false);
+        const QRectF r(x, y - 8, 26, 16);
+        p.setPen(look.pen);
+        if (life == NodeLife::Draining) {
+            p.setBrush(Qt::white);
+            p.drawRoundedRect(r, 4, 4);
+        }
+        p.setBrush(look.brush);
+        p.drawRoundedRect(r, 4, 4);
+        label(text, 26);
+    };
+    chip(NodeLife::Running, {}, tr("running"));
+    if (m_scene.dense()) { // the squares a crowded site draws instead of chips
+        const QRectF running(x, y - 6, 12, 12);
+        p.fillRect(running, denseColor(MapNode{}));
+        label(tr("running (square)"), 12);
+        const QRectF down(x, y - 6, 12, 12);
+        p.setPen(QPen(QColor(0x88, 0x88, 0x88), 1.0));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(down);
+        p.drawLine(down.topLeft(), down.bottomRight());
+        label(tr("down"), 12);
+    }
+    chip(NodeLife::New, {}, tr("new (< 10 min)"));
+    chip(NodeLife::Draining, {}, tr("draining"));
+    chip(NodeLife::Terminated, {}, tr("terminated (< 10 min)"));
+    chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one would fail"));
+    drawDisagreeMarker(p, QPointF(x + 8, y), 7);
+    label(tr("probe disagrees"), 16);
+}
+
+} // namespace warroom

@@ -1,0 +1,142 @@
+#include "map_look.h"
+
+#include "ui/palette.h"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <QtMath>
+
+#include <cmath>
+
+namespace warroom {
+
+QPen hopPen(VerdictState state)
+{
+    QPen pen(verdictColor(state));
+    pen.setCapStyle(Qt::RoundCap);
+    switch (state) {
+    case VerdictState::Reachable:
+        pen.setWidthF(1.2);
+        break;
+    case VerdictState::Degraded:
+        pen.setWidthF(2.0);
+        pen.setStyle(Qt::DashLine);
+        break;
+    case VerdictState::Unknown:
+        pen.setWidthF(1.5);
+        pen.setStyle(Qt::DotLine);
+        break;
+    case VerdictState::Blocked:
+        pen.setWidthF(3.5);
+        break;
+    }
+    return pen;
+}
+
+void drawBlockedMarker(QPainter &p, const QPointF &at, double radius)
+{
+    p.setPen(QPen(okabeIto::vermillion, 2.5));
+    p.setBrush(Qt::white);
+    p.drawEllipse(at, radius, radius);
+    const double r = radius / 2.0;
+    p.drawLine(at + QPointF(-r, -r), at + QPointF(r, r));
+    p.drawLine(at + QPointF(-r, r), at + QPointF(r, -r));
+}
+
+// A probe and the rules disagree: a "≠" badge beside the hop's middle.
+// Caller → callee: a filled head where the hop reaches what it needs.
+void drawArrowhead(QPainter &p, const QPainterPath &path, const QPen &pen)
+{
+    const QPointF tip = path.pointAtPercent(1.0);
+    const double angle = qDegreesToRadians(path.angleAtPercent(0.999));
+    const double length = 7.0 + pen.widthF() * 1.5;
+    const double spread = 0.45;
+    // angleAtPercent is counter-clockwise with y up; the painter's y goes down.
+    const QPointF back(-std::cos(angle), std::sin(angle));
+    auto rotate = [](const QPointF &v, double a) {
+        return QPointF(v.x() * std::cos(a) - v.y() * std::sin(a),
+                       v.x() * std::sin(a) + v.y() * std::cos(a));
+    };
+    const QPolygonF head{tip, tip + rotate(back, spread) * length,
+                         tip + rotate(back, -spread) * length};
+    p.save();
+    p.setPen(Qt::NoPen);
+    p.setBrush(pen.color());
+    p.drawPolygon(head);
+    p.restore();
+}
+
+void drawDisagreeMarker(QPainter &p, const QPointF &at, double radius)
+{
+    p.setPen(QPen(okabeIto::reddishPurple.darker(140), 1.5));
+    p.setBrush(QColor(255, 255, 255, 235));
+    const QRectF box(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius);
+    p.drawRoundedRect(box, 3, 3);
+    QFont f = p.font();
+    f.setBold(true);
+    f.setPixelSize(int(radius * 1.6));
+    p.save();
+    p.setFont(f);
+    p.drawText(box, Qt::AlignCenter, QStringLiteral("≠"));
+    p.restore();
+}
+
+ChipLook chipLook(const MapNode &n, bool selected)
+{
+    if (!n.latent.isEmpty())
+        return {QPen(okabeIto::vermillion, 1.5, Qt::DashLine), QColor(0xD5, 0x5E, 0x00, 18)};
+    switch (n.life) {
+    case NodeLife::Terminated:
+        return {QPen(okabeIto::grey, 1.5, Qt::DotLine), Qt::NoBrush};
+    case NodeLife::Draining:
+        return {QPen(okabeIto::orange.darker(115), 2.0, Qt::DashLine),
+                QBrush(QColor(0xE6, 0x9F, 0x00, 70), Qt::BDiagPattern)};
+    case NodeLife::New:
+        return {QPen(selected ? QColor(0x11, 0x11, 0x11) : okabeIto::blue, 2.5),
+                n.down ? QColor(0xE4, 0xE4, 0xE4) : QColor(Qt::white)};
+    case NodeLife::Running:
+        break;
+    }
+    return {QPen(selected ? QColor(0x11, 0x11, 0x11) : QColor(0x55, 0x55, 0x55),
+                 selected ? 2.5 : 1.0, n.down ? Qt::DashLine : Qt::SolidLine),
+            n.down ? QColor(0xE4, 0xE4, 0xE4) : QColor(Qt::white)};
+}
+
+// The fill of a chip too small for labels: its life in one colour.
+QColor denseColor(const MapNode &n)
+{
+    if (!n.latent.isEmpty())
+        return okabeIto::vermillion;
+    if (n.down)
+        return QColor(0xC4, 0xC4, 0xC4);
+    switch (n.life) {
+    case NodeLife::New:
+        return okabeIto::blue;
+    case NodeLife::Draining:
+        return okabeIto::orange;
+    case NodeLife::Terminated:
+        return QColor(0xDD, 0xDD, 0xDD);
+    case NodeLife::Running:
+        break;
+    }
+    return QColor(0x6B, 0x77, 0x85);
+}
+
+QString lifeText(const MapNode &n)
+{
+    if (n.down)
+        return QStringLiteral(" (down)");
+    switch (n.life) {
+    case NodeLife::New:
+        return QStringLiteral(" (new)");
+    case NodeLife::Draining:
+        return QStringLiteral(" (draining)");
+    case NodeLife::Terminated:
+        return QStringLiteral(" (terminated)");
+    case NodeLife::Running:
+        break;
+    }
+    return {};
+}
+
+} // namespace warroom
