@@ -172,7 +172,7 @@ QJsonObject MapView::geometryJson() const
                                 {QStringLiteral("hops"), ends},
                                 {QStringLiteral("polyline"), line}});
         if ((b.state == VerdictState::Blocked && !b.optional) || b.disagreeing) {
-            const QPointF at = m_scene.markerPoint(b);
+            const QPointF at = b.marker;
             const QRectF box(toWidget(at - QPointF(9, 9)), toWidget(at + QPointF(9, 9)));
             markers.append(QJsonObject{{QStringLiteral("kind"), b.state == VerdictState::Blocked
                                                                     ? QStringLiteral("blocked")

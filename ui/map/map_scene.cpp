@@ -287,7 +287,8 @@ void MapScene::bundle()
                               b.rect,
                               a.site == b.site,
                               m_sites[a.site].internet == m_sites[b.site].internet,
-                              h.disagreeing()});
+                              h.disagreeing(),
+                              {}});
         }
         MapBundle &bundle = m_bundles[it->second];
         bundle.hops.append(i);
@@ -312,6 +313,13 @@ void MapScene::measureTitles(const QFontMetrics &metrics)
                 metrics.lineSpacing())),
             1, s.internet ? 1 : 2);
         s.titleHeight = 8.0 + lines * metrics.lineSpacing();
+    }
+    std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
+    for (int n = 0; n < m_nodes.size(); ++n)
+        chipsOf[size_t(m_nodes[n].site)].append(n);
+    for (MapBundle &b : m_bundles) { // once per layout, not per frame
+        if ((b.state == VerdictState::Blocked && !b.optional) || b.disagreeing)
+            b.marker = markerPoint(b, chipsOf);
     }
 }
 
@@ -356,7 +364,8 @@ QPainterPath MapScene::bundlePath(const MapBundle &b) const
     return path;
 }
 
-QPointF MapScene::markerPoint(const MapBundle &b, double radius) const
+QPointF MapScene::markerPoint(const MapBundle &b, const std::vector<QList<int>> &chipsOf,
+                              double radius) const
 {
     const QPainterPath path = bundlePath(b);
     QRectF area;
@@ -366,13 +375,15 @@ QPointF MapScene::markerPoint(const MapBundle &b, double radius) const
         const QRectF box(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius);
         if (!area.contains(box))
             return false;
-        for (const MapSite &s : m_sites) {
-            if (titleBand(s).intersects(box))
+        for (int s = 0; s < m_sites.size(); ++s) {
+            if (!m_sites[s].rect.intersects(box)) // a chip stays inside its site
+                continue;
+            if (titleBand(m_sites[s]).intersects(box))
                 return false;
-        }
-        for (const MapNode &n : m_nodes) {
-            if (n.rect.intersects(box))
-                return false;
+            for (int n : chipsOf[size_t(s)]) {
+                if (m_nodes[n].rect.intersects(box))
+                    return false;
+            }
         }
         return true;
     };

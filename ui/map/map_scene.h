@@ -63,6 +63,7 @@ struct MapBundle
     bool sameSite = false;
     bool sameRow = false;     // both in the internet band or both in datacenters
     bool disagreeing = false; // probes and rules disagree on these hops
+    QPointF marker;           // where its ⊗ or ≠ sits (markerPoint, once per layout)
 };
 
 // The map's content and geometry at one moment: sites as regions, nodes inside in request-path
@@ -86,16 +87,14 @@ public:
     int nodeAt(const QPointF &scenePos) const; // -1: none (ghosts included)
     int bundleAt(const QPointF &scenePos, double tolerance) const;
     QPainterPath bundlePath(const MapBundle &bundle) const;
-    // Where a bundle's ⊗ (or ≠) marker sits: on its own path, as near its middle as it can be
-    // without covering a chip or a site's title, inside the sites' area.
-    QPointF markerPoint(const MapBundle &bundle, double radius = 9.0) const;
     // A site's title band, which no marker covers: as many lines as its title needs (a title
     // wraps, up to two lines in a datacenter, above its chips).
     static QRectF titleBand(const MapSite &site)
     {
         return {site.rect.left(), site.rect.top(), site.rect.width(), site.titleHeight};
     }
-    // The title bands' heights for titles drawn with `metrics` (the view's font), after layout.
+    // The title bands' heights for titles drawn with `metrics` (the view's font), after layout;
+    // then every bundle's marker is placed clear of them.
     void measureTitles(const QFontMetrics &metrics);
     QString bundleText(const MapBundle &bundle) const;
     QRectF innerBox(int site) const; // where a site's chips go
@@ -106,6 +105,10 @@ public:
 
 private:
     void bundle();
+    // Where a bundle's ⊗ (or ≠) marker sits: on its own path, as near its middle as it can be
+    // without covering a chip (`chipsOf` each site's) or a site's title, inside the sites' area.
+    QPointF markerPoint(const MapBundle &bundle, const std::vector<QList<int>> &chipsOf,
+                        double radius = 9.0) const;
 
     QList<MapSite> m_sites;
     QList<MapNode> m_nodes;

@@ -254,7 +254,7 @@ void MapView::paintBundles(QPainter &p) const
         p.drawPath(path);
         drawArrowhead(p, path, pen);
         const bool marked = (b.state == VerdictState::Blocked && !b.optional) || b.disagreeing;
-        const QPointF middle = marked ? m_scene.markerPoint(b) : path.pointAtPercent(0.5);
+        const QPointF middle = marked ? b.marker : path.pointAtPercent(0.5);
         if (b.state == VerdictState::Blocked && !b.optional) // blocked is not only a colour
             drawBlockedMarker(p, middle, 8);
         if (b.disagreeing)
