@@ -29,6 +29,46 @@ class TestMapScene : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Resizing the map never reorders a datacenter's chips: the same rows and columns at every
+    // size that fits them as chips.
+    void resizingNeverReorders()
+    {
+        for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
+            ReachabilityEngine engine(test::loadBundled(QString::fromLatin1(name)).topology);
+            MapScene scene;
+            scene.build(engine, {});
+            // Each node's place in its site's grid: (row, column) from the chips' order.
+            auto grid = [&](const QRectF &area) {
+                scene.layout(area, {});
+                QStringList out;
+                for (int s = 0; s < scene.sites().size(); ++s) {
+                    if (scene.sites()[s].internet || scene.sites()[s].dense)
+                        continue;
+                    QList<const MapNode *> chips;
+                    for (const MapNode &n : scene.nodes()) {
+                        if (n.site == s)
+                            chips.append(&n);
+                    }
+                    std::sort(chips.begin(), chips.end(), [](const MapNode *a, const MapNode *b) {
+                        return std::make_pair(a->rect.top(), a->rect.left()) <
+                               std::make_pair(b->rect.top(), b->rect.left());
+                    });
+                    QStringList ids;
+                    for (const MapNode *n : chips)
+                        ids.append(
+                            n->id + u'@' +
+                            QString::number(int(n->rect.left() > chips.first()->rect.left())));
+                    out.append(ids.join(u' '));
+                }
+                return out;
+            };
+            const QStringList wide = grid(QRectF(0, 0, 1500, 900));
+            QCOMPARE(grid(QRectF(0, 0, 1100, 900)), wide);
+            QCOMPARE(grid(QRectF(0, 0, 2400, 1300)), wide);
+            QCOMPARE(grid(QRectF(0, 0, 1500, 1200)), wide);
+        }
+    }
+
     // Lemniscus is small: every hop drawn on its own, with its verdict's reason.
     void smallMapsDrawEveryHop()
     {

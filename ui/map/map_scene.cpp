@@ -209,11 +209,16 @@ void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double,
         double pitchY = kChipHeight + kGap + (band ? 0 : kLabelPitch);
         QSizeF chip(kChipWidth, kChipHeight);
         const int maxRows = std::max(1, int((box.height() + kGap) / pitchY));
-        const int perRow = std::max(perRowIn(box.width()), (n + maxRows - 1) / maxRows);
+        // In a datacenter the grid's columns come from how many chips there are, not from the
+        // window's size: resizing widens or narrows chips, never reorders them (the internet
+        // band, one row as far as it goes, fills its width).
+        const int perRow = band ? std::max(perRowIn(box.width()), (n + maxRows - 1) / maxRows)
+                                : std::max(1, int(std::ceil(std::sqrt(n / 2.0))));
         const double width =
             std::min(kChipWidth * 1.4, (box.width() - (perRow - 1) * kGap) / perRow);
         int columns = perRow;
-        if (width >= kNarrowest || n == 0) {
+        const bool fits = band || (n + perRow - 1) / perRow <= maxRows;
+        if ((width >= kNarrowest && fits) || n == 0) {
             chip.setWidth(std::max(width, 1.0));
             pitchX = chip.width() + kGap;
         } else {
@@ -301,8 +306,18 @@ void MapScene::bundle()
         [](const MapBundle &a, const MapBundle &b) { return int(a.state) < int(b.state); });
 }
 
-void MapScene::measureTitles(const QFontMetrics &metrics)
+void MapScene::measure(const QFontMetrics &metrics, const QFontMetrics &small)
 {
+    for (MapNode &n : m_nodes) {
+        if (n.latent.isEmpty() || m_sites[n.site].dense)
+            continue;
+        // Its two rows' room at most (the layout leaves them), at least the chip it was.
+        const QRect needed =
+            small.boundingRect(QRect(0, 0, std::max(1, int(n.rect.width() - 10)), 1000),
+                               Qt::TextWordWrap, n.roles + u'\n' + n.latent);
+        const double room = 2 * (kChipHeight + kGap + kLabelPitch) - kGap;
+        n.rect.setHeight(std::clamp(needed.height() + 6.0, n.rect.height(), room));
+    }
     for (MapSite &s : m_sites) {
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
         const int width = std::max(1, int(s.rect.width() - 20));

@@ -22,7 +22,7 @@ struct MapSite
     bool down = false;
     bool dense = false; // too many chips for labels: squares
     QRectF rect;
-    double titleHeight = 26.0; // its title's lines (measureTitles), which nothing covers
+    double titleHeight = 26.0; // its title's lines (MapScene::measure), which nothing covers
 };
 
 struct MapNode
@@ -93,9 +93,10 @@ public:
     {
         return {site.rect.left(), site.rect.top(), site.rect.width(), site.titleHeight};
     }
-    // The title bands' heights for titles drawn with `metrics` (the view's font), after layout;
-    // then every bundle's marker is placed clear of them.
-    void measureTitles(const QFontMetrics &metrics);
+    // After layout, with the view's fonts: the title bands' heights (`title`), the latent
+    // places as tall as what they say (`small`, up to the room left for them); then every
+    // bundle's marker is placed clear of them.
+    void measure(const QFontMetrics &title, const QFontMetrics &small);
     QString bundleText(const MapBundle &bundle) const;
     QRectF innerBox(int site) const; // where a site's chips go
     // The hop between two nodes, -1 when none is drawn.

@@ -174,7 +174,9 @@ void MapView::relayout()
     m_scene.layout(QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight), m_manual);
     QFont title = font();
     title.setBold(true);
-    m_scene.measureTitles(QFontMetrics(title));
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.8); // as paintChips writes inside chips
+    m_scene.measure(QFontMetrics(title), QFontMetrics(small));
 }
 
 void MapView::paintEvent(QPaintEvent *)
