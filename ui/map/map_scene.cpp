@@ -212,8 +212,11 @@ void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double,
         // In a datacenter the grid's columns come from how many chips there are, not from the
         // window's size: resizing widens or narrows chips, never reorders them (the internet
         // band, one row as far as it goes, fills its width).
+        const int running = int(std::count_if(chips.cbegin(), chips.cend(), [&](int c) {
+            return m_nodes[c].latent.isEmpty(); // latent places take rows of their own
+        }));
         const int perRow = band ? std::max(perRowIn(box.width()), (n + maxRows - 1) / maxRows)
-                                : std::max(1, int(std::ceil(std::sqrt(n / 2.0))));
+                                : std::max(1, int(std::ceil(std::sqrt(running / 2.0))));
         const double width =
             std::min(kChipWidth * 1.4, (box.width() - (perRow - 1) * kGap) / perRow);
         int columns = perRow;

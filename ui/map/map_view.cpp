@@ -373,10 +373,11 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
             text.adjusted(0, n.rect.height() / 2 - 1, 0, -1), Qt::AlignLeft | Qt::AlignVCenter,
             p.fontMetrics().elidedText(n.roles + lifeText(n), Qt::ElideRight, int(text.width())));
         if (const QString badge = badgeText(n.id); !badge.isEmpty() && !gone && !n.down) {
-            // At the chip's top right corner, over its border: what it does at the cursor.
+            // What it does at the cursor.
             const bool failing = badge.endsWith(u"err/s");
             const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
-            const QRectF at(n.rect.right() - box.width() - 4, n.rect.top() - box.height() / 2,
+            // Above the chip's top right corner: never over its name.
+            const QRectF at(n.rect.right() - box.width(), n.rect.top() - box.height() - 1,
                             box.width(), box.height());
             p.setPen(Qt::NoPen);
             p.setBrush(failing ? okabeIto::vermillion : QColor(0xEE, 0xEE, 0xEE));
