@@ -376,8 +376,11 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
             // What it does at the cursor.
             const bool failing = badge.endsWith(u"err/s");
             const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
-            // Above the chip's top right corner: never over its name.
-            const QRectF at(n.rect.right() - box.width(), n.rect.top() - box.height() - 1,
+            // Above the chip's top right corner (below it in the internet band, right under its
+            // title): never over a name or a title.
+            const bool band = m_scene.sites()[n.site].internet;
+            const QRectF at(n.rect.right() - box.width(),
+                            band ? n.rect.bottom() + 1 : n.rect.top() - box.height() - 1,
                             box.width(), box.height());
             p.setPen(Qt::NoPen);
             p.setBrush(failing ? okabeIto::vermillion : QColor(0xEE, 0xEE, 0xEE));
