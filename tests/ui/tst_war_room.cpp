@@ -27,6 +27,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace warroom;
 
@@ -452,6 +453,42 @@ private Q_SLOTS:
                 through |= QLineF(a + t * ab, c).length() <= 3.0;
             }
             QVERIFY2(through, qPrintable(u"off its hop: " + at));
+        }
+    }
+
+    // Names cut in a narrow chip keep what tells them apart, and come back whole when zoomed.
+    void chipNamesAreUniqueAndComeBackAtZoom()
+    {
+        RecordingWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(open(window, QStringLiteral("pagerduty-2011")));
+        QVERIFY(window.seekTo(QStringLiteral("16:45")));
+        window.render();
+        MapView *map = window.mapView();
+        auto chips = [&] { return map->geometryJson()[QStringLiteral("chips")].toArray(); };
+        QString cut;
+        QStringList labels;
+        for (const QJsonValue &c : chips()) {
+            if (c[QStringLiteral("label")].toString().isEmpty())
+                continue; // a square (a dense site): no label
+            labels.append(c[QStringLiteral("label")].toString());
+            if (cut.isEmpty() && c[QStringLiteral("elided")].toBool())
+                cut = c[QStringLiteral("id")].toString();
+        }
+        QVERIFY2(!cut.isEmpty(), "no name is cut at 1024 px: nothing to check");
+        QCOMPARE(QSet<QString>(labels.cbegin(), labels.cend()).size(), labels.size());
+        const QPointF at = map->nodeRect(cut).center() * map->zoom();
+        for (int i = 0; i < 4; ++i) { // zoomed in around it
+            QWheelEvent wheel(at, map->mapToGlobal(at), {}, QPoint(0, 120), Qt::NoButton, {},
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(map, &wheel);
+        }
+        QVERIFY(map->zoom() > 2.0);
+        for (const QJsonValue &c : chips()) {
+            if (c[QStringLiteral("id")].toString() == cut)
+                QCOMPARE(c[QStringLiteral("label")].toString(), cut);
         }
     }
 

@@ -141,7 +141,7 @@ QJsonObject MapView::geometryJson() const
         const MapSite &site = m_scene.sites()[n.site];
         QString shown;
         if (!site.dense) // as paintChips draws it: right of the icon
-            shown = fm.elidedText(n.id, Qt::ElideRight, int(n.rect.width() - 30));
+            shown = chipLabel(n);
         else if (n.rect.width() * m_zoom >= 40)
             shown = fm.elidedText(n.id, Qt::ElideMiddle, int(n.rect.width() - 4));
         chips.append(QJsonObject{{QStringLiteral("id"), n.id},

@@ -359,13 +359,12 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
         drawIcon(p, n.roles.split(QStringLiteral(" + ")),
                  QRectF(n.rect.left() + 5, n.rect.center().y() - 8, 16, 16));
         const QRectF text = n.rect.adjusted(26, 0, -4, 0);
-        QFont name = font();
+        QFont name = nameFont();
         name.setStrikeOut(gone);
         p.setFont(name);
         p.setPen(n.down || gone ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
         p.drawText(text.adjusted(0, 1, 0, -n.rect.height() / 2 + 2),
-                   Qt::AlignLeft | Qt::AlignVCenter,
-                   p.fontMetrics().elidedText(n.id, Qt::ElideRight, int(text.width())));
+                   Qt::AlignLeft | Qt::AlignVCenter, chipLabel(n));
         p.setFont(small);
         p.setPen(n.life == NodeLife::Draining ? okabeIto::orange.darker(150)
                                               : QColor(0x66, 0x66, 0x66));
@@ -390,6 +389,22 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
         }
     }
     p.setOpacity(1.0);
+}
+
+QFont MapView::nameFont() const
+{
+    // Zoomed in, names keep their size on screen while chips grow: the names come back whole.
+    QFont name = font();
+    if (m_zoom > 1.0)
+        name.setPointSizeF(font().pointSizeF() / m_zoom);
+    return name;
+}
+
+QString MapView::chipLabel(const MapNode &n) const
+{
+    // Cut in the middle, so that the end that tells instances apart stays ("disp…rs-6").
+    return QFontMetrics(nameFont())
+        .elidedText(n.id, Qt::ElideMiddle, int(n.rect.adjusted(26, 0, -4, 0).width()));
 }
 
 QString MapView::badgeText(const QString &node) const

@@ -32,6 +32,7 @@ public:
     // says its errors per second when it fails, its CPU otherwise.
     void setFigures(QHash<QString, NodeFigures> figures);
     QString badgeText(const QString &node) const;      // as drawn, empty when none
+    QString chipLabel(const MapNode &node) const;      // its name as drawn (cut in the middle)
     QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
     // What a post-mortem entry says of the node or hop there ("lb-1 (load_balancer): down").
     QString describeAt(const QPointF &scenePos) const;
@@ -97,6 +98,7 @@ private:
     };
 
     void relayout();
+    QFont nameFont() const; // chips' names: the same size on screen at any zoom
     void paintSites(QPainter &painter) const;
     void paintBundles(QPainter &painter) const;
     void paintChips(QPainter &painter, const QRectF &visible) const;
