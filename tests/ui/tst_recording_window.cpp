@@ -183,14 +183,7 @@ private Q_SLOTS:
             const QRectF before = map->nodeRect(QStringLiteral("lb-1"));
             const QPoint from = before.center().toPoint();
             const QPoint to = from + QPoint(60, 90);
-            QTest::mousePress(map, Qt::LeftButton, {}, from);
-            QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10, 10)),
-                             map->mapToGlobal(QPointF(from)), Qt::NoButton, Qt::LeftButton, {});
-            QApplication::sendEvent(map, &move);
-            QMouseEvent move2(QEvent::MouseMove, QPointF(to), map->mapToGlobal(QPointF(to)),
-                              Qt::NoButton, Qt::LeftButton, {});
-            QApplication::sendEvent(map, &move2);
-            QTest::mouseRelease(map, Qt::LeftButton, {}, to);
+            drag(map, from, to);
             placed = map->nodeRect(QStringLiteral("lb-1")).topLeft();
             QCOMPARE(placed, before.topLeft() + QPointF(60, 90));
             QCOMPARE(map->selectedNode(), QString()); // a drag is not a click
@@ -233,13 +226,7 @@ private Q_SLOTS:
         const QRectF computed = map->nodeRect(QStringLiteral("lb-1"));
         const QPoint from = computed.center().toPoint();
         const QPoint to = from + QPoint(40, 60);
-        QTest::mousePress(map, Qt::LeftButton, {}, from);
-        for (const QPoint at : {from + QPoint(10, 10), to}) {
-            QMouseEvent move(QEvent::MouseMove, QPointF(at), map->mapToGlobal(QPointF(at)),
-                             Qt::NoButton, Qt::LeftButton, {});
-            QApplication::sendEvent(map, &move);
-        }
-        QTest::mouseRelease(map, Qt::LeftButton, {}, to);
+        drag(map, from, to);
         const QRectF placed = map->nodeRect(QStringLiteral("lb-1"));
         QVERIFY(placed != computed);
         auto stored = [&] {
@@ -422,6 +409,18 @@ private Q_SLOTS:
     }
 
 private:
+    // A node dragged on the map: pressed, moved past the drag distance, then to `to`.
+    static void drag(MapView *map, const QPoint &from, const QPoint &to)
+    {
+        QTest::mousePress(map, Qt::LeftButton, {}, from);
+        for (const QPoint at : {from + QPoint(10, 10), to}) {
+            QMouseEvent move(QEvent::MouseMove, QPointF(at), map->mapToGlobal(QPointF(at)),
+                             Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(map, &move);
+        }
+        QTest::mouseRelease(map, Qt::LeftButton, {}, to);
+    }
+
     static bool openAndWait(RecordingWindow &window, const QString &path)
     {
         QSignalSpy loaded(&window, &RecordingWindow::loaded);
