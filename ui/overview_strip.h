@@ -27,6 +27,7 @@ public:
     qint64 snappedTime(double x) const;
     QString hoverText() const { return m_hoverText; }
     void setCursorTime(qint64 timeMs);
+    qint64 from() const { return m_from; } // where the strip begins
     void setVisibleRange(qint64 fromMs, qint64 toMs);
     QSize sizeHint() const override { return {800, 40}; }
 

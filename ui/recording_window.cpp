@@ -215,12 +215,7 @@ void RecordingWindow::opened()
     m_log->setNode({});
     m_log->reset();
     m_charts->reset();
-    QList<qint64> times;
-    times.reserve(data->events.size());
-    for (const Event &e : data->events)
-        times.append(e.timeMs);
-    m_overview->setData(data->startMs, data->endMs, times, serviceSpans(*data));
-    m_overviewFrom = data->startMs;
+    showOverview(-1);
     if (!m_session->following()) // a newcomer lands where the story starts, not weeks before
         m_session->seek(firstMomentThatMatters(*data));
     m_charts->showAround(m_session->time());
@@ -242,23 +237,25 @@ void RecordingWindow::grew(qsizetype newFrom)
     m_postMortem->setEvents(data->events);
     m_log->grow(newFrom);
     m_charts->grow(newFrom);
-    if (newFrom < 0 || data->startMs != m_overviewFrom) { // all again (the start moved back)
-        m_overviewFrom = data->startMs;
-        QList<qint64> times;
-        times.reserve(data->events.size());
-        for (const Event &e : data->events)
-            times.append(e.timeMs);
-        m_overview->setData(data->startMs, data->endMs, times, serviceSpans(*data));
-    } else {
-        QList<qint64> times;
-        for (qsizetype i = newFrom; i < data->events.size(); ++i)
-            times.append(data->events[i].timeMs);
-        m_overview->append(data->endMs, times, serviceSpans(*data));
-    }
+    showOverview(newFrom);
     m_dirty = true;
     render();
     if (data->live || newFrom >= 0)
         Q_EMIT liveUpdated();
+}
+
+void RecordingWindow::showOverview(qsizetype newFrom)
+{
+    const auto &data = m_session->data();
+    const bool all = newFrom < 0 || data->startMs != m_overview->from(); // the start moved back
+    QList<qint64> times;
+    times.reserve(data->events.size() - (all ? 0 : newFrom));
+    for (qsizetype i = all ? 0 : newFrom; i < data->events.size(); ++i)
+        times.append(data->events[i].timeMs);
+    if (all)
+        m_overview->setData(data->startMs, data->endMs, times, data->troubleSpans);
+    else
+        m_overview->append(data->endMs, times, data->troubleSpans);
 }
 
 void RecordingWindow::frame()
@@ -349,7 +346,7 @@ void RecordingWindow::stepToTrouble(int direction)
     if (!data)
         return;
     const qint64 t = m_session->time();
-    const QList<ServiceSpan> spans = serviceSpans(*data);
+    const QList<ServiceSpan> &spans = data->troubleSpans;
     if (direction > 0) {
         for (const ServiceSpan &s : spans) {
             if (s.fromMs > t) {

@@ -137,6 +137,8 @@ private:
     void opened();
     void grew(qsizetype newFrom);
     void frame();
+    // The overview strip: every event again (newFrom -1) or those from newFrom on.
+    void showOverview(qsizetype newFrom);
     void requestFigures(); // the map's badges for the cursor, read on a worker
     void showNode(const QString &node);
     void saveLayout(const QString &node, double x, double y); // a drag, undoable
@@ -168,7 +170,6 @@ private:
     quint64 m_mapGeneration = 0;
     NodeMarks m_mapMarks;
     qint64 m_mapTime = 0;
-    qint64 m_overviewFrom = 0; // the start the overview strip was given
     LiveListener *m_listener = nullptr;
     DrillPanel *m_drillPanel = nullptr;
     quint16 m_listeningPort = 0;

@@ -169,6 +169,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->sourceEvents = r.events(sources);
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
+    data->troubleSpans = serviceSpans(*data);
     data->layout = r.layout();
     data->postMortemsStamp = r.postMortemsStamp();
     auto postMortems = readPostMortems(r);
@@ -266,10 +267,11 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
                       next->endMs != data->endMs || next->live != data->live;
     if (!grew && !written && next->heartbeatMs == data->heartbeatMs)
         return data; // nothing came: nothing to read again
-    if (grew) {      // the summary and charts of what came
+    if (grew) {      // the summary, charts and states of what came
         next->summary = summarize(r);
         if (!next->versions.isEmpty())
             next->charts = chartsOf(r, next->first, columns);
+        next->troubleSpans = serviceSpans(*next);
     }
     return std::shared_ptr<const ReplayData>(std::move(next));
 }

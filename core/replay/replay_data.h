@@ -1,6 +1,7 @@
 #pragma once
 
 #include "node_lives.h"
+#include "service_status.h"
 
 #include "core/model/topology.h"
 #include "core/postmortem/postmortem.h"
@@ -66,11 +67,12 @@ struct ReplayData
     QList<Event> lifeEvents;                // every launch, drain and termination ...
     std::shared_ptr<const NodeLives> lives; // ... as lives, built where the data is read
     QList<Event> observations; // every probe.observed (the cursor applies them after a version)
-    QList<Event> stateEvents;  // every service.state, backlog.started and backlog.drained
-    QList<Event> sourceEvents; // what live sources said of themselves ("Prometheus ... down")
-    qint64 eventCount = 0;     // in the recording
-    bool live = false;         // still being written by a live source (its end keeps growing)
-    qint64 heartbeatMs = -1;   // a live writer's last sign of life (wall clock; -1: none kept)
+    QList<Event> stateEvents;  // every service.state, backlog.started and backlog.drained ...
+    QList<ServiceSpan> troubleSpans; // ... as the stretches it was not ok (serviceSpans)
+    QList<Event> sourceEvents;       // what live sources said of themselves ("Prometheus ... down")
+    qint64 eventCount = 0;           // in the recording
+    bool live = false;               // still being written by a live source (its end keeps growing)
+    qint64 heartbeatMs = -1; // a live writer's last sign of life (wall clock; -1: none kept)
     bool drillHidesRootCause = false; // a drill whose trainees see no rule names until revealed
     // A trainee's view of a drill (withRootCauseHidden): the data as recorded, which a live
     // refresh grows from. Null for data as recorded.

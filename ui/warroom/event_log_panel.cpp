@@ -197,7 +197,7 @@ void EventLogPanel::fillSites()
 void EventLogPanel::reset()
 {
     m_model->setEvents(m_session->data() ? m_session->data()->events : QList<Event>{});
-    m_model->setServiceSpans(m_session->data() ? serviceSpans(*m_session->data())
+    m_model->setServiceSpans(m_session->data() ? m_session->data()->troubleSpans
                                                : QList<ServiceSpan>{});
     fillSites();
     markStale();
@@ -210,7 +210,7 @@ void EventLogPanel::grow(qsizetype newFrom)
         m_model->setEvents(data->events);
     else if (newFrom < data->events.size())
         m_model->growTo(data->events); // shared with the session's data: nothing copied
-    m_model->setServiceSpans(serviceSpans(*data));
+    m_model->setServiceSpans(data->troubleSpans);
     if (m_sites->count() <= 1 && !data->first.sites.isEmpty())
         fillSites(); // a live source sent its first topology
     markStale();
