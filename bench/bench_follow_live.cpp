@@ -9,19 +9,17 @@
 #include "core/replay/replay_session.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/store/recording_writer.h"
+#include "live_load.h"
 #include "ui/recording_window.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
-#include <atomic>
 #include <cstdio>
-#include <thread>
 
 using namespace warroom;
 
@@ -58,14 +56,6 @@ struct Figures
     double openMs = 0;
 };
 
-double at(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[size_t(double(v.size() - 1) * q)];
-}
-
 Figures follow(QApplication &app, const QString &path, qint64 count, int rate)
 {
     Figures figures;
@@ -99,52 +89,13 @@ Figures follow(QApplication &app, const QString &path, qint64 count, int rate)
             Qt::QueuedConnection);
     });
 
-    std::atomic<bool> stop{false};
-    std::atomic<qint64> sent{0};
-    std::thread source([&] {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, port);
-        socket.waitForConnected(5000);
-        const int perBatch = std::max(1, rate / 100);
-        QElapsedTimer clock;
-        clock.start();
-        qint64 n = 0;
-        while (!stop) {
-            const qint64 due = clock.elapsed() * rate / 1000;
-            QByteArray batch;
-            for (int i = 0; i < perBatch && n < due; ++i, ++n) {
-                batch += R"({"kind":"annotation","subject":"probe","text":"live )";
-                batch += QByteArray::number(n);
-                batch += R"(","time_ms":)";
-                batch += QByteArray::number(kStartMs + count * 10 + n);
-                batch += R"(,"type":"event"})"
-                         "\n";
-            }
-            if (!batch.isEmpty())
-                socket.write(batch);
-            sent = n;
-            socket.waitForBytesWritten(5);
-            if (socket.waitForReadyRead(1))
-                socket.readAll();
-        }
-        socket.waitForBytesWritten(5000);
-    });
-
-    QElapsedTimer probe;
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(5);
-    QObject::connect(&tick, &QTimer::timeout, &app, [&] {
-        if (probe.isValid())
-            figures.lateMs.push_back(std::max(0.0, double(probe.nsecsElapsed()) / 1e6 - 5.0));
-        probe.restart();
-    });
-    tick.start();
+    bench::PacedFeed source(port, rate, kStartMs + count * 10);
+    bench::LatenessProbe probe;
     QTimer::singleShot(10000, &app, &QApplication::quit);
     app.exec();
-    stop = true;
-    source.join();
-    figures.sent = sent;
+    source.stop();
+    figures.sent = source.sent();
+    figures.lateMs = probe.late();
     QMetaObject::invokeMethod(
         &context,
         [&] {
@@ -181,11 +132,12 @@ int main(int argc, char **argv)
                     count, rate, f.sent, f.openMs);
         std::printf("  GUI thread probe (5 ms timer), lateness: p50 %.2f ms, p99 %.2f ms, max "
                     "%.2f ms over %zu ticks\n",
-                    at(f.lateMs, 0.5), at(f.lateMs, 0.99), at(f.lateMs, 1.0), f.lateMs.size());
+                    bench::quantile(f.lateMs, 0.5), bench::quantile(f.lateMs, 0.99),
+                    bench::quantile(f.lateMs, 1.0), f.lateMs.size());
         std::printf("  UI-thread work per live refresh: median %.2f ms, p99 %.2f ms, max %.2f ms "
                     "over %zu refreshes\n",
-                    at(f.refreshMs, 0.5), at(f.refreshMs, 0.99), at(f.refreshMs, 1.0),
-                    f.refreshMs.size());
+                    bench::quantile(f.refreshMs, 0.5), bench::quantile(f.refreshMs, 0.99),
+                    bench::quantile(f.refreshMs, 1.0), f.refreshMs.size());
         std::fflush(stdout);
     }
     return 0;

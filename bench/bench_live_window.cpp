@@ -7,19 +7,17 @@
 #include "core/live/ingest_server.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
+#include "live_load.h"
 #include "ui/recording_window.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
-#include <atomic>
 #include <cstdio>
-#include <thread>
 
 using namespace warroom;
 
@@ -61,88 +59,33 @@ int main(int argc, char **argv)
     window.setSpeed(1000);
     window.setPlaying(true);
 
-    // The source: a client thread sending `rate` events a second, in 10 ms batches.
-    std::atomic<bool> stop{false};
-    std::atomic<qint64> sent{0}, acked{0};
-    std::thread source([&] {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, port);
-        socket.waitForConnected(5000);
-        const int perBatch = std::max(1, rate / 100);
-        QElapsedTimer clock;
-        clock.start();
-        qint64 n = 0;
-        QByteArray replies;
-        while (!stop) {
-            const qint64 due = clock.elapsed() * rate / 1000;
-            if (n < due) {
-                // The lines feed::eventLine writes, formatted here without a JSON document:
-                // the sender is not what is measured, and must not starve what is.
-                QByteArray batch;
-                batch.reserve(perBatch * 110);
-                for (int i = 0; i < perBatch && n < due; ++i, ++n) {
-                    batch += R"({"kind":"annotation","subject":"probe","text":"event )";
-                    batch += QByteArray::number(n);
-                    batch += R"(","time_ms":)";
-                    batch += QByteArray::number(1700000000000LL + n);
-                    batch += R"(,"type":"event"})"
-                             "\n";
-                }
-                socket.write(batch);
-                sent = n;
-            }
-            socket.waitForBytesWritten(5);
-            if (socket.waitForReadyRead(1)) {
-                replies += socket.readAll();
-                const qsizetype last = replies.lastIndexOf("{\"ack\":");
-                if (last >= 0) {
-                    const qsizetype end = replies.indexOf('}', last);
-                    if (end > 0)
-                        acked = replies.mid(last + 7, end - last - 7).toLongLong();
-                    replies.remove(0, last);
-                }
-            }
-        }
-        socket.waitForBytesWritten(5000);
-    });
-
-    // The probe: how late a 5 ms timer on the GUI thread fires.
-    std::vector<double> late;
-    QElapsedTimer probe;
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(5);
-    QObject::connect(&tick, &QTimer::timeout, &app, [&] {
-        if (probe.isValid())
-            late.push_back(std::max(0.0, double(probe.nsecsElapsed()) / 1e6 - 5.0));
-        probe.restart();
-    });
-    tick.start();
+    // The source: a client thread sending `rate` events a second; the probe on this thread.
+    bench::PacedFeed source(port, rate, 1700000000000LL);
+    bench::LatenessProbe probe;
     QElapsedTimer wall;
     wall.start();
     QTimer::singleShot(10000, &app, &QApplication::quit);
     app.exec();
     const double seconds = double(wall.elapsed()) / 1000.0;
-    stop = true;
-    source.join();
+    source.stop();
     QMetaObject::invokeMethod(
         &context,
         [&] {
             server->close();
             server.reset();
+            context.moveToThread(app.thread()); // back before its thread ends
         },
         Qt::BlockingQueuedConnection);
-    context.moveToThread(QThread::currentThread());
     ingestThread.quit();
     ingestThread.wait();
-    std::sort(late.begin(), late.end());
-    auto at = [&](double q) { return late[size_t(double(late.size() - 1) * q)]; };
+    const std::vector<double> &late = probe.late();
     std::printf("target %d events/s: sent %lld (%.0f/s), committed and acknowledged %lld (%.0f/s) "
                 "in %.1f s while replaying at 1000x\n",
-                rate, qint64(sent), double(sent) / seconds, qint64(acked), double(acked) / seconds,
-                seconds);
+                rate, source.sent(), double(source.sent()) / seconds, source.acked(),
+                double(source.acked()) / seconds, seconds);
     std::printf("GUI thread probe (5 ms timer), lateness: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
                 "over %zu ticks\n",
-                at(0.5), at(0.99), late.back(), late.size());
+                bench::quantile(late, 0.5), bench::quantile(late, 0.99), bench::quantile(late, 1.0),
+                late.size());
     return 0;
 }
