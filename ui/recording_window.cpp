@@ -299,14 +299,14 @@ void RecordingWindow::render()
 bool RecordingWindow::drawing() const
 {
     const auto &data = m_session->data();
-    return data && (m_charts->loading() || m_figures.pending() ||
-                    m_figuresTime != std::min(m_session->time(), data->endMs));
+    return data &&
+           (m_charts->loading() || m_figures.pending() || m_figuresTime != m_session->dataTime());
 }
 
 void RecordingWindow::requestFigures()
 {
     const auto &data = m_session->data();
-    const qint64 t = std::min(m_session->time(), data->endMs);
+    const qint64 t = m_session->dataTime();
     if (t == m_figuresTime)
         return;
     if (m_figures.pending())

@@ -59,6 +59,9 @@ public:
     // The clock. seek() clamps to what can be shown; a time beyond the events read so far is
     // remembered and taken once every event is read.
     qint64 time() const { return m_time; }
+    // The cursor as far as the recording has data: following live, the clock runs on past the
+    // recording's end, and what is read from it (charts, figures) stops there.
+    qint64 dataTime() const { return m_data ? std::min(m_time, m_data->endMs) : m_time; }
     void seek(qint64 timeMs);
     // Moves the clock by a frame's wall time when playing (or following live). Returns whether
     // the time changed. The window's frame timer calls it; tests call it with any step.

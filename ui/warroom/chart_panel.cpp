@@ -268,8 +268,7 @@ void ChartPanel::pan(qint64 byMs)
 
 void ChartPanel::showBackBar()
 {
-    const auto &data = m_session->data();
-    const qint64 t = data ? std::min(m_session->time(), data->endMs) : m_session->time();
+    const qint64 t = m_session->dataTime();
     m_pannedAway = t < m_from || t > m_to;
     if (m_pannedAway) {
         const QString format = m_to - m_from < 3600000 ? QStringLiteral("MMM d HH:mm:ss")
@@ -294,8 +293,7 @@ void ChartPanel::refresh()
     const auto &data = m_session->data();
     if (!data)
         return;
-    // Following live, the clock runs on past the data's end: the window keeps to the data.
-    const qint64 t = std::min(m_session->time(), data->endMs);
+    const qint64 t = m_session->dataTime(); // following live: the window keeps to the data
     if (t == m_drawnCursor)
         return;
     m_drawnCursor = t;
