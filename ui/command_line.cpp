@@ -35,6 +35,15 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("For a recording: the node to select."),
                                     QStringLiteral("NODE"));
+    const QCommandLineOption mapLevel(
+        QStringLiteral("map"),
+        QStringLiteral("For a recording: the map's level of detail, roles (default) or nodes."),
+        QStringLiteral("LEVEL"));
+    const QCommandLineOption expand(
+        QStringLiteral("expand"),
+        QStringLiteral("For a recording: a role chip to show as its nodes (SITE/ROLE); repeat "
+                       "for more."),
+        QStringLiteral("CHIP"));
     const QCommandLineOption prometheus(
         QStringLiteral("prometheus"),
         QStringLiteral("Watch the Prometheus (and Alertmanager) a mapping file names, live "
@@ -78,6 +87,8 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         QStringLiteral("postmortem"),
         QStringLiteral("For a recording: show the post-mortem next to the map."));
     parser.addOption(select);
+    parser.addOption(mapLevel);
+    parser.addOption(expand);
     parser.addOption(postMortem);
     parser.addOption(screenshot);
     parser.addOption(state);
@@ -103,6 +114,13 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     options.state = parser.value(state);
     options.at = parser.value(at);
     options.select = parser.value(select);
+    options.mapLevel = parser.value(mapLevel);
+    options.expand = parser.values(expand);
+    if (!options.mapLevel.isEmpty() && options.mapLevel != u"roles" &&
+        options.mapLevel != u"nodes") {
+        options.error = u"--map takes roles or nodes, not " + options.mapLevel;
+        return options;
+    }
     options.postMortem = parser.isSet(postMortem);
     options.prometheus = parser.value(prometheus);
     options.drill = parser.value(drill);

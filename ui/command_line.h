@@ -14,6 +14,8 @@ struct GuiOptions
     QString at;   // recordings: where to put the cursor (as the go-to field takes it; default: the
                   // first moment that matters)
     QString select;          // recordings: the node to select
+    QString mapLevel;        // recordings: "roles" (default) or "nodes"
+    QStringList expand;      // recordings: role chips to show as their nodes ("dc3/app-pool")
     bool postMortem = false; // recordings: the post-mortem tab in front
     QString prometheus;      // a Prometheus mapping to watch live (instead of a file)
     QString drill;           // a scenario to run as a training drill (instead of a file)

@@ -3,6 +3,7 @@
 #include "charts/metric_chart.h"
 #include "command_line.h"
 #include "main_window.h"
+#include "map/map_view.h"
 #include "recording_window.h"
 #include "warroom/chart_panel.h"
 #include "warroom/clock_bar.h"
@@ -98,6 +99,10 @@ int runGui(QApplication &app, const GuiOptions &options)
             }
             if (options.postMortem)
                 replay->showPostMortem();
+            if (options.mapLevel == u"nodes")
+                replay->mapView()->setLevel(MapLevel::Nodes);
+            for (const QString &chip : options.expand)
+                replay->mapView()->setExpanded(chip, true);
             if (options.select.isEmpty()) {
                 capture(true);
                 return;

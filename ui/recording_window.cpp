@@ -134,7 +134,7 @@ void RecordingWindow::build()
     horizontal->addWidget(m_right);
     horizontal->setStretchFactor(0, 3);
     horizontal->setStretchFactor(1, 2);
-    horizontal->setSizes({840, 560});
+    horizontal->setSizes({900, 500});
     m_log = new EventLogPanel(m_session);
     m_log->setMinimumHeight(150); // the filters and four rows, at any window size
     auto *bottom = new QSplitter(Qt::Horizontal);
@@ -159,6 +159,10 @@ void RecordingWindow::build()
     connect(m_clock, &ClockBar::stepRequested, this, &RecordingWindow::stepToEvent);
     connect(m_clock, &ClockBar::finished, m_map, [this] { m_map->setFocus(); });
     connect(m_map, &MapView::nodeSelected, this, &RecordingWindow::showNode);
+    connect(m_map, &MapView::optionsChanged, this, [this] {
+        m_mapGeneration = ~quint64(0); // the map asks for its state again, at another level
+        render();
+    });
     connect(m_map, &MapView::nodeMoved, this, &RecordingWindow::saveLayout);
     connect(m_map, &MapView::timelineEntryRequested, this, [this](const QString &text) {
         showPostMortem();
@@ -283,7 +287,7 @@ void RecordingWindow::render()
         m_mapGeneration = m_session->stateGeneration();
         m_mapTime = t;
         m_mapMarks = std::move(marks);
-        m_details->showHops(engine, m_map->selectedNode());
+        showHopsOf(m_map->selectedNode());
     }
     requestFigures();
     m_header->refresh();
@@ -451,11 +455,21 @@ void RecordingWindow::selectNode(const QString &node)
     showNode(node);
 }
 
-void RecordingWindow::showNode(const QString &node)
+void RecordingWindow::showNode(const QString &chip)
 {
+    // A role chip of one node is that node; of many, their hops (the charts and log are a
+    // node's).
+    const QStringList nodes = m_map->nodesOf(chip);
+    const QString node = nodes.size() == 1 ? nodes.first() : QString();
     m_charts->showNode(node);
     m_log->setNode(node);
-    m_details->showHops(m_session->engine(), node);
+    showHopsOf(chip);
+}
+
+void RecordingWindow::showHopsOf(const QString &chip)
+{
+    m_details->showHops(m_session->engine(), chip.isEmpty() ? QStringList() : m_map->nodesOf(chip),
+                        chip);
 }
 
 namespace {

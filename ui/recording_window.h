@@ -139,8 +139,9 @@ private:
     void frame();
     // The overview strip: every event again (newFrom -1) or those from newFrom on.
     void showOverview(qsizetype newFrom);
-    void requestFigures(); // the map's badges for the cursor, read on a worker
-    void showNode(const QString &node);
+    void requestFigures();              // the map's badges for the cursor, read on a worker
+    void showNode(const QString &chip); // a chip chosen on the map
+    void showHopsOf(const QString &chip);
     void saveLayout(const QString &node, double x, double y); // a drag, undoable
     void applyLayout(const QHash<QString, std::pair<double, double>> &from,
                      const QHash<QString, std::pair<double, double>> &to);

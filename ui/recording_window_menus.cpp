@@ -117,6 +117,15 @@ void RecordingWindow::buildMenus()
                     [this] { m_charts->zoom(0.5, m_session->time()); });
     view->addAction(tr("Map: &fit"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), m_map,
                     &MapView::fit);
+    // Levels of detail: a chip per role in a site, or per node (Enter or a double click on a
+    // role chip shows its nodes there).
+    QAction *nodesLevel = view->addAction(tr("Map: one chip per &node"));
+    nodesLevel->setCheckable(true);
+    nodesLevel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    connect(nodesLevel, &QAction::toggled, m_map,
+            [this](bool nodes) { m_map->setLevel(nodes ? MapLevel::Nodes : MapLevel::Roles); });
+    connect(m_map, &MapView::optionsChanged, nodesLevel,
+            [this, nodesLevel] { nodesLevel->setChecked(m_map->level() == MapLevel::Nodes); });
     QAction *undoMove = view->addAction(tr("Map: undo the last move (Ctrl+Z on the map)"),
                                         &m_layoutUndo, &QUndoStack::undo);
     undoMove->setEnabled(false);
@@ -222,6 +231,8 @@ void RecordingWindow::showShortcuts()
     }
     rows += tr("<tr><td><b>letters</b></td><td>Map: select the node whose name starts so</td></tr>"
                "<tr><td><b>arrows</b></td><td>Map: the nearest node that way</td></tr>"
+               "<tr><td><b>Enter</b>, double click</td><td>Map: a role chip's nodes, and back"
+               "</td></tr>"
                "<tr><td><b>Tab</b></td><td>within a panel; F6 to the next panel</td></tr>");
     QMessageBox box(this);
     box.setWindowTitle(tr("Keyboard shortcuts"));

@@ -29,43 +29,53 @@ class TestMapScene : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    // Resizing the map never reorders a datacenter's chips: the same rows and columns at every
-    // size that fits them as chips.
+    // Resizing the map never reorders a datacenter's chips: a new width keeps every chip's row
+    // and column; a new height may wrap the same order into more or fewer columns.
     void resizingNeverReorders()
     {
         for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
-            ReachabilityEngine engine(test::loadBundled(QString::fromLatin1(name)).topology);
-            MapScene scene;
-            scene.build(engine, {});
-            // Each node's place in its site's grid: (row, column) from the chips' order.
-            auto grid = [&](const QRectF &area) {
-                scene.layout(area, {});
-                QStringList out;
-                for (int s = 0; s < scene.sites().size(); ++s) {
-                    if (scene.sites()[s].internet || scene.sites()[s].dense)
-                        continue;
-                    QList<const MapNode *> chips;
-                    for (const MapNode &n : scene.nodes()) {
-                        if (n.site == s)
-                            chips.append(&n);
+            for (const MapLevel level : {MapLevel::Roles, MapLevel::Nodes}) {
+                ReachabilityEngine engine(test::loadBundled(QString::fromLatin1(name)).topology);
+                MapScene scene;
+                scene.build(engine, {}, {level, {}});
+                // Each site's chips in reading order, with their column when `grid`.
+                auto order = [&](const QRectF &area, bool grid) {
+                    scene.layout(area, {});
+                    QStringList out;
+                    for (int s = 0; s < scene.sites().size(); ++s) {
+                        if (scene.sites()[s].internet || scene.sites()[s].dense)
+                            continue;
+                        QList<const MapNode *> chips;
+                        for (const MapNode &n : scene.nodes()) {
+                            if (n.site == s && n.latent.isEmpty())
+                                chips.append(&n);
+                        }
+                        std::sort(chips.begin(), chips.end(),
+                                  [](const MapNode *a, const MapNode *b) {
+                                      return std::make_pair(a->rect.top(), a->rect.left()) <
+                                             std::make_pair(b->rect.top(), b->rect.left());
+                                  });
+                        QStringList ids;
+                        for (const MapNode *n : chips) {
+                            int column = 0;
+                            for (const MapNode *o : chips)
+                                column += o->rect.top() == n->rect.top() &&
+                                                  o->rect.left() < n->rect.left()
+                                              ? 1
+                                              : 0;
+                            ids.append(grid ? n->id + u'@' + QString::number(column) : n->id);
+                        }
+                        out.append(ids.join(u' '));
                     }
-                    std::sort(chips.begin(), chips.end(), [](const MapNode *a, const MapNode *b) {
-                        return std::make_pair(a->rect.top(), a->rect.left()) <
-                               std::make_pair(b->rect.top(), b->rect.left());
-                    });
-                    QStringList ids;
-                    for (const MapNode *n : chips)
-                        ids.append(
-                            n->id + u'@' +
-                            QString::number(int(n->rect.left() > chips.first()->rect.left())));
-                    out.append(ids.join(u' '));
-                }
-                return out;
-            };
-            const QStringList wide = grid(QRectF(0, 0, 1500, 900));
-            QCOMPARE(grid(QRectF(0, 0, 1100, 900)), wide);
-            QCOMPARE(grid(QRectF(0, 0, 2400, 1300)), wide);
-            QCOMPARE(grid(QRectF(0, 0, 1500, 1200)), wide);
+                    return out;
+                };
+                const QStringList wide = order(QRectF(0, 0, 1500, 900), true);
+                QCOMPARE(order(QRectF(0, 0, 1100, 900), true), wide);
+                QCOMPARE(order(QRectF(0, 0, 2400, 900), true), wide);
+                const QStringList reading = order(QRectF(0, 0, 1500, 900), false);
+                QCOMPARE(order(QRectF(0, 0, 1500, 1300), false), reading);
+                QCOMPARE(order(QRectF(0, 0, 900, 500), false), reading);
+            }
         }
     }
 
@@ -74,7 +84,7 @@ private Q_SLOTS:
     {
         ReachabilityEngine engine(test::loadBundled(QStringLiteral("lemniscus-2020")).topology);
         MapScene scene;
-        scene.build(engine, {});
+        scene.build(engine, {}, {MapLevel::Nodes, {}});
         scene.layout(kArea, {});
         QVERIFY(!scene.dense());
         QVERIFY(!scene.hops().isEmpty());
@@ -97,7 +107,7 @@ private Q_SLOTS:
         ReachabilityEngine engine(syntheticFleet(10000));
         engine.insertRule(0, denyBetween(QStringLiteral("dc3"), QStringLiteral("dc1")));
         MapScene scene;
-        scene.build(engine, {});
+        scene.build(engine, {}, {MapLevel::Nodes, {}});
         scene.layout(kArea, {});
         QVERIFY(scene.dense());
         QCOMPARE(scene.nodes().size(), 10000);
@@ -132,7 +142,7 @@ private Q_SLOTS:
     {
         ReachabilityEngine engine(syntheticFleet(200));
         MapScene scene;
-        scene.build(engine, {});
+        scene.build(engine, {}, {MapLevel::Nodes, {}});
         scene.layout(QRectF(0, 0, 4000, 2400), {}); // room for labelled chips
         QVERIFY(!scene.dense());
         QCOMPARE(hopsIn(scene), int(scene.hops().size()));
@@ -185,7 +195,7 @@ private Q_SLOTS:
                      {NodeLife::Terminated, QStringLiteral("dc3"), QStringLiteral("app-pool")});
         marks.insert(QStringLiteral("app-1"), {NodeLife::Draining, {}, {}});
         MapScene scene;
-        scene.build(engine, marks);
+        scene.build(engine, marks, {MapLevel::Nodes, {}});
         scene.layout(kArea, {});
         const int ghost = scene.nodeIndex(QStringLiteral("app-pool-9"));
         QVERIFY(ghost >= 0);

@@ -150,7 +150,9 @@ private Q_SLOTS:
         const QRectF lb = map->nodeRect(QStringLiteral("lb-1"));
         QVERIFY(!lb.isEmpty());
         QTest::mouseClick(map, Qt::LeftButton, {}, lb.center().toPoint());
-        QCOMPARE(map->selectedNode(), QStringLiteral("lb-1"));
+        // The role view: lb-1 is its role's chip in dc1, a chip of one node, that node.
+        QCOMPARE(map->selectedNode(), QStringLiteral("dc1/load_balancer"));
+        QCOMPARE(map->nodesOf(map->selectedNode()), QStringList{QStringLiteral("lb-1")});
         QVERIFY(map->highlighted(QStringLiteral("app-1")));       // lb-1 sends to its proxy
         QVERIFY(!map->highlighted(QStringLiteral("db-primary"))); // not its neighbour
         QCOMPARE(window.chartCount(), charts + 2);
@@ -201,7 +203,8 @@ private Q_SLOTS:
         }
         auto reopened = Recording::open(copy);
         QVERIFY(reopened);
-        QVERIFY(reopened.value()->layout().contains(QStringLiteral("lb-1")));
+        // Kept under its chip's id: lb-1's role chip in dc1.
+        QVERIFY(reopened.value()->layout().contains(QStringLiteral("dc1/load_balancer")));
         RecordingWindow again;
         QVERIFY(openAndWait(again, copy));
         again.resize(1400, 900);
@@ -231,7 +234,8 @@ private Q_SLOTS:
         QVERIFY(placed != computed);
         auto stored = [&] {
             window.waitForLayoutSaved();
-            return Recording::open(copy).value()->layout().contains(QStringLiteral("lb-1"));
+            return Recording::open(copy).value()->layout().contains(
+                QStringLiteral("dc1/load_balancer"));
         };
         QVERIFY(stored());
 
@@ -270,6 +274,7 @@ private Q_SLOTS:
                 draining = e;
         }
         QVERIFY(!launched.node.isEmpty() && !draining.node.isEmpty());
+        window.mapView()->setLevel(MapLevel::Nodes); // one chip per node: each one's life
         auto life = [map](const QString &id) {
             const int n = map->scene().nodeIndex(id);
             return n < 0 ? -1 : int(map->scene().nodes()[n].life);

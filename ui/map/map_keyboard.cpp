@@ -1,6 +1,8 @@
 // The map by keyboard, and what it draws where (for --state and tests).
 #include "map_view.h"
 
+#include "map_look.h"
+
 #include <QJsonArray>
 #include <QKeyEvent>
 
@@ -66,6 +68,10 @@ void MapView::keyPressEvent(QKeyEvent *event)
             choose(nodes[best].id);
         return;
     }
+    if ((key == Qt::Key_Return || key == Qt::Key_Enter) && current >= 0) {
+        toggleExpanded(nodes[current].id); // a role chip opens into its nodes, and folds back
+        return;
+    }
     if (key == Qt::Key_Backspace && !m_typed.isEmpty()) {
         m_typed.chop(1);
         m_sinceTyped.restart();
@@ -78,15 +84,20 @@ void MapView::keyPressEvent(QKeyEvent *event)
             m_typed.clear();
         m_typed += text;
         m_sinceTyped.restart();
-        // The first node whose name starts so, then one that contains it.
+        // The first chip whose name (or one of whose nodes' names) starts so, then one that
+        // contains it.
         for (bool prefix : {true, false}) {
             for (const MapNode &n : nodes) {
                 if (n.ghost())
                     continue;
-                if (prefix ? n.id.startsWith(m_typed, Qt::CaseInsensitive)
-                           : n.id.contains(m_typed, Qt::CaseInsensitive)) {
-                    choose(n.id);
-                    return;
+                const QStringList names =
+                    n.role() ? n.members + QStringList{n.label} : QStringList{n.id};
+                for (const QString &name : names) {
+                    if (prefix ? name.startsWith(m_typed, Qt::CaseInsensitive)
+                               : name.contains(m_typed, Qt::CaseInsensitive)) {
+                        choose(n.id);
+                        return;
+                    }
                 }
             }
         }
@@ -140,35 +151,71 @@ QJsonObject MapView::geometryJson() const
         const QRectF box(toWidget(n.rect.topLeft()), toWidget(n.rect.bottomRight()));
         const MapSite &site = m_scene.sites()[n.site];
         QString shown;
-        if (!site.dense) // as paintChips draws it: right of the icon
+        bool elided = false;
+        if (n.role()) { // as paintRoleChip writes it: whole, on two lines at most
+            bool fits = false;
+            roleNameFont(nameFont(), n.label,
+                         n.rect.adjusted(roleTextLeft(n.rect.width()), 3, -4, -3).width(),
+                         roleNameLines(n.rect.height()), &fits);
+            shown = n.label;
+            elided = !fits;
+        } else if (!n.latent.isEmpty()) {
+            shown = n.roles + u' ' + n.latent;
+        } else if (!site.dense) { // as paintChips draws it: right of the icon
             shown = chipLabel(n);
-        else if (n.rect.width() * m_zoom >= 40)
+            elided = shown != n.id;
+        } else if (n.rect.width() * m_zoom >= 40) {
             shown = fm.elidedText(n.id, Qt::ElideMiddle, int(n.rect.width() - 4));
-        chips.append(QJsonObject{{QStringLiteral("id"), n.id},
-                                 {QStringLiteral("site"), site.id},
-                                 {QStringLiteral("rect"), rectJson(box)},
-                                 {QStringLiteral("label"), shown},
-                                 {QStringLiteral("elided"), shown != n.id},
-                                 {QStringLiteral("down"), n.down},
-                                 {QStringLiteral("latent"), n.latent},
-                                 {QStringLiteral("badge"), badgeText(n.id)}});
+            elided = shown != n.id;
+        } else {
+            elided = true;
+        }
+        QJsonObject chip{{QStringLiteral("id"), n.id},
+                         {QStringLiteral("kind"), n.role()              ? QStringLiteral("role")
+                                                  : !n.latent.isEmpty() ? QStringLiteral("latent")
+                                                                        : QStringLiteral("node")},
+                         {QStringLiteral("site"), site.id},
+                         {QStringLiteral("rect"), rectJson(box)},
+                         {QStringLiteral("label"), shown},
+                         {QStringLiteral("elided"), elided},
+                         {QStringLiteral("down"), n.down},
+                         {QStringLiteral("latent"), n.latent},
+                         {QStringLiteral("badge"), badgeText(n.id)}};
+        if (n.role()) {
+            chip.insert(QStringLiteral("members"), QJsonArray::fromStringList(n.members));
+            chip.insert(QStringLiteral("detail"), roleDetail(n));
+            QJsonObject health;
+            static const char *const names[kHealthKinds] = {"inService", "failing", "new",
+                                                            "draining", "down"};
+            for (int h = 0; h < kHealthKinds; ++h)
+                health.insert(QLatin1String(names[h]), n.health[size_t(h)]);
+            chip.insert(QStringLiteral("health"), health);
+        }
+        chips.append(chip);
     }
     QJsonArray hops;
     QJsonArray markers;
     for (const MapBundle &b : m_scene.bundles()) {
         QJsonArray line;
-        for (const QPolygonF &poly : m_scene.bundlePath(b).toSubpathPolygons()) {
-            for (const QPointF &p : poly) {
-                const QPointF w = toWidget(p);
-                line.append(QJsonArray{qRound(w.x()), qRound(w.y())});
-            }
+        for (const QPointF &p : b.route) { // its corners
+            const QPointF w = toWidget(p);
+            line.append(QJsonArray{std::round(w.x() * 10) / 10, std::round(w.y() * 10) / 10});
         }
         QJsonArray ends;
+        QJsonObject counts;
         for (int h : b.hops) {
             const MapHop &hop = m_scene.hops()[h];
-            ends.append(QJsonArray{m_scene.nodes()[hop.from].id, m_scene.nodes()[hop.to].id});
+            ends.append(QJsonArray{hop.report.from, hop.report.to});
         }
+        for (int state = 0; state < int(b.counts.size()); ++state) {
+            if (b.counts[size_t(state)] > 0)
+                counts.insert(toString(VerdictState(state)), b.counts[size_t(state)]);
+        }
+        const MapHop &first = m_scene.hops()[b.hops.first()];
         hops.append(QJsonObject{{QStringLiteral("state"), toString(b.state)},
+                                {QStringLiteral("from"), m_scene.nodes()[first.from].id},
+                                {QStringLiteral("to"), m_scene.nodes()[first.to].id},
+                                {QStringLiteral("counts"), counts},
                                 {QStringLiteral("hops"), ends},
                                 {QStringLiteral("polyline"), line}});
         if ((b.state == VerdictState::Blocked && !b.optional) || b.disagreeing) {
@@ -178,11 +225,18 @@ QJsonObject MapView::geometryJson() const
                                                                     ? QStringLiteral("blocked")
                                                                     : QStringLiteral("disagree")},
                                        {QStringLiteral("rect"), rectJson(box)},
+                                       {QStringLiteral("label"), m_scene.markerText(b)},
                                        {QStringLiteral("hop"), hops.size() - 1}});
         }
     }
     return {{QStringLiteral("size"), QJsonArray{width(), height()}},
             {QStringLiteral("zoom"), m_zoom},
+            {QStringLiteral("level"), m_options.level == MapLevel::Roles ? QStringLiteral("roles")
+                                                                         : QStringLiteral("nodes")},
+            {QStringLiteral("expanded"),
+             QJsonArray::fromStringList(
+                 QStringList(m_options.expanded.cbegin(), m_options.expanded.cend()))},
+            {QStringLiteral("crossings"), m_scene.crossings()},
             {QStringLiteral("selected"), m_selected},
             {QStringLiteral("sites"), sites},
             {QStringLiteral("chips"), chips},

@@ -139,4 +139,57 @@ QString lifeText(const MapNode &n)
     return {};
 }
 
+QColor healthColor(Health health)
+{
+    switch (health) {
+    case Health::InService:
+        return okabeIto::bluishGreen;
+    case Health::Failing:
+        return okabeIto::vermillion;
+    case Health::New:
+        return okabeIto::blue;
+    case Health::Draining:
+        return okabeIto::orange;
+    case Health::Down:
+        return QColor(0xB0, 0xB0, 0xB0);
+    }
+    return okabeIto::grey;
+}
+
+QString breakable(const QString &name)
+{
+    QString out;
+    out.reserve(name.size() + 4);
+    for (QChar c : name) {
+        out += c;
+        if (c == u'_' || c == u'.' || c == u'/')
+            out += QChar(0x200B); // a zero-width space: a place to break
+    }
+    return out;
+}
+
+bool fitsOnLines(const QFontMetricsF &metrics, const QString &name, double width, int lines)
+{
+    const QRectF needed =
+        metrics.boundingRect(QRectF(0, 0, width, 1000), Qt::TextWordWrap, breakable(name));
+    return needed.width() <= width + 0.5 && needed.height() <= lines * metrics.lineSpacing() + 0.5;
+}
+
+QFont roleNameFont(const QFont &base, const QString &name, double width, int lines, bool *fits)
+{
+    QFont font = base;
+    font.setBold(true);
+    for (double scale : {1.0, 0.9, 0.8}) {
+        font.setPointSizeF(base.pointSizeF() * scale);
+        if (fitsOnLines(QFontMetricsF(font), name, width, lines)) {
+            if (fits)
+                *fits = true;
+            return font;
+        }
+    }
+    if (fits)
+        *fits = false;
+    return font;
+}
+
 } // namespace warroom

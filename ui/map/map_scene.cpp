@@ -1,20 +1,52 @@
 #include "map_scene.h"
 
+#include "map_routing.h"
+
 #include "core/analysis/reachability_engine.h"
 
 #include <cmath>
 #include <map>
+#include <optional>
 
 namespace warroom {
 
 namespace {
 
 constexpr double kChipWidth = 128.0;
-constexpr double kChipHeight = 34.0;
-constexpr double kGap = 8.0;
-constexpr double kLabelPitch = 14.0; // room under each row of chips in a datacenter
-constexpr double kNarrowest = 72.0;  // a chip narrower than this has no room for labels
-constexpr int kBundleAbove = 12;     // more hops than this between two sites: one bundle
+constexpr double kChipHeight = 34.0;     // a node's chip: its name, its roles
+constexpr double kRoleChipHeight = 46.0; // a role's chip: its name on up to two lines, counts
+// The gaps hops run in: between chips of a row, between rows, between sites, above the
+// datacenters (under the internet band) and below them.
+constexpr double kColGap = 14.0;
+constexpr double kRowGap = 28.0;
+constexpr double kRowGapLeast = 16.0;     // in a short map
+constexpr double kChipHeightLeast = 30.0; // in a short map
+constexpr double kGutter = 24.0;
+constexpr double kCorridor = 40.0; // (a short map: kShortBy less)
+constexpr double kLane = 18.0;
+constexpr double kShortMap = 450.0; // a map less tall than this has narrower corridors
+constexpr double kShortBy = 12.0;
+constexpr double kBandTitle = 30.0;      // the internet band's title line
+constexpr int kBandColumns = 8;          // chips per row in the internet band
+constexpr double kBandMargin = 10.0;     // above and below a one-row internet band's chips
+constexpr double kBandChipLeast = 96.0;  // its chips' width when its title is beside them
+constexpr double kBandTitleShare = 0.35; // of its width, at most, for that title (wrapped)
+constexpr double kTrackSpacing = 4.0;    // between hops that share a gap
+constexpr double kCornerRadius = 6.0;
+constexpr double kNarrowest = 72.0; // a chip narrower than this has no room for labels
+constexpr int kBundleAbove = 12;    // more hops than this between two sites: one bundle
+
+// Where the straight line from a box's middle towards `toward` leaves the box.
+QPointF exitPoint(const QRectF &box, const QPointF &toward)
+{
+    const QPointF c = box.center();
+    const QPointF d = toward - c;
+    if (d.isNull())
+        return c;
+    const double sx = d.x() == 0 ? 1e9 : (box.width() / 2) / std::abs(d.x());
+    const double sy = d.y() == 0 ? 1e9 : (box.height() / 2) / std::abs(d.y());
+    return c + d * std::min({sx, sy, 1.0});
+}
 
 double distanceToSegment(const QPointF &p, const QPointF &a, const QPointF &b)
 {
@@ -64,6 +96,9 @@ QString latentReason(const ReachabilityEngine &engine, const ScalingGroup &group
                        (v.reason.place.line > 0
                             ? u" (line " + QString::number(v.reason.place.line) + u')'
                             : QString());
+            if (v.reason.kind == Reason::Kind::NoRoute && v.reason.cut.size() > 1)
+                return target + u": no route (" + QString::number(v.reason.cut.size()) +
+                       u" links or sites down on the way)";
             return target + u": " + verdictText(v.state, v.reason);
         }
     }
@@ -72,9 +107,23 @@ QString latentReason(const ReachabilityEngine &engine, const ScalingGroup &group
 
 } // namespace
 
-void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks)
+MapFonts MapFonts::of(const QFont &base)
+{
+    QFont title = base;
+    title.setBold(true);
+    QFont small = base;
+    small.setPointSizeF(base.pointSizeF() * 0.8);
+    QFont markerLabel = small;
+    markerLabel.setBold(true);
+    return {QFontMetricsF(title), QFontMetricsF(base), QFontMetricsF(small),
+            QFontMetricsF(markerLabel)};
+}
+
+void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
+                     const MapOptions &options)
 {
     const Topology &t = engine.topology();
+    m_level = options.level;
     m_sites.clear();
     m_nodes.clear();
     m_hops.clear();
@@ -89,25 +138,64 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks)
                         {}});
     const std::map<QString, int> ranks = roleRanks(t);
     const QString plus = QStringLiteral(" + ");
-    QList<int> chipOf(t.nodes.size(), -1);
+    std::vector<int> chipOf(size_t(t.nodes.size()), -1);
+    std::vector<Health> health(size_t(t.nodes.size()), Health::InService);
+    QHash<QString, int> roleChips;
     for (int n = 0; n < t.nodes.size(); ++n) {
         if (!engine.nodePresent(n))
             continue;
         const Node &node = t.nodes[n];
-        chipOf[n] = int(m_nodes.size());
         const auto mark = marks.constFind(node.id);
+        const NodeLife life = mark == marks.cend() || mark->life == NodeLife::Terminated
+                                  ? NodeLife::Running
+                                  : mark->life;
+        const bool down = node.state == ElementState::Down;
+        health[size_t(n)] = down                         ? Health::Down
+                            : life == NodeLife::Draining ? Health::Draining
+                            : life == NodeLife::New      ? Health::New
+                                                         : Health::InService;
+        // A role chip: the nodes of one scaling group, or of the same roles, in one site.
+        const QString role = node.group.isEmpty() ? node.roles.join(plus) : node.group;
+        const QString chip = t.sites[node.site].id + u'/' + role;
+        if (m_level == MapLevel::Roles && !options.expanded.contains(chip)) {
+            auto it = roleChips.constFind(chip);
+            if (it == roleChips.cend()) {
+                it = roleChips.insert(chip, int(m_nodes.size()));
+                m_nodes.append({chip,
+                                role,
+                                node.roles.join(plus),
+                                rankOf(node.roles, ranks),
+                                node.site,
+                                true,
+                                NodeLife::Running,
+                                {},
+                                {},
+                                {},
+                                {},
+                                chip});
+            }
+            MapNode &c = m_nodes[*it];
+            c.members.append(node.id);
+            c.rank = std::min(c.rank, rankOf(node.roles, ranks));
+            c.down = c.down && down; // down when every node is
+            chipOf[size_t(n)] = *it;
+            continue;
+        }
+        chipOf[size_t(n)] = int(m_nodes.size());
         m_nodes.append({node.id,
+                        node.id,
                         node.roles.join(plus),
                         rankOf(node.roles, ranks),
                         node.site,
-                        node.state == ElementState::Down,
-                        mark == marks.cend() || mark->life == NodeLife::Terminated
-                            ? NodeLife::Running
-                            : mark->life,
+                        down,
+                        life,
                         {},
-                        {}});
+                        {},
+                        {},
+                        {},
+                        chip});
     }
-    // Terminated a short while ago: a ghost where it ran.
+    // Terminated a short while ago: a ghost where it ran (where nodes are shown one by one).
     for (auto mark = marks.cbegin(); mark != marks.cend(); ++mark) {
         const int node = t.nodeIndex(mark.key());
         if (mark->life != NodeLife::Terminated || (node >= 0 && engine.nodePresent(node)))
@@ -117,153 +205,426 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks)
         if (site < 0)
             continue;
         const QStringList roles = group < 0 ? QStringList() : t.groups[group].roles;
+        const QString chip =
+            t.sites[site].id + u'/' + (mark->group.isEmpty() ? roles.join(plus) : mark->group);
+        if (m_level == MapLevel::Roles && !options.expanded.contains(chip))
+            continue; // its role chip counts the nodes that run
         m_nodes.append({mark.key(),
+                        mark.key(),
                         roles.join(plus),
                         rankOf(roles, ranks),
                         site,
                         false,
                         NodeLife::Terminated,
                         {},
-                        {}});
+                        {},
+                        {},
+                        {},
+                        chip});
     }
     for (const ScalingGroup &g : t.groups) {
         for (int site : g.sites) {
             const QString why = latentReason(engine, g, site);
             if (!why.isEmpty())
                 m_nodes.append({g.id + u'@' + t.sites[site].id,
+                                g.id,
                                 g.id + u" in " + t.sites[site].id + u" would fail:",
                                 99,
                                 site,
                                 false,
                                 NodeLife::Running,
                                 why,
+                                {},
+                                {},
+                                {},
                                 {}});
         }
     }
-    for (int i = 0; i < m_nodes.size(); ++i)
+    for (int i = 0; i < m_nodes.size(); ++i) {
         m_index.insert(m_nodes[i].id, i);
+        for (const QString &member : m_nodes[i].members)
+            m_index.insert(member, i);
+    }
+    m_linked.assign(size_t(m_nodes.size()), {});
     for (int e = 0; e < engine.edgeCount(); ++e) {
         if (!engine.edgeAlive(e))
             continue;
         const DependencyEdge &edge = engine.edge(e);
-        if (chipOf[edge.from] < 0 || chipOf[edge.to] < 0 || edge.from == edge.to)
+        if (chipOf[size_t(edge.from)] < 0 || chipOf[size_t(edge.to)] < 0 || edge.from == edge.to)
             continue;
         const Verdict &v = engine.verdict(e);
         if (v.reason.kind == Reason::Kind::SourceDown)
             continue; // a node that is not running needs nothing: its chip says it is down
         const Dependency &dep = t.dependencies[edge.dependency];
-        const Node &from = t.nodes[edge.from];
-        const Node &to = t.nodes[edge.to];
-        m_hops.append({chipOf[edge.from], chipOf[edge.to], !dep.required,
-                       EdgeReport{dep.id, from.id, t.sites[from.site].id, to.id,
-                                  t.sites[to.site].id, dep.port, v}});
+        if (dep.required && v.state == VerdictState::Blocked &&
+            health[size_t(edge.from)] == Health::InService)
+            health[size_t(edge.from)] = Health::Failing;
+        const int from = chipOf[size_t(edge.from)];
+        const int to = chipOf[size_t(edge.to)];
+        if (from == to)
+            continue; // within one role chip: its health arc says how its nodes are
+        const Node &a = t.nodes[edge.from];
+        const Node &b = t.nodes[edge.to];
+        m_hops.append(
+            {from, to, !dep.required,
+             EdgeReport{dep.id, a.id, t.sites[a.site].id, b.id, t.sites[b.site].id, dep.port, v}});
+        m_linked[size_t(from)].push_back(to);
+        m_linked[size_t(to)].push_back(from);
+    }
+    for (int n = 0; n < t.nodes.size(); ++n) {
+        const int chip = chipOf[size_t(n)];
+        if (chip >= 0 && m_nodes[chip].role())
+            ++m_nodes[chip].health[size_t(health[size_t(n)])];
     }
 }
 
-void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double, double>> &manual)
+void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double, double>> &manual,
+                      const MapFonts &fonts)
 {
-    QList<int> internet, inside;
     std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
-    for (int s = 0; s < m_sites.size(); ++s)
-        (m_sites[s].internet ? internet : inside).append(s);
     for (int c = 0; c < m_nodes.size(); ++c)
         chipsOf[size_t(m_nodes[c].site)].append(c);
-    auto perRowIn = [](double width) {
-        return std::max(1, int((width + kGap) / (kChipWidth + kGap)));
-    };
-    // The internet band is as tall as its busiest site needs (at most a third of the map).
-    int internetRows = 0;
-    const double internetWidth = internet.isEmpty() ? 0.0 : area.width() / internet.size();
-    for (int s : internet) {
-        const int n = int(chipsOf[size_t(s)].size());
-        const int perRow = perRowIn(internetWidth - 3 * kGap);
-        internetRows = std::max(internetRows, (n + perRow - 1) / perRow);
-    }
-    const double top =
-        internet.isEmpty()
-            ? 0.0
-            : std::min(area.height() / 3.0,
-                       26.0 + std::max(1, internetRows) * (kChipHeight + kGap) + 2 * kGap);
-    for (int i = 0; i < internet.size(); ++i)
-        m_sites[internet[i]].rect =
-            QRectF(area.left() + i * internetWidth, area.top(), internetWidth - kGap, top - kGap);
-    const double w = inside.isEmpty() ? area.width() : area.width() / inside.size();
-    for (int i = 0; i < inside.size(); ++i)
-        m_sites[inside[i]].rect =
-            QRectF(area.left() + i * w, area.top() + top, w - kGap, area.height() - top);
-
-    // Nodes: in their site, in request-path order, in rows; more columns when rows run out,
-    // and squares without labels when even narrow chips do not fit.
-    m_dense = false;
-    for (int s = 0; s < m_sites.size(); ++s) {
-        QList<int> &chips = chipsOf[size_t(s)];
+    for (QList<int> &chips : chipsOf) { // request-path order, then by name
         std::stable_sort(chips.begin(), chips.end(), [&](int a, int b) {
-            return std::tie(m_nodes[a].rank, m_nodes[a].roles) <
-                   std::tie(m_nodes[b].rank, m_nodes[b].roles);
+            return std::tie(m_nodes[a].rank, m_nodes[a].roles, m_nodes[a].id) <
+                   std::tie(m_nodes[b].rank, m_nodes[b].roles, m_nodes[b].id);
         });
-        const bool band = m_sites[s].internet;
-        const QRectF box = innerBox(s);
-        const int n = int(chips.size());
-        m_sites[s].dense = false;
-        double pitchX = kChipWidth + kGap;
-        double pitchY = kChipHeight + kGap + (band ? 0 : kLabelPitch);
-        QSizeF chip(kChipWidth, kChipHeight);
-        const int maxRows = std::max(1, int((box.height() + kGap) / pitchY));
-        // In a datacenter the grid's columns come from how many chips there are, not from the
-        // window's size: resizing widens or narrows chips, never reorders them (the internet
-        // band, one row as far as it goes, fills its width).
-        const int running = int(std::count_if(chips.cbegin(), chips.cend(), [&](int c) {
-            return m_nodes[c].latent.isEmpty(); // latent places take rows of their own
-        }));
-        const int perRow = band ? std::max(perRowIn(box.width()), (n + maxRows - 1) / maxRows)
-                                : std::max(1, int(std::ceil(std::sqrt(running / 2.0))));
-        const double width =
-            std::min(kChipWidth * 1.4, (box.width() - (perRow - 1) * kGap) / perRow);
-        int columns = perRow;
-        const bool fits = band || (n + perRow - 1) / perRow <= maxRows;
-        if ((width >= kNarrowest && fits) || n == 0) {
-            chip.setWidth(std::max(width, 1.0));
-            pitchX = chip.width() + kGap;
-        } else {
-            // Dense: square cells as large as the box allows.
-            m_dense = m_sites[s].dense = true;
-            double cell = std::floor(std::sqrt(box.width() * box.height() / n));
-            while (cell > 2.0 &&
-                   std::ceil(double(n) / std::max(1.0, std::floor(box.width() / cell))) * cell >
-                       box.height())
-                cell -= 0.5;
-            cell = std::max(cell, 2.0);
-            columns = std::max(1, int(box.width() / cell));
-            pitchX = pitchY = cell;
-            chip = QSizeF(std::max(1.5, cell * 0.78), std::max(1.5, cell * 0.78));
-        }
-        // Latent places come last, each on a row of its own as wide as the site: what would fail
-        // is read in full there.
-        int latentRow = -1;
-        for (int i = 0; i < n; ++i) {
-            QRectF &r = m_nodes[chips[i]].rect;
-            if (!m_nodes[chips[i]].latent.isEmpty() && !m_sites[s].dense) {
-                if (latentRow < 0)
-                    latentRow = (i + columns - 1) / columns;
-                r = QRectF(QPointF(box.left(), box.top() + latentRow * pitchY),
-                           QSizeF(box.width(), chip.height() * 1.45));
-                latentRow += 2;
-                continue;
-            }
-            r = QRectF(
-                QPointF(box.left() + (i % columns) * pitchX, box.top() + (i / columns) * pitchY),
-                chip);
-            const auto placed = manual.constFind(m_nodes[chips[i]].id);
-            if (placed != manual.cend()) { // placed by hand: kept where it was put
-                r.moveTopLeft(
-                    QPointF(std::clamp(box.left() + placed->first * box.width(), box.left(),
-                                       std::max(box.left(), box.right() - r.width())),
-                            std::clamp(box.top() + placed->second * box.height(), box.top(),
-                                       std::max(box.top(), box.bottom() - r.height()))));
-            }
-        }
     }
+    const bool short_ = area.height() < kShortMap;
+    m_corridor = kCorridor - (short_ ? kShortBy : 0.0);
+    m_lane = kLane - (short_ ? kShortBy / 2 : 0.0);
+    // The internet band in one row, its title beside its chips, when they fit so (wide enough
+    // for their names): the datacenters get the height.
+    m_bandInline = true;
+    qsizetype bands = 0;
+    for (const MapSite &s : m_sites)
+        bands += s.internet ? 1 : 0;
+    for (int s = 0; s < m_sites.size(); ++s) {
+        if (!m_sites[s].internet)
+            continue;
+        const double width = (area.width() - kGutter) / bands - kGutter;
+        const double title =
+            std::min(fonts.title.horizontalAdvance(m_sites[s].label) + 24, width * kBandTitleShare);
+        const qsizetype n = chipsOf[size_t(s)].size();
+        m_bandInline = m_bandInline && n <= kBandColumns &&
+                       (width - title - kColGap - (n - 1) * kColGap) / std::max<qsizetype>(1, n) >=
+                           kBandChipLeast;
+    }
+    chooseColumns(area, chipsOf);
+    orderRows(chipsOf);
+    placeSites(area, fonts, chipsOf);
+    m_dense = false;
+    for (int s = 0; s < m_sites.size(); ++s)
+        placeChips(s, chipsOf[size_t(s)], fonts, manual);
     bundle();
+    route(area, fonts);
+}
+
+namespace {
+
+// A site's chips as rows: one per place on the request path, wrapped at `columns`; latent
+// places last, each a row of its own.
+struct Rows
+{
+    QList<QList<int>> rows;
+    QList<int> latent;
+    int columns = 1;
+};
+
+Rows rowsOf(const QList<int> &chips, const QList<MapNode> &nodes, int columns)
+{
+    Rows out;
+    QList<QList<int>> byRank;
+    int running = 0;
+    for (int c : chips) {
+        if (!nodes[c].latent.isEmpty()) {
+            out.latent.append(c);
+            continue;
+        }
+        ++running;
+        if (byRank.isEmpty() || nodes[byRank.last().first()].rank != nodes[c].rank)
+            byRank.append(QList<int>());
+        byRank.last().append(c);
+    }
+    // A place's chips share a row when they fit in one; a row holds the next places too while
+    // there is room (compact, and still in request-path order).
+    out.columns = std::max(1, columns);
+    for (const QList<int> &r : byRank) {
+        if (!out.rows.isEmpty() && out.rows.last().size() + r.size() <= out.columns) {
+            out.rows.last() += r;
+            continue;
+        }
+        for (int i = 0; i < r.size(); i += out.columns)
+            out.rows.append(r.mid(i, out.columns));
+    }
+    return out;
+}
+
+} // namespace
+
+// Within each place on the request path, chips follow the middle of what they are joined to
+// (barycentre ordering, as in layered graph drawing): fewer hops cross. Positions are fractions
+// of the map's width, so the order does not depend on the window's size.
+void MapScene::orderRows(std::vector<QList<int>> &chipsOf) const
+{
+    QList<int> internet, inside;
+    for (int s = 0; s < m_sites.size(); ++s)
+        (m_sites[s].internet ? internet : inside).append(s);
+    std::vector<double> position(size_t(m_nodes.size()), 0.5);
+    auto place = [&] {
+        for (const QList<int> *row : {&internet, &inside}) {
+            for (int i = 0; i < row->size(); ++i) {
+                const QList<int> &chips = chipsOf[size_t(row->at(i))];
+                const Rows rows = rowsOf(chips, m_nodes, m_sites[row->at(i)].columns);
+                for (const QList<int> &r : rows.rows) {
+                    for (int k = 0; k < r.size(); ++k)
+                        position[size_t(r[k])] =
+                            (i + (k + 0.5 + (rows.columns - r.size()) / 2.0) / rows.columns) /
+                            row->size();
+                }
+            }
+        }
+    };
+    place();
+    for (int sweep = 0; sweep < 3; ++sweep) {
+        for (int s = 0; s < m_sites.size(); ++s) {
+            QList<int> &chips = chipsOf[size_t(s)];
+            if (chips.size() < 2 || chips.size() > 400)
+                continue; // alone, or squares in a dense map
+            std::vector<double> centre(size_t(m_nodes.size()), 0.0);
+            for (int c : chips) {
+                const std::vector<int> &linked = m_linked[size_t(c)];
+                double sum = 0.0;
+                for (int o : linked)
+                    sum += position[size_t(o)];
+                centre[size_t(c)] = linked.empty() ? position[size_t(c)] : sum / linked.size();
+            }
+            std::stable_sort(chips.begin(), chips.end(), [&](int a, int b) {
+                if (m_nodes[a].rank != m_nodes[b].rank)
+                    return m_nodes[a].rank < m_nodes[b].rank;
+                return centre[size_t(a)] < centre[size_t(b)];
+            });
+        }
+        place();
+    }
+}
+
+double MapScene::bandHeight(const QRectF &area, const std::vector<QList<int>> &chipsOf) const
+{
+    // As many rows as the internet's busiest site needs (of wide, one-line chips), at most a
+    // third of the map.
+    int rows = 0;
+    bool any = false;
+    for (int s = 0; s < m_sites.size(); ++s) {
+        if (!m_sites[s].internet)
+            continue;
+        any = true;
+        const int n = int(chipsOf[size_t(s)].size());
+        rows = std::max(rows, (n + kBandColumns - 1) / kBandColumns);
+    }
+    if (any && m_bandInline)
+        return kChipHeight + 2 * kBandMargin;
+    return any ? std::min(area.height() / 3.0,
+                          kBandTitle + std::max(1, rows) * (kChipHeight + kRowGap))
+               : 0.0;
+}
+
+// A datacenter's columns: as few as let its rows fit the map's height (a column reads top down
+// along the request path), more only when the map is too short. The width never decides: a
+// resize that keeps the height keeps every chip's row and column.
+void MapScene::chooseColumns(const QRectF &area, const std::vector<QList<int>> &chipsOf)
+{
+    const double band = bandHeight(area, chipsOf);
+    const double boxHeight = area.height() - (band > 0 ? band + m_corridor : 0.0) - m_lane -
+                             (8.0 + 2 * 16.0) - kRowGap; // a two-line title and the margins
+    const double chipHeight = m_level == MapLevel::Roles ? kRoleChipHeight : kChipHeight;
+    for (int s = 0; s < m_sites.size(); ++s) {
+        const QList<int> &chips = chipsOf[size_t(s)];
+        int latent = 0;
+        for (int c : chips)
+            latent += m_nodes[c].latent.isEmpty() ? 0 : 1;
+        const int running = int(chips.size()) - latent;
+        const int most = std::max(1, int(std::ceil(std::sqrt(double(running)))));
+        int columns = running > 400 ? std::max(1, int(std::ceil(std::sqrt(running / 2.0)))) : most;
+        // At full size if some number of columns fits; else with the gaps and chips shrunk.
+        bool chosen = running > 400;
+        for (const double pitch : {chipHeight + kRowGap, kChipHeightLeast + kRowGapLeast}) {
+            for (int c = 1; !chosen && c < most; ++c) {
+                const qsizetype rows = rowsOf(chips, m_nodes, c).rows.size();
+                if (rows * pitch + latent * (2.5 * kChipHeight) <= boxHeight) {
+                    columns = c;
+                    chosen = true;
+                }
+            }
+        }
+        m_sites[s].columns = columns;
+    }
+}
+
+void MapScene::placeSites(const QRectF &area, const MapFonts &fonts,
+                          const std::vector<QList<int>> &chipsOf)
+{
+    QList<int> internet, inside;
+    for (int s = 0; s < m_sites.size(); ++s)
+        (m_sites[s].internet ? internet : inside).append(s);
+    const double left = area.left() + kGutter / 2;
+    const double width = area.width() - kGutter;
+    const double bandHeight = this->bandHeight(area, chipsOf);
+    const double bandWidth = internet.isEmpty() ? 0.0 : width / internet.size();
+    for (int i = 0; i < internet.size(); ++i) {
+        MapSite &s = m_sites[internet[i]];
+        s.rect = QRectF(left + i * bandWidth, area.top(),
+                        bandWidth - (i + 1 < internet.size() ? kGutter : 0.0), bandHeight);
+        s.titleHeight = m_bandInline ? bandHeight : kBandTitle - 4;
+        s.titleWidth = m_bandInline ? std::min(s.rect.width() * kBandTitleShare,
+                                               fonts.title.horizontalAdvance(s.label) + 24)
+                                    : 0.0;
+    }
+    // Datacenters side by side, each as wide as its columns need.
+    const double top = area.top() + (internet.isEmpty() ? 0.0 : bandHeight + m_corridor);
+    const double bottom = area.bottom() - m_lane;
+    std::vector<double> weight;
+    double total = 0.0;
+    for (int s : inside) {
+        weight.push_back(m_sites[s].columns + 0.6);
+        total += weight.back();
+    }
+    const double room = width - kGutter * std::max<qsizetype>(0, inside.size() - 1);
+    double x = left;
+    for (int i = 0; i < inside.size(); ++i) {
+        MapSite &s = m_sites[inside[i]];
+        const double w = room * weight[size_t(i)] / std::max(total, 1.0);
+        s.rect = QRectF(x, top, w, std::max(40.0, bottom - top));
+        x += w + kGutter;
+        // Its title wraps over three lines at most, above its chips.
+        const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
+        const double lines =
+            std::clamp(std::ceil(fonts.title
+                                     .boundingRect(QRectF(0, 0, std::max(1.0, w - 20), 1000),
+                                                   Qt::TextWordWrap, label)
+                                     .height() /
+                                 fonts.title.lineSpacing()),
+                       1.0, 3.0);
+        s.titleHeight = 8.0 + lines * fonts.title.lineSpacing();
+    }
+}
+
+QRectF MapScene::innerBox(int site) const
+{
+    const MapSite &s = m_sites[site];
+    if (s.internet && s.titleWidth > 0) // beside its title
+        return s.rect.adjusted(s.titleWidth, kBandMargin, -kColGap, -kBandMargin);
+    if (s.internet)
+        return s.rect.adjusted(kColGap, kBandTitle, -kColGap, -kRowGap);
+    return s.rect.adjusted(kColGap, s.titleHeight + kRowGap / 2 + 2, -kColGap, -kRowGap / 2);
+}
+
+void MapScene::placeChips(int s, QList<int> chips, const MapFonts &fonts,
+                          const QHash<QString, std::pair<double, double>> &manual)
+{
+    MapSite &site = m_sites[s];
+    const QRectF box = innerBox(s);
+    site.dense = false;
+    site.rowGap = kRowGap;
+    const double chipHeight = m_level == MapLevel::Roles ? kRoleChipHeight : kChipHeight;
+    if (site.internet) { // one row (or a few) across the band, centred
+        const double chipHeight = kChipHeight;
+        const int n = int(chips.size());
+        const int columns = std::max(1, std::min(n, kBandColumns));
+        const double w =
+            std::min(kChipWidth * 1.4, (box.width() - (columns - 1) * kColGap) / columns);
+        for (int i = 0; i < n; ++i) {
+            const int row = i / columns;
+            const int inRow = std::min(columns, n - row * columns);
+            const double start = box.center().x() - (inRow * w + (inRow - 1) * kColGap) / 2;
+            m_nodes[chips[i]].rect =
+                QRectF(start + (i % columns) * (w + kColGap),
+                       box.top() + row * (chipHeight + kRowGap), std::max(1.0, w), chipHeight);
+        }
+        return;
+    }
+    const Rows rows = rowsOf(chips, m_nodes, site.columns);
+    const double w =
+        std::min(kChipWidth * 1.4, (box.width() - (rows.columns - 1) * kColGap) / rows.columns);
+    // What the latent places say, read in full: as tall as their text at the site's width.
+    QList<double> latentHeights;
+    double latentHeight = 0.0;
+    for (int c : rows.latent) {
+        const MapNode &n = m_nodes[c];
+        latentHeights.append(std::max(
+            kChipHeight, fonts.small
+                                 .boundingRect(QRectF(0, 0, std::max(1.0, box.width() - 12), 1000),
+                                               Qt::TextWordWrap, n.roles + u'\n' + n.latent)
+                                 .height() +
+                             8.0));
+        latentHeight += latentHeights.last() + kRowGap;
+    }
+    // A short map: the gaps narrow first, then the chips grow shorter (to a line and a half).
+    const int rowCount = int(rows.rows.size());
+    double rowGap = kRowGap;
+    double height = chipHeight;
+    const double room = box.height() - latentHeight;
+    if (rowCount > 0 && rowCount * height + (rowCount - 1) * rowGap > room) {
+        rowGap = std::max(kRowGapLeast, (room - rowCount * height) / std::max(1, rowCount - 1));
+        height =
+            std::clamp((room - (rowCount - 1) * rowGap) / rowCount, kChipHeightLeast, chipHeight);
+    }
+    site.rowGap = rowGap;
+    const double pitchY = height + rowGap;
+    const bool fits = rowCount * pitchY - rowGap <= room + 1.0;
+    if (m_level == MapLevel::Nodes && !chips.isEmpty() && (w < kNarrowest || !fits)) {
+        // Dense: square cells as large as the box allows, row by row in request-path order.
+        m_dense = site.dense = true;
+        const int n = int(chips.size());
+        double cell = std::floor(std::sqrt(box.width() * box.height() / n));
+        while (cell > 2.0 &&
+               std::ceil(double(n) / std::max(1.0, std::floor(box.width() / cell))) * cell >
+                   box.height())
+            cell -= 0.5;
+        cell = std::max(cell, 2.0);
+        const int columns = std::max(1, int(box.width() / cell));
+        const double side = std::max(1.5, cell * 0.78);
+        int i = 0;
+        for (const QList<int> &r : rows.rows) {
+            for (int c : r) {
+                m_nodes[c].rect = QRectF(box.left() + (i % columns) * cell,
+                                         box.top() + (i / columns) * cell, side, side);
+                ++i;
+            }
+        }
+        for (int c : rows.latent) {
+            m_nodes[c].rect = QRectF(box.left() + (i % columns) * cell,
+                                     box.top() + (i / columns) * cell, side, side);
+            ++i;
+        }
+        return;
+    }
+    double y = box.top();
+    for (const QList<int> &r : rows.rows) {
+        // A short row is centred under the full ones: straight hops between rows.
+        const double start = box.left() + (rows.columns - r.size()) * (w + kColGap) / 2;
+        for (int k = 0; k < r.size(); ++k) {
+            QRectF &rect = m_nodes[r[k]].rect;
+            rect = QRectF(start + k * (w + kColGap), y, std::max(1.0, w), height);
+            const auto placed = manual.constFind(m_nodes[r[k]].id);
+            if (placed != manual.cend()) { // placed by hand: kept where it was put
+                rect.moveTopLeft(
+                    QPointF(std::clamp(box.left() + placed->first * box.width(), box.left(),
+                                       std::max(box.left(), box.right() - rect.width())),
+                            std::clamp(box.top() + placed->second * box.height(), box.top(),
+                                       std::max(box.top(), box.bottom() - rect.height()))));
+            }
+        }
+        y += pitchY;
+    }
+    // Latent places: as wide as the site and as tall as what they say, read in full.
+    y += rowGap - kRowGap;
+    for (int i = 0; i < rows.latent.size(); ++i) {
+        MapNode &n = m_nodes[rows.latent[i]];
+        n.rect = QRectF(box.left(), y, box.width(),
+                        std::clamp(latentHeights[i], 1.0, std::max(1.0, box.bottom() - y)));
+        y += n.rect.height() + kRowGap;
+    }
 }
 
 void MapScene::bundle()
@@ -273,8 +634,10 @@ void MapScene::bundle()
     std::vector<int> between(size_t(siteCount * siteCount));
     for (const MapHop &h : m_hops)
         ++between[size_t(m_nodes[h.from].site * siteCount + m_nodes[h.to].site)];
-    // Hops that share both ends' places and their state are drawn as one: in a dense map the
-    // places are role rows, between crowded sites the sites; any other hop is a place of its own.
+    // In the role view, the hops between two chips are one line in their worst state. In the
+    // node view, hops that share both ends' places and their state are drawn as one: in a dense
+    // map the places are role rows, between crowded sites the sites; any other hop is alone.
+    const bool roles = m_level == MapLevel::Roles;
     std::map<std::tuple<int, int, int, int, int, bool, bool, int>, int> bundleOf;
     for (int i = 0; i < m_hops.size(); ++i) {
         const MapHop &h = m_hops[i];
@@ -284,24 +647,27 @@ void MapScene::bundle()
             a.site != b.site && between[size_t(a.site * siteCount + b.site)] > kBundleAbove;
         const bool alone = !m_dense && !crowded;
         const auto key =
-            std::make_tuple(a.site, m_dense ? a.rank : -1, b.site, m_dense ? b.rank : -1,
-                            int(h.state()), h.optional, h.disagreeing(), alone ? i : -1);
+            roles ? std::make_tuple(h.from, -1, h.to, -1, -1, h.optional, h.disagreeing(), -1)
+                  : std::make_tuple(a.site, m_dense ? a.rank : -1, b.site, m_dense ? b.rank : -1,
+                                    int(h.state()), h.optional, h.disagreeing(), alone ? i : -1);
         auto [it, fresh] = bundleOf.try_emplace(key, int(m_bundles.size()));
         if (fresh) {
-            m_bundles.append({{},
-                              h.state(),
-                              h.optional,
-                              a.rect,
-                              b.rect,
-                              a.site == b.site,
-                              m_sites[a.site].internet == m_sites[b.site].internet,
-                              h.disagreeing(),
-                              {}});
+            MapBundle fresh;
+            fresh.state = h.state();
+            fresh.optional = h.optional;
+            fresh.fromBox = a.rect;
+            fresh.toBox = b.rect;
+            fresh.sameSite = a.site == b.site;
+            fresh.sameRow = m_sites[a.site].internet == m_sites[b.site].internet;
+            fresh.disagreeing = h.disagreeing();
+            m_bundles.append(fresh);
         }
         MapBundle &bundle = m_bundles[it->second];
         bundle.hops.append(i);
         bundle.fromBox |= a.rect;
         bundle.toBox |= b.rect;
+        ++bundle.counts[size_t(h.state())];
+        bundle.state = std::max(bundle.state, h.state());
     }
     // Broken hops are drawn last, on top of the healthy ones.
     std::stable_sort(
@@ -309,116 +675,214 @@ void MapScene::bundle()
         [](const MapBundle &a, const MapBundle &b) { return int(a.state) < int(b.state); });
 }
 
-void MapScene::measure(const QFontMetrics &metrics, const QFontMetrics &small)
+void MapScene::route(const QRectF &area, const MapFonts &fonts)
 {
-    for (MapNode &n : m_nodes) {
-        if (n.latent.isEmpty() || m_sites[n.site].dense)
-            continue;
-        // Its two rows' room at most (the layout leaves them), at least the chip it was.
-        const QRect needed =
-            small.boundingRect(QRect(0, 0, std::max(1, int(n.rect.width() - 10)), 1000),
-                               Qt::TextWordWrap, n.roles + u'\n' + n.latent);
-        const double room = 2 * (kChipHeight + kGap + kLabelPitch) - kGap;
-        n.rect.setHeight(std::clamp(needed.height() + 6.0, n.rect.height(), room));
+    // The walls: every chip drawn as a chip, every site, every title.
+    RoutingProblem problem;
+    problem.area = area;
+    std::vector<int> wallOf(size_t(m_nodes.size()), -1);
+    size_t geometry = qHash(area.width()) ^ qHash(area.height());
+    auto mix = [&geometry](const QRectF &r) {
+        geometry = geometry * 31 + qHash(r.x()) + 7 * qHash(r.y()) + 13 * qHash(r.width()) +
+                   17 * qHash(r.height());
+    };
+    for (int c = 0; c < m_nodes.size(); ++c) {
+        if (m_sites[m_nodes[c].site].dense)
+            continue; // squares are a texture hops cross: their rows are the ends
+        const QRectF &r = m_nodes[c].rect;
+        wallOf[size_t(c)] = int(problem.chips.size());
+        problem.chips.append(r);
+        mix(r);
+        // The middles of the gaps around it.
+        const double rowGap = m_sites[m_nodes[c].site].rowGap;
+        problem.xs += {r.left() - kColGap / 2, r.right() + kColGap / 2};
+        problem.ys += {r.top() - rowGap / 2, r.bottom() + rowGap / 2};
     }
-    for (MapSite &s : m_sites) {
-        const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
-        const int width = std::max(1, int(s.rect.width() - 20));
-        const int lines = std::clamp(
-            int(std::ceil(
-                double(metrics.boundingRect(QRect(0, 0, width, 1000), Qt::TextWordWrap, label)
-                           .height()) /
-                metrics.lineSpacing())),
-            1, s.internet ? 1 : 2);
-        s.titleHeight = 8.0 + lines * metrics.lineSpacing();
+    for (const MapSite &s : m_sites) {
+        problem.sites.append(s.rect);
+        problem.titles.append(titleBand(s));
+        mix(s.rect);
+        mix(titleBand(s));
+        // The gaps beside each site, and the corridor above and the lane below the datacenters.
+        problem.xs += {s.rect.left() - kGutter / 2, s.rect.right() + kGutter / 2,
+                       s.rect.left() + kColGap / 4, s.rect.right() - kColGap / 4};
+        problem.ys += {s.rect.top() - m_corridor / 2, s.rect.bottom() + m_lane / 2,
+                       s.rect.bottom() - kRowGap / 4};
     }
-    std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
-    for (int n = 0; n < m_nodes.size(); ++n)
-        chipsOf[size_t(m_nodes[n].site)].append(n);
-    for (MapBundle &b : m_bundles) { // once per layout, not per frame
-        if ((b.state == VerdictState::Blocked && !b.optional) || b.disagreeing)
-            b.marker = markerPoint(b, chipsOf);
+    for (const MapBundle &b : m_bundles) {
+        if (m_dense)
+            problem.ports += {b.fromBox, b.toBox};
+    }
+    if (geometry != m_routedGeometry) {
+        m_routes.clear();
+        m_routedGeometry = geometry;
+    }
+    std::optional<Router> router; // built only when a route is not known yet
+    QList<QPolygonF> routes;
+    for (const MapBundle &b : m_bundles) {
+        const MapHop &first = m_hops[b.hops.first()];
+        const bool single = b.hops.size() == 1 || m_level == MapLevel::Roles;
+        RouteEnds ends{b.fromBox,
+                       b.toBox,
+                       single ? wallOf[size_t(first.from)] : -1,
+                       single ? wallOf[size_t(first.to)] : -1,
+                       m_nodes[first.from].site,
+                       m_nodes[first.to].site};
+        const QString key =
+            QString::number(ends.from.x()) + u',' + QString::number(ends.from.y()) + u',' +
+            QString::number(ends.from.width()) + u',' + QString::number(ends.from.height()) + u'>' +
+            QString::number(ends.to.x()) + u',' + QString::number(ends.to.y()) + u',' +
+            QString::number(ends.to.width()) + u',' + QString::number(ends.to.height());
+        auto known = m_routes.constFind(key);
+        if (known == m_routes.cend()) {
+            if (!router)
+                router.emplace(problem);
+            QPolygonF found = router->route(ends);
+            if (found.isEmpty()) // no way clear: straight, from border to border
+                found = {exitPoint(b.fromBox, b.toBox.center()),
+                         exitPoint(b.toBox, b.fromBox.center())};
+            known = m_routes.insert(key, found);
+        }
+        routes.append(*known);
+    }
+    QList<QRectF> walls = problem.chips;
+    walls += problem.titles;
+    spreadSharedTracks(routes, kTrackSpacing, walls);
+    m_crossings = countCrossings(routes);
+    QList<QRectF> taken;
+    for (int b = 0; b < m_bundles.size(); ++b) {
+        MapBundle &bundle = m_bundles[b];
+        bundle.route = routes[b];
+        if ((bundle.state == VerdictState::Blocked && !bundle.optional) || bundle.disagreeing) {
+            const QString text = markerText(bundle);
+            const QSizeF label =
+                text.isEmpty() ? QSizeF() : fonts.markerLabel.size(0, text) + QSizeF(8, 4);
+            std::tie(bundle.marker, bundle.markerLabel) = markerPoint(bundle, area, label, taken);
+            taken.append(QRectF(bundle.marker - QPointF(11, 11), QSizeF(22, 22)));
+            if (!bundle.markerLabel.isNull())
+                taken.append(bundle.markerLabel);
+        }
     }
 }
 
-QRectF MapScene::innerBox(int site) const
-{
-    return m_sites[site].rect.adjusted(kGap, m_sites[site].internet ? 26 : 48, -kGap, -kGap);
-}
-
-// The path of a hop or bundle: straight inside a site; between sites an arc over the chips,
-// leaving and entering at the top, so that it never crosses the nodes in between.
+// The path of a hop or bundle: its route, corners rounded.
 QPainterPath MapScene::bundlePath(const MapBundle &b) const
 {
-    const QRectF &from = b.fromBox;
-    const QRectF &to = b.toBox;
     QPainterPath path;
-    if (!b.sameRow) {
-        // From the internet band down into a site (or back up): an S-curve between the two.
-        const bool down = from.center().y() < to.center().y();
-        const QPointF p(from.center().x(), down ? from.bottom() : from.top());
-        const QPointF q(to.center().x(), down ? to.top() : to.bottom());
-        const double middle = (p.y() + q.y()) / 2.0;
-        path.moveTo(p);
-        path.cubicTo(QPointF(p.x(), middle), QPointF(q.x(), middle), q);
+    const QPolygonF &r = b.route;
+    if (r.size() < 2)
         return path;
+    path.moveTo(r.first());
+    for (int i = 1; i + 1 < r.size(); ++i) {
+        const QPointF in = r[i] - r[i - 1];
+        const QPointF out = r[i + 1] - r[i];
+        const double lengthIn = std::hypot(in.x(), in.y());
+        const double lengthOut = std::hypot(out.x(), out.y());
+        const double radius = std::min({kCornerRadius, lengthIn / 2, lengthOut / 2});
+        if (radius < 0.5) {
+            path.lineTo(r[i]);
+            continue;
+        }
+        path.lineTo(r[i] - in / lengthIn * radius);
+        path.quadTo(r[i], r[i] + out / lengthOut * radius);
     }
-    if (b.sameSite) {
-        const QPointF p = from.center();
-        const QPointF q = to.center();
-        const bool horizontal = std::abs(q.x() - p.x()) > std::abs(q.y() - p.y());
-        path.moveTo(horizontal ? QPointF(q.x() > p.x() ? from.right() : from.left(), p.y())
-                               : QPointF(p.x(), q.y() > p.y() ? from.bottom() : from.top()));
-        path.lineTo(horizontal ? QPointF(q.x() > p.x() ? to.left() : to.right(), q.y())
-                               : QPointF(q.x(), q.y() > p.y() ? to.top() : to.bottom()));
-        return path;
-    }
-    const QPointF p(from.center().x(), from.top());
-    const QPointF q(to.center().x(), to.top());
-    const double lift = 18.0 + 0.08 * std::abs(q.x() - p.x());
-    const double top = std::min(p.y(), q.y()) - lift;
-    path.moveTo(p);
-    path.cubicTo(QPointF(p.x(), top), QPointF(q.x(), top), q);
+    path.lineTo(r.last());
     return path;
 }
 
-QPointF MapScene::markerPoint(const MapBundle &b, const std::vector<QList<int>> &chipsOf,
-                              double radius) const
+std::pair<QPointF, QRectF> MapScene::markerPoint(const MapBundle &b, const QRectF &area,
+                                                 const QSizeF &label,
+                                                 const QList<QRectF> &taken) const
 {
-    const QPainterPath path = bundlePath(b);
-    QRectF area;
-    for (const MapSite &s : m_sites)
-        area = area.united(s.rect);
-    auto clear = [&](const QPointF &at) {
-        const QRectF box(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius);
+    constexpr double radius = 9.0;
+    // Inside the map, off every chip and title, and (with `others`) off the other markers.
+    auto clear = [&](const QRectF &tight, bool others = true) {
+        const QRectF box = tight.adjusted(-1.5, -1.5, 1.5, 1.5); // whole pixels apart
         if (!area.contains(box))
             return false;
-        for (int s = 0; s < m_sites.size(); ++s) {
-            if (!m_sites[s].rect.intersects(box)) // a chip stays inside its site
-                continue;
-            if (titleBand(m_sites[s]).intersects(box))
+        for (const QRectF &other : taken) {
+            if (others && other.intersects(box))
                 return false;
-            for (int n : chipsOf[size_t(s)]) {
-                if (m_nodes[n].rect.intersects(box))
-                    return false;
-            }
+        }
+        for (const MapSite &s : m_sites) {
+            if (titleBand(s).intersects(box))
+                return false;
+        }
+        for (const MapNode &n : m_nodes) {
+            if (!m_sites[n.site].dense && n.rect.intersects(box))
+                return false;
         }
         return true;
     };
-    // From the middle outwards, both ways, in steps of 2 % of the path.
-    for (int step = 0; step <= 22; ++step) {
-        for (int side : {1, -1}) {
-            const double t = 0.5 + side * 0.02 * step;
-            if (t < 0.04 || t > 0.96)
-                continue;
-            const QPointF at = path.pointAtPercent(t);
-            if (clear(at))
-                return at;
-            if (step == 0)
-                break;
+    // The marker, and its label right of it or else left of it, both clear.
+    auto place = [&](const QPointF &at) -> std::optional<QRectF> {
+        if (!clear(QRectF(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius)))
+            return std::nullopt;
+        if (label.isEmpty())
+            return QRectF();
+        for (const QRectF &box :
+             {QRectF(QPointF(at.x() + radius + 3, at.y() - label.height() / 2), label),
+              QRectF(QPointF(at.x() - radius - 3 - label.width(), at.y() - label.height() / 2),
+                     label)}) {
+            if (clear(box))
+                return box;
+        }
+        return std::nullopt;
+    };
+    // The longest segments first (the hop's middle stretch), from their middle outwards.
+    const QPolygonF &r = b.route;
+    QList<int> segments;
+    for (int i = 0; i + 1 < r.size(); ++i)
+        segments.append(i);
+    std::stable_sort(segments.begin(), segments.end(), [&r](int a, int c) {
+        return QLineF(r[a], r[a + 1]).length() > QLineF(r[c], r[c + 1]).length();
+    });
+    // With its label; else alone; else over another marker rather than over a chip or title.
+    QList<double> along{0.5};
+    for (int k = 1; k < 10; ++k)
+        along += {0.5 - 0.05 * k, 0.5 + 0.05 * k};
+    for (const int attempt : {0, 1, 2}) {
+        for (int i : segments) {
+            const QLineF line(r[i], r[i + 1]);
+            for (const double t : along) {
+                const QPointF at = line.pointAt(t);
+                if (attempt == 0) {
+                    if (const auto box = place(at))
+                        return {at, *box};
+                    continue;
+                }
+                const QRectF marker(at.x() - radius, at.y() - radius, 2 * radius, 2 * radius);
+                if (clear(marker, attempt == 1))
+                    return {at, QRectF()};
+            }
         }
     }
-    return path.pointAtPercent(0.5); // nowhere clear: the middle, as before
+    return {segments.isEmpty() ? b.fromBox.center()
+                               : QLineF(r[segments[0]], r[segments[0] + 1]).pointAt(0.5),
+            QRectF()};
+}
+
+QString MapScene::markerText(const MapBundle &b) const
+{
+    if (b.state != VerdictState::Blocked)
+        return {};
+    QString text;
+    for (int h : b.hops) {
+        const Verdict &v = m_hops[h].report.verdict;
+        if (v.state != VerdictState::Blocked)
+            continue;
+        const QString one =
+            v.reason.kind == Reason::Kind::RuleDenied      ? v.reason.subject
+            : v.reason.kind == Reason::Kind::NoRoute       ? QStringLiteral("no route")
+            : v.reason.kind == Reason::Kind::DefaultDenied ? QStringLiteral("default deny")
+            : v.reason.kind == Reason::Kind::SiteDown      ? QStringLiteral("site down")
+            : v.reason.kind == Reason::Kind::TargetDown    ? QStringLiteral("target down")
+                                                           : QString();
+        if (!text.isEmpty() && one != text)
+            return {}; // reasons differ: the tooltip lists them
+        text = one;
+    }
+    return text;
 }
 
 QString MapScene::bundleText(const MapBundle &b) const
@@ -439,9 +903,19 @@ QString MapScene::bundleText(const MapBundle &b) const
     for (const auto &[text, count] : reasons)
         byCount.emplace_back(-count, text);
     std::sort(byCount.begin(), byCount.end());
-    QString text = QString::number(b.hops.size()) + u" hops " + first.report.fromSite + u" -> " +
-                   first.report.toSite + (b.optional ? QStringLiteral(" (optional)") : QString()) +
-                   u", " + toString(b.state) + u':';
+    // Between role chips, or between sites; then how many in each state, the worst first.
+    const bool roles = m_level == MapLevel::Roles;
+    QStringList states;
+    for (int state = int(b.counts.size()) - 1; state >= 0; --state) {
+        if (b.counts[size_t(state)] > 0)
+            states.append(QString::number(b.counts[size_t(state)]) + u' ' +
+                          toString(VerdictState(state)));
+    }
+    QString text = QString::number(b.hops.size()) + u" hops " +
+                   (roles ? m_nodes[first.from].id : first.report.fromSite) + u" -> " +
+                   (roles ? m_nodes[first.to].id : first.report.toSite) +
+                   (b.optional ? QStringLiteral(" (optional)") : QString()) + u", " +
+                   (states.size() > 1 ? states.join(u", ") : toString(b.state)) + u':';
     for (size_t i = 0; i < byCount.size() && i < 4; ++i)
         text += u"\n  " + QString::number(-byCount[i].first) + u" × " + byCount[i].second;
     if (byCount.size() > 4)
@@ -464,19 +938,15 @@ int MapScene::bundleAt(const QPointF &pos, double tolerance) const
     double best = tolerance;
     int found = -1;
     for (int b = 0; b < m_bundles.size(); ++b) {
-        const QPainterPath path = bundlePath(m_bundles[b]);
-        if (!path.controlPointRect().adjusted(-best, -best, best, best).contains(pos))
+        const QPolygonF &route = m_bundles[b].route;
+        if (!route.boundingRect().adjusted(-best, -best, best, best).contains(pos))
             continue;
-        // Near the path: sample it (arcs are short enough for 24 pieces).
-        QPointF previous = path.pointAtPercent(0.0);
-        for (int i = 1; i <= 24; ++i) {
-            const QPointF next = path.pointAtPercent(i / 24.0);
-            const double d = distanceToSegment(pos, previous, next);
+        for (int i = 0; i + 1 < route.size(); ++i) {
+            const double d = distanceToSegment(pos, route[i], route[i + 1]);
             if (d <= best) {
                 best = d;
                 found = b;
             }
-            previous = next;
         }
     }
     return found;
@@ -484,10 +954,8 @@ int MapScene::bundleAt(const QPointF &pos, double tolerance) const
 
 int MapScene::hopBetween(const QString &from, const QString &to) const
 {
-    const int a = nodeIndex(from);
-    const int b = nodeIndex(to);
     for (int h = 0; h < m_hops.size(); ++h) {
-        if (m_hops[h].from == a && m_hops[h].to == b)
+        if (m_hops[h].report.from == from && m_hops[h].report.to == to)
             return h;
     }
     return -1;

@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <map>
+#include <numeric>
 
 // The icons are in a static library's resources: register them once.
 static void initResources()
@@ -123,12 +124,58 @@ void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks,
         if (animate && !n.ghost())
             before.insert(n.id, n.rect);
     }
-    m_scene.build(engine, marks);
+    m_scene.build(engine, marks, m_options);
     relayout();
     if (animate)
         startAnimations(before);
+    // The selection follows its node into (or out of) a role chip.
+    if (const int index = m_scene.nodeIndex(m_selected); index >= 0)
+        m_selected = m_scene.nodes()[index].id;
     m_neighbours = m_scene.neighbours(m_scene.nodeIndex(m_selected));
     update();
+}
+
+void MapView::setLevel(MapLevel level)
+{
+    if (level == m_options.level)
+        return;
+    m_options.level = level;
+    m_options.expanded.clear();
+    Q_EMIT optionsChanged();
+}
+
+void MapView::setExpanded(const QString &chip, bool expanded)
+{
+    if (expanded == m_options.expanded.contains(chip))
+        return;
+    if (expanded)
+        m_options.expanded.insert(chip);
+    else
+        m_options.expanded.remove(chip);
+    Q_EMIT optionsChanged();
+}
+
+void MapView::toggleExpanded(const QString &id)
+{
+    const int index = m_scene.nodeIndex(id);
+    if (index < 0 || m_options.level != MapLevel::Roles)
+        return;
+    const MapNode &n = m_scene.nodes()[index];
+    if (n.role()) {
+        setExpanded(n.id, true);
+        return;
+    }
+    // A node shown on its own in the role view: fold its role chip back.
+    setExpanded(n.roleChip, false);
+}
+
+QStringList MapView::nodesOf(const QString &id) const
+{
+    const int index = m_scene.nodeIndex(id);
+    if (index < 0)
+        return {id};
+    const MapNode &n = m_scene.nodes()[index];
+    return n.role() ? n.members : QStringList{n.id};
 }
 
 void MapView::startAnimations(const QHash<QString, QRectF> &before)
@@ -171,12 +218,8 @@ void MapView::resizeEvent(QResizeEvent *)
 
 void MapView::relayout()
 {
-    m_scene.layout(QRectF(rect()).adjusted(12, 12, -12, -12 - kLegendHeight), m_manual);
-    QFont title = font();
-    title.setBold(true);
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.8); // as paintChips writes inside chips
-    m_scene.measure(QFontMetrics(title), QFontMetrics(small));
+    m_scene.layout(QRectF(rect()).adjusted(8, 8, -8, -8 - kLegendHeight), m_manual,
+                   MapFonts::of(font()));
 }
 
 void MapView::paintEvent(QPaintEvent *)
@@ -218,7 +261,9 @@ void MapView::paintSites(QPainter &p) const
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
         // Wrapped over the title band's lines (two in a datacenter), cut only beyond them.
         p.drawText(MapScene::titleBand(s).adjusted(10, 5, -10, 0),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, label);
+                   Qt::AlignLeft | (s.titleWidth > 0 ? Qt::AlignVCenter : Qt::AlignTop) |
+                       Qt::TextWordWrap,
+                   label);
     }
 }
 
@@ -228,14 +273,18 @@ void MapView::paintBundles(QPainter &p) const
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.8);
     p.setFont(small);
+    auto touching = [&](const MapBundle &b) {
+        for (int h : b.hops) {
+            const MapHop &hop = m_scene.hops()[h];
+            if (hop.from == selected || hop.to == selected)
+                return true;
+        }
+        return selected < 0;
+    };
     for (const MapBundle &b : m_scene.bundles()) {
         const QPainterPath path = m_scene.bundlePath(b);
         QPen pen = hopPen(b.state);
-        bool touches = selected < 0;
-        for (int h = 0; !touches && h < b.hops.size(); ++h) {
-            const MapHop &hop = m_scene.hops()[b.hops[h]];
-            touches = hop.from == selected || hop.to == selected;
-        }
+        const bool touches = touching(b);
         if (b.hops.size() > 1) // a bundle: as thick as it is many
             pen.setWidthF(pen.widthF() + std::min(6.0, std::log2(double(b.hops.size()))));
         if (!touches) { // a selection: the rest steps back
@@ -255,14 +304,30 @@ void MapView::paintBundles(QPainter &p) const
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
         drawArrowhead(p, path, pen);
+    }
+    // Markers, their labels and counts over every line, so that no line hides one.
+    for (const MapBundle &b : m_scene.bundles()) {
+        const bool touches = touching(b);
         const bool marked = (b.state == VerdictState::Blocked && !b.optional) || b.disagreeing;
-        const QPointF middle = marked ? b.marker : path.pointAtPercent(0.5);
+        const QPointF middle = marked ? b.marker : m_scene.bundlePath(b).pointAtPercent(0.5);
         if (b.state == VerdictState::Blocked && !b.optional) // blocked is not only a colour
             drawBlockedMarker(p, middle, 8);
         if (b.disagreeing)
             drawDisagreeMarker(
                 p, b.state == VerdictState::Blocked ? middle + QPointF(-20, 0) : middle, 8);
-        if (b.hops.size() > 1 && touches) {
+        if (const QString why = m_scene.markerText(b); !why.isEmpty() && !b.markerLabel.isNull()) {
+            // Why it is cut, beside its ⊗: the rule (or "no route"), read without hovering.
+            QFont bold = small;
+            bold.setBold(true);
+            p.setFont(bold);
+            p.setPen(QPen(okabeIto::vermillion, 1.0));
+            p.setBrush(QColor(255, 255, 255, touches ? 240 : 120));
+            p.drawRoundedRect(b.markerLabel, 3, 3);
+            p.setPen(okabeIto::vermillion.darker(touches ? 140 : 80));
+            p.drawText(b.markerLabel, Qt::AlignCenter, why);
+            p.setFont(small);
+        } else if (b.hops.size() > 1 && touches && b.state != VerdictState::Reachable) {
+            // How many are in trouble (a healthy bundle says it by its width).
             const QString count = u"×" + QString::number(b.hops.size());
             const QRectF box = QRectF(p.fontMetrics().boundingRect(count)).adjusted(-3, -1, 3, 1);
             const QPointF at = middle + QPointF(b.state == VerdictState::Blocked ? 12 : 4, -10);
@@ -346,6 +411,10 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
             continue;
         }
         p.setOpacity(m_selected.isEmpty() || selected || m_neighbours.contains(i) ? 1.0 : 0.35);
+        if (n.role()) {
+            paintRoleChip(p, n, selected);
+            continue;
+        }
         const bool gone = n.life == NodeLife::Terminated;
         p.setPen(look.pen);
         if (n.life == NodeLife::Draining) { // hatched over white
@@ -371,24 +440,108 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
         p.drawText(
             text.adjusted(0, n.rect.height() / 2 - 1, 0, -1), Qt::AlignLeft | Qt::AlignVCenter,
             p.fontMetrics().elidedText(n.roles + lifeText(n), Qt::ElideRight, int(text.width())));
-        if (const QString badge = badgeText(n.id); !badge.isEmpty() && !gone && !n.down) {
-            // What it does at the cursor.
-            const bool failing = badge.endsWith(u"err/s");
-            const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
-            // Above the chip's top right corner (below it in the internet band, right under its
-            // title): never over a name or a title.
-            const bool band = m_scene.sites()[n.site].internet;
-            const QRectF at(n.rect.right() - box.width(),
-                            band ? n.rect.bottom() + 1 : n.rect.top() - box.height() - 1,
-                            box.width(), box.height());
-            p.setPen(Qt::NoPen);
-            p.setBrush(failing ? okabeIto::vermillion : QColor(0xEE, 0xEE, 0xEE));
-            p.drawRoundedRect(at, 3, 3);
-            p.setPen(failing ? QColor(Qt::white) : QColor(0x44, 0x44, 0x44));
-            p.drawText(at, Qt::AlignCenter, badge);
-        }
+        drawBadge(p, n);
     }
     p.setOpacity(1.0);
+}
+
+void MapView::paintRoleChip(QPainter &p, const MapNode &n, bool selected) const
+{
+    const ChipLook look = chipLook(n, selected);
+    p.setPen(look.pen);
+    p.setBrush(look.brush);
+    p.drawRoundedRect(n.rect, 6, 6);
+    // The icon inside a ring of its nodes' health, as Grafana's node graph draws error shares;
+    // in a narrow chip, the health as a bar down its left edge.
+    const bool narrow = n.rect.width() < kRoleChipNarrow;
+    const QPointF centre(n.rect.left() + 15, n.rect.center().y());
+    if (!narrow)
+        drawIcon(p, n.roles.split(QStringLiteral(" + ")),
+                 QRectF(centre.x() - 6.5, centre.y() - 6.5, 13, 13));
+    const int total = std::accumulate(n.health.cbegin(), n.health.cend(), 0);
+    if (total > 0) {
+        const QRectF ring(centre.x() - 10.5, centre.y() - 10.5, 21, 21);
+        const QRectF bar(n.rect.left() + 3, n.rect.top() + 4, 3, n.rect.height() - 8);
+        int start = 90 * 16; // from the top, clockwise
+        double top = bar.top();
+        for (int h = 0; h < kHealthKinds; ++h) {
+            if (n.health[size_t(h)] == 0)
+                continue;
+            const double share = double(n.health[size_t(h)]) / total;
+            if (narrow) {
+                p.fillRect(QRectF(bar.left(), top, bar.width(), bar.height() * share),
+                           healthColor(Health(h)));
+                top += bar.height() * share;
+                continue;
+            }
+            const int span = -int(std::lround(5760.0 * share));
+            p.setPen(QPen(healthColor(Health(h)), 3.0, Qt::SolidLine, Qt::FlatCap));
+            p.setBrush(Qt::NoBrush);
+            p.drawArc(ring, start, span);
+            start += span;
+        }
+    }
+    // Its name, whole (on two lines when it must), then what its nodes do.
+    const QRectF text = n.rect.adjusted(roleTextLeft(n.rect.width()), 3, -4, -3);
+    const int lines = roleNameLines(n.rect.height());
+    const QFont name = roleNameFont(nameFont(), n.label, text.width(), lines);
+    p.setFont(name);
+    p.setPen(n.down ? QColor(0x88, 0x88, 0x88) : QColor(0x11, 0x11, 0x11));
+    const QFontMetricsF nameMetrics(name);
+    const QRectF nameRoom(text.left(), text.top(), text.width(), lines * nameMetrics.lineSpacing());
+    const QString label = breakable(n.label);
+    const QRectF needed =
+        nameMetrics.boundingRect(nameRoom, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, label);
+    p.drawText(nameRoom, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, label);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.8);
+    p.setFont(small);
+    const QRectF detail(text.left(), needed.bottom(), text.width(),
+                        text.bottom() - needed.bottom());
+    const int failing = n.health[size_t(Health::Failing)];
+    p.setPen(failing > 0 ? okabeIto::vermillion.darker(130) : QColor(0x55, 0x55, 0x55));
+    p.drawText(detail, Qt::AlignLeft | Qt::AlignVCenter,
+               p.fontMetrics().elidedText(roleDetail(n), Qt::ElideMiddle, int(detail.width())));
+    drawBadge(p, n);
+}
+
+QString MapView::roleDetail(const MapNode &n) const
+{
+    static const char *const words[kHealthKinds] = {"in service", "failing", "new", "draining",
+                                                    "down"};
+    if (n.members.size() == 1) { // its one node by name, and how it is if not simply well
+        for (int h = 1; h < kHealthKinds; ++h) {
+            if (n.health[size_t(h)] > 0)
+                return n.members.first() + u" (" + QLatin1String(words[h]) + u')';
+        }
+        return n.members.first();
+    }
+    QString out = QString::number(n.members.size()) + u" nodes";
+    for (int h = 1; h < kHealthKinds; ++h) {
+        if (n.health[size_t(h)] > 0)
+            out += u", " + QString::number(n.health[size_t(h)]) + u' ' + QLatin1String(words[h]);
+    }
+    return out;
+}
+
+void MapView::drawBadge(QPainter &p, const MapNode &n) const
+{
+    const QString badge = badgeText(n.id);
+    if (badge.isEmpty() || n.down || n.life == NodeLife::Terminated)
+        return;
+    // What it does at the cursor, on its top right corner: never over its name or a title.
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.75);
+    p.setFont(small);
+    const bool failing = badge.endsWith(u"err/s");
+    const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
+    const QRectF at(n.rect.right() - box.width() - 4, n.rect.top() - box.height() / 2 - 1,
+                    box.width(), box.height());
+    p.setPen(failing ? Qt::NoPen : QPen(QColor(0xCC, 0xCC, 0xCC), 0.8));
+    p.setBrush(failing ? okabeIto::vermillion : QColor(0xF4, 0xF4, 0xF4));
+    p.drawRoundedRect(at, 3, 3);
+    p.setPen(failing ? QColor(Qt::white) : QColor(0x44, 0x44, 0x44));
+    p.drawText(at, Qt::AlignCenter, badge);
 }
 
 QFont MapView::nameFont() const
@@ -407,11 +560,25 @@ QString MapView::chipLabel(const MapNode &n) const
         .elidedText(n.id, Qt::ElideMiddle, int(n.rect.adjusted(26, 0, -4, 0).width()));
 }
 
-QString MapView::badgeText(const QString &node) const
+QString MapView::badgeText(const QString &id) const
 {
-    const auto f = m_figures.constFind(node);
-    if (f == m_figures.cend())
-        return {};
+    // A role chip's: its nodes' errors added up, their CPU averaged.
+    NodeFigures sum;
+    int cpus = 0;
+    for (const QString &node : nodesOf(id)) {
+        const auto f = m_figures.constFind(node);
+        if (f == m_figures.cend())
+            continue;
+        if (!std::isnan(f->errorsPerS))
+            sum.errorsPerS = (std::isnan(sum.errorsPerS) ? 0.0 : sum.errorsPerS) + f->errorsPerS;
+        if (!std::isnan(f->cpu)) {
+            sum.cpu = (std::isnan(sum.cpu) ? 0.0 : sum.cpu) + f->cpu;
+            ++cpus;
+        }
+    }
+    if (cpus > 0)
+        sum.cpu /= cpus;
+    const NodeFigures *f = &sum;
     if (f->errorsPerS >= 0.05) // failing: how much, first
         return QString::number(f->errorsPerS, 'f', f->errorsPerS >= 100 ? 0 : 1) + u" err/s";
     if (!std::isnan(f->cpu) && f->cpu >= 1.0) // an idle one says nothing
@@ -475,8 +642,16 @@ void MapView::wheelEvent(QWheelEvent *event)
     event->accept();
 }
 
-void MapView::mouseDoubleClickEvent(QMouseEvent *)
+void MapView::mouseDoubleClickEvent(QMouseEvent *event)
 {
+    // On a role chip: its nodes; on a node expanded from one: the role chip again; else fit.
+    const int index = m_scene.nodeAt(toScene(event->position()));
+    if (index >= 0 && m_options.level == MapLevel::Roles && !m_scene.nodes()[index].ghost() &&
+        (m_scene.nodes()[index].role() ||
+         m_options.expanded.contains(m_scene.nodes()[index].roleChip))) {
+        toggleExpanded(m_scene.nodes()[index].id);
+        return;
+    }
     fit();
 }
 
@@ -513,7 +688,9 @@ bool MapView::exportTo(const QString &path)
 
 void MapView::selectNode(const QString &id)
 {
-    m_selected = id;
+    // A node's id selects the chip it is drawn in (its role's, in the role view).
+    const int index = m_scene.nodeIndex(id);
+    m_selected = index >= 0 ? m_scene.nodes()[index].id : id;
     m_neighbours = m_scene.neighbours(m_scene.nodeIndex(id));
     update();
 }
@@ -621,7 +798,12 @@ QString MapView::describeAt(const QPointF &scene) const
         const MapNode &n = m_scene.nodes()[index];
         if (!n.latent.isEmpty())
             return n.id + u": a new instance there would fail — " + n.latent;
-        return n.id + u" (" + n.roles + u" in " + m_scene.sites()[n.site].id + u')' + lifeText(n);
+        const QString where = u" (" + n.roles + u" in " + m_scene.sites()[n.site].id + u')';
+        if (n.role() && n.members.size() == 1) // a role of one node: that node
+            return n.members.first() + where + lifeText(n);
+        if (n.role())
+            return n.id + u": " + roleDetail(n) + where;
+        return n.id + where + lifeText(n);
     }
     const int bundle = m_scene.bundleAt(scene, 6.0);
     return bundle < 0 ? QString()
@@ -650,6 +832,11 @@ bool MapView::event(QEvent *event)
             if (!n.latent.isEmpty())
                 text = n.id + u": an instance " + n.roles.section(u' ', 0, 0) +
                        u" places here would fail — " + n.latent;
+            else if (n.role()) // its nodes by name (a few), and how to see them
+                text = n.id + u": " + roleDetail(n) + u" (" + n.roles + u")\n" +
+                       QStringList(n.members.mid(0, 12)).join(u", ") +
+                       (n.members.size() > 12 ? QStringLiteral(", …") : QString()) +
+                       u"\nDouble-click or Enter: show its nodes";
             else
                 text = n.id + u": " + n.roles + lifeText(n);
         } else {

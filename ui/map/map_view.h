@@ -28,10 +28,20 @@ public:
     void setState(const ReachabilityEngine &engine, const NodeMarks &marks = {},
                   bool animate = false);
     const MapScene &scene() const { return m_scene; }
+    // Roles (one chip per role in a site, the default) or nodes; a role chip expanded shows its
+    // nodes. A change asks for the state again (optionsChanged): the view keeps no engine.
+    void setLevel(MapLevel level);
+    MapLevel level() const { return m_options.level; }
+    void setExpanded(const QString &chip, bool expanded);
+    bool expanded(const QString &chip) const { return m_options.expanded.contains(chip); }
+    // Expands a role chip, or folds back the role chip a node was expanded from.
+    void toggleExpanded(const QString &id);
+    // The nodes a chip stands for: a role chip's members, or the node itself.
+    QStringList nodesOf(const QString &id) const;
     // Each node's figures at the cursor (from the recording's samples): a badge on its chip
     // says its errors per second when it fails, its CPU otherwise.
     void setFigures(QHash<QString, NodeFigures> figures);
-    QString badgeText(const QString &node) const;      // as drawn, empty when none
+    QString badgeText(const QString &chip) const;      // as drawn, empty when none
     QString chipLabel(const MapNode &node) const;      // its name as drawn (cut in the middle)
     QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
     // What a post-mortem entry says of the node or hop there ("lb-1 (load_balancer): down").
@@ -71,6 +81,7 @@ Q_SIGNALS:
     void nodeMoved(const QString &id, double x, double y); // dragged: fractions of its site's box
     // "Add to the post-mortem" on a node or a hop: what it is now, as one line.
     void timelineEntryRequested(const QString &text);
+    void optionsChanged(); // the level or an expansion: call setState again
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -107,8 +118,13 @@ private:
     void paintLegend(QPainter &painter, const QRectF &area) const;
     void startAnimations(const QHash<QString, QRectF> &before);
 
+    void paintRoleChip(QPainter &painter, const MapNode &node, bool selected) const;
+    void drawBadge(QPainter &painter, const MapNode &node) const;
+    QString roleDetail(const MapNode &node) const; // "5 nodes, 1 failing" or its one node
+
     MapScene m_scene;
-    QString m_selected;
+    MapOptions m_options;
+    QString m_selected;     // a chip's id
     QSet<int> m_neighbours; // of the selection, as node indices
     QHash<QString, std::pair<double, double>> m_manual;
     QString m_pressed; // the chip under the button

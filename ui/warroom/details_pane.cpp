@@ -6,6 +6,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QSet>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -34,26 +35,37 @@ DetailsPane::DetailsPane(QWidget *parent)
 
 void DetailsPane::showHops(const ReachabilityEngine *engine, const QString &node)
 {
+    showHops(engine, node.isEmpty() ? QStringList() : QStringList{node}, node);
+}
+
+void DetailsPane::showHops(const ReachabilityEngine *engine, const QStringList &nodes,
+                           const QString &name)
+{
     m_hops->setRowCount(0);
-    if (!engine || node.isEmpty()) {
+    if (!engine || nodes.isEmpty()) {
         m_title->setText(tr("Select a node on the map (click it, or type its name there) to "
                             "see every hop it makes and takes, with its verdict and why."));
         return;
     }
     const Topology &topology = engine->topology();
-    const int index = topology.nodeIndex(node);
-    if (index < 0) {
-        m_title->setText(tr("%1 is not in the topology at the cursor.").arg(node));
+    QSet<int> indices;
+    for (const QString &node : nodes) {
+        if (const int index = topology.nodeIndex(node); index >= 0)
+            indices.insert(index);
+    }
+    if (indices.isEmpty()) {
+        m_title->setText(tr("%1 is not in the topology at the cursor.").arg(name));
         return;
     }
-    const Node &n = topology.nodes[index];
-    m_title->setText(u"<b>" + node.toHtmlEscaped() + u"</b> (" + n.roles.join(u", ") + u", " +
-                     topology.sites[n.site].id + u")");
+    const Node &n = topology.nodes[*indices.cbegin()];
+    m_title->setText(u"<b>" + name.toHtmlEscaped() + u"</b> (" +
+                     (indices.size() > 1 ? tr("%1 nodes, ").arg(indices.size()) : QString()) +
+                     n.roles.join(u", ") + u", " + topology.sites[n.site].id + u")");
     // Broken hops first: they are what the reader came for.
     QList<int> edges;
     for (int e : engine->aliveEdges()) {
         const DependencyEdge &edge = engine->edge(e);
-        if (edge.from == index || edge.to == index)
+        if (indices.contains(edge.from) || indices.contains(edge.to))
             edges.append(e);
     }
     std::stable_sort(edges.begin(), edges.end(), [engine](int a, int b) {
@@ -62,10 +74,13 @@ void DetailsPane::showHops(const ReachabilityEngine *engine, const QString &node
     for (int e : edges) {
         const DependencyEdge &edge = engine->edge(e);
         const Verdict &v = engine->verdict(e);
-        const bool outgoing = edge.from == index;
+        const bool outgoing = indices.contains(edge.from);
+        const Node &self = topology.nodes[outgoing ? edge.from : edge.to];
         const Node &other = topology.nodes[outgoing ? edge.to : edge.from];
         const int port = topology.dependencies[edge.dependency].port;
-        const QString hop = (outgoing ? u"→ " : u"← ") + topology.sites[other.site].id + u'/' +
+        // Of a role's nodes, which one: "app-pool-4 → dc1/cache-1:6379".
+        const QString hop = (indices.size() > 1 ? self.id + u' ' : QString()) +
+                            (outgoing ? u"→ " : u"← ") + topology.sites[other.site].id + u'/' +
                             other.id + (outgoing ? u':' + QString::number(port) : QString());
         const int row = m_hops->rowCount();
         m_hops->insertRow(row);

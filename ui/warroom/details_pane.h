@@ -20,6 +20,8 @@ public:
 
     // The hops of `node` in `engine`'s state (null or empty node: nothing selected).
     void showHops(const ReachabilityEngine *engine, const QString &node);
+    // The hops of several nodes (a role chip's), under `name`.
+    void showHops(const ReachabilityEngine *engine, const QStringList &nodes, const QString &name);
     QStringList rows() const; // "-> dc1/cache-1:6379 blocked: blocked by rule dc3-egress (...)"
 
 private:
