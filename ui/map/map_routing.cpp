@@ -4,14 +4,16 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <queue>
 
 namespace warroom {
 
 namespace {
 
-constexpr double kBendCost = 24.0; // a bend costs as much as this many pixels of track
-constexpr double kSameLine = 2.5;  // tracks closer than this are one
+constexpr double kBendCost = 24.0;  // a bend costs as much as this many pixels of track
+constexpr double kCrossCost = 60.0; // and crossing a route laid before, as much as this
+constexpr double kSameLine = 2.5;   // tracks closer than this are one
 
 std::vector<double> tracks(std::vector<double> lines, double low, double high)
 {
@@ -102,6 +104,7 @@ Router::Router(const RoutingProblem &problem)
     const size_t vertices = m_xs.size() * m_ys.size();
     m_stepRight.assign(vertices, {});
     m_stepDown.assign(vertices, {});
+    m_used.assign(vertices, 0);
     auto wall = [this](const QRectF &w, int id) {
         // Grid lines strictly inside the wall's span, and steps that overlap it.
         const auto firstIn = [](const std::vector<double> &lines, double low) {
@@ -150,7 +153,7 @@ bool Router::passable(const std::vector<int> &walls, const RouteEnds &ends) cons
     return true;
 }
 
-QPolygonF Router::route(const RouteEnds &ends) const
+QPolygonF Router::route(const RouteEnds &ends)
 {
     if (m_xs.empty() || m_ys.empty())
         return {};
@@ -207,7 +210,9 @@ QPolygonF Router::route(const RouteEnds &ends) const
             const double length = d < 2 ? std::abs(m_xs[size_t(next % nx)] - m_xs[size_t(ix)])
                                         : std::abs(m_ys[size_t(next / nx)] - m_ys[size_t(iy)]);
             const double bend = (v != start && d != entered) ? kBendCost : 0.0;
-            const double total = c + length + bend;
+            const unsigned char across = d < 2 ? 2 : 1; // a route laid the other way there
+            const double cross = next != goal && (m_used[size_t(next)] & across) ? kCrossCost : 0.0;
+            const double total = c + length + bend + cross;
             const size_t to = size_t(next * 4 + d);
             if (total < cost[to]) {
                 cost[to] = total;
@@ -226,6 +231,12 @@ QPolygonF Router::route(const RouteEnds &ends) const
             points.append(p);
     }
     std::reverse(points.begin(), points.end());
+    for (int i = 0; i + 1 < points.size(); ++i) { // laid: later routes avoid crossing it
+        const unsigned char way = points[i].y() == points[i + 1].y() ? 1 : 2;
+        for (int k : {i, i + 1})
+            m_used[size_t(vertex(nearest(m_xs, points[k].x()), nearest(m_ys, points[k].y())))] |=
+                way;
+    }
     // Corners only: drop the points in the middle of straight runs.
     QPolygonF corners;
     for (int i = 0; i < points.size(); ++i) {
@@ -267,23 +278,40 @@ void spreadSharedTracks(QList<QPolygonF> &routes, double spacing, const QList<QR
     for (auto &[line, members] : byLine) {
         if (members.size() < 2)
             continue;
-        std::sort(members.begin(), members.end(), [&](size_t a, size_t b) {
-            return std::tie(segments[a].low, segments[a].route) <
-                   std::tie(segments[b].low, segments[b].route);
-        });
-        std::vector<double> trackEnds; // where each track is free again
+        // Tracks in the order of where the routes come from and go to across the line (those
+        // that turn up at both ends on top), so that leaving the line they do not cross.
+        auto across = [&](const Segment &s) {
+            const QPolygonF &route = routes[s.route];
+            const QPointF before = route[std::max(0, s.index - 1)];
+            const QPointF after = route[std::min(int(route.size()) - 1, s.index + 2)];
+            return s.horizontal ? before.y() + after.y() : before.x() + after.x();
+        };
+        std::vector<double> key(members.size());
+        for (size_t m = 0; m < members.size(); ++m)
+            key[m] = across(segments[members[m]]);
+        std::vector<size_t> byKey(members.size());
+        std::iota(byKey.begin(), byKey.end(), 0);
+        std::stable_sort(byKey.begin(), byKey.end(),
+                         [&](size_t a, size_t b) { return key[a] < key[b]; });
+        // Each takes the first track free along its stretch.
+        std::vector<std::vector<std::pair<double, double>>> taken;
         std::vector<int> track(members.size());
-        for (size_t m = 0; m < members.size(); ++m) {
+        for (size_t m : byKey) {
             const Segment &s = segments[members[m]];
             size_t t = 0;
-            while (t < trackEnds.size() && s.low < trackEnds[t] - 0.5)
-                ++t;
-            if (t == trackEnds.size())
-                trackEnds.push_back(s.high);
-            else
-                trackEnds[t] = s.high;
+            for (; t < taken.size(); ++t) {
+                bool free = true;
+                for (const auto &[low, high] : taken[t])
+                    free = free && (s.high <= low + 0.5 || s.low >= high - 0.5);
+                if (free)
+                    break;
+            }
+            if (t == taken.size())
+                taken.emplace_back();
+            taken[t].emplace_back(s.low, s.high);
             track[m] = int(t);
         }
+        const int trackCount = int(taken.size());
         // The room on either side of the line, along the stretch the segments share.
         double room = 1e9;
         for (size_t m : members) {
@@ -301,7 +329,7 @@ void spreadSharedTracks(QList<QPolygonF> &routes, double spacing, const QList<QR
                     room = std::min(room, s.at - far);
             }
         }
-        const double middle = (double(trackEnds.size()) - 1.0) / 2.0;
+        const double middle = (trackCount - 1.0) / 2.0;
         const double step = middle > 0 ? std::clamp((room - 2.0) / middle, 0.0, spacing) : spacing;
         for (size_t m = 0; m < members.size(); ++m)
             offset[members[m]] = (track[m] - middle) * step;

@@ -30,14 +30,16 @@ struct RouteEnds
 
 // Orthogonal routes through the gaps between chips and sites (as ELK's and yEd's channel
 // routing do): a grid of tracks through the gaps, and the shortest path on it with a price on
-// every bend (Dijkstra). Built once per layout; each route then costs one search.
+// every bend and on every crossing of a route laid before (Dijkstra). Built once per layout;
+// each route then costs one search.
 class Router
 {
 public:
     explicit Router(const RoutingProblem &problem);
     // From the edge of `from` to the edge of `to`: corner points, the first on `from`'s border,
     // the last on `to`'s. Empty when no way is clear (the caller draws a straight line).
-    QPolygonF route(const RouteEnds &ends) const;
+    // Routes are laid one after another: lay the most important first.
+    QPolygonF route(const RouteEnds &ends);
 
 private:
     int vertex(int ix, int iy) const { return iy * int(m_xs.size()) + ix; }
@@ -49,6 +51,7 @@ private:
     // The walls each grid step crosses (wall ids: chips, then sites, then titles).
     std::vector<std::vector<int>> m_stepRight; // from (ix, iy) to (ix + 1, iy)
     std::vector<std::vector<int>> m_stepDown;  // from (ix, iy) to (ix, iy + 1)
+    std::vector<unsigned char> m_used;         // routes laid through each point: 1 across, 2 down
 };
 
 // Routes that share a track are spread apart, `spacing` pixels between neighbours (less when

@@ -713,38 +713,34 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
         if (m_dense)
             problem.ports += {b.fromBox, b.toBox};
     }
-    if (geometry != m_routedGeometry) {
-        m_routes.clear();
+    // The routes, laid broken hops first (they get the clearest ways); known while neither the
+    // geometry nor the bundles change (a verdict's change in the role view routes nothing).
+    QString ends;
+    for (const MapBundle &b : m_bundles)
+        ends += QString::number(b.fromBox.x()) + u',' + QString::number(b.fromBox.y()) + u',' +
+                QString::number(b.fromBox.width()) + u'>' + QString::number(b.toBox.x()) + u',' +
+                QString::number(b.toBox.y()) + u',' + QString::number(b.toBox.width()) + u';';
+    if (geometry != m_routedGeometry || ends != m_routedEnds ||
+        m_routes.size() != m_bundles.size()) {
         m_routedGeometry = geometry;
-    }
-    std::optional<Router> router; // built only when a route is not known yet
-    QList<QPolygonF> routes;
-    for (const MapBundle &b : m_bundles) {
-        const MapHop &first = m_hops[b.hops.first()];
-        const bool single = b.hops.size() == 1 || m_level == MapLevel::Roles;
-        RouteEnds ends{b.fromBox,
-                       b.toBox,
-                       single ? wallOf[size_t(first.from)] : -1,
-                       single ? wallOf[size_t(first.to)] : -1,
-                       m_nodes[first.from].site,
-                       m_nodes[first.to].site};
-        const QString key =
-            QString::number(ends.from.x()) + u',' + QString::number(ends.from.y()) + u',' +
-            QString::number(ends.from.width()) + u',' + QString::number(ends.from.height()) + u'>' +
-            QString::number(ends.to.x()) + u',' + QString::number(ends.to.y()) + u',' +
-            QString::number(ends.to.width()) + u',' + QString::number(ends.to.height());
-        auto known = m_routes.constFind(key);
-        if (known == m_routes.cend()) {
-            if (!router)
-                router.emplace(problem);
-            QPolygonF found = router->route(ends);
+        m_routedEnds = ends;
+        m_routes = QList<QPolygonF>(m_bundles.size());
+        Router router(problem);
+        for (int i = int(m_bundles.size()) - 1; i >= 0; --i) {
+            const MapBundle &b = m_bundles[i];
+            const MapHop &first = m_hops[b.hops.first()];
+            const bool single = b.hops.size() == 1 || m_level == MapLevel::Roles;
+            QPolygonF found =
+                router.route({b.fromBox, b.toBox, single ? wallOf[size_t(first.from)] : -1,
+                              single ? wallOf[size_t(first.to)] : -1, m_nodes[first.from].site,
+                              m_nodes[first.to].site});
             if (found.isEmpty()) // no way clear: straight, from border to border
                 found = {exitPoint(b.fromBox, b.toBox.center()),
                          exitPoint(b.toBox, b.fromBox.center())};
-            known = m_routes.insert(key, found);
+            m_routes[i] = found;
         }
-        routes.append(*known);
     }
+    QList<QPolygonF> routes = m_routes;
     QList<QRectF> walls = problem.chips;
     walls += problem.titles;
     spreadSharedTracks(routes, kTrackSpacing, walls);

@@ -190,7 +190,8 @@ private:
     double m_lane = 0.0;       // below the datacenters
     // Routes stay while the geometry does: a verdict's change does not route again.
     size_t m_routedGeometry = 0;
-    QHash<QString, QPolygonF> m_routes;
+    QString m_routedEnds;
+    QList<QPolygonF> m_routes; // per bundle, before shared tracks are spread
 };
 
 } // namespace warroom
