@@ -2,6 +2,12 @@
 
 namespace warroom {
 
+namespace {
+
+constexpr int kPools = 12; // the services are spread over this many pools (as scaling groups)
+
+} // namespace
+
 Topology syntheticFleet(int nodes)
 {
     Topology t;
@@ -20,6 +26,7 @@ Topology syntheticFleet(int nodes)
             Node n;
             n.id = role + (i == 0 ? u"-a" : u"-b");
             n.roles = {role};
+            n.group = u"pool-" + QString::number(s % kPools); // the map's role view: one chip
             n.site = (s + i) % int(dcs.size());
             t.nodes.append(n);
         }

@@ -143,7 +143,8 @@ QJsonObject MapView::geometryJson() const
                         {QStringLiteral("titleRect"), rectJson(title)},
                         {QStringLiteral("titleBand"),
                          rectJson(QRectF(toWidget(band.topLeft()), toWidget(band.bottomRight())))},
-                        {QStringLiteral("elided"), cut}});
+                        {QStringLiteral("elided"), cut},
+                        {QStringLiteral("dense"), s.dense}});
     }
     QJsonArray chips;
     const QFontMetrics fm(font());
@@ -203,10 +204,15 @@ QJsonObject MapView::geometryJson() const
         }
         QJsonArray ends;
         QJsonObject counts;
+        QSet<int> joined; // the chips at either end of its hops
         for (int h : b.hops) {
             const MapHop &hop = m_scene.hops()[h];
             ends.append(QJsonArray{hop.report.from, hop.report.to});
+            joined += {hop.from, hop.to};
         }
+        QJsonArray chipsJoined;
+        for (int c : joined)
+            chipsJoined.append(m_scene.nodes()[c].id);
         for (int state = 0; state < int(b.counts.size()); ++state) {
             if (b.counts[size_t(state)] > 0)
                 counts.insert(toString(VerdictState(state)), b.counts[size_t(state)]);
@@ -216,6 +222,7 @@ QJsonObject MapView::geometryJson() const
                                 {QStringLiteral("from"), m_scene.nodes()[first.from].id},
                                 {QStringLiteral("to"), m_scene.nodes()[first.to].id},
                                 {QStringLiteral("counts"), counts},
+                                {QStringLiteral("joins"), chipsJoined},
                                 {QStringLiteral("hops"), ends},
                                 {QStringLiteral("polyline"), line}});
         if ((b.state == VerdictState::Blocked && !b.optional) || b.disagreeing) {

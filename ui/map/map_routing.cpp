@@ -15,16 +15,29 @@ constexpr double kBendCost = 24.0;  // a bend costs as much as this many pixels 
 constexpr double kCrossCost = 60.0; // and crossing a route laid before, as much as this
 constexpr double kSameLine = 2.5;   // tracks closer than this are one
 
-std::vector<double> tracks(std::vector<double> lines, double low, double high)
+// The grid's lines: every line of `kept` (the ends' middles, where routes start), and those of
+// `lines` not within kSameLine of one already there.
+std::vector<double> tracks(std::vector<double> kept, std::vector<double> lines, double low,
+                           double high)
 {
     std::vector<double> out;
+    std::sort(kept.begin(), kept.end());
+    kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
     std::sort(lines.begin(), lines.end());
     for (double v : lines) {
         if (v < low || v > high)
             continue;
+        const auto near = std::lower_bound(kept.begin(), kept.end(), v - kSameLine);
+        if (near != kept.end() && *near <= v + kSameLine)
+            continue; // an end's middle is there
         if (out.empty() || v - out.back() >= kSameLine)
             out.push_back(v);
     }
+    for (double v : kept) {
+        if (v >= low && v <= high)
+            out.push_back(v);
+    }
+    std::sort(out.begin(), out.end());
     return out;
 }
 
@@ -89,18 +102,17 @@ Router::Router(const RoutingProblem &problem)
     : m_chipCount(int(problem.chips.size()))
     , m_siteCount(int(problem.sites.size()))
 {
-    std::vector<double> xs(problem.xs.cbegin(), problem.xs.cend());
-    std::vector<double> ys(problem.ys.cbegin(), problem.ys.cend());
-    for (const QRectF &c : problem.chips) {
-        xs.push_back(c.center().x());
-        ys.push_back(c.center().y());
+    std::vector<double> middleXs, middleYs;
+    for (const QList<QRectF> *ends : {&problem.chips, &problem.ports}) {
+        for (const QRectF &r : *ends) {
+            middleXs.push_back(r.center().x());
+            middleYs.push_back(r.center().y());
+        }
     }
-    for (const QRectF &p : problem.ports) {
-        xs.push_back(p.center().x());
-        ys.push_back(p.center().y());
-    }
-    m_xs = tracks(std::move(xs), problem.area.left(), problem.area.right());
-    m_ys = tracks(std::move(ys), problem.area.top(), problem.area.bottom());
+    m_xs = tracks(std::move(middleXs), {problem.xs.cbegin(), problem.xs.cend()},
+                  problem.area.left(), problem.area.right());
+    m_ys = tracks(std::move(middleYs), {problem.ys.cbegin(), problem.ys.cend()}, problem.area.top(),
+                  problem.area.bottom());
     const size_t vertices = m_xs.size() * m_ys.size();
     m_stepRight.assign(vertices, {});
     m_stepDown.assign(vertices, {});
@@ -140,7 +152,7 @@ bool Router::passable(const std::vector<int> &walls, const RouteEnds &ends) cons
 {
     for (int w : walls) {
         if (w < m_chipCount) {
-            if (w != ends.fromChip && w != ends.toChip)
+            if (!ends.chips.contains(w))
                 return false;
         } else if (w < m_chipCount + m_siteCount) {
             const int site = w - m_chipCount;

@@ -24,7 +24,7 @@ struct RoutingProblem
 struct RouteEnds
 {
     QRectF from, to;
-    int fromChip = -1, toChip = -1; // indices into chips, -1 for a port
+    QList<int> chips;               // the chips it joins (indices into chips): not walls to it
     int fromSite = -1, toSite = -1; // indices into sites
 };
 

@@ -1,5 +1,6 @@
 #include "map_scene.h"
 
+#include "map_look.h"
 #include "map_routing.h"
 
 #include "core/analysis/reachability_engine.h"
@@ -19,8 +20,8 @@ constexpr double kRoleChipHeight = 46.0; // a role's chip: its name on up to two
 // datacenters (under the internet band) and below them.
 constexpr double kColGap = 14.0;
 constexpr double kRowGap = 28.0;
-constexpr double kRowGapLeast = 16.0;     // in a short map
-constexpr double kChipHeightLeast = 30.0; // in a short map
+constexpr double kRowGapLeast = 12.0;     // in a short map
+constexpr double kChipHeightLeast = 24.0; // in a short map: a name, one line
 constexpr double kGutter = 24.0;
 constexpr double kCorridor = 40.0; // (a short map: kShortBy less)
 constexpr double kLane = 18.0;
@@ -33,8 +34,9 @@ constexpr double kBandChipLeast = 96.0;  // its chips' width when its title is b
 constexpr double kBandTitleShare = 0.35; // of its width, at most, for that title (wrapped)
 constexpr double kTrackSpacing = 4.0;    // between hops that share a gap
 constexpr double kCornerRadius = 6.0;
-constexpr double kNarrowest = 72.0; // a chip narrower than this has no room for labels
-constexpr int kBundleAbove = 12;    // more hops than this between two sites: one bundle
+constexpr double kNarrowest = 72.0;    // a chip narrower than this has no room for labels
+constexpr double kRoleNameRoom = 16.0; // a narrow role chip's width beside its name
+constexpr int kBundleAbove = 12;       // more hops than this between two sites: one bundle
 
 // Where the straight line from a box's middle towards `toward` leaves the box.
 QPointF exitPoint(const QRectF &box, const QPointF &toward)
@@ -310,7 +312,7 @@ void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double,
                        (width - title - kColGap - (n - 1) * kColGap) / std::max<qsizetype>(1, n) >=
                            kBandChipLeast;
     }
-    chooseColumns(area, chipsOf);
+    chooseColumns(area, chipsOf, fonts);
     orderRows(chipsOf);
     placeSites(area, fonts, chipsOf);
     m_dense = false;
@@ -432,9 +434,15 @@ double MapScene::bandHeight(const QRectF &area, const std::vector<QList<int>> &c
 // A datacenter's columns: as few as let its rows fit the map's height (a column reads top down
 // along the request path), more only when the map is too short. The width never decides: a
 // resize that keeps the height keeps every chip's row and column.
-void MapScene::chooseColumns(const QRectF &area, const std::vector<QList<int>> &chipsOf)
+void MapScene::chooseColumns(const QRectF &area, const std::vector<QList<int>> &chipsOf,
+                             const MapFonts &fonts)
 {
     const double band = bandHeight(area, chipsOf);
+    int datacenters = 0;
+    for (const MapSite &s : m_sites)
+        datacenters += s.internet ? 0 : 1;
+    const double siteWidth =
+        (area.width() - kGutter * std::max(1, datacenters)) / std::max(1, datacenters);
     const double boxHeight = area.height() - (band > 0 ? band + m_corridor : 0.0) - m_lane -
                              (8.0 + 2 * 16.0) - kRowGap; // a two-line title and the margins
     const double chipHeight = m_level == MapLevel::Roles ? kRoleChipHeight : kChipHeight;
@@ -445,6 +453,22 @@ void MapScene::chooseColumns(const QRectF &area, const std::vector<QList<int>> &
             latent += m_nodes[c].latent.isEmpty() ? 0 : 1;
         const int running = int(chips.size()) - latent;
         const int most = std::max(1, int(std::ceil(std::sqrt(double(running)))));
+        // In the role view, no more columns than leave each name room (at 80 %, wrapped after
+        // its separators on two lines): names are never cut there.
+        int widest = most;
+        if (m_level == MapLevel::Roles) {
+            double name = 0.0;
+            for (int c : chips) {
+                if (m_nodes[c].latent.isEmpty()) {
+                    for (const QString &piece : breakable(m_nodes[c].label).split(QChar(0x200B)))
+                        name = std::max(name, fonts.markerLabel.horizontalAdvance(piece));
+                }
+            }
+            const double needed = name + kRoleNameRoom;
+            while (widest > 1 &&
+                   (siteWidth - 2 * kColGap - (widest - 1) * kColGap) / widest < needed)
+                --widest;
+        }
         int columns = running > 400 ? std::max(1, int(std::ceil(std::sqrt(running / 2.0)))) : most;
         // At full size if some number of columns fits; else with the gaps and chips shrunk.
         bool chosen = running > 400;
@@ -457,7 +481,7 @@ void MapScene::chooseColumns(const QRectF &area, const std::vector<QList<int>> &
                 }
             }
         }
-        m_sites[s].columns = columns;
+        m_sites[s].columns = std::min(columns, widest);
     }
 }
 
@@ -496,7 +520,7 @@ void MapScene::placeSites(const QRectF &area, const MapFonts &fonts,
         const double w = room * weight[size_t(i)] / std::max(total, 1.0);
         s.rect = QRectF(x, top, w, std::max(40.0, bottom - top));
         x += w + kGutter;
-        // Its title wraps over three lines at most, above its chips.
+        // Its title wraps over four lines at most, above its chips.
         const QString label = s.label + (s.down ? QStringLiteral("  (down)") : QString());
         const double lines =
             std::clamp(std::ceil(fonts.title
@@ -504,7 +528,7 @@ void MapScene::placeSites(const QRectF &area, const MapFonts &fonts,
                                                    Qt::TextWordWrap, label)
                                      .height() /
                                  fonts.title.lineSpacing()),
-                       1.0, 3.0);
+                       1.0, 4.0);
         s.titleHeight = 8.0 + lines * fonts.title.lineSpacing();
     }
 }
@@ -618,11 +642,11 @@ void MapScene::placeChips(int s, QList<int> chips, const MapFonts &fonts,
         y += pitchY;
     }
     // Latent places: as wide as the site and as tall as what they say, read in full.
-    y += rowGap - kRowGap;
     for (int i = 0; i < rows.latent.size(); ++i) {
         MapNode &n = m_nodes[rows.latent[i]];
         n.rect = QRectF(box.left(), y, box.width(),
-                        std::clamp(latentHeights[i], 1.0, std::max(1.0, box.bottom() - y)));
+                        std::clamp(latentHeights[i], kChipHeightLeast,
+                                   std::max(kChipHeightLeast, box.bottom() - y)));
         y += n.rect.height() + kRowGap;
     }
 }
@@ -645,10 +669,12 @@ void MapScene::bundle()
         const MapNode &b = m_nodes[h.to];
         const bool crowded =
             a.site != b.site && between[size_t(a.site * siteCount + b.site)] > kBundleAbove;
-        const bool alone = !m_dense && !crowded;
+        const bool denseA = m_sites[a.site].dense;
+        const bool denseB = m_sites[b.site].dense;
+        const bool alone = !denseA && !denseB && !crowded;
         const auto key =
             roles ? std::make_tuple(h.from, -1, h.to, -1, -1, h.optional, h.disagreeing(), -1)
-                  : std::make_tuple(a.site, m_dense ? a.rank : -1, b.site, m_dense ? b.rank : -1,
+                  : std::make_tuple(a.site, denseA ? a.rank : -1, b.site, denseB ? b.rank : -1,
                                     int(h.state()), h.optional, h.disagreeing(), alone ? i : -1);
         auto [it, fresh] = bundleOf.try_emplace(key, int(m_bundles.size()));
         if (fresh) {
@@ -729,11 +755,15 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
         for (int i = int(m_bundles.size()) - 1; i >= 0; --i) {
             const MapBundle &b = m_bundles[i];
             const MapHop &first = m_hops[b.hops.first()];
-            const bool single = b.hops.size() == 1 || m_level == MapLevel::Roles;
-            QPolygonF found =
-                router.route({b.fromBox, b.toBox, single ? wallOf[size_t(first.from)] : -1,
-                              single ? wallOf[size_t(first.to)] : -1, m_nodes[first.from].site,
-                              m_nodes[first.to].site});
+            QList<int> joined; // its chips, which it may cross (a bundle's ends are many)
+            for (int h : b.hops) {
+                for (int c : {m_hops[h].from, m_hops[h].to}) {
+                    if (wallOf[size_t(c)] >= 0 && !joined.contains(wallOf[size_t(c)]))
+                        joined.append(wallOf[size_t(c)]);
+                }
+            }
+            QPolygonF found = router.route(
+                {b.fromBox, b.toBox, joined, m_nodes[first.from].site, m_nodes[first.to].site});
             if (found.isEmpty()) // no way clear: straight, from border to border
                 found = {exitPoint(b.fromBox, b.toBox.center()),
                          exitPoint(b.toBox, b.fromBox.center())};
@@ -741,8 +771,9 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
         }
     }
     QList<QPolygonF> routes = m_routes;
-    QList<QRectF> walls = problem.chips;
+    QList<QRectF> walls = problem.chips; // what spreading may not push a track onto or into
     walls += problem.titles;
+    walls += problem.sites; // from outside: a track in a gap stays in it
     spreadSharedTracks(routes, kTrackSpacing, walls);
     m_crossings = countCrossings(routes);
     QList<QRectF> taken;

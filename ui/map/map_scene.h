@@ -162,7 +162,8 @@ public:
 
 private:
     double bandHeight(const QRectF &area, const std::vector<QList<int>> &chipsOf) const;
-    void chooseColumns(const QRectF &area, const std::vector<QList<int>> &chipsOf);
+    void chooseColumns(const QRectF &area, const std::vector<QList<int>> &chipsOf,
+                       const MapFonts &fonts);
     void placeSites(const QRectF &area, const MapFonts &fonts,
                     const std::vector<QList<int>> &chipsOf);
     void placeChips(int site, QList<int> chips, const MapFonts &fonts,
