@@ -142,7 +142,9 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
     const QString plus = QStringLiteral(" + ");
     std::vector<int> chipOf(size_t(t.nodes.size()), -1);
     std::vector<Health> health(size_t(t.nodes.size()), Health::InService);
-    QHash<QString, int> roleChips;
+    // A role chip: the nodes of one scaling group, or of the same roles, in one site.
+    std::vector<QHash<QString, int>> roleChips(size_t(t.sites.size()));
+    const bool roles = m_level == MapLevel::Roles;
     for (int n = 0; n < t.nodes.size(); ++n) {
         if (!engine.nodePresent(n))
             continue;
@@ -156,13 +158,13 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
                             : life == NodeLife::Draining ? Health::Draining
                             : life == NodeLife::New      ? Health::New
                                                          : Health::InService;
-        // A role chip: the nodes of one scaling group, or of the same roles, in one site.
-        const QString role = node.group.isEmpty() ? node.roles.join(plus) : node.group;
-        const QString chip = t.sites[node.site].id + u'/' + role;
-        if (m_level == MapLevel::Roles && !options.expanded.contains(chip)) {
-            auto it = roleChips.constFind(chip);
-            if (it == roleChips.cend()) {
-                it = roleChips.insert(chip, int(m_nodes.size()));
+        const QString role = !roles || !node.group.isEmpty() ? node.group : node.roles.join(plus);
+        QHash<QString, int> &inSite = roleChips[size_t(node.site)];
+        auto it = roles ? inSite.constFind(role) : inSite.cend();
+        if (roles && it == inSite.cend()) {
+            const QString chip = t.sites[node.site].id + u'/' + role;
+            if (!options.expanded.contains(chip)) {
+                it = inSite.insert(role, int(m_nodes.size()));
                 m_nodes.append({chip,
                                 role,
                                 node.roles.join(plus),
@@ -175,10 +177,15 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
                                 {},
                                 {},
                                 chip});
+            } else {
+                it = inSite.insert(role, -1); // expanded: its nodes one by one
             }
+        }
+        if (roles && *it >= 0) {
             MapNode &c = m_nodes[*it];
             c.members.append(node.id);
-            c.rank = std::min(c.rank, rankOf(node.roles, ranks));
+            if (c.rank > 0) // the place on the request path nearest the callers
+                c.rank = std::min(c.rank, rankOf(node.roles, ranks));
             c.down = c.down && down; // down when every node is
             chipOf[size_t(n)] = *it;
             continue;
@@ -195,7 +202,7 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
                         {},
                         {},
                         {},
-                        chip});
+                        roles ? t.sites[node.site].id + u'/' + role : QString()});
     }
     // Terminated a short while ago: a ghost where it ran (where nodes are shown one by one).
     for (auto mark = marks.cbegin(); mark != marks.cend(); ++mark) {
@@ -242,11 +249,10 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
                                 {}});
         }
     }
-    for (int i = 0; i < m_nodes.size(); ++i) {
+    m_index.reserve(m_nodes.size());
+    for (int i = 0; i < m_nodes.size(); ++i)
         m_index.insert(m_nodes[i].id, i);
-        for (const QString &member : m_nodes[i].members)
-            m_index.insert(member, i);
-    }
+    m_memberIndex.clear(); // filled when first asked
     m_linked.assign(size_t(m_nodes.size()), {});
     for (int e = 0; e < engine.edgeCount(); ++e) {
         if (!engine.edgeAlive(e))
@@ -949,6 +955,21 @@ QString MapScene::bundleText(const MapBundle &b) const
         text += u"\n  … and " + QString::number(byCount.size() - 4) + u" other reasons";
     text += u"\n  e.g. " + one(first);
     return text;
+}
+
+int MapScene::nodeIndex(const QString &id) const
+{
+    if (const auto chip = m_index.constFind(id); chip != m_index.cend())
+        return *chip;
+    if (id.isEmpty() || m_level != MapLevel::Roles)
+        return -1;
+    if (m_memberIndex.isEmpty()) { // a role chip's node: which chip it is in
+        for (int i = 0; i < m_nodes.size(); ++i) {
+            for (const QString &member : m_nodes[i].members)
+                m_memberIndex.insert(member, i);
+        }
+    }
+    return m_memberIndex.value(id, -1);
 }
 
 int MapScene::nodeAt(const QPointF &pos) const

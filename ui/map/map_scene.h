@@ -139,7 +139,7 @@ public:
     bool dense() const { return m_dense; } // any site is
 
     // The chip of a chip's id or of a node's id (in the role view, the chip the node is in).
-    int nodeIndex(const QString &id) const { return m_index.value(id, -1); }
+    int nodeIndex(const QString &id) const;
     int nodeAt(const QPointF &scenePos) const; // -1: none (ghosts included)
     int bundleAt(const QPointF &scenePos, double tolerance) const;
     QPainterPath bundlePath(const MapBundle &bundle) const;
@@ -181,8 +181,9 @@ private:
     QList<MapNode> m_nodes;
     QList<MapHop> m_hops;
     QList<MapBundle> m_bundles;
-    QHash<QString, int> m_index;
-    std::vector<std::vector<int>> m_linked; // chips joined by a hop, both ways
+    QHash<QString, int> m_index;               // chips by id
+    mutable QHash<QString, int> m_memberIndex; // role chips by their nodes' ids (when asked)
+    std::vector<std::vector<int>> m_linked;    // chips joined by a hop, both ways
     bool m_dense = false;
     MapLevel m_level = MapLevel::Roles;
     int m_crossings = 0;
