@@ -18,6 +18,8 @@ Result<QHash<QString, NodeFigures>> loadNodeFigures(const QString &path, qint64 
         double NodeFigures::*field = info.metric == u"cpu"        ? &NodeFigures::cpu
                                      : info.metric == u"requests" ? &NodeFigures::requestsPerS
                                      : info.metric == u"errors"   ? &NodeFigures::errorsPerS
+                                     : info.metric == u"waiting"  ? &NodeFigures::waiting
+                                     : info.metric == u"oldest"   ? &NodeFigures::oldestMs
                                                                   : nullptr;
         if (!field)
             continue;

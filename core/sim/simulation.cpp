@@ -109,15 +109,25 @@ void Simulation::openNodeSeries(int node)
         run.series[m] =
             beginSeries(u"node/" + id + u'/' + QStringView(kMetricNames[m]), id,
                         QString::fromUtf16(kMetricNames[m]), QString::fromUtf16(kMetricUnits[m]));
+    const bool holdsItems =
+        std::any_of(run.endpoints.cbegin(), run.endpoints.cend(),
+                    [this](int e) { return m_endpoints[size_t(e)].holds >= 0; });
+    if (holdsItems) { // a queue node: what waits on it, for the map's badge
+        run.waitingSeries = beginSeries(u"node/" + id + u"/waiting", id, QStringLiteral("waiting"),
+                                        QStringLiteral("items"));
+        run.oldestSeries = beginSeries(u"node/" + id + u"/oldest", id, QStringLiteral("oldest"),
+                                       QStringLiteral("ms"));
+    }
 }
 
 void Simulation::closeNodeSeries(int node)
 {
     NodeRun &run = m_nodes[size_t(node)];
-    for (int &s : run.series) {
-        if (s >= 0)
-            m_sink.endSeries(s);
-        s = -1;
+    for (int *s : {&run.series[0], &run.series[1], &run.series[2], &run.series[3],
+                   &run.waitingSeries, &run.oldestSeries}) {
+        if (*s >= 0)
+            m_sink.endSeries(*s);
+        *s = -1;
     }
 }
 

@@ -139,6 +139,9 @@ struct NodeRun
     bool alerting = false;
     std::deque<Bucket> backlog; // items held (queue nodes)
     double backlogCount = 0.0;
+    // A queue node's series: the items it holds, and how long the oldest has waited (ms).
+    int waitingSeries = -1;
+    int oldestSeries = -1;
     std::vector<int> endpoints;
     int entry = -1;
 };

@@ -230,6 +230,12 @@ void Simulation::recordSamples()
         sample(run.series[Requests], requests);
         sample(run.series[Errors], errors);
         sample(run.series[Latency], requests > 0.0 ? entry->latencyMs : kNoValue);
+        if (run.waitingSeries >= 0) {
+            sample(run.waitingSeries, run.backlogCount);
+            sample(run.oldestSeries, run.backlogCount >= 1.0 && !run.backlog.empty()
+                                         ? double(m_now - run.backlog.front().originMs)
+                                         : 0.0);
+        }
     }
     for (int g = 0; g < int(m_groups.size()); ++g) {
         const ScalingGroup &group = topo().groups[g];

@@ -295,6 +295,49 @@ private Q_SLOTS:
             QCOMPARE(json[QStringLiteral("chips")].toArray().size(), 24); // two sites each
     }
 
+    // Both stories read in the role view: Lemniscus's failing server, its blocked hop and rule,
+    // the latent place in full; PagerDuty's queues backing up, with their oldest item's age.
+    void storiesReadInTheRoleView()
+    {
+        RecordingWindow window;
+        window.resize(1440, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(m_dir.filePath(QStringLiteral("lemniscus-2020.warroom")));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(window.seekTo(QStringLiteral("2020-05-25T08:48:40Z")));
+        window.render();
+        const QJsonObject map = window.mapView()->geometryJson();
+        QHash<QString, QJsonObject> chips;
+        for (const QJsonValue &c : map[QStringLiteral("chips")].toArray())
+            chips.insert(c[QStringLiteral("id")].toString(), c.toObject());
+        const QJsonObject pool = chips.value(QStringLiteral("dc3/app-pool"));
+        QCOMPARE(pool[QStringLiteral("members")].toArray().size(), 1);
+        QCOMPARE(pool[QStringLiteral("health")][QStringLiteral("failing")].toInt(), 1);
+        QCOMPARE(pool[QStringLiteral("detail")].toString(), QStringLiteral("app-pool-4 (failing)"));
+        QCOMPARE(chips.value(QStringLiteral("app-pool@dc3"))[QStringLiteral("label")].toString(),
+                 QStringLiteral("app-pool in dc3 would fail: cache-1:6379 blocked by dc3-egress "
+                                "(line 210)"));
+        bool blocked = false;
+        for (const QJsonValue &h : map[QStringLiteral("hops")].toArray()) {
+            if (h[QStringLiteral("from")].toString() == u"dc3/app-pool" &&
+                h[QStringLiteral("to")].toString() == u"dc1/cache")
+                blocked = h[QStringLiteral("state")].toString() == u"blocked";
+        }
+        QVERIFY(blocked);
+
+        QVERIFY(loaded.count() == 1);
+        window.openFile(m_dir.filePath(QStringLiteral("pagerduty-2011.warroom")));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(window.seekTo(QStringLiteral("16:45")));
+        window.render();
+        // The badges come from the recording's samples, read on a worker.
+        QTRY_VERIFY(window.mapView()->badgeText(QStringLiteral("az-a/queue")).contains(u"waiting"));
+        const QString badge = window.mapView()->badgeText(QStringLiteral("az-a/queue"));
+        QVERIFY2(badge.contains(u"k waiting, oldest ") && badge.contains(u'm'), qPrintable(badge));
+    }
+
     // A role chip opens into its nodes (double click, Enter) and folds back.
     void roleChipsExpand()
     {

@@ -1,4 +1,5 @@
-// The map's legend: exactly what the map draws, in two rows (hops, then nodes).
+// The map's legend: exactly what the map draws, in two rows (hops, then nodes: in the role view
+// the health its rings show, in the node view the nodes' lives).
 #include "map_look.h"
 #include "map_view.h"
 
@@ -59,6 +60,26 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
         p.drawRoundedRect(r, 4, 4);
         label(text, 26);
     };
+    if (m_options.level == MapLevel::Roles) {
+        // A role chip's ring (a bar when narrow): its nodes by health.
+        p.setPen(ink);
+        const QString title = tr("a role's nodes:");
+        p.drawText(QPointF(x, y + 5), title);
+        x += p.fontMetrics().horizontalAdvance(title) + 8;
+        static const char *const names[kHealthKinds] = {QT_TR_NOOP("in service"),
+                                                        QT_TR_NOOP("failing"), QT_TR_NOOP("new"),
+                                                        QT_TR_NOOP("draining"), QT_TR_NOOP("down")};
+        for (int h = 0; h < kHealthKinds; ++h) {
+            p.setPen(QPen(healthColor(Health(h)), 3.0, Qt::SolidLine, Qt::FlatCap));
+            p.setBrush(Qt::NoBrush);
+            p.drawArc(QRectF(x, y - 6, 12, 12), 0, 5760);
+            label(tr(names[h]), 12);
+        }
+        chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one would fail"));
+        drawDisagreeMarker(p, QPointF(x + 8, y), 7);
+        label(tr("probe disagrees"), 16);
+        return;
+    }
     chip(NodeLife::Running, {}, tr("running"));
     if (m_scene.dense()) { // the squares a crowded site draws instead of chips
         const QRectF running(x, y - 6, 12, 12);

@@ -264,8 +264,10 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
         if (v.reason.kind == Reason::Kind::SourceDown)
             continue; // a node that is not running needs nothing: its chip says it is down
         const Dependency &dep = t.dependencies[edge.dependency];
+        // Failing says more than new: a new node that cannot reach what it needs is the story.
         if (dep.required && v.state == VerdictState::Blocked &&
-            health[size_t(edge.from)] == Health::InService)
+            (health[size_t(edge.from)] == Health::InService ||
+             health[size_t(edge.from)] == Health::New))
             health[size_t(edge.from)] = Health::Failing;
         const int from = chipOf[size_t(edge.from)];
         const int to = chipOf[size_t(edge.to)];

@@ -4,6 +4,7 @@
 
 #include "core/analysis/analysis.h"
 #include "core/analysis/reachability_engine.h"
+#include "core/util/duration.h"
 #include "ui/palette.h"
 
 #include <QContextMenuEvent>
@@ -534,13 +535,17 @@ void MapView::drawBadge(QPainter &p, const MapNode &n) const
     small.setPointSizeF(font().pointSizeF() * 0.75);
     p.setFont(small);
     const bool failing = badge.endsWith(u"err/s");
+    const bool waiting = badge.contains(u" waiting");
     const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
-    const QRectF at(n.rect.right() - box.width() - 4, n.rect.top() - box.height() / 2 - 1,
-                    box.width(), box.height());
-    p.setPen(failing ? Qt::NoPen : QPen(QColor(0xCC, 0xCC, 0xCC), 0.8));
-    p.setBrush(failing ? okabeIto::vermillion : QColor(0xF4, 0xF4, 0xF4));
+    // Right-aligned on the chip, or from its left when the badge is the wider.
+    const double left = std::max(n.rect.left() + 2, n.rect.right() - box.width() - 4);
+    const QRectF at(left, n.rect.top() - box.height() / 2 - 1, box.width(), box.height());
+    p.setPen(failing || waiting ? Qt::NoPen : QPen(QColor(0xCC, 0xCC, 0xCC), 0.8));
+    p.setBrush(failing   ? okabeIto::vermillion
+               : waiting ? okabeIto::orange.darker(115)
+                         : QColor(0xF4, 0xF4, 0xF4));
     p.drawRoundedRect(at, 3, 3);
-    p.setPen(failing ? QColor(Qt::white) : QColor(0x44, 0x44, 0x44));
+    p.setPen(failing || waiting ? QColor(Qt::white) : QColor(0x44, 0x44, 0x44));
     p.drawText(at, Qt::AlignCenter, badge);
 }
 
@@ -575,10 +580,24 @@ QString MapView::badgeText(const QString &id) const
             sum.cpu = (std::isnan(sum.cpu) ? 0.0 : sum.cpu) + f->cpu;
             ++cpus;
         }
+        if (!std::isnan(f->waiting))
+            sum.waiting = (std::isnan(sum.waiting) ? 0.0 : sum.waiting) + f->waiting;
+        if (!std::isnan(f->oldestMs))
+            sum.oldestMs =
+                std::isnan(sum.oldestMs) ? f->oldestMs : std::max(sum.oldestMs, f->oldestMs);
     }
     if (cpus > 0)
         sum.cpu /= cpus;
     const NodeFigures *f = &sum;
+    if (f->waiting >= 1.0) { // a queue backing up: how much waits, and for how long
+        const double n = f->waiting;
+        const QString count = n >= 1e6   ? QString::number(n / 1e6, 'f', 1) + u'M'
+                              : n >= 1e4 ? QString::number(qRound(n / 1e3)) + u'k'
+                                         : QString::number(qRound(n));
+        return count + u" waiting" +
+               (f->oldestMs >= 1000 ? u", oldest " + formatDuration(qint64(f->oldestMs))
+                                    : QString());
+    }
     if (f->errorsPerS >= 0.05) // failing: how much, first
         return QString::number(f->errorsPerS, 'f', f->errorsPerS >= 100 ? 0 : 1) + u" err/s";
     if (!std::isnan(f->cpu) && f->cpu >= 1.0) // an idle one says nothing
