@@ -501,8 +501,9 @@ void MapView::paintRoleChip(QPainter &p, const MapNode &n, bool selected) const
                         text.bottom() - needed.bottom());
     const int failing = n.health[size_t(Health::Failing)];
     p.setPen(failing > 0 ? okabeIto::vermillion.darker(130) : QColor(0x55, 0x55, 0x55));
-    p.drawText(detail, Qt::AlignLeft | Qt::AlignVCenter,
-               p.fontMetrics().elidedText(roleDetail(n), Qt::ElideMiddle, int(detail.width())));
+    if (detail.height() >= p.fontMetrics().height() - 1) // a short chip: its name only
+        p.drawText(detail, Qt::AlignLeft | Qt::AlignVCenter,
+                   p.fontMetrics().elidedText(roleDetail(n), Qt::ElideMiddle, int(detail.width())));
     drawBadge(p, n);
 }
 
