@@ -160,8 +160,14 @@ QJsonObject MapView::geometryJson() const
                          roleNameLines(n.rect.height()), &fits);
             shown = n.label;
             elided = !fits;
-        } else if (!n.latent.isEmpty()) {
+        } else if (!n.latent.isEmpty()) { // wrapped in its box: cut when the box is too short
             shown = n.roles + u' ' + n.latent;
+            QFont small = font();
+            small.setPointSizeF(font().pointSizeF() * 0.8);
+            elided = QFontMetricsF(small)
+                         .boundingRect(QRectF(0, 0, n.rect.width() - 10, 1000), Qt::TextWordWrap,
+                                       n.roles + u'\n' + n.latent)
+                         .height() > n.rect.height() - 4 + 0.5;
         } else if (!site.dense) { // as paintChips draws it: right of the icon
             shown = chipLabel(n);
             elided = shown != n.id;
