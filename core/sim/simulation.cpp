@@ -123,12 +123,15 @@ void Simulation::openNodeSeries(int node)
 void Simulation::closeNodeSeries(int node)
 {
     NodeRun &run = m_nodes[size_t(node)];
-    for (int *s : {&run.series[0], &run.series[1], &run.series[2], &run.series[3],
-                   &run.waitingSeries, &run.oldestSeries}) {
-        if (*s >= 0)
-            m_sink.endSeries(*s);
-        *s = -1;
-    }
+    auto end = [this](int &s) {
+        if (s >= 0)
+            m_sink.endSeries(s);
+        s = -1;
+    };
+    for (int &s : run.series)
+        end(s);
+    end(run.waitingSeries);
+    end(run.oldestSeries);
 }
 
 void Simulation::startRecording()

@@ -1,5 +1,7 @@
 #include "map_routing.h"
 
+#include <QLineF>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -66,6 +68,30 @@ QPointF exitPoint(const QRectF &box, const QPointF &inside, const QPointF &outsi
 bool within(const QRectF &box, const QPointF &p)
 {
     return p.x() > box.left() && p.x() < box.right() && p.y() > box.top() && p.y() < box.bottom();
+}
+
+// The route's corners only: repeated points and points in the middle of a straight run go.
+QPolygonF cornersOnly(const QPolygonF &points)
+{
+    QPolygonF out;
+    for (const QPointF &p : points) {
+        if (!out.isEmpty() && QLineF(out.last(), p).length() < 0.01)
+            continue;
+        if (out.size() >= 2) {
+            const QPointF a = out[out.size() - 2];
+            const QPointF b = out.last();
+            const bool vertical = std::abs(a.x() - b.x()) < 0.01 && std::abs(b.x() - p.x()) < 0.01;
+            const bool horizontal =
+                std::abs(a.y() - b.y()) < 0.01 && std::abs(b.y() - p.y()) < 0.01;
+            if (vertical || horizontal)
+                out.last() = p;
+            else
+                out.append(p);
+            continue;
+        }
+        out.append(p);
+    }
+    return out;
 }
 
 struct Segment
@@ -276,11 +302,13 @@ QPolygonF Router::route(const RouteEnds &ends)
         out.append(corners[i]);
     out.append(within(ends.to, corners[last]) ? exitPoint(ends.to, corners[last], corners[last - 1])
                                               : corners[last]);
-    return out;
+    return cornersOnly(out);
 }
 
 void spreadSharedTracks(QList<QPolygonF> &routes, double spacing, const QList<QRectF> &walls)
 {
+    for (QPolygonF &route : routes) // each segment then turns at both its ends
+        route = cornersOnly(route);
     std::vector<Segment> segments = segmentsOf(routes);
     // Segments on one line that overlap take tracks side by side, centred on the line.
     std::map<std::pair<bool, long>, std::vector<size_t>> byLine;

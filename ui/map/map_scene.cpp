@@ -25,7 +25,8 @@ constexpr double kChipHeightLeast = 24.0; // in a short map: a name, one line
 constexpr double kGutter = 24.0;
 constexpr double kCorridor = 40.0; // (a short map: kShortBy less)
 constexpr double kLane = 18.0;
-constexpr double kShortMap = 450.0; // a map less tall than this has narrower corridors
+constexpr double kShortMap = 450.0;    // a map less tall than this has narrower corridors
+constexpr double kSmallestMap = 120.0; // a map smaller than this draws nothing
 constexpr double kShortBy = 12.0;
 constexpr double kBandTitle = 30.0;      // the internet band's title line
 constexpr int kBandColumns = 8;          // chips per row in the internet band
@@ -37,9 +38,10 @@ constexpr double kCornerRadius = 6.0;
 constexpr double kNarrowest = 72.0;    // a chip narrower than this has no room for labels
 constexpr double kRoleNameRoom = 16.0; // a narrow role chip's width beside its name
 constexpr int kBundleAbove = 12;       // more hops than this between two sites: one bundle
+constexpr int kOrderedAtMost = 400;    // more chips in a site: squares, not ordered or fitted
 
 // Where the straight line from a box's middle towards `toward` leaves the box.
-QPointF exitPoint(const QRectF &box, const QPointF &toward)
+QPointF borderToward(const QRectF &box, const QPointF &toward)
 {
     const QPointF c = box.center();
     const QPointF d = toward - c;
@@ -184,9 +186,8 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
         if (roles && *it >= 0) {
             MapNode &c = m_nodes[*it];
             c.members.append(node.id);
-            if (c.rank > 0) // the place on the request path nearest the callers
-                c.rank = std::min(c.rank, rankOf(node.roles, ranks));
-            c.down = c.down && down; // down when every node is
+            c.rank = std::min(c.rank, rankOf(node.roles, ranks)); // nearest the callers
+            c.down = c.down && down;                              // down when every node is
             chipOf[size_t(n)] = *it;
             continue;
         }
@@ -253,6 +254,7 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
     for (int i = 0; i < m_nodes.size(); ++i)
         m_index.insert(m_nodes[i].id, i);
     m_memberIndex.clear(); // filled when first asked
+    m_memberIndexed = false;
     m_linked.assign(size_t(m_nodes.size()), {});
     for (int e = 0; e < engine.edgeCount(); ++e) {
         if (!engine.edgeAlive(e))
@@ -291,6 +293,16 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
 void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double, double>> &manual,
                       const MapFonts &fonts)
 {
+    if (!(area.width() >= kSmallestMap && area.height() >= kSmallestMap)) {
+        // No room (a collapsed panel): nothing is drawn until there is.
+        for (MapSite &s : m_sites)
+            s.rect = {};
+        for (MapNode &n : m_nodes)
+            n.rect = {};
+        m_bundles.clear();
+        m_crossings = 0;
+        return;
+    }
     std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
     for (int c = 0; c < m_nodes.size(); ++c)
         chipsOf[size_t(m_nodes[c].site)].append(c);
@@ -385,6 +397,11 @@ void MapScene::orderRows(std::vector<QList<int>> &chipsOf) const
         for (const QList<int> *row : {&internet, &inside}) {
             for (int i = 0; i < row->size(); ++i) {
                 const QList<int> &chips = chipsOf[size_t(row->at(i))];
+                if (m_sites[row->at(i)].internet) { // one row across the band, as placed
+                    for (int k = 0; k < chips.size(); ++k)
+                        position[size_t(chips[k])] = (i + (k + 0.5) / chips.size()) / row->size();
+                    continue;
+                }
                 const Rows rows = rowsOf(chips, m_nodes, m_sites[row->at(i)].columns);
                 for (const QList<int> &r : rows.rows) {
                     for (int k = 0; k < r.size(); ++k)
@@ -399,7 +416,7 @@ void MapScene::orderRows(std::vector<QList<int>> &chipsOf) const
     for (int sweep = 0; sweep < 3; ++sweep) {
         for (int s = 0; s < m_sites.size(); ++s) {
             QList<int> &chips = chipsOf[size_t(s)];
-            if (chips.size() < 2 || chips.size() > 400)
+            if (chips.size() < 2 || chips.size() > kOrderedAtMost)
                 continue; // alone, or squares in a dense map
             std::vector<double> centre(size_t(m_nodes.size()), 0.0);
             for (int c : chips) {
@@ -477,9 +494,10 @@ void MapScene::chooseColumns(const QRectF &area, const std::vector<QList<int>> &
                    (siteWidth - 2 * kColGap - (widest - 1) * kColGap) / widest < needed)
                 --widest;
         }
-        int columns = running > 400 ? std::max(1, int(std::ceil(std::sqrt(running / 2.0)))) : most;
+        int columns =
+            running > kOrderedAtMost ? std::max(1, int(std::ceil(std::sqrt(running / 2.0)))) : most;
         // At full size if some number of columns fits; else with the gaps and chips shrunk.
-        bool chosen = running > 400;
+        bool chosen = running > kOrderedAtMost;
         for (const double pitch : {chipHeight + kRowGap, kChipHeightLeast + kRowGapLeast}) {
             for (int c = 1; !chosen && c < most; ++c) {
                 const qsizetype rows = rowsOf(chips, m_nodes, c).rows.size();
@@ -604,7 +622,12 @@ void MapScene::placeChips(int s, QList<int> chips, const MapFonts &fonts,
     site.rowGap = rowGap;
     const double pitchY = height + rowGap;
     const bool fits = rowCount * pitchY - rowGap <= room + 1.0;
-    if (m_level == MapLevel::Nodes && !chips.isEmpty() && (w < kNarrowest || !fits)) {
+    // Squares when nodes do not fit as labelled chips (in the role view too, when a role chip
+    // expanded into more nodes than fit).
+    const bool nodes = std::any_of(chips.cbegin(), chips.cend(), [this](int c) {
+        return !m_nodes[c].role() && m_nodes[c].latent.isEmpty();
+    });
+    if (nodes && (w < kNarrowest || !fits)) {
         // Dense: square cells as large as the box allows, row by row in request-path order.
         m_dense = site.dense = true;
         const int n = int(chips.size());
@@ -743,38 +766,44 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
         problem.ys += {s.rect.top() - m_corridor / 2, s.rect.bottom() + m_lane / 2,
                        s.rect.bottom() - kRowGap / 4};
     }
-    for (const MapBundle &b : m_bundles) {
-        if (m_dense)
-            problem.ports += {b.fromBox, b.toBox};
-    }
-    // The routes, laid broken hops first (they get the clearest ways); known while neither the
-    // geometry nor the bundles change (a verdict's change in the role view routes nothing).
-    QString ends;
+    // Every bundle's two ends are ports: a chip's middle, or the middle of the box around the
+    // chips (or squares) many hops leave from.
     for (const MapBundle &b : m_bundles)
-        ends += QString::number(b.fromBox.x()) + u',' + QString::number(b.fromBox.y()) + u',' +
-                QString::number(b.fromBox.width()) + u'>' + QString::number(b.toBox.x()) + u',' +
-                QString::number(b.toBox.y()) + u',' + QString::number(b.toBox.width()) + u';';
-    if (geometry != m_routedGeometry || ends != m_routedEnds ||
+        problem.ports += {b.fromBox, b.toBox};
+    // What each bundle is routed from: its ends, the chips it may cross and its sites.
+    std::vector<RouteEnds> ends;
+    size_t endsKey = 0;
+    for (const MapBundle &b : m_bundles) {
+        const MapHop &first = m_hops[b.hops.first()];
+        QList<int> joined; // its chips, which it may cross (a bundle's ends are many)
+        for (int h : b.hops) {
+            for (int c : {m_hops[h].from, m_hops[h].to}) {
+                if (wallOf[size_t(c)] >= 0 && !joined.contains(wallOf[size_t(c)]))
+                    joined.append(wallOf[size_t(c)]);
+            }
+        }
+        ends.push_back(
+            {b.fromBox, b.toBox, joined, m_nodes[first.from].site, m_nodes[first.to].site});
+        for (const QRectF &r : {b.fromBox, b.toBox})
+            endsKey = qHashMulti(endsKey, r.x(), r.y(), r.width(), r.height());
+        endsKey = qHashMulti(endsKey, qHashRange(joined.cbegin(), joined.cend()),
+                             ends.back().fromSite, ends.back().toSite);
+    }
+    // The routes, laid broken hops first (they get the clearest ways); kept while neither the
+    // geometry nor any bundle's ends change (a verdict's change in the role view routes
+    // nothing).
+    if (geometry != m_routedGeometry || endsKey != m_routedEnds ||
         m_routes.size() != m_bundles.size()) {
         m_routedGeometry = geometry;
-        m_routedEnds = ends;
+        m_routedEnds = endsKey;
         m_routes = QList<QPolygonF>(m_bundles.size());
         Router router(problem);
         for (int i = int(m_bundles.size()) - 1; i >= 0; --i) {
             const MapBundle &b = m_bundles[i];
-            const MapHop &first = m_hops[b.hops.first()];
-            QList<int> joined; // its chips, which it may cross (a bundle's ends are many)
-            for (int h : b.hops) {
-                for (int c : {m_hops[h].from, m_hops[h].to}) {
-                    if (wallOf[size_t(c)] >= 0 && !joined.contains(wallOf[size_t(c)]))
-                        joined.append(wallOf[size_t(c)]);
-                }
-            }
-            QPolygonF found = router.route(
-                {b.fromBox, b.toBox, joined, m_nodes[first.from].site, m_nodes[first.to].site});
+            QPolygonF found = router.route(ends[size_t(i)]);
             if (found.isEmpty()) // no way clear: straight, from border to border
-                found = {exitPoint(b.fromBox, b.toBox.center()),
-                         exitPoint(b.toBox, b.fromBox.center())};
+                found = {borderToward(b.fromBox, b.toBox.center()),
+                         borderToward(b.toBox, b.fromBox.center())};
             m_routes[i] = found;
         }
     }
@@ -784,6 +813,8 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
     walls += problem.sites; // from outside: a track in a gap stays in it
     spreadSharedTracks(routes, kTrackSpacing, walls);
     m_crossings = countCrossings(routes);
+    QList<QRectF> markerWalls = problem.chips; // chips drawn as chips, and titles
+    markerWalls += problem.titles;
     QList<QRectF> taken;
     for (int b = 0; b < m_bundles.size(); ++b) {
         MapBundle &bundle = m_bundles[b];
@@ -792,7 +823,8 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
             const QString text = markerText(bundle);
             const QSizeF label =
                 text.isEmpty() ? QSizeF() : fonts.markerLabel.size(0, text) + QSizeF(8, 4);
-            std::tie(bundle.marker, bundle.markerLabel) = markerPoint(bundle, area, label, taken);
+            std::tie(bundle.marker, bundle.markerLabel) =
+                markerPoint(bundle, area, label, markerWalls, taken);
             taken.append(QRectF(bundle.marker - QPointF(11, 11), QSizeF(22, 22)));
             if (!bundle.markerLabel.isNull())
                 taken.append(bundle.markerLabel);
@@ -826,7 +858,7 @@ QPainterPath MapScene::bundlePath(const MapBundle &b) const
 }
 
 std::pair<QPointF, QRectF> MapScene::markerPoint(const MapBundle &b, const QRectF &area,
-                                                 const QSizeF &label,
+                                                 const QSizeF &label, const QList<QRectF> &walls,
                                                  const QList<QRectF> &taken) const
 {
     constexpr double radius = 9.0;
@@ -839,12 +871,8 @@ std::pair<QPointF, QRectF> MapScene::markerPoint(const MapBundle &b, const QRect
             if (others && other.intersects(box))
                 return false;
         }
-        for (const MapSite &s : m_sites) {
-            if (titleBand(s).intersects(box))
-                return false;
-        }
-        for (const MapNode &n : m_nodes) {
-            if (!m_sites[n.site].dense && n.rect.intersects(box))
+        for (const QRectF &wall : walls) {
+            if (wall.intersects(box))
                 return false;
         }
         return true;
@@ -965,7 +993,8 @@ int MapScene::nodeIndex(const QString &id) const
         return *chip;
     if (id.isEmpty() || m_level != MapLevel::Roles)
         return -1;
-    if (m_memberIndex.isEmpty()) { // a role chip's node: which chip it is in
+    if (!m_memberIndexed) { // a role chip's node: which chip it is in
+        m_memberIndexed = true;
         for (int i = 0; i < m_nodes.size(); ++i) {
             for (const QString &member : m_nodes[i].members)
                 m_memberIndex.insert(member, i);

@@ -172,10 +172,11 @@ private:
     void bundle();
     void route(const QRectF &area, const MapFonts &fonts);
     // Where a bundle's ⊗ (or ≠) marker sits, and its label of `label`'s size: on its own route,
-    // as near its middle as it can be without covering a chip, a site's title or another marker
+    // as near its middle as it can be without covering `walls` (chips, titles) or another marker
     // or label (`taken`), inside the map.
     std::pair<QPointF, QRectF> markerPoint(const MapBundle &bundle, const QRectF &area,
-                                           const QSizeF &label, const QList<QRectF> &taken) const;
+                                           const QSizeF &label, const QList<QRectF> &walls,
+                                           const QList<QRectF> &taken) const;
 
     QList<MapSite> m_sites;
     QList<MapNode> m_nodes;
@@ -183,7 +184,8 @@ private:
     QList<MapBundle> m_bundles;
     QHash<QString, int> m_index;               // chips by id
     mutable QHash<QString, int> m_memberIndex; // role chips by their nodes' ids (when asked)
-    std::vector<std::vector<int>> m_linked;    // chips joined by a hop, both ways
+    mutable bool m_memberIndexed = false;
+    std::vector<std::vector<int>> m_linked; // chips joined by a hop, both ways
     bool m_dense = false;
     MapLevel m_level = MapLevel::Roles;
     int m_crossings = 0;
@@ -192,7 +194,7 @@ private:
     double m_lane = 0.0;       // below the datacenters
     // Routes stay while the geometry does: a verdict's change does not route again.
     size_t m_routedGeometry = 0;
-    QString m_routedEnds;
+    size_t m_routedEnds = 0;   // a hash of every bundle's ends, crossable chips and sites
     QList<QPolygonF> m_routes; // per bundle, before shared tracks are spread
 };
 

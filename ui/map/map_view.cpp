@@ -125,15 +125,28 @@ void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks,
         if (animate && !n.ghost())
             before.insert(n.id, n.rect);
     }
+    const QStringList selected = m_selected.isEmpty() ? QStringList() : nodesOf(m_selected);
     m_scene.build(engine, marks, m_options);
     relayout();
     if (animate)
         startAnimations(before);
-    // The selection follows its node into (or out of) a role chip.
-    if (const int index = m_scene.nodeIndex(m_selected); index >= 0)
-        m_selected = m_scene.nodes()[index].id;
+    // The selection follows its nodes into (or out of) a role chip: the chip of the first of
+    // them still drawn.
+    QString now;
+    for (const QString &node : selected) {
+        if (const int index = m_scene.nodeIndex(node); index >= 0) {
+            now = m_scene.nodes()[index].id;
+            break;
+        }
+    }
+    if (m_scene.nodeIndex(m_selected) >= 0)
+        now = m_scene.nodes()[m_scene.nodeIndex(m_selected)].id;
+    const bool moved = now != m_selected;
+    m_selected = now;
     m_neighbours = m_scene.neighbours(m_scene.nodeIndex(m_selected));
     update();
+    if (moved)
+        Q_EMIT nodeSelected(m_selected);
 }
 
 void MapView::setLevel(MapLevel level)
@@ -176,7 +189,8 @@ QStringList MapView::nodesOf(const QString &id) const
     if (index < 0)
         return {id};
     const MapNode &n = m_scene.nodes()[index];
-    return n.role() ? n.members : QStringList{n.id};
+    // A role chip's id: its nodes; a node's id (also one inside a role chip): that node.
+    return n.role() && n.id == id ? n.members : QStringList{id};
 }
 
 void MapView::startAnimations(const QHash<QString, QRectF> &before)
