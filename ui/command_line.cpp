@@ -30,7 +30,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         QStringLiteral("at"),
         QStringLiteral("For a recording: the moment to show (2020-05-25T08:50Z, a time of day "
                        "such as 16:10, or an offset from the start such as 3w1d8h50m); by "
-                       "default a little before the first trouble."),
+                       "default the first moment of trouble."),
         QStringLiteral("TIME"));
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("For a recording: the node to select."),

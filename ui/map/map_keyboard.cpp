@@ -238,7 +238,8 @@ QJsonObject MapView::geometryJson() const
                                                                     ? QStringLiteral("blocked")
                                                                     : QStringLiteral("disagree")},
                                        {QStringLiteral("rect"), rectJson(box)},
-                                       {QStringLiteral("label"), m_scene.markerText(b)},
+                                       {QStringLiteral("label"),
+                                        b.markerLabel.isNull() ? QString() : m_scene.markerText(b)},
                                        {QStringLiteral("hop"), hops.size() - 1}});
         }
     }

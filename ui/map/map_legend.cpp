@@ -6,14 +6,28 @@
 #include "ui/palette.h"
 
 #include <QPainter>
+#include <QPicture>
 
 namespace warroom {
 
 void MapView::paintLegend(QPainter &p, const QRectF &area) const
 {
+    // As large as fits: laid out once on a picture to measure, smaller when it is too wide.
     QFont legend = font();
     legend.setPointSizeF(font().pointSizeF() * 0.9);
+    QPicture measured;
+    QPainter measure(&measured);
+    const double wide = paintLegendRows(measure, area, legend) - area.left();
+    measure.end();
+    if (wide > area.width())
+        legend.setPointSizeF(legend.pointSizeF() * std::max(0.7, area.width() / wide));
+    paintLegendRows(p, area, legend);
+}
+
+double MapView::paintLegendRows(QPainter &p, const QRectF &area, const QFont &legend) const
+{
     p.setFont(legend);
+    double widest = area.left();
     const double rowHeight = area.height() / 2.0;
     const QColor ink(0x33, 0x33, 0x33);
     double x = area.left();
@@ -21,6 +35,7 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
     auto label = [&](const QString &text, double swatch) {
         p.setPen(ink);
         p.drawText(QPointF(x + swatch + 6, y + 5), text);
+        widest = std::max(widest, x + swatch + 6 + p.fontMetrics().horizontalAdvance(text));
         x += swatch + 6 + p.fontMetrics().horizontalAdvance(text) + 14;
     };
     // Row one: the hops, as drawn.
@@ -78,9 +93,18 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
         chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one would fail"));
         drawDisagreeMarker(p, QPointF(x + 8, y), 7);
         label(tr("probe disagrees"), 16);
-        return;
+        return widest;
     }
     chip(NodeLife::Running, {}, tr("running"));
+    {
+        MapNode failing;
+        failing.failing = true;
+        const ChipLook look = chipLook(failing, false);
+        p.setPen(look.pen);
+        p.setBrush(look.brush);
+        p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
+        label(tr("failing"), 26);
+    }
     if (m_scene.dense()) { // the squares a crowded site draws instead of chips
         const QRectF running(x, y - 6, 12, 12);
         p.fillRect(running, denseColor(MapNode{}));
@@ -91,6 +115,14 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
         p.drawRect(down);
         p.drawLine(down.topLeft(), down.bottomRight());
         label(tr("down"), 12);
+        MapNode fresh;
+        fresh.life = NodeLife::New;
+        p.fillRect(QRectF(x, y - 6, 12, 12), denseColor(fresh));
+        label(tr("new"), 12);
+        MapNode failing;
+        failing.failing = true;
+        p.fillRect(QRectF(x, y - 6, 12, 12), denseColor(failing));
+        label(tr("failing"), 12);
     }
     chip(NodeLife::New, {}, tr("new (< 10 min)"));
     chip(NodeLife::Draining, {}, tr("draining"));
@@ -98,6 +130,7 @@ void MapView::paintLegend(QPainter &p, const QRectF &area) const
     chip(NodeLife::Running, QStringLiteral("x"), tr("latent: a new one would fail"));
     drawDisagreeMarker(p, QPointF(x + 8, y), 7);
     label(tr("probe disagrees"), 16);
+    return widest;
 }
 
 } // namespace warroom

@@ -92,11 +92,16 @@ ChipLook chipLook(const MapNode &n, bool selected)
         return {QPen(okabeIto::orange.darker(115), 2.0, Qt::DashLine),
                 QBrush(QColor(0xE6, 0x9F, 0x00, 70), Qt::BDiagPattern)};
     case NodeLife::New:
-        return {QPen(selected ? QColor(0x11, 0x11, 0x11) : okabeIto::blue, 2.5),
+        return {QPen(selected    ? QColor(0x11, 0x11, 0x11)
+                     : n.failing ? okabeIto::vermillion
+                                 : okabeIto::blue,
+                     2.5),
                 n.down ? QColor(0xE4, 0xE4, 0xE4) : QColor(Qt::white)};
     case NodeLife::Running:
         break;
     }
+    if (n.failing && !selected) // runs, but cannot reach what it needs
+        return {QPen(okabeIto::vermillion, 2.0), QColor(0xFB, 0xEC, 0xE3)};
     return {QPen(selected ? QColor(0x11, 0x11, 0x11) : QColor(0x55, 0x55, 0x55),
                  selected ? 2.5 : 1.0, n.down ? Qt::DashLine : Qt::SolidLine),
             n.down ? QColor(0xE4, 0xE4, 0xE4) : QColor(Qt::white)};
@@ -109,6 +114,8 @@ QColor denseColor(const MapNode &n)
         return okabeIto::vermillion;
     if (n.down)
         return QColor(0xC4, 0xC4, 0xC4);
+    if (n.failing)
+        return okabeIto::vermillion;
     switch (n.life) {
     case NodeLife::New:
         return okabeIto::blue;
@@ -126,17 +133,24 @@ QString lifeText(const MapNode &n)
 {
     if (n.down)
         return QStringLiteral(" (down)");
+    const QString failing = n.failing ? QStringLiteral("failing") : QString();
+    QString life;
     switch (n.life) {
     case NodeLife::New:
-        return QStringLiteral(" (new)");
+        life = QStringLiteral("new");
+        break;
     case NodeLife::Draining:
-        return QStringLiteral(" (draining)");
+        life = QStringLiteral("draining");
+        break;
     case NodeLife::Terminated:
         return QStringLiteral(" (terminated)");
     case NodeLife::Running:
         break;
     }
-    return {};
+    if (life.isEmpty() && failing.isEmpty())
+        return {};
+    return u" (" + life + (life.isEmpty() || failing.isEmpty() ? QString() : QStringLiteral(", ")) +
+           failing + u')';
 }
 
 QColor healthColor(Health health)
@@ -162,7 +176,7 @@ QString breakable(const QString &name)
     out.reserve(name.size() + 4);
     for (QChar c : name) {
         out += c;
-        if (c == u'_' || c == u'.' || c == u'/')
+        if (c == u'_' || c == u'.' || c == u'/' || c == u'-')
             out += QChar(0x200B); // a zero-width space: a place to break
     }
     return out;

@@ -37,7 +37,7 @@ ChipLook chipLook(const MapNode &n, bool selected);
 QColor denseColor(const MapNode &n); // a node drawn as a square
 QString lifeText(const MapNode &n);  // " (new)", " (down)", ...
 QColor healthColor(Health health);   // a part of a role chip's health arc
-// A name that may wrap after its separators ("load_|balancer", "customer-|monitoring").
+// A name that may wrap after its separators: _ . / - ("load_|balancer", "customer-|monitoring").
 QString breakable(const QString &name);
 // Whether `name` fits in `width` on `lines` lines of `metrics` (wrapped after separators).
 bool fitsOnLines(const QFontMetricsF &metrics, const QString &name, double width, int lines);

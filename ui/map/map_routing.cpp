@@ -310,14 +310,31 @@ void spreadSharedTracks(QList<QPolygonF> &routes, double spacing, const QList<QR
     for (QPolygonF &route : routes) // each segment then turns at both its ends
         route = cornersOnly(route);
     std::vector<Segment> segments = segmentsOf(routes);
-    // Segments on one line that overlap take tracks side by side, centred on the line.
-    std::map<std::pair<bool, long>, std::vector<size_t>> byLine;
-    for (size_t s = 0; s < segments.size(); ++s)
-        byLine[{segments[s].horizontal, std::lround(segments[s].at * 2)}].push_back(s);
+    // Segments on one line (or on lines too close to tell apart) that overlap take tracks side
+    // by side, centred on their line.
+    std::vector<size_t> order(segments.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return std::tie(segments[a].horizontal, segments[a].at) <
+               std::tie(segments[b].horizontal, segments[b].at);
+    });
+    std::vector<std::vector<size_t>> byLine;
+    for (size_t k = 0; k < order.size(); ++k) {
+        const Segment &s = segments[order[k]];
+        const bool apart = k == 0 || segments[order[k - 1]].horizontal != s.horizontal ||
+                           s.at - segments[order[k - 1]].at >= kSameLine;
+        if (apart)
+            byLine.emplace_back();
+        byLine.back().push_back(order[k]);
+    }
     std::vector<double> offset(segments.size(), 0.0);
-    for (auto &[line, members] : byLine) {
+    for (std::vector<size_t> &members : byLine) {
         if (members.size() < 2)
             continue;
+        double line = 0.0; // where the group's tracks are centred
+        for (size_t m : members)
+            line += segments[m].at;
+        line /= double(members.size());
         // Tracks in the order of where the routes come from and go to across the line (those
         // that turn up at both ends on top), so that leaving the line they do not cross.
         auto across = [&](const Segment &s) {
@@ -372,7 +389,7 @@ void spreadSharedTracks(QList<QPolygonF> &routes, double spacing, const QList<QR
         const double middle = (trackCount - 1.0) / 2.0;
         const double step = middle > 0 ? std::clamp((room - 2.0) / middle, 0.0, spacing) : spacing;
         for (size_t m = 0; m < members.size(); ++m)
-            offset[members[m]] = (track[m] - middle) * step;
+            offset[members[m]] = line + (track[m] - middle) * step - segments[members[m]].at;
     }
     // Each point moves with the segments it joins.
     std::vector<std::vector<int>> segmentAt;

@@ -33,7 +33,7 @@ constexpr int kBandColumns = 8;          // chips per row in the internet band
 constexpr double kBandMargin = 10.0;     // above and below a one-row internet band's chips
 constexpr double kBandChipLeast = 96.0;  // its chips' width when its title is beside them
 constexpr double kBandTitleShare = 0.35; // of its width, at most, for that title (wrapped)
-constexpr double kTrackSpacing = 4.0;    // between hops that share a gap
+constexpr double kTrackSpacing = 5.0;    // between hops that share a gap
 constexpr double kCornerRadius = 6.0;
 constexpr double kNarrowest = 72.0;    // a chip narrower than this has no room for labels
 constexpr double kRoleNameRoom = 16.0; // a narrow role chip's width beside its name
@@ -287,6 +287,8 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
         const int chip = chipOf[size_t(n)];
         if (chip >= 0 && m_nodes[chip].role())
             ++m_nodes[chip].health[size_t(health[size_t(n)])];
+        else if (chip >= 0) // a node's own chip: failing is said on it too
+            m_nodes[chip].failing = health[size_t(n)] == Health::Failing;
     }
 }
 

@@ -79,7 +79,8 @@ struct MapNode
     QRectF rect;
     QStringList members;                    // a role chip's nodes; empty for a node's chip
     std::array<int, kHealthKinds> health{}; // a role chip's nodes by Health
-    QString roleChip; // a node's: the role chip it is in, or is expanded from ("dc1/app-pool")
+    QString roleChip;     // a node's: the role chip it is in, or is expanded from ("dc1/app-pool")
+    bool failing = false; // a node's: it runs, but a hop it needs is blocked
 
     bool role() const { return !members.isEmpty(); }
     bool ghost() const { return life == NodeLife::Terminated || !latent.isEmpty(); }

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <utility>
 
 // The icons are in a static library's resources: register them once.
 static void initResources()
@@ -120,6 +121,8 @@ MapView::MapView(QWidget *parent)
 
 void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks, bool animate)
 {
+    // After a change of level or expansion chips come and go that did not start or stop.
+    animate = animate && !std::exchange(m_optionsChanged, false);
     QHash<QString, QRectF> before; // what ran, to see what came and went
     for (const MapNode &n : m_scene.nodes()) {
         if (animate && !n.ghost())
@@ -155,6 +158,7 @@ void MapView::setLevel(MapLevel level)
         return;
     m_options.level = level;
     m_options.expanded.clear();
+    m_optionsChanged = true;
     Q_EMIT optionsChanged();
 }
 
@@ -166,6 +170,7 @@ void MapView::setExpanded(const QString &chip, bool expanded)
         m_options.expanded.insert(chip);
     else
         m_options.expanded.remove(chip);
+    m_optionsChanged = true;
     Q_EMIT optionsChanged();
 }
 
@@ -515,9 +520,17 @@ void MapView::paintRoleChip(QPainter &p, const MapNode &n, bool selected) const
                         text.bottom() - needed.bottom());
     const int failing = n.health[size_t(Health::Failing)];
     p.setPen(failing > 0 ? okabeIto::vermillion.darker(130) : QColor(0x55, 0x55, 0x55));
-    if (detail.height() >= p.fontMetrics().height() - 1) // a short chip: its name only
-        p.drawText(detail, Qt::AlignLeft | Qt::AlignVCenter,
-                   p.fontMetrics().elidedText(roleDetail(n), Qt::ElideMiddle, int(detail.width())));
+    if (detail.height() >= p.fontMetrics().height() - 1) { // a short chip: its name only
+        // Whole, on the lines left under the name; cut in the middle only when they are too few.
+        const QString text = breakable(roleDetail(n));
+        const QRectF needed = p.fontMetrics().boundingRect(detail.toRect(), Qt::TextWordWrap, text);
+        if (needed.height() <= detail.height() + 0.5 && needed.width() <= detail.width() + 0.5)
+            p.drawText(detail, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, text);
+        else
+            p.drawText(
+                detail, Qt::AlignLeft | Qt::AlignVCenter,
+                p.fontMetrics().elidedText(roleDetail(n), Qt::ElideMiddle, int(detail.width())));
+    }
     drawBadge(p, n);
 }
 
@@ -542,13 +555,15 @@ QString MapView::roleDetail(const MapNode &n) const
 
 void MapView::drawBadge(QPainter &p, const MapNode &n) const
 {
-    const QString badge = badgeText(n.id);
+    QString badge = badgeText(n.id);
     if (badge.isEmpty() || n.down || n.life == NodeLife::Terminated)
         return;
     // What it does at the cursor, on its top right corner: never over its name or a title.
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.75);
     p.setFont(small);
+    if (p.fontMetrics().horizontalAdvance(badge) + 12 > n.rect.width()) // a narrow chip
+        badge.replace(QStringLiteral(" waiting, oldest "), QStringLiteral(" · "));
     const bool failing = badge.endsWith(u"err/s");
     const bool waiting = badge.contains(u" waiting");
     const QRectF box = QRectF(p.fontMetrics().boundingRect(badge)).adjusted(-4, -1, 4, 1);
@@ -864,8 +879,8 @@ bool MapView::event(QEvent *event)
         if (const int index = m_scene.nodeAt(scene); index >= 0) {
             const MapNode &n = m_scene.nodes()[index];
             if (!n.latent.isEmpty())
-                text = n.id + u": an instance " + n.roles.section(u' ', 0, 0) +
-                       u" places here would fail — " + n.latent;
+                text =
+                    n.id + u": an instance " + n.label + u" placed here would fail — " + n.latent;
             else if (n.role()) // its nodes by name (a few), and how to see them
                 text = n.id + u": " + roleDetail(n) + u" (" + n.roles + u")\n" +
                        QStringList(n.members.mid(0, 12)).join(u", ") +

@@ -116,6 +116,8 @@ private:
     void paintDenseChips(QPainter &painter, const QRectF &visible) const;
     void paintAnimations(QPainter &painter);
     void paintLegend(QPainter &painter, const QRectF &area) const;
+    // The legend's two rows in `font`; returns where the wider one ends.
+    double paintLegendRows(QPainter &painter, const QRectF &area, const QFont &font) const;
     void startAnimations(const QHash<QString, QRectF> &before);
 
     void paintRoleChip(QPainter &painter, const MapNode &node, bool selected) const;
@@ -124,8 +126,9 @@ private:
 
     MapScene m_scene;
     MapOptions m_options;
-    QString m_selected;     // a chip's id
-    QSet<int> m_neighbours; // of the selection, as node indices
+    bool m_optionsChanged = false; // the next state is another level: nothing animates
+    QString m_selected;            // a chip's id
+    QSet<int> m_neighbours;        // of the selection, as node indices
     QHash<QString, std::pair<double, double>> m_manual;
     QString m_pressed; // the chip under the button
     QPointF m_pressAt;
