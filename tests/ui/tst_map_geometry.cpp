@@ -9,6 +9,7 @@
 #include "support/test_support.h"
 #include "ui/map/map_view.h"
 #include "ui/recording_window.h"
+#include "ui/warroom/details_pane.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -397,6 +398,12 @@ private Q_SLOTS:
         QCOMPARE(map->selectedNode(), pool); // the selection follows its node into the chip
         QTest::keyClick(map, Qt::Key_Enter);
         QVERIFY(map->expanded(pool));
+        // The selection follows into the nodes (the first of them), so Enter folds them back.
+        QCOMPARE(map->selectedNode(), QStringLiteral("app-1"));
+        QVERIFY(window.details()->rows().size() > 0); // its hops, not "not in the topology"
+        QTest::keyClick(map, Qt::Key_Return);
+        QVERIFY(!map->expanded(pool));
+        QCOMPARE(map->selectedNode(), pool);
     }
 
 private:
