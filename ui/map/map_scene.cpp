@@ -62,13 +62,15 @@ double distanceToSegment(const QPointF &p, const QPointF &a, const QPointF &b)
     return std::hypot(p.x() - closest.x(), p.y() - closest.y());
 }
 
-int rankOf(const QStringList &roles, const std::map<QString, int> &ranks)
+// A node's place on the request path: its roles' nearest the callers (a role no dependency
+// names is first).
+int rankOf(const QStringList &roles, const QHash<QString, int> &ranks)
 {
+    if (roles.isEmpty())
+        return 99;
     int best = 99;
-    for (const QString &role : roles) {
-        const auto it = ranks.find(role);
-        best = std::min(best, it == ranks.end() ? 99 : it->second);
-    }
+    for (const QString &role : roles)
+        best = std::min(best, ranks.value(role, 0));
     return best;
 }
 
@@ -140,7 +142,17 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
                         s.state == ElementState::Down,
                         false,
                         {}});
-    const std::map<QString, int> ranks = roleRanks(t);
+    // The roles' places on the request path, kept while the dependencies stay the same.
+    size_t dependencies = size_t(t.dependencies.size());
+    for (const Dependency &d : t.dependencies)
+        dependencies = qHashMulti(dependencies, d.fromRole, d.toRole);
+    if (dependencies != m_ranksOf || m_ranks.isEmpty()) {
+        m_ranksOf = dependencies;
+        m_ranks.clear();
+        for (const auto &[role, rank] : roleRanks(t))
+            m_ranks.insert(role, rank);
+    }
+    const QHash<QString, int> &ranks = m_ranks;
     const QString plus = QStringLiteral(" + ");
     std::vector<int> chipOf(size_t(t.nodes.size()), -1);
     std::vector<Health> health(size_t(t.nodes.size()), Health::InService);
@@ -308,7 +320,12 @@ void MapScene::layout(const QRectF &area, const QHash<QString, std::pair<double,
     std::vector<QList<int>> chipsOf(size_t(m_sites.size()));
     for (int c = 0; c < m_nodes.size(); ++c)
         chipsOf[size_t(m_nodes[c].site)].append(c);
-    for (QList<int> &chips : chipsOf) { // request-path order, then by name
+    for (QList<int> &chips : chipsOf) {      // request-path order, then by roles and name
+        if (chips.size() > kOrderedAtMost) { // squares: by place only, in the topology's order
+            std::stable_sort(chips.begin(), chips.end(),
+                             [&](int a, int b) { return m_nodes[a].rank < m_nodes[b].rank; });
+            continue;
+        }
         std::stable_sort(chips.begin(), chips.end(), [&](int a, int b) {
             return std::tie(m_nodes[a].rank, m_nodes[a].roles, m_nodes[a].id) <
                    std::tie(m_nodes[b].rank, m_nodes[b].roles, m_nodes[b].id);
@@ -774,7 +791,8 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
         problem.ports += {b.fromBox, b.toBox};
     // What each bundle is routed from: its ends, the chips it may cross and its sites.
     std::vector<RouteEnds> ends;
-    size_t endsKey = 0;
+    std::vector<size_t> keyOf; // each bundle's ends, crossable chips and sites, hashed
+    size_t endsKey = m_bundles.size();
     for (const MapBundle &b : m_bundles) {
         const MapHop &first = m_hops[b.hops.first()];
         QList<int> joined; // its chips, which it may cross (a bundle's ends are many)
@@ -786,30 +804,35 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
         }
         ends.push_back(
             {b.fromBox, b.toBox, joined, m_nodes[first.from].site, m_nodes[first.to].site});
+        size_t key = qHashMulti(0, ends.back().fromSite, ends.back().toSite,
+                                qHashRange(joined.cbegin(), joined.cend()));
         for (const QRectF &r : {b.fromBox, b.toBox})
-            endsKey = qHashMulti(endsKey, r.x(), r.y(), r.width(), r.height());
-        endsKey = qHashMulti(endsKey, qHashRange(joined.cbegin(), joined.cend()),
-                             ends.back().fromSite, ends.back().toSite);
+            key = qHashMulti(key, r.x(), r.y(), r.width(), r.height());
+        keyOf.push_back(key);
+        endsKey += key; // in any order: a verdict's change reorders bundles, not their ends
     }
     // The routes, laid broken hops first (they get the clearest ways); kept while neither the
-    // geometry nor any bundle's ends change (a verdict's change in the role view routes
-    // nothing).
-    if (geometry != m_routedGeometry || endsKey != m_routedEnds ||
-        m_routes.size() != m_bundles.size()) {
+    // geometry nor the set of bundles' ends change (a verdict's change in the role view routes
+    // nothing, and no line moves).
+    if (geometry != m_routedGeometry || endsKey != m_routedEnds) {
         m_routedGeometry = geometry;
         m_routedEnds = endsKey;
-        m_routes = QList<QPolygonF>(m_bundles.size());
+        m_routes.clear();
         Router router(problem);
         for (int i = int(m_bundles.size()) - 1; i >= 0; --i) {
             const MapBundle &b = m_bundles[i];
+            if (m_routes.contains(keyOf[size_t(i)]))
+                continue; // the same ends: the same way (spread apart below)
             QPolygonF found = router.route(ends[size_t(i)]);
             if (found.isEmpty()) // no way clear: straight, from border to border
                 found = {borderToward(b.fromBox, b.toBox.center()),
                          borderToward(b.toBox, b.fromBox.center())};
-            m_routes[i] = found;
+            m_routes.insert(keyOf[size_t(i)], found);
         }
     }
-    QList<QPolygonF> routes = m_routes;
+    QList<QPolygonF> routes;
+    for (size_t key : keyOf)
+        routes.append(m_routes.value(key));
     QList<QRectF> walls = problem.chips; // what spreading may not push a track onto or into
     walls += problem.titles;
     walls += problem.sites; // from outside: a track in a gap stays in it

@@ -186,6 +186,8 @@ private:
     QHash<QString, int> m_index;               // chips by id
     mutable QHash<QString, int> m_memberIndex; // role chips by their nodes' ids (when asked)
     mutable bool m_memberIndexed = false;
+    QHash<QString, int> m_ranks;            // roles' places on the request path (roleRanks)
+    size_t m_ranksOf = 0;                   // ... for these dependencies (hashed)
     std::vector<std::vector<int>> m_linked; // chips joined by a hop, both ways
     bool m_dense = false;
     MapLevel m_level = MapLevel::Roles;
@@ -195,8 +197,8 @@ private:
     double m_lane = 0.0;       // below the datacenters
     // Routes stay while the geometry does: a verdict's change does not route again.
     size_t m_routedGeometry = 0;
-    size_t m_routedEnds = 0;   // a hash of every bundle's ends, crossable chips and sites
-    QList<QPolygonF> m_routes; // per bundle, before shared tracks are spread
+    size_t m_routedEnds = 0;           // a hash of every bundle's ends, crossable chips and sites
+    QHash<size_t, QPolygonF> m_routes; // by a bundle's ends, before shared tracks are spread
 };
 
 } // namespace warroom
