@@ -838,8 +838,17 @@ void MapScene::route(const QRectF &area, const MapFonts &fonts)
     walls += problem.sites; // from outside: a track in a gap stays in it
     spreadSharedTracks(routes, kTrackSpacing, walls);
     m_crossings = countCrossings(routes);
-    QList<QRectF> markerWalls = problem.chips; // chips drawn as chips, and titles
+    QList<QRectF> markerWalls = problem.chips; // chips drawn as chips, titles, squares
     markerWalls += problem.titles;
+    std::vector<QRectF> squares(size_t(m_sites.size()));
+    for (const MapNode &n : m_nodes) {
+        if (m_sites[n.site].dense)
+            squares[size_t(n.site)] |= n.rect;
+    }
+    for (const QRectF &r : squares) {
+        if (!r.isNull())
+            markerWalls.append(r);
+    }
     QList<QRectF> taken;
     for (int b = 0; b < m_bundles.size(); ++b) {
         MapBundle &bundle = m_bundles[b];
