@@ -202,7 +202,8 @@ QJsonObject toJson(const PostMortem &pm)
                         {QStringLiteral("due"),
                          a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate)) : QJsonValue()},
                         {QStringLiteral("priority"), a.priority},
-                        {QStringLiteral("status"), a.status}});
+                        {QStringLiteral("status"), a.status},
+                        {QStringLiteral("ticket"), a.ticket}});
     o.insert(QStringLiteral("action_items"), actions);
     return o;
 }
@@ -273,19 +274,112 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
         entry.snapshotCaption = e.value(QStringLiteral("snapshot_caption")).toString();
         pm.timeline.append(entry);
     }
-    for (const QJsonValue &v : o.value(QStringLiteral("action_items")).toArray()) {
-        const QJsonObject a = v.toObject();
+    const QJsonArray actions = o.value(QStringLiteral("action_items")).toArray();
+    for (int i = 0; i < actions.size(); ++i) {
+        // Each field as the editor takes it: a wrong one is an error with its place.
+        const QJsonObject a = actions[i].toObject();
+        const QString where = u"action item " + QString::number(i + 1) + u": ";
         ActionItem item;
-        item.what = a.value(QStringLiteral("what")).toString();
-        item.owner = a.value(QStringLiteral("owner")).toString();
-        item.due = QDate::fromString(a.value(QStringLiteral("due")).toString(), Qt::ISODate);
-        item.priority = a.value(QStringLiteral("priority")).toString(QStringLiteral("P2"));
-        item.status = a.value(QStringLiteral("status")).toString(QStringLiteral("open"));
+        const std::pair<ActionField, const char16_t *> fields[] = {
+            {ActionField::What, u"what"},     {ActionField::Owner, u"owner"},
+            {ActionField::Due, u"due"},       {ActionField::Priority, u"priority"},
+            {ActionField::Status, u"status"}, {ActionField::Ticket, u"ticket"}};
+        for (const auto &[field, name] : fields) {
+            const QJsonValue v = a.value(QString::fromUtf16(name));
+            if (v.isUndefined() || v.isNull())
+                continue; // the default
+            if (!v.isString()) {
+                fail(where + u'"' + QString::fromUtf16(name) + u"\" must be a string");
+                continue;
+            }
+            if (const QString why = setActionField(item, field, v.toString()); !why.isEmpty())
+                fail(where + why);
+        }
         pm.actions.append(item);
     }
     if (!errors.isEmpty())
         return errors;
     return pm;
+}
+
+const QStringList &actionPriorities()
+{
+    static const QStringList all = {QStringLiteral("P0"), QStringLiteral("P1"),
+                                    QStringLiteral("P2"), QStringLiteral("P3")};
+    return all;
+}
+
+const QStringList &actionStatuses()
+{
+    static const QStringList all = {QStringLiteral("open"), QStringLiteral("in progress"),
+                                    QStringLiteral("blocked"), QStringLiteral("done"),
+                                    QStringLiteral("won't do")};
+    return all;
+}
+
+namespace {
+
+QString oneOf(const QStringList &choices)
+{
+    return choices.mid(0, choices.size() - 1).join(u", ") + u" or " + choices.last();
+}
+
+} // namespace
+
+QString actionFieldError(ActionField field, const QString &text)
+{
+    switch (field) {
+    case ActionField::What:
+        return text.trimmed().isEmpty() ? QStringLiteral("an action item says what to do")
+                                        : QString();
+    case ActionField::Owner:
+        return {};
+    case ActionField::Due:
+        if (text.trimmed().isEmpty() || QDate::fromString(text.trimmed(), Qt::ISODate).isValid())
+            return {};
+        return u"due must be a date as YYYY-MM-DD (2026-12-31), not \"" + text + u'"';
+    case ActionField::Priority:
+        return actionPriorities().contains(text.trimmed())
+                   ? QString()
+                   : u"priority must be " + oneOf(actionPriorities()) + u", not \"" + text + u'"';
+    case ActionField::Status:
+        return actionStatuses().contains(text.trimmed())
+                   ? QString()
+                   : u"status must be " + oneOf(actionStatuses()) + u", not \"" + text + u'"';
+    case ActionField::Ticket:
+        return text.trimmed().contains(u' ')
+                   ? u"a ticket is a link or an id without spaces, not \"" + text + u'"'
+                   : QString();
+    }
+    return {};
+}
+
+QString setActionField(ActionItem &item, ActionField field, const QString &text)
+{
+    if (QString why = actionFieldError(field, text); !why.isEmpty())
+        return why;
+    const QString value = text.trimmed();
+    switch (field) {
+    case ActionField::What:
+        item.what = value;
+        break;
+    case ActionField::Owner:
+        item.owner = value;
+        break;
+    case ActionField::Due:
+        item.due = QDate::fromString(value, Qt::ISODate);
+        break;
+    case ActionField::Priority:
+        item.priority = value;
+        break;
+    case ActionField::Status:
+        item.status = value;
+        break;
+    case ActionField::Ticket:
+        item.ticket = value;
+        break;
+    }
+    return {};
 }
 
 } // namespace warroom

@@ -47,15 +47,38 @@ struct TimelineEntry
     bool operator==(const TimelineEntry &) const = default;
 };
 
+// A follow-up the team commits to. Priority and status take fixed values (docs/postmortem.md):
+// priority P0 (now: before anything else), P1 (this week), P2 (this quarter), P3 (some day);
+// status open, in progress, blocked, done, won't do.
 struct ActionItem
 {
     QString what;
     QString owner;
     QDate due;
-    QString priority = QStringLiteral("P2"); // P0 (now) .. P3 (some day)
-    QString status = QStringLiteral("open"); // open, in progress, done
+    QString priority = QStringLiteral("P2");
+    QString status = QStringLiteral("open");
+    QString ticket; // a link (http, https) or a tracker's id (INC-123): no spaces
     bool operator==(const ActionItem &) const = default;
 };
+
+enum class ActionField
+{
+    What,
+    Owner,
+    Due,
+    Priority,
+    Status,
+    Ticket,
+};
+
+const QStringList &actionPriorities(); // P0 .. P3
+const QStringList &actionStatuses();   // open .. won't do
+// Why `text` cannot be the item's `field` ("priority must be P0, P1, P2 or P3, not \"P9\""),
+// empty when it can. A due date is YYYY-MM-DD or nothing.
+QString actionFieldError(ActionField field, const QString &text);
+// Sets `field` of `item` from `text` when it is valid; else leaves the item as it was and
+// returns why.
+QString setActionField(ActionItem &item, ActionField field, const QString &text);
 
 // The impact, computed from the recording (not typed).
 struct Impact

@@ -210,13 +210,19 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
         h += forPdf ? QStringLiteral(
                           "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">")
                     : QStringLiteral("<table>");
-        h += QStringLiteral(
-            "<tr><th>Priority</th><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr>\n");
-        for (const ActionItem &a : pm.actions)
+        h += QStringLiteral("<tr><th>Priority</th><th>Action</th><th>Owner</th><th>Due</th>"
+                            "<th>Status</th><th>Ticket</th></tr>\n");
+        for (const ActionItem &a : pm.actions) {
+            const bool link = a.ticket.startsWith(u"https://") || a.ticket.startsWith(u"http://");
             h += u"<tr><td>" + a.priority.toHtmlEscaped() + u"</td><td>" + a.what.toHtmlEscaped() +
                  u"</td><td>" + a.owner.toHtmlEscaped() + u"</td><td>" +
                  (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) +
-                 u"</td><td>" + a.status.toHtmlEscaped() + u"</td></tr>\n";
+                 u"</td><td>" + a.status.toHtmlEscaped() + u"</td><td>" +
+                 (link ? u"<a href=\"" + a.ticket.toHtmlEscaped() + u"\">" +
+                             a.ticket.toHtmlEscaped() + u"</a>"
+                       : a.ticket.toHtmlEscaped()) +
+                 u"</td></tr>\n";
+        }
         h += QStringLiteral("</table>\n");
     }
     h += QStringLiteral("<h2>Supporting material</h2>\n") + htmlText(pm.supporting);
@@ -348,7 +354,8 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
         md += u"- **" + mdInline(a.priority) + u"** " + mdInline(a.what) + u" — " +
               mdInline(a.owner.isEmpty() ? QStringLiteral("no owner") : a.owner) + u", due " +
               (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) + u" (" +
-              mdInline(a.status) + u")\n";
+              mdInline(a.status) + u')' +
+              (a.ticket.isEmpty() ? QString() : u", ticket " + mdInline(a.ticket)) + u'\n';
     md += u'\n';
     section(QStringLiteral("Supporting material"), pm.supporting);
     return md;

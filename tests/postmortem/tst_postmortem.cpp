@@ -185,6 +185,88 @@ private Q_SLOTS:
             !postMortemFromJson(QJsonObject{{QStringLiteral("format"), QStringLiteral("x")}}, {}));
     }
 
+    // Action items take fixed priorities and statuses, a real date or none, a ticket without
+    // spaces: what is wrong is refused with the exact reason, in the editor and in the JSON.
+    void actionItemsAreValidated_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("message"); // empty: taken
+        QTest::newRow("P9") << "priority"
+                            << "P9"
+                            << "priority must be P0, P1, P2 or P3, not \"P9\"";
+        QTest::newRow("P0") << "priority"
+                            << "P0"
+                            << "";
+        QTest::newRow("banana") << "status"
+                                << "banana"
+                                << "status must be open, in progress, blocked, done or won't do, "
+                                   "not \"banana\"";
+        QTest::newRow("won't do") << "status"
+                                  << "won't do"
+                                  << "";
+        QTest::newRow("next week") << "due"
+                                   << "next week"
+                                   << "due must be a date as YYYY-MM-DD (2026-12-31), not \"next "
+                                      "week\"";
+        QTest::newRow("2026-02-30") << "due"
+                                    << "2026-02-30"
+                                    << "due must be a date as YYYY-MM-DD (2026-12-31), not "
+                                       "\"2026-02-30\"";
+        QTest::newRow("no date") << "due"
+                                 << ""
+                                 << "";
+        QTest::newRow("a date") << "due"
+                                << "2026-12-31"
+                                << "";
+        QTest::newRow("ticket with spaces") << "ticket"
+                                            << "see the board"
+                                            << "a ticket is a link or an id without spaces, not "
+                                               "\"see the board\"";
+        QTest::newRow("ticket link") << "ticket"
+                                     << "https://tracker.example/INC-42"
+                                     << "";
+        QTest::newRow("nothing to do") << "what"
+                                       << "  "
+                                       << "an action item says what to do";
+    }
+    void actionItemsAreValidated()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, message);
+        const std::map<QString, ActionField> fields = {
+            {QStringLiteral("what"), ActionField::What},
+            {QStringLiteral("due"), ActionField::Due},
+            {QStringLiteral("priority"), ActionField::Priority},
+            {QStringLiteral("status"), ActionField::Status},
+            {QStringLiteral("ticket"), ActionField::Ticket}};
+        ActionItem item{QStringLiteral("Fix the rule"), QStringLiteral("sre"),  QDate(2026, 6, 1),
+                        QStringLiteral("P1"),           QStringLiteral("open"), {}};
+        const ActionItem before = item;
+        QCOMPARE(setActionField(item, fields.at(field), value), message);
+        if (!message.isEmpty())
+            QVERIFY(item == before); // refused: nothing erased
+        else if (field == u"due")
+            QCOMPARE(item.due, QDate::fromString(value, Qt::ISODate));
+        // The same in a post-mortem's JSON, with the item's place.
+        PostMortem pm = filledIn();
+        QJsonObject json = toJson(pm);
+        QJsonArray actions = json.value(QStringLiteral("action_items")).toArray();
+        QJsonObject first = actions.first().toObject();
+        first.insert(field, value);
+        actions.replace(0, first);
+        json.insert(QStringLiteral("action_items"), actions);
+        const auto read = postMortemFromJson(json, QStringLiteral("l.warroom: post-mortem pm-1"));
+        if (message.isEmpty()) {
+            QVERIFY(read);
+        } else {
+            QVERIFY(!read);
+            QCOMPARE(read.errors().first().message,
+                     u"l.warroom: post-mortem pm-1: action item 1: " + message);
+        }
+    }
+
     // Post-mortems live in the recording: written in a transaction, read back equal, several.
     void storedInTheRecording()
     {
@@ -313,7 +395,7 @@ private:
                          [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
         pm.actions.append({QStringLiteral("Scope dc3-egress to the test hosts"),
                            QStringLiteral("netops"), QDate(2020, 6, 5), QStringLiteral("P1"),
-                           QStringLiteral("done")});
+                           QStringLiteral("done"), QStringLiteral("NET-1042")});
         return pm;
     }
 

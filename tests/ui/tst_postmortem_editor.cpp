@@ -13,13 +13,17 @@
 #include "ui/postmortem/timeline_model.h"
 #include "ui/recording_window.h"
 
+#include <QAbstractItemDelegate>
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDir>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -70,7 +74,35 @@ private Q_SLOTS:
                                QStringLiteral("me"),
                                {},
                                QStringLiteral("P1"),
-                               QStringLiteral("open")});
+                               QStringLiteral("open"),
+                               {}});
+        // A value a field does not take is refused in words, and nothing is erased.
+        auto *actions = editor->findChild<QTableWidget *>();
+        QVERIFY(actions);
+        const int row = int(doc->postMortem().actions.size()) - 1;
+        auto *problem = editor->findChild<QLabel *>(QStringLiteral("actionProblem"));
+        QVERIFY(problem);
+        actions->item(row, int(ActionField::Priority))->setText(QStringLiteral("P9"));
+        QCOMPARE(doc->postMortem().actions.last().priority, QStringLiteral("P1"));
+        QCOMPARE(actions->item(row, int(ActionField::Priority))->text(), QStringLiteral("P1"));
+        QCOMPARE(problem->text(),
+                 QStringLiteral("Not changed: priority must be P0, P1, P2 or P3, not \"P9\"."));
+        actions->item(row, int(ActionField::Due))->setText(QStringLiteral("2026-12-31"));
+        QCOMPARE(doc->postMortem().actions.last().due, QDate(2026, 12, 31));
+        QVERIFY(problem->text().isEmpty());
+        actions->item(row, int(ActionField::Due))->setText(QStringLiteral("next week"));
+        QCOMPARE(doc->postMortem().actions.last().due, QDate(2026, 12, 31)); // kept
+        QVERIFY(problem->text().contains(u"due must be a date as YYYY-MM-DD"));
+        // The cells' editors offer only what the fields take.
+        QStyleOptionViewItem option;
+        std::unique_ptr<QWidget> choices(actions->itemDelegate()->createEditor(
+            actions, option, actions->model()->index(row, int(ActionField::Status))));
+        auto *statuses = qobject_cast<QComboBox *>(choices.get());
+        QVERIFY(statuses);
+        QCOMPARE(statuses->count(), int(actionStatuses().size()));
+        std::unique_ptr<QWidget> date(actions->itemDelegate()->createEditor(
+            actions, option, actions->model()->index(row, int(ActionField::Due))));
+        QVERIFY(qobject_cast<QDateEdit *>(date.get()));
         const PostMortem edited = doc->postMortem();
 
         while (undo->canUndo())
@@ -271,7 +303,7 @@ private Q_SLOTS:
         editor->addActionItem({QStringLiteral("Test every scaling group's placement against the "
                                               "rules (warroom-cli analyze in CI)"),
                                QStringLiteral("platform"), QDate(2020, 6, 12), QStringLiteral("P1"),
-                               QStringLiteral("open")});
+                               QStringLiteral("open"), QStringLiteral("PLAT-311")});
         // The map at the first outage, from the window itself.
         QSignalSpy snapshot(editor, &PostMortemEditor::snapshotRequested);
         editor->selectEntry(outage);

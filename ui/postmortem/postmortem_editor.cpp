@@ -1,5 +1,7 @@
 #include "postmortem_editor.h"
 
+#include "action_item_delegate.h"
+
 #include "core/postmortem/timeline_proposal.h"
 #include "core/util/duration.h"
 #include "postmortem_document.h"
@@ -280,45 +282,45 @@ void PostMortemEditor::build()
     // Action items.
     auto *actionsTab = new QWidget;
     auto *al = new QVBoxLayout(actionsTab);
-    m_actions = new QTableWidget(0, 5);
+    m_actions = new QTableWidget(0, 6);
     m_actions->setHorizontalHeaderLabels(
-        {tr("Action"), tr("Owner"), tr("Due (YYYY-MM-DD)"), tr("Priority"), tr("Status")});
+        {tr("Action"), tr("Owner"), tr("Due"), tr("Priority"), tr("Status"), tr("Ticket")});
     m_actions->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_actions->verticalHeader()->hide();
+    m_actions->setItemDelegate(new ActionItemDelegate(m_actions));
+    m_actions->setToolTip(tr("Priority: P0 now, P1 this week, P2 this quarter, P3 some day. "
+                             "Status: open, in progress, blocked, done, won't do. Due: a date "
+                             "(YYYY-MM-DD) or none. Ticket: a link or a tracker's id."));
     al->addWidget(m_actions, 1);
+    m_actionProblem = new QLabel;
+    m_actionProblem->setObjectName(QStringLiteral("actionProblem"));
+    m_actionProblem->setStyleSheet(QStringLiteral("color: #B54800"));
+    m_actionProblem->setWordWrap(true);
+    al->addWidget(m_actionProblem);
     connect(m_actions, &QTableWidget::itemChanged, this, [this](QTableWidgetItem *item) {
         if (m_refreshing)
             return;
         const int row = item->row();
+        const auto field = ActionField(item->column());
+        // A value the field does not take is refused with why, and the item keeps what it had.
+        QString why;
         edit(
             [&](PostMortem &pm) {
-                if (row >= pm.actions.size())
-                    return;
-                ActionItem &a = pm.actions[row];
-                const QString text = item->text().trimmed();
-                switch (item->column()) {
-                case 0:
-                    a.what = text;
-                    break;
-                case 1:
-                    a.owner = text;
-                    break;
-                case 2:
-                    a.due = QDate::fromString(text, Qt::ISODate);
-                    break;
-                case 3:
-                    a.priority = text;
-                    break;
-                default:
-                    a.status = text;
-                }
+                if (row < pm.actions.size())
+                    why = setActionField(pm.actions[row], field, item->text());
             },
             tr("Edit action item"));
+        m_actionProblem->setText(why.isEmpty() ? QString() : tr("Not changed: %1.").arg(why));
+        if (!why.isEmpty()) {
+            m_refreshing = true;
+            refreshActions();
+            m_refreshing = false;
+        }
     });
     auto *actionButtons = new QHBoxLayout;
     auto *addAction = new QPushButton(tr("Add action item"));
     connect(addAction, &QPushButton::clicked, this, [this] {
-        addActionItem({tr("What to do"), {}, {}, QStringLiteral("P2"), QStringLiteral("open")});
+        addActionItem({tr("What to do"), {}, {}, QStringLiteral("P2"), QStringLiteral("open"), {}});
     });
     auto *removeAction = new QPushButton(tr("Remove"));
     connect(removeAction, &QPushButton::clicked, this, [this] {
@@ -609,9 +611,9 @@ void PostMortemEditor::refreshActions()
     m_actions->setRowCount(int(actions.size()));
     for (int r = 0; r < actions.size(); ++r) {
         const ActionItem &a = actions[r];
-        const QStringList cells = {a.what, a.owner,
-                                   a.due.isValid() ? a.due.toString(Qt::ISODate) : QString(),
-                                   a.priority, a.status};
+        const QStringList cells = {
+            a.what,     a.owner,  a.due.isValid() ? a.due.toString(Qt::ISODate) : QString(),
+            a.priority, a.status, a.ticket};
         for (int c = 0; c < cells.size(); ++c) {
             QTableWidgetItem *item = m_actions->item(r, c);
             if (!item)

@@ -100,6 +100,7 @@ private:
     QLineEdit *m_failedAt;
     QList<std::pair<QString, QPlainTextEdit *>> m_sections;
     QTableWidget *m_actions;
+    QLabel *m_actionProblem; // why the last edit of an action item was refused
 };
 
 } // namespace warroom

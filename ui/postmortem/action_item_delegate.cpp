@@ -1,0 +1,66 @@
+#include "action_item_delegate.h"
+
+#include "core/postmortem/postmortem.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+
+namespace warroom {
+
+namespace {
+
+const QDate kNoDate(2000, 1, 1); // the date edit's "none" (its minimum)
+
+} // namespace
+
+QWidget *ActionItemDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &option,
+                                          const QModelIndex &index) const
+{
+    switch (ActionField(index.column())) {
+    case ActionField::Priority:
+    case ActionField::Status: {
+        auto *choices = new QComboBox(parent);
+        choices->addItems(ActionField(index.column()) == ActionField::Priority ? actionPriorities()
+                                                                               : actionStatuses());
+        return choices;
+    }
+    case ActionField::Due: {
+        auto *date = new QDateEdit(parent);
+        date->setCalendarPopup(true);
+        date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        date->setMinimumDate(kNoDate);
+        date->setSpecialValueText(tr("none")); // the minimum: no due date
+        return date;
+    }
+    default:
+        return QStyledItemDelegate::createEditor(parent, option, index);
+    }
+}
+
+void ActionItemDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
+{
+    const QString text = index.data(Qt::EditRole).toString();
+    if (auto *choices = qobject_cast<QComboBox *>(editor)) {
+        choices->setCurrentIndex(std::max(0, choices->findText(text)));
+    } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
+        const QDate due = QDate::fromString(text, Qt::ISODate);
+        date->setDate(due.isValid() ? due : kNoDate);
+    } else {
+        QStyledItemDelegate::setEditorData(editor, index);
+    }
+}
+
+void ActionItemDelegate::setModelData(QWidget *editor, QAbstractItemModel *model,
+                                      const QModelIndex &index) const
+{
+    if (auto *choices = qobject_cast<QComboBox *>(editor)) {
+        model->setData(index, choices->currentText());
+    } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
+        model->setData(index,
+                       date->date() == kNoDate ? QString() : date->date().toString(Qt::ISODate));
+    } else {
+        QStyledItemDelegate::setModelData(editor, model, index);
+    }
+}
+
+} // namespace warroom
