@@ -2,9 +2,12 @@
 // second), and a generated fleet of 300 nodes in three datacenters played for 24 hours at 1 Hz
 // into a real recording. Each benchmark runs twice and fails if the two runs' hashes differ.
 #include "core/scenario/scenario_loader.h"
+#include "core/sim/record_simulation.h"
 #include "core/sim/simulator.h"
+#include "core/store/recording.h"
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
+#include "core/summary/run_comparison.h"
 
 #include <benchmark/benchmark.h>
 
@@ -166,8 +169,35 @@ void BM_SimulateAndRecordFleet300Day(benchmark::State &state)
     play(state, fleet(), true);
 }
 
+// `warroom-cli compare`'s work on the two bundled PagerDuty runs (the incident and its standby
+// variant), recorded once: open both, summarize both, compare.
+void BM_ComparePagerDutyRuns(benchmark::State &state)
+{
+    static QTemporaryDir dir;
+    QStringList files;
+    for (const char *name : {"pagerduty-2011", "pagerduty-2011-standby"}) {
+        const QString file = dir.filePath(QString::fromLatin1(name) + u".warroom");
+        if (!QFileInfo::exists(file)) {
+            const auto scenario = loadScenarioFile(QStringLiteral(WARROOM_SCENARIO_DIR "/") +
+                                                   QString::fromLatin1(name) + u".yaml");
+            if (!scenario || !recordSimulation(scenario.value(), {}, file)) {
+                state.SkipWithError("could not record");
+                return;
+            }
+        }
+        files.append(file);
+    }
+    for (auto _ : state) {
+        QList<RunOutcome> runs;
+        for (const QString &file : files)
+            runs.append(runOutcome(*Recording::open(file).value()));
+        benchmark::DoNotOptimize(compareRuns(runs[0], runs[1]));
+    }
+}
+
 } // namespace
 
+BENCHMARK(BM_ComparePagerDutyRuns)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SimulateLemniscus4Weeks)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulatePagerDutyDay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulateFleet300Day)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);

@@ -39,8 +39,7 @@ int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStre
 
 // Parses a command's arguments; returns an exit code when the command should stop here.
 std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
-                                const QString &usage, QTextStream &out, QTextStream &err,
-                                bool takesFile)
+                                const QString &usage, QTextStream &out, QTextStream &err, int files)
 {
     parser.setApplicationDescription(usage);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
@@ -54,12 +53,13 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
         out << parser.helpText();
         return ExitClean;
     }
-    if (parser.positionalArguments().size() != (takesFile ? 1 : 0)) {
-        if (!takesFile) {
-            err << "warroom-cli: no FILE expected\n\n" << parser.helpText();
-            return ExitInvalid;
-        }
-        err << "warroom-cli: expected exactly one FILE\n\n" << parser.helpText();
+    if (parser.positionalArguments().size() != files) {
+        err << "warroom-cli: "
+            << (files == 0   ? QStringLiteral("no FILE expected")
+                : files == 1 ? QStringLiteral("expected exactly one FILE")
+                             : u"expected exactly " + QString::number(files) + u" files")
+            << "\n\n"
+            << parser.helpText();
         return ExitInvalid;
     }
     return std::nullopt;
@@ -79,6 +79,8 @@ const QString kUsage = QStringLiteral(
     "  events FILE     list a recording's events, filtered by kind, node and time\n"
     "  summary FILE    outages and their causes, autoscaler actions by site, backlogs,\n"
     "                  late deliveries and time in each state of a recording\n"
+    "  compare A B     two runs of an incident side by side (a variant, a what-if): outage\n"
+    "                  and degraded time, failed requests, deliveries per queue, backlogs\n"
     "  report FILE -o OUT.{md,html,pdf,json}\n"
     "                  a recording's post-mortem (or the proposed draft) as a report\n"
     "  ingest --listen ADDR:PORT -o FILE.warroom\n"
@@ -187,6 +189,8 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return eventsCommand(rest, out, err);
     if (command == u"summary")
         return summaryCommand(rest, out, err);
+    if (command == u"compare")
+        return compareCommand(rest, out, err);
     if (command == u"report")
         return reportCommand(rest, out, err);
     if (command == u"ingest")

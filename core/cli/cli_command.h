@@ -12,10 +12,10 @@ namespace warroom {
 // What every warroom-cli command shares: argument parsing with --help, error reporting.
 
 // Parses a command's arguments; returns an exit code when the command should stop here.
-// `takesFile`: exactly one FILE argument (otherwise none).
+// `files`: how many FILE arguments it takes.
 std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
                                 const QString &usage, QTextStream &out, QTextStream &err,
-                                bool takesFile = true);
+                                int files = 1);
 // Prints errors (as text on err, or as JSON on out) and returns ExitInvalid.
 int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err);
 // Runs the event loop until it is quit or the process gets SIGINT or SIGTERM.
@@ -24,6 +24,7 @@ void execUntilInterrupted();
 int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int compareCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err);

@@ -73,7 +73,7 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (auto code = parseCommand(parser, args,
                                  QStringLiteral("Receives a live feed (newline-delimited JSON over "
                                                 "TCP) into a recording until interrupted."),
-                                 out, err, false))
+                                 out, err, 0))
         return *code;
     const auto where = hostPort(parser.value(listen));
     if (!where || !parser.isSet(output)) {

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -173,6 +174,63 @@ private Q_SLOTS:
         const Run json2 = cli({QStringLiteral("summary"), again, QStringLiteral("--json")});
         QCOMPARE(QJsonDocument::fromJson(json2.out.toUtf8())[u"events_hash"].toString(),
                  doc[u"events_hash"].toString());
+    }
+
+    // `compare` puts a variant beside the incident: the standby stack shortens PagerDuty's outage
+    // and its late deliveries; the fixed rule takes Lemniscus's outages away.
+    void compareTellsWhatAVariantChanged()
+    {
+        QStringList files;
+        for (const char *name : {"pagerduty-2011", "pagerduty-2011-standby"}) {
+            const QString file = m_dir.filePath(QString::fromLatin1(name) + u".warroom");
+            QCOMPARE(cli({QStringLiteral("simulate"), test::scenarioPath(QString::fromLatin1(name)),
+                          QStringLiteral("-o"), file})
+                         .exitCode,
+                     int(ExitClean));
+            files.append(file);
+        }
+        const Run text = cli({QStringLiteral("compare"), files[0], files[1]});
+        QCOMPARE(text.exitCode, int(ExitClean));
+        QVERIFY2(text.out.contains(
+                     QRegularExpression(QStringLiteral("outage +35m49s +9m46s +−26m3s\n"))),
+                 qPrintable(text.out));
+        QVERIFY2(text.out.contains(QRegularExpression(QStringLiteral(
+                     "notifications: late deliveries, target 3m +1,587,811 +241,028 +"
+                     "−1,346,783 \\(−85 %\\)\n"))),
+                 qPrintable(text.out));
+        const Run json =
+            cli({QStringLiteral("compare"), files[0], files[1], QStringLiteral("--json")});
+        const QJsonObject doc = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(doc[u"a"][u"scenario"].toString(), QStringLiteral("pagerduty-2011"));
+        bool backlog = false;
+        for (const QJsonValue &row : doc[u"rows"].toArray()) {
+            if (row[u"what"].toString() == u"notifications: backlog peak") {
+                backlog = true;
+                QVERIFY(row[u"b_value"].toDouble() < row[u"a_value"].toDouble() / 5);
+            }
+        }
+        QVERIFY(backlog);
+
+        const QString fixed = m_dir.filePath(QStringLiteral("fixed.warroom"));
+        QCOMPARE(cli({QStringLiteral("simulate"),
+                      test::scenarioPath(QStringLiteral("lemniscus-2020-rule-fixed")),
+                      QStringLiteral("-o"), fixed})
+                     .exitCode,
+                 int(ExitClean));
+        const QString incident = m_dir.filePath(QStringLiteral("incident.warroom"));
+        QCOMPARE(
+            cli({QStringLiteral("simulate"), lemniscus(), QStringLiteral("-o"), incident}).exitCode,
+            int(ExitClean));
+        const Run lemniscus = cli({QStringLiteral("compare"), incident, fixed});
+        QVERIFY2(lemniscus.out.contains(QRegularExpression(
+                     QStringLiteral("first failure \\(from the start\\) +21d8h +never +none any "
+                                    "more\n"))),
+                 qPrintable(lemniscus.out));
+        QVERIFY(lemniscus.out.contains(u"(what if rule-remove:dc3-egress)"));
+        // Two files, exactly.
+        const Run one = cli({QStringLiteral("compare"), incident});
+        QCOMPARE(one.exitCode, int(ExitInvalid));
+        QVERIFY(one.err.startsWith(u"warroom-cli: expected exactly 2 files"));
     }
 
     // With no post-mortem written, `report` exports the proposed draft, in every format.

@@ -1,0 +1,169 @@
+#include "run_comparison.h"
+
+#include "core/store/recording.h"
+#include "core/util/duration.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+#include <cmath>
+
+namespace warroom {
+
+namespace {
+
+QString count(double value)
+{
+    static const QLocale english(QLocale::English); // thousands separated, whatever the machine
+    return english.toString(qint64(std::llround(value)));
+}
+
+QString span(qint64 ms)
+{
+    return ms < 0 ? QStringLiteral("never") : ms == 0 ? QStringLiteral("0s") : formatDuration(ms);
+}
+
+// The queue's backlog when the recording ends (its last sample).
+double waitingAtEnd(const Recording &recording, const QString &queue)
+{
+    const StoredSeries *series = recording.seriesByKey(u"queue/" + queue + u"/backlog");
+    if (!series || series->count == 0)
+        return 0.0;
+    const qint64 last = series->endMs() - series->info.intervalMs;
+    const QList<WindowPoint> at = recording.window(*series, last, series->endMs(), 1);
+    return at.isEmpty() || std::isnan(at.first().max) ? 0.0 : double(at.first().max);
+}
+
+} // namespace
+
+RunOutcome runOutcome(const Recording &recording)
+{
+    RunOutcome o;
+    o.summary = summarize(recording);
+    const RecordingSummary &s = o.summary;
+    o.outageMs = s.outageMs();
+    for (const auto &[state, ms] : s.timeInState) {
+        if (state == u"degraded")
+            o.degradedMs = ms;
+    }
+    o.failedRequests = s.failedRequests;
+    if (!s.outages.isEmpty())
+        o.firstFailureMs = s.outages.first().startMs - s.startMs;
+    for (const SiteActions &a : s.actions)
+        o.launched += a.launched;
+    for (const Deliveries &d : s.deliveries) {
+        RunOutcome::Queue q;
+        q.id = d.queue;
+        q.targetMs = d.targetMs;
+        q.delivered = d.delivered;
+        q.late = d.late;
+        q.slowestMs = d.maxLatencyMs;
+        q.undelivered = waitingAtEnd(recording, d.queue);
+        for (const Backlog &b : s.backlogs) {
+            if (b.queue != d.queue)
+                continue;
+            q.peak = std::max(q.peak, b.peak);
+            if (q.drainedAfterMs == -1 && b.drainedMs >= 0)
+                q.drainedAfterMs = b.drainedMs - b.startMs;
+        }
+        o.queues.append(q);
+    }
+    return o;
+}
+
+QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b)
+{
+    QList<ComparisonRow> rows;
+    // A figure of each run and how the second differs: in time, or in count with its share.
+    auto time = [&rows](const QString &what, qint64 x, qint64 y) {
+        const QString difference =
+            x == y ? QStringLiteral("same")
+            : x < 0 || y < 0
+                ? (y < 0 ? QStringLiteral("none any more") : QStringLiteral("new"))
+                : (y < x ? u"−" + formatDuration(x - y) : u"+" + formatDuration(y - x));
+        rows.append({what, span(x), span(y), difference, double(x), double(y)});
+    };
+    auto amount = [&rows](const QString &what, double x, double y) {
+        QString difference = QStringLiteral("same");
+        if (std::llround(x) != std::llround(y)) {
+            const QString sign = y < x ? QStringLiteral("−") : QStringLiteral("+");
+            difference = sign + count(std::abs(y - x));
+            if (x > 0) // and as a share of the first run's
+                difference += QStringLiteral(" (") + sign +
+                              QString::number(std::lround(100.0 * std::abs(y - x) / x)) +
+                              QStringLiteral(" %)");
+        }
+        rows.append({what, count(x), count(y), difference, x, y});
+    };
+    time(QStringLiteral("outage"), a.outageMs, b.outageMs);
+    time(QStringLiteral("degraded"), a.degradedMs, b.degradedMs);
+    time(QStringLiteral("first failure (from the start)"), a.firstFailureMs, b.firstFailureMs);
+    amount(QStringLiteral("failed requests"), a.failedRequests, b.failedRequests);
+    amount(QStringLiteral("instances launched"), a.launched, b.launched);
+    // Queues by id: each with its own target.
+    QStringList queues;
+    for (const RunOutcome *run : {&a, &b}) {
+        for (const RunOutcome::Queue &q : run->queues) {
+            if (!queues.contains(q.id))
+                queues.append(q.id);
+        }
+    }
+    for (const QString &id : queues) {
+        auto of = [&id](const RunOutcome &run) {
+            for (const RunOutcome::Queue &q : run.queues) {
+                if (q.id == id)
+                    return q;
+            }
+            return RunOutcome::Queue{id};
+        };
+        const RunOutcome::Queue x = of(a);
+        const RunOutcome::Queue y = of(b);
+        const QString target =
+            x.targetMs > 0 ? u", target " + formatDuration(x.targetMs) : QString();
+        amount(id + u": late deliveries" + target, x.late, y.late);
+        amount(id + u": never delivered (waiting at the end)", x.undelivered, y.undelivered);
+        time(id + u": slowest delivery", qint64(x.slowestMs), qint64(y.slowestMs));
+        amount(id + u": backlog peak", x.peak, y.peak);
+        time(id + u": backlog drained after", x.drainedAfterMs, y.drainedAfterMs);
+    }
+    return rows;
+}
+
+QString comparisonText(const RunOutcome &a, const RunOutcome &b, const QList<ComparisonRow> &rows)
+{
+    auto name = [](const RunOutcome &run) -> QString {
+        return run.summary.name + (run.summary.whatIfs.isEmpty()
+                                       ? QString()
+                                       : u" (what if " + run.summary.whatIfs.join(u", ") + u')');
+    };
+    int whatWidth = 0, aWidth = int(name(a).size()), bWidth = int(name(b).size());
+    for (const ComparisonRow &r : rows) {
+        whatWidth = std::max(whatWidth, int(r.what.size()));
+        aWidth = std::max(aWidth, int(r.a.size()));
+        bWidth = std::max(bWidth, int(r.b.size()));
+    }
+    QString out = QString().leftJustified(whatWidth) + u"  " + name(a).leftJustified(aWidth) +
+                  u"  " + name(b).leftJustified(bWidth) + u"  difference\n";
+    for (const ComparisonRow &r : rows)
+        out += r.what.leftJustified(whatWidth) + u"  " + r.a.leftJustified(aWidth) + u"  " +
+               r.b.leftJustified(bWidth) + u"  " + r.difference + u'\n';
+    return out;
+}
+
+QJsonObject comparisonJson(const RunOutcome &a, const RunOutcome &b,
+                           const QList<ComparisonRow> &rows)
+{
+    QJsonArray lines;
+    for (const ComparisonRow &r : rows)
+        lines.append(QJsonObject{{QStringLiteral("what"), r.what},
+                                 {QStringLiteral("a"), r.a},
+                                 {QStringLiteral("b"), r.b},
+                                 {QStringLiteral("a_value"), r.aValue},
+                                 {QStringLiteral("b_value"), r.bValue},
+                                 {QStringLiteral("difference"), r.difference}});
+    return {{QStringLiteral("a"), summaryJson(a.summary)},
+            {QStringLiteral("b"), summaryJson(b.summary)},
+            {QStringLiteral("rows"), lines}};
+}
+
+} // namespace warroom
