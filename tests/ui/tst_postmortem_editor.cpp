@@ -19,10 +19,12 @@
 #include <QDateEdit>
 #include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +41,54 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(recordSimulation(test::loadBundled(QStringLiteral("lemniscus-2020")), {},
                                  m_dir.filePath(QStringLiteral("l.warroom"))));
+    }
+
+    // Triage by keyboard on the timeline: A accepts and D dismisses and move on to the next
+    // entry, S stars, 1–4 mark, N writes a note at the cursor.
+    void keyboardTriage()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("triage"))));
+        window.show();
+        window.showPostMortem();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        PostMortemEditor *editor = window.postMortemEditor();
+        QAbstractItemModelTester tester(const_cast<TimelineModel *>(editor->timelineModel()),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        editor->newDraft();
+        const PostMortem draft = editor->document()->postMortem();
+        auto *timeline = editor->findChild<QTableView *>(QStringLiteral("timeline"));
+        QVERIFY(timeline);
+        timeline->setFocus();
+        editor->selectEntry(draft.timeline[0].id);
+        auto entry = [&](int i) { return editor->document()->postMortem().timeline[i]; };
+        QTest::keyClick(timeline, Qt::Key_A);
+        QVERIFY(entry(0).status == TimelineEntry::Status::Accepted);
+        QCOMPARE(editor->selectedEntry(), draft.timeline[1].id); // on to the next
+        QTest::keyClick(timeline, Qt::Key_D);
+        QVERIFY(entry(1).status == TimelineEntry::Status::Dismissed);
+        QCOMPARE(editor->selectedEntry(), draft.timeline[2].id);
+        QTest::keyClick(timeline, Qt::Key_S);
+        QVERIFY(entry(2).starred);
+        QTest::keyClick(timeline, Qt::Key_1);
+        QVERIFY(entry(2).marks & int(EntryMark::Detection));
+        QTest::keyClick(timeline, Qt::Key_3);
+        QVERIFY(entry(2).marks & int(EntryMark::Repair));
+        QCOMPARE(editor->selectedEntry(), draft.timeline[2].id); // marks stay on the entry
+        const qsizetype before = editor->document()->postMortem().timeline.size();
+        QTest::keyClick(timeline, Qt::Key_N);
+        QCOMPARE(editor->document()->postMortem().timeline.size(), before + 1);
+        QCOMPARE(editor->document()
+                     ->postMortem()
+                     .timeline[editor->document()->postMortem().entryIndex(editor->selectedEntry())]
+                     .timeMs,
+                 window.cursorTime());
+        // Typed into a text field, the same letters are text.
+        QLineEdit *title = editor->findChild<QLineEdit *>();
+        QVERIFY(title);
+        title->setFocus();
+        QTest::keyClicks(title, QStringLiteral("ADS"));
+        QVERIFY(entry(3).status == draft.timeline[3].status);
     }
 
     // Every change is one undo step (typing in one field is one), redo brings it back, the

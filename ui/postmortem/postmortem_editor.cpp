@@ -12,6 +12,7 @@
 #include <QDateTime>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -173,6 +174,7 @@ void PostMortemEditor::build()
     auto *tl = new QVBoxLayout(timelineTab);
     tl->setContentsMargins(0, 4, 0, 0);
     m_timeline = new QTableView;
+    m_timeline->setObjectName(QStringLiteral("timeline"));
     m_timeline->setModel(m_model);
     m_timeline->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_timeline->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -219,15 +221,14 @@ void PostMortemEditor::build()
     button(tr("Key"), tr("Mark: a key moment"),
            [this] { toggleMark(selectedEntry(), EntryMark::Key); });
     tl->addLayout(buttons);
+    // Triage by keyboard on the timeline (eventFilter): a decision moves to the next entry.
+    m_timeline->installEventFilter(this);
+    m_timeline->setToolTip(tr("A accept, D dismiss (then the next entry), S star, 1 detection, "
+                              "2 diagnosis, 3 repair, 4 key moment, N a note at the cursor"));
     auto *buttons2 = new QHBoxLayout;
     buttons = buttons2;
-    button(tr("Add at cursor"), tr("A note at the replay's time, about what is selected"), [this] {
-        const QString id =
-            addNote(m_cursorMs, m_cursorContext.isEmpty() ? tr("Note") : m_cursorContext);
-        selectEntry(id);
-        m_entryText->setFocus();
-        m_entryText->selectAll();
-    });
+    button(tr("Add at cursor"), tr("A note at the replay's time, about what is selected (N)"),
+           [this] { addNoteAtCursor(); });
     button(tr("Snapshot the map"), tr("Attach the map at this entry's moment"), [this] {
         const QString id = selectedEntry();
         const int i = m_document->postMortem().entryIndex(id);
@@ -532,6 +533,61 @@ QPlainTextEdit *PostMortemEditor::sectionEditor(const QString &label) const
             return editor;
     }
     return nullptr;
+}
+
+bool PostMortemEditor::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != m_timeline || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    const auto *key = static_cast<QKeyEvent *>(event);
+    if (key->modifiers() & ~Qt::KeypadModifier & ~Qt::ShiftModifier)
+        return false; // Ctrl+…, Alt+…: the window's shortcuts
+    using S = TimelineEntry::Status;
+    const QString id = selectedEntry();
+    auto next = [this, &id] { // after a decision: the entry after it
+        const int row = m_model->rowOf(id);
+        if (row >= 0 && row + 1 < m_model->rowCount())
+            selectEntry(m_model->index(row + 1, 0).data(TimelineModel::EntryIdRole).toString());
+    };
+    switch (key->key()) {
+    case Qt::Key_A:
+        setStatus(id, S::Accepted);
+        next();
+        return true;
+    case Qt::Key_D:
+        setStatus(id, S::Dismissed);
+        next();
+        return true;
+    case Qt::Key_S:
+        toggleStar(id);
+        return true;
+    case Qt::Key_1:
+        toggleMark(id, EntryMark::Detection);
+        return true;
+    case Qt::Key_2:
+        toggleMark(id, EntryMark::Diagnosis);
+        return true;
+    case Qt::Key_3:
+        toggleMark(id, EntryMark::Repair);
+        return true;
+    case Qt::Key_4:
+        toggleMark(id, EntryMark::Key);
+        return true;
+    case Qt::Key_N:
+        addNoteAtCursor();
+        return true;
+    default:
+        return false;
+    }
+}
+
+void PostMortemEditor::addNoteAtCursor()
+{
+    const QString id =
+        addNote(m_cursorMs, m_cursorContext.isEmpty() ? tr("Note") : m_cursorContext);
+    selectEntry(id);
+    m_entryText->setFocus();
+    m_entryText->selectAll();
 }
 
 QString PostMortemEditor::selectedEntry() const

@@ -42,6 +42,8 @@ public:
     PostMortemDocument *document() const { return m_document; }
     const TimelineModel *timelineModel() const { return m_model; }
     QString selectedEntry() const;
+    // A note at the replay's time about what is selected there, selected to be typed (N).
+    void addNoteAtCursor();
     void selectEntry(const QString &id);
 
     // Actions, also for tests and the window's menus.
@@ -63,6 +65,11 @@ Q_SIGNALS:
     // The map at this entry's moment is wanted: answer with attachSnapshot().
     void snapshotRequested(const QString &entryId, qint64 timeMs);
     void exportRequested();
+
+protected:
+    // The timeline's keys: A accept, D dismiss (then the next entry), S star, 1–4 the marks,
+    // N a note at the cursor.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void build();
