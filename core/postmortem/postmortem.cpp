@@ -56,8 +56,18 @@ QJsonObject impactJson(const Impact &i)
             {QStringLiteral("outages"), i.outages},
             {QStringLiteral("failed_requests"), i.failedRequests},
             {QStringLiteral("offered_requests"), i.offeredRequests},
-            {QStringLiteral("late_notifications"), i.lateNotifications},
-            {QStringLiteral("late_target_ms"), i.lateTargetMs},
+            {QStringLiteral("queues"),
+             [&i] {
+                 QJsonArray queues;
+                 for (const Impact::Queue &q : i.queues)
+                     queues.append(QJsonObject{{QStringLiteral("id"), q.id},
+                                               {QStringLiteral("target_ms"), q.targetMs},
+                                               {QStringLiteral("delivered"), q.delivered},
+                                               {QStringLiteral("late"), q.late},
+                                               {QStringLiteral("slowest_ms"), q.slowestMs},
+                                               {QStringLiteral("undelivered"), q.undelivered}});
+                 return queues;
+             }()},
             {QStringLiteral("nodes"), QJsonArray::fromStringList(i.nodes)},
             {QStringLiteral("sites"), QJsonArray::fromStringList(i.sites)}};
 }
@@ -71,8 +81,20 @@ Impact impactFrom(const QJsonObject &o)
     i.outages = o.value(QStringLiteral("outages")).toInt();
     i.failedRequests = o.value(QStringLiteral("failed_requests")).toDouble();
     i.offeredRequests = o.value(QStringLiteral("offered_requests")).toDouble();
-    i.lateNotifications = o.value(QStringLiteral("late_notifications")).toDouble();
-    i.lateTargetMs = qint64(o.value(QStringLiteral("late_target_ms")).toDouble());
+    for (const QJsonValue &v : o.value(QStringLiteral("queues")).toArray()) {
+        const QJsonObject q = v.toObject();
+        i.queues.append({q.value(QStringLiteral("id")).toString(),
+                         qint64(q.value(QStringLiteral("target_ms")).toDouble()),
+                         q.value(QStringLiteral("delivered")).toDouble(),
+                         q.value(QStringLiteral("late")).toDouble(),
+                         q.value(QStringLiteral("slowest_ms")).toDouble(),
+                         q.value(QStringLiteral("undelivered")).toDouble()});
+    }
+    // Written before queues had their own figures: all of them as one.
+    if (i.queues.isEmpty() && o.value(QStringLiteral("late_target_ms")).toDouble() > 0)
+        i.queues.append({QStringLiteral("items"),
+                         qint64(o.value(QStringLiteral("late_target_ms")).toDouble()), 0.0,
+                         o.value(QStringLiteral("late_notifications")).toDouble(), 0.0, 0.0});
     for (const QJsonValue &v : o.value(QStringLiteral("nodes")).toArray())
         i.nodes.append(v.toString());
     for (const QJsonValue &v : o.value(QStringLiteral("sites")).toArray())

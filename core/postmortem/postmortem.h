@@ -89,8 +89,18 @@ struct Impact
     int outages = 0;
     double failedRequests = 0.0;
     double offeredRequests = 0.0;
-    double lateNotifications = 0.0; // delivered later than the target
-    qint64 lateTargetMs = 0;
+    // Each queue with its own target: how many were delivered late, how many never were.
+    struct Queue
+    {
+        QString id;
+        qint64 targetMs = 0;
+        double delivered = 0.0;
+        double late = 0.0;
+        double slowestMs = 0.0;
+        double undelivered = 0.0; // still waiting when the recording ends
+        bool operator==(const Queue &) const = default;
+    };
+    QList<Queue> queues;
     QStringList nodes; // affected: where requests failed or errors surfaced
     QStringList sites;
     bool operator==(const Impact &) const = default;

@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "core/util/names.h"
+
 #include "core/util/duration.h"
 
 #include <QDateTime>
@@ -83,12 +85,19 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
                         QString::number(100.0 * i.failedRequests / i.offeredRequests, 'f', 2) +
                         u" %)"
                   : QString())});
-    if (i.lateTargetMs > 0)
-        rows.append({QStringLiteral("Notifications delivered late"),
-                     number(i.lateNotifications) + u" later than the " +
-                         formatDuration(i.lateTargetMs) + u" target"});
+    for (const Impact::Queue &q : i.queues) { // each with its own target
+        QString text =
+            number(q.late) + (q.delivered > 0 ? u" of " + number(q.delivered) : QString()) +
+            (q.targetMs > 0 ? u" later than the " + formatDuration(q.targetMs) + u" target"
+                            : QStringLiteral(" late"));
+        if (q.slowestMs > 0)
+            text += u"; slowest " + formatDuration(qint64(q.slowestMs));
+        if (q.undelivered >= 1.0)
+            text += u"; " + number(q.undelivered) + u" never delivered (waiting at the end)";
+        rows.append({q.id + u" delivered late", text});
+    }
     rows.append({QStringLiteral("Nodes affected"),
-                 i.nodes.isEmpty() ? QStringLiteral("none") : i.nodes.join(QStringLiteral(", "))});
+                 i.nodes.isEmpty() ? QStringLiteral("none") : collapsedNames(i.nodes)});
     rows.append({QStringLiteral("Sites affected"),
                  i.sites.isEmpty() ? QStringLiteral("none") : i.sites.join(QStringLiteral(", "))});
     return rows;

@@ -1,5 +1,7 @@
 #include "timeline_proposal.h"
 
+#include "core/util/names.h"
+
 #include "core/store/recording.h"
 #include "core/summary/recording_summary.h"
 #include "core/util/duration.h"
@@ -82,11 +84,10 @@ Impact impactOf(const RecordingSummary &s)
     i.outageMs = s.outageMs();
     i.failedRequests = s.failedRequests;
     i.offeredRequests = s.offeredRequests;
-    for (const Deliveries &d : s.deliveries) {
-        i.lateNotifications += d.late;
-        i.lateTargetMs = std::max(i.lateTargetMs, d.targetMs);
-    }
+    for (const Deliveries &d : s.deliveries)
+        i.queues.append({d.queue, d.targetMs, d.delivered, d.late, d.maxLatencyMs, d.waitingAtEnd});
     i.nodes = QStringList(nodes.begin(), nodes.end());
+    std::sort(i.nodes.begin(), i.nodes.end(), naturalLess); // app-pool-4 before app-pool-20
     i.sites = QStringList(sites.begin(), sites.end());
     return i;
 }

@@ -188,6 +188,13 @@ RecordingSummary summarize(const Recording &recording)
         d.delivered = totalAndMax(recording, prefix + u"delivered").first;
         d.late = totalAndMax(recording, prefix + u"late").first;
         d.maxLatencyMs = totalAndMax(recording, prefix + u"delivery_latency").second;
+        if (const StoredSeries *backlog = recording.seriesByKey(prefix + u"backlog");
+            backlog && backlog->count > 0) { // its last sample
+            const QList<WindowPoint> last = recording.window(
+                *backlog, backlog->endMs() - backlog->info.intervalMs, backlog->endMs(), 1);
+            if (!last.isEmpty() && !std::isnan(last.first().max))
+                d.waitingAtEnd = last.first().max;
+        }
         s.deliveries.append(d);
     }
     s.alerts = int(recording.events(EventFilter::ofKinds({EventKind::AlertFiring})).size());
@@ -258,7 +265,10 @@ QString summaryText(const RecordingSummary &s)
                count(d.late) + u" late";
         if (d.targetMs > 0)
             out += u" (target " + formatDuration(d.targetMs) + u')';
-        out += u", slowest " + formatDuration(qint64(d.maxLatencyMs)) + u'\n';
+        out += u", slowest " + formatDuration(qint64(d.maxLatencyMs));
+        if (d.waitingAtEnd >= 1.0)
+            out += u", " + count(d.waitingAtEnd) + u" never delivered (waiting at the end)";
+        out += u'\n';
     }
     out += u"\nalerts fired: " + QString::number(s.alerts) + u"; events hash " +
            s.eventsHash.left(16) + u'\n';
@@ -299,7 +309,8 @@ QJsonObject summaryJson(const RecordingSummary &s)
                         {QStringLiteral("target_ms"), d.targetMs},
                         {QStringLiteral("delivered"), std::round(d.delivered)},
                         {QStringLiteral("late"), std::round(d.late)},
-                        {QStringLiteral("max_latency_ms"), std::round(d.maxLatencyMs)}});
+                        {QStringLiteral("max_latency_ms"), std::round(d.maxLatencyMs)},
+                        {QStringLiteral("waiting_at_end"), std::round(d.waitingAtEnd)}});
     QJsonObject states;
     for (const auto &[state, ms] : s.timeInState)
         states.insert(state, ms);

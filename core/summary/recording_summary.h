@@ -48,6 +48,7 @@ struct Deliveries
     double delivered = 0.0;
     double late = 0.0;
     double maxLatencyMs = 0.0;
+    double waitingAtEnd = 0.0; // never delivered: still in the queue when the recording ends
 };
 
 // What `warroom-cli summary` reports about a recording, computed from its events and series.

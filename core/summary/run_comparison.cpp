@@ -23,17 +23,6 @@ QString span(qint64 ms)
     return ms < 0 ? QStringLiteral("never") : ms == 0 ? QStringLiteral("0s") : formatDuration(ms);
 }
 
-// The queue's backlog when the recording ends (its last sample).
-double waitingAtEnd(const Recording &recording, const QString &queue)
-{
-    const StoredSeries *series = recording.seriesByKey(u"queue/" + queue + u"/backlog");
-    if (!series || series->count == 0)
-        return 0.0;
-    const qint64 last = series->endMs() - series->info.intervalMs;
-    const QList<WindowPoint> at = recording.window(*series, last, series->endMs(), 1);
-    return at.isEmpty() || std::isnan(at.first().max) ? 0.0 : double(at.first().max);
-}
-
 } // namespace
 
 RunOutcome runOutcome(const Recording &recording)
@@ -58,7 +47,7 @@ RunOutcome runOutcome(const Recording &recording)
         q.delivered = d.delivered;
         q.late = d.late;
         q.slowestMs = d.maxLatencyMs;
-        q.undelivered = waitingAtEnd(recording, d.queue);
+        q.undelivered = d.waitingAtEnd;
         for (const Backlog &b : s.backlogs) {
             if (b.queue != d.queue)
                 continue;

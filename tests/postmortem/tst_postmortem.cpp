@@ -6,6 +6,7 @@
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
 #include "core/summary/recording_summary.h"
+#include "core/util/names.h"
 #include "support/test_support.h"
 
 #include <QBuffer>
@@ -124,8 +125,11 @@ private Q_SLOTS:
         QVERIFY(find(pm, [](const auto &e) { return e.kind == u"queue.drained"; }));
         QVERIFY(find(pm, [](const auto &e) { return e.kind == u"link.up"; }));
         QCOMPARE(pm.impact.outages, 1);
-        QCOMPARE(pm.impact.lateTargetMs, 180000);
-        QVERIFY(pm.impact.lateNotifications > 1e6);
+        QCOMPARE(pm.impact.queues.size(), 1); // each queue with its own target
+        QCOMPARE(pm.impact.queues.first().id, QStringLiteral("notifications"));
+        QCOMPARE(pm.impact.queues.first().targetMs, 180000);
+        QVERIFY(pm.impact.queues.first().late > 1e6);
+        QVERIFY(pm.impact.queues.first().slowestMs > 30 * 60000.0);
     }
 
     // The marks drive the metrics: first Detection, Diagnosis, Repair; resolution is the later
@@ -183,6 +187,20 @@ private Q_SLOTS:
                                 "proposed, accepted or dismissed, not \"maybe\""));
         QVERIFY(
             !postMortemFromJson(QJsonObject{{QStringLiteral("format"), QStringLiteral("x")}}, {}));
+    }
+
+    // Nodes affected read as people count them, a run of instances said once.
+    void nodesInNaturalOrderCollapsed()
+    {
+        QCOMPARE(collapsedNames({QStringLiteral("app-pool-20"), QStringLiteral("lb-1"),
+                                 QStringLiteral("app-pool-4"), QStringLiteral("app-pool-9"),
+                                 QStringLiteral("cache-1"), QStringLiteral("app-pool-27")}),
+                 QStringLiteral("app-pool-4 … app-pool-27 (4 instances), cache-1, lb-1"));
+        QCOMPARE(collapsedNames({QStringLiteral("app-2"), QStringLiteral("app-10")}),
+                 QStringLiteral("app-2, app-10"));
+        QCOMPARE(collapsedNames({QStringLiteral("dns"), QStringLiteral("dns")}),
+                 QStringLiteral("dns"));
+        QVERIFY(naturalLess(QStringLiteral("app-pool-4"), QStringLiteral("app-pool-20")));
     }
 
     // Action items take fixed priorities and statuses, a real date or none, a ticket without

@@ -15,6 +15,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -655,10 +656,30 @@ void PostMortemEditor::refresh()
                            : formatUtc(m.startMs, QStringLiteral("HH:mm:ss"))) +
             u" UTC &nbsp; <b>TTD</b> " + span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " +
             span(m.timeToDiagnose()) + u" &nbsp; <b>TTM</b> " + span(m.timeToMitigate()) +
-            u" &nbsp; <b>TTR</b> " + span(m.timeToResolve()) + u"<br>" + QString::number(accepted) +
-            u" entries accepted, " + QString::number(proposed) + u" proposals to review");
+            u" &nbsp; <b>TTR</b> " + span(m.timeToResolve()) + queuesText(pm.impact) + u"<br>" +
+            QString::number(accepted) + u" entries accepted, " + QString::number(proposed) +
+            u" proposals to review");
     }
     m_refreshing = false;
+}
+
+QString PostMortemEditor::queuesText(const Impact &impact)
+{
+    // Each queue's late deliveries against its own target, as the report has them.
+    static const QLocale english(QLocale::English);
+    QString out;
+    for (const Impact::Queue &q : impact.queues) {
+        if (q.late < 1.0 && q.undelivered < 1.0)
+            continue;
+        out +=
+            u"<br><b>" + q.id.toHtmlEscaped() + u"</b> " +
+            english.toString(qint64(std::llround(q.late))) + u" delivered late" +
+            (q.targetMs > 0 ? u" (target " + formatDuration(q.targetMs) + u')' : QString()) +
+            (q.undelivered >= 1.0 ? u", " + english.toString(qint64(std::llround(q.undelivered))) +
+                                        u" never delivered"
+                                  : QString());
+    }
+    return out;
 }
 
 void PostMortemEditor::refreshActions()

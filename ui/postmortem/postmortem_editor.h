@@ -81,6 +81,7 @@ private:
                    const QString &description, const QString &mergeKey = {});
     QString addEntry(TimelineEntry entry); // one undo step; returns its new id
     void refreshActions();
+    static QString queuesText(const Impact &impact); // each queue's late and undelivered items
 
     PostMortemDocument *m_document;
     TimelineModel *m_model;
