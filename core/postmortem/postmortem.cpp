@@ -68,6 +68,9 @@ QJsonObject impactJson(const Impact &i)
                                                {QStringLiteral("undelivered"), q.undelivered}});
                  return queues;
              }()},
+            {QStringLiteral("degraded_ms"), i.degradedMs},
+            {QStringLiteral("drained_ms"), time(i.drainedMs)},
+            {QStringLiteral("resolved_ms"), time(i.resolvedMs)},
             {QStringLiteral("nodes"), QJsonArray::fromStringList(i.nodes)},
             {QStringLiteral("sites"), QJsonArray::fromStringList(i.sites)}};
 }
@@ -90,6 +93,9 @@ Impact impactFrom(const QJsonObject &o)
                          q.value(QStringLiteral("slowest_ms")).toDouble(),
                          q.value(QStringLiteral("undelivered")).toDouble()});
     }
+    i.degradedMs = qint64(o.value(QStringLiteral("degraded_ms")).toDouble());
+    i.drainedMs = timeFrom(o.value(QStringLiteral("drained_ms")));
+    i.resolvedMs = timeFrom(o.value(QStringLiteral("resolved_ms")));
     // Written before queues had their own figures: all of them as one.
     if (i.queues.isEmpty() && o.value(QStringLiteral("late_target_ms")).toDouble() > 0)
         i.queues.append({QStringLiteral("items"),
@@ -159,7 +165,8 @@ IncidentMetrics metricsOf(const PostMortem &pm)
         if (e.status == TimelineEntry::Status::Accepted && e.has(EntryMark::Repair))
             lastRepair = std::max(lastRepair, e.timeMs);
     }
-    m.resolvedMs = std::max(lastRepair, pm.impact.endMs);
+    // Resolved when the service is ok again and every backlog drained, not when the outage ends.
+    m.resolvedMs = std::max({lastRepair, pm.impact.endMs, pm.impact.resolvedMs});
     if (m.resolvedMs < 0)
         m.resolvedMs = -1;
     return m;

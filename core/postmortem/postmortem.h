@@ -101,7 +101,10 @@ struct Impact
         bool operator==(const Queue &) const = default;
     };
     QList<Queue> queues;
-    QStringList nodes; // affected: where requests failed or errors surfaced
+    qint64 degradedMs = 0;  // time the service was degraded (above its degraded threshold)
+    qint64 drainedMs = -1;  // the last backlog the outage left drained (-1: none, or never)
+    qint64 resolvedMs = -1; // the service ok again and every backlog drained (-1: not recorded)
+    QStringList nodes;      // affected: where requests failed or errors surfaced
     QStringList sites;
     bool operator==(const Impact &) const = default;
 };

@@ -77,6 +77,16 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
                      : formatDuration(i.outageMs) + u" in " + QString::number(i.outages) +
                            (i.outages == 1 ? u" outage" : u" outages") + u", " +
                            formatUtc(i.startMs) + u" to " + formatUtc(i.endMs) + u" UTC"});
+    if (i.degradedMs > 0)
+        rows.append({QStringLiteral("Degraded"), formatDuration(i.degradedMs)});
+    if (i.drainedMs >= 0)
+        rows.append({QStringLiteral("Backlogs drained"), formatUtc(i.drainedMs) + u" UTC"});
+    if (i.startMs >= 0)
+        rows.append({QStringLiteral("Back to normal"),
+                     i.resolvedMs < 0 ? QStringLiteral("not within the recording")
+                                      : formatUtc(i.resolvedMs) + u" UTC (" +
+                                            formatDuration(i.resolvedMs - i.startMs) +
+                                            u" after the impact began)"});
     rows.append(
         {QStringLiteral("Failed requests"),
          number(i.failedRequests) +

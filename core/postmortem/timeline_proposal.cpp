@@ -84,6 +84,23 @@ Impact impactOf(const RecordingSummary &s)
     i.outageMs = s.outageMs();
     i.failedRequests = s.failedRequests;
     i.offeredRequests = s.offeredRequests;
+    for (const auto &[state, ms] : s.timeInState) {
+        if (state == u"degraded")
+            i.degradedMs = ms;
+    }
+    // Resolved: the service ok again after its last trouble, and every backlog that built up
+    // since the first outage drained (never, when one still waits at the end).
+    bool stillWaiting = false;
+    for (const Backlog &b : s.backlogs) {
+        if (i.startMs < 0 || b.startMs < i.startMs)
+            continue;
+        if (b.drainedMs < 0)
+            stillWaiting = true;
+        else
+            i.drainedMs = std::max(i.drainedMs, b.drainedMs);
+    }
+    if (i.startMs >= 0 && !stillWaiting)
+        i.resolvedMs = std::max({s.okAgainMs, i.endMs, i.drainedMs});
     for (const Deliveries &d : s.deliveries)
         i.queues.append({d.queue, d.targetMs, d.delivered, d.late, d.maxLatencyMs, d.waitingAtEnd});
     i.nodes = QStringList(nodes.begin(), nodes.end());

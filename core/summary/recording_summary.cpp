@@ -94,6 +94,10 @@ RecordingSummary summarize(const Recording &recording)
     };
     for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::ServiceState}))) {
         leave(e.timeMs, e.details.value(QStringLiteral("failed_in_previous")).toDouble());
+        if (e.subject == u"ok" && state != u"ok")
+            s.okAgainMs = e.timeMs;
+        else if (e.subject != u"ok")
+            s.okAgainMs = -1; // not back yet
         state = e.subject;
         since = e.timeMs;
         if (state == u"outage") {
@@ -188,8 +192,13 @@ RecordingSummary summarize(const Recording &recording)
         d.delivered = totalAndMax(recording, prefix + u"delivered").first;
         d.late = totalAndMax(recording, prefix + u"late").first;
         d.maxLatencyMs = totalAndMax(recording, prefix + u"delivery_latency").second;
+        // Never delivered: what a backlog that had not drained at the end still held (a queue
+        // that flows always holds a few items in passing: those are not counted).
+        const bool stuck =
+            std::any_of(s.backlogs.cbegin(), s.backlogs.cend(),
+                        [&](const Backlog &b) { return b.queue == d.queue && b.drainedMs < 0; });
         if (const StoredSeries *backlog = recording.seriesByKey(prefix + u"backlog");
-            backlog && backlog->count > 0) { // its last sample
+            stuck && backlog && backlog->count > 0) { // its last sample
             const QList<WindowPoint> last = recording.window(
                 *backlog, backlog->endMs() - backlog->info.intervalMs, backlog->endMs(), 1);
             if (!last.isEmpty() && !std::isnan(last.first().max))

@@ -48,7 +48,7 @@ struct Deliveries
     double delivered = 0.0;
     double late = 0.0;
     double maxLatencyMs = 0.0;
-    double waitingAtEnd = 0.0; // never delivered: still in the queue when the recording ends
+    double waitingAtEnd = 0.0; // never delivered: held by a backlog that had not drained at the end
 };
 
 // What `warroom-cli summary` reports about a recording, computed from its events and series.
@@ -71,6 +71,8 @@ struct RecordingSummary
     QList<Backlog> backlogs;
     QList<Deliveries> deliveries;
     QList<std::pair<QString, qint64>> timeInState; // ok, degraded, outage
+    qint64 okAgainMs =
+        -1; // the service last came back to ok (-1: it never left, or never came back)
     int alerts = 0;
 
     qint64 outageMs() const;

@@ -130,6 +130,13 @@ private Q_SLOTS:
         QCOMPARE(pm.impact.queues.first().targetMs, 180000);
         QVERIFY(pm.impact.queues.first().late > 1e6);
         QVERIFY(pm.impact.queues.first().slowestMs > 30 * 60000.0);
+        QCOMPARE(pm.impact.queues.first().undelivered, 0.0); // the backlog drained
+        // Resolved when the backlog the outage left has drained, not when the outage ended.
+        QVERIFY(pm.impact.drainedMs > pm.impact.endMs + 15 * 60000);
+        QCOMPARE(pm.impact.resolvedMs, pm.impact.drainedMs);
+        QVERIFY(pm.impact.degradedMs > 0);
+        QCOMPARE(metricsOf(pm).timeToResolve(), pm.impact.drainedMs - pm.impact.startMs);
+        QVERIFY(metricsOf(pm).timeToResolve() > 50 * 60000); // 55m, not the outage's 35m49s
     }
 
     // The marks drive the metrics: first Detection, Diagnosis, Repair; resolution is the later
