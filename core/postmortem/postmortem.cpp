@@ -1,5 +1,7 @@
 #include "postmortem.h"
 
+#include <QRegularExpression>
+
 #include <QJsonArray>
 
 #include <array>
@@ -50,29 +52,32 @@ qint64 timeFrom(const QJsonValue &v)
 
 QJsonObject impactJson(const Impact &i)
 {
-    return {{QStringLiteral("start_ms"), time(i.startMs)},
-            {QStringLiteral("end_ms"), time(i.endMs)},
-            {QStringLiteral("outage_ms"), i.outageMs},
-            {QStringLiteral("outages"), i.outages},
-            {QStringLiteral("failed_requests"), i.failedRequests},
-            {QStringLiteral("offered_requests"), i.offeredRequests},
-            {QStringLiteral("queues"),
-             [&i] {
-                 QJsonArray queues;
-                 for (const Impact::Queue &q : i.queues)
-                     queues.append(QJsonObject{{QStringLiteral("id"), q.id},
-                                               {QStringLiteral("target_ms"), q.targetMs},
-                                               {QStringLiteral("delivered"), q.delivered},
-                                               {QStringLiteral("late"), q.late},
-                                               {QStringLiteral("slowest_ms"), q.slowestMs},
-                                               {QStringLiteral("undelivered"), q.undelivered}});
-                 return queues;
-             }()},
-            {QStringLiteral("degraded_ms"), i.degradedMs},
-            {QStringLiteral("drained_ms"), time(i.drainedMs)},
-            {QStringLiteral("resolved_ms"), time(i.resolvedMs)},
-            {QStringLiteral("nodes"), QJsonArray::fromStringList(i.nodes)},
-            {QStringLiteral("sites"), QJsonArray::fromStringList(i.sites)}};
+    QJsonObject o{{QStringLiteral("start_ms"), time(i.startMs)},
+                  {QStringLiteral("end_ms"), time(i.endMs)},
+                  {QStringLiteral("outage_ms"), i.outageMs},
+                  {QStringLiteral("outages"), i.outages},
+                  {QStringLiteral("failed_requests"), i.failedRequests},
+                  {QStringLiteral("offered_requests"), i.offeredRequests},
+                  {QStringLiteral("queues"),
+                   [&i] {
+                       QJsonArray queues;
+                       for (const Impact::Queue &q : i.queues)
+                           queues.append(
+                               QJsonObject{{QStringLiteral("id"), q.id},
+                                           {QStringLiteral("target_ms"), q.targetMs},
+                                           {QStringLiteral("delivered"), q.delivered},
+                                           {QStringLiteral("late"), q.late},
+                                           {QStringLiteral("slowest_ms"), q.slowestMs},
+                                           {QStringLiteral("undelivered"), q.undelivered}});
+                       return queues;
+                   }()},
+                  {QStringLiteral("degraded_ms"), i.degradedMs},
+                  {QStringLiteral("drained_ms"), time(i.drainedMs)},
+                  {QStringLiteral("nodes"), QJsonArray::fromStringList(i.nodes)},
+                  {QStringLiteral("sites"), QJsonArray::fromStringList(i.sites)}};
+    if (i.resolutionKnown) // post-mortems from before it was computed say nothing of it
+        o.insert(QStringLiteral("resolved_ms"), time(i.resolvedMs));
+    return o;
 }
 
 Impact impactFrom(const QJsonObject &o)
@@ -96,9 +101,10 @@ Impact impactFrom(const QJsonObject &o)
     i.degradedMs = qint64(o.value(QStringLiteral("degraded_ms")).toDouble());
     i.drainedMs = timeFrom(o.value(QStringLiteral("drained_ms")));
     i.resolvedMs = timeFrom(o.value(QStringLiteral("resolved_ms")));
+    i.resolutionKnown = o.contains(QStringLiteral("resolved_ms"));
     // Written before queues had their own figures: all of them as one.
     if (i.queues.isEmpty() && o.value(QStringLiteral("late_target_ms")).toDouble() > 0)
-        i.queues.append({QStringLiteral("items"),
+        i.queues.append({QStringLiteral("queue"),
                          qint64(o.value(QStringLiteral("late_target_ms")).toDouble()), 0.0,
                          o.value(QStringLiteral("late_notifications")).toDouble(), 0.0, 0.0});
     for (const QJsonValue &v : o.value(QStringLiteral("nodes")).toArray())
@@ -165,8 +171,11 @@ IncidentMetrics metricsOf(const PostMortem &pm)
         if (e.status == TimelineEntry::Status::Accepted && e.has(EntryMark::Repair))
             lastRepair = std::max(lastRepair, e.timeMs);
     }
-    // Resolved when the service is ok again and every backlog drained, not when the outage ends.
+    // Resolved when the service is ok again and every backlog drained, not when the outage ends;
+    // not at all when the recording ends before that.
     m.resolvedMs = std::max({lastRepair, pm.impact.endMs, pm.impact.resolvedMs});
+    if (pm.impact.resolutionKnown && pm.impact.startMs >= 0 && pm.impact.resolvedMs < 0)
+        m.resolvedMs = -1;
     if (m.resolvedMs < 0)
         m.resolvedMs = -1;
     return m;
@@ -313,16 +322,41 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
             {ActionField::What, u"what"},     {ActionField::Owner, u"owner"},
             {ActionField::Due, u"due"},       {ActionField::Priority, u"priority"},
             {ActionField::Status, u"status"}, {ActionField::Ticket, u"ticket"}};
+        if (!actions[i].isObject()) {
+            fail(where + u"not an object");
+            continue;
+        }
         for (const auto &[field, name] : fields) {
             const QJsonValue v = a.value(QString::fromUtf16(name));
-            if (v.isUndefined() || v.isNull())
+            if ((v.isUndefined() || v.isNull()) && field != ActionField::What)
                 continue; // the default
-            if (!v.isString()) {
+            if (!v.isString() && !v.isUndefined() && !v.isNull()) {
                 fail(where + u'"' + QString::fromUtf16(name) + u"\" must be a string");
                 continue;
             }
-            if (const QString why = setActionField(item, field, v.toString()); !why.isEmpty())
-                fail(where + why);
+            // A value the editor would refuse is kept as it was (written by an older Warroom,
+            // or by hand) and said, with its place: nothing is lost, nothing is silent.
+            if (const QString why = setActionField(item, field, v.toString()); !why.isEmpty()) {
+                pm.readProblems.append(source + u": " + where + why);
+                switch (field) {
+                case ActionField::What:
+                    item.what = v.toString();
+                    break;
+                case ActionField::Due:
+                    break; // not a date: there is nothing to keep but the message
+                case ActionField::Priority:
+                    item.priority = v.toString();
+                    break;
+                case ActionField::Status:
+                    item.status = v.toString();
+                    break;
+                case ActionField::Ticket:
+                    item.ticket = v.toString();
+                    break;
+                case ActionField::Owner: // takes anything
+                    break;
+                }
+            }
         }
         pm.actions.append(item);
     }
@@ -366,18 +400,20 @@ QString actionFieldError(ActionField field, const QString &text)
     case ActionField::Due:
         if (text.trimmed().isEmpty() || QDate::fromString(text.trimmed(), Qt::ISODate).isValid())
             return {};
-        return u"due must be a date as YYYY-MM-DD (2026-12-31), not \"" + text + u'"';
+        return u"due must be a date as YYYY-MM-DD (2026-12-31), not \"" + text.trimmed() + u'"';
     case ActionField::Priority:
         return actionPriorities().contains(text.trimmed())
                    ? QString()
-                   : u"priority must be " + oneOf(actionPriorities()) + u", not \"" + text + u'"';
+                   : u"priority must be " + oneOf(actionPriorities()) + u", not \"" +
+                         text.trimmed() + u'"';
     case ActionField::Status:
         return actionStatuses().contains(text.trimmed())
                    ? QString()
-                   : u"status must be " + oneOf(actionStatuses()) + u", not \"" + text + u'"';
+                   : u"status must be " + oneOf(actionStatuses()) + u", not \"" + text.trimmed() +
+                         u'"';
     case ActionField::Ticket:
-        return text.trimmed().contains(u' ')
-                   ? u"a ticket is a link or an id without spaces, not \"" + text + u'"'
+        return text.trimmed().contains(QRegularExpression(QStringLiteral("\\s")))
+                   ? u"a ticket is a link or an id without spaces, not \"" + text.trimmed() + u'"'
                    : QString();
     }
     return {};

@@ -101,10 +101,12 @@ struct Impact
         bool operator==(const Queue &) const = default;
     };
     QList<Queue> queues;
-    qint64 degradedMs = 0;  // time the service was degraded (above its degraded threshold)
-    qint64 drainedMs = -1;  // the last backlog the outage left drained (-1: none, or never)
-    qint64 resolvedMs = -1; // the service ok again and every backlog drained (-1: not recorded)
-    QStringList nodes;      // affected: where requests failed or errors surfaced
+    qint64 degradedMs = 0; // time the service was degraded (above its degraded threshold)
+    qint64 drainedMs = -1; // the last backlog the outage left drained (-1: none, or never)
+    qint64 resolvedMs =
+        -1; // the service ok again and every backlog drained (-1: not in the recording)
+    bool resolutionKnown = false; // resolvedMs was computed (post-mortems before it: not)
+    QStringList nodes;            // affected: where requests failed or errors surfaced
     QStringList sites;
     bool operator==(const Impact &) const = default;
 };
@@ -131,6 +133,9 @@ struct PostMortem
     Impact impact;
     QList<TimelineEntry> timeline; // in time order
     QList<ActionItem> actions;
+    // Read from a file: action items' values the editor would refuse ("action item 2: priority
+    // must be ..."), kept as they were rather than lost; shown by the editor. Not written.
+    QStringList readProblems;
 
     int entryIndex(const QString &id) const;
     QString newEntryId() const; // "u<n>", unused so far

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "core/util/names.h"
+#include "core/util/numbers.h"
 
 #include "core/util/duration.h"
 
@@ -27,7 +28,7 @@ QString span(qint64 ms)
 
 QString number(double n)
 {
-    return QLocale(QLocale::English).toString(qint64(std::llround(n)));
+    return formatCount(n);
 }
 
 // The entries a report shows: the accepted ones; a draft nobody has reviewed yet shows the
@@ -81,7 +82,7 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
         rows.append({QStringLiteral("Degraded"), formatDuration(i.degradedMs)});
     if (i.drainedMs >= 0)
         rows.append({QStringLiteral("Backlogs drained"), formatUtc(i.drainedMs) + u" UTC"});
-    if (i.startMs >= 0)
+    if (i.startMs >= 0 && i.resolutionKnown)
         rows.append({QStringLiteral("Back to normal"),
                      i.resolvedMs < 0 ? QStringLiteral("not within the recording")
                                       : formatUtc(i.resolvedMs) + u" UTC (" +
@@ -103,7 +104,7 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
         if (q.slowestMs > 0)
             text += u"; slowest " + formatDuration(qint64(q.slowestMs));
         if (q.undelivered >= 1.0)
-            text += u"; " + number(q.undelivered) + u" never delivered (waiting at the end)";
+            text += u"; " + number(q.undelivered) + u" still waiting when the recording ends";
         rows.append({q.id + u" delivered late", text});
     }
     rows.append({QStringLiteral("Nodes affected"),

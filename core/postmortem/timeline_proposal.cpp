@@ -88,18 +88,23 @@ Impact impactOf(const RecordingSummary &s)
         if (state == u"degraded")
             i.degradedMs = ms;
     }
-    // Resolved: the service ok again after its last trouble, and every backlog that built up
-    // since the first outage drained (never, when one still waits at the end).
+    // Resolved: the service ok again after its last trouble, and every backlog that was still
+    // there when the impact began, or built since, drained; not when the recording ends
+    // before that.
+    i.resolutionKnown = true;
     bool stillWaiting = false;
     for (const Backlog &b : s.backlogs) {
-        if (i.startMs < 0 || b.startMs < i.startMs)
+        if (i.startMs < 0 || (b.drainedMs >= 0 && b.drainedMs < i.startMs))
             continue;
         if (b.drainedMs < 0)
             stillWaiting = true;
         else
             i.drainedMs = std::max(i.drainedMs, b.drainedMs);
     }
-    if (i.startMs >= 0 && !stillWaiting)
+    if (stillWaiting)
+        i.drainedMs = -1;
+    const bool okAtEnd = s.okAgainMs >= 0; // -1: the recording ends out of ok
+    if (i.startMs >= 0 && !stillWaiting && okAtEnd)
         i.resolvedMs = std::max({s.okAgainMs, i.endMs, i.drainedMs});
     for (const Deliveries &d : s.deliveries)
         i.queues.append({d.queue, d.targetMs, d.delivered, d.late, d.maxLatencyMs, d.waitingAtEnd});

@@ -1,5 +1,7 @@
 #include "recording_summary.h"
 
+#include "core/util/numbers.h"
+
 #include "core/store/recording.h"
 #include "core/util/duration.h"
 
@@ -17,8 +19,7 @@ namespace {
 
 QString count(double value)
 {
-    static const QLocale english(QLocale::English); // thousands separated, whatever the machine
-    return english.toString(qint64(std::llround(value)));
+    return formatCount(value);
 }
 
 // Sum and max of a series over the whole recording (rates times the interval).
@@ -276,7 +277,7 @@ QString summaryText(const RecordingSummary &s)
             out += u" (target " + formatDuration(d.targetMs) + u')';
         out += u", slowest " + formatDuration(qint64(d.maxLatencyMs));
         if (d.waitingAtEnd >= 1.0)
-            out += u", " + count(d.waitingAtEnd) + u" never delivered (waiting at the end)";
+            out += u", " + count(d.waitingAtEnd) + u" still waiting at the end";
         out += u'\n';
     }
     out += u"\nalerts fired: " + QString::number(s.alerts) + u"; events hash " +

@@ -2,9 +2,9 @@
 
 #include "core/store/recording.h"
 #include "core/util/duration.h"
+#include "core/util/numbers.h"
 
 #include <QJsonArray>
-#include <QLocale>
 
 #include <cmath>
 
@@ -12,15 +12,9 @@ namespace warroom {
 
 namespace {
 
-QString count(double value)
-{
-    static const QLocale english(QLocale::English); // thousands separated, whatever the machine
-    return english.toString(qint64(std::llround(value)));
-}
-
 QString span(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("never") : ms == 0 ? QStringLiteral("0s") : formatDuration(ms);
+    return ms < 0 ? QStringLiteral("never") : formatDuration(ms);
 }
 
 } // namespace
@@ -48,13 +42,18 @@ RunOutcome runOutcome(const Recording &recording)
         q.late = d.late;
         q.slowestMs = d.maxLatencyMs;
         q.undelivered = d.waitingAtEnd;
+        // From its first backlog's start to its last one's drain (never, if one never did).
+        qint64 first = -1, drained = -1;
+        bool never = false;
         for (const Backlog &b : s.backlogs) {
             if (b.queue != d.queue)
                 continue;
             q.peak = std::max(q.peak, b.peak);
-            if (q.drainedAfterMs == -1 && b.drainedMs >= 0)
-                q.drainedAfterMs = b.drainedMs - b.startMs;
+            first = first < 0 ? b.startMs : std::min(first, b.startMs);
+            never = never || b.drainedMs < 0;
+            drained = std::max(drained, b.drainedMs);
         }
+        q.drainedAfterMs = first < 0 || never ? -1 : drained - first;
         o.queues.append(q);
     }
     return o;
@@ -64,29 +63,36 @@ QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b)
 {
     QList<ComparisonRow> rows;
     // A figure of each run and how the second differs: in time, or in count with its share.
+    // A time, to the second as printed; -1 is "never" (no outage, a backlog that never drained).
     auto time = [&rows](const QString &what, qint64 x, qint64 y) {
-        const QString difference =
-            x == y ? QStringLiteral("same")
-            : x < 0 || y < 0
-                ? (y < 0 ? QStringLiteral("none any more") : QStringLiteral("new"))
-                : (y < x ? u"−" + formatDuration(x - y) : u"+" + formatDuration(y - x));
+        const qint64 sx = x < 0 ? -1 : x / 1000 * 1000;
+        const qint64 sy = y < 0 ? -1 : y / 1000 * 1000;
+        const QString difference = sx == sy  ? QStringLiteral("same")
+                                   : sy < 0  ? QStringLiteral("B never did")
+                                   : sx < 0  ? QStringLiteral("A never did")
+                                   : sy < sx ? u"−" + formatDuration(sx - sy)
+                                             : u"+" + formatDuration(sy - sx);
         rows.append({what, span(x), span(y), difference, double(x), double(y)});
     };
     auto amount = [&rows](const QString &what, double x, double y) {
+        // From the figures as printed (whole items), so that "same" and the sums agree.
+        const double rx = std::round(x);
+        const double ry = std::round(y);
         QString difference = QStringLiteral("same");
-        if (std::llround(x) != std::llround(y)) {
-            const QString sign = y < x ? QStringLiteral("−") : QStringLiteral("+");
-            difference = sign + count(std::abs(y - x));
-            if (x > 0) // and as a share of the first run's
+        if (rx != ry) {
+            const QString sign = ry < rx ? QStringLiteral("−") : QStringLiteral("+");
+            difference = sign + formatCount(std::abs(ry - rx));
+            if (rx > 0) // and as a share of the first run's
                 difference += QStringLiteral(" (") + sign +
-                              QString::number(std::lround(100.0 * std::abs(y - x) / x)) +
+                              QString::number(std::lround(100.0 * std::abs(ry - rx) / rx)) +
                               QStringLiteral(" %)");
         }
-        rows.append({what, count(x), count(y), difference, x, y});
+        rows.append({what, formatCount(x), formatCount(y), difference, x, y});
     };
     time(QStringLiteral("outage"), a.outageMs, b.outageMs);
     time(QStringLiteral("degraded"), a.degradedMs, b.degradedMs);
-    time(QStringLiteral("first failure (from the start)"), a.firstFailureMs, b.firstFailureMs);
+    time(QStringLiteral("first outage began (after the start)"), a.firstFailureMs,
+         b.firstFailureMs);
     amount(QStringLiteral("failed requests"), a.failedRequests, b.failedRequests);
     amount(QStringLiteral("instances launched"), a.launched, b.launched);
     // Queues by id: each with its own target.
@@ -110,10 +116,11 @@ QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b)
         const QString target =
             x.targetMs > 0 ? u", target " + formatDuration(x.targetMs) : QString();
         amount(id + u": late deliveries" + target, x.late, y.late);
-        amount(id + u": never delivered (waiting at the end)", x.undelivered, y.undelivered);
+        amount(id + u": still waiting at the end", x.undelivered, y.undelivered);
         time(id + u": slowest delivery", qint64(x.slowestMs), qint64(y.slowestMs));
         amount(id + u": backlog peak", x.peak, y.peak);
-        time(id + u": backlog drained after", x.drainedAfterMs, y.drainedAfterMs);
+        if (x.peak > 0 || y.peak > 0) // a backlog in either run
+            time(id + u": backlog drained after", x.drainedAfterMs, y.drainedAfterMs);
     }
     return rows;
 }

@@ -39,9 +39,12 @@ QString collapsedNames(QStringList names)
         qsizetype j = i;
         while (j < names.size() && split(names[j]).second >= 0 && split(names[j]).first == prefix)
             ++j;
-        if (j - i >= 3) {
-            out.append(names[i] + u" … " + names[j - 1] + u" (" + QString::number(j - i) +
-                       u" instances)");
+        if (j - i >= 3) { // "app-pool ×9 (app-pool-4 … app-pool-26)": not a range 4 to 26
+            QString family = prefix;
+            while (!family.isEmpty() && !family.back().isLetterOrNumber())
+                family.chop(1);
+            out.append(family + u" ×" + QString::number(j - i) + u" (" + names[i] + u" … " +
+                       names[j - 1] + u')');
             i = j;
         } else {
             out.append(names[i]);

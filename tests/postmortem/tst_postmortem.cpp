@@ -202,7 +202,7 @@ private Q_SLOTS:
         QCOMPARE(collapsedNames({QStringLiteral("app-pool-20"), QStringLiteral("lb-1"),
                                  QStringLiteral("app-pool-4"), QStringLiteral("app-pool-9"),
                                  QStringLiteral("cache-1"), QStringLiteral("app-pool-27")}),
-                 QStringLiteral("app-pool-4 … app-pool-27 (4 instances), cache-1, lb-1"));
+                 QStringLiteral("app-pool ×4 (app-pool-4 … app-pool-27), cache-1, lb-1"));
         QCOMPARE(collapsedNames({QStringLiteral("app-2"), QStringLiteral("app-10")}),
                  QStringLiteral("app-2, app-10"));
         QCOMPARE(collapsedNames({QStringLiteral("dns"), QStringLiteral("dns")}),
@@ -282,13 +282,22 @@ private Q_SLOTS:
         first.insert(field, value);
         actions.replace(0, first);
         json.insert(QStringLiteral("action_items"), actions);
+        // Read from a file, a value the editor would refuse is kept as written (not lost, so a
+        // recording written by an older Warroom still opens) and said, with its place.
         const auto read = postMortemFromJson(json, QStringLiteral("l.warroom: post-mortem pm-1"));
+        QVERIFY(read);
         if (message.isEmpty()) {
-            QVERIFY(read);
+            QVERIFY(read.value().readProblems.isEmpty());
+            if (field == u"priority" || field == u"status" || field == u"ticket")
+                QCOMPARE(field == u"priority" ? read.value().actions.first().priority
+                         : field == u"status" ? read.value().actions.first().status
+                                              : read.value().actions.first().ticket,
+                         value);
         } else {
-            QVERIFY(!read);
-            QCOMPARE(read.errors().first().message,
-                     u"l.warroom: post-mortem pm-1: action item 1: " + message);
+            QCOMPARE(read.value().readProblems,
+                     QStringList{u"l.warroom: post-mortem pm-1: action item 1: " + message});
+            if (field == u"priority")
+                QCOMPARE(read.value().actions.first().priority, value); // kept
         }
     }
 

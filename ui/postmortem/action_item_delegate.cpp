@@ -41,7 +41,9 @@ void ActionItemDelegate::setEditorData(QWidget *editor, const QModelIndex &index
 {
     const QString text = index.data(Qt::EditRole).toString();
     if (auto *choices = qobject_cast<QComboBox *>(editor)) {
-        choices->setCurrentIndex(std::max(0, choices->findText(text)));
+        if (choices->findText(text) < 0) // kept from an older file: shown, not changed silently
+            choices->addItem(text);
+        choices->setCurrentIndex(choices->findText(text));
     } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
         const QDate due = QDate::fromString(text, Qt::ISODate);
         date->setDate(due.isValid() ? due : kNoDate);

@@ -545,6 +545,10 @@ bool PostMortemEditor::eventFilter(QObject *watched, QEvent *event)
         return false; // Ctrl+…, Alt+…: the window's shortcuts
     using S = TimelineEntry::Status;
     const QString id = selectedEntry();
+    if (id.isEmpty()) // (the timeline is read-only: no cell is being edited)
+        return false;
+    if (key->isAutoRepeat() && (key->key() == Qt::Key_A || key->key() == Qt::Key_D))
+        return true;          // a held key decides once, not for a run of entries
     auto next = [this, &id] { // after a decision: the entry after it
         const int row = m_model->rowOf(id);
         if (row >= 0 && row + 1 < m_model->rowCount())
@@ -685,6 +689,9 @@ QString PostMortemEditor::queuesText(const Impact &impact)
 void PostMortemEditor::refreshActions()
 {
     const QList<ActionItem> &actions = m_document->postMortem().actions;
+    if (!m_document->postMortem().readProblems.isEmpty() && m_actionProblem->text().isEmpty())
+        m_actionProblem->setText(tr("Kept as written, but not what these fields take: %1.")
+                                     .arg(m_document->postMortem().readProblems.join(u"; ")));
     m_actions->setRowCount(int(actions.size()));
     for (int r = 0; r < actions.size(); ++r) {
         const ActionItem &a = actions[r];
