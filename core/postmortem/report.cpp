@@ -165,6 +165,17 @@ QString entryTitle(const TimelineEntry &e)
                                                         : QString());
 }
 
+// What an empty section says: a draft's is still to write; a final report leaves it out.
+QString notWrittenYet()
+{
+    return QStringLiteral("Not written yet.");
+}
+
+bool isFinal(const PostMortem &pm)
+{
+    return pm.status == u"final";
+}
+
 QString htmlText(const QString &text)
 {
     QString out;
@@ -174,7 +185,15 @@ QString htmlText(const QString &text)
                    paragraph.trimmed().toHtmlEscaped().replace(u'\n', QStringLiteral("<br>")) +
                    u"</p>\n";
     }
-    return out.isEmpty() ? QStringLiteral("<p class=\"empty\">—</p>\n") : out;
+    return out.isEmpty() ? u"<p class=\"empty\">" + notWrittenYet() + u"</p>\n" : out;
+}
+
+// A section with its heading; nothing for an empty one in a final report.
+QString htmlSection(const PostMortem &pm, const QString &title, const QString &text)
+{
+    if (text.trimmed().isEmpty() && isFinal(pm))
+        return {};
+    return u"<h2>" + title + u"</h2>\n" + htmlText(text);
 }
 
 // The report as HTML; `image` gives the src of an entry's snapshot.
@@ -191,7 +210,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
          (pm.authors.isEmpty() ? QStringLiteral("—")
                                : pm.authors.join(QStringLiteral(", ")).toHtmlEscaped()) +
          u"</p>\n";
-    h += QStringLiteral("<h2>Summary</h2>\n") + htmlText(pm.summary);
+    h += htmlSection(pm, QStringLiteral("Summary"), pm.summary);
     auto table = [&](const QList<std::pair<QString, QString>> &rows) -> QString {
         QString t =
             forPdf
@@ -206,7 +225,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
     h += QStringLiteral("<h2>Impact</h2>\n") + table(impactRows(pm));
     h += QStringLiteral("<h2>Key times</h2>\n") + table(metricRows(pm));
     for (const Section &s : narrativeBefore(pm))
-        h += u"<h2>" + s.title + u"</h2>\n" + htmlText(s.text);
+        h += htmlSection(pm, s.title, s.text);
     h += QStringLiteral("<h2>Timeline (UTC)</h2>\n<ul class=\"timeline\">\n");
     for (const TimelineEntry &e : shownEntries(pm)) {
         h += u"<li><span class=\"time\">" + formatUtc(e.timeMs) + u"</span> " +
@@ -222,11 +241,12 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
     }
     h += QStringLiteral("</ul>\n");
     for (const Section &s : narrativeAfter(pm))
-        h += u"<h2>" + s.title + u"</h2>\n" + htmlText(s.text);
-    h += QStringLiteral("<h2>Action items</h2>\n");
+        h += htmlSection(pm, s.title, s.text);
     if (pm.actions.isEmpty()) {
-        h += QStringLiteral("<p class=\"empty\">—</p>\n");
+        if (!isFinal(pm))
+            h += u"<h2>Action items</h2>\n<p class=\"empty\">" + notWrittenYet() + u"</p>\n";
     } else {
+        h += QStringLiteral("<h2>Action items</h2>\n");
         h += forPdf ? QStringLiteral(
                           "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">")
                     : QStringLiteral("<table>");
@@ -245,7 +265,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
         }
         h += QStringLiteral("</table>\n");
     }
-    h += QStringLiteral("<h2>Supporting material</h2>\n") + htmlText(pm.supporting);
+    h += htmlSection(pm, QStringLiteral("Supporting material"), pm.supporting);
     return h;
 }
 
@@ -340,8 +360,11 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
                                         : pm.authors.join(QStringLiteral(", "))) +
           u"\n\n";
     auto section = [&](const QString &title, const QString &text) {
+        if (text.trimmed().isEmpty() && isFinal(pm))
+            return; // a final report leaves out what was not written
         md += u"## " + title + u"\n\n" +
-              (text.trimmed().isEmpty() ? QStringLiteral("—") : mdParagraphs(text)) + u"\n\n";
+              (text.trimmed().isEmpty() ? u'*' + notWrittenYet() + u'*' : mdParagraphs(text)) +
+              u"\n\n";
     };
     auto list = [&](const QString &title, const QList<std::pair<QString, QString>> &rows) {
         md += u"## " + title + u"\n\n";
@@ -367,9 +390,10 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
     md += u'\n';
     for (const Section &s : narrativeAfter(pm))
         section(s.title, s.text);
-    md += QStringLiteral("## Action items\n\n");
-    if (pm.actions.isEmpty())
-        md += QStringLiteral("—\n");
+    if (!pm.actions.isEmpty() || !isFinal(pm))
+        md += QStringLiteral("## Action items\n\n");
+    if (pm.actions.isEmpty() && !isFinal(pm))
+        md += u'*' + notWrittenYet() + u"*\n";
     for (const ActionItem &a : pm.actions)
         md += u"- **" + mdInline(a.priority) + u"** " + mdInline(a.what) + u" — " +
               mdInline(a.owner.isEmpty() ? QStringLiteral("no owner") : a.owner) + u", due " +

@@ -347,6 +347,27 @@ private Q_SLOTS:
         QVERIFY(html.contains(u"what actually failed: <strong>dc3/app-pool-4"));
     }
 
+    // An empty section: a draft says it is still to write; a final report leaves it out.
+    void emptySectionsDraftAndFinal()
+    {
+        PostMortem pm = filledIn();
+        pm.contributingFactors.clear();
+        pm.actions.clear();
+        pm.status = QStringLiteral("draft");
+        const QString draft = markdownReport(pm, {});
+        QVERIFY(draft.contains(u"## Contributing factors\n\n*Not written yet.*"));
+        QVERIFY(draft.contains(u"## Action items\n\n*Not written yet.*"));
+        QVERIFY(htmlReport(pm).contains(u"<h2>Contributing factors</h2>\n<p class=\"empty\">Not "
+                                        u"written yet.</p>"));
+        pm.status = QStringLiteral("final");
+        const QString final = markdownReport(pm, {});
+        QVERIFY(!final.contains(u"Contributing factors"));
+        QVERIFY(!final.contains(u"Action items"));
+        QVERIFY(!final.contains(u"Not written yet"));
+        QVERIFY(final.contains(u"## Root cause")); // what was written stays
+        QVERIFY(!htmlReport(pm).contains(u"Contributing factors"));
+    }
+
     // HTML: one file, the snapshot inside it, nothing fetched from elsewhere.
     void htmlIsSelfContained()
     {
