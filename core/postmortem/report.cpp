@@ -5,10 +5,12 @@
 
 #include "core/util/duration.h"
 
+#include <QBuffer>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
+#include <QImageReader>
 #include <QJsonDocument>
 #include <QPainter>
 #include <QPdfWriter>
@@ -156,6 +158,20 @@ QString mdParagraphs(const QString &text)
     return lines.join(u'\n');
 }
 
+// A snapshot in the PDF: as wide as the text allows at most, as tall as its aspect says (a width
+// alone is not scaled in height by the PDF's layout: the map came out squashed).
+QString pdfImageSize(const QByteArray &png)
+{
+    QBuffer buffer;
+    buffer.setData(png);
+    const QSize size = QImageReader(&buffer, "PNG").size();
+    if (size.isEmpty())
+        return {};
+    const double width = std::min(560.0, double(size.width()));
+    return u" width=\"" + QString::number(qRound(width)) + u"\" height=\"" +
+           QString::number(qRound(width * size.height() / size.width())) + u'"';
+}
+
 QString entryTitle(const TimelineEntry &e)
 {
     QString marks = markNames(e.marks);
@@ -235,7 +251,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
                  u"</b>; what actually failed: <b>" + e.failedAt.toHtmlEscaped() + u"</b></div>";
         if (!e.snapshotPng.isEmpty())
             h += u"<div class=\"snapshot\"><img src=\"" + image(e) + u"\"" +
-                 (forPdf ? QStringLiteral(" width=\"560\"") : QString()) + u"><br><i>" +
+                 (forPdf ? pdfImageSize(e.snapshotPng) : QString()) + u"><br><i>" +
                  e.snapshotCaption.toHtmlEscaped() + u"</i></div>";
         h += QStringLiteral("</li>\n");
     }
@@ -307,6 +323,7 @@ Result<bool> writePdf(const PostMortem &pm, const QString &path)
     QPainter painter;
     if (!painter.begin(&pdf))
         return Error{path + u": cannot write the report (PDF)", {}, 0, 0};
+    painter.setRenderHint(QPainter::LosslessImageRendering); // the map's snapshots: not JPEG
     const int pages = doc.pageCount();
     for (int p = 0; p < pages; ++p) {
         if (p > 0)

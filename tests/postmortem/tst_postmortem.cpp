@@ -395,6 +395,11 @@ private Q_SLOTS:
         QVERIFY(text.contains(u"Page 1 of"));
         const QString images = run(QStringLiteral("pdfimages"), {QStringLiteral("-list"), out});
         QVERIFY2(images.count(u"\n") >= 3, qPrintable(images)); // a header, a rule, one image
+        // The snapshot: lossless (not DCT, JPEG), and not squashed (the same ppi both ways).
+        const QStringList columns = images.split(u'\n').value(2).simplified().split(u' ');
+        QVERIFY2(columns.size() >= 13, qPrintable(images));
+        QCOMPARE(columns[8], QStringLiteral("image")); // enc: Flate, not "jpeg"
+        QCOMPARE(columns[12], columns[13]);            // x-ppi, y-ppi
         QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.pdf.*")}), QStringList());
     }
 
