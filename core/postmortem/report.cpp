@@ -172,6 +172,16 @@ QString pdfImageSize(const QByteArray &png)
            QString::number(qRound(width * size.height() / size.width())) + u'"';
 }
 
+// Where the errors showed and what actually failed, saying only what is known.
+QString symptomText(const TimelineEntry &e)
+{
+    if (e.seenAt.isEmpty())
+        return u"What actually failed: " + e.failedAt;
+    if (e.failedAt.isEmpty())
+        return u"Errors were seen at " + e.seenAt;
+    return u"Errors were seen at " + e.seenAt + u"; what actually failed: " + e.failedAt;
+}
+
 QString entryTitle(const TimelineEntry &e)
 {
     QString marks = markNames(e.marks);
@@ -247,8 +257,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
         h += u"<li><span class=\"time\">" + formatUtc(e.timeMs) + u"</span> " +
              entryTitle(e).toHtmlEscaped();
         if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
-            h += u"<div class=\"symptom\">Errors were seen at <b>" + e.seenAt.toHtmlEscaped() +
-                 u"</b>; what actually failed: <b>" + e.failedAt.toHtmlEscaped() + u"</b></div>";
+            h += u"<div class=\"symptom\">" + symptomText(e).toHtmlEscaped() + u"</div>";
         if (!e.snapshotPng.isEmpty())
             h += u"<div class=\"snapshot\"><img src=\"" + image(e) + u"\"" +
                  (forPdf ? pdfImageSize(e.snapshotPng) : QString()) + u"><br><i>" +
@@ -398,8 +407,7 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
     for (const TimelineEntry &e : shownEntries(pm)) {
         md += u"- `" + formatUtc(e.timeMs) + u"` " + mdInline(entryTitle(e)) + u'\n';
         if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
-            md += u"  - Errors were seen at **" + mdInline(e.seenAt) +
-                  u"**; what actually failed: **" + mdInline(e.failedAt) + u"**\n";
+            md += u"  - " + mdInline(symptomText(e)) + u'\n';
         if (!e.snapshotPng.isEmpty() && !snapshotDir.isEmpty())
             md += u"  - ![" + mdInline(e.snapshotCaption) + u"](" + snapshotDir + u'/' + e.id +
                   u".png)\n";

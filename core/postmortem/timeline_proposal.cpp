@@ -19,6 +19,7 @@ constexpr qint64 kMinute = 60000;
 constexpr qint64 kLead = 60 * kMinute;     // the window opens this long before the first outage
 constexpr qint64 kTail = 60 * kMinute;     // ... and closes this long after the last change
 constexpr qint64 kBurst = 15 * kMinute;    // similar events closer than this: one entry
+constexpr qint64 kFlap = 2 * kMinute;      // the service going degraded and ok in turn this fast
 constexpr qint64 kMattered = 30 * kMinute; // autoscaler decisions this close to an outage
 
 // "dc3/app-pool-4 -> dc1/cache-1:6379: blocked by ..." -> {(dc3, app-pool-4), (dc1, cache-1)}
@@ -45,13 +46,16 @@ QString burstKey(const Event &e)
     case EventKind::ScaleIn:
     case EventKind::ScaleHeld:
         return toString(e.kind) + u'|' + e.subject;
+    case EventKind::VerdictChanged: // hops that changed for the same reason: one moment
+        return toString(e.kind) + u'|' + e.text.section(QStringLiteral(": "), 1);
     case EventKind::NodeLaunched:
     case EventKind::NodeUnhealthy:
     case EventKind::NodeTerminated:
-    case EventKind::VerdictChanged:
     case EventKind::LinkDown:
     case EventKind::LinkUp:
-        return toString(e.kind);
+        // Counted only over the same kind and subject: a count never stands over other
+        // links' or other groups' events.
+        return toString(e.kind) + u'|' + e.subject;
     default:
         return {};
     }
@@ -161,6 +165,9 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
 
     bool sawSymptom = false;
     std::map<QString, std::pair<int, qint64>> openBurst; // key -> (entry, last time)
+    int flapping = -1;    // the entry of a run of degraded/ok changes, -1: none open
+    qint64 lastFlap = -1; // the run's last change
+    int flapChanges = 0;
     int next = 1;
     for (const Event &e : events) {
         if (e.timeMs < from || e.timeMs > to)
@@ -210,6 +217,24 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         }
         if (!take)
             continue;
+        // The service going degraded and ok in turn within minutes: one moment, not a page of
+        // entries (the state the header shows holds still through it).
+        if (e.kind == EventKind::ServiceState && (state == u"ok" || state == u"degraded")) {
+            if (flapping >= 0 && e.timeMs - lastFlap <= kFlap) {
+                ++flapChanges;
+                lastFlap = e.timeMs;
+                TimelineEntry &entry = pm.timeline[flapping];
+                entry.text = u"Service unsteady: degraded and ok in turn (" +
+                             QString::number(flapChanges) + u" changes until " +
+                             formatUtc(e.timeMs, QStringLiteral("HH:mm:ss")) + u"), then " + state;
+                continue;
+            }
+            flapping = int(pm.timeline.size()); // the entry appended below
+            lastFlap = e.timeMs;
+            flapChanges = 1;
+        } else if (e.kind == EventKind::ServiceState) {
+            flapping = -1; // an outage ends a run
+        }
         // The first sign of trouble, before anyone knew.
         if (!sawSymptom && e.kind != EventKind::ServiceState && e.kind != EventKind::ScaleOut &&
             e.kind != EventKind::ScaleIn && e.kind != EventKind::NodeLaunched &&
@@ -225,9 +250,25 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
                 TimelineEntry &entry = pm.timeline[it->second.first];
                 ++entry.count;
                 it->second.second = e.timeMs;
+                const QString until =
+                    e.timeMs == entry.timeMs
+                        ? QString()
+                        : u" until " + formatUtc(e.timeMs, QStringLiteral("HH:mm:ss"));
+                if (e.kind == EventKind::VerdictChanged) { // "3 hops blocked: …, e.g. a -> b"
+                    static const QString symptom = QStringLiteral("First symptom: ");
+                    const bool first = entry.text.startsWith(symptom);
+                    const QString was = first ? entry.text.mid(symptom.size()) : entry.text;
+                    const QString hop = was.contains(u", e.g. ")
+                                            ? was.section(QStringLiteral(", e.g. "), 1)
+                                                  .section(QStringLiteral(" ("), 0, 0)
+                                            : was.section(QStringLiteral(": "), 0, 0);
+                    entry.text = (first ? symptom : QString()) + QString::number(entry.count) +
+                                 u" hops " + e.text.section(QStringLiteral(": "), 1) + u", e.g. " +
+                                 hop + (until.isEmpty() ? QString() : u" (" + until.mid(1) + u')');
+                    continue;
+                }
                 entry.text = entry.text.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
-                             QString::number(entry.count) + u" until " +
-                             formatUtc(e.timeMs, QStringLiteral("HH:mm:ss")) + u')';
+                             QString::number(entry.count) + until + u')';
                 continue;
             }
         }
