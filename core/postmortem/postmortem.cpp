@@ -61,14 +61,14 @@ QJsonObject impactJson(const Impact &i)
                   {QStringLiteral("queues"),
                    [&i] {
                        QJsonArray queues;
-                       for (const Impact::Queue &q : i.queues)
+                       for (const Deliveries &q : i.queues)
                            queues.append(
-                               QJsonObject{{QStringLiteral("id"), q.id},
+                               QJsonObject{{QStringLiteral("id"), q.queue},
                                            {QStringLiteral("target_ms"), q.targetMs},
                                            {QStringLiteral("delivered"), q.delivered},
                                            {QStringLiteral("late"), q.late},
-                                           {QStringLiteral("slowest_ms"), q.slowestMs},
-                                           {QStringLiteral("undelivered"), q.undelivered}});
+                                           {QStringLiteral("slowest_ms"), q.maxLatencyMs},
+                                           {QStringLiteral("undelivered"), q.waitingAtEnd}});
                        return queues;
                    }()},
                   {QStringLiteral("degraded_ms"), i.degradedMs},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/summary/recording_summary.h"
 #include "core/util/result.h"
 
 #include <QByteArray>
@@ -89,18 +90,9 @@ struct Impact
     int outages = 0;
     double failedRequests = 0.0;
     double offeredRequests = 0.0;
-    // Each queue with its own target: how many were delivered late, how many never were.
-    struct Queue
-    {
-        QString id;
-        qint64 targetMs = 0;
-        double delivered = 0.0;
-        double late = 0.0;
-        double slowestMs = 0.0;
-        double undelivered = 0.0; // still waiting when the recording ends
-        bool operator==(const Queue &) const = default;
-    };
-    QList<Queue> queues;
+    // Each queue with its own target: delivered, late, the slowest, and what a backlog that
+    // never drained still held at the end.
+    QList<Deliveries> queues;
     qint64 degradedMs = 0; // time the service was degraded (above its degraded threshold)
     qint64 drainedMs = -1; // the last backlog the outage left drained (-1: none, or never)
     qint64 resolvedMs =

@@ -98,16 +98,16 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
                         QString::number(100.0 * i.failedRequests / i.offeredRequests, 'f', 2) +
                         u" %)"
                   : QString())});
-    for (const Impact::Queue &q : i.queues) { // each with its own target
+    for (const Deliveries &q : i.queues) { // each with its own target
         QString text =
             number(q.late) + (q.delivered > 0 ? u" of " + number(q.delivered) : QString()) +
             (q.targetMs > 0 ? u" later than the " + formatDuration(q.targetMs) + u" target"
                             : QStringLiteral(" late"));
-        if (q.slowestMs > 0)
-            text += u"; slowest " + formatDuration(qint64(q.slowestMs));
-        if (q.undelivered >= 1.0)
-            text += u"; " + number(q.undelivered) + u" still waiting when the recording ends";
-        rows.append({q.id + u" delivered late", text});
+        if (q.maxLatencyMs > 0)
+            text += u"; slowest " + formatDuration(qint64(q.maxLatencyMs));
+        if (q.waitingAtEnd >= 1.0)
+            text += u"; " + number(q.waitingAtEnd) + u" still waiting when the recording ends";
+        rows.append({q.queue + u" delivered late", text});
     }
     rows.append({QStringLiteral("Nodes affected"),
                  i.nodes.isEmpty() ? QStringLiteral("none") : collapsedNames(i.nodes)});

@@ -110,8 +110,7 @@ Impact impactOf(const RecordingSummary &s)
     const bool okAtEnd = s.okAgainMs >= 0; // -1: the recording ends out of ok
     if (i.startMs >= 0 && !stillWaiting && okAtEnd)
         i.resolvedMs = std::max({s.okAgainMs, i.endMs, i.drainedMs});
-    for (const Deliveries &d : s.deliveries)
-        i.queues.append({d.queue, d.targetMs, d.delivered, d.late, d.maxLatencyMs, d.waitingAtEnd});
+    i.queues = s.deliveries;
     i.nodes = QStringList(nodes.begin(), nodes.end());
     std::sort(i.nodes.begin(), i.nodes.end(), naturalLess); // app-pool-4 before app-pool-20
     i.sites = QStringList(sites.begin(), sites.end());

@@ -49,6 +49,7 @@ struct Deliveries
     double late = 0.0;
     double maxLatencyMs = 0.0;
     double waitingAtEnd = 0.0; // never delivered: held by a backlog that had not drained at the end
+    bool operator==(const Deliveries &) const = default;
 };
 
 // What `warroom-cli summary` reports about a recording, computed from its events and series.

@@ -36,12 +36,7 @@ RunOutcome runOutcome(const Recording &recording)
         o.launched += a.launched;
     for (const Deliveries &d : s.deliveries) {
         RunOutcome::Queue q;
-        q.id = d.queue;
-        q.targetMs = d.targetMs;
-        q.delivered = d.delivered;
-        q.late = d.late;
-        q.slowestMs = d.maxLatencyMs;
-        q.undelivered = d.waitingAtEnd;
+        static_cast<Deliveries &>(q) = d;
         // From its first backlog's start to its last one's drain (never, if one never did).
         qint64 first = -1, drained = -1;
         bool never = false;
@@ -99,25 +94,27 @@ QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b)
     QStringList queues;
     for (const RunOutcome *run : {&a, &b}) {
         for (const RunOutcome::Queue &q : run->queues) {
-            if (!queues.contains(q.id))
-                queues.append(q.id);
+            if (!queues.contains(q.queue))
+                queues.append(q.queue);
         }
     }
     for (const QString &id : queues) {
         auto of = [&id](const RunOutcome &run) {
             for (const RunOutcome::Queue &q : run.queues) {
-                if (q.id == id)
+                if (q.queue == id)
                     return q;
             }
-            return RunOutcome::Queue{id};
+            RunOutcome::Queue none;
+            none.queue = id;
+            return none;
         };
         const RunOutcome::Queue x = of(a);
         const RunOutcome::Queue y = of(b);
         const QString target =
             x.targetMs > 0 ? u", target " + formatDuration(x.targetMs) : QString();
         amount(id + u": late deliveries" + target, x.late, y.late);
-        amount(id + u": still waiting at the end", x.undelivered, y.undelivered);
-        time(id + u": slowest delivery", qint64(x.slowestMs), qint64(y.slowestMs));
+        amount(id + u": still waiting at the end", x.waitingAtEnd, y.waitingAtEnd);
+        time(id + u": slowest delivery", qint64(x.maxLatencyMs), qint64(y.maxLatencyMs));
         amount(id + u": backlog peak", x.peak, y.peak);
         if (x.peak > 0 || y.peak > 0) // a backlog in either run
             time(id + u": backlog drained after", x.drainedAfterMs, y.drainedAfterMs);

@@ -19,16 +19,12 @@ struct RunOutcome
     qint64 firstFailureMs = -1; // from the recording's start; -1: none
     double failedRequests = 0.0;
     int launched = 0; // instances the autoscaler started
-    struct Queue
+    // A queue's deliveries (with its own target), its largest backlog and how long it took
+    // to drain: from its first backlog's start to its last one's drain (-1: never).
+    struct Queue : Deliveries
     {
-        QString id;
-        qint64 targetMs = 0;
-        double delivered = 0.0;
-        double late = 0.0;
-        double slowestMs = 0.0;
-        double undelivered = 0.0;   // still waiting when the recording ends
-        double peak = 0.0;          // the largest backlog
-        qint64 drainedAfterMs = -1; // from the start of its first backlog to drained; -1: never
+        double peak = 0.0;
+        qint64 drainedAfterMs = -1;
     };
     QList<Queue> queues;
 };

@@ -126,11 +126,11 @@ private Q_SLOTS:
         QVERIFY(find(pm, [](const auto &e) { return e.kind == u"link.up"; }));
         QCOMPARE(pm.impact.outages, 1);
         QCOMPARE(pm.impact.queues.size(), 1); // each queue with its own target
-        QCOMPARE(pm.impact.queues.first().id, QStringLiteral("notifications"));
+        QCOMPARE(pm.impact.queues.first().queue, QStringLiteral("notifications"));
         QCOMPARE(pm.impact.queues.first().targetMs, 180000);
         QVERIFY(pm.impact.queues.first().late > 1e6);
-        QVERIFY(pm.impact.queues.first().slowestMs > 30 * 60000.0);
-        QCOMPARE(pm.impact.queues.first().undelivered, 0.0); // the backlog drained
+        QVERIFY(pm.impact.queues.first().maxLatencyMs > 30 * 60000.0);
+        QCOMPARE(pm.impact.queues.first().waitingAtEnd, 0.0); // the backlog drained
         // The service going degraded and ok in turn for two minutes is one entry, not fifty.
         int states = 0, unsteady = 0;
         for (const TimelineEntry &e : pm.timeline) {

@@ -672,16 +672,16 @@ QString PostMortemEditor::queuesText(const Impact &impact)
     // Each queue's late deliveries against its own target, as the report has them.
     static const QLocale english(QLocale::English);
     QString out;
-    for (const Impact::Queue &q : impact.queues) {
-        if (q.late < 1.0 && q.undelivered < 1.0)
+    for (const Deliveries &q : impact.queues) {
+        if (q.late < 1.0 && q.waitingAtEnd < 1.0)
             continue;
-        out +=
-            u"<br><b>" + q.id.toHtmlEscaped() + u"</b> " +
-            english.toString(qint64(std::llround(q.late))) + u" delivered late" +
-            (q.targetMs > 0 ? u" (target " + formatDuration(q.targetMs) + u')' : QString()) +
-            (q.undelivered >= 1.0 ? u", " + english.toString(qint64(std::llround(q.undelivered))) +
-                                        u" never delivered"
-                                  : QString());
+        out += u"<br><b>" + q.queue.toHtmlEscaped() + u"</b> " +
+               english.toString(qint64(std::llround(q.late))) + u" delivered late" +
+               (q.targetMs > 0 ? u" (target " + formatDuration(q.targetMs) + u')' : QString()) +
+               (q.waitingAtEnd >= 1.0
+                    ? u", " + english.toString(qint64(std::llround(q.waitingAtEnd))) +
+                          u" never delivered"
+                    : QString());
     }
     return out;
 }
