@@ -240,13 +240,7 @@ private Q_SLOTS:
         QFETCH(bool, nodes);
         QFETCH(int, baseline);
         RecordingWindow window;
-        window.resize(size);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(m_dir.filePath(recording + u".warroom"));
-        QVERIFY(loaded.wait(60000));
-        QVERIFY(window.seekTo(at));
+        QVERIFY(showAt(window, recording, at, size));
         if (nodes)
             window.mapView()->setLevel(MapLevel::Nodes);
         window.render();
@@ -326,13 +320,8 @@ private Q_SLOTS:
     void storiesReadInTheRoleView()
     {
         RecordingWindow window;
-        window.resize(1440, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(m_dir.filePath(QStringLiteral("lemniscus-2020.warroom")));
-        QVERIFY(loaded.wait(60000));
-        QVERIFY(window.seekTo(QStringLiteral("2020-05-25T08:48:40Z")));
+        QVERIFY(showAt(window, QStringLiteral("lemniscus-2020"),
+                       QStringLiteral("2020-05-25T08:48:40Z")));
         window.render();
         const QJsonObject map = window.mapView()->geometryJson();
         QHash<QString, QJsonObject> chips;
@@ -353,10 +342,7 @@ private Q_SLOTS:
         }
         QVERIFY(blocked);
 
-        QCOMPARE(loaded.count(), 1);
-        window.openFile(m_dir.filePath(QStringLiteral("pagerduty-2011.warroom")));
-        QVERIFY(loaded.wait(60000));
-        QVERIFY(window.seekTo(QStringLiteral("16:45")));
+        QVERIFY(showAt(window, QStringLiteral("pagerduty-2011"), QStringLiteral("16:45")));
         window.render();
         // The badges come from the recording's samples, read on a worker (those of the opening
         // moment may come first: wait for the cursor's).
@@ -369,13 +355,8 @@ private Q_SLOTS:
     void roleChipsExpand()
     {
         RecordingWindow window;
-        window.resize(1440, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(m_dir.filePath(QStringLiteral("lemniscus-2020.warroom")));
-        QVERIFY(loaded.wait(60000));
-        QVERIFY(window.seekTo(QStringLiteral("2020-05-25T08:48:40Z")));
+        QVERIFY(showAt(window, QStringLiteral("lemniscus-2020"),
+                       QStringLiteral("2020-05-25T08:48:40Z")));
         MapView *map = window.mapView();
         const QString pool = QStringLiteral("dc1/app-pool");
         QCOMPARE(map->nodesOf(pool).size(), 2);
@@ -407,6 +388,19 @@ private Q_SLOTS:
     }
 
 private:
+    // The window at `size` on a recorded story, at `at`.
+    bool showAt(RecordingWindow &window, const QString &recording, const QString &at,
+                QSize size = {1440, 900})
+    {
+        window.resize(size);
+        window.show();
+        if (!QTest::qWaitForWindowExposed(&window))
+            return false;
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.openFile(m_dir.filePath(recording + u".warroom"));
+        return loaded.wait(60000) && window.seekTo(at);
+    }
+
     QTemporaryDir m_dir;
 };
 
