@@ -25,7 +25,7 @@ namespace {
 
 QString span(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("not marked") : formatDuration(ms);
+    return formatDurationOr(ms, QStringLiteral("not marked"));
 }
 
 QString number(double n)

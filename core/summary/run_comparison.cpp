@@ -14,7 +14,7 @@ namespace {
 
 QString span(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("never") : formatDuration(ms);
+    return formatDurationOr(ms, QStringLiteral("never"));
 }
 
 } // namespace

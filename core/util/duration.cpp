@@ -24,4 +24,9 @@ QString formatUtc(qint64 ms, const QString &format)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(format);
 }
 
+QString formatDurationOr(qint64 ms, const QString &none)
+{
+    return ms < 0 ? none : formatDuration(ms);
+}
+
 } // namespace warroom

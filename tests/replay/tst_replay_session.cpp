@@ -8,7 +8,6 @@
 #include "core/replay/replay_cursor.h"
 #include "core/replay/replay_session.h"
 #include "core/replay/service_status.h"
-#include "core/sim/record_simulation.h"
 #include "core/store/recording_writer.h"
 #include "core/util/duration.h"
 #include "core/util/latest_job.h"
@@ -41,12 +40,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
-            const QString id = QString::fromLatin1(name);
-            const auto written =
-                recordSimulation(test::loadBundled(id), {}, m_dir.filePath(id + u".warroom"));
-            QVERIFY(written);
-        }
+        QVERIFY(test::recordBundledStories(m_dir.path()));
     }
 
     // A newer job supersedes the older: only its result is applied, the older one sees that it

@@ -2,6 +2,7 @@
 
 #include "core/analysis/analysis.h"
 #include "core/scenario/scenario_loader.h"
+#include "core/sim/record_simulation.h"
 
 #include <QTest>
 
@@ -60,6 +61,16 @@ QStringList brokenEdges(const ReachabilityEngine &engine)
 QStringList allEdges(const ReachabilityEngine &engine)
 {
     return edges(engine, false);
+}
+
+bool recordBundledStories(const QString &dir)
+{
+    for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
+        const QString id = QString::fromLatin1(name);
+        if (!recordSimulation(loadBundled(id), {}, dir + u'/' + id + u".warroom"))
+            return false;
+    }
+    return true;
 }
 
 } // namespace warroom::test

@@ -9,6 +9,8 @@ namespace warroom::test {
 
 QString scenarioPath(const QString &name); // "lemniscus-2020" -> the bundled file
 Scenario loadBundled(const QString &name); // fails the test when it does not load
+// Simulates both bundled stories into DIR/lemniscus-2020.warroom and DIR/pagerduty-2011.warroom.
+bool recordBundledStories(const QString &dir);
 Scenario parseOrFail(const QByteArray &yaml, const QString &fileName = QStringLiteral("t.yaml"));
 
 // Every alive edge that is not reachable, as "site/from -> site/to:port: verdict text".

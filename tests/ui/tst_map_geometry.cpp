@@ -5,7 +5,6 @@
 // name cut in the role view; crossings at most the recorded baseline (docs/war-room.md).
 #include "core/analysis/reachability_engine.h"
 #include "core/model/synthetic_fleet.h"
-#include "core/sim/record_simulation.h"
 #include "support/test_support.h"
 #include "ui/map/map_view.h"
 #include "ui/recording_window.h"
@@ -190,10 +189,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
-            const QString id = QString::fromLatin1(name);
-            QVERIFY(recordSimulation(test::loadBundled(id), {}, m_dir.filePath(id + u".warroom")));
-        }
+        QVERIFY(test::recordBundledStories(m_dir.path()));
     }
 
     void bundledStories_data()

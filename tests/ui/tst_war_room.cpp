@@ -2,7 +2,6 @@
 // the cursor, the log under a filter, the keyboard, a killed writer, --state.
 #include "core/live/ingest_server.h"
 #include "core/replay/replay_session.h"
-#include "core/sim/record_simulation.h"
 #include "core/store/recording_writer.h"
 #include "core/util/duration.h"
 #include "support/test_support.h"
@@ -69,10 +68,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        for (const char *name : {"lemniscus-2020", "pagerduty-2011"}) {
-            const QString id = QString::fromLatin1(name);
-            QVERIFY(recordSimulation(test::loadBundled(id), {}, m_dir.filePath(id + u".warroom")));
-        }
+        QVERIFY(test::recordBundledStories(m_dir.path()));
     }
 
     // Without --at, a recording opens where the story starts: Lemniscus at the first DC3

@@ -30,7 +30,7 @@ namespace {
 
 QString span(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("—") : formatDuration(ms);
+    return formatDurationOr(ms, QStringLiteral("—"));
 }
 
 void sortByTime(PostMortem &pm)
