@@ -323,6 +323,16 @@ QString MapView::chipLabel(const MapNode &n) const
 
 QString MapView::badgeText(const QString &id) const
 {
+    // Worked out once per chip for the figures and state at hand, not on every frame: a role
+    // chip adds up hundreds of nodes.
+    const auto known = m_badges.constFind(id);
+    if (known != m_badges.cend())
+        return *known;
+    return *m_badges.insert(id, figuresBadge(id));
+}
+
+QString MapView::figuresBadge(const QString &id) const
+{
     // A role chip's: its nodes' errors added up, their CPU averaged.
     NodeFigures sum;
     int cpus = 0;
@@ -366,6 +376,7 @@ void MapView::setFigures(QHash<QString, NodeFigures> figures)
     if (figures == m_figures)
         return;
     m_figures = std::move(figures);
+    m_badges.clear();
     update();
 }
 

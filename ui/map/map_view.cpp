@@ -59,6 +59,7 @@ void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks,
     }
     const QStringList selected = m_selected.isEmpty() ? QStringList() : nodesOf(m_selected);
     m_scene.build(engine, marks, m_options);
+    m_badges.clear(); // chips come and go, role chips gain and lose nodes
     relayout();
     if (animate)
         startAnimations(before);

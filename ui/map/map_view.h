@@ -122,7 +122,8 @@ private:
 
     void paintRoleChip(QPainter &painter, const MapNode &node, bool selected) const;
     void drawBadge(QPainter &painter, const MapNode &node) const;
-    QString roleDetail(const MapNode &node) const; // "5 nodes, 1 failing" or its one node
+    QString roleDetail(const MapNode &node) const;   // "5 nodes, 1 failing" or its one node
+    QString figuresBadge(const QString &chip) const; // a badge from the figures
 
     MapScene m_scene;
     MapOptions m_options;
@@ -139,9 +140,10 @@ private:
     QPointF m_panOrigin;
     QList<Animation> m_animations;
     QElapsedTimer m_clock;
-    QTimer m_frames;                       // runs only while something animates
-    QHash<QString, NodeFigures> m_figures; // at the cursor, for the badges
-    QString m_typed;                       // a node's name being typed
+    QTimer m_frames;                          // runs only while something animates
+    QHash<QString, NodeFigures> m_figures;    // at the cursor, for the badges
+    mutable QHash<QString, QString> m_badges; // badgeText's, until the figures or state change
+    QString m_typed;                          // a node's name being typed
     QElapsedTimer m_sinceTyped;
 };
 
