@@ -210,6 +210,7 @@ void RecordingWindow::opened()
     m_map->setFigures({});
     m_mapMarks.clear();
     m_mapGeneration = 0;
+    m_postMortem->setCacheFolder(m_session->cacheFolder() + QStringLiteral("/what-if"));
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems);
     m_layout = data->layout;
     m_layoutUndo.clear();

@@ -1,5 +1,7 @@
 #include "postmortem.h"
 
+#include "core/analysis/analysis.h"
+
 #include <QRegularExpression>
 
 #include <QJsonArray>
@@ -234,14 +236,20 @@ QJsonObject toJson(const PostMortem &pm)
     o.insert(QStringLiteral("timeline"), timeline);
     QJsonArray actions;
     for (const ActionItem &a : pm.actions)
-        actions.append(
-            QJsonObject{{QStringLiteral("what"), a.what},
-                        {QStringLiteral("owner"), a.owner},
-                        {QStringLiteral("due"),
-                         a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate)) : QJsonValue()},
-                        {QStringLiteral("priority"), a.priority},
-                        {QStringLiteral("status"), a.status},
-                        {QStringLiteral("ticket"), a.ticket}});
+        actions.append(QJsonObject{
+            {QStringLiteral("what"), a.what},
+            {QStringLiteral("owner"), a.owner},
+            {QStringLiteral("due"),
+             a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate)) : QJsonValue()},
+            {QStringLiteral("priority"), a.priority},
+            {QStringLiteral("status"), a.status},
+            {QStringLiteral("ticket"), a.ticket},
+            {QStringLiteral("what_if"), a.whatIf},
+            {QStringLiteral("simulated"),
+             a.simulatedWhatIf.isEmpty()
+                 ? QJsonValue()
+                 : QJsonObject{{QStringLiteral("what_if"), a.simulatedWhatIf},
+                               {QStringLiteral("rows"), comparisonRowsJson(a.effect)}}}});
     o.insert(QStringLiteral("action_items"), actions);
     return o;
 }
@@ -321,7 +329,8 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
         const std::pair<ActionField, const char16_t *> fields[] = {
             {ActionField::What, u"what"},     {ActionField::Owner, u"owner"},
             {ActionField::Due, u"due"},       {ActionField::Priority, u"priority"},
-            {ActionField::Status, u"status"}, {ActionField::Ticket, u"ticket"}};
+            {ActionField::Status, u"status"}, {ActionField::Ticket, u"ticket"},
+            {ActionField::WhatIf, u"what_if"}};
         if (!actions[i].isObject()) {
             fail(where + u"not an object");
             continue;
@@ -353,9 +362,23 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
                 case ActionField::Ticket:
                     item.ticket = v.toString();
                     break;
+                case ActionField::WhatIf:
+                    item.whatIf = v.toString();
+                    break;
                 case ActionField::Owner: // takes anything
                     break;
                 }
+            }
+        }
+        if (const QJsonValue simulated = a.value(QStringLiteral("simulated"));
+            !simulated.isUndefined() && !simulated.isNull()) {
+            const QJsonObject s = simulated.toObject();
+            if (!simulated.isObject() || !s.value(QStringLiteral("what_if")).isString() ||
+                !s.value(QStringLiteral("rows")).isArray()) {
+                fail(where + u"\"simulated\" must be an object with \"what_if\" and \"rows\"");
+            } else {
+                item.simulatedWhatIf = s.value(QStringLiteral("what_if")).toString();
+                item.effect = comparisonRowsFrom(s.value(QStringLiteral("rows")).toArray());
             }
         }
         pm.actions.append(item);
@@ -415,8 +438,42 @@ QString actionFieldError(ActionField field, const QString &text)
         return text.trimmed().contains(QRegularExpression(QStringLiteral("\\s")))
                    ? u"a ticket is a link or an id without spaces, not \"" + text.trimmed() + u'"'
                    : QString();
+    case ActionField::WhatIf:
+        if (text.trimmed().isEmpty() || whatIfIsScenarioFile(text))
+            return {};
+        for (const QString &change : whatIfChanges(text)) {
+            if (const Result<WhatIf> parsed = parseWhatIf(change); !parsed)
+                return u"a what-if is a scenario file (.yaml) or changes as --what-if takes "
+                       u"them: " +
+                       parsed.errors().first().message;
+        }
+        return {};
     }
     return {};
+}
+
+QString effectLine(const ActionItem &item)
+{
+    if (item.whatIf.trimmed().isEmpty())
+        return {};
+    if (!item.simulated())
+        return u"what-if " + item.whatIf + u": not simulated yet";
+    return u"simulated with " + item.whatIf + u": " + effectText(item.effect);
+}
+
+bool whatIfIsScenarioFile(const QString &whatIf)
+{
+    static const QRegularExpression file(QStringLiteral("^\\S+\\.(ya?ml|json)$"),
+                                         QRegularExpression::CaseInsensitiveOption);
+    return file.match(whatIf.trimmed()).hasMatch();
+}
+
+QStringList whatIfChanges(const QString &whatIf)
+{
+    if (whatIfIsScenarioFile(whatIf))
+        return {};
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    return whatIf.trimmed().split(separators, Qt::SkipEmptyParts);
 }
 
 QString setActionField(ActionItem &item, ActionField field, const QString &text)
@@ -442,6 +499,9 @@ QString setActionField(ActionItem &item, ActionField field, const QString &text)
         break;
     case ActionField::Ticket:
         item.ticket = value;
+        break;
+    case ActionField::WhatIf:
+        item.whatIf = value;
         break;
     }
     return {};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/summary/recording_summary.h"
+#include "core/summary/run_comparison.h"
 #include "core/util/result.h"
 
 #include <QByteArray>
@@ -59,6 +60,15 @@ struct ActionItem
     QString priority = QStringLiteral("P2");
     QString status = QStringLiteral("open");
     QString ticket; // a link (http, https) or a tracker's id (INC-123): no spaces
+    // What the item would have changed: the incident replayed with it (docs/postmortem.md).
+    // A variant scenario ("pagerduty-2011-standby.yaml", beside the incident's scenario or the
+    // recording) or what-if changes ("rule-remove:dc3-egress capacity:app=200"); empty: none.
+    QString whatIf;
+    // The replay's figures against the incident's, for `simulatedWhatIf` (stale when the
+    // what-if has changed since).
+    QString simulatedWhatIf;
+    QList<ComparisonRow> effect;
+    bool simulated() const { return !simulatedWhatIf.isEmpty() && simulatedWhatIf == whatIf; }
     bool operator==(const ActionItem &) const = default;
 };
 
@@ -70,16 +80,24 @@ enum class ActionField
     Priority,
     Status,
     Ticket,
+    WhatIf,
 };
 
 const QStringList &actionPriorities(); // P0 .. P3
 const QStringList &actionStatuses();   // open .. won't do
 // Why `text` cannot be the item's `field` ("priority must be P0, P1, P2 or P3, not \"P9\""),
-// empty when it can. A due date is YYYY-MM-DD or nothing.
+// empty when it can. A due date is YYYY-MM-DD or nothing; a what-if a scenario file (.yaml,
+// .yml, .json) or what-if changes separated by spaces or commas, each as --what-if takes it.
 QString actionFieldError(ActionField field, const QString &text);
 // Sets `field` of `item` from `text` when it is valid; else leaves the item as it was and
 // returns why.
 QString setActionField(ActionItem &item, ActionField field, const QString &text);
+// The what-if changes of an item's what-if (empty for a variant scenario file).
+QStringList whatIfChanges(const QString &whatIf);
+bool whatIfIsScenarioFile(const QString &whatIf);
+// What the reports say under an item with a what-if: "simulated with rule-remove:dc3-egress:
+// outage 35m49s → 0s; …", "what-if X: not simulated yet" (or changed since); empty without.
+QString effectLine(const ActionItem &item);
 
 // The impact, computed from the recording (not typed).
 struct Impact

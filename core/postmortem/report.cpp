@@ -279,7 +279,11 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
                             "<th>Status</th><th>Ticket</th></tr>\n");
         for (const ActionItem &a : pm.actions) {
             const bool link = a.ticket.startsWith(u"https://") || a.ticket.startsWith(u"http://");
+            const QString effect = effectLine(a);
             h += u"<tr><td>" + a.priority.toHtmlEscaped() + u"</td><td>" + a.what.toHtmlEscaped() +
+                 (effect.isEmpty()
+                      ? QString()
+                      : u"<br><span class=\"effect\">" + effect.toHtmlEscaped() + u"</span>") +
                  u"</td><td>" + a.owner.toHtmlEscaped() + u"</td><td>" +
                  (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) +
                  u"</td><td>" + a.status.toHtmlEscaped() + u"</td><td>" +
@@ -424,7 +428,8 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
               mdInline(a.owner.isEmpty() ? QStringLiteral("no owner") : a.owner) + u", due " +
               (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) + u" (" +
               mdInline(a.status) + u')' +
-              (a.ticket.isEmpty() ? QString() : u", ticket " + mdInline(a.ticket)) + u'\n';
+              (a.ticket.isEmpty() ? QString() : u", ticket " + mdInline(a.ticket)) + u'\n' +
+              (effectLine(a).isEmpty() ? QString() : u"  - " + mdInline(effectLine(a)) + u'\n');
     md += u'\n';
     section(QStringLiteral("Supporting material"), pm.supporting);
     return md;
@@ -445,6 +450,7 @@ QString htmlReport(const PostMortem &pm)
            u".symptom { color: #A04000; margin: 2px 0 4px 1.5em; }\n"
            u".snapshot img { max-width: 100%; border: 1px solid #ccc; margin: 6px 0; }\n"
            u".meta, .empty { color: #666; } ul.timeline li { margin: 4px 0; }\n"
+           u".effect { color: #0F5E8C; font-size: 0.92em; }\n"
            u"</style>\n</head>\n<body>\n" +
            htmlBody(
                pm,

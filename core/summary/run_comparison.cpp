@@ -143,8 +143,7 @@ QString comparisonText(const RunOutcome &a, const RunOutcome &b, const QList<Com
     return out;
 }
 
-QJsonObject comparisonJson(const RunOutcome &a, const RunOutcome &b,
-                           const QList<ComparisonRow> &rows)
+QJsonArray comparisonRowsJson(const QList<ComparisonRow> &rows)
 {
     QJsonArray lines;
     for (const ComparisonRow &r : rows)
@@ -154,9 +153,91 @@ QJsonObject comparisonJson(const RunOutcome &a, const RunOutcome &b,
                                  {QStringLiteral("a_value"), r.aValue},
                                  {QStringLiteral("b_value"), r.bValue},
                                  {QStringLiteral("difference"), r.difference}});
+    return lines;
+}
+
+QList<ComparisonRow> comparisonRowsFrom(const QJsonArray &json)
+{
+    QList<ComparisonRow> rows;
+    for (const QJsonValue &v : json) {
+        const QJsonObject r = v.toObject();
+        rows.append({r.value(QStringLiteral("what")).toString(),
+                     r.value(QStringLiteral("a")).toString(),
+                     r.value(QStringLiteral("b")).toString(),
+                     r.value(QStringLiteral("difference")).toString(),
+                     r.value(QStringLiteral("a_value")).toDouble(),
+                     r.value(QStringLiteral("b_value")).toDouble()});
+    }
+    return rows;
+}
+
+QJsonObject comparisonJson(const RunOutcome &a, const RunOutcome &b,
+                           const QList<ComparisonRow> &rows)
+{
     return {{QStringLiteral("a"), summaryJson(a.summary)},
             {QStringLiteral("b"), summaryJson(b.summary)},
-            {QStringLiteral("rows"), lines}};
+            {QStringLiteral("rows"), comparisonRowsJson(rows)}};
+}
+
+namespace {
+
+// Both figures of a count in one unit, so that they read side by side ("1.59 M → 0.24 M").
+std::pair<QString, QString> countsInOneUnit(double x, double y)
+{
+    const double larger = std::max(std::abs(x), std::abs(y));
+    if (larger < 100000)
+        return {formatCount(x), formatCount(y)};
+    auto millions = [](double v) -> QString { return QString::number(v / 1e6, 'f', 2) + u" M"; };
+    return {millions(x), millions(y)};
+}
+
+} // namespace
+
+QString effectText(const QList<ComparisonRow> &rows, int max)
+{
+    // The figures a reader weighs an action by, in that order; the rest is in the comparison.
+    auto rank = [](const QString &what) {
+        if (what == u"outage")
+            return 0;
+        if (what == u"failed requests")
+            return 1;
+        if (what.contains(u": late deliveries"))
+            return 2;
+        if (what.contains(u": still waiting at the end"))
+            return 3;
+        if (what == u"degraded")
+            return 4;
+        if (what.contains(u": backlog drained after"))
+            return 5;
+        return -1;
+    };
+    QList<std::pair<int, QString>> said;
+    for (const ComparisonRow &r : rows) {
+        const int order = rank(r.what);
+        if (order < 0 || r.difference == u"same")
+            continue;
+        QString what = r.what;
+        what.replace(QStringLiteral(": late deliveries"), QStringLiteral(" late"));
+        what.replace(QStringLiteral(": still waiting at the end"),
+                     QStringLiteral(" never delivered"));
+        what.replace(QStringLiteral(": backlog drained after"),
+                     QStringLiteral(" backlog drained after"));
+        what = what.section(u',', 0, 0); // without the target
+        QString a = r.a, b = r.b;
+        if (order >= 1 && order <= 3)
+            std::tie(a, b) = countsInOneUnit(r.aValue, r.bValue);
+        said.append({order, what + u' ' + a + u" → " + b});
+    }
+    std::stable_sort(said.begin(), said.end(),
+                     [](const auto &x, const auto &y) { return x.first < y.first; });
+    QStringList parts;
+    for (const auto &[order, text] : said) {
+        if (parts.size() == max)
+            break;
+        parts.append(text);
+    }
+    return parts.isEmpty() ? QStringLiteral("no difference in outage, failures or deliveries")
+                           : parts.join(QStringLiteral("; "));
 }
 
 } // namespace warroom

@@ -2,6 +2,7 @@
 
 #include "recording_summary.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 
@@ -40,11 +41,20 @@ struct ComparisonRow
     QString difference; // "−25m37s", "−1,327,811 (−84 %)", "same"
     double aValue = 0.0;
     double bValue = 0.0;
+    bool operator==(const ComparisonRow &) const = default;
 };
 
 QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b);
 QString comparisonText(const RunOutcome &a, const RunOutcome &b, const QList<ComparisonRow> &rows);
 QJsonObject comparisonJson(const RunOutcome &a, const RunOutcome &b,
                            const QList<ComparisonRow> &rows);
+// The rows alone, and back (a post-mortem keeps them under an action item).
+QJsonArray comparisonRowsJson(const QList<ComparisonRow> &rows);
+QList<ComparisonRow> comparisonRowsFrom(const QJsonArray &json);
+
+// What the second run changed, in one line: the telling rows that differ, at most `max`
+// ("outage 35m49s → 9m46s; failed requests 4.87 M → 1.14 M; notifications late 1.59 M →
+// 0.24 M"); "no difference in outage, failures or deliveries" when none does.
+QString effectText(const QList<ComparisonRow> &rows, int max = 4);
 
 } // namespace warroom

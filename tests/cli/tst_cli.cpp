@@ -1,4 +1,5 @@
 #include "core/cli/cli.h"
+#include "core/summary/run_comparison.h"
 #include "support/test_support.h"
 
 #include <QDir>
@@ -210,6 +211,10 @@ private Q_SLOTS:
             }
         }
         QVERIFY(backlog);
+        // Under an action item, the telling differences in one line.
+        QCOMPARE(effectText(comparisonRowsFrom(doc[u"rows"].toArray())),
+                 QStringLiteral("outage 35m49s → 9m46s; failed requests 4.87 M → 1.14 M; "
+                                "notifications late 1.59 M → 0.24 M; degraded 1m14s → 13s"));
 
         const QString fixed = m_dir.filePath(QStringLiteral("fixed.warroom"));
         QCOMPARE(cli({QStringLiteral("simulate"),

@@ -1,5 +1,6 @@
 // Post-mortems: the timeline proposed from both bundled recordings, the metrics, the JSON form,
 // storage in the recording, and each report format's validity (cmark, pdftotext, pdfimages).
+#include "core/analysis/analysis.h"
 #include "core/postmortem/postmortem_store.h"
 #include "core/postmortem/report.h"
 #include "core/postmortem/timeline_proposal.h"
@@ -271,6 +272,22 @@ private Q_SLOTS:
         QTest::newRow("nothing to do") << "what"
                                        << "  "
                                        << "an action item says what to do";
+        QTest::newRow("variant file") << "what_if"
+                                      << "pagerduty-2011-standby.yaml"
+                                      << "";
+        QTest::newRow("changes") << "what_if"
+                                 << "rule-remove:dc3-egress, capacity:app-pool=400"
+                                 << "";
+        QTest::newRow("no what-if") << "what_if"
+                                    << ""
+                                    << "";
+        const QString forms = whatIfForms().join(u", ");
+        QTest::newRow("not a change")
+            << "what_if"
+            << "remove the rule"
+            << QString(u"a what-if is a scenario file (.yaml) or changes as --what-if takes "
+                       u"them: unknown what-if 'remove'; use one of: " +
+                       forms);
     }
     void actionItemsAreValidated()
     {
@@ -282,9 +299,13 @@ private Q_SLOTS:
             {QStringLiteral("due"), ActionField::Due},
             {QStringLiteral("priority"), ActionField::Priority},
             {QStringLiteral("status"), ActionField::Status},
-            {QStringLiteral("ticket"), ActionField::Ticket}};
-        ActionItem item{QStringLiteral("Fix the rule"), QStringLiteral("sre"),  QDate(2026, 6, 1),
-                        QStringLiteral("P1"),           QStringLiteral("open"), {}};
+            {QStringLiteral("ticket"), ActionField::Ticket},
+            {QStringLiteral("what_if"), ActionField::WhatIf}};
+        ActionItem item;
+        item.what = QStringLiteral("Fix the rule");
+        item.owner = QStringLiteral("sre");
+        item.due = QDate(2026, 6, 1);
+        item.priority = QStringLiteral("P1");
         const ActionItem before = item;
         QCOMPARE(setActionField(item, fields.at(field), value), message);
         if (!message.isEmpty())
@@ -470,9 +491,18 @@ private:
         pm.timeline.append(note);
         std::stable_sort(pm.timeline.begin(), pm.timeline.end(),
                          [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
-        pm.actions.append({QStringLiteral("Scope dc3-egress to the test hosts"),
-                           QStringLiteral("netops"), QDate(2020, 6, 5), QStringLiteral("P1"),
-                           QStringLiteral("done"), QStringLiteral("NET-1042")});
+        ActionItem scope;
+        scope.what = QStringLiteral("Scope dc3-egress to the test hosts");
+        scope.owner = QStringLiteral("netops");
+        scope.due = QDate(2020, 6, 5);
+        scope.priority = QStringLiteral("P1");
+        scope.status = QStringLiteral("done");
+        scope.ticket = QStringLiteral("NET-1042");
+        scope.whatIf = QStringLiteral("rule-remove:dc3-egress");
+        scope.simulatedWhatIf = scope.whatIf;
+        scope.effect = {{QStringLiteral("outage"), QStringLiteral("9h3m"), QStringLiteral("0s"),
+                         QStringLiteral("−9h3m"), 32580000.0, 0.0}};
+        pm.actions.append(scope);
         return pm;
     }
 

@@ -8,6 +8,7 @@
 #include "support/test_support.h"
 #include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
+#include "ui/postmortem/action_items_panel.h"
 #include "ui/postmortem/postmortem_document.h"
 #include "ui/postmortem/postmortem_editor.h"
 #include "ui/postmortem/timeline_model.h"
@@ -28,6 +29,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace warroom;
 
@@ -120,12 +122,11 @@ private Q_SLOTS:
         editor->toggleStar(first);
         const QString note = editor->addNote(draft.impact.startMs + 60000, QStringLiteral("note"));
         QCOMPARE(doc->postMortem().timeline.size(), draft.timeline.size() + 1);
-        editor->addActionItem({QStringLiteral("fix"),
-                               QStringLiteral("me"),
-                               {},
-                               QStringLiteral("P1"),
-                               QStringLiteral("open"),
-                               {}});
+        ActionItem fix;
+        fix.what = QStringLiteral("fix");
+        fix.owner = QStringLiteral("me");
+        fix.priority = QStringLiteral("P1");
+        editor->addActionItem(fix);
         // A value a field does not take is refused in words, and nothing is erased.
         auto *actions = editor->findChild<QTableWidget *>();
         QVERIFY(actions);
@@ -291,6 +292,76 @@ private Q_SLOTS:
 
     // The Lemniscus write-up, done as a team would: accept the proposals, mark detection and
     // repair, write the root cause, snapshot the map at the first DC3 outage, export.
+    // An action item's what-if replays the incident on a worker (the UI thread keeps turning),
+    // keeps the compared figures in the item (one undo step) and the reports state them.
+    void whatIfIsSimulatedFromTheEditor()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("what-if"))));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        ActionItem fix;
+        fix.what = QStringLiteral("Scope dc3-egress to the test hosts");
+        fix.whatIf = QStringLiteral("lemniscus-2020-rule-fixed.yaml");
+        editor->addActionItem(fix);
+        ActionItemsPanel *panel = editor->actionItems();
+        QSignalSpy finished(panel, &ActionItemsPanel::whatIfFinished);
+        QSignalSpy failed(panel, &ActionItemsPanel::whatIfFailed);
+        int turns = 0; // the UI thread's event loop while the replay runs
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this, [&turns] { ++turns; });
+        ticker.start(0);
+        panel->simulate(0);
+        QVERIFY(panel->simulating());
+        QVERIFY(finished.wait(60000));
+        ticker.stop();
+        QCOMPARE(failed.count(), 0);
+        QVERIFY2(turns > 10, qPrintable(QString::number(turns)));
+        const ActionItem &item = editor->document()->postMortem().actions.first();
+        QVERIFY(item.simulated());
+        const auto outage =
+            std::find_if(item.effect.begin(), item.effect.end(),
+                         [](const ComparisonRow &r) { return r.what == u"outage"; });
+        QVERIFY(outage != item.effect.end());
+        QVERIFY(outage->aValue > 1800000.0); // the DC3 outages recorded ...
+        QCOMPARE(outage->bValue, 0.0);       // ... none with the rule right
+        QVERIFY2(
+            effectLine(item).startsWith(u"simulated with lemniscus-2020-rule-fixed.yaml: outage "),
+            qPrintable(effectLine(item)));
+        QVERIFY(panel->table()->item(0, ActionItemsPanel::kEffectColumn)->text().contains(u"→"));
+        QCOMPARE(editor->document()->undoStack()->undoText(), QStringLiteral("Simulate what-if"));
+        editor->document()->undoStack()->undo();
+        QVERIFY(!editor->document()->postMortem().actions.first().simulated());
+        editor->document()->undoStack()->redo();
+
+        // Edited since: stale, said so, and simulated again on demand.
+        ActionItem changed = editor->document()->postMortem().actions.first();
+        QVERIFY(
+            setActionField(changed, ActionField::WhatIf, QStringLiteral("rule-remove:dc3-egress"))
+                .isEmpty());
+        PostMortem next = editor->document()->postMortem();
+        next.actions[0] = changed;
+        editor->document()->set(next, QStringLiteral("test"));
+        QCOMPARE(effectLine(editor->document()->postMortem().actions.first()),
+                 QStringLiteral("what-if rule-remove:dc3-egress: not simulated yet"));
+
+        // A cancelled replay keeps nothing; a variant that is not there says so.
+        panel->simulate(0);
+        panel->cancelSimulation();
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.last().at(1).toString(), QStringLiteral("cancelled"));
+        QVERIFY(!editor->document()->postMortem().actions.first().simulated());
+        next = editor->document()->postMortem();
+        next.actions[0].whatIf = QStringLiteral("no-such-variant.yaml");
+        editor->document()->set(next, QStringLiteral("test"));
+        panel->simulate(0);
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed.last().at(1).toString().contains(
+                     u"no-such-variant.yaml: not found beside the incident's scenario"),
+                 qPrintable(failed.last().at(1).toString()));
+        QVERIFY(panel->problem().startsWith(u"Not simulated: "));
+    }
+
     void lemniscusWriteUpExports()
     {
         RecordingWindow window;
@@ -350,10 +421,36 @@ private Q_SLOTS:
             &PostMortem::resolution,
             QStringLiteral("The rule was corrected to match the test environment only."),
             QStringLiteral("Resolution"));
-        editor->addActionItem({QStringLiteral("Test every scaling group's placement against the "
-                                              "rules (warroom-cli analyze in CI)"),
-                               QStringLiteral("platform"), QDate(2020, 6, 12), QStringLiteral("P1"),
-                               QStringLiteral("open"), QStringLiteral("PLAT-311")});
+        ActionItem scope;
+        scope.what = QStringLiteral("Scope dc3-egress to DC3's test environment, as it was meant");
+        scope.owner = QStringLiteral("netops");
+        scope.due = QDate(2020, 6, 5);
+        scope.priority = QStringLiteral("P0");
+        scope.status = QStringLiteral("done");
+        scope.ticket = QStringLiteral("NET-1042");
+        scope.whatIf = QStringLiteral("lemniscus-2020-rule-fixed.yaml");
+        editor->addActionItem(scope);
+        ActionItem check;
+        check.what = QStringLiteral("Test every scaling group's placement against the rules "
+                                    "(warroom-cli analyze in CI)");
+        check.owner = QStringLiteral("platform");
+        check.due = QDate(2020, 6, 12);
+        check.priority = QStringLiteral("P1");
+        check.ticket = QStringLiteral("PLAT-311");
+        editor->addActionItem(check);
+        ActionItem balanced;
+        balanced.what = QStringLiteral("Place app servers evenly over the DCs (not at random)");
+        balanced.owner = QStringLiteral("platform");
+        balanced.priority = QStringLiteral("P2");
+        balanced.ticket = QStringLiteral("PLAT-312");
+        balanced.whatIf = QStringLiteral("lemniscus-2020-balanced.yaml");
+        editor->addActionItem(balanced);
+        for (int row : {0, 2}) { // the what-ifs replayed, as a team would before sending it
+            QSignalSpy simulated(editor->actionItems(), &ActionItemsPanel::whatIfFinished);
+            editor->actionItems()->simulate(row);
+            QVERIFY(simulated.wait(60000));
+            QVERIFY(pm.actions[row].simulated());
+        }
         // The map at the first outage, from the window itself.
         QSignalSpy snapshot(editor, &PostMortemEditor::snapshotRequested);
         editor->selectEntry(outage);
@@ -386,6 +483,8 @@ private Q_SLOTS:
         const QString pdf = QString::fromUtf8(text.readAllStandardOutput());
         QVERIFY(pdf.contains(u"INC-2020-0525"));
         QVERIFY(pdf.contains(u"Time to detect"));
+        QVERIFY(pdf.contains(u"simulated with lemniscus-2020-rule")); // (a ligature in "fixed")
+        QVERIFY(pdf.contains(u"outage 58m30s → 0s"));
         QVERIFY(pdf.contains(u"Errors were seen at"));
     }
 

@@ -24,6 +24,16 @@ QWidget *ActionItemDelegate::createEditor(QWidget *parent, const QStyleOptionVie
                                                                                : actionStatuses());
         return choices;
     }
+    case ActionField::WhatIf: {
+        auto *choices = new QComboBox(parent);
+        choices->setEditable(true);
+        choices->addItem(QString());
+        choices->addItems(m_whatIfChoices);
+        choices->setToolTip(
+            tr("A variant scenario, or what-if changes: rule-remove:ID, capacity:GROUP=N, "
+               "placement:GROUP=balanced, link-down:ID, … (several separated by spaces)"));
+        return choices;
+    }
     case ActionField::Due: {
         auto *date = new QDateEdit(parent);
         date->setCalendarPopup(true);
@@ -40,7 +50,9 @@ QWidget *ActionItemDelegate::createEditor(QWidget *parent, const QStyleOptionVie
 void ActionItemDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
 {
     const QString text = index.data(Qt::EditRole).toString();
-    if (auto *choices = qobject_cast<QComboBox *>(editor)) {
+    if (auto *choices = qobject_cast<QComboBox *>(editor); choices && choices->isEditable()) {
+        choices->setCurrentText(text);
+    } else if (choices) {
         if (choices->findText(text) < 0) // kept from an older file: shown, not changed silently
             choices->addItem(text);
         choices->setCurrentIndex(choices->findText(text));

@@ -1,6 +1,6 @@
 #include "postmortem_editor.h"
 
-#include "action_item_delegate.h"
+#include "action_items_panel.h"
 
 #include "core/postmortem/timeline_proposal.h"
 #include "core/util/duration.h"
@@ -21,7 +21,6 @@
 #include <QScrollArea>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace warroom {
@@ -282,63 +281,8 @@ void PostMortemEditor::build()
     m_tabs->addTab(scroll, tr("Write-up"));
 
     // Action items.
-    auto *actionsTab = new QWidget;
-    auto *al = new QVBoxLayout(actionsTab);
-    m_actions = new QTableWidget(0, 6);
-    m_actions->setHorizontalHeaderLabels(
-        {tr("Action"), tr("Owner"), tr("Due"), tr("Priority"), tr("Status"), tr("Ticket")});
-    m_actions->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_actions->verticalHeader()->hide();
-    m_actions->setItemDelegate(new ActionItemDelegate(m_actions));
-    m_actions->setToolTip(tr("Priority: P0 now, P1 this week, P2 this quarter, P3 some day. "
-                             "Status: open, in progress, blocked, done, won't do. Due: a date "
-                             "(YYYY-MM-DD) or none. Ticket: a link or a tracker's id."));
-    al->addWidget(m_actions, 1);
-    m_actionProblem = new QLabel;
-    m_actionProblem->setObjectName(QStringLiteral("actionProblem"));
-    m_actionProblem->setStyleSheet(QStringLiteral("color: #B54800"));
-    m_actionProblem->setWordWrap(true);
-    al->addWidget(m_actionProblem);
-    connect(m_actions, &QTableWidget::itemChanged, this, [this](QTableWidgetItem *item) {
-        if (m_refreshing)
-            return;
-        const int row = item->row();
-        const auto field = ActionField(item->column());
-        // A value the field does not take is refused with why, and the item keeps what it had.
-        QString why;
-        edit(
-            [&](PostMortem &pm) {
-                if (row < pm.actions.size())
-                    why = setActionField(pm.actions[row], field, item->text());
-            },
-            tr("Edit action item"));
-        m_actionProblem->setText(why.isEmpty() ? QString() : tr("Not changed: %1.").arg(why));
-        if (!why.isEmpty()) {
-            m_refreshing = true;
-            refreshActions();
-            m_refreshing = false;
-        }
-    });
-    auto *actionButtons = new QHBoxLayout;
-    auto *addAction = new QPushButton(tr("Add action item"));
-    connect(addAction, &QPushButton::clicked, this, [this] {
-        addActionItem({tr("What to do"), {}, {}, QStringLiteral("P2"), QStringLiteral("open"), {}});
-    });
-    auto *removeAction = new QPushButton(tr("Remove"));
-    connect(removeAction, &QPushButton::clicked, this, [this] {
-        const int row = m_actions->currentRow();
-        edit(
-            [&](PostMortem &pm) {
-                if (row >= 0 && row < pm.actions.size())
-                    pm.actions.removeAt(row);
-            },
-            tr("Remove action item"));
-    });
-    actionButtons->addWidget(addAction);
-    actionButtons->addWidget(removeAction);
-    actionButtons->addStretch(1);
-    al->addLayout(actionButtons);
-    m_tabs->addTab(actionsTab, tr("Action items"));
+    m_actions = new ActionItemsPanel(m_document);
+    m_tabs->addTab(m_actions, tr("Action items"));
     // Another post-mortem of the recording: the one being edited is saved first.
     connect(m_which, &QComboBox::activated, this, [this](int index) {
         const QString id = m_which->itemData(index).toString();
@@ -367,6 +311,7 @@ void PostMortemEditor::setRecording(const QString &path, const QList<Event> &eve
     m_path = path;
     m_events = events;
     m_summary = summary;
+    m_actions->setRecording(path, summary.scenarioFile);
     m_which->clear();
     m_written = written;
     for (const PostMortem &pm : written)
@@ -641,7 +586,7 @@ void PostMortemEditor::refresh()
     setText(m_failedAt, current.failedAt);
     for (QLineEdit *e : {m_entryText, m_seenAt, m_failedAt})
         e->setEnabled(i >= 0);
-    refreshActions();
+    m_actions->refresh();
     if (!open) {
         m_metrics->setText(tr("No post-mortem in this recording yet: <b>New draft</b> proposes "
                               "one from what was recorded."));
@@ -686,26 +631,9 @@ QString PostMortemEditor::queuesText(const Impact &impact)
     return out;
 }
 
-void PostMortemEditor::refreshActions()
+void PostMortemEditor::setCacheFolder(const QString &folder)
 {
-    const QList<ActionItem> &actions = m_document->postMortem().actions;
-    if (!m_document->postMortem().readProblems.isEmpty() && m_actionProblem->text().isEmpty())
-        m_actionProblem->setText(tr("Kept as written, but not what these fields take: %1.")
-                                     .arg(m_document->postMortem().readProblems.join(u"; ")));
-    m_actions->setRowCount(int(actions.size()));
-    for (int r = 0; r < actions.size(); ++r) {
-        const ActionItem &a = actions[r];
-        const QStringList cells = {
-            a.what,     a.owner,  a.due.isValid() ? a.due.toString(Qt::ISODate) : QString(),
-            a.priority, a.status, a.ticket};
-        for (int c = 0; c < cells.size(); ++c) {
-            QTableWidgetItem *item = m_actions->item(r, c);
-            if (!item)
-                m_actions->setItem(r, c, item = new QTableWidgetItem);
-            if (item->text() != cells[c])
-                item->setText(cells[c]);
-        }
-    }
+    m_actions->setCacheFolder(folder);
 }
 
 } // namespace warroom

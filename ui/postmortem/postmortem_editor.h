@@ -11,11 +11,11 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QTableView;
-class QTableWidget;
 class QTabWidget;
 
 namespace warroom {
 
+class ActionItemsPanel;
 class PostMortemDocument;
 class TimelineModel;
 
@@ -59,6 +59,9 @@ public:
     void setField(QString PostMortem::*field, const QString &text, const QString &label);
     void addActionItem(const ActionItem &item);
     QPlainTextEdit *sectionEditor(const QString &label) const; // "Root cause"
+    ActionItemsPanel *actionItems() const { return m_actions; }
+    // Where what-ifs are replayed into (the window's cache).
+    void setCacheFolder(const QString &folder);
 
 Q_SIGNALS:
     void seekRequested(qint64 timeMs);
@@ -79,8 +82,7 @@ private:
     // One change to one entry (nothing when there is no such entry).
     void editEntry(const QString &entryId, const std::function<void(TimelineEntry &)> &change,
                    const QString &description, const QString &mergeKey = {});
-    QString addEntry(TimelineEntry entry); // one undo step; returns its new id
-    void refreshActions();
+    QString addEntry(TimelineEntry entry);           // one undo step; returns its new id
     static QString queuesText(const Impact &impact); // each queue's late and undelivered items
 
     PostMortemDocument *m_document;
@@ -107,8 +109,7 @@ private:
     QLineEdit *m_seenAt;
     QLineEdit *m_failedAt;
     QList<std::pair<QString, QPlainTextEdit *>> m_sections;
-    QTableWidget *m_actions;
-    QLabel *m_actionProblem; // why the last edit of an action item was refused
+    ActionItemsPanel *m_actions;
 };
 
 } // namespace warroom
