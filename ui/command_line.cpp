@@ -90,6 +90,12 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     parser.addOption(mapLevel);
     parser.addOption(expand);
     parser.addOption(postMortem);
+    const QCommandLineOption postMortemView(
+        QStringLiteral("postmortem-view"),
+        QStringLiteral("For a recording: the post-mortem in a tab beside the charts, beside the "
+                       "map at full height, or the whole window (for this window only)."),
+        QStringLiteral("tab|side|window"));
+    parser.addOption(postMortemView);
     parser.addOption(screenshot);
     parser.addOption(state);
     parser.addOption(size);
@@ -121,7 +127,14 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         options.error = u"--map takes roles or nodes, not " + options.mapLevel;
         return options;
     }
-    options.postMortem = parser.isSet(postMortem);
+    options.postMortem = parser.isSet(postMortem) || parser.isSet(postMortemView);
+    options.postMortemView = parser.value(postMortemView);
+    if (!options.postMortemView.isEmpty() && options.postMortemView != u"tab" &&
+        options.postMortemView != u"side" && options.postMortemView != u"window") {
+        options.error =
+            u"--postmortem-view takes tab, side or window, not " + options.postMortemView;
+        return options;
+    }
     options.prometheus = parser.value(prometheus);
     options.drill = parser.value(drill);
     options.trainee = parser.isSet(trainee);

@@ -97,6 +97,8 @@ int runGui(QApplication &app, const GuiOptions &options)
                 failed(u"warroom: --at " + replay->clockBar()->goToError());
                 return;
             }
+            if (const auto place = RecordingWindow::postMortemPlaceFrom(options.postMortemView))
+                replay->setPostMortemPlace(*place, false);
             if (options.postMortem)
                 replay->showPostMortem();
             if (options.mapLevel == u"nodes")

@@ -21,6 +21,7 @@
 #include "core/util/duration.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QBuffer>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -149,8 +150,16 @@ void RecordingWindow::build()
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
     vertical->setSizes({720, 280});
-    layout->addWidget(vertical, 1);
+    m_panels = vertical;
+    m_outer = new QSplitter(Qt::Horizontal);
+    m_outer->setObjectName(QStringLiteral("outer"));
+    m_outer->addWidget(m_panels);
+    m_outer->setStretchFactor(0, 3);
+    layout->addWidget(m_outer, 1);
     setCentralWidget(central);
+    placePostMortem(postMortemPlaceFrom(
+                        QSettings().value(QLatin1StringView(settings::kPostMortemPlace)).toString())
+                        .value_or(PostMortemPlace::Tab));
     const QByteArray geometry =
         QSettings().value(QLatin1StringView(settings::kRecordingGeometry)).toByteArray();
     if (!geometry.isEmpty())
@@ -628,7 +637,67 @@ void RecordingWindow::startListener(const QString &prefix, const IngestOptions &
 
 void RecordingWindow::showPostMortem()
 {
-    m_right->setCurrentWidget(m_postMortemTab);
+    if (m_postMortemPlace == PostMortemPlace::Tab)
+        m_right->setCurrentWidget(m_postMortemTab);
+}
+
+QString RecordingWindow::toString(PostMortemPlace place)
+{
+    switch (place) {
+    case PostMortemPlace::Tab:
+        return QStringLiteral("tab");
+    case PostMortemPlace::Side:
+        return QStringLiteral("side");
+    case PostMortemPlace::Window:
+        return QStringLiteral("window");
+    }
+    return {};
+}
+
+std::optional<RecordingWindow::PostMortemPlace>
+RecordingWindow::postMortemPlaceFrom(const QString &text)
+{
+    for (PostMortemPlace place :
+         {PostMortemPlace::Tab, PostMortemPlace::Side, PostMortemPlace::Window}) {
+        if (text == toString(place))
+            return place;
+    }
+    return std::nullopt;
+}
+
+void RecordingWindow::setPostMortemPlace(PostMortemPlace place, bool remember)
+{
+    const bool focused = m_postMortemTab->isAncestorOf(QApplication::focusWidget());
+    placePostMortem(place);
+    if (remember)
+        QSettings().setValue(QLatin1StringView(settings::kPostMortemPlace), toString(place));
+    showPostMortem();
+    if (focused || place == PostMortemPlace::Window)
+        m_postMortem->setFocus(Qt::OtherFocusReason);
+}
+
+void RecordingWindow::placePostMortem(PostMortemPlace place)
+{
+    if (place == PostMortemPlace::Tab) {
+        if (m_right->indexOf(m_postMortemTab) < 0)
+            m_right->addTab(m_postMortemTab, tr("Post-mortem"));
+    } else {
+        if (const int tab = m_right->indexOf(m_postMortemTab); tab >= 0)
+            m_right->removeTab(tab);
+        if (m_outer->indexOf(m_postMortemTab) < 0) {
+            m_outer->addWidget(m_postMortemTab);
+            m_outer->setStretchFactor(1, 2);
+        }
+        m_postMortemTab->show();
+        // Beside the map: the panels keep three fifths; the whole window: the editor alone.
+        const int width = std::max(m_outer->width(), 1000);
+        m_outer->setSizes(place == PostMortemPlace::Side ? QList<int>{width * 3 / 5, width * 2 / 5}
+                                                         : QList<int>{0, width});
+    }
+    m_panels->setVisible(place != PostMortemPlace::Window);
+    m_postMortemPlace = place;
+    for (int i = 0; i < m_postMortemPlaceActions.size(); ++i)
+        m_postMortemPlaceActions[i]->setChecked(i == int(place));
 }
 
 void RecordingWindow::fail(const QString &title, const QString &message)

@@ -10,6 +10,9 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <optional>
+
+class QAction;
 class QProgressBar;
 class QSplitter;
 class QTabWidget;
@@ -90,7 +93,19 @@ public:
     void setFollowing(bool following);
     bool following() const;
     qint64 liveLagMs() const;
-    void showPostMortem(); // the post-mortem tab in front
+    // Where the post-mortem sits: a tab beside the charts, beside the map at full height, or
+    // the whole window under the clock. Remembered (unless told not to: a command line's).
+    enum class PostMortemPlace
+    {
+        Tab,
+        Side,
+        Window,
+    };
+    void setPostMortemPlace(PostMortemPlace place, bool remember = true);
+    PostMortemPlace postMortemPlace() const { return m_postMortemPlace; }
+    static QString toString(PostMortemPlace place); // "tab", "side", "window"
+    static std::optional<PostMortemPlace> postMortemPlaceFrom(const QString &text);
+    void showPostMortem(); // the post-mortem in front (its tab, where it is one)
     // Receives a live feed on 127.0.0.1:port (0: any) into a new recording and follows it.
     void listen(quint16 port);
     // Watches the Prometheus and Alertmanager a mapping file names (docs/prometheus.md) into a
@@ -134,6 +149,7 @@ private:
     void startListener(const QString &prefix, const IngestOptions &options,
                        const LiveSources &sources);
     void showDrillPanel(const DrillOptions &options);
+    void placePostMortem(PostMortemPlace place); // the widgets only
     void opened();
     void grew(qsizetype newFrom);
     void frame();
@@ -162,6 +178,10 @@ private:
     PostMortemEditor *m_postMortem;
     QTabWidget *m_right;
     QWidget *m_postMortemTab; // the editor, scrolled
+    QSplitter *m_outer;       // the war room's panels, and the post-mortem when it is not a tab
+    QWidget *m_panels;        // the map, charts, log and details
+    PostMortemPlace m_postMortemPlace = PostMortemPlace::Tab;
+    QList<QAction *> m_postMortemPlaceActions; // the menu's choices, in enum order
     QProgressBar *m_simulating;
     QTimer m_frameTimer;
     QTimer m_progressTimer;

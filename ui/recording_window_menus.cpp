@@ -14,6 +14,7 @@
 #include "core/postmortem/report.h"
 #include "core/replay/replay_session.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -187,14 +188,38 @@ void RecordingWindow::buildMenus()
 
     QMenu *pm = menuBar()->addMenu(tr("&Post-mortem"));
     pm->addAction(tr("&Show (Ctrl+2)"), this, &RecordingWindow::showPostMortem);
+    // Where it sits, remembered: a tab beside the charts, beside the map at full height, or
+    // the whole window for writing.
+    auto *places = new QActionGroup(this);
+    const std::tuple<PostMortemPlace, QString, QKeySequence> choices[] = {
+        {PostMortemPlace::Tab, tr("In a &tab beside the charts"), {}},
+        {PostMortemPlace::Side, tr("Beside the &map, full height"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_2)},
+        {PostMortemPlace::Window, tr("The &whole window"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_3)},
+    };
+    for (const auto &[place, text, keys] : choices) {
+        QAction *action = pm->addAction(text, keys, this, [this, place = place] {
+            setPostMortemPlace(m_postMortemPlace == place && place != PostMortemPlace::Tab
+                                   ? PostMortemPlace::Tab // the same keys again: back
+                                   : place);
+        });
+        action->setCheckable(true);
+        action->setChecked(place == m_postMortemPlace);
+        places->addAction(action);
+        m_postMortemPlaceActions.append(action);
+    }
+    pm->addSeparator();
     pm->addAction(tr("&Note at the cursor"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
         showPostMortem();
         m_postMortem->selectEntry(m_postMortem->addNote(m_session->time(), {}));
     });
     pm->addAction(tr("New &draft from the recording"), this, [this] {
         showPostMortem();
-        m_postMortem->newDraft();
+        m_postMortem->askForNewDraft();
     });
+    pm->addAction(tr("&Rename…"), m_postMortem, &PostMortemEditor::askToRename);
+    pm->addAction(tr("De&lete…"), m_postMortem, &PostMortemEditor::askToDelete);
     pm->addAction(tr("&Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                   &RecordingWindow::exportPostMortem);
 
@@ -242,7 +267,17 @@ void RecordingWindow::showShortcuts()
 
 QList<QWidget *> RecordingWindow::panels() const
 {
-    return {m_map, m_right, m_log, m_clock};
+    // The post-mortem is a panel of its own when it is not a tab; hidden panels are skipped.
+    QList<QWidget *> all;
+    for (QWidget *panel :
+         {static_cast<QWidget *>(m_map), static_cast<QWidget *>(m_right), m_postMortemTab,
+          static_cast<QWidget *>(m_log), static_cast<QWidget *>(m_clock)}) {
+        if (panel == m_postMortemTab && m_postMortemPlace == PostMortemPlace::Tab)
+            continue;
+        if (panel->isVisibleTo(this) || !isVisible())
+            all.append(panel);
+    }
+    return all;
 }
 
 QString RecordingWindow::focusedPanel() const

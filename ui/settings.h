@@ -9,6 +9,8 @@ namespace settings {
 inline constexpr char kRecentFiles[] = "recentFiles";
 inline constexpr char kRecordingGeometry[] = "recordingWindow/geometry";
 inline constexpr char kRecordingSpeed[] = "recordingWindow/speed";
+// Where the post-mortem editor sits: "tab", "side" or "window" (PostMortemPlace).
+inline constexpr char kPostMortemPlace[] = "recordingWindow/postMortemPlace";
 inline constexpr int kMaxRecentFiles = 8;
 
 QStringList recentFiles();

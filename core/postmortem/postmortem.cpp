@@ -452,6 +452,18 @@ QString actionFieldError(ActionField field, const QString &text)
     return {};
 }
 
+QString alikeKey(const TimelineEntry &entry)
+{
+    static const QRegularExpression parentheses(QStringLiteral("\\([^()]*\\)"));
+    static const QRegularExpression digits(QStringLiteral("[0-9]+([.,][0-9]+)*"));
+    static const QRegularExpression spaces(QStringLiteral("\\s+"));
+    QString text = entry.text;
+    text.remove(parentheses)
+        .replace(digits, QStringLiteral("#"))
+        .replace(spaces, QStringLiteral(" "));
+    return entry.kind + u'|' + text.trimmed();
+}
+
 QString effectLine(const ActionItem &item)
 {
     if (item.whatIf.trimmed().isEmpty())

@@ -173,6 +173,11 @@ private:
 
 IncidentMetrics metricsOf(const PostMortem &postMortem);
 
+// Entries alike have the same kind and the same words but for numbers and what is in
+// parentheses ("app-pool-4 launched in dc3 (scale out: cpu 40.1 > 40)" and "app-pool-7
+// launched in dc3 (…)"): near-duplicates, triaged at once.
+QString alikeKey(const TimelineEntry &entry);
+
 QString toString(TimelineEntry::Status status); // "proposed"
 QString markNames(int marks);                   // "Detection, Key moment"
 

@@ -41,4 +41,13 @@ Result<bool> savePostMortem(const QString &path, const PostMortem &postMortem)
     return writer.value()->close();
 }
 
+Result<bool> removePostMortem(const QString &path, const QString &id)
+{
+    auto writer = RecordingWriter::openForAppend(path);
+    if (!writer)
+        return writer.errors();
+    writer.value()->removePostMortem(id);
+    return writer.value()->close();
+}
+
 } // namespace warroom

@@ -11,5 +11,7 @@ Result<QList<PostMortem>> readPostMortems(const Recording &recording);
 // Writes a post-mortem into the recording at `path`, in one transaction (replacing the one
 // with the same id). Safe to call from a worker thread.
 Result<bool> savePostMortem(const QString &path, const PostMortem &postMortem);
+// Takes the post-mortem `id` out of the recording (in one transaction, like a save).
+Result<bool> removePostMortem(const QString &path, const QString &id);
 
 } // namespace warroom

@@ -258,6 +258,12 @@ void RecordingWriter::setPostMortem(const QString &id, const QByteArray &json)
     submit(json.size(), [&](Batch &b) { b.postMortems.emplace_back(id, json); });
 }
 
+void RecordingWriter::removePostMortem(const QString &id)
+{
+    // A null JSON in the batch: the row goes (a post-mortem's JSON is never empty).
+    submit(id.size() * 2 + 16, [&](Batch &b) { b.postMortems.emplace_back(id, QByteArray()); });
+}
+
 Result<bool> RecordingWriter::flush()
 {
     std::unique_lock lock(m_mutex);
@@ -440,12 +446,19 @@ Result<bool> RecordingWriter::write(const Batch &batch)
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT OR REPLACE INTO postmortems (id, json, updated_ms) "
                                  "VALUES (?, ?, ?)"));
+        QSqlQuery remove(db);
+        remove.prepare(QStringLiteral("DELETE FROM postmortems WHERE id = ?"));
         for (const auto &[id, json] : batch.postMortems) {
-            q.bindValue(0, text(id));
-            q.bindValue(1, json);
-            q.bindValue(2, QDateTime::currentMSecsSinceEpoch());
-            if (!q.exec())
-                return fail(QStringLiteral("writing a post-mortem"), q);
+            QSqlQuery &query = json.isEmpty() ? remove : q;
+            query.bindValue(0, text(id));
+            if (!json.isEmpty()) {
+                q.bindValue(1, json);
+                q.bindValue(2, QDateTime::currentMSecsSinceEpoch());
+            }
+            if (!query.exec())
+                return fail(json.isEmpty() ? QStringLiteral("removing a post-mortem")
+                                           : QStringLiteral("writing a post-mortem"),
+                            query);
         }
     }
     if (!db.commit())

@@ -45,6 +45,8 @@ public:
     void removeLayout(const QString &element);
     // A post-mortem (its JSON form), replacing the one with the same id.
     void setPostMortem(const QString &id, const QByteArray &json);
+    // ... or that there is none with that id any more.
+    void removePostMortem(const QString &id);
 
     // Blocks until everything handed over so far is committed; the first write error if any.
     Result<bool> flush();

@@ -23,7 +23,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
@@ -193,6 +195,118 @@ private Q_SLOTS:
         const auto written = readPostMortems(*r.value());
         QCOMPARE(written.value().size(), 2);
         QCOMPARE(written.value().first().summary, QStringLiteral("first"));
+    }
+
+    // Drafts: a title names one in the list (rename), a deleted one leaves the recording and
+    // Undo delete brings it back.
+    void draftsRenamedDeletedAndRestored()
+    {
+        RecordingWindow window;
+        const QString path = copy(QStringLiteral("drafts"));
+        QVERIFY(open(window, path));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        editor->newDraft();
+        editor->setField(&PostMortem::title, QStringLiteral("Second look"),
+                         QStringLiteral("Title"));
+        auto *which = editor->findChild<QComboBox *>();
+        QCOMPARE(which->currentText(), QStringLiteral("pm-2 — Second look"));
+        auto stored = [&] {
+            editor->document()->saveNow(); // (and every write before it)
+            QStringList ids;
+            const auto recording = Recording::open(path);
+            const auto written = readPostMortems(*recording.value());
+            for (const PostMortem &pm : written.value())
+                ids.append(pm.id + u':' + pm.title);
+            return ids;
+        };
+        QCOMPARE(stored().size(), 2);
+        editor->deleteCurrent();
+        QCOMPARE(editor->document()->postMortem().id, QStringLiteral("pm-1"));
+        QCOMPARE(which->count(), 1);
+        QCOMPARE(stored().size(), 1);
+        auto *undoDelete = editor->findChild<QPushButton *>(QStringLiteral("undoDelete"));
+        QVERIFY(undoDelete && undoDelete->isVisibleTo(editor));
+        undoDelete->click();
+        QCOMPARE(editor->document()->postMortem().title, QStringLiteral("Second look"));
+        QCOMPARE(which->count(), 2);
+        QVERIFY(stored().contains(u"pm-2:Second look"));
+        QVERIFY(!undoDelete->isVisibleTo(editor));
+    }
+
+    // Near-duplicates triaged at once: Shift+D dismisses the entry and every proposal alike
+    // (one undo step), and the selection moves on to the next proposal.
+    void alikeEntriesTriagedAtOnce()
+    {
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("alike"))));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showPostMortem();
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        const PostMortem draft = editor->document()->postMortem();
+        QMap<QString, QStringList> groups;
+        for (const TimelineEntry &e : draft.timeline)
+            groups[alikeKey(e)].append(e.id);
+        QString group;
+        for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+            if (it.value().size() > groups.value(group).size())
+                group = it.key();
+        }
+        QVERIFY2(groups.value(group).size() >= 3, qPrintable(group));
+        auto *timeline = editor->findChild<QTableView *>(QStringLiteral("timeline"));
+        timeline->setFocus();
+        editor->selectEntry(groups.value(group).first());
+        QTest::keyClick(timeline, Qt::Key_D, Qt::ShiftModifier);
+        int dismissed = 0;
+        for (const TimelineEntry &e : editor->document()->postMortem().timeline) {
+            const bool alike = groups.value(group).contains(e.id);
+            QCOMPARE(e.status == TimelineEntry::Status::Dismissed, alike);
+            dismissed += alike;
+        }
+        QCOMPARE(dismissed, groups.value(group).size());
+        const int at = editor->document()->postMortem().entryIndex(editor->selectedEntry());
+        QVERIFY(editor->document()->postMortem().timeline[at].status ==
+                TimelineEntry::Status::Proposed);
+        editor->document()->undoStack()->undo();
+        QCOMPARE(editor->document()->postMortem().timeline, draft.timeline);
+    }
+
+    // The post-mortem in a tab, beside the map at full height, or the whole window; the choice
+    // is remembered by the next window. Narrow, its timeline keeps the text's room.
+    void postMortemPlaces()
+    {
+        using Place = RecordingWindow::PostMortemPlace;
+        RecordingWindow window;
+        QVERIFY(open(window, copy(QStringLiteral("places"))));
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        auto *outer = window.findChild<QSplitter *>(QStringLiteral("outer"));
+        QVERIFY(outer);
+        window.setPostMortemPlace(Place::Side);
+        QCOMPARE(outer->count(), 2);
+        QVERIFY(editor->isVisible() && window.mapView()->isVisible());
+        QVERIFY(editor->height() > window.mapView()->height()); // full height
+        auto *timeline = editor->findChild<QTableView *>(QStringLiteral("timeline"));
+        QTRY_VERIFY(editor->timelineModel()->compact()); // about 400 px wide
+        QVERIFY(timeline->isColumnHidden(TimelineModel::Status));
+        {
+            RecordingWindow next;
+            QCOMPARE(next.postMortemPlace(), Place::Side);
+        }
+        window.setPostMortemPlace(Place::Window);
+        QVERIFY(editor->isVisible() && !window.mapView()->isVisible());
+        QTRY_VERIFY(!editor->timelineModel()->compact());
+        window.setPostMortemPlace(Place::Tab);
+        QVERIFY(window.mapView()->isVisible());
+        window.showPostMortem();
+        QVERIFY(editor->isVisible());
+        QCOMPARE(RecordingWindow::postMortemPlaceFrom(QStringLiteral("side")), Place::Side);
+        QCOMPARE(RecordingWindow::postMortemPlaceFrom(QStringLiteral("aside")), std::nullopt);
     }
 
     // A map element into the timeline, at the cursor's time.

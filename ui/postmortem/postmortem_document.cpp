@@ -102,6 +102,27 @@ void PostMortemDocument::save()
     });
 }
 
+void PostMortemDocument::remove()
+{
+    if (m_path.isEmpty())
+        return;
+    m_autosave.stop();
+    QPointer<PostMortemDocument> self(this);
+    m_lastSave = QtConcurrent::run(&m_writes, [path = m_path, id = m_current.id, self] {
+        const Result<bool> done = removePostMortem(path, id);
+        const QString error = done ? QString() : done.errors().first().toString();
+        QMetaObject::invokeMethod(qApp, [self, error] {
+            if (self)
+                self->reportSaved(error);
+        });
+        return error;
+    });
+    m_path.clear();
+    m_current = PostMortem{};
+    m_undo.clear();
+    Q_EMIT changed();
+}
+
 void PostMortemDocument::reportSaved(const QString &error)
 {
     m_lastError = error;

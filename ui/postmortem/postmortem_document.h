@@ -34,6 +34,10 @@ public:
     void set(const PostMortem &next, const QString &description, const QString &mergeKey = {});
     QUndoStack *undoStack() { return &m_undo; }
 
+    // Writes it on the worker now, without waiting (a new or restored post-mortem).
+    void save();
+    // Takes the post-mortem out of the recording (after the writes before it) and closes it.
+    void remove();
     // Writes now and waits (closing, tests); false when the write failed.
     bool saveNow();
     QString lastError() const { return m_lastError; }
@@ -46,7 +50,6 @@ Q_SIGNALS:
 private:
     friend class PostMortemChange;
     void show(const PostMortem &state); // undo and redo land here
-    void save();
     void reportSaved(const QString &error);
 
     QString m_path;

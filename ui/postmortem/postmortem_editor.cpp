@@ -12,20 +12,25 @@
 #include <QDateTime>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace warroom {
 
 namespace {
+
+constexpr int kCompactTimelineWidth = 620; // px: below it, the timeline's compact form
 
 QString span(qint64 ms)
 {
@@ -67,6 +72,8 @@ PostMortemEditor::PostMortemEditor(QWidget *parent)
     build();
     connect(m_document, &PostMortemDocument::changed, this, &PostMortemEditor::refresh);
     connect(m_document, &PostMortemDocument::saved, this, [this] {
+        if (!m_document->isOpen())
+            return; // a removal: the editor says what it removed
         m_saveState->setText(tr("Saved in the recording at %1")
                                  .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
     });
@@ -81,23 +88,34 @@ void PostMortemEditor::build()
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    // Its tools in tool bars: at the width of a side panel the ones that do not fit go into
+    // the bar's » menu rather than being cut.
     auto *top = new QHBoxLayout;
     m_which = new QComboBox;
     m_which->setToolTip(tr("The post-mortems this recording holds"));
-    auto *draft = new QPushButton(tr("New draft"));
+    m_which->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_which->setMinimumContentsLength(12);
+    top->addWidget(new QLabel(tr("Post-mortem")));
+    top->addWidget(m_which, 1);
+    layout->addLayout(top);
+    auto *tools = new QToolBar;
+    tools->setObjectName(QStringLiteral("postMortemTools"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    QAction *draft = tools->addAction(tr("New draft"), this, &PostMortemEditor::askForNewDraft);
     draft->setToolTip(tr("A post-mortem proposed from the recording: its timeline and impact"));
-    connect(draft, &QPushButton::clicked, this, &PostMortemEditor::newDraft);
-    // Undo and redo: short buttons, what they would do in their tooltips; Ctrl+Z and
-    // Ctrl+Shift+Z anywhere in the editor.
+    m_rename = tools->addAction(tr("Rename…"), this, &PostMortemEditor::askToRename);
+    m_rename->setToolTip(tr("Its title, which names it in the list"));
+    m_delete = tools->addAction(tr("Delete…"), this, &PostMortemEditor::askToDelete);
+    m_delete->setToolTip(tr("Take it out of the recording (Undo delete brings it back)"));
+    // Undo and redo: what they would do in their tooltips; Ctrl+Z and Ctrl+Shift+Z anywhere in
+    // the editor.
     QUndoStack *stack = m_document->undoStack();
-    auto *undo = new QPushButton(tr("Undo"));
-    auto *redo = new QPushButton(tr("Redo"));
+    QAction *undo = tools->addAction(tr("Undo"), stack, &QUndoStack::undo);
+    QAction *redo = tools->addAction(tr("Redo"), stack, &QUndoStack::redo);
     undo->setEnabled(false);
     redo->setEnabled(false);
-    connect(undo, &QPushButton::clicked, stack, &QUndoStack::undo);
-    connect(redo, &QPushButton::clicked, stack, &QUndoStack::redo);
-    connect(stack, &QUndoStack::canUndoChanged, undo, &QWidget::setEnabled);
-    connect(stack, &QUndoStack::canRedoChanged, redo, &QWidget::setEnabled);
+    connect(stack, &QUndoStack::canUndoChanged, undo, &QAction::setEnabled);
+    connect(stack, &QUndoStack::canRedoChanged, redo, &QAction::setEnabled);
     connect(stack, &QUndoStack::undoTextChanged, undo,
             [undo](const QString &text) { undo->setToolTip(tr("Undo %1").arg(text)); });
     connect(stack, &QUndoStack::redoTextChanged, redo,
@@ -111,18 +129,19 @@ void PostMortemEditor::build()
         connect(action, &QAction::triggered, stack, slot);
         addAction(action);
     }
-    auto *exportButton = new QPushButton(tr("Export…"));
-    connect(exportButton, &QPushButton::clicked, this, &PostMortemEditor::exportRequested);
+    tools->addAction(tr("Export…"), this, &PostMortemEditor::exportRequested);
+    layout->addWidget(tools);
+    auto *state = new QHBoxLayout;
     m_saveState = new QLabel;
     m_saveState->setStyleSheet(QStringLiteral("color: #666"));
-    top->addWidget(new QLabel(tr("Post-mortem")));
-    top->addWidget(m_which, 1);
-    top->addWidget(draft);
-    top->addWidget(undo);
-    top->addWidget(redo);
-    top->addWidget(exportButton);
-    layout->addLayout(top);
-    layout->addWidget(m_saveState);
+    m_saveState->setWordWrap(true);
+    m_undoDelete = new QPushButton(tr("Undo delete"));
+    m_undoDelete->setObjectName(QStringLiteral("undoDelete"));
+    m_undoDelete->hide();
+    connect(m_undoDelete, &QPushButton::clicked, this, &PostMortemEditor::undoDelete);
+    state->addWidget(m_saveState, 1);
+    state->addWidget(m_undoDelete);
+    layout->addLayout(state);
 
     auto *header = new QFormLayout;
     m_title = new QLineEdit;
@@ -198,46 +217,55 @@ void PostMortemEditor::build()
     };
     connect(m_timeline, &QTableView::clicked, this, seekTo);
     connect(m_timeline, &QTableView::activated, this, seekTo);
-    auto *buttons = new QHBoxLayout;
-    auto button = [&](const QString &text, const QString &tip, auto &&slot) {
-        auto *b = new QPushButton(text);
-        b->setToolTip(tip);
-        connect(b, &QPushButton::clicked, this, slot);
-        buttons->addWidget(b);
-        return b;
+    auto *triage = new QToolBar;
+    triage->setObjectName(QStringLiteral("triage"));
+    triage->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto button = [&](QToolBar *bar, const QString &text, const QString &tip, auto &&slot) {
+        QAction *action = bar->addAction(text, this, slot);
+        action->setToolTip(tip);
+        return action;
     };
     using S = TimelineEntry::Status;
-    button(tr("Accept"), tr("Take the proposal into the post-mortem"),
+    button(triage, tr("Accept"), tr("Take the proposal into the post-mortem (A)"),
            [this] { setStatus(selectedEntry(), S::Accepted); });
-    button(tr("Dismiss"), tr("Keep it out"), [this] { setStatus(selectedEntry(), S::Dismissed); });
-    button(tr("Accept all"), tr("Accept every proposal"), [this] { acceptAllProposals(); });
-    button(QStringLiteral("★"), tr("Star"), [this] { toggleStar(selectedEntry()); });
-    button(tr("Detection"), tr("Mark: the moment the incident was detected"),
+    button(triage, tr("Dismiss"), tr("Keep it out (D)"),
+           [this] { setStatus(selectedEntry(), S::Dismissed); });
+    button(triage, tr("Accept alike"),
+           tr("Accept it and every proposal like it: the same kind, the same words but for "
+              "numbers (Shift+A)"),
+           [this] { setStatusOfAlike(selectedEntry(), S::Accepted); });
+    button(triage, tr("Dismiss alike"), tr("Dismiss it and every proposal like it (Shift+D)"),
+           [this] { setStatusOfAlike(selectedEntry(), S::Dismissed); });
+    button(triage, tr("Accept all"), tr("Accept every proposal"), [this] { acceptAllProposals(); });
+    triage->addSeparator();
+    button(triage, QStringLiteral("★"), tr("Star (S)"), [this] { toggleStar(selectedEntry()); });
+    button(triage, tr("Detection"), tr("Mark: the moment the incident was detected (1)"),
            [this] { toggleMark(selectedEntry(), EntryMark::Detection); });
-    button(tr("Diagnosis"), tr("Mark: the cause was understood"),
+    button(triage, tr("Diagnosis"), tr("Mark: the cause was understood (2)"),
            [this] { toggleMark(selectedEntry(), EntryMark::Diagnosis); });
-    button(tr("Repair"), tr("Mark: a repair (the first mitigates, the last resolves)"),
+    button(triage, tr("Repair"), tr("Mark: a repair (the first mitigates, the last resolves) (3)"),
            [this] { toggleMark(selectedEntry(), EntryMark::Repair); });
-    button(tr("Key"), tr("Mark: a key moment"),
+    button(triage, tr("Key"), tr("Mark: a key moment (4)"),
            [this] { toggleMark(selectedEntry(), EntryMark::Key); });
-    tl->addLayout(buttons);
+    tl->addWidget(triage);
     // Triage by keyboard on the timeline (eventFilter): a decision moves to the next entry.
     m_timeline->installEventFilter(this);
-    m_timeline->setToolTip(tr("A accept, D dismiss (then the next entry), S star, 1 detection, "
-                              "2 diagnosis, 3 repair, 4 key moment, N a note at the cursor"));
-    auto *buttons2 = new QHBoxLayout;
-    buttons = buttons2;
-    button(tr("Add at cursor"), tr("A note at the replay's time, about what is selected (N)"),
+    m_timeline->setToolTip(tr("A accept, D dismiss (then the next entry), Shift+A / Shift+D "
+                              "every proposal like it, S star, 1 detection, 2 diagnosis, "
+                              "3 repair, 4 key moment, N a note at the cursor"));
+    auto *notes = new QToolBar;
+    notes->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button(notes, tr("Add at cursor"),
+           tr("A note at the replay's time, about what is selected (N)"),
            [this] { addNoteAtCursor(); });
-    button(tr("Snapshot the map"), tr("Attach the map at this entry's moment"), [this] {
+    button(notes, tr("Snapshot the map"), tr("Attach the map at this entry's moment"), [this] {
         const QString id = selectedEntry();
         const int i = m_document->postMortem().entryIndex(id);
         if (i >= 0)
             Q_EMIT snapshotRequested(id, m_document->postMortem().timeline[i].timeMs);
     });
-    button(tr("Remove snapshot"), {}, [this] { attachSnapshot(selectedEntry(), {}, {}); });
-    buttons2->addStretch(1);
-    tl->addLayout(buttons2);
+    button(notes, tr("Remove snapshot"), {}, [this] { attachSnapshot(selectedEntry(), {}, {}); });
+    tl->addWidget(notes);
     auto *entryForm = new QFormLayout;
     m_entryText = new QLineEdit;
     m_seenAt = new QLineEdit;
@@ -301,6 +329,9 @@ void PostMortemEditor::build()
             if (known.id == pm.id)
                 known = pm;
         }
+        // Renamed: the list says so.
+        if (const int item = m_which->findData(pm.id); item >= 0 && m_document->isOpen())
+            m_which->setItemText(item, pm.title.isEmpty() ? pm.id : pm.id + u" — " + pm.title);
     });
 }
 
@@ -341,7 +372,123 @@ void PostMortemEditor::newDraft()
     m_which->addItem(pm.id + u" — " + pm.title, pm.id);
     m_which->setCurrentIndex(m_which->count() - 1);
     m_document->open(m_path, pm);
-    m_document->saveNow(); // in the file at once
+    m_document->save(); // in the file at once
+}
+
+void PostMortemEditor::askForNewDraft()
+{
+    if (m_path.isEmpty())
+        return;
+    if (!m_written.isEmpty()) {
+        QStringList held;
+        for (const PostMortem &pm : std::as_const(m_written))
+            held.append(pm.id + u" “" + pm.title.toHtmlEscaped() + u"”");
+        QMessageBox ask(QMessageBox::Question, tr("New draft"),
+                        tr("This recording holds %1 already. A new draft is another post-mortem, "
+                           "proposed afresh from the recording; the one you have stays as it is.")
+                            .arg(held.join(u", ")),
+                        QMessageBox::Cancel, this);
+        QPushButton *create = ask.addButton(tr("New draft"), QMessageBox::AcceptRole);
+        ask.setDefaultButton(QMessageBox::Cancel);
+        ask.exec();
+        if (ask.clickedButton() != create)
+            return;
+    }
+    m_document->saveNow();
+    newDraft();
+}
+
+void PostMortemEditor::askToRename()
+{
+    if (!m_document->isOpen())
+        return;
+    bool ok = false;
+    const QString title =
+        QInputDialog::getText(this, tr("Rename the post-mortem"), tr("Title:"), QLineEdit::Normal,
+                              m_document->postMortem().title, &ok);
+    if (ok && !title.trimmed().isEmpty())
+        setField(&PostMortem::title, title.trimmed(), tr("Title"));
+}
+
+void PostMortemEditor::askToDelete()
+{
+    if (!m_document->isOpen())
+        return;
+    const PostMortem &pm = m_document->postMortem();
+    const auto answer = QMessageBox::question(
+        this, tr("Delete the post-mortem"),
+        tr("Delete %1 “%2” from the recording? Undo delete brings it back while this window is "
+           "open.")
+            .arg(pm.id, pm.title.toHtmlEscaped()),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes)
+        deleteCurrent();
+}
+
+void PostMortemEditor::deleteCurrent()
+{
+    if (!m_document->isOpen())
+        return;
+    const PostMortem gone = m_document->postMortem();
+    m_deleted.append(gone);
+    m_document->remove();
+    m_written.removeIf([&](const PostMortem &pm) { return pm.id == gone.id; });
+    m_which->removeItem(m_which->findData(gone.id));
+    if (!m_written.isEmpty()) {
+        m_which->setCurrentIndex(0);
+        m_document->open(m_path, m_written.first());
+    }
+    m_saveState->setText(tr("Deleted %1 “%2”.").arg(gone.id, gone.title.toHtmlEscaped()));
+    m_undoDelete->show();
+}
+
+void PostMortemEditor::undoDelete()
+{
+    if (m_deleted.isEmpty() || m_path.isEmpty())
+        return;
+    const PostMortem back = m_deleted.takeLast();
+    m_document->saveNow(); // the one being edited, before switching
+    m_written.append(back);
+    m_which->addItem(back.title.isEmpty() ? back.id : back.id + u" — " + back.title, back.id);
+    m_which->setCurrentIndex(m_which->count() - 1);
+    m_document->open(m_path, back);
+    m_document->save();
+    m_undoDelete->setVisible(!m_deleted.isEmpty());
+}
+
+int PostMortemEditor::setStatusOfAlike(const QString &entryId, TimelineEntry::Status status)
+{
+    const int at = m_document->postMortem().entryIndex(entryId);
+    if (at < 0)
+        return 0;
+    const QString key = alikeKey(m_document->postMortem().timeline[at]);
+    int changed = 0;
+    edit(
+        [&](PostMortem &pm) {
+            for (int i = 0; i < pm.timeline.size(); ++i) {
+                TimelineEntry &e = pm.timeline[i];
+                if ((i == at ||
+                     (e.status == TimelineEntry::Status::Proposed && alikeKey(e) == key)) &&
+                    e.status != status) {
+                    e.status = status;
+                    ++changed;
+                }
+            }
+        },
+        status == TimelineEntry::Status::Dismissed ? tr("Dismiss entries alike")
+                                                   : tr("Accept entries alike"));
+    m_saveState->setText((status == TimelineEntry::Status::Dismissed
+                              ? tr("Dismissed %n entries alike.", "", changed)
+                              : tr("Accepted %n entries alike.", "", changed)));
+    // On to the next proposal still to decide.
+    const auto &timeline = m_document->postMortem().timeline;
+    for (int i = at + 1; i < timeline.size(); ++i) {
+        if (timeline[i].status == TimelineEntry::Status::Proposed) {
+            selectEntry(timeline[i].id);
+            break;
+        }
+    }
+    return changed;
 }
 
 void PostMortemEditor::edit(const std::function<void(PostMortem &)> &change,
@@ -483,6 +630,13 @@ QPlainTextEdit *PostMortemEditor::sectionEditor(const QString &label) const
 
 bool PostMortemEditor::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_timeline && event->type() == QEvent::Resize) {
+        // Narrow: the text keeps the room, marks and status go where they still read.
+        const bool compact = m_timeline->width() < kCompactTimelineWidth;
+        m_model->setCompact(compact);
+        m_timeline->setColumnHidden(TimelineModel::Marks, compact);
+        m_timeline->setColumnHidden(TimelineModel::Status, compact);
+    }
     if (watched != m_timeline || event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
     const auto *key = static_cast<QKeyEvent *>(event);
@@ -499,6 +653,12 @@ bool PostMortemEditor::eventFilter(QObject *watched, QEvent *event)
         if (row >= 0 && row + 1 < m_model->rowCount())
             selectEntry(m_model->index(row + 1, 0).data(TimelineModel::EntryIdRole).toString());
     };
+    if (key->modifiers() & Qt::ShiftModifier) {
+        if (key->key() != Qt::Key_A && key->key() != Qt::Key_D)
+            return false;
+        setStatusOfAlike(id, key->key() == Qt::Key_A ? S::Accepted : S::Dismissed);
+        return true;
+    }
     switch (key->key()) {
     case Qt::Key_A:
         setStatus(id, S::Accepted);
@@ -565,9 +725,14 @@ void PostMortemEditor::refresh()
                        static_cast<QWidget *>(m_severity), static_cast<QWidget *>(m_state),
                        static_cast<QWidget *>(m_authors), static_cast<QWidget *>(m_tabs)})
         w->setEnabled(open);
+    m_rename->setEnabled(open);
+    m_delete->setEnabled(open);
     auto setText = [](QLineEdit *edit, const QString &text) {
-        if (edit->text() != text) // keeps the text cursor while typing
-            edit->setText(text);
+        if (edit->text() == text) // keeps the text cursor while typing
+            return;
+        edit->setText(text);
+        if (!edit->hasFocus())
+            edit->setCursorPosition(0); // a long title reads from its start
     };
     setText(m_title, pm.title);
     setText(m_incident, pm.incidentId);

@@ -6,7 +6,9 @@
 
 #include <QWidget>
 
+class QAction;
 class QComboBox;
+class QPushButton;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -48,6 +50,15 @@ public:
 
     // Actions, also for tests and the window's menus.
     void newDraft(); // proposed from the recording
+    // Asks first when the recording holds post-mortems already (a second one is rarely meant).
+    void askForNewDraft();
+    void askToRename();
+    // Confirmed, then taken out of the recording; undoDelete() brings it back.
+    void askToDelete();
+    void deleteCurrent();
+    void undoDelete();
+    // The entry and every proposal alike (alikeKey): one undo step; returns how many changed.
+    int setStatusOfAlike(const QString &entryId, TimelineEntry::Status status);
     void acceptAllProposals();
     void setStatus(const QString &entryId, TimelineEntry::Status status);
     void toggleMark(const QString &entryId, EntryMark mark);
@@ -95,7 +106,11 @@ private:
     QString m_cursorContext;
     bool m_refreshing = false;
 
+    QList<PostMortem> m_deleted; // this session's, newest last, for undoDelete()
     QComboBox *m_which;
+    QAction *m_rename;
+    QAction *m_delete;
+    QPushButton *m_undoDelete;
     QLabel *m_saveState;
     QLabel *m_metrics;
     QLineEdit *m_title;

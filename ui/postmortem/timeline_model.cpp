@@ -49,11 +49,13 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
                 .toString(QStringLiteral("MM-dd HH:mm:ss"));
         case Star:
             return e.starred ? QStringLiteral("★") : QString();
+        case Snapshot:
+            return e.snapshotPng.isEmpty() ? QString() : QStringLiteral("▣");
         case Marks:
             return markNames(e.marks);
         case Text:
             return QString(
-                e.text + (e.snapshotPng.isEmpty() ? QString() : QStringLiteral("  [snapshot]")) +
+                (m_compact && e.marks ? u'[' + markNames(e.marks) + u"] " : QString()) + e.text +
                 (e.failedAt.isEmpty() ? QString() : QStringLiteral("  [symptom linked]")));
         case Status:
             return toString(e.status);
@@ -62,10 +64,12 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == Snapshot && !e.snapshotPng.isEmpty())
+            return tr("A snapshot of the map goes with this entry: %1").arg(e.snapshotCaption);
         if (!e.seenAt.isEmpty() || !e.failedAt.isEmpty())
             return QString(u"Errors seen at: " + e.seenAt + u"\nWhat actually failed: " +
                            e.failedAt);
-        return e.text;
+        return m_compact ? QString(e.text + u"\n(" + toString(e.status) + u')') : e.text;
     case Qt::ForegroundRole:
         if (e.status == S::Dismissed)
             return QColor(0x99, 0x99, 0x99);
@@ -95,6 +99,8 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Time (UTC)");
     case Star:
         return QStringLiteral("★");
+    case Snapshot:
+        return tr("Map");
     case Marks:
         return tr("Marks");
     case Text:
@@ -105,6 +111,15 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
         break;
     }
     return {};
+}
+
+void TimelineModel::setCompact(bool compact)
+{
+    if (compact == m_compact)
+        return;
+    m_compact = compact;
+    if (m_rows > 0)
+        Q_EMIT dataChanged(index(0, Text), index(m_rows - 1, Text));
 }
 
 int TimelineModel::rowOf(const QString &entryId) const

@@ -17,6 +17,7 @@ public:
     {
         Time,
         Star,
+        Snapshot,
         Marks,
         Text,
         Status,
@@ -33,10 +34,15 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
     int rowOf(const QString &entryId) const;
+    // Narrow (a side panel): the marks go before the text, the status only in the tooltip
+    // (proposals are in italics, dismissed entries grey) and the view hides those columns.
+    void setCompact(bool compact);
+    bool compact() const { return m_compact; }
 
 private:
     PostMortemDocument *m_document;
     int m_rows = 0;
+    bool m_compact = false;
 };
 
 } // namespace warroom
