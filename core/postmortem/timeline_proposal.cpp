@@ -61,6 +61,126 @@ QString burstKey(const Event &e)
     }
 }
 
+// What a scheduled change did at the moment it was made (or undone): its element changes and
+// the hops whose verdict changed, folded into its entry.
+struct Consequences
+{
+    // What changed, said together: "links a, b down", "app-pool ×5 (…) launched in dc3".
+    struct Part
+    {
+        QString state;        // "down", "launched"; empty: the text as it was
+        QString noun;         // "link", "rule"; empty for nodes
+        QStringList subjects; // in order, once each
+        QStringList sites;    // where nodes were
+    };
+    QString base;   // the change's own words
+    QString prefix; // "First symptom: " when it was
+    QList<Part> parts;
+    QList<std::pair<QString, std::pair<int, QString>>> hops; // reason -> (count, a hop)
+
+    void add(const Event &e)
+    {
+        auto list = [this](const QString &state, const QString &noun, const QString &subject,
+                           const QString &site = {}) {
+            auto part = std::find_if(parts.begin(), parts.end(), [&](const Part &p) {
+                return p.state == state && p.noun == noun;
+            });
+            if (part == parts.end())
+                part = parts.insert(parts.end(), Part{state, noun, {}, {}});
+            if (!part->subjects.contains(subject))
+                part->subjects.append(subject);
+            if (!site.isEmpty() && !part->sites.contains(site))
+                part->sites.append(site);
+        };
+        const QString state = toString(e.kind).section(u'.', 1);
+        switch (e.kind) {
+        case EventKind::LinkDown:
+        case EventKind::LinkUp:
+        case EventKind::LinkDegraded:
+            list(state, QStringLiteral("link"), e.subject);
+            break;
+        case EventKind::SiteDown:
+        case EventKind::SiteUp:
+            list(state, QStringLiteral("site"), e.subject);
+            break;
+        case EventKind::NodeCrashed:
+        case EventKind::NodeRestarted:
+        case EventKind::NodeLaunched:
+        case EventKind::NodeDraining:
+        case EventKind::NodeTerminated:
+            list(state, {}, e.node, e.site);
+            break;
+        case EventKind::RuleAdded:
+        case EventKind::RuleRemoved:
+        case EventKind::RuleCorrected:
+            if (!base.contains(u"rule " + e.subject, Qt::CaseInsensitive)) // said already
+                list(state, QStringLiteral("rule"), e.subject);
+            break;
+        case EventKind::VerdictChanged: {
+            const QString hop = e.text.section(QStringLiteral(": "), 0, 0);
+            const QString reason = e.text.section(QStringLiteral(": "), 1);
+            for (auto &[r, seen] : hops) {
+                if (r == reason) {
+                    ++seen.first;
+                    return;
+                }
+            }
+            hops.append({reason, {1, hop}});
+            break;
+        }
+        case EventKind::DnsFailover:
+            list({}, {}, e.text);
+            break;
+        default: // alerts resolved with a node, decisions within one: said by the rest
+            break;
+        }
+    }
+
+    QString text() const
+    {
+        QStringList said;
+        for (const Part &p : parts) {
+            if (p.state.isEmpty()) {
+                said += p.subjects;
+                continue;
+            }
+            const QString names = p.noun.isEmpty() ? collapsedNames(p.subjects)
+                                                   : p.subjects.join(QStringLiteral(", "));
+            said.append(
+                (p.noun.isEmpty() ? QString() : p.noun + (p.subjects.size() > 1 ? u"s " : u" ")) +
+                names + u' ' + p.state +
+                (p.sites.isEmpty() ? QString() : u" in " + p.sites.join(u", ")));
+        }
+        for (const auto &[reason, seen] : hops) {
+            const QString what =
+                reason.startsWith(u"reachable") ? QStringLiteral("reachable again") : reason;
+            const QString one = seen.second + u": " + what;
+            const QString many =
+                QString::number(seen.first) + u" hops " + what + u", e.g. " + seen.second;
+            said.append(seen.first == 1 ? one : many);
+        }
+        return prefix + base + (said.isEmpty() ? QString() : u" — " + said.join(u"; "));
+    }
+};
+
+// A sign of trouble among what a change or a decision brought about.
+bool isSymptom(const Event &e)
+{
+    switch (e.kind) {
+    case EventKind::VerdictChanged:
+        return e.text.contains(u"blocked") || e.text.contains(u"unknown");
+    case EventKind::LinkDown:
+    case EventKind::LinkDegraded:
+    case EventKind::SiteDown:
+    case EventKind::NodeCrashed:
+    case EventKind::NodeUnhealthy:
+    case EventKind::AlertFiring:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace
 
 Impact impactOf(const RecordingSummary &s)
@@ -168,9 +288,27 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
     qint64 lastFlap = -1; // the run's last change
     int flapChanges = 0;
     int next = 1;
+    // A scheduled change or a decision ("cause_id") and what it brought about at that moment
+    // ("caused_by"): one entry, by the id they share.
+    std::map<QString, int> causeEntry;  // id -> entry
+    std::map<int, Consequences> folded; // entry -> what it brought about
     for (const Event &e : events) {
         if (e.timeMs < from || e.timeMs > to)
             continue;
+        if (const auto it =
+                causeEntry.find(e.details.value(QStringLiteral("caused_by")).toString());
+            it != causeEntry.end()) {
+            Consequences &c = folded[it->second];
+            c.add(e);
+            if (!sawSymptom && isSymptom(e)) { // the first sign of trouble came with it
+                sawSymptom = true;
+                c.prefix = QStringLiteral("First symptom: ");
+                pm.timeline[it->second].marks |= int(EntryMark::Key);
+            }
+            pm.timeline[it->second].text = c.text();
+            continue;
+        }
+        const QString causes = e.details.value(QStringLiteral("cause_id")).toString();
         const QString state = e.details.value(QStringLiteral("state")).toString();
         bool take = false;
         int marks = 0;
@@ -246,7 +384,20 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         if (!key.isEmpty() && marks == 0) {
             auto it = openBurst.find(key);
             if (it != openBurst.end() && e.timeMs - it->second.second <= kBurst) {
-                TimelineEntry &entry = pm.timeline[it->second.first];
+                const int index = it->second.first;
+                TimelineEntry &entry = pm.timeline[index];
+                if (!causes.isEmpty()) { // its consequences join the burst's entry
+                    causeEntry[causes] = index;
+                    if (!folded.count(index))
+                        folded[index] = Consequences{entry.text, {}, {}, {}};
+                }
+                const auto f = folded.find(index);
+                // The entry's own words (without what it brought about), counted.
+                QString &words = f != folded.end() ? f->second.base : entry.text;
+                const auto done = [&] {
+                    if (f != folded.end())
+                        entry.text = f->second.text();
+                };
                 ++entry.count;
                 it->second.second = e.timeMs;
                 const QString until =
@@ -255,19 +406,21 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
                         : u" until " + formatUtc(e.timeMs, QStringLiteral("HH:mm:ss"));
                 if (e.kind == EventKind::VerdictChanged) { // "3 hops blocked: …, e.g. a -> b"
                     static const QString symptom = QStringLiteral("First symptom: ");
-                    const bool first = entry.text.startsWith(symptom);
-                    const QString was = first ? entry.text.mid(symptom.size()) : entry.text;
+                    const bool first = words.startsWith(symptom);
+                    const QString was = first ? words.mid(symptom.size()) : words;
                     const QString hop = was.contains(u", e.g. ")
                                             ? was.section(QStringLiteral(", e.g. "), 1)
                                                   .section(QStringLiteral(" ("), 0, 0)
                                             : was.section(QStringLiteral(": "), 0, 0);
-                    entry.text = (first ? symptom : QString()) + QString::number(entry.count) +
-                                 u" hops " + e.text.section(QStringLiteral(": "), 1) + u", e.g. " +
-                                 hop + (until.isEmpty() ? QString() : u" (" + until.mid(1) + u')');
+                    words = (first ? symptom : QString()) + QString::number(entry.count) +
+                            u" hops " + e.text.section(QStringLiteral(": "), 1) + u", e.g. " + hop +
+                            (until.isEmpty() ? QString() : u" (" + until.mid(1) + u')');
+                    done();
                     continue;
                 }
-                entry.text = entry.text.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
-                             QString::number(entry.count) + until + u')';
+                words = words.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
+                        QString::number(entry.count) + until + u')';
+                done();
                 continue;
             }
         }
@@ -293,6 +446,10 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         }
         if (!key.isEmpty())
             openBurst[key] = {int(pm.timeline.size()), e.timeMs};
+        if (!causes.isEmpty()) {
+            causeEntry[causes] = int(pm.timeline.size());
+            folded[int(pm.timeline.size())] = Consequences{entry.text, {}, {}, {}};
+        }
         pm.timeline.append(entry);
     }
     return pm;

@@ -45,6 +45,46 @@ QString ScheduledChange::id() const
     return toString(kind) + u':' + target + u'@' + QString::number(atMs / 1000) + u's';
 }
 
+QString ScheduledChange::description() const
+{
+    using K = Kind;
+    switch (kind) {
+    case K::LinkDown:
+        return u"link " + target + u" down";
+    case K::LinkUp:
+        return u"link " + target + u" up";
+    case K::LinkDegraded:
+        return u"link " + target + u" degraded";
+    case K::SiteDown:
+        return u"site " + target + u" down";
+    case K::SiteUp:
+        return u"site " + target + u" up";
+    case K::SiteOffline:
+        return u"site " + target + u" cut off from the internet";
+    case K::RegionOffline:
+        return u"region " + target + u" cut off from the internet";
+    case K::NodeCrash:
+        return target + u" crashed";
+    case K::NodeRestart:
+        return target + u" restarted";
+    case K::RuleAdd:
+        return u"rule " + target + u" added";
+    case K::RuleRemove:
+        return u"rule " + target + u" removed";
+    case K::RuleCorrect:
+        return u"rule " + target + u" corrected";
+    case K::Capacity:
+        return u"capacity of " + target + u" set to " + QString::number(capacity) + u" requests/s";
+    case K::Failover:
+        return u"failover from the " + fromTag + u" stack to the " + toTag + u" stack";
+    case K::LoadSpike:
+        return u"load ×" + QString::number(surgeFactor);
+    case K::SiteCut:
+        return u"site " + target + u" cut off from every link";
+    }
+    return id();
+}
+
 std::optional<qint64> ScenarioParser::offset(const YAML::Node &node, const QString &what)
 {
     const auto text = r.string(node, what);

@@ -91,6 +91,8 @@ struct ScheduledChange
     SourcePlace place;
 
     QString id() const; // "region_offline:us-east-1@14h"
+    // What it does, in words for people: "region us-east-1 cut off from the internet".
+    QString description() const;
     bool operator==(const ScheduledChange &) const = default;
 };
 

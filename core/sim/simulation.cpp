@@ -58,6 +58,13 @@ void Simulation::emitEvent(EventKind kind, const QString &node, const QString &s
         node.isEmpty() || topo().nodeIndex(node) < 0 ? QString() : siteOf(topo().nodeIndex(node));
     e.subject = subject;
     e.text = text;
+    // A change or a decision says its id ("cause_id": the first event of its scope); what it
+    // brings about names it ("caused_by").
+    if (!m_cause.isEmpty()) {
+        details.insert(m_causeSaid ? QStringLiteral("caused_by") : QStringLiteral("cause_id"),
+                       m_cause);
+        m_causeSaid = true;
+    }
     e.details = std::move(details);
     const QByteArray bytes = QByteArray::number(e.timeMs) + '|' + toString(e.kind).toUtf8() + '|' +
                              e.node.toUtf8() + '|' + e.site.toUtf8() + '|' + e.subject.toUtf8() +

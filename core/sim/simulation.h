@@ -331,6 +331,24 @@ private:
     std::vector<ScheduledChange> m_injected;
     qint64 m_lastProgressHour = -1;
     std::multimap<qint64, Undo> m_undos;
+    // The change being applied or undone: the events it causes carry its id as "cause".
+    // The first event in its scope is the change or decision itself ("cause_id"), the others
+    // what it brought about ("caused_by").
+    QString m_cause;
+    bool m_causeSaid = false;
+    struct CauseScope
+    {
+        CauseScope(Simulation &simulation, const QString &id)
+            : m_simulation(simulation)
+        {
+            m_simulation.m_cause = id;
+            m_simulation.m_causeSaid = false;
+        }
+        ~CauseScope() { m_simulation.m_cause.clear(); }
+        CauseScope(const CauseScope &) = delete;
+        CauseScope &operator=(const CauseScope &) = delete;
+        Simulation &m_simulation;
+    };
     std::vector<Surge> m_surges;
     Failover m_failover;
 

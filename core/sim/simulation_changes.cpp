@@ -60,7 +60,8 @@ void Simulation::apply(const ScheduledChange &c)
     Undo u;
     u.change = c;
     const Topology &t = topo();
-    const QString why = c.note.isEmpty() ? toString(c.kind) + u' ' + c.target : c.note;
+    const QString why = c.note.isEmpty() ? c.description() : c.note;
+    const CauseScope cause(*this, c.id()); // what follows is this change's doing
     QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
                         {QStringLiteral("target"), c.target},
                         {QStringLiteral("for_ms"), c.forMs},
@@ -70,9 +71,10 @@ void Simulation::apply(const ScheduledChange &c)
         details.insert(QStringLiteral("injected_by"), c.injectedBy);
         details.insert(QStringLiteral("surge"), c.surgeFactor);
     }
+    QString text = c.description();
+    text[0] = text[0].toUpper();
     emitEvent(EventKind::FaultStarted, {}, c.id(),
-              toString(c.kind) + u' ' + c.target +
-                  (c.forMs > 0 ? u" for " + formatDuration(c.forMs) : QString()) +
+              text + (c.forMs > 0 ? u" for " + formatDuration(c.forMs) : QString()) +
                   (c.note.isEmpty() ? QString() : u": " + c.note),
               details);
     auto internetLinks = [&](auto &&inScope) {
@@ -206,7 +208,18 @@ void Simulation::apply(const ScheduledChange &c)
 void Simulation::undo(const Undo &u)
 {
     const ScheduledChange &c = u.change;
-    const QString why = u"end of " + c.id();
+    const QString why = c.description() + u" over";
+    const CauseScope cause(*this, c.id());
+    // The end first, then what it undoes (tagged with it), as when it began.
+    QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
+                        {QStringLiteral("target"), c.target}};
+    if (!c.injectedBy.isEmpty())
+        details.insert(QStringLiteral("injected_by"), c.injectedBy);
+    QString text = c.description();
+    text[0] = text[0].toUpper();
+    emitEvent(EventKind::FaultEnded, {}, c.id(),
+              text + u": over" + (c.forMs > 0 ? u" after " + formatDuration(c.forMs) : QString()),
+              details);
     for (const auto &[link, state] : u.links)
         setLinks({link}, state, nullptr, why);
     for (const auto &[site, state] : u.sites) {
@@ -238,12 +251,6 @@ void Simulation::undo(const Undo &u)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
     if (c.kind == K::Failover)
         m_failover.active = false;
-    QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
-                        {QStringLiteral("target"), c.target}};
-    if (!c.injectedBy.isEmpty())
-        details.insert(QStringLiteral("injected_by"), c.injectedBy);
-    emitEvent(EventKind::FaultEnded, {}, c.id(), toString(c.kind) + u' ' + c.target + u" over",
-              details);
     m_planDirty = true;
 }
 

@@ -2,6 +2,24 @@
 
 namespace warroom::sim {
 
+namespace {
+
+// How the autoscaler chose the new instance's site, in words.
+QString placedHow(PlacementPolicy policy)
+{
+    switch (policy) {
+    case PlacementPolicy::Random:
+        return QStringLiteral(" (placed at random)");
+    case PlacementPolicy::Balanced:
+        return QStringLiteral(" (placed where the group has fewest)");
+    case PlacementPolicy::Fixed:
+        return QStringLiteral(" (its fixed site)");
+    }
+    return {};
+}
+
+} // namespace
+
 void Simulation::advanceLifecycle()
 {
     for (int n = 0; n < int(m_nodes.size()); ++n) {
@@ -121,6 +139,9 @@ void Simulation::replaceUnhealthy()
         }
         const QString id = node.id;
         const int site = node.site;
+        // Its termination and replacement (and the new instance's hops) name it.
+        const CauseScope cause(*this,
+                               u"unhealthy:" + id + u'@' + QString::number(m_now / 1000) + u's');
         emitEvent(EventKind::NodeUnhealthy, id, group.id,
                   id + u" failed its health checks for " +
                       formatDuration(m_now - run.unhealthySinceMs) + u": out of rotation" +
@@ -203,14 +224,17 @@ void Simulation::autoscale()
         }
         state.lastHeld.clear();
         state.lastActionMs = m_now;
+        // What the decision brings about (a launch and its hops, a drain) names it.
+        const CauseScope cause(*this,
+                               (decision.action == A::ScaleOut ? u"scale_out:" : u"scale_in:") +
+                                   group.id + u'@' + QString::number(m_now / 1000) + u's');
         if (decision.action == A::ScaleOut) {
             const int site = chooseSite(group, members, m_random);
             details.insert(QStringLiteral("site"), topo().sites[site].id);
             details.insert(QStringLiteral("placement"), toString(group.placement));
             emitEvent(EventKind::ScaleOut, {}, group.id,
                       u"scale out " + group.id + u": " + decision.reason + u"; new instance in " +
-                          topo().sites[site].id + u" (" + toString(group.placement) +
-                          u" placement)",
+                          topo().sites[site].id + placedHow(group.placement),
                       details);
             launch(group, site, u"scale out: " + decision.reason);
         } else {

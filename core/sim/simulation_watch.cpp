@@ -1,5 +1,7 @@
 #include "simulation.h"
 
+#include "core/util/numbers.h"
+
 namespace warroom::sim {
 
 QJsonArray Simulation::causes() const
@@ -144,7 +146,7 @@ void Simulation::watchBacklogs()
         if (!episode.active && age > 2 * m_tickMs) {
             episode = {true, m_now, backlog, m_now, 0.0, 0.0};
             emitEvent(EventKind::BacklogStarted, {}, subject,
-                      subject + u" backlog building: " + QString::number(qint64(backlog)) +
+                      subject + u" backlog building: " + formatCount(double(qint64(backlog))) +
                           u" items waiting, oldest " + formatDuration(age));
         } else if (episode.active) {
             if (backlog > episode.peak) {
@@ -155,7 +157,7 @@ void Simulation::watchBacklogs()
                 episode.active = false;
                 emitEvent(EventKind::BacklogDrained, {}, subject,
                           subject + u" backlog drained: peak " +
-                              QString::number(qint64(episode.peak)) + u" items, drained " +
+                              formatCount(double(qint64(episode.peak))) + u" items, drained " +
                               formatDuration(m_now - episode.peakMs) + u" after the peak",
                           {{QStringLiteral("peak"), std::round(episode.peak)},
                            {QStringLiteral("peak_ms"), epoch(episode.peakMs)},

@@ -145,6 +145,7 @@ void PostMortemEditor::build()
 
     auto *header = new QFormLayout;
     m_title = new QLineEdit;
+    m_title->setObjectName(QStringLiteral("title"));
     m_incident = new QLineEdit;
     m_severity = new QComboBox;
     m_severity->addItems({QStringLiteral("SEV1"), QStringLiteral("SEV2"), QStringLiteral("SEV3"),
