@@ -1,6 +1,7 @@
 #include "recording_summary.h"
 
 #include "core/util/numbers.h"
+#include "service_periods.h"
 
 #include "core/store/recording.h"
 #include "core/util/duration.h"
@@ -73,55 +74,45 @@ RecordingSummary summarize(const Recording &recording)
     s.offeredRequests = totalAndMax(recording, QStringLiteral("service/offered")).first;
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;
 
-    // Service states: outages and the time spent in each state.
+    // Service states: outages and the time spent in each state; recorded, or observed (probes
+    // and alerts) for a recording watched live; debounced.
     QList<std::pair<QString, qint64>> inState{
         {QStringLiteral("ok"), 0}, {QStringLiteral("degraded"), 0}, {QStringLiteral("outage"), 0}};
-    auto addTime = [&](const QString &name, qint64 ms) {
+    const QList<ServicePeriod> periods = servicePeriods(
+        recording.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ProbeObserved,
+                                               EventKind::AlertFiring, EventKind::AlertResolved})),
+        s.startMs, s.endMs, &s.blips);
+    for (const ServicePeriod &p : periods) {
         for (auto &entry : inState) {
-            if (entry.first == name)
-                entry.second += ms;
+            if (entry.first == p.state)
+                entry.second += p.endMs - p.startMs;
         }
-    };
-    QString state = QStringLiteral("ok");
-    qint64 since = s.startMs;
-    Outage current;
-    auto leave = [&](qint64 at, double failed) {
-        addTime(state, at - since);
-        if (state == u"outage") {
-            current.endMs = at;
-            current.failedRequests = failed;
-            s.outages.append(current);
+        s.observed = s.observed || p.observed;
+        if (p.state != u"outage")
+            continue;
+        Outage current;
+        current.startMs = p.startMs;
+        current.endMs = p.endMs;
+        current.failedRequests = p.failed;
+        const QJsonArray causes = p.details.value(QStringLiteral("causes")).toArray();
+        current.causes = texts(causes, "text");
+        for (const QString &rule : texts(causes, "rule")) {
+            if (!rule.isEmpty() && !current.rules.contains(rule))
+                current.rules.append(rule);
         }
-    };
-    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::ServiceState}))) {
-        leave(e.timeMs, e.details.value(QStringLiteral("failed_in_previous")).toDouble());
-        if (e.subject == u"ok" && state != u"ok")
-            s.okAgainMs = e.timeMs;
-        else if (e.subject != u"ok")
-            s.okAgainMs = -1; // not back yet
-        state = e.subject;
-        since = e.timeMs;
-        if (state == u"outage") {
-            current = Outage{};
-            current.startMs = e.timeMs;
-            const QJsonArray causes = e.details.value(QStringLiteral("causes")).toArray();
-            current.causes = texts(causes, "text");
-            for (const QString &rule : texts(causes, "rule")) {
-                if (!rule.isEmpty() && !current.rules.contains(rule))
-                    current.rules.append(rule);
-            }
-            for (const QJsonValue &v : e.details.value(QStringLiteral("surfaced")).toArray()) {
-                const QJsonObject o = v.toObject();
-                current.surfaced.append(
-                    o.value(QStringLiteral("node")).toString() + u" (" +
-                    o.value(QStringLiteral("role")).toString() + u", " +
-                    o.value(QStringLiteral("site")).toString() + u") " +
-                    QString::number(o.value(QStringLiteral("errors_per_s")).toDouble(), 'f', 1) +
-                    u" errors/s");
-            }
+        for (const QJsonValue &v : p.details.value(QStringLiteral("surfaced")).toArray()) {
+            const QJsonObject o = v.toObject();
+            const double errors = o.value(QStringLiteral("errors_per_s")).toDouble(-1.0);
+            current.surfaced.append(
+                o.value(QStringLiteral("node")).toString() + u" (" +
+                o.value(QStringLiteral("role")).toString() + u", " +
+                o.value(QStringLiteral("site")).toString() + u')' +
+                (errors < 0 ? QString() : u' ' + QString::number(errors, 'f', 1) + u" errors/s"));
         }
+        s.outages.append(current);
     }
-    leave(s.endMs, std::nan(""));
+    // Back to ok after the last trouble (-1: never left it, or still out at the end).
+    s.okAgainMs = periods.size() > 1 && periods.last().state == u"ok" ? periods.last().startMs : -1;
     if (!s.outages.isEmpty() && std::isnan(s.outages.last().failedRequests)) {
         // Still out at the end: count the failures from the series.
         Outage &last = s.outages.last();
@@ -227,15 +218,21 @@ QString summaryText(const RecordingSummary &s)
                s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests : 0.0, 'f', 3) +
            u" %)\n\n";
 
-    out += u"Outages (more than " + QString::number(s.outageAbove * 100.0) +
-           u" % of requests failing): " + QString::number(s.outages.size());
+    const QString outagesAre = s.observed ? QStringLiteral("observed: probes failing")
+                                          : u"more than " + QString::number(s.outageAbove * 100.0) +
+                                                u" % of requests failing";
+    out += u"Outages (" + outagesAre + u"): " + QString::number(s.outages.size());
     if (!s.outages.isEmpty())
         out += u", " + formatDuration(s.outageMs()) + u" in all";
+    if (s.blips > 0)
+        out += u" (and " + QString::number(s.blips) + u" blip" + (s.blips > 1 ? u"s" : u"") +
+               u" shorter than " + formatDuration(kBlipMs) + u", not counted)";
     out += u'\n';
     for (const Outage &o : s.outages) {
         out += u"  " + formatUtc(o.startMs) + u" to " + formatUtc(o.endMs).mid(11) + u" (" +
-               formatDuration(o.durationMs()) + u"): " + count(o.failedRequests) +
-               u" requests failed\n";
+               formatDuration(o.durationMs()) + u')' +
+               (s.observed ? QString(u'\n')
+                           : QString(u": " + count(o.failedRequests) + u" requests failed\n"));
         for (const QString &c : o.causes)
             out += u"      failed at:   " + c + u'\n';
         if (!o.surfaced.isEmpty())
@@ -337,6 +334,8 @@ QJsonObject summaryJson(const RecordingSummary &s)
             {QStringLiteral("offered_requests"), std::round(s.offeredRequests)},
             {QStringLiteral("failed_requests"), std::round(s.failedRequests)},
             {QStringLiteral("outage_ms"), s.outageMs()},
+            {QStringLiteral("blips"), s.blips},
+            {QStringLiteral("states_observed"), s.observed},
             {QStringLiteral("outages"), outages},
             {QStringLiteral("autoscaler_actions"), actions},
             {QStringLiteral("backlogs"), backlogs},

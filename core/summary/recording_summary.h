@@ -73,7 +73,9 @@ struct RecordingSummary
     QList<Deliveries> deliveries;
     QList<std::pair<QString, qint64>> timeInState; // ok, degraded, outage
     qint64 okAgainMs =
-        -1; // the service last came back to ok (-1: it never left, or never came back)
+        -1;        // the service last came back to ok (-1: it never left, or never came back)
+    int blips = 0; // trouble shorter than kBlipMs, not counted as outages
+    bool observed = false; // the states come from probes and alerts (a live recording)
     int alerts = 0;
 
     qint64 outageMs() const;

@@ -214,7 +214,7 @@ private Q_SLOTS:
         // Under an action item, the telling differences in one line.
         QCOMPARE(effectText(comparisonRowsFrom(doc[u"rows"].toArray())),
                  QStringLiteral("outage 35m49s → 9m46s; failed requests 4.87 M → 1.14 M; "
-                                "notifications late 1.59 M → 0.24 M; degraded 1m14s → 13s"));
+                                "notifications late 1.59 M → 0.24 M; degraded 1m58s → 13s"));
 
         const QString fixed = m_dir.filePath(QStringLiteral("fixed.warroom"));
         QCOMPARE(cli({QStringLiteral("simulate"),

@@ -1,0 +1,155 @@
+#include "service_periods.h"
+
+#include "core/events/event.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+#include <cmath>
+#include <map>
+
+namespace warroom {
+
+namespace {
+
+int severity(const QString &state)
+{
+    return state == u"outage" ? 2 : state == u"degraded" ? 1 : 0;
+}
+
+// From the recorded service states: one period per state change.
+QList<ServicePeriod> recorded(const QList<Event> &events, qint64 startMs, qint64 endMs)
+{
+    QList<ServicePeriod> out{{QStringLiteral("ok"), startMs, endMs, {}, 0.0, false}};
+    for (const Event &e : events) {
+        if (e.kind != EventKind::ServiceState)
+            continue;
+        ServicePeriod &last = out.last();
+        last.endMs = e.timeMs;
+        last.failed = e.details.value(QStringLiteral("failed_in_previous")).toDouble();
+        out.append({e.subject, e.timeMs, endMs, e.details, std::nan(""), false});
+    }
+    return out;
+}
+
+// From observations: failing probes (an outage on their paths) and firing alerts (degraded).
+QList<ServicePeriod> observed(const QList<Event> &events, qint64 startMs, qint64 endMs)
+{
+    std::map<QString, Event> failing; // "from->to" -> the probe that saw it fail
+    std::map<QString, Event> firing;  // alert and node -> the alert
+    QList<ServicePeriod> out{{QStringLiteral("ok"), startMs, endMs, {}, std::nan(""), true}};
+    for (const Event &e : events) {
+        bool changed = true;
+        switch (e.kind) {
+        case EventKind::ProbeObserved: {
+            const QString pair = e.site + u"->" + e.subject;
+            if (e.details.value(QStringLiteral("state")).toString() == u"blocked")
+                failing[pair] = e;
+            else
+                changed = failing.erase(pair) > 0;
+            break;
+        }
+        case EventKind::AlertFiring:
+            firing[e.subject + u'|' + e.node] = e;
+            break;
+        case EventKind::AlertResolved:
+            changed = firing.erase(e.subject + u'|' + e.node) > 0;
+            break;
+        default:
+            changed = false;
+        }
+        if (!changed)
+            continue;
+        const QString state = !failing.empty()  ? QStringLiteral("outage")
+                              : !firing.empty() ? QStringLiteral("degraded")
+                                                : QStringLiteral("ok");
+        // The period's why, in the recorded form: the failing paths, and the alerts as where it
+        // surfaced.
+        QJsonArray causes, surfaced;
+        for (const auto &[pair, probe] : failing)
+            causes.append(QJsonObject{{QStringLiteral("text"), probe.text}});
+        for (const auto &[key, alert] : firing)
+            surfaced.append(QJsonObject{
+                {QStringLiteral("node"), alert.node.isEmpty() ? alert.subject : alert.node},
+                {QStringLiteral("role"), alert.subject},
+                {QStringLiteral("site"), alert.site}});
+        const QJsonObject details{{QStringLiteral("causes"), causes},
+                                  {QStringLiteral("surfaced"), surfaced}};
+        if (state == out.last().state) {
+            // The same trouble, seen on more paths or surfacing in more places: all of it.
+            for (const char *key : {"causes", "surfaced"}) {
+                QJsonArray all = out.last().details.value(QLatin1StringView(key)).toArray();
+                for (const QJsonValue &v : details.value(QLatin1StringView(key)).toArray()) {
+                    if (!all.contains(v))
+                        all.append(v);
+                }
+                out.last().details.insert(QLatin1StringView(key), all);
+            }
+            continue;
+        }
+        out.last().endMs = e.timeMs;
+        out.append({state, e.timeMs, endMs, details, std::nan(""), true});
+    }
+    return out;
+}
+
+double sum(double a, double b)
+{
+    if (std::isnan(a))
+        return b;
+    return std::isnan(b) ? a : a + b;
+}
+
+// Neighbours in one state are one period (the first one's why, the failures summed).
+QList<ServicePeriod> merged(const QList<ServicePeriod> &raw)
+{
+    QList<ServicePeriod> out;
+    for (const ServicePeriod &p : raw) {
+        if (!out.isEmpty() && out.last().state == p.state) {
+            out.last().endMs = p.endMs;
+            out.last().failed = sum(out.last().failed, p.failed);
+            if (severity(p.state) > 0 && out.last().details.isEmpty())
+                out.last().details = p.details;
+            continue;
+        }
+        out.append(p);
+    }
+    return out;
+}
+
+} // namespace
+
+QList<ServicePeriod> servicePeriods(const QList<Event> &events, qint64 startMs, qint64 endMs,
+                                    int *blips)
+{
+    const bool hasStates = std::any_of(events.cbegin(), events.cend(), [](const Event &e) {
+        return e.kind == EventKind::ServiceState;
+    });
+    QList<ServicePeriod> raw =
+        hasStates ? recorded(events, startMs, endMs) : observed(events, startMs, endMs);
+    if (blips)
+        *blips = 0;
+    // Short ok between the same trouble does not end it (first: a flapping service is one
+    // stretch of trouble, not many blips).
+    for (int i = 1; i + 1 < raw.size(); ++i) {
+        if (raw[i].state == u"ok" && raw[i].endMs - raw[i].startMs < kBlipMs &&
+            raw[i - 1].state != u"ok" && raw[i - 1].state == raw[i + 1].state)
+            raw[i].state = raw[i - 1].state;
+    }
+    raw = merged(raw);
+    // Then blips: short trouble between ok (or the ends) becomes ok.
+    for (int i = 0; i < raw.size(); ++i) {
+        ServicePeriod &p = raw[i];
+        const bool okAround = (i == 0 || raw[i - 1].state == u"ok") &&
+                              (i + 1 == raw.size() || raw[i + 1].state == u"ok");
+        if (p.state != u"ok" && okAround && p.endMs - p.startMs < kBlipMs &&
+            i + 1 < raw.size()) { // trouble still there at the end is not a blip
+            p.state = QStringLiteral("ok");
+            if (blips)
+                ++*blips;
+        }
+    }
+    return merged(raw);
+}
+
+} // namespace warroom

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace warroom {
+
+struct Event;
+
+// A stretch of time the service was in one state as its users saw it.
+struct ServicePeriod
+{
+    QString state; // "ok", "degraded", "outage"
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+    QJsonObject details;   // the event that began it: causes, surfaced (service.state's)
+    double failed = 0.0;   // requests that failed in it (NaN: not recorded)
+    bool observed = false; // derived from probes and alerts, not a recorded service state
+};
+
+// Trouble shorter than this between stretches of ok is a blip: it neither makes an outage
+// of its own nor stretches a window; ok shorter than this between two stretches of the same
+// trouble does not end it (docs/postmortem.md).
+inline constexpr qint64 kBlipMs = 30000;
+
+// The service's periods over [startMs, endMs) from its recorded service.state events; a
+// recording without them (watched live) gets them from what was observed: a probe failing
+// (`probe.observed` blocked) is an outage while it fails, an alert firing with no probe failing
+// is degraded. Debounced (kBlipMs); `blips` counts the trouble taken as blips.
+QList<ServicePeriod> servicePeriods(const QList<Event> &events, qint64 startMs, qint64 endMs,
+                                    int *blips = nullptr);
+
+} // namespace warroom
