@@ -13,6 +13,7 @@
 
 #include "core/postmortem/report.h"
 #include "core/replay/replay_session.h"
+#include "core/store/recording.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -365,8 +366,13 @@ void RecordingWindow::exportPostMortem()
             statusBar()->showMessage(tr("Wrote %1").arg(path), 8000);
         }
     });
-    watcher->setFuture(
-        QtConcurrent::run([pm, format, path] { return writeReport(pm, format, path); }));
+    // The charts are drawn from the recording there too (its own reader on that thread).
+    watcher->setFuture(QtConcurrent::run([pm, format, path, recordingPath = data->path] {
+        QList<ReportChart> charts;
+        if (auto recording = Recording::open(recordingPath))
+            charts = reportCharts(*recording.value(), pm);
+        return writeReport(pm, format, path, charts);
+    }));
 }
 
 } // namespace warroom

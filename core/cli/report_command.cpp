@@ -79,7 +79,9 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         chosenPm =
             written.value().isEmpty() ? proposePostMortem(recording) : written.value().first();
     }
-    const Result<bool> done = writeReport(chosenPm, chosen, path);
+    const Result<bool> done = writeReport(
+        chosenPm, chosen, path,
+        chosen == ReportFormat::Json ? QList<ReportChart>() : reportCharts(recording, chosenPm));
     if (!done) {
         err << done.errors().first().toString() << '\n';
         return ExitInvalid;

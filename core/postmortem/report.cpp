@@ -222,9 +222,25 @@ QString htmlSection(const PostMortem &pm, const QString &title, const QString &t
     return u"<h2>" + title + u"</h2>\n" + htmlText(text);
 }
 
-// The report as HTML; `image` gives the src of an entry's snapshot.
+// When it happened and when this report was made: "Incident 2020-05-25 08:48 UTC to
+// 2020-05-29 08:56 UTC · report of 2026-12-02".
+QString datesLine(const PostMortem &pm)
+{
+    const Impact &i = pm.impact;
+    const QString format = QStringLiteral("yyyy-MM-dd HH:mm");
+    QString when = i.startMs < 0 ? QStringLiteral("Incident: no outage recorded")
+                                 : u"Incident " + formatUtc(i.startMs, format) + u" UTC";
+    const qint64 over = i.resolvedMs >= 0 ? i.resolvedMs : i.endMs;
+    if (i.startMs >= 0 && over >= 0)
+        when += u" to " + formatUtc(over, format) + u" UTC";
+    return when + u" · report of " +
+           QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd"));
+}
+
+// The report as HTML; `image` gives the src of an entry's snapshot, `chartImage` a chart's.
 QString htmlBody(const PostMortem &pm, const std::function<QString(const TimelineEntry &)> &image,
-                 bool forPdf)
+                 bool forPdf, const QList<ReportChart> &charts,
+                 const std::function<QString(const ReportChart &)> &chartImage)
 {
     QString h;
     h += u"<h1>" + pm.title.toHtmlEscaped() + u"</h1>\n";
@@ -235,7 +251,7 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
          u" &nbsp;·&nbsp; <b>Authors</b> " +
          (pm.authors.isEmpty() ? QStringLiteral("—")
                                : pm.authors.join(QStringLiteral(", ")).toHtmlEscaped()) +
-         u"</p>\n";
+         u"<br>" + datesLine(pm).toHtmlEscaped() + u"</p>\n";
     h += htmlSection(pm, QStringLiteral("Summary"), pm.summary);
     auto table = [&](const QList<std::pair<QString, QString>> &rows) -> QString {
         QString t =
@@ -250,9 +266,30 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
     };
     h += QStringLiteral("<h2>Impact</h2>\n") + table(impactRows(pm));
     h += QStringLiteral("<h2>Key times</h2>\n") + table(metricRows(pm));
+    // The first page ends here: who, what, how bad, how long. The rest starts on the next.
+    const QString nextPage =
+        forPdf ? QStringLiteral(" style=\"page-break-before: always\"") : QString();
+    if (!charts.isEmpty()) {
+        h += u"<h2" + nextPage + u">What the recording shows</h2>\n";
+        for (const ReportChart &c : charts)
+            h += u"<div class=\"chart\"><img src=\"" + chartImage(c) + u"\"" +
+                 (forPdf ? pdfImageSize(c.png) : QString()) + u" alt=\"" +
+                 c.caption.toHtmlEscaped() + u"\"><br><i>" + c.caption.toHtmlEscaped() +
+                 u"</i></div>\n";
+    }
+    bool first = charts.isEmpty();
+    auto section = [&](const QString &title, const QString &text) {
+        QString out = htmlSection(pm, title, text);
+        if (first && !out.isEmpty()) {
+            out.replace(0, 3, u"<h2" + nextPage);
+            first = false;
+        }
+        return out;
+    };
     for (const Section &s : narrativeBefore(pm))
-        h += htmlSection(pm, s.title, s.text);
-    h += QStringLiteral("<h2>Timeline (UTC)</h2>\n<ul class=\"timeline\">\n");
+        h += section(s.title, s.text);
+    h += u"<h2" + (first ? nextPage : QString()) +
+         u">Timeline (UTC)</h2>\n<ul class=\"timeline\">\n";
     for (const TimelineEntry &e : shownEntries(pm)) {
         h += u"<li><span class=\"time\">" + formatUtc(e.timeMs) + u"</span> " +
              entryTitle(e).toHtmlEscaped();
@@ -305,7 +342,7 @@ Result<bool> commit(QSaveFile &file, const QString &path)
     return true;
 }
 
-Result<bool> writePdf(const PostMortem &pm, const QString &path)
+Result<bool> writePdf(const PostMortem &pm, const QString &path, const QList<ReportChart> &charts)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -326,8 +363,12 @@ Result<bool> writePdf(const PostMortem &pm, const QString &path)
             doc.addResource(QTextDocument::ImageResource, QUrl(u"snapshot:" + e.id),
                             QImage::fromData(e.snapshotPng, "PNG"));
     }
+    for (const ReportChart &c : charts)
+        doc.addResource(QTextDocument::ImageResource, QUrl(u"chart:" + c.id),
+                        QImage::fromData(c.png, "PNG"));
     doc.setHtml(htmlBody(
-        pm, [](const TimelineEntry &e) -> QString { return u"snapshot:" + e.id; }, true));
+        pm, [](const TimelineEntry &e) -> QString { return u"snapshot:" + e.id; }, true, charts,
+        [](const ReportChart &c) -> QString { return u"chart:" + c.id; }));
     const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
     const double footer = pdf.resolution() * 0.35;
     // The text is laid out at 96 dpi and scaled to the page: fonts keep their point sizes.
@@ -377,7 +418,8 @@ bool reportFormatFromString(const QString &name, ReportFormat *format)
     return true;
 }
 
-QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
+QString markdownReport(const PostMortem &pm, const QString &snapshotDir,
+                       const QList<ReportChart> &charts)
 {
     QString md;
     md += u"# " + mdInline(pm.title.isEmpty() ? QStringLiteral("Post-mortem") : pm.title) + u"\n\n";
@@ -388,7 +430,7 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
     md += u"- **Authors:** " +
           mdInline(pm.authors.isEmpty() ? QStringLiteral("—")
                                         : pm.authors.join(QStringLiteral(", "))) +
-          u"\n\n";
+          u"\n- **When:** " + mdInline(datesLine(pm)) + u"\n\n";
     auto section = [&](const QString &title, const QString &text) {
         if (text.trimmed().isEmpty() && isFinal(pm))
             return; // a final report leaves out what was not written
@@ -405,6 +447,12 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
     section(QStringLiteral("Summary"), pm.summary);
     list(QStringLiteral("Impact"), impactRows(pm));
     list(QStringLiteral("Key times"), metricRows(pm));
+    if (!charts.isEmpty() && !snapshotDir.isEmpty()) {
+        md += QStringLiteral("## What the recording shows\n\n");
+        for (const ReportChart &c : charts)
+            md += u"![" + mdInline(c.caption) + u"](" + snapshotDir + u'/' + c.id + u".png)\n\n*" +
+                  mdInline(c.caption) + u"*\n\n";
+    }
     for (const Section &s : narrativeBefore(pm))
         section(s.title, s.text);
     md += QStringLiteral("## Timeline (UTC)\n\n");
@@ -435,7 +483,7 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir)
     return md;
 }
 
-QString htmlReport(const PostMortem &pm)
+QString htmlReport(const PostMortem &pm, const QList<ReportChart> &charts)
 {
     return u"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
            pm.title.toHtmlEscaped() +
@@ -451,24 +499,29 @@ QString htmlReport(const PostMortem &pm)
            u".snapshot img { max-width: 100%; border: 1px solid #ccc; margin: 6px 0; }\n"
            u".meta, .empty { color: #666; } ul.timeline li { margin: 4px 0; }\n"
            u".effect { color: #0F5E8C; font-size: 0.92em; }\n"
+           u".chart img { max-width: 100%; margin: 6px 0 0; } .chart { margin-bottom: 10px; }\n"
            u"</style>\n</head>\n<body>\n" +
            htmlBody(
                pm,
                [](const TimelineEntry &e) -> QString {
                    return u"data:image/png;base64," + QString::fromLatin1(e.snapshotPng.toBase64());
                },
-               false) +
+               false, charts,
+               [](const ReportChart &c) -> QString {
+                   return u"data:image/png;base64," + QString::fromLatin1(c.png.toBase64());
+               }) +
            u"<p class=\"meta\">Written with Warroom.</p>\n</body>\n</html>\n";
 }
 
-Result<bool> writeReport(const PostMortem &pm, ReportFormat format, const QString &path)
+Result<bool> writeReport(const PostMortem &pm, ReportFormat format, const QString &path,
+                         const QList<ReportChart> &charts)
 {
     if (format == ReportFormat::Pdf)
-        return writePdf(pm, path);
+        return writePdf(pm, path, charts);
     QByteArray bytes;
     switch (format) {
     case ReportFormat::Markdown: {
-        bool snapshots = false;
+        bool snapshots = !charts.isEmpty();
         for (const TimelineEntry &e : shownEntries(pm))
             snapshots = snapshots || !e.snapshotPng.isEmpty();
         const QString dirName = QFileInfo(path).completeBaseName() + u"-snapshots";
@@ -484,12 +537,17 @@ Result<bool> writeReport(const PostMortem &pm, ReportFormat format, const QStrin
                     !png.commit())
                     return Error{png.fileName() + u": cannot write the snapshot", {}, 0, 0};
             }
+            for (const ReportChart &c : charts) {
+                QSaveFile png(dir.filePath(c.id + u".png"));
+                if (!png.open(QIODevice::WriteOnly) || png.write(c.png) < 0 || !png.commit())
+                    return Error{png.fileName() + u": cannot write the chart", {}, 0, 0};
+            }
         }
-        bytes = markdownReport(pm, snapshots ? dirName : QString()).toUtf8();
+        bytes = markdownReport(pm, snapshots ? dirName : QString(), charts).toUtf8();
         break;
     }
     case ReportFormat::Html:
-        bytes = htmlReport(pm).toUtf8();
+        bytes = htmlReport(pm, charts).toUtf8();
         break;
     case ReportFormat::Json:
         bytes = QJsonDocument(toJson(pm)).toJson(QJsonDocument::Indented);

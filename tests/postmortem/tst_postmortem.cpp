@@ -3,6 +3,7 @@
 #include "core/analysis/analysis.h"
 #include "core/postmortem/postmortem_store.h"
 #include "core/postmortem/report.h"
+#include "core/postmortem/report_charts.h"
 #include "core/postmortem/timeline_proposal.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
@@ -454,6 +455,54 @@ private Q_SLOTS:
         QCOMPARE(columns[8], QStringLiteral("image")); // enc: Flate, not "jpeg"
         QCOMPARE(columns[12], columns[13]);            // x-ppi, y-ppi
         QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.pdf.*")}), QStringList());
+    }
+
+    // The incident's key charts, drawn from the recording: PagerDuty's requests failing, its
+    // notifications backlog and their delivery latency against the 3-minute target, after a
+    // first page that has the facts, the impact and the key times.
+    void reportChartsTheIncident()
+    {
+        auto recording = Recording::open(path(QStringLiteral("pagerduty-2011")));
+        const PostMortem pm = proposePostMortem(*recording.value());
+        const QList<ReportChart> charts = reportCharts(*recording.value(), pm);
+        QStringList ids;
+        for (const ReportChart &c : charts) {
+            ids.append(c.id);
+            const QImage image = QImage::fromData(c.png, "PNG");
+            QCOMPARE(image.size(), QSize(1400, 420));
+        }
+        QCOMPARE(ids,
+                 (QStringList{QStringLiteral("failing"), QStringLiteral("backlog-notifications"),
+                              QStringLiteral("latency-notifications")}));
+        QVERIFY(charts[2].caption.contains(u"dashed: the target (3m)"));
+        const QString out = m_dir.filePath(QStringLiteral("charts.pdf"));
+        QVERIFY(writeReport(pm, ReportFormat::Pdf, out, charts));
+        const QString first = run(QStringLiteral("pdftotext"),
+                                  {QStringLiteral("-f"), QStringLiteral("1"), QStringLiteral("-l"),
+                                   QStringLiteral("1"), out, QStringLiteral("-")});
+        QVERIFY2(first.contains(u"Impact") && first.contains(u"Key times") &&
+                     first.contains(u"Incident 2011-08-08 16:00 UTC to 2011-08-08 16:55 UTC"),
+                 qPrintable(first));
+        QVERIFY(!first.contains(u"What the recording shows")); // on the next page
+        const QString all = run(QStringLiteral("pdftotext"), {out, QStringLiteral("-")});
+        QVERIFY(all.contains(u"What the recording shows"));
+        QVERIFY(all.contains(u"items waiting (backlog)")); // ("notiﬁcations": a ligature)
+        const QStringList images = run(QStringLiteral("pdfimages"), {QStringLiteral("-list"), out})
+                                       .split(u'\n', Qt::SkipEmptyParts)
+                                       .mid(2);
+        QCOMPARE(images.size(), 3);
+        for (const QString &line : images) { // lossless, and not squashed
+            const QStringList columns = line.simplified().split(u' ');
+            QCOMPARE(columns[8], QStringLiteral("image"));
+            QCOMPARE(columns[12], columns[13]);
+        }
+        // Markdown: the charts beside it; a recording with no impact: none.
+        const QString md = m_dir.filePath(QStringLiteral("charts.md"));
+        QVERIFY(writeReport(pm, ReportFormat::Markdown, md, charts));
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("charts-snapshots/failing.png"))));
+        PostMortem calm = pm;
+        calm.impact = Impact{};
+        QVERIFY(reportCharts(*recording.value(), calm).isEmpty());
     }
 
     // A report that cannot be written says why and leaves nothing behind.
