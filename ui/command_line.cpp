@@ -96,6 +96,13 @@ GuiOptions parseCommandLine(const QStringList &arguments)
                        "map at full height, or the whole window (for this window only)."),
         QStringLiteral("tab|side|window"));
     parser.addOption(postMortemView);
+    const QCommandLineOption compare(
+        QStringLiteral("compare"),
+        QStringLiteral("For a recording: another run of the incident (a recording, or a variant "
+                       "scenario to simulate) beside the map on one clock, with the hops whose "
+                       "verdict differs."),
+        QStringLiteral("FILE"));
+    parser.addOption(compare);
     parser.addOption(screenshot);
     parser.addOption(state);
     parser.addOption(size);
@@ -129,6 +136,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     }
     options.postMortem = parser.isSet(postMortem) || parser.isSet(postMortemView);
     options.postMortemView = parser.value(postMortemView);
+    options.compare = parser.value(compare);
     if (!options.postMortemView.isEmpty() && options.postMortemView != u"tab" &&
         options.postMortemView != u"side" && options.postMortemView != u"window") {
         options.error =

@@ -17,9 +17,11 @@ struct GuiOptions
     QString mapLevel;        // recordings: "roles" (default) or "nodes"
     QStringList expand;      // recordings: role chips to show as their nodes ("dc3/app-pool")
     bool postMortem = false; // recordings: the post-mortem tab in front
-    QString postMortemView;  // recordings: where it sits, "tab", "side" or "window" (remembered)
-    QString prometheus;      // a Prometheus mapping to watch live (instead of a file)
-    QString drill;           // a scenario to run as a training drill (instead of a file)
+    QString postMortemView;
+    QString compare;    // recordings: another run beside it (a recording or a scenario)  //
+                        // recordings: where it sits, "tab", "side" or "window" (remembered)
+    QString prometheus; // a Prometheus mapping to watch live (instead of a file)
+    QString drill;      // a scenario to run as a training drill (instead of a file)
     DrillOptions drillOptions;
     bool trainee = false;   // FILE is a drill's recording, seen by a trainee
     QString screenshot;     // render the window to this PNG once loaded, then exit

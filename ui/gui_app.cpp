@@ -105,15 +105,23 @@ int runGui(QApplication &app, const GuiOptions &options)
                 replay->mapView()->setLevel(MapLevel::Nodes);
             for (const QString &chip : options.expand)
                 replay->mapView()->setExpanded(chip, true);
-            if (options.select.isEmpty()) {
-                capture(true);
-                return;
-            }
-            // The node's charts are read on a worker: grab once they are shown.
-            QObject::connect(
-                replay, &RecordingWindow::chartsShown, replay, [capture] { capture(true); },
-                Qt::SingleShotConnection);
-            replay->selectNode(options.select);
+            auto select = [&, replay] {
+                if (options.select.isEmpty()) {
+                    capture(true);
+                    return;
+                }
+                // The node's charts are read on a worker: grab once they are shown.
+                QObject::connect(
+                    replay, &RecordingWindow::chartsShown, replay, [capture] { capture(true); },
+                    Qt::SingleShotConnection);
+                replay->selectNode(options.select);
+            };
+            if (options.compare.isEmpty())
+                return select();
+            // The other run is opened (or simulated) on a worker: on once it is drawn.
+            QObject::connect(replay, &RecordingWindow::comparisonShown, replay, select,
+                             Qt::SingleShotConnection);
+            replay->compareWith(options.compare);
         });
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();

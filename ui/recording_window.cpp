@@ -10,6 +10,7 @@
 #include "settings.h"
 #include "warroom/chart_panel.h"
 #include "warroom/clock_bar.h"
+#include "warroom/compare_panel.h"
 #include "warroom/details_pane.h"
 #include "warroom/event_log_panel.h"
 #include "warroom/header_bar.h"
@@ -131,6 +132,7 @@ void RecordingWindow::build()
     m_right->addTab(m_postMortemTab, tr("Post-mortem"));
     m_right->setMinimumWidth(400);
     auto *horizontal = new QSplitter(Qt::Horizontal);
+    m_beside = horizontal;
     horizontal->addWidget(m_map);
     horizontal->addWidget(m_right);
     horizontal->setStretchFactor(0, 3);
@@ -307,6 +309,8 @@ void RecordingWindow::render()
     m_log->refresh();
     m_postMortem->setCursor(t, m_map->selectedNode().isEmpty() ? QString()
                                                                : m_map->selectedNode() + u": ");
+    if (m_compare)
+        m_compare->follow(*m_session);
     Q_EMIT rendered();
 }
 
@@ -633,6 +637,38 @@ void RecordingWindow::startListener(const QString &prefix, const IngestOptions &
                 [this](const QString &message) { fail({}, message); });
     }
     m_listener->start(path, options, sources);
+}
+
+void RecordingWindow::compareWith(const QString &path)
+{
+    if (path.isEmpty()) {
+        delete m_compare;
+        m_compare = nullptr;
+        return;
+    }
+    if (!m_compare) {
+        m_compare = new ComparePanel;
+        m_compare->setObjectName(QStringLiteral("compare"));
+        m_beside->insertWidget(1, m_compare);
+        m_beside->setStretchFactor(1, 3);
+        // Two maps side by side need the room: on a narrow window the tabs fold away (their
+        // splitter handle brings them back).
+        const int width = std::max(m_beside->width(), 900);
+        m_beside->setSizes(width < 1300 ? QList<int>{width / 2, width / 2, 0}
+                                        : QList<int>{width * 2 / 5, width * 2 / 5, width / 5});
+        connect(m_compare, &ComparePanel::closeRequested, this, [this] { compareWith({}); });
+        connect(m_compare, &ComparePanel::nodeChosen, this, &RecordingWindow::selectNode);
+        connect(m_compare, &ComparePanel::failed, this,
+                [this](const QString &message) { fail(tr("Cannot compare"), message); });
+        connect(m_compare, &ComparePanel::loaded, this, [this] {
+            m_compare->follow(*m_session);
+            Q_EMIT comparisonShown();
+        });
+        // B's clock moves with A's; its state is drawn on A's frames.
+        connect(m_compare->session(), &ReplaySession::stateChanged, this,
+                [this] { m_dirty = true; });
+    }
+    m_compare->open(path);
 }
 
 void RecordingWindow::showPostMortem()

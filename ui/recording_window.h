@@ -21,6 +21,7 @@ namespace warroom {
 
 class ChartPanel;
 class ClockBar;
+class ComparePanel;
 class DetailsPane;
 class DrillPanel;
 class EventLogFilter;
@@ -106,6 +107,10 @@ public:
     static QString toString(PostMortemPlace place); // "tab", "side", "window"
     static std::optional<PostMortemPlace> postMortemPlaceFrom(const QString &text);
     void showPostMortem(); // the post-mortem in front (its tab, where it is one)
+    // A second run of the incident (a recording or a variant scenario) beside the map on one
+    // clock, with the hops whose verdict differs (File → Compare with…); empty path: none.
+    void compareWith(const QString &path);
+    ComparePanel *comparePanel() const { return m_compare; }
     // Receives a live feed on 127.0.0.1:port (0: any) into a new recording and follows it.
     void listen(quint16 port);
     // Watches the Prometheus and Alertmanager a mapping file names (docs/prometheus.md) into a
@@ -137,6 +142,7 @@ Q_SIGNALS:
     void chartsShown(); // the charts show the visible range (after a zoom or a selection)
     void rendered();    // a frame: the views show the cursor's time
     void loadFailed(const QString &message);
+    void comparisonShown(); // a compared run is open and drawn beside the map
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -179,7 +185,9 @@ private:
     QTabWidget *m_right;
     QWidget *m_postMortemTab; // the editor, scrolled
     QSplitter *m_outer;       // the war room's panels, and the post-mortem when it is not a tab
-    QWidget *m_panels;        // the map, charts, log and details
+    QSplitter *m_beside;      // the map, a compared run, the charts and post-mortem tabs
+    ComparePanel *m_compare = nullptr;
+    QWidget *m_panels; // the map, charts, log and details
     PostMortemPlace m_postMortemPlace = PostMortemPlace::Tab;
     QList<QAction *> m_postMortemPlaceActions; // the menu's choices, in enum order
     QProgressBar *m_simulating;

@@ -65,6 +65,15 @@ void RecordingWindow::buildMenus()
             recent->addAction(tr("(none yet)"))->setEnabled(false);
     });
     file->addSeparator();
+    file->addAction(tr("&Compare with…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Compare with another run of the incident"), {},
+            tr("Recordings and scenarios (*.warroom *.yaml *.yml *.json)"));
+        if (!path.isEmpty())
+            compareWith(path);
+    });
+    file->addAction(tr("Stop &comparing"), this, [this] { compareWith({}); });
+    file->addSeparator();
     file->addAction(tr("Export the map as &PNG…"), this,
                     [this] { exportMap(QStringLiteral("png")); });
     file->addAction(tr("Export the map as &SVG…"), this,

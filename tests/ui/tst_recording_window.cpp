@@ -10,6 +10,7 @@
 #include "ui/palette.h"
 #include "ui/recording_window.h"
 #include "ui/settings.h"
+#include "ui/warroom/compare_panel.h"
 #include "ui/warroom/event_log_panel.h"
 #include "ui/warroom/header_bar.h"
 
@@ -21,6 +22,7 @@
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
@@ -328,6 +330,43 @@ private Q_SLOTS:
         QCOMPARE(window.data()->name, QStringLiteral("pagerduty-2011"));
         QCOMPARE(window.data()->summary.outages.size(), 1);
         QVERIFY(window.data()->path.endsWith(u"/recordings/pagerduty-2011.warroom"));
+    }
+
+    // A variant beside the incident on one clock: the fixed rule's run at the moment the first
+    // DC3 server is blocked, its map, its state, and the hops whose verdict differs (the
+    // blocked one, reachable or absent in B). By wall time or by offset: the same start here.
+    void aVariantIsComparedOnOneClock()
+    {
+        RecordingWindow window;
+        QVERIFY(openAndWait(window, lemniscus()));
+        QSignalSpy shown(&window, &RecordingWindow::comparisonShown);
+        window.compareWith(test::scenarioPath(QStringLiteral("lemniscus-2020-rule-fixed")));
+        QVERIFY(shown.wait(60000));
+        ComparePanel *compare = window.comparePanel();
+        QVERIFY(compare && compare->isLoaded());
+        window.seekTo(QStringLiteral("2020-05-25T08:50:00Z"));
+        window.render();
+        QCOMPARE(compare->session()->time(), window.cursorTime());
+        const QList<VerdictDifference> &differences = compare->differences();
+        const auto blocked =
+            std::find_if(differences.begin(), differences.end(), [](const VerdictDifference &d) {
+                return d.from == u"app-pool-4" && d.to == u"cache-1" &&
+                       d.a == VerdictState::Blocked && d.b != VerdictState::Blocked;
+            });
+        QVERIFY2(blocked != differences.end(), qPrintable(QString::number(differences.size())));
+        QVERIFY(blocked->aWhy.contains(u"dc3-egress"));
+        QVERIFY(compare->stateText().contains(u"ok")); // B had no outage then
+        // Choosing a difference selects its node on A's map.
+        auto *table = compare->findChild<QTableWidget *>(QStringLiteral("differences"));
+        QVERIFY(table && table->rowCount() == differences.size());
+        Q_EMIT table->cellClicked(int(blocked - differences.begin()), 0);
+        QVERIFY(
+            window.mapView()->nodesOf(window.mapView()->selectedNode()).contains(u"app-pool-4"));
+        compare->setAlignment(ComparePanel::Alignment::WallTime);
+        window.render();
+        QCOMPARE(compare->session()->time(), window.cursorTime());
+        window.compareWith({});
+        QVERIFY(!window.comparePanel());
     }
 
     // Many events: the first frame comes from the first events read; a seek further on waits

@@ -1,6 +1,7 @@
 #include "window_state.h"
 
 #include "chart_panel.h"
+#include "compare_panel.h"
 #include "details_pane.h"
 #include "event_log_panel.h"
 #include "header_bar.h"
@@ -108,6 +109,21 @@ QJsonObject windowState(const RecordingWindow &window)
     state.insert(QStringLiteral("focus"), window.focusedPanel());
     state.insert(QStringLiteral("details"), strings(window.details()->rows()));
     state.insert(QStringLiteral("map"), window.mapView()->geometryJson());
+    if (const ComparePanel *compare = window.comparePanel()) {
+        QJsonArray differences;
+        for (const VerdictDifference &d : compare->differences())
+            differences.append(QJsonObject{{QStringLiteral("from"), d.from},
+                                           {QStringLiteral("to"), d.to},
+                                           {QStringLiteral("dependency"), d.dependency},
+                                           {QStringLiteral("a"), toString(d.a)},
+                                           {QStringLiteral("b"), toString(d.b)},
+                                           {QStringLiteral("aWhy"), d.aWhy},
+                                           {QStringLiteral("bWhy"), d.bWhy}});
+        state.insert(QStringLiteral("compare"),
+                     QJsonObject{{QStringLiteral("file"), compare->path()},
+                                 {QStringLiteral("state"), compare->stateText()},
+                                 {QStringLiteral("differences"), differences}});
+    }
     return state;
 }
 
