@@ -309,8 +309,13 @@ void RecordingWindow::render()
     m_log->refresh();
     m_postMortem->setCursor(t, m_map->selectedNode().isEmpty() ? QString()
                                                                : m_map->selectedNode() + u": ");
-    if (m_compare)
+    if (m_compare) {
         m_compare->follow(*m_session);
+        QSet<QString> differing; // A's nodes whose hops differ in B: outlined on A's map
+        for (const VerdictDifference &d : m_compare->differences())
+            differing.insert(d.from);
+        m_map->setCompared(differing);
+    }
     Q_EMIT rendered();
 }
 
@@ -644,6 +649,7 @@ void RecordingWindow::compareWith(const QString &path)
     if (path.isEmpty()) {
         delete m_compare;
         m_compare = nullptr;
+        m_map->setCompared({});
         return;
     }
     if (!m_compare) {

@@ -356,6 +356,16 @@ private Q_SLOTS:
         QVERIFY2(blocked != differences.end(), qPrintable(QString::number(differences.size())));
         QVERIFY(blocked->aWhy.contains(u"dc3-egress"));
         QVERIFY(compare->stateText().contains(u"ok")); // B had no outage then
+        // On A's map, the chip of the node whose hop differs is outlined; the others are not.
+        int outlined = 0;
+        for (const MapNode &chip : window.mapView()->scene().nodes()) {
+            if (window.mapView()->compared(chip)) {
+                ++outlined;
+                QVERIFY2(window.mapView()->nodesOf(chip.id).contains(u"app-pool-4"),
+                         qPrintable(chip.id));
+            }
+        }
+        QVERIFY(outlined >= 1);
         // Choosing a difference selects its node on A's map.
         auto *table = compare->findChild<QTableWidget *>(QStringLiteral("differences"));
         QVERIFY(table && table->rowCount() == differences.size());

@@ -157,6 +157,13 @@ void MapView::paintChips(QPainter &p, const QRectF &visible) const
             continue;
         }
         p.setOpacity(m_selected.isEmpty() || selected || m_neighbours.contains(i) ? 1.0 : 0.35);
+        if (compared(n)) { // differs in the compared run: a dashed reddish-purple ring
+            p.save();
+            p.setPen(QPen(okabeIto::reddishPurple, 3, Qt::DashLine));
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(n.rect.adjusted(-4, -4, 4, 4), 7, 7);
+            p.restore();
+        }
         if (n.role()) {
             paintRoleChip(p, n, selected);
             continue;

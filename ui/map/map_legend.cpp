@@ -57,6 +57,12 @@ double MapView::paintLegendRows(QPainter &p, const QRectF &area, const QFont &le
     p.setPen(bundle);
     p.drawLine(QPointF(x, y), QPointF(x + 34, y));
     label(tr("bundle of many (×N)"), 34);
+    if (!m_compared.isEmpty()) { // comparing with another run
+        p.setPen(QPen(okabeIto::reddishPurple, 3, Qt::DashLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawRoundedRect(QRectF(x, y - 8, 26, 16), 4, 4);
+        label(tr("hops differ in B"), 26);
+    }
     // Row two: the nodes' lives.
     x = area.left();
     y += rowHeight;

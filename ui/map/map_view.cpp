@@ -118,6 +118,24 @@ void MapView::toggleExpanded(const QString &id)
     setExpanded(n.roleChip, false);
 }
 
+void MapView::setCompared(const QSet<QString> &nodes)
+{
+    if (nodes == m_compared)
+        return;
+    m_compared = nodes;
+    update();
+}
+
+bool MapView::compared(const MapNode &chip) const
+{
+    if (m_compared.isEmpty())
+        return false;
+    if (!chip.role())
+        return m_compared.contains(chip.id);
+    return std::any_of(chip.members.cbegin(), chip.members.cend(),
+                       [this](const QString &node) { return m_compared.contains(node); });
+}
+
 QStringList MapView::nodesOf(const QString &id) const
 {
     const int index = m_scene.nodeIndex(id);

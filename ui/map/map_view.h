@@ -55,6 +55,9 @@ public:
     void selectNode(const QString &id);
     const QString &selectedNode() const { return m_selected; }
     bool highlighted(const QString &id) const; // the selection or one of its neighbours
+    // Nodes whose hops differ in a compared run: their chips outlined (empty: none).
+    void setCompared(const QSet<QString> &nodes);
+    bool compared(const MapNode &chip) const;
     QRectF nodeRect(const QString &id) const;
     // Nodes whose launch or termination is being animated now.
     QStringList animating() const;
@@ -130,6 +133,7 @@ private:
     bool m_optionsChanged = false; // the next state is another level: nothing animates
     QString m_selected;            // a chip's id
     QSet<int> m_neighbours;        // of the selection, as node indices
+    QSet<QString> m_compared;      // nodes whose hops differ in a compared run
     QHash<QString, std::pair<double, double>> m_manual;
     QString m_pressed; // the chip under the button
     QPointF m_pressAt;
