@@ -650,6 +650,7 @@ void RecordingWindow::compareWith(const QString &path)
         delete m_compare;
         m_compare = nullptr;
         m_map->setCompared({});
+        m_charts->setComparedRun({}, 0);
         return;
     }
     if (!m_compare) {
@@ -668,13 +669,27 @@ void RecordingWindow::compareWith(const QString &path)
                 [this](const QString &message) { fail(tr("Cannot compare"), message); });
         connect(m_compare, &ComparePanel::loaded, this, [this] {
             m_compare->follow(*m_session);
+            updateComparedCharts();
             Q_EMIT comparisonShown();
         });
+        connect(m_compare, &ComparePanel::alignmentChanged, this,
+                &RecordingWindow::updateComparedCharts);
         // B's clock moves with A's; its state is drawn on A's frames.
         connect(m_compare->session(), &ReplaySession::stateChanged, this,
                 [this] { m_dirty = true; });
     }
     m_compare->open(path);
+}
+
+void RecordingWindow::updateComparedCharts()
+{
+    const auto &a = m_session->data();
+    const auto &b = m_compare && m_compare->isLoaded() ? m_compare->session()->data() : nullptr;
+    if (!a || !b)
+        return m_charts->setComparedRun({}, 0);
+    m_charts->setComparedRun(b->path, m_compare->alignment() == ComparePanel::Alignment::Offset
+                                          ? b->startMs - a->startMs
+                                          : 0);
 }
 
 void RecordingWindow::showPostMortem()

@@ -156,6 +156,7 @@ private:
                        const LiveSources &sources);
     void showDrillPanel(const DrillOptions &options);
     void placePostMortem(PostMortemPlace place); // the widgets only
+    void updateComparedCharts();                 // the compared run's series on the charts, aligned
     void opened();
     void grew(qsizetype newFrom);
     void frame();

@@ -18,8 +18,9 @@ struct ChartLine
 {
     QString name;
     QList<WindowPoint> points;
-    QString key;        // the series it shows
-    double scale = 1.0; // applied to the stored values (ms -> min)
+    QString key;           // the series it shows
+    double scale = 1.0;    // applied to the stored values (ms -> min)
+    bool compared = false; // another run's, overlaid (drawn dashed beside its own run's line)
 };
 
 // A chart the war room shows: lines and the thresholds drawn with them.

@@ -372,11 +372,25 @@ private Q_SLOTS:
         Q_EMIT table->cellClicked(int(blocked - differences.begin()), 0);
         QVERIFY(
             window.mapView()->nodesOf(window.mapView()->selectedNode()).contains(u"app-pool-4"));
+        // Each chart overlays B's lines, dashed (the first chart now: the chosen node's CPU).
+        auto seriesNames = [&window] {
+            QStringList names;
+            for (const QAbstractSeries *series : window.chart(0)->chart()->series())
+                names.append(series->name());
+            return names;
+        };
+        const auto overlaid = [&seriesNames] {
+            const QStringList names = seriesNames();
+            return std::any_of(names.begin(), names.end(),
+                               [](const QString &n) { return n.endsWith(u" (B)"); });
+        };
+        QTRY_VERIFY2(overlaid(), qPrintable(seriesNames().join(u", ")));
         compare->setAlignment(ComparePanel::Alignment::WallTime);
         window.render();
         QCOMPARE(compare->session()->time(), window.cursorTime());
         window.compareWith({});
         QVERIFY(!window.comparePanel());
+        QTRY_VERIFY(!overlaid());
     }
 
     // Many events: the first frame comes from the first events read; a seek further on waits

@@ -236,6 +236,7 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
     for (const auto &[label, value] : data.thresholds)
         top = std::max(top, value);
     int color = 0;
+    int comparedColor = 0; // a compared run's lines follow its own, in the same order
     QList<QLineSeries *> lines;
     QList<QList<QPointF>> linePoints; // given to the series once attached (attaching a series
                                       // that has points costs QtCharts a pass over them each)
@@ -252,7 +253,9 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
             top = std::max(top, double(p.max));
         }
         linePoints.append(std::move(points));
-        series->setPen(QPen(kLineColors[color++ % 5], 1.6));
+        // A compared run's line: dashed, in the colour of the line it sits beside.
+        series->setPen(line.compared ? QPen(kLineColors[comparedColor++ % 5], 1.6, Qt::DashLine)
+                                     : QPen(kLineColors[color++ % 5], 1.6));
         lines.append(series);
     }
     setTimeTicks(bounds);

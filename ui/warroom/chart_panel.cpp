@@ -318,12 +318,44 @@ void ChartPanel::load()
     for (const Shown &s : std::as_const(m_charts))
         charts.append(s.data);
     // The newest window wins: a slower, older answer is dropped.
-    m_windows.run([path = data->path, charts, from = m_from, to = m_to](
-                      const JobControl &) { return loadChartWindows(path, charts, from, to); },
-                  [this](Result<QList<ChartData>> result) {
-                      if (result)
-                          draw(result.value());
-                  });
+    m_windows.run(
+        [path = data->path, charts, from = m_from, to = m_to, compared = m_comparedPath,
+         shift = m_comparedShiftMs](const JobControl &) -> Result<QList<ChartData>> {
+            Result<QList<ChartData>> read = loadChartWindows(path, charts, from, to);
+            if (!read || compared.isEmpty())
+                return read;
+            // The other run's lines over the same stretch of its own clock, shifted onto ours.
+            const Result<QList<ChartData>> other =
+                loadChartWindows(compared, charts, from + shift, to + shift);
+            if (!other)
+                return read;
+            QList<ChartData> out = read.value();
+            for (int c = 0; c < out.size() && c < other.value().size(); ++c) {
+                for (ChartLine line : other.value()[c].lines) {
+                    if (line.points.isEmpty())
+                        continue;
+                    for (WindowPoint &p : line.points)
+                        p.timeMs -= shift;
+                    line.name += QStringLiteral(" (B)");
+                    line.compared = true;
+                    out[c].lines.append(line);
+                }
+            }
+            return out;
+        },
+        [this](Result<QList<ChartData>> result) {
+            if (result)
+                draw(result.value());
+        });
+}
+
+void ChartPanel::setComparedRun(const QString &path, qint64 shiftMs)
+{
+    if (path == m_comparedPath && shiftMs == m_comparedShiftMs)
+        return;
+    m_comparedPath = path;
+    m_comparedShiftMs = shiftMs;
+    load();
 }
 
 void ChartPanel::draw(const QList<ChartData> &charts)

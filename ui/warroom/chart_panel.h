@@ -46,6 +46,10 @@ public:
     // A window is being read, or its charts are still being drawn.
     bool loading() const { return m_windows.pending() || m_nextToDraw < m_toDraw.size(); }
 
+    // Another run of the incident overlaid on each chart (dashed, "(B)"), read at the times
+    // `shiftMs` later than this one's (B's start minus A's, or 0 by wall time); empty: none.
+    void setComparedRun(const QString &path, qint64 shiftMs);
+
     int count() const { return int(m_charts.size()); }
     const MetricChart *chart(int index) const;
     QString title(int index) const;
@@ -73,6 +77,8 @@ private:
     void drawNext();
 
     ReplaySession *m_session;
+    QString m_comparedPath;
+    qint64 m_comparedShiftMs = 0;
     QVBoxLayout *m_list;
     QWidget *m_backBar;
     QLabel *m_backText;

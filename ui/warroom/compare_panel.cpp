@@ -117,6 +117,7 @@ void ComparePanel::setAlignment(Alignment alignment)
     m_alignment = alignment;
     m_align->setCurrentIndex(m_align->findData(int(alignment)));
     m_bGeneration = ~quint64(0); // follow() seeks again
+    Q_EMIT alignmentChanged();
 }
 
 void ComparePanel::follow(ReplaySession &a)

@@ -49,6 +49,7 @@ Q_SIGNALS:
     void failed(const QString &message);    // B could not be opened
     void nodeChosen(const QString &nodeId); // a difference was chosen: select it on A's map
     void closeRequested();
+    void alignmentChanged();
 
 private:
     void showDifferences();
