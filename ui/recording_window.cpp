@@ -5,6 +5,7 @@
 #include "map/map_view.h"
 #include "models/event_log_model.h"
 #include "overview_strip.h"
+#include "postmortem/action_items_panel.h"
 #include "postmortem/postmortem_document.h"
 #include "postmortem/postmortem_editor.h"
 #include "settings.h"
@@ -203,6 +204,8 @@ void RecordingWindow::build()
             &RecordingWindow::snapshotMapFor);
     connect(m_postMortem, &PostMortemEditor::exportRequested, this,
             &RecordingWindow::exportPostMortem);
+    connect(m_postMortem->actionItems(), &ActionItemsPanel::compareRequested, this,
+            &RecordingWindow::compareWith);
 }
 
 void RecordingWindow::openFile(const QString &path)

@@ -13,6 +13,7 @@
 #include "ui/postmortem/postmortem_editor.h"
 #include "ui/postmortem/timeline_model.h"
 #include "ui/recording_window.h"
+#include "ui/warroom/compare_panel.h"
 
 #include <QAbstractItemDelegate>
 #include <QAbstractItemModelTester>
@@ -451,6 +452,12 @@ private Q_SLOTS:
             qPrintable(effectLine(item)));
         QVERIFY(panel->table()->item(0, ActionItemsPanel::kEffectColumn)->text().contains(u"→"));
         QCOMPARE(editor->document()->undoStack()->undoText(), QStringLiteral("Simulate what-if"));
+        // Its replay opens beside the incident, on one clock.
+        QVERIFY(QFile::exists(panel->replayOf(fix.whatIf)));
+        QSignalSpy compared(&window, &RecordingWindow::comparisonShown);
+        Q_EMIT panel->compareRequested(panel->replayOf(fix.whatIf));
+        QVERIFY(compared.wait(60000));
+        QCOMPARE(window.comparePanel()->path(), panel->replayOf(fix.whatIf));
         editor->document()->undoStack()->undo();
         QVERIFY(!editor->document()->postMortem().actions.first().simulated());
         editor->document()->undoStack()->redo();

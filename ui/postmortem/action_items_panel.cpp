@@ -139,7 +139,17 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
     buttons->addWidget(add);
     buttons->addWidget(remove);
     buttons->addSpacing(12);
+    m_compare = new QPushButton(tr("Compare in the window"));
+    m_compare->setToolTip(tr("Open the replay with this item's what-if beside the map, on one "
+                             "clock, with the hops that differ"));
+    connect(m_compare, &QPushButton::clicked, this, [this] {
+        const int row = m_table->currentRow();
+        const auto &actions = m_document->postMortem().actions;
+        if (row >= 0 && row < actions.size() && !replayOf(actions[row].whatIf).isEmpty())
+            Q_EMIT compareRequested(replayOf(actions[row].whatIf));
+    });
     buttons->addWidget(m_simulate);
+    buttons->addWidget(m_compare);
     buttons->addWidget(m_progress);
     buttons->addWidget(m_cancel);
     buttons->addStretch(1);
@@ -237,6 +247,7 @@ void ActionItemsPanel::updateButtons()
     m_simulate->setEnabled(hasWhatIf && !simulating() && !m_path.isEmpty());
     m_simulate->setText(hasWhatIf && actions[row].simulated() ? tr("Simulate again")
                                                               : tr("Simulate the what-if"));
+    m_compare->setEnabled(hasWhatIf && !replayOf(actions[row].whatIf).isEmpty());
 }
 
 int ActionItemsPanel::simulationProgress() const
@@ -316,6 +327,7 @@ void ActionItemsPanel::simulate(int row)
                 return;
             }
             m_problem->clear();
+            m_replays.insert(whatIf, result.value().outputPath);
             edit(
                 [&](PostMortem &pm) {
                     pm.actions[at].simulatedWhatIf = pm.actions[at].whatIf;

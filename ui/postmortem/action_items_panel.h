@@ -3,6 +3,7 @@
 #include "core/postmortem/postmortem.h"
 #include "core/util/latest_job.h"
 
+#include <QHash>
 #include <QTimer>
 #include <QWidget>
 
@@ -48,8 +49,13 @@ public:
     QTableWidget *table() const { return m_table; }
     QString problem() const; // why the last edit was refused, or the last replay failed
 
+    // The replay of an item's what-if made in this session, to open beside the map.
+    QString replayOf(const QString &whatIf) const { return m_replays.value(whatIf.trimmed()); }
+
 Q_SIGNALS:
     void whatIfFinished(int row);
+    // "Compare in the window": the replay of the selected item's what-if beside the incident.
+    void compareRequested(const QString &recordingPath);
     void whatIfFailed(int row, const QString &why);
 
 private:
@@ -68,6 +74,8 @@ private:
     QLabel *m_problem;
     QPushButton *m_simulate;
     QPushButton *m_cancel;
+    QPushButton *m_compare;
+    QHash<QString, QString> m_replays; // what-if -> its replay's recording, this session
     QProgressBar *m_progress;
     QTimer m_progressTimer;
     std::shared_ptr<std::atomic<int>> m_running; // progress of the replay under way
