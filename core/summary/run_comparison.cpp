@@ -226,7 +226,10 @@ QString effectText(const QList<ComparisonRow> &rows, int max)
         QString a = r.a, b = r.b;
         if (order >= 1 && order <= 3)
             std::tie(a, b) = countsInOneUnit(r.aValue, r.bValue);
-        said.append({order, what + u' ' + a + u" → " + b});
+        // Rounded alike, the figures would say nothing changed: the difference says how much.
+        const QString by =
+            a == b ? u" (" + r.difference.section(QStringLiteral(" ("), 0, 0) + u')' : QString();
+        said.append({order, what + u' ' + a + u" → " + b + by});
     }
     std::stable_sort(said.begin(), said.end(),
                      [](const auto &x, const auto &y) { return x.first < y.first; });

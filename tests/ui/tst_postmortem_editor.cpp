@@ -622,6 +622,128 @@ private Q_SLOTS:
         QVERIFY(pdf.contains(u"Errors were seen at"));
     }
 
+    // The PagerDuty write-up as a team sends it after a short triage: the proposals accepted
+    // (the alerts alike at once), detection, diagnosis and repair marked, the sections written,
+    // and the two immediate steps as action items carrying the bundled variants, replayed.
+    void pagerdutyWriteUpExports()
+    {
+        const QString recording = m_dir.filePath(QStringLiteral("pagerduty.warroom"));
+        QVERIFY(
+            recordSimulation(test::loadBundled(QStringLiteral("pagerduty-2011")), {}, recording));
+        RecordingWindow window;
+        QVERIFY(open(window, recording));
+        PostMortemEditor *editor = window.postMortemEditor();
+        editor->newDraft();
+        editor->acceptAllProposals();
+        const PostMortem &pm = editor->document()->postMortem();
+        auto findEntry = [&](const std::function<bool(const TimelineEntry &)> &is) {
+            for (const TimelineEntry &e : pm.timeline)
+                if (is(e))
+                    return e.id;
+            return QString();
+        };
+        const QString cut = findEntry(
+            [](const TimelineEntry &e) { return e.text.contains(u"Region us-east-1 cut off"); });
+        const QString detected =
+            findEntry([](const TimelineEntry &e) { return e.kind == u"alert.firing"; });
+        const QString back = findEntry(
+            [](const TimelineEntry &e) { return e.text.contains(u"internet: over after 30m"); });
+        const QString drained = findEntry([](const TimelineEntry &e) {
+            return e.text.startsWith(u"notifications backlog drained");
+        });
+        QVERIFY(!cut.isEmpty() && !detected.isEmpty() && !back.isEmpty() && !drained.isEmpty());
+        editor->toggleMark(detected, EntryMark::Detection);
+        editor->toggleMark(cut, EntryMark::Diagnosis);
+        editor->toggleMark(back, EntryMark::Repair);
+        editor->toggleMark(drained, EntryMark::Repair);
+        editor->toggleStar(cut);
+        editor->setField(&PostMortem::title,
+                         QStringLiteral("PagerDuty: a cloud region cut off, then a backlog"),
+                         QStringLiteral("Title"));
+        editor->setField(&PostMortem::incidentId, QStringLiteral("INC-2011-0808"),
+                         QStringLiteral("Incident"));
+        editor->setField(&PostMortem::severity, QStringLiteral("SEV1"), QStringLiteral("Severity"));
+        PostMortem authored = pm;
+        authored.authors = {QStringLiteral("on-call, infrastructure"),
+                            QStringLiteral("incident commander")};
+        editor->document()->set(authored, QStringLiteral("Edit authors"));
+        editor->setField(
+            &PostMortem::summary,
+            QStringLiteral("All three availability zones of our region lost their internet "
+                           "uplinks at once for 30 minutes. Nothing could accept inbound events "
+                           "or send notifications. When the region came back, the events that "
+                           "had queued at our customers arrived at once and the notification "
+                           "backlog took until 16:55 to drain: 1.59 million notifications were "
+                           "later than our 3-minute target."),
+            QStringLiteral("Summary"));
+        editor->setField(
+            &PostMortem::rootCause,
+            QStringLiteral("Every zone we run in depends on the same provider's regional "
+                           "network: the zones were independent for power and hosts, not for "
+                           "the internet. Losing one zone was planned for; losing the region "
+                           "was not."),
+            QStringLiteral("Root cause"));
+        editor->setField(&PostMortem::contributingFactors,
+                         QStringLiteral("Our customers were hit by the same regional failure, so "
+                                        "their alert volume peaked while we were down "
+                                        "(correlated failure)."),
+                         QStringLiteral("Contributing factors"));
+        editor->setField(&PostMortem::resolution,
+                         QStringLiteral("Connectivity came back after 30 minutes; the autoscaler "
+                                        "added dispatchers and the backlog drained by 16:55."),
+                         QStringLiteral("Resolution"));
+        ActionItem standby;
+        standby.what = QStringLiteral("A full standby stack at a second provider, reached by DNS "
+                                      "failover");
+        standby.owner = QStringLiteral("infrastructure");
+        standby.due = QDate(2011, 9, 30);
+        standby.priority = QStringLiteral("P0");
+        standby.ticket = QStringLiteral("OPS-1201");
+        standby.whatIf = QStringLiteral("pagerduty-2011-standby.yaml");
+        editor->addActionItem(standby);
+        ActionItem frontend;
+        frontend.what = QStringLiteral("Double the front-end capacity");
+        frontend.owner = QStringLiteral("platform");
+        frontend.due = QDate(2011, 8, 19);
+        frontend.priority = QStringLiteral("P1");
+        frontend.status = QStringLiteral("in progress");
+        frontend.ticket = QStringLiteral("OPS-1202");
+        frontend.whatIf = QStringLiteral("pagerduty-2011-doubled-frontend.yaml");
+        editor->addActionItem(frontend);
+        for (int row : {0, 1}) {
+            QSignalSpy simulated(editor->actionItems(), &ActionItemsPanel::whatIfFinished);
+            editor->actionItems()->simulate(row);
+            QVERIFY(simulated.wait(60000));
+        }
+        // The standby stack shortens the outage; both cut the late notifications.
+        QVERIFY2(effectLine(pm.actions[0]).contains(u"outage 35m49s → 9m46s"),
+                 qPrintable(effectLine(pm.actions[0])));
+        QVERIFY(effectLine(pm.actions[1]).contains(u"notifications late"));
+
+        QString dir = qEnvironmentVariable("WARROOM_EXAMPLE_REPORT_DIR");
+        if (dir.isEmpty())
+            dir = m_dir.filePath(QStringLiteral("example"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString base = QDir(dir).filePath(QStringLiteral("pagerduty-postmortem"));
+        QList<ReportChart> charts;
+        {
+            const auto r = Recording::open(recording);
+            charts = reportCharts(*r.value(), pm);
+        }
+        QCOMPARE(charts.size(), 3);
+        for (const auto &[format, suffix] :
+             {std::pair{ReportFormat::Pdf, QStringLiteral(".pdf")},
+              std::pair{ReportFormat::Html, QStringLiteral(".html")},
+              std::pair{ReportFormat::Markdown, QStringLiteral(".md")}})
+            QVERIFY(writeReport(pm, format, base + suffix, charts));
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), {base + u".pdf", QStringLiteral("-")});
+        QVERIFY(text.waitForFinished());
+        const QString pdf = QString::fromUtf8(text.readAllStandardOutput());
+        QVERIFY(pdf.contains(u"INC-2011-0808"));
+        QVERIFY(pdf.contains(u"outage 35m49s → 9m46s"));
+    }
+
 private:
     QString copy(const QString &name)
     {
