@@ -5,6 +5,7 @@
 // when the geometry changed, and paints). For comparison, the same fleet at 300 nodes.
 #include "core/analysis/reachability_engine.h"
 #include "core/model/synthetic_fleet.h"
+#include "core/replay/verdict_diff.h"
 #include "ui/map/map_view.h"
 
 #include <benchmark/benchmark.h>
@@ -97,6 +98,24 @@ void BM_MapVerdictChangeRepaint(benchmark::State &state)
 }
 BENCHMARK(BM_MapVerdictChangeRepaint)
     ->ArgsProduct({{300, 10000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Comparing two runs (File → Compare with…): the hops whose verdict differs, worked out on
+// the UI thread when either run's state changes: the fleet with and without the deny rule.
+void BM_CompareVerdictDifferences(benchmark::State &state)
+{
+    ReachabilityEngine a(syntheticFleet(int(state.range(0))));
+    ReachabilityEngine b = a;
+    b.insertRule(0, denyBetween(QStringLiteral("dc3"), QStringLiteral("dc1")));
+    qsizetype differing = 0;
+    for (auto _ : state)
+        differing = verdictDifferences(a, b).size();
+    state.counters["differing_hops"] = double(differing);
+}
+BENCHMARK(BM_CompareVerdictDifferences)
+    ->Arg(300)
+    ->Arg(10000)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -1,6 +1,7 @@
 // The simulator's speed: the bundled scenarios played without a file (events and samples per
 // second), and a generated fleet of 300 nodes in three datacenters played for 24 hours at 1 Hz
 // into a real recording. Each benchmark runs twice and fails if the two runs' hashes differ.
+#include "core/counterfactual/counterfactual.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
 #include "core/sim/simulator.h"
@@ -195,8 +196,37 @@ void BM_ComparePagerDutyRuns(benchmark::State &state)
     }
 }
 
+// An action item's what-if simulated from the editor (on a worker): PagerDuty replayed with its
+// standby variant into a new recording, both runs summarized and compared.
+void BM_WhatIfPagerDutyStandby(benchmark::State &state)
+{
+    static QTemporaryDir dir;
+    const QString incident = dir.filePath(QStringLiteral("pagerduty-2011.warroom"));
+    if (!QFileInfo::exists(incident)) {
+        const auto scenario =
+            loadScenarioFile(QStringLiteral(WARROOM_SCENARIO_DIR "/pagerduty-2011.yaml"));
+        if (!scenario || !recordSimulation(scenario.value(), {}, incident)) {
+            state.SkipWithError("could not record");
+            return;
+        }
+    }
+    CounterfactualOptions options;
+    options.outputPath = dir.filePath(QStringLiteral("what-if.warroom"));
+    for (auto _ : state) {
+        QFile::remove(options.outputPath);
+        const auto replayed =
+            replayWithChange(incident, QStringLiteral("pagerduty-2011-standby.yaml"), options);
+        if (!replayed) {
+            state.SkipWithError("could not replay");
+            return;
+        }
+        benchmark::DoNotOptimize(replayed.value().rows);
+    }
+}
+
 } // namespace
 
+BENCHMARK(BM_WhatIfPagerDutyStandby)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_ComparePagerDutyRuns)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SimulateLemniscus4Weeks)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulatePagerDutyDay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
