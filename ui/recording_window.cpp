@@ -225,7 +225,8 @@ void RecordingWindow::opened()
     m_mapMarks.clear();
     m_mapGeneration = 0;
     m_postMortem->setCacheFolder(m_session->cacheFolder() + QStringLiteral("/what-if"));
-    m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems);
+    m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems,
+                               data->postMortemProblems);
     m_layout = data->layout;
     m_layoutUndo.clear();
     m_map->setManualLayout(m_layout);
@@ -312,13 +313,8 @@ void RecordingWindow::render()
     m_log->refresh();
     m_postMortem->setCursor(t, m_map->selectedNode().isEmpty() ? QString()
                                                                : m_map->selectedNode() + u": ");
-    if (m_compare) {
+    if (m_compare)
         m_compare->follow(*m_session);
-        QSet<QString> differing; // A's nodes whose hops differ in B: outlined on A's map
-        for (const VerdictDifference &d : m_compare->differences())
-            differing.insert(d.from);
-        m_map->setCompared(differing);
-    }
     Q_EMIT rendered();
 }
 
@@ -650,7 +646,8 @@ void RecordingWindow::startListener(const QString &prefix, const IngestOptions &
 void RecordingWindow::compareWith(const QString &path)
 {
     if (path.isEmpty()) {
-        delete m_compare;
+        if (m_compare) // (asked by its own Close button: it goes once that click is over)
+            m_compare->deleteLater();
         m_compare = nullptr;
         m_map->setCompared({});
         m_charts->setComparedRun({}, 0);
@@ -668,8 +665,7 @@ void RecordingWindow::compareWith(const QString &path)
                                         : QList<int>{width * 2 / 5, width * 2 / 5, width / 5});
         connect(m_compare, &ComparePanel::closeRequested, this, [this] { compareWith({}); });
         connect(m_compare, &ComparePanel::nodeChosen, this, &RecordingWindow::selectNode);
-        connect(m_compare, &ComparePanel::failed, this,
-                [this](const QString &message) { fail(tr("Cannot compare"), message); });
+
         connect(m_compare, &ComparePanel::loaded, this, [this] {
             m_compare->follow(*m_session);
             updateComparedCharts();
@@ -677,10 +673,18 @@ void RecordingWindow::compareWith(const QString &path)
         });
         connect(m_compare, &ComparePanel::alignmentChanged, this,
                 &RecordingWindow::updateComparedCharts);
+        connect(m_compare, &ComparePanel::differencesChanged, this, [this] {
+            QSet<QString> differing; // A's nodes whose hops differ in B: outlined on A's map
+            for (const VerdictDifference &d : m_compare->differences())
+                differing.insert(d.from);
+            m_map->setCompared(differing);
+        });
         // B's clock moves with A's; its state is drawn on A's frames.
         connect(m_compare->session(), &ReplaySession::stateChanged, this,
                 [this] { m_dirty = true; });
     }
+    if (m_postMortemPlace == PostMortemPlace::Window) // the comparison must be seen
+        setPostMortemPlace(PostMortemPlace::Side, false);
     m_compare->open(path);
 }
 

@@ -378,9 +378,17 @@ void RecordingWindow::exportPostMortem()
     // The charts are drawn from the recording there too (its own reader on that thread).
     watcher->setFuture(QtConcurrent::run([pm, format, path, recordingPath = data->path] {
         QList<ReportChart> charts;
-        if (auto recording = Recording::open(recordingPath))
+        auto recording = Recording::open(recordingPath);
+        if (recording)
             charts = reportCharts(*recording.value(), pm);
-        return writeReport(pm, format, path, charts);
+        Result<bool> written = writeReport(pm, format, path, charts);
+        if (written && !recording) // written, but say what is missing from it and why
+            return Result<bool>(ErrorList{Error{path + u": written without the charts: " +
+                                                    recording.errors().first().toString(),
+                                                {},
+                                                0,
+                                                0}});
+        return written;
     }));
 }
 

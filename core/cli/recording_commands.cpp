@@ -254,9 +254,8 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const RecordingSummary summary = summarize(*recording);
     QList<DrillFaultOutcome> drill;
     if (recording->meta(QStringLiteral("drill")) == u"1") {
-        const auto postMortems = readPostMortems(*recording);
         drill = drillOutcomes(recording->events(EventFilter::ofKinds({EventKind::FaultStarted})),
-                              postMortems ? postMortems.value() : QList<PostMortem>{});
+                              readPostMortems(*recording));
     }
     if (parser.isSet(json)) {
         QJsonObject o = summaryJson(summary);

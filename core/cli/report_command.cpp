@@ -51,19 +51,18 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     const Recording &recording = *opened.value();
-    const auto written = readPostMortems(recording);
-    if (!written) {
-        for (const Error &e : written.errors())
-            err << e.toString() << '\n';
-        return ExitInvalid;
-    }
+    // One that cannot be read is said (and left out); the others can still be exported.
+    ErrorList unreadable;
+    const QList<PostMortem> readable = readPostMortems(recording, &unreadable);
+    for (const Error &e : unreadable)
+        err << "warning: " << e.toString() << " (left out)\n";
     PostMortem chosenPm;
     if (parser.isSet(id)) {
-        const auto it = std::find_if(written.value().cbegin(), written.value().cend(),
+        const auto it = std::find_if(readable.cbegin(), readable.cend(),
                                      [&](const PostMortem &p) { return p.id == parser.value(id); });
-        if (it == written.value().cend()) {
+        if (it == readable.cend()) {
             QStringList ids;
-            for (const PostMortem &p : written.value())
+            for (const PostMortem &p : readable)
                 ids.append(p.id);
             err << recording.path() << ": no post-mortem '" << parser.value(id) << "' (it holds "
                 << (ids.isEmpty() ? QStringLiteral("none") : ids.join(QStringLiteral(", ")))
@@ -71,13 +70,12 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             return ExitInvalid;
         }
         chosenPm = *it;
-    } else if (written.value().size() > 1) {
-        err << recording.path() << ": holds " << written.value().size()
+    } else if (readable.size() > 1) {
+        err << recording.path() << ": holds " << readable.size()
             << " post-mortems; choose one with --postmortem ID\n";
         return ExitInvalid;
     } else {
-        chosenPm =
-            written.value().isEmpty() ? proposePostMortem(recording) : written.value().first();
+        chosenPm = readable.isEmpty() ? proposePostMortem(recording) : readable.first();
     }
     const Result<bool> done = writeReport(
         chosenPm, chosen, path,

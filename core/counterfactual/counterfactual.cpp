@@ -6,6 +6,7 @@
 #include "core/store/recording.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 namespace warroom {
@@ -15,6 +16,12 @@ namespace {
 Error problem(const QString &message)
 {
     return Error{message, QString(), 0, 0};
+}
+
+QString fileText(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
 // The first of `candidates` that is a file, or empty.
@@ -40,10 +47,21 @@ Result<Scenario> recordedScenario(const Recording &recording, QString *folder)
     const QString found = firstFile({file, QDir(recordingFolder).filePath(file),
                                      QDir(recordingFolder).filePath(QFileInfo(file).fileName())});
     *folder = found.isEmpty() ? recordingFolder : QFileInfo(found).absolutePath();
-    if (!found.isEmpty())
+    // The file only if it is still what was simulated; else the text the recording keeps (a
+    // file edited since would replay another incident without a word).
+    if (!found.isEmpty() && (text.isEmpty() || fileText(found) == text))
         return loadScenarioFile(found);
-    // Moved or never kept: the text the recording holds (a variant needs its base beside it).
-    return parseScenario(text.toUtf8(), QDir(recordingFolder).filePath(file));
+    const QString name =
+        found.isEmpty() ? QDir(recordingFolder).filePath(QFileInfo(file).fileName()) : found;
+    Result<Scenario> parsed = parseScenario(text.toUtf8(), name);
+    if (!parsed) { // a variant whose base is not beside it any more, most likely
+        ErrorList errors{problem(recording.path() + u": the scenario it was simulated from (" +
+                                 file +
+                                 u") is not where it was, or has changed, and the text "
+                                 u"it keeps cannot be read alone:")};
+        return errors + parsed.errors();
+    }
+    return parsed;
 }
 
 } // namespace

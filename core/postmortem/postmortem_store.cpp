@@ -8,7 +8,7 @@
 
 namespace warroom {
 
-Result<QList<PostMortem>> readPostMortems(const Recording &recording)
+QList<PostMortem> readPostMortems(const Recording &recording, ErrorList *problems)
 {
     QList<PostMortem> out;
     ErrorList errors;
@@ -26,8 +26,8 @@ Result<QList<PostMortem>> readPostMortems(const Recording &recording)
         else
             out.append(pm.value());
     }
-    if (!errors.isEmpty())
-        return errors;
+    if (problems)
+        *problems = errors;
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "report_charts.h"
 
+#include "postmortem.h"
+
 #include "core/store/recording.h"
 #include "core/summary/recording_summary.h"
 #include "core/util/duration.h"
@@ -14,8 +16,10 @@
 #include <QJsonObject>
 #include <QPainter>
 #include <QPainterPath>
+#include <QRegularExpression>
 
 #include <cmath>
+#include <limits>
 
 namespace warroom {
 
@@ -24,6 +28,7 @@ namespace {
 constexpr int kWidth = 1400; // px: 2.5× a report column (560), sharp in print; the height
 constexpr int kHeight = 420; // at that width a whole number of points (168): not squashed
 constexpr int kLeft = 120, kRight = 30, kTop = 30, kBottom = 60;
+constexpr int kColumns = 600; // read from the recording: two px each
 
 struct Line
 {
@@ -88,10 +93,14 @@ QByteArray draw(const Line &line, qint64 from, qint64 to, const QString &unit, d
         return plot.left() + plot.width() * double(t - from) / double(to - from);
     };
     auto y = [&](double v) { return plot.bottom() - plot.height() * v / max; };
-    for (const auto &[a, b] : shaded) // outages
-        p.fillRect(QRectF(QPointF(x(std::max(a, from)), plot.top()),
-                          QPointF(x(std::min(b, to)), plot.bottom())),
+    for (const auto &[a, b] : shaded) { // outages, within the window
+        if (b <= from || a >= to)
+            continue;
+        const double left = x(std::max(a, from));
+        const double right = std::max(left + 3.0, x(std::min(b, to))); // seen on a long window
+        p.fillRect(QRectF(QPointF(left, plot.top()), QPointF(right, plot.bottom())),
                    QColor(0xD5, 0x5E, 0x00, 40));
+    }
     p.setPen(QColor(0xDD, 0xDD, 0xDD));
     for (double v = 0; v <= max + step / 2; v += step) {
         p.drawLine(QPointF(plot.left(), y(v)), QPointF(plot.right(), y(v)));
@@ -127,14 +136,17 @@ QByteArray draw(const Line &line, qint64 from, qint64 to, const QString &unit, d
     // The series: each column from its min to its max, joined (a spike stays visible).
     QPainterPath path;
     bool started = false;
-    const double column = plot.width() / std::max<qsizetype>(1, line.points.size());
-    for (int i = 0; i < line.points.size(); ++i) {
-        const WindowPoint &w = line.points[i];
-        if (std::isnan(w.min) || std::isnan(w.max)) {
+    // Each point at its own time: columns without samples are left out of the window, and a
+    // gap is a gap, not a line drawn across it.
+    const qint64 gap = 2 * (to - from) / std::max<qsizetype>(1, kColumns);
+    qint64 last = std::numeric_limits<qint64>::min();
+    for (const WindowPoint &w : line.points) {
+        if (std::isnan(w.min) || std::isnan(w.max) || w.timeMs - last > gap)
             started = false;
+        last = w.timeMs;
+        if (std::isnan(w.min) || std::isnan(w.max))
             continue;
-        }
-        const double cx = plot.left() + (i + 0.5) * column;
+        const double cx = x(w.timeMs);
         const QPointF low(cx, y(double(w.min) * line.scale));
         const QPointF high(cx, y(double(w.max) * line.scale));
         if (!started)
@@ -169,7 +181,6 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
     const qint64 to = std::min(recording.endMs(), until + margin);
     if (to <= from)
         return {};
-    constexpr int kColumns = 600;
     QList<std::pair<qint64, qint64>> outages; // shaded on every chart
     for (const Outage &o : summarize(recording).outages)
         outages.append({o.startMs, o.endMs});
@@ -186,19 +197,25 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
                        draw({recording.window(*failing, from, to, kColumns), 1.0}, from, to,
                             QStringLiteral("%"), outageAbove * 100.0, outages)});
     }
+    // A queue's id names files (Markdown's charts): only what a file name takes safely.
+    auto fileId = [](const QString &id) {
+        QString safe = id;
+        safe.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
+        return safe.startsWith(u'.') ? u'_' + safe : safe;
+    };
     const QJsonArray queues =
         QJsonDocument::fromJson(recording.meta(QStringLiteral("queues")).toUtf8()).array();
     for (const QJsonValue &v : queues) {
         const QString id = v.toObject().value(QStringLiteral("id")).toString();
         const double target = v.toObject().value(QStringLiteral("target_ms")).toDouble();
         if (const StoredSeries *backlog = recording.seriesByKey(u"queue/" + id + u"/backlog"))
-            charts.append({u"backlog-" + id, id + u": items waiting (backlog)",
+            charts.append({u"backlog-" + fileId(id), id + u": items waiting (backlog)",
                            draw({recording.window(*backlog, from, to, kColumns), 1.0}, from, to,
                                 QStringLiteral("items"), 0.0, outages)});
         if (const StoredSeries *latency =
                 recording.seriesByKey(u"queue/" + id + u"/delivery_latency"))
             charts.append(
-                {u"latency-" + id,
+                {u"latency-" + fileId(id),
                  id + u": delivery latency" +
                      (target > 0 ? u"; dashed: the target (" + formatDuration(qint64(target)) + u')'
                                  : QString()),

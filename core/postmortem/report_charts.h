@@ -1,10 +1,13 @@
 #pragma once
 
-#include "postmortem.h"
+#include <QByteArray>
+#include <QList>
+#include <QString>
 
 namespace warroom {
 
 class Recording;
+struct PostMortem;
 
 // A chart of the incident for a report: a PNG and what it shows.
 struct ReportChart

@@ -40,8 +40,12 @@ QString burstKey(const Event &e)
 {
     switch (e.kind) {
     case EventKind::AlertFiring:
-    case EventKind::AlertResolved:
-        return toString(e.kind) + u'|' + e.subject;
+    case EventKind::AlertResolved: {
+        // One alert on the nodes of one role (its instances, replaced one after another): one
+        // entry that names them all; CacheDown on cache-2 is not cache-1's when roles differ.
+        const QString role = e.details.value(QStringLiteral("role")).toString();
+        return toString(e.kind) + u'|' + e.subject + u'|' + (role.isEmpty() ? e.node : role);
+    }
     case EventKind::ScaleOut:
     case EventKind::ScaleIn:
     case EventKind::ScaleHeld:
@@ -284,6 +288,8 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
 
     bool sawSymptom = false;
     std::map<QString, std::pair<int, qint64>> openBurst; // key -> (entry, last time)
+    // An alert entry's nodes, and how its text names them now (" on app-pool-4").
+    std::map<int, std::pair<QStringList, QString>> alertNodes;
     int flapping = -1;    // the entry of a run of degraded/ok changes, -1: none open
     qint64 lastFlap = -1; // the run's last change
     int flapChanges = 0;
@@ -420,6 +426,17 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
                 }
                 words = words.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
                         QString::number(entry.count) + until + u')';
+                if ((e.kind == EventKind::AlertFiring || e.kind == EventKind::AlertResolved) &&
+                    !e.node.isEmpty()) { // "on app-pool ×9 (app-pool-4 … app-pool-15)"
+                    auto &[nodes, said] = alertNodes[index];
+                    if (!nodes.contains(e.node))
+                        nodes.append(e.node);
+                    const QString now = u" on " + collapsedNames(nodes);
+                    if (nodes.size() > 1 && words.contains(said + u':')) {
+                        words.replace(words.indexOf(said + u':'), said.size(), now);
+                        said = now;
+                    }
+                }
                 done();
                 continue;
             }
@@ -446,11 +463,43 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         }
         if (!key.isEmpty())
             openBurst[key] = {int(pm.timeline.size()), e.timeMs};
+        if (!e.node.isEmpty() &&
+            (e.kind == EventKind::AlertFiring || e.kind == EventKind::AlertResolved))
+            alertNodes[int(pm.timeline.size())] = {{e.node}, u" on " + e.node};
         if (!causes.isEmpty()) {
             causeEntry[causes] = int(pm.timeline.size());
             folded[int(pm.timeline.size())] = Consequences{entry.text, {}, {}, {}};
         }
         pm.timeline.append(entry);
+    }
+    // Watched live: no service.state to propose the outages from; the observed ones are.
+    if (s.observed) {
+        for (const Outage &o : s.outages) {
+            TimelineEntry began;
+            began.id = u'p' + QString::number(next++);
+            began.timeMs = o.startMs;
+            began.text = u"Outage began (" + formatDuration(o.durationMs()) + u"), observed: " +
+                         o.causes.value(0, QStringLiteral("probes failing"));
+            began.kind = QStringLiteral("service.state");
+            began.status = TimelineEntry::Status::Proposed;
+            began.seenAt = o.surfaced.value(0);
+            began.failedAt = o.causes.value(0);
+            if (&o == &s.outages.first())
+                began.marks = int(EntryMark::Key);
+            TimelineEntry over = began;
+            over.id = u'p' + QString::number(next++);
+            over.timeMs = o.endMs;
+            over.text = QStringLiteral("Service recovered: the probes succeed again");
+            over.marks = 0;
+            over.seenAt.clear();
+            over.failedAt.clear();
+            pm.timeline.append(began);
+            if (o.endMs < s.endMs)
+                pm.timeline.append(over);
+        }
+        std::stable_sort(
+            pm.timeline.begin(), pm.timeline.end(),
+            [](const TimelineEntry &a, const TimelineEntry &b) { return a.timeMs < b.timeMs; });
     }
     return pm;
 }

@@ -172,10 +172,10 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->troubleSpans = serviceSpans(*data);
     data->layout = r.layout();
     data->postMortemsStamp = r.postMortemsStamp();
-    auto postMortems = readPostMortems(r);
-    if (!postMortems)
-        return postMortems.errors();
-    data->postMortems = postMortems.value();
+    ErrorList problems;
+    data->postMortems = readPostMortems(r, &problems);
+    for (const Error &e : problems)
+        data->postMortemProblems.append(e.toString());
     return std::shared_ptr<const ReplayData>(std::move(data));
 }
 
@@ -260,8 +260,11 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     next->postMortemsStamp = r.postMortemsStamp();
     const bool written = next->postMortemsStamp != data->postMortemsStamp;
     if (written) {
-        if (auto postMortems = readPostMortems(r))
-            next->postMortems = postMortems.value();
+        ErrorList problems;
+        next->postMortems = readPostMortems(r, &problems);
+        next->postMortemProblems.clear();
+        for (const Error &e : problems)
+            next->postMortemProblems.append(e.toString());
     }
     const bool grew = !fresh.isEmpty() || next->versions.size() != data->versions.size() ||
                       next->endMs != data->endMs || next->live != data->live;

@@ -84,7 +84,8 @@ struct ReplayData
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
     QList<PostMortem> postMortems;                    // written in the recording
-    QString postMortemsStamp;                         // Recording::postMortemsStamp() when read
+    QStringList postMortemProblems; // those that could not be read, and why (left out)
+    QString postMortemsStamp;       // Recording::postMortemsStamp() when read
 
     Topology topology(int version) const; // parses the stored version
 };

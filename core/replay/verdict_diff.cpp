@@ -26,10 +26,11 @@ int badness(VerdictState s)
     return 0;
 }
 
-// A hop of run B by its ends and dependency, in B's indices.
-quint64 hopKey(int from, int to, int dependency)
+// A hop of run B by its ends and dependency, in B's indices (whole: no two hops share one).
+using HopKey = std::pair<quint64, int>;
+HopKey hopKey(int from, int to, int dependency)
 {
-    return (quint64(quint32(from)) << 40) | (quint64(quint32(to)) << 16) | quint64(dependency);
+    return {(quint64(quint32(from)) << 32) | quint64(quint32(to)), dependency};
 }
 
 // Each of A's ids (nodes, or dependencies) as B's index, -1 where B has none: the runs' ids are
@@ -57,7 +58,7 @@ QList<VerdictDifference> verdictDifferences(const ReachabilityEngine &a,
     // that differ (a fleet of 10,000 nodes has hundreds of thousands of hops).
     const std::vector<int> nodeInB = indicesIn(ta.nodes, tb.nodes);
     const std::vector<int> dependencyInB = indicesIn(ta.dependencies, tb.dependencies);
-    QHash<quint64, int> hopsOfB;
+    QHash<HopKey, int> hopsOfB;
     hopsOfB.reserve(b.edgeCount());
     for (int e = 0; e < b.edgeCount(); ++e) {
         if (b.edgeAlive(e)) {

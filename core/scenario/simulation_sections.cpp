@@ -85,6 +85,14 @@ QString ScheduledChange::description() const
     return id();
 }
 
+QString ScheduledChange::sentence() const
+{
+    QString text = description();
+    if (kind != Kind::NodeCrash && kind != Kind::NodeRestart && !text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+
 std::optional<qint64> ScenarioParser::offset(const YAML::Node &node, const QString &what)
 {
     const auto text = r.string(node, what);

@@ -93,6 +93,8 @@ struct ScheduledChange
     QString id() const; // "region_offline:us-east-1@14h"
     // What it does, in words for people: "region us-east-1 cut off from the internet".
     QString description() const;
+    // The same to start a sentence: capitalised, unless it starts with a node's id.
+    QString sentence() const;
     bool operator==(const ScheduledChange &) const = default;
 };
 

@@ -71,8 +71,7 @@ void Simulation::apply(const ScheduledChange &c)
         details.insert(QStringLiteral("injected_by"), c.injectedBy);
         details.insert(QStringLiteral("surge"), c.surgeFactor);
     }
-    QString text = c.description();
-    text[0] = text[0].toUpper();
+    const QString text = c.sentence();
     emitEvent(EventKind::FaultStarted, {}, c.id(),
               text + (c.forMs > 0 ? u" for " + formatDuration(c.forMs) : QString()) +
                   (c.note.isEmpty() ? QString() : u": " + c.note),
@@ -209,14 +208,13 @@ void Simulation::undo(const Undo &u)
 {
     const ScheduledChange &c = u.change;
     const QString why = c.description() + u" over";
-    const CauseScope cause(*this, c.id());
+    const CauseScope cause(*this, c.id() + u"/end"); // its own id: what the end brought about
     // The end first, then what it undoes (tagged with it), as when it began.
     QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
                         {QStringLiteral("target"), c.target}};
     if (!c.injectedBy.isEmpty())
         details.insert(QStringLiteral("injected_by"), c.injectedBy);
-    QString text = c.description();
-    text[0] = text[0].toUpper();
+    const QString text = c.sentence();
     emitEvent(EventKind::FaultEnded, {}, c.id(),
               text + u": over" + (c.forMs > 0 ? u" after " + formatDuration(c.forMs) : QString()),
               details);

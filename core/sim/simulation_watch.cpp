@@ -146,7 +146,7 @@ void Simulation::watchBacklogs()
         if (!episode.active && age > 2 * m_tickMs) {
             episode = {true, m_now, backlog, m_now, 0.0, 0.0};
             emitEvent(EventKind::BacklogStarted, {}, subject,
-                      subject + u" backlog building: " + formatCount(double(qint64(backlog))) +
+                      subject + u" backlog building: " + formatCount(backlog) +
                           u" items waiting, oldest " + formatDuration(age));
         } else if (episode.active) {
             if (backlog > episode.peak) {
@@ -156,9 +156,9 @@ void Simulation::watchBacklogs()
             if (age <= m_tickMs) {
                 episode.active = false;
                 emitEvent(EventKind::BacklogDrained, {}, subject,
-                          subject + u" backlog drained: peak " +
-                              formatCount(double(qint64(episode.peak))) + u" items, drained " +
-                              formatDuration(m_now - episode.peakMs) + u" after the peak",
+                          subject + u" backlog drained: peak " + formatCount(episode.peak) +
+                              u" items, drained " + formatDuration(m_now - episode.peakMs) +
+                              u" after the peak",
                           {{QStringLiteral("peak"), std::round(episode.peak)},
                            {QStringLiteral("peak_ms"), epoch(episode.peakMs)},
                            {QStringLiteral("started_ms"), epoch(episode.startMs)},

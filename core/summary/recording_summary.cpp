@@ -81,7 +81,12 @@ RecordingSummary summarize(const Recording &recording)
     const QList<ServicePeriod> periods = servicePeriods(
         recording.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ProbeObserved,
                                                EventKind::AlertFiring, EventKind::AlertResolved})),
-        s.startMs, s.endMs, &s.blips);
+        s.startMs, s.endMs,
+        recording.meta(QStringLiteral("source")) == u"simulator" ||
+                recording.meta(QStringLiteral("source")) == u"drill"
+            ? StateSource::Recorded
+            : StateSource::Observed,
+        &s.blips);
     for (const ServicePeriod &p : periods) {
         for (auto &entry : inState) {
             if (entry.first == p.state)

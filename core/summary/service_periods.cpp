@@ -3,7 +3,8 @@
 #include "core/events/event.h"
 
 #include <QJsonArray>
-#include <QSet>
+
+#include <algorithm>
 
 #include <cmath>
 #include <map>
@@ -93,11 +94,11 @@ QList<ServicePeriod> observed(const QList<Event> &events, qint64 startMs, qint64
     return out;
 }
 
+// Failures of merged periods: not recorded (NaN) if any part's were not, so that they are
+// counted from the series for the whole of it.
 double sum(double a, double b)
 {
-    if (std::isnan(a))
-        return b;
-    return std::isnan(b) ? a : a + b;
+    return std::isnan(a) || std::isnan(b) ? std::nan("") : a + b;
 }
 
 // Neighbours in one state are one period (the first one's why, the failures summed).
@@ -120,13 +121,14 @@ QList<ServicePeriod> merged(const QList<ServicePeriod> &raw)
 } // namespace
 
 QList<ServicePeriod> servicePeriods(const QList<Event> &events, qint64 startMs, qint64 endMs,
-                                    int *blips)
+                                    StateSource source, int *blips)
 {
     const bool hasStates = std::any_of(events.cbegin(), events.cend(), [](const Event &e) {
         return e.kind == EventKind::ServiceState;
     });
-    QList<ServicePeriod> raw =
-        hasStates ? recorded(events, startMs, endMs) : observed(events, startMs, endMs);
+    QList<ServicePeriod> raw = hasStates || source == StateSource::Recorded
+                                   ? recorded(events, startMs, endMs)
+                                   : observed(events, startMs, endMs);
     if (blips)
         *blips = 0;
     // Short ok between the same trouble does not end it (first: a flapping service is one

@@ -24,11 +24,18 @@ struct ServicePeriod
 // trouble does not end it (docs/postmortem.md).
 inline constexpr qint64 kBlipMs = 30000;
 
-// The service's periods over [startMs, endMs) from its recorded service.state events; a
-// recording without them (watched live) gets them from what was observed: a probe failing
+// Where a recording's service states come from.
+enum class StateSource
+{
+    Recorded, // the simulator's (or a drill's) service.state events: none means always ok
+    Observed, // watched live: probes and alerts, unless the source sent service.state itself
+};
+
+// The service's periods over [startMs, endMs): from the recorded service.state events, or, for
+// a recording watched live that has none, from what was observed: a probe failing
 // (`probe.observed` blocked) is an outage while it fails, an alert firing with no probe failing
 // is degraded. Debounced (kBlipMs); `blips` counts the trouble taken as blips.
 QList<ServicePeriod> servicePeriods(const QList<Event> &events, qint64 startMs, qint64 endMs,
-                                    int *blips = nullptr);
+                                    StateSource source, int *blips = nullptr);
 
 } // namespace warroom

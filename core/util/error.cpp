@@ -6,6 +6,8 @@ namespace warroom {
 
 QString Error::toString() const
 {
+    if (file.isEmpty() && line <= 0)
+        return message; // the message names its subject itself ("l.warroom: post-mortem …")
     QString place = file.isEmpty() ? QStringLiteral("<input>") : file;
     if (line > 0) {
         place += u':' + QString::number(line);

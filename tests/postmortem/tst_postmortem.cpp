@@ -7,6 +7,7 @@
 #include "core/postmortem/timeline_proposal.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/store/recording_writer.h"
 #include "core/summary/recording_summary.h"
 #include "core/util/names.h"
 #include "support/test_support.h"
@@ -107,7 +108,8 @@ private Q_SLOTS:
             return e.text.startsWith(u"Rule dc3-egress corrected") && e.kind == u"fault.started";
         }));
         QVERIFY(!find(pm, [](const auto &e) { return e.kind == u"rule.corrected"; }));
-        QVERIFY2(pm.timeline.size() <= 40, qPrintable(QString::number(pm.timeline.size())));
+        // (each alert on its own role: lb-1's and the DC3 servers' are not one count)
+        QVERIFY2(pm.timeline.size() <= 55, qPrintable(QString::number(pm.timeline.size())));
         QVERIFY(find(pm, [](const auto &e) { return e.text.startsWith(u"Service recovered"); }));
         // Bursts collapse: the hour of alerts on the first morning is a few entries, not dozens.
         const TimelineEntry *burst = find(pm, [](const auto &e) { return e.count > 1; });
@@ -369,11 +371,30 @@ private Q_SLOTS:
         QVERIFY(savePostMortem(copy, a)); // replaces
         auto r = Recording::open(copy);
         QVERIFY(r);
-        const auto read = readPostMortems(*r.value());
-        QVERIFY(read);
-        QCOMPARE(read.value().size(), 2);
-        QVERIFY(read.value()[0] == a);
-        QVERIFY(read.value()[1] == b);
+        ErrorList problems;
+        const QList<PostMortem> read = readPostMortems(*r.value(), &problems);
+        QVERIFY(problems.isEmpty());
+        QCOMPARE(read.size(), 2);
+        QVERIFY(read[0] == a);
+        QVERIFY(read[1] == b);
+        // One that cannot be read is left out and said with its place; the others stay.
+        {
+            auto writer = RecordingWriter::openForAppend(copy);
+            QVERIFY(writer);
+            QJsonObject bad = toJson(b);
+            bad.insert(QStringLiteral("id"), QStringLiteral("pm-3"));
+            bad.insert(QStringLiteral("version"), 2);
+            writer.value()->setPostMortem(QStringLiteral("pm-3"),
+                                          QJsonDocument(bad).toJson(QJsonDocument::Compact));
+            QVERIFY(writer.value()->close());
+        }
+        r = Recording::open(copy);
+        const QList<PostMortem> again = readPostMortems(*r.value(), &problems);
+        QCOMPARE(again.size(), 2);
+        QCOMPARE(problems.size(), 1);
+        QCOMPARE(problems.first().toString(),
+                 QStringLiteral("stored.warroom: post-mortem pm-3: written by a newer Warroom "
+                                "(version 2)"));
     }
 
     // Markdown is CommonMark: cmark renders the sections, lists for the tables, and a user's

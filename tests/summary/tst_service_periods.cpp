@@ -2,6 +2,7 @@
 // service as one stretch, states observed from probes and alerts on a live recording, and a
 // recording that ends in trouble.
 #include "core/events/event.h"
+#include "core/postmortem/report.h"
 #include "core/postmortem/timeline_proposal.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
@@ -20,6 +21,7 @@ namespace {
 constexpr qint64 kStart = 1'600'000'000'000;
 constexpr qint64 kSecond = 1000;
 constexpr qint64 kMinute = 60 * kSecond;
+constexpr StateSource kRecorded = StateSource::Recorded;
 
 Event state(qint64 atMs, const QString &to, double failedBefore = 0.0)
 {
@@ -85,7 +87,8 @@ private Q_SLOTS:
             state(150 * kMinute, QStringLiteral("outage")),
             state(150 * kMinute + 10 * kSecond, QStringLiteral("ok"), 4.0)};
         int blips = -1;
-        const auto periods = servicePeriods(events, kStart, kStart + 200 * kMinute, &blips);
+        const auto periods =
+            servicePeriods(events, kStart, kStart + 200 * kMinute, kRecorded, &blips);
         QCOMPARE(shape(periods), (QStringList{QStringLiteral("ok@0"), QStringLiteral("outage@600"),
                                               QStringLiteral("ok@720")}));
         QCOMPARE(blips, 1);
@@ -101,7 +104,8 @@ private Q_SLOTS:
             events.append(state(kMinute + i * 10 * kSecond,
                                 i % 2 ? QStringLiteral("ok") : QStringLiteral("degraded")));
         int blips = -1;
-        const auto periods = servicePeriods(events, kStart, kStart + 10 * kMinute, &blips);
+        const auto periods =
+            servicePeriods(events, kStart, kStart + 10 * kMinute, kRecorded, &blips);
         QCOMPARE(shape(periods), (QStringList{QStringLiteral("ok@0"), QStringLiteral("degraded@60"),
                                               QStringLiteral("ok@170")}));
         QCOMPARE(blips, 0);
@@ -110,7 +114,7 @@ private Q_SLOTS:
             {state(kMinute, QStringLiteral("outage")), state(2 * kMinute, QStringLiteral("ok")),
              state(2 * kMinute + 5 * kSecond, QStringLiteral("outage")),
              state(5 * kMinute, QStringLiteral("ok"))},
-            kStart, kStart + 10 * kMinute);
+            kStart, kStart + 10 * kMinute, kRecorded);
         QCOMPARE(shape(joined), (QStringList{QStringLiteral("ok@0"), QStringLiteral("outage@60"),
                                              QStringLiteral("ok@300")}));
     }
@@ -165,6 +169,45 @@ private Q_SLOTS:
         QCOMPARE(impact.nodes, (QStringList{QStringLiteral("cache-1"), QStringLiteral("cache-2"),
                                             QStringLiteral("cache-3")}));
         QVERIFY(impact.resolvedMs >= impact.endMs);
+        // Its draft proposes the three observed outages, and each cache's alert on its own.
+        const PostMortem draft = proposePostMortem(*recording);
+        int began = 0, alerts = 0;
+        for (const TimelineEntry &e : draft.timeline) {
+            began += e.text.startsWith(u"Outage began (4m), observed: probe dc3 -> dc1 fails");
+            alerts += e.kind == u"alert.firing";
+        }
+        QCOMPARE(began, 3);
+        QCOMPARE(alerts, 3);
+        QVERIFY(markdownReport(draft).contains(u"not measured"));
+    }
+
+    // Outage, a short ok, then an outage to the end: one outage whose failures are counted
+    // from the series (its last part's were never recorded), not only the first part's.
+    void mergedOutageToTheEndIsCountedWhole()
+    {
+        const auto periods =
+            servicePeriods({state(kMinute, QStringLiteral("outage")),
+                            state(2 * kMinute, QStringLiteral("ok"), 500.0),
+                            state(2 * kMinute + 5 * kSecond, QStringLiteral("outage"))},
+                           kStart, kStart + 10 * kMinute, kRecorded);
+        QCOMPARE(shape(periods),
+                 (QStringList{QStringLiteral("ok@0"), QStringLiteral("outage@60")}));
+        QVERIFY(std::isnan(periods.last().failed));
+    }
+
+    // A simulated run that never left ok records no service.state, but may fire an alert: it
+    // is ok throughout, not "observed degraded".
+    void aCalmSimulatedRunStaysOk()
+    {
+        const QList<Event> events = {
+            alert(kMinute, true, QStringLiteral("lb-1"), QStringLiteral("dc1")),
+            alert(3 * kMinute, false, QStringLiteral("lb-1"), QStringLiteral("dc1"))};
+        QCOMPARE(shape(servicePeriods(events, kStart, kStart + 10 * kMinute, kRecorded)),
+                 QStringList{QStringLiteral("ok@0")});
+        QCOMPARE(
+            shape(servicePeriods(events, kStart, kStart + 10 * kMinute, StateSource::Observed)),
+            (QStringList{QStringLiteral("ok@0"), QStringLiteral("degraded@60"),
+                         QStringLiteral("ok@180")}));
     }
 
     // A recording that ends in an outage: its last outage runs to the end, the service never
@@ -172,15 +215,26 @@ private Q_SLOTS:
     void recordingEndingInTrouble()
     {
         const auto periods = servicePeriods({state(kMinute, QStringLiteral("outage"))}, kStart,
-                                            kStart + 10 * kSecond + kMinute);
+                                            kStart + 10 * kSecond + kMinute, kRecorded);
         QCOMPARE(shape(periods),
                  (QStringList{QStringLiteral("ok@0"), QStringLiteral("outage@60")}));
         QVERIFY(std::isnan(periods.last().failed)); // to be counted from the series
-        RecordingSummary s;
-        s.startMs = kStart;
-        s.endMs = kStart + 10 * kMinute;
-        s.outages.append(Outage{kStart + kMinute, s.endMs, 10.0, {}, {}, {}});
-        s.okAgainMs = -1;
+        // Through the summary of a simulated recording that ends out.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ends-out.warroom"));
+        {
+            auto writer = RecordingWriter::create(path).value();
+            writer->setMeta(QStringLiteral("source"), QStringLiteral("simulator"));
+            writer->setMeta(QStringLiteral("start_ms"), QString::number(kStart));
+            writer->setMeta(QStringLiteral("end_ms"), QString::number(kStart + 10 * kMinute));
+            writer->append(state(kMinute, QStringLiteral("outage")));
+            QVERIFY(writer->close());
+        }
+        const RecordingSummary s = summarize(*Recording::open(path).value());
+        QVERIFY(!s.observed);
+        QCOMPARE(s.outages.size(), 1);
+        QCOMPARE(s.outages.first().endMs, s.endMs);
+        QCOMPARE(s.okAgainMs, -1);
         const Impact impact = impactOf(s);
         QCOMPARE(impact.resolvedMs, -1);
         QCOMPARE(impact.endMs, s.endMs);

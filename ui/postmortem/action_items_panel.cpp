@@ -164,6 +164,7 @@ void ActionItemsPanel::setRecording(const QString &path, const QString &scenario
     cancelSimulation();
     m_path = path;
     m_scenarioFile = scenarioFile;
+    m_replays.clear(); // another incident's replays are not this one's
     m_delegate->setWhatIfChoices({});
     // The variants are read off the UI thread: a folder on a slow disk never stalls it.
     m_variants.run(
@@ -323,6 +324,13 @@ void ActionItemsPanel::simulate(int row)
                                       "nothing kept.")
                                        .arg(whatIf));
                 updateButtons();
+                Q_EMIT whatIfFailed(row, m_problem->text());
+                return;
+            }
+            if (!m_document->isOpen()) { // the post-mortem was closed meanwhile
+                m_problem->setText(tr("Simulated %1, but its post-mortem is not open any more: "
+                                      "nothing kept.")
+                                       .arg(whatIf));
                 Q_EMIT whatIfFailed(row, m_problem->text());
                 return;
             }

@@ -338,12 +338,14 @@ void PostMortemEditor::build()
 
 void PostMortemEditor::setRecording(const QString &path, const QList<Event> &events,
                                     const RecordingSummary &summary,
-                                    const QList<PostMortem> &written)
+                                    const QList<PostMortem> &written, const QStringList &unreadable)
 {
     m_path = path;
     m_events = events;
     m_summary = summary;
     m_actions->setRecording(path, summary.scenarioFile);
+    m_deleted.clear(); // Undo delete belongs to the recording it was deleted from
+    m_undoDelete->hide();
     m_which->clear();
     m_written = written;
     for (const PostMortem &pm : written)
@@ -353,6 +355,11 @@ void PostMortemEditor::setRecording(const QString &path, const QList<Event> &eve
     else
         m_document->open({}, PostMortem{}); // nothing yet: "New draft" proposes one
     refresh();
+    if (!unreadable.isEmpty()) // after refresh(): said until the next save
+        m_saveState->setText(
+            u"<span style='color:#D55E00'>" +
+            tr("Left out, cannot be read: %1").arg(unreadable.join(u"; ")).toHtmlEscaped() +
+            u"</span>");
 }
 
 void PostMortemEditor::setCursor(qint64 timeMs, const QString &context)
@@ -365,15 +372,26 @@ void PostMortemEditor::newDraft()
 {
     if (m_path.isEmpty())
         return;
-    QString id = QStringLiteral("pm-1");
-    for (int n = 2; m_which->findData(id) >= 0; ++n)
-        id = u"pm-" + QString::number(n);
-    PostMortem pm = proposePostMortem(m_events, m_summary, id);
+    PostMortem pm = proposePostMortem(m_events, m_summary, unusedId());
     m_written.append(pm);
     m_which->addItem(pm.id + u" — " + pm.title, pm.id);
     m_which->setCurrentIndex(m_which->count() - 1);
     m_document->open(m_path, pm);
     m_document->save(); // in the file at once
+}
+
+QString PostMortemEditor::unusedId() const
+{
+    // Not one the recording holds, nor one deleted this session (Undo delete brings it back).
+    auto taken = [this](const QString &id) {
+        auto same = [&id](const PostMortem &pm) { return pm.id == id; };
+        return std::any_of(m_written.cbegin(), m_written.cend(), same) ||
+               std::any_of(m_deleted.cbegin(), m_deleted.cend(), same);
+    };
+    QString id = QStringLiteral("pm-1");
+    for (int n = 2; taken(id); ++n)
+        id = u"pm-" + QString::number(n);
+    return id;
 }
 
 void PostMortemEditor::askForNewDraft()
@@ -395,8 +413,7 @@ void PostMortemEditor::askForNewDraft()
         if (ask.clickedButton() != create)
             return;
     }
-    m_document->saveNow();
-    newDraft();
+    newDraft(); // (opening it writes the one being edited first, on the worker)
 }
 
 void PostMortemEditor::askToRename()
@@ -447,8 +464,10 @@ void PostMortemEditor::undoDelete()
 {
     if (m_deleted.isEmpty() || m_path.isEmpty())
         return;
-    const PostMortem back = m_deleted.takeLast();
-    m_document->saveNow(); // the one being edited, before switching
+    PostMortem back = m_deleted.takeLast();
+    if (std::any_of(m_written.cbegin(), m_written.cend(),
+                    [&back](const PostMortem &pm) { return pm.id == back.id; }))
+        back.id = unusedId(); // its id was given again meanwhile: never overwrite that one
     m_written.append(back);
     m_which->addItem(back.title.isEmpty() ? back.id : back.id + u" — " + back.title, back.id);
     m_which->setCurrentIndex(m_which->count() - 1);
@@ -766,7 +785,9 @@ void PostMortemEditor::refresh()
         }
         m_metrics->setText(
             u"<b>Impact</b> " + formatDuration(pm.impact.outageMs) + u" of outage in " +
-            QString::number(pm.impact.outages) + u", from " +
+            QString::number(pm.impact.outages) +
+            (pm.impact.outages == 1 ? QStringLiteral(" outage") : QStringLiteral(" outages")) +
+            u", from " +
             (m.startMs < 0 ? QStringLiteral("—")
                            : formatUtc(m.startMs, QStringLiteral("HH:mm:ss"))) +
             u" UTC &nbsp; <b>TTD</b> " + span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " +

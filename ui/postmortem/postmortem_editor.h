@@ -34,8 +34,10 @@ public:
 
     // The recording being replayed: its events and summary propose drafts; `written` are the
     // post-mortems it holds (the first one is opened).
+    // `unreadable`: post-mortems the recording holds that could not be read, and why (shown).
     void setRecording(const QString &path, const QList<Event> &events,
-                      const RecordingSummary &summary, const QList<PostMortem> &written);
+                      const RecordingSummary &summary, const QList<PostMortem> &written,
+                      const QStringList &unreadable = {});
     // Where the replay is, and what is selected there ("lb-1"), for entries added "at cursor".
     void setCursor(qint64 timeMs, const QString &context);
     // Every event, once all are read (a big recording's first ones come with setRecording).
@@ -93,7 +95,8 @@ private:
     // One change to one entry (nothing when there is no such entry).
     void editEntry(const QString &entryId, const std::function<void(TimelineEntry &)> &change,
                    const QString &description, const QString &mergeKey = {});
-    QString addEntry(TimelineEntry entry);           // one undo step; returns its new id
+    QString addEntry(TimelineEntry entry); // one undo step; returns its new id
+    QString unusedId() const;              // "pm-<n>" for a new draft, never one given before
     static QString queuesText(const Impact &impact); // each queue's late and undelivered items
 
     PostMortemDocument *m_document;

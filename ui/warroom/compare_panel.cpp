@@ -79,6 +79,9 @@ ComparePanel::ComparePanel(QWidget *parent)
     m_table->setMinimumHeight(80);
     layout->addWidget(split, 1);
 
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(250);
+    connect(&m_coalesce, &QTimer::timeout, this, &ComparePanel::compare);
     connect(m_b, &ReplaySession::loaded, this, [this] {
         const auto &data = m_b->data();
         m_title->setText(tr("B: %1").arg(data->summary.title.isEmpty()
@@ -88,9 +91,12 @@ ComparePanel::ComparePanel(QWidget *parent)
         m_bGeneration = ~quint64(0);
         Q_EMIT loaded();
     });
+    // A run that cannot be opened is said here, in the panel: A's header stays A's.
     connect(m_b, &ReplaySession::failed, this,
             [this](const QString &what, const QStringList &errors) {
                 m_title->setText(tr("B: %1").arg(what));
+                m_state->setText(u"<span style='color:#D55E00'>" +
+                                 errors.join(u"<br>").toHtmlEscaped() + u"</span>");
                 Q_EMIT failed(what + u": " + errors.join(u"; "));
             });
     connect(m_b, &ReplaySession::simulationStarted, this, [this](const QString &scenario) {
@@ -137,16 +143,41 @@ void ComparePanel::follow(ReplaySession &a)
     if (a.stateGeneration() == m_aGeneration && m_b->stateGeneration() == m_bGeneration &&
         m_aStart == dataA->startMs)
         return;
+    m_a = &a;
+    if (a.playing()) { // a replay changes states every frame: compare when it settles a little
+        if (!m_coalesce.isActive())
+            m_coalesce.start();
+        return;
+    }
+    compare();
+}
+
+void ComparePanel::compare()
+{
+    m_coalesce.stop();
+    if (!m_a || !m_a->data() || !m_b->data())
+        return;
+    ReplaySession &a = *m_a;
+    const ReachabilityEngine *engineA = a.engine();
+    const ReachabilityEngine *engineB = m_b->engine();
+    if (!engineA || !engineB)
+        return;
+    const auto &dataB = m_b->data();
+    const qint64 t = m_b->time();
     m_aGeneration = a.stateGeneration();
     m_bGeneration = m_b->stateGeneration();
-    m_aStart = dataA->startMs;
+    m_aStart = a.data()->startMs;
     m_map->setState(*engineB, m_b->nodeMarks());
-    m_differences = verdictDifferences(*engineA, *engineB);
+    QList<VerdictDifference> differences = verdictDifferences(*engineA, *engineB);
     const ServiceStatus status = serviceStatusAt(*dataB, m_b->dataTime());
     m_state->setText(u"<b>B at " + formatUtc(t, QStringLiteral("yyyy-MM-dd HH:mm:ss")) +
                      u" UTC:</b> " + toString(status.state).toHtmlEscaped() +
                      (status.why.isEmpty() ? QString() : u" — " + status.why.toHtmlEscaped()));
+    if (differences == m_differences && m_table->rowCount() > 0)
+        return; // the same hops differ: the table and the outlines stay as they are
+    m_differences = std::move(differences);
     showDifferences();
+    Q_EMIT differencesChanged();
 }
 
 QString ComparePanel::stateText() const
@@ -158,8 +189,11 @@ void ComparePanel::showDifferences()
 {
     m_count->setText(m_differences.isEmpty()
                          ? tr("Every hop has the same verdict in both runs at this moment.")
-                         : tr("%n hop(s) differ at this moment (click one: its node on A's map)",
-                              "", int(m_differences.size())));
+                         : (m_differences.size() == 1
+                                ? tr("1 hop differs at this moment (click it: its node on A's map)")
+                                : tr("%1 hops differ at this moment (click one: its node on A's "
+                                     "map)")
+                                      .arg(m_differences.size())));
     const int rows = int(std::min<qsizetype>(m_differences.size(), kMaxRows));
     m_table->setRowCount(rows);
     for (int r = 0; r < rows; ++r) {

@@ -2,6 +2,7 @@
 
 #include "core/replay/verdict_diff.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -50,9 +51,11 @@ Q_SIGNALS:
     void nodeChosen(const QString &nodeId); // a difference was chosen: select it on A's map
     void closeRequested();
     void alignmentChanged();
+    void differencesChanged(); // the hops that differ are others now
 
 private:
     void showDifferences();
+    void compare(); // B's map, state and the differences, now
 
     ReplaySession *m_b;
     QString m_path;
@@ -67,6 +70,8 @@ private:
     quint64 m_aGeneration = ~quint64(0);
     quint64 m_bGeneration = ~quint64(0);
     qint64 m_aStart = 0;
+    ReplaySession *m_a = nullptr;
+    QTimer m_coalesce; // while A plays: at most a few comparisons a second, not one a frame
 };
 
 } // namespace warroom
