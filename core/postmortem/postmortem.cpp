@@ -239,8 +239,9 @@ QJsonObject toJson(const PostMortem &pm)
         actions.append(QJsonObject{
             {QStringLiteral("what"), a.what},
             {QStringLiteral("owner"), a.owner},
-            {QStringLiteral("due"),
-             a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate)) : QJsonValue()},
+            {QStringLiteral("due"), a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate))
+                                    : !a.dueAsWritten.isEmpty() ? QJsonValue(a.dueAsWritten)
+                                                                : QJsonValue()},
             {QStringLiteral("priority"), a.priority},
             {QStringLiteral("status"), a.status},
             {QStringLiteral("ticket"), a.ticket},
@@ -352,7 +353,8 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
                     item.what = v.toString();
                     break;
                 case ActionField::Due:
-                    break; // not a date: there is nothing to keep but the message
+                    item.dueAsWritten = v.toString(); // not a date: kept as written
+                    break;
                 case ActionField::Priority:
                     item.priority = v.toString();
                     break;
@@ -377,8 +379,25 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
                 !s.value(QStringLiteral("rows")).isArray()) {
                 fail(where + u"\"simulated\" must be an object with \"what_if\" and \"rows\"");
             } else {
-                item.simulatedWhatIf = s.value(QStringLiteral("what_if")).toString();
-                item.effect = comparisonRowsFrom(s.value(QStringLiteral("rows")).toArray());
+                // Rows as compare writes them; others are not a result to state: said, and the
+                // item is "not simulated yet" (simulating it again writes them right).
+                bool rowsOk = true;
+                for (const QJsonValue &row : s.value(QStringLiteral("rows")).toArray()) {
+                    const QJsonObject r = row.toObject();
+                    for (const char *key : {"what", "a", "b", "difference"})
+                        rowsOk = rowsOk && r.value(QLatin1StringView(key)).isString();
+                    rowsOk = rowsOk && r.value(QStringLiteral("a_value")).isDouble() &&
+                             r.value(QStringLiteral("b_value")).isDouble();
+                }
+                if (!rowsOk) {
+                    pm.readProblems.append(source + u": " + where +
+                                           u"its simulated effect is not rows as compare writes "
+                                           u"them (what, a, b, difference, a_value, b_value): "
+                                           u"left out, simulate it again");
+                } else {
+                    item.simulatedWhatIf = s.value(QStringLiteral("what_if")).toString();
+                    item.effect = comparisonRowsFrom(s.value(QStringLiteral("rows")).toArray());
+                }
             }
         }
         pm.actions.append(item);
@@ -502,6 +521,7 @@ QString setActionField(ActionItem &item, ActionField field, const QString &text)
         break;
     case ActionField::Due:
         item.due = QDate::fromString(value, Qt::ISODate);
+        item.dueAsWritten.clear();
         break;
     case ActionField::Priority:
         item.priority = value;

@@ -57,6 +57,7 @@ struct ActionItem
     QString what;
     QString owner;
     QDate due;
+    QString dueAsWritten; // read from a file and not a date ("next week"): kept, and said
     QString priority = QStringLiteral("P2");
     QString status = QStringLiteral("open");
     QString ticket; // a link (http, https) or a tracker's id (INC-123): no spaces

@@ -35,6 +35,15 @@ QString number(double n)
 
 // The entries a report shows: the accepted ones; a draft nobody has reviewed yet shows the
 // proposals instead.
+// An item's due date, or what was written where one should be.
+QString dueText(const ActionItem &a)
+{
+    if (a.due.isValid())
+        return a.due.toString(Qt::ISODate);
+    return a.dueAsWritten.isEmpty() ? QStringLiteral("—")
+                                    : a.dueAsWritten + QStringLiteral(" (not a date)");
+}
+
 QList<TimelineEntry> shownEntries(const PostMortem &pm)
 {
     QList<TimelineEntry> accepted, proposed;
@@ -325,9 +334,8 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
                  (effect.isEmpty()
                       ? QString()
                       : u"<br><span class=\"effect\">" + effect.toHtmlEscaped() + u"</span>") +
-                 u"</td><td>" + a.owner.toHtmlEscaped() + u"</td><td>" +
-                 (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) +
-                 u"</td><td>" + a.status.toHtmlEscaped() + u"</td><td>" +
+                 u"</td><td>" + a.owner.toHtmlEscaped() + u"</td><td>" + dueText(a) + u"</td><td>" +
+                 a.status.toHtmlEscaped() + u"</td><td>" +
                  (link ? u"<a href=\"" + a.ticket.toHtmlEscaped() + u"\">" +
                              a.ticket.toHtmlEscaped() + u"</a>"
                        : a.ticket.toHtmlEscaped()) +
@@ -478,8 +486,7 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir,
     for (const ActionItem &a : pm.actions)
         md += u"- **" + mdInline(a.priority) + u"** " + mdInline(a.what) + u" — " +
               mdInline(a.owner.isEmpty() ? QStringLiteral("no owner") : a.owner) + u", due " +
-              (a.due.isValid() ? a.due.toString(Qt::ISODate) : QStringLiteral("—")) + u" (" +
-              mdInline(a.status) + u')' +
+              dueText(a) + u" (" + mdInline(a.status) + u')' +
               (a.ticket.isEmpty() ? QString() : u", ticket " + mdInline(a.ticket)) + u'\n' +
               (effectLine(a).isEmpty() ? QString() : u"  - " + mdInline(effectLine(a)) + u'\n');
     md += u'\n';

@@ -197,6 +197,12 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
                        draw({recording.window(*failing, from, to, kColumns), 1.0}, from, to,
                             QStringLiteral("%"), outageAbove * 100.0, outages)});
     }
+    // What waited outside while the service could not take it (resent when it could).
+    if (const StoredSeries *upstream = recording.seriesByKey(QStringLiteral("upstream/backlog")))
+        charts.append({QStringLiteral("backlog-upstream"),
+                       QStringLiteral("Requests waiting outside to be resent (upstream)"),
+                       draw({recording.window(*upstream, from, to, kColumns), 1.0}, from, to,
+                            QStringLiteral("items"), 0.0, outages)});
     // A queue's id names files (Markdown's charts): only what a file name takes safely.
     auto fileId = [](const QString &id) {
         QString safe = id;

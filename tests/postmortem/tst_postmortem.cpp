@@ -492,10 +492,10 @@ private Q_SLOTS:
             const QImage image = QImage::fromData(c.png, "PNG");
             QCOMPARE(image.size(), QSize(1400, 420));
         }
-        QCOMPARE(ids,
-                 (QStringList{QStringLiteral("failing"), QStringLiteral("backlog-notifications"),
-                              QStringLiteral("latency-notifications")}));
-        QVERIFY(charts[2].caption.contains(u"dashed: the target (3m)"));
+        QCOMPARE(ids, (QStringList{QStringLiteral("failing"), QStringLiteral("backlog-upstream"),
+                                   QStringLiteral("backlog-notifications"),
+                                   QStringLiteral("latency-notifications")}));
+        QVERIFY(charts[3].caption.contains(u"dashed: the target (3m)"));
         const QString out = m_dir.filePath(QStringLiteral("charts.pdf"));
         QVERIFY(writeReport(pm, ReportFormat::Pdf, out, charts));
         const QString first = run(QStringLiteral("pdftotext"),
@@ -511,7 +511,7 @@ private Q_SLOTS:
         const QStringList images = run(QStringLiteral("pdfimages"), {QStringLiteral("-list"), out})
                                        .split(u'\n', Qt::SkipEmptyParts)
                                        .mid(2);
-        QCOMPARE(images.size(), 3);
+        QCOMPARE(images.size(), 4);
         for (const QString &line : images) { // lossless, and not squashed
             const QStringList columns = line.simplified().split(u' ');
             QCOMPARE(columns[8], QStringLiteral("image"));
@@ -524,6 +524,37 @@ private Q_SLOTS:
         PostMortem calm = pm;
         calm.impact = Impact{};
         QVERIFY(reportCharts(*recording.value(), calm).isEmpty());
+    }
+
+    // What a file holds that the editor would refuse is kept and said: a due date that is
+    // not one round-trips and the report shows it as such; a simulated effect that is not
+    // compare's rows is said and left out (the item is then "not simulated yet").
+    void handWrittenValuesAreKeptOrSaid()
+    {
+        QJsonObject json = toJson(filledIn());
+        QJsonArray actions = json.value(QStringLiteral("action_items")).toArray();
+        QJsonObject first = actions.first().toObject();
+        first.insert(QStringLiteral("due"), QStringLiteral("next week"));
+        first.insert(
+            QStringLiteral("simulated"),
+            QJsonObject{
+                {QStringLiteral("what_if"), first.value(QStringLiteral("what_if"))},
+                {QStringLiteral("rows"), QJsonArray{QJsonObject{{QStringLiteral("what"), 3}}}}});
+        actions.replace(0, first);
+        json.insert(QStringLiteral("action_items"), actions);
+        const auto read = postMortemFromJson(json, QStringLiteral("l.warroom: post-mortem pm-1"));
+        QVERIFY(read);
+        const ActionItem &item = read.value().actions.first();
+        QCOMPARE(item.dueAsWritten, QStringLiteral("next week"));
+        QVERIFY(!item.simulated());
+        QCOMPARE(read.value().readProblems.size(), 2);
+        QVERIFY(read.value().readProblems[1].contains(u"its simulated effect is not rows"));
+        QCOMPARE(toJson(read.value()).value(QStringLiteral("action_items"))[0][u"due"].toString(),
+                 QStringLiteral("next week"));
+        QVERIFY(markdownReport(read.value()).contains(u"due next week (not a date)"));
+        ActionItem fixed = item;
+        QVERIFY(setActionField(fixed, ActionField::Due, QStringLiteral("2020-06-05")).isEmpty());
+        QVERIFY(fixed.dueAsWritten.isEmpty());
     }
 
     // A report that cannot be written says why and leaves nothing behind.

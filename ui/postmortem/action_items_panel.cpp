@@ -103,15 +103,9 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
     connect(add, &QPushButton::clicked, this, [this] {
         edit(
             [](PostMortem &pm) {
-                pm.actions.append({tr("What to do"),
-                                   {},
-                                   {},
-                                   QStringLiteral("P2"),
-                                   QStringLiteral("open"),
-                                   {},
-                                   {},
-                                   {},
-                                   {}});
+                ActionItem item; // P2, open: the defaults
+                item.what = tr("What to do");
+                pm.actions.append(item);
             },
             tr("Add action item"));
     });
@@ -218,7 +212,7 @@ void ActionItemsPanel::refresh()
                                    ? tr("not simulated yet")
                                    : (a.whatIf.isEmpty() ? QString() : effectText(a.effect));
         const QStringList cells = {
-            a.what,     a.owner,  a.due.isValid() ? a.due.toString(Qt::ISODate) : QString(),
+            a.what,     a.owner,  a.due.isValid() ? a.due.toString(Qt::ISODate) : a.dueAsWritten,
             a.priority, a.status, a.ticket,
             a.whatIf,   effect};
         for (int c = 0; c < cells.size(); ++c) {
