@@ -325,8 +325,10 @@ QString htmlBody(const PostMortem &pm, const std::function<QString(const Timelin
         h += forPdf ? QStringLiteral(
                           "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">")
                     : QStringLiteral("<table>");
-        h += QStringLiteral("<tr><th>Priority</th><th>Action</th><th>Owner</th><th>Due</th>"
-                            "<th>Status</th><th>Ticket</th></tr>\n");
+        // The action (and its simulated effect) takes the room; the rest is short.
+        h += QStringLiteral("<tr><th width=\"10%\">Priority</th><th width=\"38%\">Action</th>"
+                            "<th width=\"14%\">Owner</th><th width=\"14%\">Due</th>"
+                            "<th width=\"12%\">Status</th><th width=\"12%\">Ticket</th></tr>\n");
         for (const ActionItem &a : pm.actions) {
             const bool link = a.ticket.startsWith(u"https://") || a.ticket.startsWith(u"http://");
             const QString effect = effectLine(a);

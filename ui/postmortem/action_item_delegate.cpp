@@ -2,6 +2,7 @@
 
 #include "core/postmortem/postmortem.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDateEdit>
 
@@ -29,6 +30,8 @@ QWidget *ActionItemDelegate::createEditor(QWidget *parent, const QStyleOptionVie
         choices->setEditable(true);
         choices->addItem(QString());
         choices->addItems(m_whatIfChoices);
+        // The list as wide as its names: variants differ at their ends ("…-rule-fixed.yaml").
+        choices->view()->setMinimumWidth(choices->view()->sizeHintForColumn(0) + 24);
         choices->setToolTip(
             tr("A variant scenario, or what-if changes: rule-remove:ID, capacity:GROUP=N, "
                "placement:GROUP=balanced, link-down:ID, … (several separated by spaces)"));

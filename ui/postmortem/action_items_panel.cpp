@@ -87,6 +87,13 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
                            "variant scenario, or what-if changes (rule-remove:ID, "
                            "capacity:GROUP=N, …) that the incident is replayed with."));
     layout->addWidget(m_table, 1);
+    // The selected item's effect in full: the column is narrow beside the map.
+    m_effect = new QLabel;
+    m_effect->setObjectName(QStringLiteral("effect"));
+    m_effect->setStyleSheet(QStringLiteral("color: #0F5E8C"));
+    m_effect->setWordWrap(true);
+    m_effect->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_effect);
     m_problem = new QLabel;
     m_problem->setObjectName(QStringLiteral("actionProblem"));
     m_problem->setStyleSheet(QStringLiteral("color: #B54800"));
@@ -243,6 +250,7 @@ void ActionItemsPanel::updateButtons()
     m_simulate->setText(hasWhatIf && actions[row].simulated() ? tr("Simulate again")
                                                               : tr("Simulate the what-if"));
     m_compare->setEnabled(hasWhatIf && !replayOf(actions[row].whatIf).isEmpty());
+    m_effect->setText(row >= 0 && row < actions.size() ? effectLine(actions[row]) : QString());
 }
 
 int ActionItemsPanel::simulationProgress() const

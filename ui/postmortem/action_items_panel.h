@@ -71,6 +71,7 @@ private:
     bool m_refreshing = false;
     QTableWidget *m_table;
     ActionItemDelegate *m_delegate;
+    QLabel *m_effect; // the selected item's simulated effect, whole
     QLabel *m_problem;
     QPushButton *m_simulate;
     QPushButton *m_cancel;
