@@ -36,6 +36,25 @@
 
 using namespace warroom;
 
+namespace {
+
+// An action item as a team writes it (aggregate initialisation would name every field).
+ActionItem actionItem(const QString &what, const QString &owner, QDate due, const QString &priority,
+                      const QString &status, const QString &ticket, const QString &whatIf = {})
+{
+    ActionItem a;
+    a.what = what;
+    a.owner = owner;
+    a.due = due;
+    a.priority = priority;
+    a.status = status;
+    a.ticket = ticket;
+    a.whatIf = whatIf;
+    return a;
+}
+
+} // namespace
+
 class TestPostMortemEditor : public QObject
 {
     Q_OBJECT
@@ -128,11 +147,8 @@ private Q_SLOTS:
         editor->toggleStar(first);
         const QString note = editor->addNote(draft.impact.startMs + 60000, QStringLiteral("note"));
         QCOMPARE(doc->postMortem().timeline.size(), draft.timeline.size() + 1);
-        ActionItem fix;
-        fix.what = QStringLiteral("fix");
-        fix.owner = QStringLiteral("me");
-        fix.priority = QStringLiteral("P1");
-        editor->addActionItem(fix);
+        editor->addActionItem(actionItem(QStringLiteral("fix"), QStringLiteral("me"), {},
+                                         QStringLiteral("P1"), QStringLiteral("open"), {}));
         // A value a field does not take is refused in words, and nothing is erased.
         auto *actions = editor->findChild<QTableWidget *>();
         QVERIFY(actions);
@@ -428,10 +444,9 @@ private Q_SLOTS:
         QVERIFY(open(window, copy(QStringLiteral("what-if"))));
         PostMortemEditor *editor = window.postMortemEditor();
         editor->newDraft();
-        ActionItem fix;
-        fix.what = QStringLiteral("Scope dc3-egress to the test hosts");
-        fix.whatIf = QStringLiteral("lemniscus-2020-rule-fixed.yaml");
-        editor->addActionItem(fix);
+        editor->addActionItem(actionItem(QStringLiteral("Scope dc3-egress to the test hosts"), {},
+                                         {}, QStringLiteral("P2"), QStringLiteral("open"), {},
+                                         QStringLiteral("lemniscus-2020-rule-fixed.yaml")));
         ActionItemsPanel *panel = editor->actionItems();
         QSignalSpy finished(panel, &ActionItemsPanel::whatIfFinished);
         QSignalSpy failed(panel, &ActionItemsPanel::whatIfFailed);
@@ -459,11 +474,13 @@ private Q_SLOTS:
         QVERIFY(panel->table()->item(0, ActionItemsPanel::kEffectColumn)->text().contains(u"→"));
         QCOMPARE(editor->document()->undoStack()->undoText(), QStringLiteral("Simulate what-if"));
         // Its replay opens beside the incident, on one clock.
-        QVERIFY(QFile::exists(panel->replayOf(fix.whatIf)));
+        QVERIFY(QFile::exists(panel->replayOf(QStringLiteral("lemniscus-2020-rule-fixed.yaml"))));
         QSignalSpy compared(&window, &RecordingWindow::comparisonShown);
-        Q_EMIT panel->compareRequested(panel->replayOf(fix.whatIf));
+        Q_EMIT panel->compareRequested(
+            panel->replayOf(QStringLiteral("lemniscus-2020-rule-fixed.yaml")));
         QVERIFY(compared.wait(60000));
-        QCOMPARE(window.comparePanel()->path(), panel->replayOf(fix.whatIf));
+        QCOMPARE(window.comparePanel()->path(),
+                 panel->replayOf(QStringLiteral("lemniscus-2020-rule-fixed.yaml")));
         editor->document()->undoStack()->undo();
         QVERIFY(!editor->document()->postMortem().actions.first().simulated());
         editor->document()->undoStack()->redo();
@@ -555,30 +572,20 @@ private Q_SLOTS:
             &PostMortem::resolution,
             QStringLiteral("The rule was corrected to match the test environment only."),
             QStringLiteral("Resolution"));
-        ActionItem scope;
-        scope.what = QStringLiteral("Scope dc3-egress to DC3's test environment, as it was meant");
-        scope.owner = QStringLiteral("netops");
-        scope.due = QDate(2020, 6, 5);
-        scope.priority = QStringLiteral("P0");
-        scope.status = QStringLiteral("done");
-        scope.ticket = QStringLiteral("NET-1042");
-        scope.whatIf = QStringLiteral("lemniscus-2020-rule-fixed.yaml");
-        editor->addActionItem(scope);
-        ActionItem check;
-        check.what = QStringLiteral("Test every scaling group's placement against the rules "
-                                    "(warroom-cli analyze in CI)");
-        check.owner = QStringLiteral("platform");
-        check.due = QDate(2020, 6, 12);
-        check.priority = QStringLiteral("P1");
-        check.ticket = QStringLiteral("PLAT-311");
-        editor->addActionItem(check);
-        ActionItem balanced;
-        balanced.what = QStringLiteral("Place app servers evenly over the DCs (not at random)");
-        balanced.owner = QStringLiteral("platform");
-        balanced.priority = QStringLiteral("P2");
-        balanced.ticket = QStringLiteral("PLAT-312");
-        balanced.whatIf = QStringLiteral("lemniscus-2020-balanced.yaml");
-        editor->addActionItem(balanced);
+        editor->addActionItem(actionItem(
+            QStringLiteral("Scope dc3-egress to DC3's test environment, as it was meant"),
+            QStringLiteral("netops"), QDate(2020, 6, 5), QStringLiteral("P0"),
+            QStringLiteral("done"), QStringLiteral("NET-1042"),
+            QStringLiteral("lemniscus-2020-rule-fixed.yaml")));
+        editor->addActionItem(
+            actionItem(QStringLiteral("Test every scaling group's placement against the rules "
+                                      "(warroom-cli analyze in CI)"),
+                       QStringLiteral("platform"), QDate(2020, 6, 12), QStringLiteral("P1"),
+                       QStringLiteral("open"), QStringLiteral("PLAT-311")));
+        editor->addActionItem(
+            actionItem(QStringLiteral("Place app servers evenly over the DCs (not at random)"),
+                       QStringLiteral("platform"), {}, QStringLiteral("P2"), QStringLiteral("open"),
+                       QStringLiteral("PLAT-312"), QStringLiteral("lemniscus-2020-balanced.yaml")));
         for (int row : {0, 2}) { // the what-ifs replayed, as a team would before sending it
             QSignalSpy simulated(editor->actionItems(), &ActionItemsPanel::whatIfFinished);
             editor->actionItems()->simulate(row);
@@ -698,24 +705,16 @@ private Q_SLOTS:
                          QStringLiteral("Connectivity came back after 30 minutes; the autoscaler "
                                         "added dispatchers and the backlog drained by 16:55."),
                          QStringLiteral("Resolution"));
-        ActionItem standby;
-        standby.what = QStringLiteral("A full standby stack at a second provider, reached by DNS "
-                                      "failover");
-        standby.owner = QStringLiteral("infrastructure");
-        standby.due = QDate(2011, 9, 30);
-        standby.priority = QStringLiteral("P0");
-        standby.ticket = QStringLiteral("OPS-1201");
-        standby.whatIf = QStringLiteral("pagerduty-2011-standby.yaml");
-        editor->addActionItem(standby);
-        ActionItem frontend;
-        frontend.what = QStringLiteral("Double the front-end capacity");
-        frontend.owner = QStringLiteral("platform");
-        frontend.due = QDate(2011, 8, 19);
-        frontend.priority = QStringLiteral("P1");
-        frontend.status = QStringLiteral("in progress");
-        frontend.ticket = QStringLiteral("OPS-1202");
-        frontend.whatIf = QStringLiteral("pagerduty-2011-doubled-frontend.yaml");
-        editor->addActionItem(frontend);
+        editor->addActionItem(
+            actionItem(QStringLiteral("A full standby stack at a second provider, reached by DNS "
+                                      "failover"),
+                       QStringLiteral("infrastructure"), QDate(2011, 9, 30), QStringLiteral("P0"),
+                       QStringLiteral("open"), QStringLiteral("OPS-1201"),
+                       QStringLiteral("pagerduty-2011-standby.yaml")));
+        editor->addActionItem(actionItem(
+            QStringLiteral("Double the front-end capacity"), QStringLiteral("platform"),
+            QDate(2011, 8, 19), QStringLiteral("P1"), QStringLiteral("in progress"),
+            QStringLiteral("OPS-1202"), QStringLiteral("pagerduty-2011-doubled-frontend.yaml")));
         for (int row : {0, 1}) {
             QSignalSpy simulated(editor->actionItems(), &ActionItemsPanel::whatIfFinished);
             editor->actionItems()->simulate(row);
