@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -75,8 +76,13 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
     m_table->setHorizontalHeaderLabels({tr("Action"), tr("Owner"), tr("Due"), tr("Priority"),
                                         tr("Status"), tr("Ticket"), tr("What-if"),
                                         tr("Simulated effect")});
+    // The action takes the room; the short fields their contents'. Narrow (beside the map),
+    // the effect column folds away: the line under the table says the selected item's whole.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(kEffectColumn, QHeaderView::Stretch);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents); // wrapped
+    m_table->installEventFilter(this);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(true);
     m_delegate = new ActionItemDelegate(m_table);
@@ -158,6 +164,13 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
     m_progressTimer.setInterval(100); // the bar only: the result comes by a signal
     connect(&m_progressTimer, &QTimer::timeout, this, &ActionItemsPanel::showProgress);
     updateButtons();
+}
+
+bool ActionItemsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::Resize)
+        m_table->setColumnHidden(kEffectColumn, m_table->width() < kWideTable);
+    return QWidget::eventFilter(watched, event);
 }
 
 void ActionItemsPanel::setRecording(const QString &path, const QString &scenarioFile)

@@ -30,6 +30,7 @@ class ActionItemsPanel : public QWidget
 public:
     // Columns: the ActionField ones, then the simulated effect.
     static constexpr int kEffectColumn = int(ActionField::WhatIf) + 1;
+    static constexpr int kWideTable = 1000; // px: narrower, the effect column folds away
 
     explicit ActionItemsPanel(PostMortemDocument *document, QWidget *parent = nullptr);
 
@@ -57,6 +58,9 @@ Q_SIGNALS:
     // "Compare in the window": the replay of the selected item's what-if beside the incident.
     void compareRequested(const QString &recordingPath);
     void whatIfFailed(int row, const QString &why);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override; // the table's width
 
 private:
     void edit(const std::function<void(PostMortem &)> &change, const QString &description);
