@@ -226,7 +226,7 @@ void RecordingWindow::opened()
     m_mapGeneration = 0;
     m_postMortem->setCacheFolder(m_session->cacheFolder() + QStringLiteral("/what-if"));
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems,
-                               data->postMortemProblems);
+                               data->postMortemProblems, data->unreadablePostMortems);
     m_layout = data->layout;
     m_layoutUndo.clear();
     m_map->setManualLayout(m_layout);
@@ -646,8 +646,14 @@ void RecordingWindow::startListener(const QString &prefix, const IngestOptions &
 void RecordingWindow::compareWith(const QString &path)
 {
     if (path.isEmpty()) {
-        if (m_compare) // (asked by its own Close button: it goes once that click is over)
+        if (m_compare) {
+            // Nothing it says from now on is heard (its timer, B's session); it goes once the
+            // click on its own Close button is over.
+            m_compare->disconnect(this);
+            m_compare->session()->disconnect(this);
+            m_compare->hide();
             m_compare->deleteLater();
+        }
         m_compare = nullptr;
         m_map->setCompared({});
         m_charts->setComparedRun({}, 0);
@@ -673,6 +679,7 @@ void RecordingWindow::compareWith(const QString &path)
         });
         connect(m_compare, &ComparePanel::alignmentChanged, this,
                 &RecordingWindow::updateComparedCharts);
+        connect(m_compare, &ComparePanel::failed, this, [this] { m_map->setCompared({}); });
         connect(m_compare, &ComparePanel::differencesChanged, this, [this] {
             QSet<QString> differing; // A's nodes whose hops differ in B: outlined on A's map
             for (const VerdictDifference &d : m_compare->differences())

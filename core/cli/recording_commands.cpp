@@ -254,8 +254,12 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const RecordingSummary summary = summarize(*recording);
     QList<DrillFaultOutcome> drill;
     if (recording->meta(QStringLiteral("drill")) == u"1") {
+        ErrorList unreadable;
+        const QList<PostMortem> diagnoses = readPostMortems(*recording, &unreadable);
+        for (const Error &e : unreadable) // (a trainee's diagnosis there would count as none)
+            err << "warning: " << e.toString() << " (left out)\n";
         drill = drillOutcomes(recording->events(EventFilter::ofKinds({EventKind::FaultStarted})),
-                              readPostMortems(*recording));
+                              diagnoses);
     }
     if (parser.isSet(json)) {
         QJsonObject o = summaryJson(summary);

@@ -74,6 +74,11 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << recording.path() << ": holds " << readable.size()
             << " post-mortems; choose one with --postmortem ID\n";
         return ExitInvalid;
+    } else if (readable.isEmpty() && !unreadable.isEmpty()) {
+        // Written, but none readable: a fresh draft in their place would mislead.
+        err << recording.path() << ": holds post-mortems that cannot be read (above); none "
+            << "exported\n";
+        return ExitInvalid;
     } else {
         chosenPm = readable.isEmpty() ? proposePostMortem(recording) : readable.first();
     }

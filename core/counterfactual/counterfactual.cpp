@@ -49,8 +49,17 @@ Result<Scenario> recordedScenario(const Recording &recording, QString *folder)
     *folder = found.isEmpty() ? recordingFolder : QFileInfo(found).absolutePath();
     // The file only if it is still what was simulated; else the text the recording keeps (a
     // file edited since would replay another incident without a word).
-    if (!found.isEmpty() && (text.isEmpty() || fileText(found) == text))
-        return loadScenarioFile(found);
+    if (!found.isEmpty() && (text.isEmpty() || fileText(found) == text)) {
+        Result<Scenario> loaded = loadScenarioFile(found);
+        // A variant: its base must still be what was simulated too.
+        const QString baseText = recording.meta(QStringLiteral("base_scenario_text"));
+        if (loaded && !loaded.value().baseFile.isEmpty() && !baseText.isEmpty() &&
+            fileText(loaded.value().baseFile) != baseText)
+            return problem(recording.path() + u": " + loaded.value().baseFile +
+                           u", the scenario its own extends, has changed since it was "
+                           u"simulated: replaying it would be another incident");
+        return loaded;
+    }
     const QString name =
         found.isEmpty() ? QDir(recordingFolder).filePath(QFileInfo(file).fileName()) : found;
     Result<Scenario> parsed = parseScenario(text.toUtf8(), name);

@@ -8,26 +8,33 @@
 
 namespace warroom {
 
-QList<PostMortem> readPostMortems(const Recording &recording, ErrorList *problems)
+QList<PostMortem> readPostMortems(const Recording &recording, ErrorList *problems,
+                                  QStringList *unreadableIds)
 {
     QList<PostMortem> out;
     ErrorList errors;
+    QStringList unreadable;
     for (const auto &[id, json] : recording.postMortems()) {
         const QString source = QFileInfo(recording.path()).fileName() + u": post-mortem " + id;
         QJsonParseError parse;
         const QJsonDocument doc = QJsonDocument::fromJson(json, &parse);
         if (!doc.isObject()) {
             errors.append(Error{source + u": " + parse.errorString(), {}, 0, 0});
+            unreadable.append(id);
             continue;
         }
         auto pm = postMortemFromJson(doc.object(), source);
-        if (!pm)
+        if (!pm) {
             errors += pm.errors();
-        else
+            unreadable.append(id);
+        } else {
             out.append(pm.value());
+        }
     }
     if (problems)
         *problems = errors;
+    if (unreadableIds)
+        *unreadableIds = unreadable;
     return out;
 }
 

@@ -33,8 +33,6 @@ QString number(double n)
     return formatCount(n);
 }
 
-// The entries a report shows: the accepted ones; a draft nobody has reviewed yet shows the
-// proposals instead.
 // An item's due date, or what was written where one should be.
 QString dueText(const ActionItem &a)
 {
@@ -44,6 +42,8 @@ QString dueText(const ActionItem &a)
                                     : a.dueAsWritten + QStringLiteral(" (not a date)");
 }
 
+// The entries a report shows: the accepted ones; a draft nobody has reviewed yet shows the
+// proposals instead.
 QList<TimelineEntry> shownEntries(const PostMortem &pm)
 {
     QList<TimelineEntry> accepted, proposed;
@@ -488,7 +488,7 @@ QString markdownReport(const PostMortem &pm, const QString &snapshotDir,
     for (const ActionItem &a : pm.actions)
         md += u"- **" + mdInline(a.priority) + u"** " + mdInline(a.what) + u" — " +
               mdInline(a.owner.isEmpty() ? QStringLiteral("no owner") : a.owner) + u", due " +
-              dueText(a) + u" (" + mdInline(a.status) + u')' +
+              mdInline(dueText(a)) + u" (" + mdInline(a.status) + u')' +
               (a.ticket.isEmpty() ? QString() : u", ticket " + mdInline(a.ticket)) + u'\n' +
               (effectLine(a).isEmpty() ? QString() : u"  - " + mdInline(effectLine(a)) + u'\n');
     md += u'\n';

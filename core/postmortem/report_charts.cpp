@@ -19,7 +19,7 @@
 #include <QRegularExpression>
 
 #include <cmath>
-#include <limits>
+#include <optional>
 
 namespace warroom {
 
@@ -33,7 +33,8 @@ constexpr int kColumns = 600; // read from the recording: two px each
 struct Line
 {
     QList<WindowPoint> points;
-    double scale = 1.0; // value × scale is drawn
+    double scale = 1.0;    // value × scale is drawn
+    qint64 intervalMs = 0; // the series' samples: closer than two of them is no gap
 };
 
 // A round step for an axis from 0 to `max` in about four steps.
@@ -138,10 +139,10 @@ QByteArray draw(const Line &line, qint64 from, qint64 to, const QString &unit, d
     bool started = false;
     // Each point at its own time: columns without samples are left out of the window, and a
     // gap is a gap, not a line drawn across it.
-    const qint64 gap = 2 * (to - from) / std::max<qsizetype>(1, kColumns);
-    qint64 last = std::numeric_limits<qint64>::min();
+    const qint64 gap = std::max(2 * (to - from) / kColumns, 2 * line.intervalMs);
+    std::optional<qint64> last;
     for (const WindowPoint &w : line.points) {
-        if (std::isnan(w.min) || std::isnan(w.max) || w.timeMs - last > gap)
+        if (std::isnan(w.min) || std::isnan(w.max) || (last && w.timeMs - *last > gap))
             started = false;
         last = w.timeMs;
         if (std::isnan(w.min) || std::isnan(w.max))
@@ -188,21 +189,22 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
     const double outageAbove = recording.meta(QStringLiteral("outage_above")).toDouble();
     if (const StoredSeries *failing =
             recording.seriesByKey(QStringLiteral("service/failure_ratio"))) {
-        charts.append({QStringLiteral("failing"),
-                       u"Requests failing (%), " +
-                           formatUtc(from, QStringLiteral("yyyy-MM-dd HH:mm")) + u" to " +
-                           formatUtc(to, QStringLiteral("yyyy-MM-dd HH:mm")) +
-                           u" UTC; dashed: the outage threshold (" +
-                           QString::number(outageAbove * 100.0) + u" %); shaded: the outages",
-                       draw({recording.window(*failing, from, to, kColumns), 1.0}, from, to,
-                            QStringLiteral("%"), outageAbove * 100.0, outages)});
+        charts.append(
+            {QStringLiteral("failing"),
+             u"Requests failing (%), " + formatUtc(from, QStringLiteral("yyyy-MM-dd HH:mm")) +
+                 u" to " + formatUtc(to, QStringLiteral("yyyy-MM-dd HH:mm")) +
+                 u" UTC; dashed: the outage threshold (" + QString::number(outageAbove * 100.0) +
+                 u" %); shaded: the outages",
+             draw({recording.window(*failing, from, to, kColumns), 1.0, failing->info.intervalMs},
+                  from, to, QStringLiteral("%"), outageAbove * 100.0, outages)});
     }
     // What waited outside while the service could not take it (resent when it could).
     if (const StoredSeries *upstream = recording.seriesByKey(QStringLiteral("upstream/backlog")))
-        charts.append({QStringLiteral("backlog-upstream"),
-                       QStringLiteral("Requests waiting outside to be resent (upstream)"),
-                       draw({recording.window(*upstream, from, to, kColumns), 1.0}, from, to,
-                            QStringLiteral("items"), 0.0, outages)});
+        charts.append(
+            {QStringLiteral("backlog-upstream"),
+             QStringLiteral("Requests waiting outside to be resent (upstream)"),
+             draw({recording.window(*upstream, from, to, kColumns), 1.0, upstream->info.intervalMs},
+                  from, to, QStringLiteral("items"), 0.0, outages)});
     // A queue's id names files (Markdown's charts): only what a file name takes safely.
     auto fileId = [](const QString &id) {
         QString safe = id;
@@ -216,8 +218,9 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
         const double target = v.toObject().value(QStringLiteral("target_ms")).toDouble();
         if (const StoredSeries *backlog = recording.seriesByKey(u"queue/" + id + u"/backlog"))
             charts.append({u"backlog-" + fileId(id), id + u": items waiting (backlog)",
-                           draw({recording.window(*backlog, from, to, kColumns), 1.0}, from, to,
-                                QStringLiteral("items"), 0.0, outages)});
+                           draw({recording.window(*backlog, from, to, kColumns), 1.0,
+                                 backlog->info.intervalMs},
+                                from, to, QStringLiteral("items"), 0.0, outages)});
         if (const StoredSeries *latency =
                 recording.seriesByKey(u"queue/" + id + u"/delivery_latency"))
             charts.append(
@@ -225,8 +228,9 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
                  id + u": delivery latency" +
                      (target > 0 ? u"; dashed: the target (" + formatDuration(qint64(target)) + u')'
                                  : QString()),
-                 draw({recording.window(*latency, from, to, kColumns), 1.0}, from, to,
-                      QStringLiteral("ms"), target, outages)});
+                 draw({recording.window(*latency, from, to, kColumns), 1.0,
+                       latency->info.intervalMs},
+                      from, to, QStringLiteral("ms"), target, outages)});
     }
     return charts;
 }

@@ -7,6 +7,7 @@
 #include "core/util/duration.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 
 #include <map>
 #include <set>
@@ -43,7 +44,13 @@ QString burstKey(const Event &e)
     case EventKind::AlertResolved: {
         // One alert on the nodes of one role (its instances, replaced one after another): one
         // entry that names them all; CacheDown on cache-2 is not cache-1's when roles differ.
-        const QString role = e.details.value(QStringLiteral("role")).toString();
+        // (the simulator says the role; Alertmanager's labels may: role, else job)
+        const QJsonObject labels = e.details.value(QStringLiteral("labels")).toObject();
+        QString role = e.details.value(QStringLiteral("role")).toString();
+        if (role.isEmpty())
+            role = labels.value(QStringLiteral("role")).toString();
+        if (role.isEmpty())
+            role = labels.value(QStringLiteral("job")).toString();
         return toString(e.kind) + u'|' + e.subject + u'|' + (role.isEmpty() ? e.node : role);
     }
     case EventKind::ScaleOut:
@@ -426,8 +433,8 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
                 }
                 words = words.section(QStringLiteral(" (×"), 0, 0) + u" (×" +
                         QString::number(entry.count) + until + u')';
-                if ((e.kind == EventKind::AlertFiring || e.kind == EventKind::AlertResolved) &&
-                    !e.node.isEmpty()) { // "on app-pool ×9 (app-pool-4 … app-pool-15)"
+                if (e.kind == EventKind::AlertFiring && !e.node.isEmpty() &&
+                    alertNodes.count(index)) { // "on app-pool ×9 (app-pool-4 … app-pool-15)"
                     auto &[nodes, said] = alertNodes[index];
                     if (!nodes.contains(e.node))
                         nodes.append(e.node);
@@ -463,8 +470,7 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         }
         if (!key.isEmpty())
             openBurst[key] = {int(pm.timeline.size()), e.timeMs};
-        if (!e.node.isEmpty() &&
-            (e.kind == EventKind::AlertFiring || e.kind == EventKind::AlertResolved))
+        if (!e.node.isEmpty() && e.kind == EventKind::AlertFiring)
             alertNodes[int(pm.timeline.size())] = {{e.node}, u" on " + e.node};
         if (!causes.isEmpty()) {
             causeEntry[causes] = int(pm.timeline.size());
@@ -496,6 +502,16 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
             pm.timeline.append(began);
             if (o.endMs < s.endMs)
                 pm.timeline.append(over);
+        }
+        // The first observed outage came before what was proposed as the first symptom: the
+        // outage is the first sign (Key), the later entry is not "first" any more.
+        static const QString first = QStringLiteral("First symptom: ");
+        for (TimelineEntry &e : pm.timeline) {
+            if (e.text.startsWith(first) && !s.outages.isEmpty() &&
+                s.outages.first().startMs < e.timeMs) {
+                e.text = e.text.mid(first.size());
+                e.marks &= ~int(EntryMark::Key);
+            }
         }
         std::stable_sort(
             pm.timeline.begin(), pm.timeline.end(),

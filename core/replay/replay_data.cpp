@@ -173,7 +173,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->layout = r.layout();
     data->postMortemsStamp = r.postMortemsStamp();
     ErrorList problems;
-    data->postMortems = readPostMortems(r, &problems);
+    data->postMortems = readPostMortems(r, &problems, &data->unreadablePostMortems);
     for (const Error &e : problems)
         data->postMortemProblems.append(e.toString());
     return std::shared_ptr<const ReplayData>(std::move(data));
@@ -261,7 +261,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     const bool written = next->postMortemsStamp != data->postMortemsStamp;
     if (written) {
         ErrorList problems;
-        next->postMortems = readPostMortems(r, &problems);
+        next->postMortems = readPostMortems(r, &problems, &next->unreadablePostMortems);
         next->postMortemProblems.clear();
         for (const Error &e : problems)
             next->postMortemProblems.append(e.toString());

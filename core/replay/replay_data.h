@@ -84,8 +84,9 @@ struct ReplayData
     QList<ChartData> charts;
     QHash<QString, std::pair<double, double>> layout; // nodes placed by hand
     QList<PostMortem> postMortems;                    // written in the recording
-    QStringList postMortemProblems; // those that could not be read, and why (left out)
-    QString postMortemsStamp;       // Recording::postMortemsStamp() when read
+    QStringList postMortemProblems;    // those that could not be read, and why (left out)
+    QStringList unreadablePostMortems; // their ids
+    QString postMortemsStamp;          // Recording::postMortemsStamp() when read
 
     Topology topology(int version) const; // parses the stored version
 };

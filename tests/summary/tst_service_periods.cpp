@@ -178,6 +178,10 @@ private Q_SLOTS:
         }
         QCOMPARE(began, 3);
         QCOMPARE(alerts, 3);
+        // The first outage is the first sign: nothing later claims to be the first symptom.
+        for (const TimelineEntry &e : draft.timeline)
+            QVERIFY2(!e.text.startsWith(u"First symptom") || e.timeMs <= s.outages[0].startMs,
+                     qPrintable(e.text));
         QVERIFY(markdownReport(draft).contains(u"not measured"));
     }
 

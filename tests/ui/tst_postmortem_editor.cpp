@@ -5,6 +5,7 @@
 #include "core/postmortem/report.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/store/recording_writer.h"
 #include "support/test_support.h"
 #include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
@@ -260,6 +261,32 @@ private Q_SLOTS:
         QCOMPARE(editor->document()->postMortem().title, QStringLiteral("Second look"));
         QCOMPARE(stored().size(), 3);
         QCOMPARE(which->count(), 3);
+    }
+
+    // A post-mortem the recording holds that cannot be read: the recording opens, the editor
+    // says it was left out, and a new draft never takes its id (it would overwrite it).
+    void anUnreadablePostMortemIsLeftOutNotOverwritten()
+    {
+        const QString path = copy(QStringLiteral("unreadable"));
+        {
+            auto writer = RecordingWriter::openForAppend(path);
+            QVERIFY(writer);
+            writer.value()->setPostMortem(
+                QStringLiteral("pm-1"),
+                QByteArray(R"({"format":"warroom-postmortem","version":9,"id":"pm-1"})"));
+            QVERIFY(writer.value()->close());
+        }
+        RecordingWindow window;
+        QVERIFY(open(window, path));
+        PostMortemEditor *editor = window.postMortemEditor();
+        QVERIFY(!editor->document()->isOpen());
+        const auto *said = editor->findChild<QLabel *>(QStringLiteral("saveState"));
+        QVERIFY(said && said->text().contains(u"post-mortem pm-1: written by a newer Warroom"));
+        editor->newDraft();
+        QCOMPARE(editor->document()->postMortem().id, QStringLiteral("pm-2"));
+        QVERIFY(editor->document()->saveNow());
+        const auto recording = Recording::open(path);
+        QCOMPARE(recording.value()->postMortems().size(), 2); // the unreadable one still there
     }
 
     // Near-duplicates triaged at once: Shift+D dismisses the entry and every proposal alike

@@ -73,6 +73,12 @@ void ActionItemDelegate::setModelData(QWidget *editor, QAbstractItemModel *model
     if (auto *choices = qobject_cast<QComboBox *>(editor)) {
         model->setData(index, choices->currentText());
     } else if (auto *date = qobject_cast<QDateEdit *>(editor)) {
+        // Left at "none" over what a file held that is not a date ("next week"): kept, not
+        // erased by a click into the cell. A date chosen replaces it.
+        const QString was = index.data(Qt::EditRole).toString();
+        if (date->date() == kNoDate && !was.isEmpty() &&
+            !QDate::fromString(was, Qt::ISODate).isValid())
+            return;
         model->setData(index,
                        date->date() == kNoDate ? QString() : date->date().toString(Qt::ISODate));
     } else {

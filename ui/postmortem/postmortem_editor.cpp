@@ -133,6 +133,7 @@ void PostMortemEditor::build()
     layout->addWidget(tools);
     auto *state = new QHBoxLayout;
     m_saveState = new QLabel;
+    m_saveState->setObjectName(QStringLiteral("saveState"));
     m_saveState->setStyleSheet(QStringLiteral("color: #666"));
     m_saveState->setWordWrap(true);
     m_undoDelete = new QPushButton(tr("Undo delete"));
@@ -338,8 +339,10 @@ void PostMortemEditor::build()
 
 void PostMortemEditor::setRecording(const QString &path, const QList<Event> &events,
                                     const RecordingSummary &summary,
-                                    const QList<PostMortem> &written, const QStringList &unreadable)
+                                    const QList<PostMortem> &written, const QStringList &unreadable,
+                                    const QStringList &unreadableIds)
 {
+    m_unreadableIds = unreadableIds;
     m_path = path;
     m_events = events;
     m_summary = summary;
@@ -382,10 +385,12 @@ void PostMortemEditor::newDraft()
 
 QString PostMortemEditor::unusedId() const
 {
-    // Not one the recording holds, nor one deleted this session (Undo delete brings it back).
+    // Not one the recording holds (readable or not), nor one deleted this session (Undo delete
+    // brings it back).
     auto taken = [this](const QString &id) {
         auto same = [&id](const PostMortem &pm) { return pm.id == id; };
-        return std::any_of(m_written.cbegin(), m_written.cend(), same) ||
+        return m_unreadableIds.contains(id) ||
+               std::any_of(m_written.cbegin(), m_written.cend(), same) ||
                std::any_of(m_deleted.cbegin(), m_deleted.cend(), same);
     };
     QString id = QStringLiteral("pm-1");

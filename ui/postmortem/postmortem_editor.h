@@ -34,10 +34,11 @@ public:
 
     // The recording being replayed: its events and summary propose drafts; `written` are the
     // post-mortems it holds (the first one is opened).
-    // `unreadable`: post-mortems the recording holds that could not be read, and why (shown).
+    // `unreadable`: post-mortems the recording holds that could not be read, and why (shown);
+    // `unreadableIds` theirs (never given to a new draft, which would overwrite one).
     void setRecording(const QString &path, const QList<Event> &events,
                       const RecordingSummary &summary, const QList<PostMortem> &written,
-                      const QStringList &unreadable = {});
+                      const QStringList &unreadable = {}, const QStringList &unreadableIds = {});
     // Where the replay is, and what is selected there ("lb-1"), for entries added "at cursor".
     void setCursor(qint64 timeMs, const QString &context);
     // Every event, once all are read (a big recording's first ones come with setRecording).
@@ -110,6 +111,7 @@ private:
     bool m_refreshing = false;
 
     QList<PostMortem> m_deleted; // this session's, newest last, for undoDelete()
+    QStringList m_unreadableIds; // held by the recording, not readable: taken
     QComboBox *m_which;
     QAction *m_rename;
     QAction *m_delete;
