@@ -160,6 +160,22 @@ QString toString(TerminationPolicy policy)
                                                     : QStringLiteral("newest");
 }
 
+const QStringList &scalingMetrics()
+{
+    static const QStringList all = {QStringLiteral("cpu"), QStringLiteral("requests"),
+                                    QStringLiteral("backlog")};
+    return all;
+}
+
+QString scalingMetricUnit(const QString &metric)
+{
+    if (metric == u"cpu")
+        return QStringLiteral("%");
+    if (metric == u"requests")
+        return QStringLiteral("req/s");
+    return metric == u"backlog" ? QStringLiteral("items") : QString();
+}
+
 QString toString(PlacementPolicy policy)
 {
     switch (policy) {

@@ -179,9 +179,9 @@ struct ScalingGroup
     double capacity = 100.0;
     int min = 0;
     int max = 1;
-    QString metric = QStringLiteral("cpu");
-    double scaleOutAbove = 0.0; // average metric above this: one more instance
-    double scaleInBelow = 0.0;  // average metric below this: one instance less
+    QString metric = QStringLiteral("cpu"); // one of scalingMetrics()
+    double scaleOutAbove = 0.0;             // average metric above this: one more instance
+    double scaleInBelow = 0.0;              // average metric below this: one instance less
     qint64 cooldownMs = 0;
     qint64 warmUpMs = 0;
     TerminationPolicy termination = TerminationPolicy::OldestFirst;
@@ -192,6 +192,12 @@ struct ScalingGroup
     SourcePlace place;
     bool operator==(const ScalingGroup &) const = default;
 };
+
+// What an autoscaler may act on, each measured by the simulator as it records it (docs):
+// cpu (% of an instance's capacity, averaged), requests (req/s per instance, averaged),
+// backlog (items waiting in the queues the group works, in all).
+const QStringList &scalingMetrics();
+QString scalingMetricUnit(const QString &metric); // "%", "req/s", "items"
 
 // The declared structure of a system: what exists, what may exist, what may talk to what.
 struct Topology

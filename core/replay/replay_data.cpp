@@ -89,7 +89,12 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
     }
 
     for (const ScalingGroup &g : start.groups) {
-        ChartData cpu = chartNamed(g.id + u" CPU (average)", QStringLiteral("%"));
+        // The metric its autoscaler acts on, with its thresholds.
+        const QString what = g.metric == u"cpu"        ? QStringLiteral(" CPU (average)")
+                             : g.metric == u"requests" ? QStringLiteral(" requests per instance")
+                                                       : QStringLiteral(" backlog it works");
+        const QString title = g.id + what;
+        ChartData cpu = chartNamed(title, scalingMetricUnit(g.metric));
         addLine(cpu, r, u"group/" + g.id + u'/' + g.metric, g.id, columns);
         cpu.thresholds = {{QStringLiteral("scale out"), g.scaleOutAbove},
                           {QStringLiteral("scale in"), g.scaleInBelow}};

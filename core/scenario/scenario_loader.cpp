@@ -320,8 +320,16 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
         if (maxNode.IsDefined() && g.max < g.min)
             r.error(maxNode, u"'max' of " + what + u" (" + QString::number(g.max) +
                                  u") is below its 'min' (" + QString::number(g.min) + u')');
-        if (YAML::Node v = r.child(item, "metric", what); v.IsDefined())
-            g.metric = r.identifier(v, u"the metric of " + what).value_or(g.metric);
+        if (YAML::Node v = r.child(item, "metric", what); v.IsDefined()) {
+            const QString metric = r.identifier(v, u"the metric of " + what).value_or(g.metric);
+            // Never accepted and ignored: a metric the simulator does not measure is an error.
+            if (!scalingMetrics().contains(metric))
+                r.error(v, u"the metric of " + what + u" must be " +
+                               scalingMetrics().join(QStringLiteral(", ")) + u", not '" + metric +
+                               u"' (busy and latency need a concurrency model: not yet)");
+            else
+                g.metric = metric;
+        }
         YAML::Node out = r.child(item, "scale_out_above", what, true);
         YAML::Node in = r.child(item, "scale_in_below", what, true);
         if (out.IsDefined())

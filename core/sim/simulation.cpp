@@ -152,7 +152,7 @@ void Simulation::startRecording()
                         QStringLiteral("instances"));
         m_groups[size_t(g)].metricSeries =
             beginSeries(u"group/" + group.id + u'/' + group.metric, {}, group.metric,
-                        group.metric == u"cpu" ? QStringLiteral("%") : QString());
+                        scalingMetricUnit(group.metric));
     }
     for (int q = 0; q < int(m_queues.size()); ++q) {
         const QString prefix = u"queue/" + m_scenario.queues[q].id + u'/';

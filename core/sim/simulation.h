@@ -287,6 +287,9 @@ private:
     void watchService();
     void watchAlerts();
     void watchBacklogs();
+    // A group's metric now, as its autoscaler measures it (scalingMetrics()): over its
+    // instances in service; NaN when none is.
+    double groupMetric(const ScalingGroup &group, const std::vector<int> &inService) const;
     void recordSamples();
 
     // lifecycle

@@ -164,6 +164,31 @@ void Simulation::replaceUnhealthy()
     }
 }
 
+double Simulation::groupMetric(const ScalingGroup &group, const std::vector<int> &inService) const
+{
+    if (group.metric == u"backlog") { // the queues its instances work, in all
+        double items = 0.0;
+        for (const Endpoint &ep : m_endpoints) {
+            if (ep.holds >= 0 &&
+                group.roles.contains(m_scenario.queues[size_t(ep.holds)].workerRole))
+                items += m_nodes[size_t(ep.node)].backlogCount;
+        }
+        return inService.empty() ? std::nan("") : items;
+    }
+    if (inService.empty())
+        return std::nan("");
+    double sum = 0.0;
+    for (int n : inService) {
+        const NodeRun &run = m_nodes[size_t(n)];
+        if (run.entry < 0)
+            continue;
+        const double accepted = m_endpoints[size_t(run.entry)].accepted;
+        sum += group.metric == u"requests" ? accepted
+                                           : std::min(100.0, 100.0 * accepted / run.capacity);
+    }
+    return sum / double(inService.size());
+}
+
 void Simulation::autoscale()
 {
     for (int g = 0; g < topo().groups.size(); ++g) {
@@ -174,7 +199,7 @@ void Simulation::autoscale()
         seen.lastActionMs = state.lastActionMs;
         std::vector<int> members(topo().sites.size());
         std::vector<Instance> inService;
-        double sum = 0.0;
+        std::vector<int> serving; // their node indices
         for (int n = 0; n < int(m_nodes.size()); ++n) {
             const NodeRun &run = m_nodes[size_t(n)];
             if (!run.present || run.drainUntilMs >= 0 || topo().nodes[n].group != group.id)
@@ -186,12 +211,10 @@ void Simulation::autoscale()
                 continue;
             }
             inService.push_back({n, topo().nodes[n].id, run.launchedMs});
-            if (run.entry >= 0)
-                sum +=
-                    std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
+            serving.push_back(n);
         }
         // Autoscalers act on a metric averaged over a period, not on one sample.
-        const double raw = inService.empty() ? std::nan("") : sum / double(inService.size());
+        const double raw = groupMetric(group, serving);
         const double alpha = std::min(1.0, double(m_tickMs) / double(kMetricPeriodMs));
         state.smoothed = std::isnan(raw) ? raw
                          : std::isnan(state.smoothed)

@@ -242,21 +242,18 @@ void Simulation::recordSamples()
     for (int g = 0; g < int(m_groups.size()); ++g) {
         const ScalingGroup &group = topo().groups[g];
         int size = 0;
-        double sum = 0.0;
-        int inService = 0;
+        std::vector<int> inService;
         for (int n = 0; n < int(m_nodes.size()); ++n) {
             const NodeRun &run = m_nodes[size_t(n)];
             if (!run.present || topo().nodes[n].group != group.id)
                 continue;
             ++size;
-            if (run.inService && run.entry >= 0) {
-                sum +=
-                    std::min(100.0, 100.0 * m_endpoints[size_t(run.entry)].accepted / run.capacity);
-                ++inService;
-            }
+            if (run.inService && run.entry >= 0)
+                inService.push_back(n);
         }
         sample(m_groups[size_t(g)].sizeSeries, size);
-        sample(m_groups[size_t(g)].metricSeries, inService ? sum / inService : kNoValue);
+        const double metric = groupMetric(group, inService);
+        sample(m_groups[size_t(g)].metricSeries, std::isnan(metric) ? kNoValue : metric);
     }
     for (int q = 0; q < int(m_queues.size()); ++q) {
         const QueueRun &run = m_queues[size_t(q)];

@@ -250,6 +250,15 @@ private Q_SLOTS:
                    QStringLiteral("t.yaml:32:21: 'scale_in_below' (20) must be below "
                                   "'scale_out_above' (10) or scaling group 'g' would scale in "
                                   "and out at once")};
+        QTest::newRow("unmeasured_metric")
+            << QByteArray(kBase) +
+                   QByteArray("scaling_groups:\n  - id: g\n    role: web\n    min: 1\n    max: 2\n"
+                              "    metric: apache_busy_threads\n"
+                              "    scale_out_above: 70\n    scale_in_below: 20\n    sites: [dc1]\n")
+            << QStringList{QStringLiteral(
+                   "t.yaml:31:13: the metric of scaling group 'g' must be cpu, requests, backlog, "
+                   "not 'apache_busy_threads' (busy and latency need a concurrency model: not "
+                   "yet)")};
         QTest::newRow("yaml_syntax")
             << QByteArray("name: t\nsites: [a,\n  - b\n")
             << QStringList{QStringLiteral("t.yaml:3:3: illegal block entry")};

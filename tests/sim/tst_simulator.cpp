@@ -61,6 +61,7 @@ private Q_SLOTS:
     void badWhatIfNamesItsPlace();
     void scheduledChangesAndTheirUndo();
     void scaleInDrainsBeforeTerminating();
+    void autoscalersActOnTheirMeasuredMetric();
 
 private:
     // Simulates a bundled scenario once into a real recording and opens it.
@@ -480,6 +481,40 @@ void TestSimulator::scaleInDrainsBeforeTerminating()
         }
     }
     QVERIFY(drained >= 3);
+}
+
+// An autoscaler on `requests` acts on each instance's request rate as measured, not on CPU:
+// below the rate the app servers take it scales out, above it never does; the series and the
+// decisions say the metric they measured.
+void TestSimulator::autoscalersActOnTheirMeasuredMetric()
+{
+    auto run = [](double scaleOutAbove) {
+        Scenario scenario = test::loadBundled(QStringLiteral("lemniscus-2020"));
+        for (ScalingGroup &g : scenario.topology.groups) {
+            if (g.id == u"app-pool") {
+                g.metric = QStringLiteral("requests");
+                g.scaleOutAbove = scaleOutAbove;
+                g.scaleInBelow = scaleOutAbove / 100.0;
+            }
+        }
+        SimulationOptions options;
+        options.toMs = 2 * 86400000LL; // two days
+        CountingSink sink;
+        const auto stats = simulate(scenario, options, sink);
+        QStringList outs;
+        for (const Event &e : sink.events) {
+            if (e.kind == EventKind::ScaleOut && e.subject == u"app-pool" &&
+                e.details.value(QStringLiteral("metric")).toString() == u"requests")
+                outs.append(e.text);
+        }
+        return std::make_pair(bool(stats), outs);
+    };
+    const auto [ranLow, low] = run(1.0);   // far below what each instance takes: scale out
+    const auto [ranHigh, high] = run(1e9); // never reached: no scale out on requests
+    QVERIFY(ranLow && ranHigh);
+    QVERIFY2(!low.isEmpty(), "no scale-out on the request rate");
+    QVERIFY2(low.first().startsWith(u"scale out app-pool: requests "), qPrintable(low.first()));
+    QVERIFY(high.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)
