@@ -27,6 +27,8 @@ constexpr WhatIfForm kForms[] = {
     {WhatIf::Kind::Place, u"place", u"place:GROUP@SITE"},
     {WhatIf::Kind::Placement, u"placement", u"placement:GROUP=random|balanced|fixed"},
     {WhatIf::Kind::Capacity, u"capacity", u"capacity:GROUP=N (or NODE=N)"},
+    {WhatIf::Kind::WithoutChange, u"without", u"without:CHANGE-ID"},
+    {WhatIf::Kind::ShiftChange, u"shift", u"shift:CHANGE-ID=+5m"},
 };
 
 Node hypotheticalNode(const Topology &t, const ScalingGroup &group, int site)
@@ -354,6 +356,12 @@ Result<bool> applyWhatIf(Topology &t, const WhatIf &whatIf)
         t.groups[group].placement = PlacementPolicy(policy);
         return true;
     }
+    case WhatIf::Kind::WithoutChange:
+    case WhatIf::Kind::ShiftChange:
+        return Error{u"what-if " + whatIf.toString() +
+                         u": changes the schedule, which only a simulation has (simulate, a "
+                         u"variant, an action item's what-if)",
+                     QString(), 0, 0};
     case WhatIf::Kind::Capacity: {
         bool ok = false;
         const double capacity = value.toDouble(&ok);

@@ -22,7 +22,11 @@ struct WhatIf
         Place,
         Placement, // "placement:GROUP=balanced": the group's placement policy
         Capacity,  // "capacity:GROUP=1000": per-instance capacity of a group (or a node)
+        // The simulation's schedule (not the topology): a scheduled change by its `id:`
+        WithoutChange, // "without:ID": left out
+        ShiftChange,   // "shift:ID=+5m" (or -2m): earlier or later
     };
+    bool onSchedule() const { return kind == Kind::WithoutChange || kind == Kind::ShiftChange; }
     Kind kind = Kind::LinkDown;
     QString subject; // link, site, node, region or rule id; "group@site" for Place
 

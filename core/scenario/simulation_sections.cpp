@@ -275,8 +275,10 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
         QStringLiteral("at"),       QStringLiteral("change"),   QStringLiteral("target"),
         QStringLiteral("for"),      QStringLiteral("rule"),     QStringLiteral("before"),
         QStringLiteral("capacity"), QStringLiteral("from_tag"), QStringLiteral("to_tag"),
-        QStringLiteral("dns_ttl"),  QStringLiteral("surge"),    QStringLiteral("note")};
+        QStringLiteral("dns_ttl"),  QStringLiteral("surge"),    QStringLiteral("note"),
+        QStringLiteral("id")};
     const QString what = QStringLiteral("a scheduled change");
+    QStringList names;
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, what))
             continue;
@@ -298,6 +300,13 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
             c.forMs = r.duration(v, QStringLiteral("'for'")).value_or(0);
         if (YAML::Node v = r.child(item, "note", {}); v.IsDefined())
             c.note = r.string(v, QStringLiteral("'note'")).value_or(QString());
+        if (YAML::Node v = r.child(item, "id", {}); v.IsDefined()) {
+            c.name =
+                r.identifier(v, QStringLiteral("the id of a scheduled change")).value_or(QString());
+            if (names.contains(c.name))
+                r.error(v, u"another scheduled change is already called '" + c.name + u'\'');
+            names.append(c.name);
+        }
         if (YAML::Node v = r.child(item, "surge", {});
             v.IsDefined() && r.expectMap(v, QStringLiteral("'surge'"))) {
             r.checkKeys(v, {QStringLiteral("factor"), QStringLiteral("decay")},

@@ -88,6 +88,7 @@ struct ScheduledChange
     qint64 surgeDecayMs = 0;
     QString note;
     QString injectedBy; // a drill's instructor, when injected rather than scheduled
+    QString name;       // its `id:` in the scenario, for what-ifs (without:ID, shift:ID=+5m)
     SourcePlace place;
 
     QString id() const; // "region_offline:us-east-1@14h"

@@ -1,5 +1,7 @@
 #include "simulation.h"
 
+#include "core/scenario/scenario_loader.h"
+
 namespace warroom {
 
 namespace {
@@ -24,10 +26,57 @@ Result<Topology> preparedTopology(const Scenario &scenario, const SimulationOpti
         const Result<WhatIf> whatIf = parseWhatIf(whatIfs[i]);
         if (!whatIf)
             return located(whatIf.errors());
+        if (whatIf.value().onSchedule())
+            continue; // preparedSchedule()
         if (const Result<bool> applied = applyWhatIf(topology, whatIf.value()); !applied)
             return located(applied.errors());
     }
     return topology;
+}
+
+// The scenario's schedule with the what-ifs that change it applied: a change left out, or
+// moved earlier or later. A change is named by its `id:`.
+Result<QList<ScheduledChange>> preparedSchedule(const Scenario &scenario,
+                                                const QStringList &whatIfs)
+{
+    QList<ScheduledChange> changes = scenario.changes;
+    for (const QString &text : whatIfs) {
+        const Result<WhatIf> whatIf = parseWhatIf(text);
+        if (!whatIf || !whatIf.value().onSchedule())
+            continue;
+        const QString name = whatIf.value().subject.section(u'=', 0, 0);
+        const auto it = std::find_if(changes.begin(), changes.end(),
+                                     [&](const ScheduledChange &c) { return c.name == name; });
+        if (it == changes.end()) {
+            QStringList named;
+            for (const ScheduledChange &c : std::as_const(changes))
+                if (!c.name.isEmpty())
+                    named.append(c.name);
+            return Error{u"what-if " + text + u": no scheduled change has the id '" + name +
+                             u"' (" +
+                             (named.isEmpty() ? QStringLiteral("none has an id: give one `id:`")
+                                              : u"ids: " + named.join(u", ")) +
+                             u')',
+                         QString(), 0, 0};
+        }
+        if (whatIf.value().kind == WhatIf::Kind::WithoutChange) {
+            changes.erase(it);
+            continue;
+        }
+        const QString by = whatIf.value().subject.section(u'=', 1);
+        const qint64 ms =
+            parseDurationMs(by.startsWith(u'+') || by.startsWith(u'-') ? by.mid(1) : by);
+        if (ms < 0 || !(by.startsWith(u'+') || by.startsWith(u'-')))
+            return Error{u"what-if " + text +
+                             u": expected shift:ID=+DURATION or -DURATION "
+                             u"(+5m, -90s)",
+                         QString(), 0, 0};
+        it->atMs = std::max<qint64>(0, it->atMs + (by.startsWith(u'-') ? -ms : ms));
+    }
+    std::stable_sort(
+        changes.begin(), changes.end(),
+        [](const ScheduledChange &a, const ScheduledChange &b) { return a.atMs < b.atMs; });
+    return changes;
 }
 
 } // namespace
@@ -38,8 +87,14 @@ Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptio
     Result<Topology> topology = preparedTopology(scenario, options);
     if (!topology)
         return topology.errors();
+    Result<QList<ScheduledChange>> schedule =
+        preparedSchedule(scenario, scenario.whatIfs + options.whatIfs);
+    if (!schedule)
+        return schedule.errors();
+    Scenario scheduled = scenario;
+    scheduled.changes = std::move(schedule.value());
     const quint64 seed = options.seed.value_or(scenario.simulation.seed);
-    sim::Simulation simulation(scenario, std::move(topology.value()), options, seed, sink);
+    sim::Simulation simulation(scheduled, std::move(topology.value()), options, seed, sink);
     while (simulation.step()) {
         if (options.cancelled && options.cancelled())
             return Error{QStringLiteral("the simulation was cancelled"), {}, 0, 0};
@@ -53,6 +108,11 @@ SteppedSimulation::start(Scenario scenario, SimulationOptions options, EventSink
     Result<Topology> topology = preparedTopology(scenario, options);
     if (!topology)
         return topology.errors();
+    Result<QList<ScheduledChange>> schedule =
+        preparedSchedule(scenario, scenario.whatIfs + options.whatIfs);
+    if (!schedule)
+        return schedule.errors();
+    scenario.changes = std::move(schedule.value());
     std::unique_ptr<SteppedSimulation> stepped(new SteppedSimulation);
     stepped->m_scenario = std::move(scenario);
     stepped->m_options = std::move(options);

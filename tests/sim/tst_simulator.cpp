@@ -62,6 +62,7 @@ private Q_SLOTS:
     void scheduledChangesAndTheirUndo();
     void scaleInDrainsBeforeTerminating();
     void autoscalersActOnTheirMeasuredMetric();
+    void whatIfsMoveOrLeaveOutScheduledChanges();
 
 private:
     // Simulates a bundled scenario once into a real recording and opens it.
@@ -515,6 +516,38 @@ void TestSimulator::autoscalersActOnTheirMeasuredMetric()
     QVERIFY2(!low.isEmpty(), "no scale-out on the request rate");
     QVERIFY2(low.first().startsWith(u"scale out app-pool: requests "), qPrintable(low.first()));
     QVERIFY(high.isEmpty());
+}
+
+// What-ifs on the schedule, through the model: PagerDuty without its region cut has no outage;
+// with the cut an hour later, its outage begins an hour later; an unknown id says the ids.
+void TestSimulator::whatIfsMoveOrLeaveOutScheduledChanges()
+{
+    auto outageStarts = [](const QStringList &whatIfs) {
+        SimulationOptions options;
+        options.whatIfs = whatIfs;
+        CountingSink sink;
+        const auto stats =
+            simulate(test::loadBundled(QStringLiteral("pagerduty-2011")), options, sink);
+        QList<qint64> starts;
+        for (const Event &e : sink.events) {
+            if (e.kind == EventKind::ServiceState && e.subject == u"outage")
+                starts.append(e.timeMs);
+        }
+        return std::make_pair(stats ? QString() : stats.errors().first().toString(), starts);
+    };
+    const auto [ok, base] = outageStarts({});
+    QVERIFY(ok.isEmpty() && !base.isEmpty());
+    const auto [noCut, none] = outageStarts({QStringLiteral("without:region-cut")});
+    QVERIFY(noCut.isEmpty());
+    QVERIFY(none.isEmpty());
+    const auto [later, shifted] = outageStarts({QStringLiteral("shift:region-cut=+1h")});
+    QVERIFY(later.isEmpty() && !shifted.isEmpty());
+    QCOMPARE(shifted.first() - base.first(), 3600000);
+    const auto [unknown, nothing] = outageStarts({QStringLiteral("without:the-cut")});
+    QCOMPARE(unknown, QStringLiteral("what-if without:the-cut: no scheduled change has the id "
+                                     "'the-cut' (ids: region-cut)"));
+    const auto [badShift, nothing2] = outageStarts({QStringLiteral("shift:region-cut=1h")});
+    QVERIFY(badShift.contains(u"expected shift:ID=+DURATION or -DURATION"));
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)
