@@ -552,11 +552,8 @@ private Q_SLOTS:
         editor->newDraft();
         editor->acceptAllProposals();
         const PostMortem &pm = editor->document()->postMortem();
-        auto findEntry = [&](const std::function<bool(const TimelineEntry &)> &is) {
-            for (const TimelineEntry &e : pm.timeline)
-                if (is(e))
-                    return e.id;
-            return QString();
+        auto findEntry = [&pm](const std::function<bool(const TimelineEntry &)> &is) {
+            return entryWhere(pm, is);
         };
         const QString detection = findEntry([](const TimelineEntry &e) {
             return e.kind == u"alert.firing" && e.text.contains(u"HighErrorRate on lb-1");
@@ -632,29 +629,14 @@ private Q_SLOTS:
         QVERIFY(m.timeToMitigate() > 86400000LL);
         QVERIFY(pm.timeline[pm.entryIndex(outage)].failedAt.contains(u"dc3-egress"));
 
-        QString dir = qEnvironmentVariable("WARROOM_EXAMPLE_REPORT_DIR");
-        if (dir.isEmpty())
-            dir = m_dir.filePath(QStringLiteral("example"));
-        QVERIFY(QDir().mkpath(dir));
-        const QString base = QDir(dir).filePath(QStringLiteral("lemniscus-postmortem"));
-        QList<ReportChart> charts;
-        {
-            const auto recording = Recording::open(copy(QStringLiteral("example")));
-            charts = reportCharts(*recording.value(), pm);
-        }
-        QCOMPARE(charts.size(), 1); // requests failing (Lemniscus has no queue)
-        for (const auto &[format, suffix] :
-             {std::pair{ReportFormat::Pdf, QStringLiteral(".pdf")},
-              std::pair{ReportFormat::Html, QStringLiteral(".html")},
-              std::pair{ReportFormat::Markdown, QStringLiteral(".md")}})
-            QVERIFY(writeReport(pm, format, base + suffix, charts));
+        const QString dir = exampleDir();
+        const QString pdf = exportExample(pm, copy(QStringLiteral("example")),
+                                          QStringLiteral("lemniscus-postmortem"),
+                                          1); // requests failing (Lemniscus has no queue)
+        QVERIFY2(!pdf.startsWith(u"FAILED"), qPrintable(pdf));
         QVERIFY(editor->document()->saveNow());
         QVERIFY(window.grab().save(
             QDir(dir).filePath(QStringLiteral("lemniscus-postmortem-editor.png"))));
-        QProcess text;
-        text.start(QStringLiteral("pdftotext"), {base + u".pdf", QStringLiteral("-")});
-        QVERIFY(text.waitForFinished());
-        const QString pdf = QString::fromUtf8(text.readAllStandardOutput());
         QVERIFY(pdf.contains(u"INC-2020-0525"));
         QVERIFY(pdf.contains(u"Time to detect"));
         QVERIFY(pdf.contains(u"simulated with lemniscus-2020-rule")); // (a ligature in "fixed")
@@ -676,11 +658,8 @@ private Q_SLOTS:
         editor->newDraft();
         editor->acceptAllProposals();
         const PostMortem &pm = editor->document()->postMortem();
-        auto findEntry = [&](const std::function<bool(const TimelineEntry &)> &is) {
-            for (const TimelineEntry &e : pm.timeline)
-                if (is(e))
-                    return e.id;
-            return QString();
+        auto findEntry = [&pm](const std::function<bool(const TimelineEntry &)> &is) {
+            return entryWhere(pm, is);
         };
         const QString cut = findEntry(
             [](const TimelineEntry &e) { return e.text.contains(u"Region us-east-1 cut off"); });
@@ -752,31 +731,56 @@ private Q_SLOTS:
                  qPrintable(effectLine(pm.actions[0])));
         QVERIFY(effectLine(pm.actions[1]).contains(u"notifications late"));
 
-        QString dir = qEnvironmentVariable("WARROOM_EXAMPLE_REPORT_DIR");
-        if (dir.isEmpty())
-            dir = m_dir.filePath(QStringLiteral("example"));
-        QVERIFY(QDir().mkpath(dir));
-        const QString base = QDir(dir).filePath(QStringLiteral("pagerduty-postmortem"));
-        QList<ReportChart> charts;
-        {
-            const auto r = Recording::open(recording);
-            charts = reportCharts(*r.value(), pm);
-        }
-        QCOMPARE(charts.size(), 4); // failing, waiting outside, backlog, latency
-        for (const auto &[format, suffix] :
-             {std::pair{ReportFormat::Pdf, QStringLiteral(".pdf")},
-              std::pair{ReportFormat::Html, QStringLiteral(".html")},
-              std::pair{ReportFormat::Markdown, QStringLiteral(".md")}})
-            QVERIFY(writeReport(pm, format, base + suffix, charts));
-        QProcess text;
-        text.start(QStringLiteral("pdftotext"), {base + u".pdf", QStringLiteral("-")});
-        QVERIFY(text.waitForFinished());
-        const QString pdf = QString::fromUtf8(text.readAllStandardOutput());
+        const QString pdf = exportExample(pm, recording, QStringLiteral("pagerduty-postmortem"),
+                                          4); // failing, waiting outside, backlog, latency
+        QVERIFY2(!pdf.startsWith(u"FAILED"), qPrintable(pdf));
         QVERIFY(pdf.contains(u"INC-2011-0808"));
         QVERIFY(pdf.simplified().contains(u"outage 35m49s → 9m46s")); // (lines wrap anywhere)
     }
 
 private:
+    // Where docs/example is written (WARROOM_EXAMPLE_REPORT_DIR), else a temporary folder.
+    QString exampleDir() const
+    {
+        const QString dir = qEnvironmentVariable("WARROOM_EXAMPLE_REPORT_DIR");
+        return dir.isEmpty() ? m_dir.filePath(QStringLiteral("example")) : dir;
+    }
+    // The write-up exported as the team sends it: PDF, HTML and Markdown with `charts` charts
+    // of its recording; returns the PDF's text.
+    QString exportExample(const PostMortem &pm, const QString &recordingPath, const QString &name,
+                          int charts)
+    {
+        const QString dir = exampleDir();
+        if (!QDir().mkpath(dir))
+            return u"FAILED: cannot create " + dir;
+        const QString base = QDir(dir).filePath(name);
+        QList<ReportChart> drawn;
+        {
+            const auto recording = Recording::open(recordingPath);
+            drawn = reportCharts(*recording.value(), pm);
+        }
+        if (drawn.size() != charts)
+            return u"FAILED: " + QString::number(drawn.size()) + u" charts";
+        for (const auto &[format, suffix] :
+             {std::pair{ReportFormat::Pdf, QStringLiteral(".pdf")},
+              std::pair{ReportFormat::Html, QStringLiteral(".html")},
+              std::pair{ReportFormat::Markdown, QStringLiteral(".md")}}) {
+            if (!writeReport(pm, format, base + suffix, drawn))
+                return u"FAILED: cannot write " + base + suffix;
+        }
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), {base + u".pdf", QStringLiteral("-")});
+        text.waitForFinished();
+        return QString::fromUtf8(text.readAllStandardOutput());
+    }
+    static QString entryWhere(const PostMortem &pm,
+                              const std::function<bool(const TimelineEntry &)> &is)
+    {
+        for (const TimelineEntry &e : pm.timeline)
+            if (is(e))
+                return e.id;
+        return {};
+    }
     QString copy(const QString &name)
     {
         const QString to = m_dir.filePath(name + u".warroom");
