@@ -4,9 +4,9 @@
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
+#include "core/util/files.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 namespace warroom {
@@ -16,12 +16,6 @@ namespace {
 Error problem(const QString &message)
 {
     return Error{message, QString(), 0, 0};
-}
-
-QString fileText(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
 // The first of `candidates` that is a file, or empty.

@@ -2,6 +2,7 @@
 
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
+#include "core/util/files.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -11,16 +12,6 @@
 #include <atomic>
 
 namespace warroom {
-
-namespace {
-
-QString fileText(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-}
-
-} // namespace
 
 QList<std::pair<QString, QString>> simulationMeta(const Scenario &scenario,
                                                   const SimulationOptions &options,
