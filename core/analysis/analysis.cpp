@@ -2,6 +2,8 @@
 
 #include "reachability_engine.h"
 
+#include "core/scenario/scenario_loader.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -26,7 +28,11 @@ constexpr WhatIfForm kForms[] = {
     {WhatIf::Kind::RuleRemoved, u"rule-remove", u"rule-remove:RULE"},
     {WhatIf::Kind::Place, u"place", u"place:GROUP@SITE"},
     {WhatIf::Kind::Placement, u"placement", u"placement:GROUP=random|balanced|fixed"},
-    {WhatIf::Kind::Capacity, u"capacity", u"capacity:GROUP=N (or NODE=N)"},
+    {WhatIf::Kind::Capacity, u"capacity", u"capacity:GROUP=N (or NODE=N, LINK=N)"},
+    {WhatIf::Kind::Latency, u"latency", u"latency:LINK=MS"},
+    {WhatIf::Kind::Loss, u"loss", u"loss:LINK=2%"},
+    {WhatIf::Kind::Retries, u"retries", u"retries:DEPENDENCY=N"},
+    {WhatIf::Kind::Backoff, u"backoff", u"backoff:DEPENDENCY=2s"},
     {WhatIf::Kind::WithoutChange, u"without", u"without:CHANGE-ID"},
     {WhatIf::Kind::ShiftChange, u"shift", u"shift:CHANGE-ID=+5m"},
 };
@@ -356,6 +362,55 @@ Result<bool> applyWhatIf(Topology &t, const WhatIf &whatIf)
         t.groups[group].placement = PlacementPolicy(policy);
         return true;
     }
+    case WhatIf::Kind::Latency:
+    case WhatIf::Kind::Loss: {
+        const int link = t.linkIndex(name);
+        bool ok = false;
+        const bool percent = value.endsWith(u'%');
+        double number = (percent ? value.chopped(1) : value).toDouble(&ok);
+        if (percent)
+            number /= 100.0;
+        const bool isLatency = whatIf.kind == WhatIf::Kind::Latency;
+        if (link < 0 || !ok || number < 0 || (!isLatency && number > 1))
+            return Error{
+                u"what-if " + whatIf.toString() +
+                    (isLatency
+                         ? QStringLiteral(": expected latency:LINK=MS with a known link")
+                         : QStringLiteral(": expected loss:LINK=2% (or 0.02) with a known link")),
+                QString(), 0, 0};
+        (isLatency ? t.links[link].latencyMs : t.links[link].loss) = number;
+        return true;
+    }
+    case WhatIf::Kind::Retries:
+    case WhatIf::Kind::Backoff: {
+        int dependency = -1;
+        for (int d = 0; d < t.dependencies.size(); ++d) {
+            if (t.dependencies[d].id == name)
+                dependency = d;
+        }
+        bool ok = false;
+        const int count = value.toInt(&ok);
+        const qint64 backoff = parseDurationMs(value);
+        const bool isRetries = whatIf.kind == WhatIf::Kind::Retries;
+        if (dependency < 0 || (isRetries ? (!ok || count < 0 || count > 100) : backoff < 0)) {
+            QStringList ids;
+            for (const Dependency &d : t.dependencies)
+                ids.append(d.id);
+            return Error{
+                u"what-if " + whatIf.toString() +
+                    (isRetries
+                         ? QStringLiteral(": expected retries:DEPENDENCY=N (0 to 100)")
+                         : QStringLiteral(": expected backoff:DEPENDENCY=DURATION such as 2s")) +
+                    u" with a dependency id (" + ids.join(QStringLiteral(", ")) + u')',
+                QString(), 0, 0};
+        }
+        RetryPolicy &retries = t.dependencies[dependency].retries;
+        if (isRetries)
+            retries.count = count;
+        else
+            retries.backoffMs = backoff;
+        return true;
+    }
     case WhatIf::Kind::WithoutChange:
     case WhatIf::Kind::ShiftChange:
         return Error{u"what-if " + whatIf.toString() +
@@ -367,10 +422,14 @@ Result<bool> applyWhatIf(Topology &t, const WhatIf &whatIf)
         const double capacity = value.toDouble(&ok);
         const int group = t.groupIndex(name);
         const int node = t.nodeIndex(name);
-        if (!ok || capacity <= 0 || (group < 0 && node < 0))
+        const int link = t.linkIndex(name);
+        if (!ok || capacity <= 0 || (group < 0 && node < 0 && link < 0))
             return Error{u"what-if " + whatIf.toString() +
-                             u": expected capacity:GROUP=N or capacity:NODE=N with N > 0",
+                             u": expected capacity:GROUP=N, capacity:NODE=N or capacity:LINK=N "
+                             u"with N > 0 (requests per second)",
                          QString(), 0, 0};
+        if (link >= 0)
+            t.links[link].capacity = capacity;
         if (group >= 0)
             t.groups[group].capacity = capacity;
         for (Node &n : t.nodes) {

@@ -21,7 +21,11 @@ struct WhatIf
         RuleRemoved,
         Place,
         Placement, // "placement:GROUP=balanced": the group's placement policy
-        Capacity,  // "capacity:GROUP=1000": per-instance capacity of a group (or a node)
+        Capacity,  // "capacity:GROUP=1000": per-instance capacity of a group (node, link)
+        Latency,   // "latency:LINK=80": a link's latency in ms
+        Loss,      // "loss:LINK=2%": the share a link loses on its own
+        Retries,   // "retries:DEPENDENCY=3" (0: none)
+        Backoff,   // "backoff:DEPENDENCY=2s": its retries' first wait
         // The simulation's schedule (not the topology): a scheduled change by its `id:`
         WithoutChange, // "without:ID": left out
         ShiftChange,   // "shift:ID=+5m" (or -2m): earlier or later

@@ -93,6 +93,7 @@ void ReachabilityEngine::recomputeRoutes()
             for (int v : live.pathVertices(to))
                 route.sites.append(m_topology.sites[v].id);
             for (int link : live.pathEdges(to)) {
+                route.links.append(link);
                 const Link &l = m_topology.links[link];
                 route.latencyMs += l.latencyMs;
                 if (l.state == ElementState::Degraded && route.degradedLink < 0)
@@ -327,6 +328,22 @@ QList<int> ReachabilityEngine::setLinkState(int link, ElementState state)
     const std::vector<SiteRoute> before = m_routes;
     recomputeRoutes();
     return reverdictSitePairsThatChanged(before);
+}
+
+QList<int> ReachabilityEngine::setLinkLatency(int link, double latencyMs)
+{
+    if (m_topology.links[link].latencyMs == latencyMs)
+        return {};
+    m_topology.links[link].latencyMs = latencyMs;
+    const std::vector<SiteRoute> before = m_routes;
+    recomputeRoutes();
+    return reverdictSitePairsThatChanged(before);
+}
+
+void ReachabilityEngine::setLinkCarrying(int link, double capacity, double loss)
+{
+    m_topology.links[link].capacity = capacity;
+    m_topology.links[link].loss = loss;
 }
 
 QList<int> ReachabilityEngine::setSiteState(int site, ElementState state)

@@ -23,6 +23,7 @@ struct SiteRoute
 {
     bool reachable = false;
     QStringList sites;      // site ids along the way
+    QList<int> links;       // link indices along the way
     double latencyMs = 0.0; // sum of link latencies
     int degradedLink = -1;  // first degraded link on the way
     int unknownLink = -1;   // first link of unknown state on the way
@@ -72,6 +73,9 @@ public:
     DependencyStatus assess(const Node &node, int dependency) const;
 
     QList<int> setLinkState(int link, ElementState state);
+    // A link's latency (routes and degraded verdicts follow), capacity or loss.
+    QList<int> setLinkLatency(int link, double latencyMs);
+    void setLinkCarrying(int link, double capacity, double loss);
     QList<int> setSiteState(int site, ElementState state);
     QList<int> setNodeState(int node, ElementState state);
     QList<int> addNode(const Node &node); // returns the new edges

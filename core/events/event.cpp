@@ -74,6 +74,14 @@ QStringList eventKindNames()
     return names;
 }
 
+qint64 beganAtMs(const Event &event)
+{
+    if (event.kind != EventKind::ServiceState)
+        return event.timeMs;
+    const QJsonValue since = event.details.value(QStringLiteral("since_ms"));
+    return since.isDouble() ? std::min(qint64(since.toDouble()), event.timeMs) : event.timeMs;
+}
+
 QDebug operator<<(QDebug debug, const Event &event)
 {
     QDebugStateSaver saver(debug);

@@ -71,6 +71,10 @@ QString toString(EventKind kind); // "autoscaler.scale_out"
 bool eventKindFromString(const QString &name, EventKind *kind);
 QStringList eventKindNames();
 
+// When what an event reports began: a service.state's `since_ms` (a change is said once it
+// has held for the scenario's `state_for`), else the event's own time.
+qint64 beganAtMs(const Event &event);
+
 QDebug operator<<(QDebug debug, const Event &event);
 
 } // namespace warroom

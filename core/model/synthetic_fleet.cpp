@@ -15,9 +15,14 @@ Topology syntheticFleet(int nodes)
     for (const QString &dc : dcs)
         t.sites.append({dc, SiteKind::Datacenter, dc.toUpper(), {}, {}, ElementState::Up, {}});
     for (int a = 0; a < dcs.size(); ++a) {
-        for (int b = a + 1; b < dcs.size(); ++b)
-            t.links.append(
-                {dcs[a] + u'-' + dcs[b], a, b, 2.0 + a + b, ElementState::Up, SourcePlace{}});
+        for (int b = a + 1; b < dcs.size(); ++b) {
+            Link link;
+            link.id = dcs[a] + u'-' + dcs[b];
+            link.siteA = a;
+            link.siteB = b;
+            link.latencyMs = 2.0 + a + b;
+            t.links.append(link);
+        }
     }
     const int services = std::max(1, nodes / 2);
     for (int s = 0; s < services; ++s) {

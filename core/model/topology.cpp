@@ -162,15 +162,18 @@ QString toString(TerminationPolicy policy)
 
 const QStringList &scalingMetrics()
 {
-    static const QStringList all = {QStringLiteral("cpu"), QStringLiteral("requests"),
+    static const QStringList all = {QStringLiteral("cpu"), QStringLiteral("busy"),
+                                    QStringLiteral("latency"), QStringLiteral("requests"),
                                     QStringLiteral("backlog")};
     return all;
 }
 
 QString scalingMetricUnit(const QString &metric)
 {
-    if (metric == u"cpu")
+    if (metric == u"cpu" || metric == u"busy")
         return QStringLiteral("%");
+    if (metric == u"latency")
+        return QStringLiteral("ms");
     if (metric == u"requests")
         return QStringLiteral("req/s");
     return metric == u"backlog" ? QStringLiteral("items") : QString();

@@ -60,6 +60,12 @@ struct Link
     int siteA = -1;
     int siteB = -1;
     double latencyMs = 1.0;
+    // What it carries (the simulator's model, docs/simulation.md): requests per second in
+    // both directions together (0: unlimited), the share it loses on its own, and how long
+    // its devices queue before dropping.
+    double capacity = 0.0;
+    double loss = 0.0;
+    double bufferMs = 50.0;
     ElementState state = ElementState::Up;
     SourcePlace place;
     bool operator==(const Link &) const = default;
@@ -73,6 +79,7 @@ struct Node
     int site = -1;
     qint64 startMs = 0; // offset from the scenario start
     double capacity = 100.0;
+    int maxConcurrency = 0; // requests it holds at once (0: no limit); more are refused
     QStringList tags;
     QString group; // scaling group it belongs to, if any
     ElementState state = ElementState::Up;
@@ -91,6 +98,18 @@ enum class InstanceNeed
     AtLeast,  // at least `atLeast` reachable instances (synchronous replication)
 };
 
+// How a caller retries a failed call: up to `count` more attempts, the first after `backoffMs`,
+// each wait doubling up to `maxBackoffMs`, while attempts and waits fit in `deadlineMs`.
+struct RetryPolicy
+{
+    int count = 0; // 0: no retries
+    qint64 backoffMs = 0;
+    qint64 maxBackoffMs = 0; // 0: no cap
+    qint64 deadlineMs = 0;   // 0: the call's timeout
+    double multiplier = 2.0; // each wait is this times the one before
+    bool operator==(const RetryPolicy &) const = default;
+};
+
 // Role `fromRole` needs role `toRole` on `port`.
 struct Dependency
 {
@@ -102,7 +121,9 @@ struct Dependency
     bool required = true;
     InstanceNeed need = InstanceNeed::Any;
     int atLeast = 1;
-    double share = 1.0; // fraction of the caller's requests that make this call
+    double share = 1.0;   // fraction of the caller's requests that make this call
+    qint64 timeoutMs = 0; // the caller gives up on an attempt after this (0: the simulation's)
+    RetryPolicy retries;
     QString description;
     SourcePlace place;
     bool operator==(const Dependency &) const = default;
@@ -177,6 +198,7 @@ struct ScalingGroup
     QStringList roles; // roles of every instance it starts
     QStringList tags;  // tags of every instance it starts
     double capacity = 100.0;
+    int maxConcurrency = 0; // of each instance (0: no limit)
     int min = 0;
     int max = 1;
     QString metric = QStringLiteral("cpu"); // one of scalingMetrics()

@@ -30,12 +30,20 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
                                  {QStringLiteral("region"), s.region},
                                  {QStringLiteral("state"), toString(s.state)}});
     QJsonArray links;
-    for (const Link &l : t.links)
-        links.append(QJsonObject{
+    for (const Link &l : t.links) {
+        QJsonObject link{
             {QStringLiteral("id"), l.id},
             {QStringLiteral("between"), QJsonArray{t.sites[l.siteA].id, t.sites[l.siteB].id}},
             {QStringLiteral("latency_ms"), l.latencyMs},
-            {QStringLiteral("state"), toString(l.state)}});
+            {QStringLiteral("state"), toString(l.state)}};
+        if (l.capacity > 0) { // only what was declared: older readers see the same links
+            link.insert(QStringLiteral("capacity"), l.capacity);
+            link.insert(QStringLiteral("buffer_ms"), l.bufferMs);
+        }
+        if (l.loss > 0)
+            link.insert(QStringLiteral("loss"), l.loss);
+        links.append(link);
+    }
     QJsonArray nodes;
     for (int i = 0; i < t.nodes.size(); ++i) {
         if (!present.empty() && (size_t(i) >= present.size() || !present[size_t(i)]))
@@ -168,6 +176,9 @@ Topology topologyFromJson(const QJsonObject &o)
         link.siteA = t.siteIndex(between.value(0));
         link.siteB = t.siteIndex(between.value(1));
         link.latencyMs = l.value(QStringLiteral("latency_ms")).toDouble(1.0);
+        link.capacity = l.value(QStringLiteral("capacity")).toDouble(0.0);
+        link.bufferMs = l.value(QStringLiteral("buffer_ms")).toDouble(50.0);
+        link.loss = l.value(QStringLiteral("loss")).toDouble(0.0);
         link.state = enumFrom(l.value(QStringLiteral("state")), 4, ElementState::Up);
         if (link.siteA >= 0 && link.siteB >= 0)
             t.links.append(link);

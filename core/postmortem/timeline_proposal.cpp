@@ -331,6 +331,8 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
             take = true;
             if (state == u"ok")
                 text = u"Service recovered: " + e.text;
+            else if (state == u"recovering")
+                text = u"Requests succeed again: " + e.text;
             break;
         case EventKind::AlertFiring:
         case EventKind::RuleAdded:
@@ -450,7 +452,7 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         }
         TimelineEntry entry;
         entry.id = u'p' + QString::number(next++);
-        entry.timeMs = e.timeMs;
+        entry.timeMs = beganAtMs(e);
         entry.text = text;
         entry.eventId = e.id;
         entry.kind = toString(e.kind);
@@ -458,7 +460,7 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         entry.marks = marks;
         if (e.kind == EventKind::ServiceState && state == u"outage") {
             for (const Outage &o : s.outages) {
-                if (o.startMs == e.timeMs) { // the errors people saw, and what actually failed
+                if (o.startMs == beganAtMs(e)) { // the errors people saw, and what actually failed
                     entry.seenAt = o.surfaced.value(0);
                     entry.failedAt = o.causes.value(0);
                     entry.text = u"Outage began (" + formatDuration(o.durationMs()) + u"): " +

@@ -11,12 +11,17 @@ namespace warroom {
 
 namespace {
 
+// How long after it began a service state may be said (a scenario's `state_for`, held).
+constexpr qint64 kStateSaidWithinMs = 15 * 60000;
+
 ServiceState stateNamed(const QString &name)
 {
     if (name == u"outage")
         return ServiceState::Outage;
     if (name == u"degraded")
         return ServiceState::Degraded;
+    if (name == u"recovering")
+        return ServiceState::Recovering;
     return ServiceState::Ok;
 }
 
@@ -115,7 +120,7 @@ struct Tracker
     {
         if (e.kind == EventKind::ServiceState) {
             if (state && state->subject == u"outage" && e.subject != u"outage")
-                outageEndedMs = e.timeMs;
+                outageEndedMs = beganAtMs(e);
             state = &e;
         } else if (e.kind == EventKind::BacklogStarted) {
             if (!backlogs.contains(e.subject))
@@ -129,12 +134,18 @@ struct Tracker
         }
     }
 
+    // Backlogs still drain that the last outage left (or grew during it).
+    bool drainingSinceOutage() const
+    {
+        return !backlogs.isEmpty() && outageEndedMs >= 0 && outageEndedMs >= backlogSince;
+    }
+
     ServiceState current() const
     {
         const ServiceState named = state ? stateNamed(state->subject) : ServiceState::Ok;
-        if (named == ServiceState::Outage)
+        if (named == ServiceState::Outage || named == ServiceState::Recovering)
             return named;
-        if (!backlogs.isEmpty() && outageEndedMs >= 0 && outageEndedMs >= backlogSince)
+        if (drainingSinceOutage())
             return ServiceState::Recovering;
         if (named == ServiceState::Degraded || !backlogs.isEmpty())
             return ServiceState::Degraded;
@@ -150,18 +161,19 @@ struct Tracker
         const QString waiting = queues.join(QStringLiteral("; "));
         switch (current()) {
         case ServiceState::Outage:
-            return {ServiceState::Outage, state->timeMs, stateWhy(*state)};
+            return {ServiceState::Outage, beganAtMs(*state), stateWhy(*state)};
         case ServiceState::Recovering: // requests succeed, the backlog the outage left drains
-            return {ServiceState::Recovering, outageEndedMs, waiting};
+            return {ServiceState::Recovering,
+                    drainingSinceOutage() ? outageEndedMs : beganAtMs(*state), waiting};
         case ServiceState::Degraded:
             if (state && stateNamed(state->subject) == ServiceState::Degraded)
-                return {ServiceState::Degraded, state->timeMs,
+                return {ServiceState::Degraded, beganAtMs(*state),
                         stateWhy(*state) + (waiting.isEmpty() ? QString() : u"; " + waiting)};
             return {ServiceState::Degraded, backlogSince, waiting}; // an overload building
         case ServiceState::Ok:
             break;
         }
-        return {ServiceState::Ok, state ? state->timeMs : -1, {}};
+        return {ServiceState::Ok, state ? beganAtMs(*state) : -1, {}};
     }
 };
 
@@ -186,10 +198,15 @@ ServiceStatus serviceStatusAt(const ReplayData &data, qint64 timeMs)
         return status;
     }
     Tracker tracker;
-    for (const Event &e : data.stateEvents) {
-        if (e.timeMs > timeMs)
-            break;
-        tracker.take(e);
+    const QList<Event> &events = data.stateEvents;
+    qsizetype i = 0;
+    for (; i < events.size() && events[i].timeMs <= timeMs; ++i)
+        tracker.take(events[i]);
+    // A state said once it held (`state_for`) counts from when it began: one said a little
+    // later but dated at or before `timeMs` is already the state then.
+    for (; i < events.size() && events[i].timeMs <= timeMs + kStateSaidWithinMs; ++i) {
+        if (events[i].kind == EventKind::ServiceState && beganAtMs(events[i]) <= timeMs)
+            tracker.take(events[i]);
     }
     return tracker.status(data, timeMs);
 }
@@ -203,7 +220,15 @@ QList<ServiceSpan> serviceSpans(const ReplayData &data)
         if (!spans.isEmpty() && spans.last().toMs < 0) {
             if (spans.last().state == state)
                 return;
-            spans.last().toMs = at;
+            if (at <= spans.last().fromMs) {
+                // A state said late and dated back (held for `state_for`) replaces what showed
+                // meanwhile.
+                spans.removeLast();
+                if (!spans.isEmpty())
+                    at = std::max(at, spans.last().toMs);
+            } else {
+                spans.last().toMs = at;
+            }
         }
         if (state != ServiceState::Ok)
             spans.append({state, at, -1});
@@ -220,7 +245,7 @@ QList<ServiceSpan> serviceSpans(const ReplayData &data)
         for (qsizetype i = 0; i < events.size(); ++i) {
             tracker.take(events[i]);
             if (i + 1 == events.size() || events[i + 1].timeMs != events[i].timeMs)
-                enter(tracker.current(), events[i].timeMs);
+                enter(tracker.current(), beganAtMs(events[i]));
         }
     }
     if (!spans.isEmpty() && spans.last().toMs < 0)
@@ -232,8 +257,8 @@ qint64 firstMomentThatMatters(const ReplayData &data)
 {
     qint64 first = std::numeric_limits<qint64>::max();
     for (const Event &e : data.stateEvents) {
-        if (e.kind == EventKind::ServiceState && e.subject != u"ok") {
-            first = e.timeMs;
+        if (e.kind == EventKind::ServiceState && e.subject != u"ok" && e.subject != u"recovering") {
+            first = beganAtMs(e);
             break;
         }
     }

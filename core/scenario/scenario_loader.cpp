@@ -211,8 +211,10 @@ void ScenarioParser::parseLinks(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {QStringLiteral("id"), QStringLiteral("between"),
-                              QStringLiteral("latency_ms"), QStringLiteral("state")};
+    const QStringList keys = {QStringLiteral("id"),         QStringLiteral("between"),
+                              QStringLiteral("latency_ms"), QStringLiteral("capacity"),
+                              QStringLiteral("loss"),       QStringLiteral("buffer"),
+                              QStringLiteral("state")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a link")))
             continue;
@@ -248,6 +250,20 @@ void ScenarioParser::parseLinks(const YAML::Node &list)
                     link.latencyMs = *ms;
             }
         }
+        if (YAML::Node v = r.child(item, "capacity", what); v.IsDefined()) {
+            if (auto rate = r.number(v, u"the capacity of " + what)) {
+                if (*rate <= 0)
+                    r.error(v, u"the capacity of " + what +
+                                   u" must be positive (requests per second; leave it out for "
+                                   u"no limit)");
+                else
+                    link.capacity = *rate;
+            }
+        }
+        if (YAML::Node v = r.child(item, "loss", what); v.IsDefined())
+            link.loss = fraction(v, u"the loss of " + what, 0.0);
+        if (YAML::Node v = r.child(item, "buffer", what); v.IsDefined())
+            link.bufferMs = double(r.duration(v, u"the buffer of " + what).value_or(50));
         link.state = state(item, what);
         if (const int previous = t.linkIndex(link.id); previous >= 0) {
             r.error(id.IsDefined() ? id : between,
@@ -268,6 +284,7 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
                               QStringLiteral("roles"),
                               QStringLiteral("tags"),
                               QStringLiteral("capacity"),
+                              QStringLiteral("max_concurrency"),
                               QStringLiteral("min"),
                               QStringLiteral("max"),
                               QStringLiteral("metric"),
@@ -309,6 +326,8 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
             g.tags = r.stringList(v, u"the tags of " + what);
         if (YAML::Node v = r.child(item, "capacity", what); v.IsDefined())
             g.capacity = r.number(v, u"the capacity of " + what).value_or(g.capacity);
+        if (YAML::Node v = r.child(item, "max_concurrency", what); v.IsDefined())
+            g.maxConcurrency = concurrency(v, what);
         YAML::Node minNode = r.child(item, "min", what);
         YAML::Node maxNode = r.child(item, "max", what, true);
         if (minNode.IsDefined())
@@ -326,7 +345,11 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
             if (!scalingMetrics().contains(metric))
                 r.error(v, u"the metric of " + what + u" must be " +
                                scalingMetrics().join(QStringLiteral(", ")) + u", not '" + metric +
-                               u"' (busy and latency need a concurrency model: not yet)");
+                               u'\'');
+            else if (metric == u"busy" && g.maxConcurrency <= 0)
+                r.error(v, u"the metric of " + what +
+                               u" is busy (in flight / max_concurrency), but the group has no "
+                               u"'max_concurrency'");
             else
                 g.metric = metric;
         }
@@ -389,10 +412,11 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
-    const QStringList keys = {
-        QStringLiteral("id"),   QStringLiteral("role"),  QStringLiteral("roles"),
-        QStringLiteral("site"), QStringLiteral("start"), QStringLiteral("capacity"),
-        QStringLiteral("tags"), QStringLiteral("group"), QStringLiteral("state")};
+    const QStringList keys = {QStringLiteral("id"),    QStringLiteral("role"),
+                              QStringLiteral("roles"), QStringLiteral("site"),
+                              QStringLiteral("start"), QStringLiteral("capacity"),
+                              QStringLiteral("tags"),  QStringLiteral("group"),
+                              QStringLiteral("state"), QStringLiteral("max_concurrency")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a node")))
             continue;
@@ -416,6 +440,7 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
                     node.roles = t.groups[g].roles;
                     node.tags = t.groups[g].tags;
                     node.capacity = t.groups[g].capacity;
+                    node.maxConcurrency = t.groups[g].maxConcurrency;
                 }
             }
         }
@@ -443,6 +468,8 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
                     node.capacity = *c;
             }
         }
+        if (YAML::Node v = r.child(item, "max_concurrency", what); v.IsDefined())
+            node.maxConcurrency = concurrency(v, what);
         if (YAML::Node v = r.child(item, "tags", what); v.IsDefined())
             node.tags += r.stringList(v, u"the tags of " + what);
         node.state = state(item, what);
@@ -467,14 +494,63 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
     }
 }
 
+int ScenarioParser::concurrency(const YAML::Node &node, const QString &what)
+{
+    const qint64 n = r.integer(node, u"'max_concurrency' of " + what).value_or(0);
+    if (n < 1) {
+        r.error(node, u"'max_concurrency' of " + what +
+                          u" must be at least 1 (leave it out for no limit)");
+        return 0;
+    }
+    return int(std::min<qint64>(n, 1 << 30));
+}
+
+RetryPolicy ScenarioParser::retryPolicy(const YAML::Node &node, const QString &what)
+{
+    RetryPolicy p;
+    const QString where = u"'retries' of " + what;
+    if (node.IsScalar() && node.Scalar() == "none")
+        return p;
+    if (!node.IsMap()) {
+        r.error(node, where + u" must be 'none' or a map with count, backoff, max_backoff, "
+                              u"multiplier and deadline");
+        return p;
+    }
+    r.checkKeys(node,
+                {QStringLiteral("count"), QStringLiteral("backoff"), QStringLiteral("max_backoff"),
+                 QStringLiteral("multiplier"), QStringLiteral("deadline")},
+                where);
+    if (YAML::Node v = r.child(node, "count", where, true); v.IsDefined()) {
+        const qint64 count = r.integer(v, u"'count' of " + where).value_or(0);
+        if (count < 0 || count > 100)
+            r.error(v, u"'count' of " + where + u" must be between 0 and 100");
+        p.count = int(std::clamp<qint64>(count, 0, 100));
+    }
+    if (YAML::Node v = r.child(node, "backoff", {}); v.IsDefined())
+        p.backoffMs = r.duration(v, u"'backoff' of " + where).value_or(0);
+    if (YAML::Node v = r.child(node, "max_backoff", {}); v.IsDefined())
+        p.maxBackoffMs = r.duration(v, u"'max_backoff' of " + where).value_or(0);
+    if (YAML::Node v = r.child(node, "deadline", {}); v.IsDefined())
+        p.deadlineMs = r.duration(v, u"'deadline' of " + where).value_or(0);
+    if (YAML::Node v = r.child(node, "multiplier", {}); v.IsDefined()) {
+        p.multiplier = r.number(v, u"'multiplier' of " + where).value_or(2.0);
+        if (p.multiplier < 1.0) {
+            r.error(v, u"'multiplier' of " + where + u" must be at least 1");
+            p.multiplier = 1.0;
+        }
+    }
+    return p;
+}
+
 void ScenarioParser::parseDependencies(const YAML::Node &list)
 {
     if (!list.IsDefined())
         return;
     const QStringList keys = {
-        QStringLiteral("id"),        QStringLiteral("from"),  QStringLiteral("to"),
-        QStringLiteral("to_tag"),    QStringLiteral("port"),  QStringLiteral("required"),
-        QStringLiteral("instances"), QStringLiteral("share"), QStringLiteral("description")};
+        QStringLiteral("id"),        QStringLiteral("from"),   QStringLiteral("to"),
+        QStringLiteral("to_tag"),    QStringLiteral("port"),   QStringLiteral("required"),
+        QStringLiteral("instances"), QStringLiteral("share"),  QStringLiteral("description"),
+        QStringLiteral("timeout"),   QStringLiteral("retries")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a dependency")))
             continue;
@@ -504,6 +580,10 @@ void ScenarioParser::parseDependencies(const YAML::Node &list)
             d.description = r.string(v, u"the description of " + what).value_or(QString());
         if (YAML::Node v = r.child(item, "share", what); v.IsDefined())
             d.share = fraction(v, u"'share' of " + what, 1.0);
+        if (YAML::Node v = r.child(item, "timeout", what); v.IsDefined())
+            d.timeoutMs = std::max<qint64>(1, r.duration(v, u"'timeout' of " + what).value_or(0));
+        if (YAML::Node v = r.child(item, "retries", what); v.IsDefined())
+            d.retries = retryPolicy(v, what);
         if (YAML::Node v = r.child(item, "instances", what); v.IsDefined() && v.IsScalar()) {
             const QString text = QString::fromStdString(v.Scalar());
             bool isNumber = false;

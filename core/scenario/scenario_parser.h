@@ -41,6 +41,8 @@ private:
     std::optional<int> port(const YAML::Node &node, const QString &text, const QString &what);
     int siteRef(const YAML::Node &node, const QString &what);
     ElementState state(const YAML::Node &map, const QString &what);
+    int concurrency(const YAML::Node &node, const QString &what);
+    RetryPolicy retryPolicy(const YAML::Node &node, const QString &what);
 
     YamlReader &r;
     Scenario s;

@@ -18,6 +18,7 @@ const QStringList kChangeKinds = {
     QStringLiteral("rule_remove"),    QStringLiteral("rule_correct"),
     QStringLiteral("capacity"),       QStringLiteral("failover"),
     QStringLiteral("load_spike"),     QStringLiteral("site_cut"),
+    QStringLiteral("latency"),        QStringLiteral("loss"),
 };
 
 bool hasRole(const Topology &t, const QString &role)
@@ -81,6 +82,10 @@ QString ScheduledChange::description() const
         return u"load ×" + QString::number(surgeFactor);
     case K::SiteCut:
         return u"site " + target + u" cut off from every link";
+    case K::Latency:
+        return u"latency of link " + target + u" set to " + QString::number(latencyMs) + u" ms";
+    case K::Loss:
+        return u"link " + target + u" loses " + QString::number(loss * 100.0) + u" %";
     }
     return id();
 }
@@ -272,13 +277,23 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
 void ScenarioParser::parseChanges(const YAML::Node &list)
 {
     const QStringList keys = {
-        QStringLiteral("at"),       QStringLiteral("change"),   QStringLiteral("target"),
-        QStringLiteral("for"),      QStringLiteral("rule"),     QStringLiteral("before"),
-        QStringLiteral("capacity"), QStringLiteral("from_tag"), QStringLiteral("to_tag"),
-        QStringLiteral("dns_ttl"),  QStringLiteral("surge"),    QStringLiteral("note"),
-        QStringLiteral("id")};
+        QStringLiteral("at"),       QStringLiteral("change"),     QStringLiteral("target"),
+        QStringLiteral("for"),      QStringLiteral("rule"),       QStringLiteral("before"),
+        QStringLiteral("capacity"), QStringLiteral("from_tag"),   QStringLiteral("to_tag"),
+        QStringLiteral("dns_ttl"),  QStringLiteral("surge"),      QStringLiteral("note"),
+        QStringLiteral("id"),       QStringLiteral("latency_ms"), QStringLiteral("loss")};
     const QString what = QStringLiteral("a scheduled change");
     QStringList names;
+    // 'before:' may name a declared rule or one a change adds earlier (checked once all are read).
+    struct Before
+    {
+        qint64 atMs;
+        int order;
+        QString rule;
+        YAML::Mark mark;
+    };
+    std::vector<Before> befores;
+    const int firstChange = int(s.changes.size());
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, what))
             continue;
@@ -355,9 +370,27 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
             check(t.ruleIndex(c.target) >= 0, "rule");
             break;
         case K::Capacity:
-            check(t.nodeIndex(c.target) >= 0 || t.groupIndex(c.target) >= 0, "node or group");
-            if (YAML::Node v = r.child(item, "capacity", what, true); v.IsDefined())
+            check(t.nodeIndex(c.target) >= 0 || t.groupIndex(c.target) >= 0 ||
+                      t.linkIndex(c.target) >= 0,
+                  "node, group or link");
+            if (YAML::Node v = r.child(item, "capacity", what, true); v.IsDefined()) {
                 c.capacity = r.number(v, QStringLiteral("'capacity'")).value_or(0.0);
+                if (c.capacity <= 0)
+                    r.error(v, QStringLiteral("'capacity' must be positive (requests per second)"));
+            }
+            break;
+        case K::Latency:
+            check(t.linkIndex(c.target) >= 0, "link");
+            if (YAML::Node v = r.child(item, "latency_ms", what, true); v.IsDefined()) {
+                c.latencyMs = r.number(v, QStringLiteral("'latency_ms'")).value_or(0.0);
+                if (c.latencyMs < 0)
+                    r.error(v, QStringLiteral("'latency_ms' cannot be negative"));
+            }
+            break;
+        case K::Loss:
+            check(t.linkIndex(c.target) >= 0, "link");
+            if (YAML::Node v = r.child(item, "loss", what, true); v.IsDefined())
+                c.loss = fraction(v, QStringLiteral("'loss'"), 0.0);
             break;
         case K::RuleAdd:
         case K::RuleCorrect: {
@@ -375,8 +408,7 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
             }
             if (YAML::Node v = r.child(item, "before", {}); v.IsDefined()) {
                 c.before = r.string(v, QStringLiteral("'before'")).value_or(QString());
-                if (t.ruleIndex(c.before) < 0)
-                    r.error(v, u"'before' names no rule: '" + c.before + u'\'');
+                befores.push_back({c.atMs, int(s.changes.size()), c.before, v.Mark()});
             }
             break;
         }
@@ -405,6 +437,17 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
             break;
         }
         s.changes.append(c);
+    }
+    for (const Before &b : befores) {
+        const bool addedEarlier = std::any_of(
+            s.changes.cbegin() + firstChange, s.changes.cend(), [&](const ScheduledChange &c) {
+                const int order = int(&c - s.changes.data());
+                return c.kind == ScheduledChange::Kind::RuleAdd && c.target == b.rule &&
+                       (c.atMs < b.atMs || (c.atMs == b.atMs && order < b.order));
+            });
+        if (t.ruleIndex(b.rule) < 0 && !addedEarlier)
+            r.error(b.mark,
+                    u"'before' names no rule declared or added earlier: '" + b.rule + u'\'');
     }
     std::stable_sort(
         s.changes.begin(), s.changes.end(),
@@ -447,19 +490,33 @@ void ScenarioParser::parseServiceLevel(const YAML::Node &map)
         return;
     r.checkKeys(map,
                 {QStringLiteral("degraded_above"), QStringLiteral("outage_above"),
-                 QStringLiteral("alert_error_ratio"), QStringLiteral("alert_for")},
+                 QStringLiteral("degraded_below"), QStringLiteral("outage_below"),
+                 QStringLiteral("state_for"), QStringLiteral("alert_error_ratio"),
+                 QStringLiteral("alert_for")},
                 QStringLiteral("'service_level'"));
     ServiceLevel &sl = s.serviceLevel;
     if (YAML::Node v = r.child(map, "degraded_above", {}); v.IsDefined())
         sl.degradedAbove = fraction(v, QStringLiteral("'degraded_above'"), sl.degradedAbove);
     if (YAML::Node v = r.child(map, "outage_above", {}); v.IsDefined())
         sl.outageAbove = fraction(v, QStringLiteral("'outage_above'"), sl.outageAbove);
+    if (YAML::Node v = r.child(map, "degraded_below", {}); v.IsDefined())
+        sl.degradedBelow = fraction(v, QStringLiteral("'degraded_below'"), sl.degradedBelow);
+    if (YAML::Node v = r.child(map, "outage_below", {}); v.IsDefined())
+        sl.outageBelow = fraction(v, QStringLiteral("'outage_below'"), sl.outageBelow);
+    if (YAML::Node v = r.child(map, "state_for", {}); v.IsDefined())
+        sl.stateForMs = r.duration(v, QStringLiteral("'state_for'")).value_or(sl.stateForMs);
     if (YAML::Node v = r.child(map, "alert_error_ratio", {}); v.IsDefined())
         sl.alertErrorRatio = fraction(v, QStringLiteral("'alert_error_ratio'"), sl.alertErrorRatio);
     if (YAML::Node v = r.child(map, "alert_for", {}); v.IsDefined())
         sl.alertForMs = r.duration(v, QStringLiteral("'alert_for'")).value_or(sl.alertForMs);
     if (sl.degradedAbove > sl.outageAbove)
         r.error(map, QStringLiteral("'degraded_above' must not exceed 'outage_above'"));
+    if (sl.leaveDegraded() > sl.degradedAbove)
+        r.error(r.child(map, "degraded_below", {}),
+                QStringLiteral("'degraded_below' must not exceed 'degraded_above'"));
+    if (sl.leaveOutage() > sl.outageAbove)
+        r.error(r.child(map, "outage_below", {}),
+                QStringLiteral("'outage_below' must not exceed 'outage_above'"));
 }
 
 } // namespace warroom

@@ -73,15 +73,19 @@ struct ScheduledChange
         Failover,    // DNS moves clients from one stack (tag) to another
         LoadSpike,   // only its surge: the offered load multiplied while it lasts
         SiteCut,     // every link of the site goes down: its nodes run, nothing reaches them
+        Latency,     // a link's latency (latency_ms)
+        Loss,        // the share a link loses on its own (loss)
     };
     Kind kind = Kind::LinkDown;
-    qint64 atMs = 0;  // offset from the scenario start
-    qint64 forMs = 0; // undone after this long (0: stays)
-    QString target;   // link, site, region, node, rule or group id
-    Rule rule;        // RuleAdd, RuleCorrect
-    QString before;   // RuleAdd: the rule it goes before (empty: last)
-    double capacity = 0.0;
-    QString fromTag; // Failover
+    qint64 atMs = 0;        // offset from the scenario start
+    qint64 forMs = 0;       // undone after this long (0: stays)
+    QString target;         // link, site, region, node, rule or group id
+    Rule rule;              // RuleAdd, RuleCorrect
+    QString before;         // RuleAdd: the rule it goes before (empty: last)
+    double capacity = 0.0;  // Capacity: requests/s of a node, a group's instances or a link
+    double latencyMs = 0.0; // Latency
+    double loss = 0.0;      // Loss
+    QString fromTag;        // Failover
     QString toTag;
     qint64 dnsTtlMs = 0;
     double surgeFactor = 1.0; // correlated load while it lasts, decaying after
@@ -110,13 +114,20 @@ struct QueueSpec
     bool operator==(const QueueSpec &) const = default;
 };
 
-// When the users' view of the service counts as degraded or as an outage.
+// When the users' view of the service counts as degraded or as an outage. A state is entered
+// above its threshold and left at or below its `below` one (hysteresis: unset, half of it), and
+// a change counts once it has held for `stateForMs`.
 struct ServiceLevel
 {
     double degradedAbove = 0.001; // failed share of requests
     double outageAbove = 0.05;
+    double degradedBelow = -1.0; // unset: degradedAbove / 2
+    double outageBelow = -1.0;   // unset: outageAbove / 2
+    qint64 stateForMs = 30000;
     double alertErrorRatio = 0.05; // a node answering more errors than this...
     qint64 alertForMs = 60000;     // ...for this long fires an alert
+    double leaveDegraded() const { return degradedBelow >= 0 ? degradedBelow : degradedAbove / 2; }
+    double leaveOutage() const { return outageBelow >= 0 ? outageBelow : outageAbove / 2; }
     bool operator==(const ServiceLevel &) const = default;
 };
 

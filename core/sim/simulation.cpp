@@ -33,6 +33,7 @@ Simulation::Simulation(const Scenario &scenario, Topology topology,
         NodeRun &run = m_nodes[size_t(n)];
         const Node &node = topo().nodes[n];
         run.capacity = node.capacity;
+        run.maxConcurrency = node.maxConcurrency;
         run.present = m_engine.nodePresent(n);
         run.inService = run.present;
         if (!node.group.isEmpty()) {
@@ -40,6 +41,9 @@ Simulation::Simulation(const Scenario &scenario, Topology topology,
             g.nextNumber++;
         }
     }
+    m_links.resize(size_t(topo().links.size()));
+    for (int l = 0; l < topo().links.size(); ++l)
+        markLinkModelled(l);
     m_edgeStates.resize(size_t(m_engine.edgeCount()));
     for (int e = 0; e < m_engine.edgeCount(); ++e)
         m_edgeStates[size_t(e)] = m_engine.verdict(e).state;
@@ -116,6 +120,9 @@ void Simulation::openNodeSeries(int node)
         run.series[m] =
             beginSeries(u"node/" + id + u'/' + QStringView(kMetricNames[m]), id,
                         QString::fromUtf16(kMetricNames[m]), QString::fromUtf16(kMetricUnits[m]));
+    if (run.maxConcurrency > 0)
+        run.busySeries =
+            beginSeries(u"node/" + id + u"/busy", id, QStringLiteral("busy"), QStringLiteral("%"));
     const bool holdsItems =
         std::any_of(run.endpoints.cbegin(), run.endpoints.cend(),
                     [this](int e) { return m_endpoints[size_t(e)].holds >= 0; });
@@ -125,6 +132,30 @@ void Simulation::openNodeSeries(int node)
         run.oldestSeries = beginSeries(u"node/" + id + u"/oldest", id, QStringLiteral("oldest"),
                                        QStringLiteral("ms"));
     }
+}
+
+void Simulation::markLinkModelled(int link)
+{
+    const Link &l = topo().links[link];
+    LinkRun &run = m_links[size_t(link)];
+    if (run.modelled || (l.capacity <= 0.0 && l.loss <= 0.0))
+        return;
+    run.modelled = true;
+    m_linksModelled = true;
+    openLinkSeries(link);
+}
+
+void Simulation::openLinkSeries(int link)
+{
+    LinkRun &run = m_links[size_t(link)];
+    if (!m_recording || !run.modelled || run.utilizationSeries >= 0)
+        return;
+    const QString prefix = u"link/" + topo().links[link].id + u'/';
+    run.utilizationSeries = beginSeries(prefix + u"utilization", {}, QStringLiteral("utilization"),
+                                        QStringLiteral("%"));
+    run.lossSeries = beginSeries(prefix + u"loss", {}, QStringLiteral("loss"), QStringLiteral("%"));
+    run.latencySeries =
+        beginSeries(prefix + u"latency", {}, QStringLiteral("latency"), QStringLiteral("ms"));
 }
 
 void Simulation::closeNodeSeries(int node)
@@ -139,6 +170,7 @@ void Simulation::closeNodeSeries(int node)
         end(s);
     end(run.waitingSeries);
     end(run.oldestSeries);
+    end(run.busySeries);
 }
 
 void Simulation::startRecording()
@@ -166,6 +198,8 @@ void Simulation::startRecording()
         run.latencySeries = beginSeries(prefix + u"delivery_latency", {},
                                         QStringLiteral("delivery_latency"), QStringLiteral("ms"));
     }
+    for (int l = 0; l < int(m_links.size()); ++l)
+        openLinkSeries(l);
     m_offeredSeries = beginSeries(QStringLiteral("service/offered"), {}, QStringLiteral("offered"),
                                   QStringLiteral("req/s"));
     m_failedSeries = beginSeries(QStringLiteral("service/failed"), {}, QStringLiteral("failed"),
@@ -464,11 +498,12 @@ void Simulation::tick()
     offerLoad();
     flowForward();
     flowBackward();
+    watchLinks();
     settleSources();
     storeItems();
+    watchBacklogs(); // first: whether backlogs still drain decides recovering
     watchService();
     watchAlerts();
-    watchBacklogs();
     recordSamples();
     replaceUnhealthy();
     autoscale();

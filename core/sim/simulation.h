@@ -125,6 +125,36 @@ struct Endpoint
     double items = 0.0;  // items/s stored here
 };
 
+// What a node remembers of one of its dependencies from the tick before: how often an attempt
+// failed and how long one took, which set how many retries it makes now.
+struct CallMemory
+{
+    double attemptFail = 0.0;
+    double attemptMs = 0.0;
+    int retries = 0; // attempts after the first that fit its deadline
+};
+
+// A link's load this tick and what it does to the requests it carries (docs/simulation.md).
+struct LinkRun
+{
+    bool modelled = false; // it has a capacity or a loss (declared or changed): recorded
+    bool saturated = false;
+    bool degradedBySaturation = false; // its state was set to degraded by the saturation
+    double load = 0.0;                 // requests/s routed over it
+    double loss = 0.0;                 // share lost: its own and what overflows
+    double queueMs = 0.0;              // time spent in its devices' queues
+    int utilizationSeries = -1;
+    int lossSeries = -1;
+    int latencySeries = -1;
+};
+
+// What the links between two sites do to a request this tick.
+struct PathState
+{
+    double loss = 0.0;
+    double delayMs = 0.0;
+};
+
 struct NodeRun
 {
     bool present = false;
@@ -144,6 +174,10 @@ struct NodeRun
     int oldestSeries = -1;
     std::vector<int> endpoints;
     int entry = -1;
+    int maxConcurrency = 0;
+    double latencyMs = 0.0;        // its entry's latency in the tick before (Little's law)
+    int busySeries = -1;           // in flight / max_concurrency (%)
+    std::vector<CallMemory> calls; // by dependency index
 };
 
 struct GroupRun
@@ -211,6 +245,7 @@ struct Undo
     int ruleIndex = -1;
     QList<std::pair<int, double>> capacities; // node, capacity
     double groupCapacity = 0.0;
+    QList<std::pair<int, Link>> carrying; // link, as it was (capacity, loss, latency)
 };
 
 inline bool hangs(const Reason &reason)
@@ -256,6 +291,9 @@ private:
                     const QString &unit);
     void startRecording();
     void openNodeSeries(int node);
+    void markLinkModelled(int link); // from now on its load is summed and recorded
+    void openLinkSeries(int link);
+    void watchLinks();
     void closeNodeSeries(int node);
     void recordTopology(const QString &reason);
 
@@ -279,11 +317,19 @@ private:
     void drainQueues();
     void offerLoad();
     void flowForward();
+    void loadLinks(int fromNode, int toNode, double rate);
+    void settleLinks();
+    PathState path(int fromNode, int toNode);
     void flowBackward();
+    // Attempts per request and what a caller remembers of the dependency (retries).
+    double attemptsPerRequest(int node, int dependency) const;
+    CallMemory &callMemory(int node, int dependency);
     void settleSources();
     void storeItems();
     void autoscale();
     void replaceUnhealthy();
+    static int severityOf(const QString &state); // ok and recovering 0, degraded 1, outage 2
+    QString serviceStateFor(double ratio) const; // what the state would become now
     void watchService();
     void watchAlerts();
     void watchBacklogs();
@@ -328,6 +374,11 @@ private:
     std::vector<GroupRun> m_groups;
     std::vector<QueueRun> m_queues;
     std::vector<VerdictState> m_edgeStates;
+    std::vector<LinkRun> m_links;
+    bool m_linksModelled = false;   // some link has a capacity or loss: loads are summed
+    std::vector<PathState> m_paths; // [from site * sites + to], valid when m_pathTick matches
+    std::vector<qint64> m_pathTick;
+    qint64 m_pathStamp = 0; // bumped when the links settle each tick
     std::vector<char> m_edgeSeen;
 
     int m_nextChange = 0;
@@ -368,6 +419,16 @@ private:
     QString m_serviceState = QStringLiteral("ok");
     qint64 m_serviceSinceMs = 0;
     double m_failedInState = 0.0;
+    struct WindowTick
+    {
+        qint64 atMs;
+        double failed;
+        double offered;
+    };
+    std::deque<WindowTick> m_window; // the last `state_for` of ticks
+    QString m_candidate;             // a state the window shows, not held for `state_for` yet
+    qint64 m_candidateSinceMs = 0;
+    double m_failedCandidate = 0.0; // failures since the candidate began
     qint64 m_uptimeFailingSinceMs = -1;
     bool m_uptimeAlerting = false;
     int m_offeredSeries = -1;

@@ -159,7 +159,24 @@ void Simulation::apply(const ScheduledChange &c)
         recordTopology(u"rule " + c.target);
         break;
     }
+    case K::Latency:
+    case K::Loss:
     case K::Capacity: {
+        if (const int l = t.linkIndex(c.target); l >= 0) {
+            const Link before = t.links[l];
+            u.carrying.append({l, before});
+            if (c.kind == K::Latency)
+                noteVerdicts(m_engine.setLinkLatency(l, c.latencyMs), false);
+            else
+                m_engine.setLinkCarrying(l, c.kind == K::Capacity ? c.capacity : before.capacity,
+                                         c.kind == K::Loss ? c.loss : before.loss);
+            markLinkModelled(l);
+            if (c.kind == K::Capacity)
+                emitEvent(
+                    EventKind::CapacityChanged, {}, c.target, c.sentence(),
+                    {{QStringLiteral("link"), c.target}, {QStringLiteral("capacity"), c.capacity}});
+            break;
+        }
         const int group = t.groupIndex(c.target);
         for (int n = 0; n < int(m_nodes.size()); ++n) {
             if (t.nodes[n].id == c.target || (group >= 0 && t.nodes[n].group == c.target)) {
@@ -245,6 +262,10 @@ void Simulation::undo(const Undo &u)
     }
     for (const auto &[node, capacity] : u.capacities)
         m_nodes[size_t(node)].capacity = capacity;
+    for (const auto &[link, before] : u.carrying) {
+        m_engine.setLinkCarrying(link, before.capacity, before.loss);
+        noteVerdicts(m_engine.setLinkLatency(link, before.latencyMs), false);
+    }
     if (c.kind == K::Capacity && topo().groupIndex(c.target) >= 0)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
     if (c.kind == K::Failover)

@@ -85,8 +85,34 @@ void Simulation::offerLoad()
     }
 }
 
+CallMemory &Simulation::callMemory(int node, int dependency)
+{
+    std::vector<CallMemory> &calls = m_nodes[size_t(node)].calls;
+    if (calls.size() <= size_t(dependency))
+        calls.resize(size_t(topo().dependencies.size()));
+    return calls[size_t(dependency)];
+}
+
+double Simulation::attemptsPerRequest(int node, int dependency) const
+{
+    // 1 + f + f² + … for the retries that fit its deadline, f as the tick before saw it.
+    const std::vector<CallMemory> &calls = m_nodes[size_t(node)].calls;
+    if (calls.size() <= size_t(dependency))
+        return 1.0;
+    const CallMemory &m = calls[size_t(dependency)];
+    double attempts = 1.0;
+    double p = 1.0;
+    for (int k = 0; k < m.retries; ++k) {
+        p *= m.attemptFail;
+        attempts += p;
+    }
+    return attempts;
+}
+
 void Simulation::flowForward()
 {
+    for (LinkRun &link : m_links)
+        link.load = 0.0;
     for (int index : m_order) {
         Endpoint &ep = m_endpoints[size_t(index)];
         if (ep.in <= 0.0) {
@@ -94,24 +120,86 @@ void Simulation::flowForward()
             continue;
         }
         const NodeRun &run = m_nodes[size_t(ep.node)];
-        const double limit =
-            !nodeUp(ep.node) ? 0.0 : (ep.entry && !ep.source ? run.capacity : kInf);
+        double limit = !nodeUp(ep.node) ? 0.0 : (ep.entry && !ep.source ? run.capacity : kInf);
+        // Little's law: in flight = arrivals × latency; past max_concurrency it refuses.
+        if (ep.entry && run.maxConcurrency > 0 && run.latencyMs > 0.0)
+            limit = std::min(limit, double(run.maxConcurrency) / (run.latencyMs / 1000.0));
         ep.accepted = std::min(ep.in, limit);
         for (const Call &call : ep.calls) {
             const double demand = ep.accepted * call.share;
+            const double attempts = attemptsPerRequest(ep.node, call.dependency);
             for (const Target &t : call.targets) {
                 Endpoint &target = m_endpoints[size_t(t.endpoint)];
-                target.in += demand * t.weight * call.replication;
+                const double rate = demand * t.weight * call.replication * attempts;
+                target.in += rate;
+                loadLinks(ep.node, target.node, rate);
                 if (call.queue >= 0 && call.queue != ep.workerOf) // a worker's calls read
                     target.items += demand * t.weight;
             }
         }
     }
+    settleLinks();
+}
+
+void Simulation::loadLinks(int fromNode, int toNode, double rate)
+{
+    if (!m_linksModelled)
+        return;
+    const int from = topo().nodes[fromNode].site;
+    const int to = topo().nodes[toNode].site;
+    if (from == to)
+        return;
+    for (int link : m_engine.route(from, to).links)
+        m_links[size_t(link)].load += rate;
+}
+
+void Simulation::settleLinks()
+{
+    // Below capacity a link queues more as it fills (M/M/1's u/(1−u), scaled so that its
+    // buffer is full at 91 %); past it, the buffer is full and what does not fit is dropped.
+    for (int l = 0; l < int(m_links.size()); ++l) {
+        LinkRun &run = m_links[size_t(l)];
+        const Link &link = topo().links[l];
+        double overflow = 0.0;
+        run.queueMs = 0.0;
+        if (link.capacity > 0.0) {
+            const double u = run.load / link.capacity;
+            overflow = u > 1.0 ? 1.0 - 1.0 / u : 0.0;
+            run.queueMs =
+                u >= 1.0 ? link.bufferMs : link.bufferMs * std::min(1.0, u / (10.0 * (1.0 - u)));
+        }
+        run.loss = 1.0 - (1.0 - link.loss) * (1.0 - overflow);
+    }
+    ++m_pathStamp;
+}
+
+PathState Simulation::path(int fromNode, int toNode)
+{
+    const int from = topo().nodes[fromNode].site;
+    const int to = topo().nodes[toNode].site;
+    if (from == to)
+        return {};
+    const size_t key = size_t(from) * size_t(topo().sites.size()) + size_t(to);
+    if (m_paths.size() != size_t(topo().sites.size()) * size_t(topo().sites.size())) {
+        m_paths.assign(size_t(topo().sites.size()) * size_t(topo().sites.size()), {});
+        m_pathTick.assign(m_paths.size(), -1);
+    }
+    if (m_pathTick[key] == m_pathStamp)
+        return m_paths[key];
+    PathState state;
+    double delivered = 1.0;
+    for (int link : m_engine.route(from, to).links) {
+        state.delayMs += topo().links[link].latencyMs + m_links[size_t(link)].queueMs;
+        delivered *= 1.0 - m_links[size_t(link)].loss;
+    }
+    state.loss = 1.0 - delivered;
+    m_paths[key] = state;
+    m_pathTick[key] = m_pathStamp;
+    return state;
 }
 
 void Simulation::flowBackward()
 {
-    const double timeoutMs = double(m_scenario.simulation.timeoutMs);
     const double serviceMs = m_scenario.simulation.serviceTimeMs;
     for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
         Endpoint &ep = m_endpoints[size_t(*it)];
@@ -125,26 +213,71 @@ void Simulation::flowBackward()
             latency = serviceMs / std::max(0.05, 1.0 - std::min(utilisation, 1.0));
         }
         for (const Call &call : ep.calls) {
+            const Dependency &dep = topo().dependencies[call.dependency];
+            const double timeoutMs =
+                double(dep.timeoutMs > 0 ? dep.timeoutMs : m_scenario.simulation.timeoutMs);
             double downstream = 0.0;
+            double pathHang = 0.0; // lost on the way, or answered after the caller gave up
             double weights = 0.0;
             double callLatency = 0.0;
             for (const Target &t : call.targets) {
                 const Endpoint &target = m_endpoints[size_t(t.endpoint)];
-                downstream += t.weight * target.fail;
+                const PathState way = path(ep.node, target.node);
+                const double mean = target.latencyMs + way.delayMs;
+                // Latencies spread about their mean (exponentially): the share slower than
+                // the timeout is answered too late.
+                const double slow = mean > 0.0 ? std::exp(-timeoutMs / mean) : 0.0;
+                const double lost = 1.0 - (1.0 - way.loss) * (1.0 - slow);
+                pathHang += t.weight * lost;
+                downstream += t.weight * (1.0 - lost) * target.fail;
                 weights += t.weight;
                 callLatency +=
-                    t.weight * ((1.0 - target.hang) * target.latencyMs + target.hang * timeoutMs);
+                    t.weight * ((1.0 - lost) * ((1.0 - target.hang) * std::min(mean, timeoutMs) +
+                                                target.hang * timeoutMs) +
+                                lost * timeoutMs);
             }
-            const double failed = std::min(1.0, call.directHang + call.directRefuse + downstream);
+            const double attemptFail =
+                std::min(1.0, call.directHang + call.directRefuse + pathHang + downstream);
+            const double attemptHang = std::min(1.0, call.directHang + pathHang);
+            const double attemptMs = weights > 0.0 ? callLatency / weights : 0.0;
+            // Retries: each failed attempt is made again after a growing wait, while attempts
+            // and waits fit the deadline; the request fails only if every attempt does.
+            const RetryPolicy &policy = dep.retries;
+            CallMemory &memory = callMemory(ep.node, call.dependency);
+            int retries = 0;
+            double retryMs = 0.0; // expected time added by retries
+            if (policy.count > 0) {
+                const double deadline =
+                    double(policy.deadlineMs > 0 ? policy.deadlineMs : qint64(timeoutMs));
+                double wait = double(policy.backoffMs);
+                double elapsed = attemptMs;
+                double reach = 1.0;
+                for (int k = 1; k <= policy.count; ++k) {
+                    elapsed += wait + attemptMs;
+                    if (elapsed > deadline + 1e-9)
+                        break;
+                    retries = k;
+                    reach *= attemptFail;
+                    retryMs += reach * (wait + attemptMs);
+                    wait *= policy.multiplier;
+                    if (policy.maxBackoffMs > 0)
+                        wait = std::min(wait, double(policy.maxBackoffMs));
+                }
+            }
+            memory = {attemptFail, attemptMs, retries};
+            const double lastFails = std::pow(attemptFail, retries);
+            const double failed = lastFails * attemptFail;
             ok *= 1.0 - call.share * failed;
-            answered *= 1.0 - call.share * call.directHang;
+            answered *= 1.0 - call.share * lastFails * attemptHang;
             if (weights > 0.0)
-                latency += call.share * callLatency / weights;
+                latency += call.share * (attemptMs + retryMs);
         }
         ep.fail = reject + (1.0 - reject) * (1.0 - ok);
         ep.hang = (1.0 - reject) * (1.0 - answered);
         ep.errors = ep.in * std::max(0.0, ep.fail - ep.hang);
         ep.latencyMs = latency;
+        if (ep.entry)
+            m_nodes[size_t(ep.node)].latencyMs = latency;
     }
 }
 

@@ -48,6 +48,7 @@ int Simulation::launch(const ScalingGroup &group, int site, const QString &why)
     node.roles = group.roles;
     node.tags = group.tags;
     node.capacity = m_groups[size_t(g)].capacity;
+    node.maxConcurrency = group.maxConcurrency;
     node.group = group.id;
     node.site = site;
     node.startMs = m_now;
@@ -57,6 +58,7 @@ int Simulation::launch(const ScalingGroup &group, int site, const QString &why)
     NodeRun &run = m_nodes[size_t(n)];
     run.present = true;
     run.capacity = node.capacity;
+    run.maxConcurrency = node.maxConcurrency;
     run.launchedMs = m_now;
     run.inServiceAtMs = m_now + group.warmUpMs;
     run.inService = group.warmUpMs <= 0;
@@ -183,8 +185,16 @@ double Simulation::groupMetric(const ScalingGroup &group, const std::vector<int>
         if (run.entry < 0)
             continue;
         const double accepted = m_endpoints[size_t(run.entry)].accepted;
-        sum += group.metric == u"requests" ? accepted
-                                           : std::min(100.0, 100.0 * accepted / run.capacity);
+        if (group.metric == u"requests")
+            sum += accepted;
+        else if (group.metric == u"latency")
+            sum += run.latencyMs;
+        else if (group.metric == u"busy") // in flight / max_concurrency (Little's law)
+            sum += run.maxConcurrency > 0
+                       ? 100.0 * accepted * run.latencyMs / 1000.0 / double(run.maxConcurrency)
+                       : 0.0;
+        else
+            sum += std::min(100.0, 100.0 * accepted / run.capacity);
     }
     return sum / double(inService.size());
 }

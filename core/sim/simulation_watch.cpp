@@ -35,53 +35,130 @@ QJsonArray Simulation::causes() const
 
 QJsonArray Simulation::surfaced() const
 {
-    // Where the errors show: the hops answering errors, most first.
-    std::vector<std::pair<double, int>> errors;
+    // Where the errors show: the hops answering errors, nearest the users first (where they
+    // see them), then most first.
+    std::vector<std::tuple<int, double, int>> errors;
     for (int i = 0; i < int(m_endpoints.size()); ++i) {
-        if (m_endpoints[size_t(i)].errors > 1e-6 && !m_endpoints[size_t(i)].source)
-            errors.emplace_back(-m_endpoints[size_t(i)].errors, i);
+        const Endpoint &ep = m_endpoints[size_t(i)];
+        if (ep.errors > 1e-6 && !ep.source)
+            errors.emplace_back(ep.rank, -ep.errors, i);
     }
     std::sort(errors.begin(), errors.end());
     QJsonArray out;
     for (size_t i = 0; i < errors.size() && i < 8; ++i) {
-        const Endpoint &ep = m_endpoints[size_t(errors[i].second)];
+        const Endpoint &ep = m_endpoints[size_t(std::get<2>(errors[i]))];
         out.append(QJsonObject{{QStringLiteral("node"), topo().nodes[ep.node].id},
                                {QStringLiteral("role"), ep.role},
                                {QStringLiteral("site"), siteOf(ep.node)},
-                               {QStringLiteral("errors_per_s"), -errors[i].first}});
+                               {QStringLiteral("errors_per_s"), ep.errors}});
     }
     return out;
+}
+
+int Simulation::severityOf(const QString &state)
+{
+    return state == u"outage" ? 2 : state == u"degraded" ? 1 : 0;
+}
+
+QString Simulation::serviceStateFor(double ratio) const
+{
+    // Entered above a threshold, left only at or below the lower one (hysteresis).
+    const ServiceLevel &sl = m_scenario.serviceLevel;
+    const int was = severityOf(m_serviceState);
+    if (ratio > sl.outageAbove || (was == 2 && ratio > sl.leaveOutage()))
+        return QStringLiteral("outage");
+    if (ratio > sl.degradedAbove || (was >= 1 && ratio > sl.leaveDegraded()))
+        return QStringLiteral("degraded");
+    // Requests succeed again while what the trouble left behind still drains.
+    const bool draining =
+        m_upstreamEpisode.active || std::any_of(m_queues.cbegin(), m_queues.cend(),
+                                                [](const QueueRun &q) { return q.episode.active; });
+    if ((was >= 1 || m_serviceState == u"recovering") && draining)
+        return QStringLiteral("recovering");
+    return QStringLiteral("ok");
 }
 
 void Simulation::watchService()
 {
     const ServiceLevel &sl = m_scenario.serviceLevel;
     const double ratio = m_offered > 0.0 ? m_failed / m_offered : 0.0;
-    const QString state =
-        ratio > sl.outageAbove
-            ? QStringLiteral("outage")
-            : (ratio > sl.degradedAbove ? QStringLiteral("degraded") : QStringLiteral("ok"));
-    if (state != m_serviceState) {
+    // The state follows the failing share over the last `state_for`, so that noise around a
+    // threshold does not flap it; a change is dated from where it began inside that window.
+    m_window.push_back({m_now, m_failed, m_offered});
+    while (m_window.size() > 1 && m_window.front().atMs <= m_now - sl.stateForMs)
+        m_window.pop_front();
+    double failed = 0.0;
+    double offered = 0.0;
+    for (const WindowTick &w : m_window) {
+        failed += w.failed;
+        offered += w.offered;
+    }
+    const double smoothed = offered > 0.0 ? failed / offered : 0.0;
+    const QString state = serviceStateFor(smoothed);
+    const bool windowFull = m_window.front().atMs <= m_now - sl.stateForMs + m_tickMs;
+    m_failedInState += m_failed; // since the last change that counted
+    if (state == m_serviceState || !windowFull) {
+        m_candidate.clear();
+    } else if (state != m_candidate) {
+        // A new candidate, dated from where it began in the window: worse, from its first
+        // tick above the threshold; better, after its last one above.
+        const int up = severityOf(state) - severityOf(m_serviceState);
+        const double threshold = state == u"outage" ? sl.outageAbove
+                                 : state == u"degraded"
+                                     ? (up > 0 ? sl.degradedAbove : sl.leaveOutage())
+                                     : sl.leaveDegraded();
+        qint64 since = m_now;
+        if (up > 0) {
+            for (const WindowTick &w : m_window) {
+                if (w.offered > 0.0 && w.failed / w.offered > threshold) {
+                    since = w.atMs;
+                    break;
+                }
+            }
+        } else if (up < 0) {
+            for (auto it = m_window.crbegin(); it != m_window.crend(); ++it) {
+                if (it->offered > 0.0 && it->failed / it->offered > threshold)
+                    break;
+                since = it->atMs;
+            }
+        }
+        m_candidate = state;
+        m_candidateSinceMs = std::max(since, m_serviceSinceMs);
+        m_failedCandidate = 0.0;
+        for (const WindowTick &w : m_window) {
+            if (w.atMs >= m_candidateSinceMs)
+                m_failedCandidate += w.failed;
+        }
+    } else {
+        m_failedCandidate += m_failed;
+    }
+    // ...and it counts once it has held for `state_for` as well.
+    if (!m_candidate.isEmpty() && m_now - m_candidateSinceMs >= sl.stateForMs &&
+        m_now - m_serviceSinceMs >= sl.stateForMs) {
         QJsonObject details{{QStringLiteral("state"), state},
                             {QStringLiteral("previous"), m_serviceState},
+                            {QStringLiteral("since_ms"), epoch(m_candidateSinceMs)},
                             {QStringLiteral("failure_ratio"), ratio},
                             {QStringLiteral("previous_since_ms"), epoch(m_serviceSinceMs)},
-                            {QStringLiteral("failed_in_previous"), std::round(m_failedInState)}};
-        if (state != u"ok") {
+                            {QStringLiteral("failed_in_previous"),
+                             std::round(std::max(0.0, m_failedInState - m_failedCandidate))}};
+        if (state == u"outage" || state == u"degraded") {
             details.insert(QStringLiteral("causes"), causes());
             details.insert(QStringLiteral("surfaced"), surfaced());
         }
         QString text = u"service " + state + u": " + QString::number(ratio * 100.0, 'f', 1) +
                        u" % of requests fail";
+        if (state == u"recovering")
+            text += QStringLiteral(", backlogs draining");
         const QJsonArray why = details.value(QStringLiteral("causes")).toArray();
         if (!why.isEmpty())
             text += u"; " + why.first().toObject().value(QStringLiteral("text")).toString();
         emitEvent(EventKind::ServiceState, {}, state, text, details);
         m_serviceState = state;
-        m_serviceSinceMs = m_now;
-        m_failedInState = 0.0;
+        m_serviceSinceMs = m_candidateSinceMs;
+        m_failedInState = m_failedCandidate;
+        m_candidate.clear();
     }
-    m_failedInState += m_failed;
 
     // The public uptime check: fails while the outage lasts.
     if (ratio > sl.outageAbove) {
@@ -212,10 +289,57 @@ void Simulation::watchBacklogs()
               m_upstream.empty() ? m_now : m_upstream.front().originMs);
 }
 
+void Simulation::watchLinks()
+{
+    // Saturated from the tick its load reaches its capacity until it falls below 90 % of it;
+    // a link that was up is degraded meanwhile, so that the hops over it say why.
+    for (int l = 0; l < int(m_links.size()); ++l) {
+        LinkRun &run = m_links[size_t(l)];
+        const Link &link = topo().links[l];
+        if (!run.modelled || link.capacity <= 0.0)
+            continue;
+        const double u = run.load / link.capacity;
+        if (!run.saturated && u >= 1.0) {
+            run.saturated = true;
+            const QString why = u"saturated: " + formatCount(run.load) +
+                                u" requests/s over a capacity of " + formatCount(link.capacity) +
+                                u" (" + QString::number(u * 100.0, 'f', 0) + u" %), " +
+                                QString::number(run.loss * 100.0, 'f', 1) + u" % lost, +" +
+                                QString::number(run.queueMs, 'f', 0) + u" ms queueing";
+            if (link.state == ElementState::Up) {
+                run.degradedBySaturation = true;
+                setLinks({l}, ElementState::Degraded, nullptr, why);
+            } else {
+                emitEvent(EventKind::LinkDegraded, {}, link.id, u"link " + link.id + u' ' + why,
+                          {{QStringLiteral("link"), link.id},
+                           {QStringLiteral("state"), toString(link.state)}});
+            }
+        } else if (run.saturated && u < 0.9) {
+            run.saturated = false;
+            const QString why = u"no longer saturated: " + formatCount(run.load) +
+                                u" requests/s, " + QString::number(u * 100.0, 'f', 0) +
+                                u" % of its capacity";
+            if (run.degradedBySaturation && link.state == ElementState::Degraded)
+                setLinks({l}, ElementState::Up, nullptr, why);
+            run.degradedBySaturation = false;
+        }
+    }
+}
+
 void Simulation::recordSamples()
 {
     if (!m_recording)
         return;
+    for (int l = 0; l < int(m_links.size()); ++l) {
+        const LinkRun &run = m_links[size_t(l)];
+        const Link &link = topo().links[l];
+        if (!run.modelled)
+            continue;
+        sample(run.utilizationSeries,
+               link.capacity > 0.0 ? 100.0 * run.load / link.capacity : kNoValue);
+        sample(run.lossSeries, 100.0 * run.loss);
+        sample(run.latencySeries, link.latencyMs + run.queueMs);
+    }
     for (int n = 0; n < int(m_nodes.size()); ++n) {
         if (!m_nodes[size_t(n)].present)
             continue;
@@ -232,6 +356,10 @@ void Simulation::recordSamples()
         sample(run.series[Requests], requests);
         sample(run.series[Errors], errors);
         sample(run.series[Latency], requests > 0.0 ? entry->latencyMs : kNoValue);
+        if (run.busySeries >= 0)
+            sample(run.busySeries, busy ? 100.0 * entry->accepted * (run.latencyMs / 1000.0) /
+                                              double(run.maxConcurrency)
+                                        : 0.0);
         if (run.waitingSeries >= 0) {
             sample(run.waitingSeries, run.backlogCount);
             sample(run.oldestSeries, run.backlogCount >= 1.0 && !run.backlog.empty()

@@ -76,8 +76,10 @@ RecordingSummary summarize(const Recording &recording)
 
     // Service states: outages and the time spent in each state; recorded, or observed (probes
     // and alerts) for a recording watched live; debounced.
-    QList<std::pair<QString, qint64>> inState{
-        {QStringLiteral("ok"), 0}, {QStringLiteral("degraded"), 0}, {QStringLiteral("outage"), 0}};
+    QList<std::pair<QString, qint64>> inState{{QStringLiteral("ok"), 0},
+                                              {QStringLiteral("degraded"), 0},
+                                              {QStringLiteral("outage"), 0},
+                                              {QStringLiteral("recovering"), 0}};
     const QList<ServicePeriod> periods = servicePeriods(
         recording.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ProbeObserved,
                                                EventKind::AlertFiring, EventKind::AlertResolved})),

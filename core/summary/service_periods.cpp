@@ -15,7 +15,7 @@ namespace {
 
 int severity(const QString &state)
 {
-    return state == u"outage" ? 2 : state == u"degraded" ? 1 : 0;
+    return state == u"outage" ? 2 : state == u"degraded" ? 1 : 0; // recovering: requests succeed
 }
 
 // From the recorded service states: one period per state change.
@@ -26,9 +26,10 @@ QList<ServicePeriod> recorded(const QList<Event> &events, qint64 startMs, qint64
         if (e.kind != EventKind::ServiceState)
             continue;
         ServicePeriod &last = out.last();
-        last.endMs = e.timeMs;
+        const qint64 began = std::max(beganAtMs(e), last.startMs);
+        last.endMs = began;
         last.failed = e.details.value(QStringLiteral("failed_in_previous")).toDouble();
-        out.append({e.subject, e.timeMs, endMs, e.details, std::nan(""), false});
+        out.append({e.subject, began, endMs, e.details, std::nan(""), false});
     }
     return out;
 }
@@ -134,19 +135,19 @@ QList<ServicePeriod> servicePeriods(const QList<Event> &events, qint64 startMs, 
     // Short ok between the same trouble does not end it (first: a flapping service is one
     // stretch of trouble, not many blips).
     for (int i = 1; i + 1 < raw.size(); ++i) {
-        if (raw[i].state == u"ok" && raw[i].endMs - raw[i].startMs < kBlipMs &&
-            raw[i - 1].state != u"ok" && raw[i - 1].state == raw[i + 1].state)
+        if (severity(raw[i].state) == 0 && raw[i].endMs - raw[i].startMs < kBlipMs &&
+            severity(raw[i - 1].state) > 0 && raw[i - 1].state == raw[i + 1].state)
             raw[i].state = raw[i - 1].state;
     }
     raw = merged(raw);
     // Then blips: short trouble between ok (or the ends) becomes ok.
     for (int i = 0; i < raw.size(); ++i) {
         ServicePeriod &p = raw[i];
-        const bool okAround = (i == 0 || raw[i - 1].state == u"ok") &&
-                              (i + 1 == raw.size() || raw[i + 1].state == u"ok");
-        if (p.state != u"ok" && okAround && p.endMs - p.startMs < kBlipMs &&
+        const bool okAround = (i == 0 || severity(raw[i - 1].state) == 0) &&
+                              (i + 1 == raw.size() || severity(raw[i + 1].state) == 0);
+        if (severity(p.state) > 0 && okAround && p.endMs - p.startMs < kBlipMs &&
             i + 1 < raw.size()) { // trouble still there at the end is not a blip
-            p.state = QStringLiteral("ok");
+            p.state = i == 0 ? QStringLiteral("ok") : raw[i - 1].state;
             if (blips)
                 ++*blips;
         }

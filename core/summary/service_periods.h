@@ -11,7 +11,7 @@ struct Event;
 // A stretch of time the service was in one state as its users saw it.
 struct ServicePeriod
 {
-    QString state; // "ok", "degraded", "outage"
+    QString state; // "ok", "degraded", "outage", "recovering"
     qint64 startMs = 0;
     qint64 endMs = 0;
     QJsonObject details;   // the event that began it: causes, surfaced (service.state's)

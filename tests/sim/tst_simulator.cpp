@@ -426,7 +426,7 @@ schedule:
     QStringList states;
     for (const Event &e : sink.events) {
         if (e.kind == EventKind::ServiceState)
-            states.append(QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(u"mm:ss") +
+            states.append(QDateTime::fromMSecsSinceEpoch(beganAtMs(e), Qt::UTC).toString(u"mm:ss") +
                           u' ' + e.subject);
     }
     QCOMPARE(states, (QStringList{QStringLiteral("01:00 outage"), QStringLiteral("03:00 ok"),

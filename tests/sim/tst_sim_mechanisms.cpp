@@ -1,0 +1,347 @@
+// The simulator's mechanisms beyond cuts: links that saturate, retries that amplify, nodes
+// that fill up (Little's law), and a service state that does not flap. Each test's figure
+// would be wrong without its mechanism.
+
+#include "core/scenario/scenario_loader.h"
+#include "core/sim/simulator.h"
+#include "support/test_support.h"
+
+#include <QTest>
+
+#include <map>
+
+using namespace warroom;
+
+namespace {
+
+// Keeps what a simulation produces, series by key.
+class SeriesSink final : public EventSink
+{
+public:
+    void event(Event e) override { events.append(std::move(e)); }
+    int beginSeries(const SeriesInfo &info) override
+    {
+        keys.append(info.key);
+        values.emplace_back();
+        return int(keys.size()) - 1;
+    }
+    void sample(int series, float value) override { values[size_t(series)].push_back(value); }
+    void endSeries(int) override {}
+    void topologyVersion(qint64, const QString &, const QByteArray &) override {}
+
+    const std::vector<float> &series(const QString &key) const
+    {
+        static const std::vector<float> none;
+        const qsizetype i = keys.indexOf(key);
+        return i < 0 ? none : values[size_t(i)];
+    }
+    double total(const QString &key) const
+    {
+        double sum = 0.0;
+        for (float v : series(key))
+            sum += std::isnan(v) ? 0.0 : double(v);
+        return sum;
+    }
+    double maximum(const QString &key) const
+    {
+        double most = 0.0;
+        for (float v : series(key))
+            most = std::isnan(v) ? most : std::max(most, double(v));
+        return most;
+    }
+    // The mean of a series over [from, to) seconds (1 s ticks, recorded from the start).
+    double mean(const QString &key, int from, int to) const
+    {
+        const std::vector<float> &v = series(key);
+        double sum = 0.0;
+        int n = 0;
+        for (int i = from; i < to && i < int(v.size()); ++i) {
+            if (!std::isnan(v[size_t(i)])) {
+                sum += v[size_t(i)];
+                ++n;
+            }
+        }
+        return n ? sum / n : std::nan("");
+    }
+    QList<Event> ofKind(EventKind kind) const
+    {
+        QList<Event> out;
+        for (const Event &e : events) {
+            if (e.kind == kind)
+                out.append(e);
+        }
+        return out;
+    }
+
+    QList<Event> events;
+    QStringList keys;
+    std::vector<std::vector<float>> values;
+};
+
+// Clients in one network call a service in another over one border link, through a proxy
+// whose errors show what the clients' callers would see.
+QByteArray borderScenario(const QByteArray &link, const QByteArray &dependency,
+                          const QByteArray &extra = {})
+{
+    return R"(warroom: 1
+name: border
+start: 2021-12-07T15:00:00Z
+duration: 30m
+sites:
+  - {id: internal, kind: datacenter}
+  - {id: main, kind: datacenter}
+links:
+  - id: border
+    between: [internal, main]
+    latency_ms: 2
+)" + link + R"(
+nodes:
+  - {id: users, role: user, site: internal, capacity: 100000}
+  - {id: proxy, role: proxy, site: internal, capacity: 100000}
+  - {id: client-1, role: client, site: internal, capacity: 100000}
+  - {id: client-2, role: client, site: internal, capacity: 100000}
+  - {id: svc-1, role: service, site: main, capacity: 100000}
+  - {id: svc-2, role: service, site: main, capacity: 100000}
+dependencies:
+  - {from: user, to: proxy, port: 443}
+  - {from: proxy, to: client, port: 8080}
+  - from: client
+    to: service
+    port: 443
+    timeout: 1s
+)" + dependency +
+           R"(
+simulation: {tick: 1s, seed: 7, timeout: 5s}
+load: {source: user, rate: 800}
+)" + extra;
+}
+
+SeriesSink run(const Scenario &scenario, const QStringList &whatIfs = {})
+{
+    SimulationOptions options;
+    options.whatIfs = whatIfs;
+    SeriesSink sink;
+    const auto stats = simulate(scenario, options, sink);
+    if (!stats)
+        qFatal("%s", qPrintable(stats.errors().first().toString()));
+    return sink;
+}
+
+} // namespace
+
+class TestSimMechanisms : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void linksSaturateLoseAndTimeOut();
+    void linkChangesOnTheScheduleAndAsWhatIfs();
+    void retriesAmplifyAndBackoffChangesTheOutcome();
+    void nodeFillsUpWhileItsCpuFalls();
+    void serviceStateDoesNotFlapOnNoise();
+    void beforeMayNameARuleAddedEarlier();
+    void badKeysNameTheirPlace();
+};
+
+void TestSimMechanisms::linksSaturateLoseAndTimeOut()
+{
+    const Scenario full = test::parseOrFail(borderScenario("    capacity: 1000", ""));
+    const Scenario half = test::parseOrFail(borderScenario("    capacity: 500", ""));
+    const SeriesSink a = run(full);
+    const SeriesSink b = run(half);
+    // 800 requests/s: under the full capacity nothing is lost; at half, what does not fit is.
+    QVERIFY(a.maximum(QStringLiteral("link/border/loss")) < 0.01);
+    QVERIFY2(b.mean(QStringLiteral("link/border/loss"), 60, 600) > 30.0,
+             qPrintable(QString::number(b.mean(QStringLiteral("link/border/loss"), 60, 600))));
+    QVERIFY(b.mean(QStringLiteral("link/border/utilization"), 60, 600) >= 100.0);
+    QVERIFY(b.mean(QStringLiteral("link/border/latency"), 60, 600) > 40.0); // a full buffer
+    // The timeouts behind it: the clients hang, their caller (the proxy) answers errors.
+    QVERIFY(a.total(QStringLiteral("node/proxy/errors")) < 1.0);
+    QVERIFY(b.mean(QStringLiteral("node/proxy/errors"), 60, 600) > 200.0);
+    QCOMPARE(b.total(QStringLiteral("node/client-1/errors")), 0.0);
+    QVERIFY(b.total(QStringLiteral("service/failed")) >
+            100 * a.total(QStringLiteral("service/failed")) + 1000);
+    // Saturation is said once, on the link, and the hops over it are degraded meanwhile.
+    const QList<Event> degraded = b.ofKind(EventKind::LinkDegraded);
+    QCOMPARE(degraded.size(), 1);
+    QVERIFY2(degraded.first().text.contains(u"saturated: "), qPrintable(degraded.first().text));
+    QVERIFY(a.ofKind(EventKind::LinkDegraded).isEmpty());
+    const QList<Event> verdicts = b.ofKind(EventKind::VerdictChanged);
+    QVERIFY(std::any_of(verdicts.cbegin(), verdicts.cend(), [](const Event &e) {
+        return e.details.value(QStringLiteral("state")).toString() == u"degraded";
+    }));
+}
+
+void TestSimMechanisms::linkChangesOnTheScheduleAndAsWhatIfs()
+{
+    // The device halves at 10 minutes for 5 minutes: loss only then.
+    const Scenario s = test::parseOrFail(borderScenario("    capacity: 1000", "", R"(
+schedule:
+  - {id: shrink, at: 10m, change: capacity, target: border, capacity: 500, for: 5m}
+  - {at: 20m, change: latency, target: border, latency_ms: 4000, for: 2m}
+  - {at: 25m, change: loss, target: border, loss: 50%, for: 1m}
+)"));
+    const SeriesSink sink = run(s);
+    QVERIFY(sink.mean(QStringLiteral("link/border/loss"), 60, 590) < 0.01);
+    QVERIFY(sink.mean(QStringLiteral("link/border/loss"), 620, 890) > 30.0);
+    QVERIFY(sink.mean(QStringLiteral("link/border/loss"), 960, 1190) < 0.01);
+    // 4 s on the wire against a 1 s timeout: most attempts time out.
+    QVERIFY(sink.mean(QStringLiteral("link/border/latency"), 1210, 1310) >= 4000.0);
+    QVERIFY(sink.mean(QStringLiteral("node/proxy/errors"), 1210, 1310) > 500.0);
+    QVERIFY(sink.mean(QStringLiteral("link/border/loss"), 1510, 1560) >= 49.9);
+    // The same as a what-if, through the model: without the shrink, no loss at 12 minutes.
+    const SeriesSink without = run(s, {QStringLiteral("without:shrink")});
+    QVERIFY(without.mean(QStringLiteral("link/border/loss"), 620, 890) < 0.01);
+    const SeriesSink wider = run(test::parseOrFail(borderScenario("    capacity: 500", "")),
+                                 {QStringLiteral("capacity:border=2000")});
+    QVERIFY(wider.maximum(QStringLiteral("link/border/loss")) < 0.01);
+}
+
+void TestSimMechanisms::retriesAmplifyAndBackoffChangesTheOutcome()
+{
+    const QByteArray link = "    capacity: 900";
+    const Scenario none = test::parseOrFail(borderScenario(link, "    retries: none"));
+    const Scenario eager = test::parseOrFail(
+        borderScenario(link, "    retries: {count: 5, backoff: 0s, deadline: 30s}"));
+    const SeriesSink a = run(none);
+    const SeriesSink b = run(eager);
+    // 800 requests/s fit a 900 link: without retries, nothing is lost.
+    QVERIFY(a.maximum(QStringLiteral("link/border/loss")) < 0.01);
+    QVERIFY(a.total(QStringLiteral("service/failed")) < 1.0);
+    // A blip that loses 20 %: without retries it passes; eager retries push the link past
+    // its capacity and keep it there (the failing path multiplies its own load).
+    const QByteArray blip = R"(
+schedule:
+  - {at: 5m, change: loss, target: border, loss: 20%, for: 1m}
+)";
+    const SeriesSink calm = run(test::parseOrFail(borderScenario(link, "    retries: none", blip)));
+    const SeriesSink storm = run(test::parseOrFail(
+        borderScenario(link, "    retries: {count: 5, backoff: 0s, deadline: 30s}", blip)));
+    QVERIFY(calm.mean(QStringLiteral("link/border/utilization"), 310, 350) < 100.0);
+    QVERIFY2(storm.mean(QStringLiteral("link/border/utilization"), 310, 350) > 100.0,
+             qPrintable(
+                 QString::number(storm.mean(QStringLiteral("link/border/utilization"), 310, 350))));
+    // Backing off (2 s doubling within the same deadline) makes fewer attempts: less load.
+    const QString dependency = QStringLiteral("client->service:443");
+    const SeriesSink patient =
+        run(test::parseOrFail(
+                borderScenario(link, "    retries: {count: 5, backoff: 0s, deadline: 30s}", blip)),
+            {u"backoff:" + dependency + u"=4s"});
+    QVERIFY(patient.mean(QStringLiteral("link/border/utilization"), 310, 350) <
+            storm.mean(QStringLiteral("link/border/utilization"), 310, 350));
+    QVERIFY(patient.total(QStringLiteral("service/failed")) !=
+            storm.total(QStringLiteral("service/failed")));
+    const SeriesSink noRetry =
+        run(test::parseOrFail(
+                borderScenario(link, "    retries: {count: 5, backoff: 0s, deadline: 30s}", blip)),
+            {u"retries:" + dependency + u"=0"});
+    QCOMPARE(noRetry.total(QStringLiteral("service/failed")),
+             calm.total(QStringLiteral("service/failed")));
+    Q_UNUSED(b);
+}
+
+void TestSimMechanisms::nodeFillsUpWhileItsCpuFalls()
+{
+    // The clients hold at most 100 requests at once; the link slows to 400 ms at 10 minutes.
+    QByteArray s = borderScenario("", "");
+    s.replace("  - {id: client-1, role: client, site: internal, capacity: 100000}",
+              "  - {id: client-1, role: client, site: internal, capacity: 1000, "
+              "max_concurrency: 100}");
+    s += R"(
+schedule:
+  - {at: 10m, change: latency, target: border, latency_ms: 400}
+)";
+    const SeriesSink sink = run(test::parseOrFail(s));
+    const double busyBefore = sink.mean(QStringLiteral("node/client-1/busy"), 60, 590);
+    const double busyAfter = sink.mean(QStringLiteral("node/client-1/busy"), 620, 1790);
+    const double cpuBefore = sink.mean(QStringLiteral("node/client-1/cpu"), 60, 590);
+    const double cpuAfter = sink.mean(QStringLiteral("node/client-1/cpu"), 620, 1790);
+    QVERIFY2(busyBefore < 20.0 && busyAfter > 95.0,
+             qPrintable(QString::number(busyBefore) + u' ' + QString::number(busyAfter)));
+    QVERIFY2(cpuAfter < cpuBefore * 0.7,
+             qPrintable(QString::number(cpuBefore) + u' ' + QString::number(cpuAfter)));
+    // What it refuses fails at its caller.
+    QVERIFY(sink.mean(QStringLiteral("node/proxy/errors"), 620, 1790) > 50.0);
+}
+
+void TestSimMechanisms::serviceStateDoesNotFlapOnNoise()
+{
+    // A link just above the mean load with 10 % noise in it: the failing share crosses 5 %
+    // and 0 and back every few seconds, a few tenths of a percent on average.
+    auto states = [](const QByteArray &serviceLevel) {
+        const QByteArray yaml = borderScenario("    capacity: 900", "") + "\n" + serviceLevel;
+        Scenario s = test::parseOrFail(yaml);
+        s.load.noise = 0.1;
+        const SeriesSink sink = run(s);
+        return sink.ofKind(EventKind::ServiceState);
+    };
+    const QList<Event> raw =
+        states("service_level: {state_for: 0s, degraded_below: 0.1%, outage_below: 5%}");
+    const QList<Event> steady = states("");
+    QVERIFY2(raw.size() > 50, qPrintable(QString::number(raw.size())));
+    QStringList said;
+    for (const Event &e : steady)
+        said.append(QString::number((e.timeMs / 1000) % 3600) + u' ' + e.text);
+    // A few changes in half an hour, each state held at least `state_for` (30 s).
+    QVERIFY2(!steady.isEmpty() && steady.size() * 5 < raw.size(), qPrintable(said.join(u'\n')));
+    for (qsizetype i = 1; i < steady.size(); ++i)
+        QVERIFY2(beganAtMs(steady[i]) - beganAtMs(steady[i - 1]) >= 30000,
+                 qPrintable(said.join(u'\n')));
+    // A change is said once it held, as from when it began.
+    const Event &first = steady.first();
+    QVERIFY(first.details.value(QStringLiteral("since_ms")).toDouble() <= first.timeMs - 30000);
+    QCOMPARE(beganAtMs(first), qint64(first.details.value(QStringLiteral("since_ms")).toDouble()));
+}
+
+void TestSimMechanisms::beforeMayNameARuleAddedEarlier()
+{
+    const QByteArray rules = R"(
+rules:
+  - {id: allow-all, action: allow, from: any, to: any}
+schedule:
+  - at: 1m
+    change: rule_add
+    rule: {id: block-border, action: deny, from: site:internal, to: site:main}
+    before: allow-all
+  - at: 2m
+    change: rule_add
+    rule: {id: let-proxy, action: allow, from: role:proxy, to: any}
+    before: block-border
+)";
+    test::parseOrFail(borderScenario("", "", rules));
+    QByteArray later = rules;
+    later.replace("at: 1m", "at: 3m");
+    const Result<Scenario> bad =
+        parseScenario(borderScenario("", "", later), QStringLiteral("b.yaml"));
+    QVERIFY(!bad);
+    QVERIFY2(bad.errors().first().toString().contains(
+                 u"'before' names no rule declared or added earlier: 'block-border'"),
+             qPrintable(bad.errors().first().toString()));
+}
+
+void TestSimMechanisms::badKeysNameTheirPlace()
+{
+    const struct
+    {
+        QByteArray link;
+        QByteArray dependency;
+        const char *message;
+    } cases[] = {
+        {"    capacity: -5", "", "must be positive"},
+        {"    loss: 150%", "", "loss"},
+        {"", "    retries: {count: 3, backof: 1s}", "backof"},
+        {"", "    retries: often", "'none' or a map"},
+        {"", "    retries: {count: 3, multiplier: 0.5}", "at least 1"},
+    };
+    for (const auto &c : cases) {
+        const Result<Scenario> s =
+            parseScenario(borderScenario(c.link, c.dependency), QStringLiteral("bad.yaml"));
+        QVERIFY2(!s, c.message);
+        const QString text = s.errors().first().toString();
+        QVERIFY2(text.startsWith(u"bad.yaml:") && text.contains(QLatin1StringView(c.message)),
+                 qPrintable(text));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSimMechanisms)
+#include "tst_sim_mechanisms.moc"
