@@ -11,7 +11,7 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 30> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 31> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
@@ -42,6 +42,7 @@ constexpr std::array<std::pair<EventKind, const char16_t *>, 30> kNames = {{
     {EventKind::BacklogStarted, u"queue.backlog"},
     {EventKind::BacklogDrained, u"queue.drained"},
     {EventKind::Annotation, u"annotation"},
+    {EventKind::ReactionFired, u"reaction.fired"},
 }};
 
 } // namespace

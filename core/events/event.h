@@ -41,6 +41,7 @@ enum class EventKind
     BacklogStarted,  // a queue's backlog grew beyond what one tick drains
     BacklogDrained,  // ... and is drained again
     Annotation,      // written by a person
+    ReactionFired,   // a scenario's reaction: its condition held, its change follows
 };
 
 // One timestamped fact of an incident. `id` is assigned in order of appending and never

@@ -346,6 +346,7 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         case EventKind::FaultStarted:
         case EventKind::FaultEnded:
         case EventKind::DnsFailover:
+        case EventKind::ReactionFired:
         case EventKind::BacklogStarted:
         case EventKind::BacklogDrained:
         case EventKind::NodeCrashed:

@@ -91,6 +91,8 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
     for (const ScalingGroup &g : start.groups) {
         // The metric its autoscaler acts on, with its thresholds.
         const QString what = g.metric == u"cpu"        ? QStringLiteral(" CPU (average)")
+                             : g.metric == u"busy"     ? QStringLiteral(" busy (average)")
+                             : g.metric == u"latency"  ? QStringLiteral(" latency (average)")
                              : g.metric == u"requests" ? QStringLiteral(" requests per instance")
                                                        : QStringLiteral(" backlog it works");
         const QString title = g.id + what;
@@ -101,6 +103,21 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
         cpu.markerKinds = {toString(EventKind::ScaleOut), toString(EventKind::ScaleIn)};
         cpu.markerSubject = g.id;
         charts.append(cpu);
+    }
+
+    // Links with a capacity or a loss: how full, and what they lose.
+    ChartData utilization = chartNamed(QStringLiteral("Link utilization"), QStringLiteral("%"));
+    ChartData loss = chartNamed(QStringLiteral("Link loss"), QStringLiteral("%"));
+    for (const Link &l : start.links) {
+        addLine(utilization, r, u"link/" + l.id + u"/utilization", l.id, columns);
+        addLine(loss, r, u"link/" + l.id + u"/loss", l.id, columns);
+    }
+    utilization.thresholds = {{QStringLiteral("capacity"), 100.0}};
+    for (ChartData *chart : {&utilization, &loss}) {
+        chart->markerKinds = {toString(EventKind::LinkDegraded), toString(EventKind::LinkUp),
+                              toString(EventKind::ReactionFired)};
+        if (!chart->lines.isEmpty())
+            charts.append(*chart);
     }
 
     ChartData errors =

@@ -21,6 +21,7 @@ struct Scenario
     SimulationSettings simulation;
     LoadProfile load;
     QList<ScheduledChange> changes; // in time order
+    QList<Reaction> reactions;
     QList<QueueSpec> queues;
     ServiceLevel serviceLevel;
     QString baseFile;    // the scenario this one extends, if any

@@ -24,7 +24,7 @@ const QStringList kTopKeys = {
     QStringLiteral("rules"),         QStringLiteral("scaling_groups"),
     QStringLiteral("simulation"),    QStringLiteral("load"),
     QStringLiteral("schedule"),      QStringLiteral("queues"),
-    QStringLiteral("service_level"),
+    QStringLiteral("service_level"), QStringLiteral("reactions"),
 };
 
 const QStringList kStates = {QStringLiteral("up"), QStringLiteral("degraded"),
@@ -71,7 +71,7 @@ Scenario ScenarioParser::parseVariant(const YAML::Node &root, Scenario base)
                 {QStringLiteral("warroom"), QStringLiteral("extends"), QStringLiteral("name"),
                  QStringLiteral("title"), QStringLiteral("description"), QStringLiteral("what_if"),
                  QStringLiteral("simulation"), QStringLiteral("schedule"),
-                 QStringLiteral("service_level")},
+                 QStringLiteral("service_level"), QStringLiteral("reactions")},
                 QStringLiteral("a scenario that extends another"));
     parseTitles(root);
     if (YAML::Node v = r.child(root, "what_if", {}); v.IsDefined()) {

@@ -31,6 +31,11 @@ private:
     void parseSimulation(const YAML::Node &root);
     void parseLoad(const YAML::Node &map);
     void parseChanges(const YAML::Node &list);
+    // One change: of the schedule (`at:` required) or a reaction's `do:` (no `at:`).
+    std::optional<ScheduledChange> parseChange(const YAML::Node &item, const QString &what,
+                                               bool scheduled, YAML::Mark *beforeMark);
+    void parseReactions(const YAML::Node &list);
+    std::optional<Condition> parseCondition(const YAML::Node &map, const QString &what);
     void parseQueues(const YAML::Node &list);
     void parseServiceLevel(const YAML::Node &map);
     void parseTitles(const YAML::Node &root);

@@ -3,6 +3,10 @@
 #include "scenario_loader.h"
 #include "scenario_parser.h"
 
+#include "core/util/duration.h"
+
+#include <QRegularExpression>
+
 #include <QDateTime>
 
 namespace warroom {
@@ -19,6 +23,7 @@ const QStringList kChangeKinds = {
     QStringLiteral("capacity"),       QStringLiteral("failover"),
     QStringLiteral("load_spike"),     QStringLiteral("site_cut"),
     QStringLiteral("latency"),        QStringLiteral("loss"),
+    QStringLiteral("withdraw"),
 };
 
 bool hasRole(const Topology &t, const QString &role)
@@ -86,6 +91,8 @@ QString ScheduledChange::description() const
         return u"latency of link " + target + u" set to " + QString::number(latencyMs) + u" ms";
     case K::Loss:
         return u"link " + target + u" loses " + QString::number(loss * 100.0) + u" %";
+    case K::Withdraw:
+        return target + u" withdraws itself from service";
     }
     return id();
 }
@@ -93,7 +100,8 @@ QString ScheduledChange::description() const
 QString ScheduledChange::sentence() const
 {
     QString text = description();
-    if (kind != Kind::NodeCrash && kind != Kind::NodeRestart && !text.isEmpty())
+    if (kind != Kind::NodeCrash && kind != Kind::NodeRestart && kind != Kind::Withdraw &&
+        !text.isEmpty())
         text[0] = text[0].toUpper();
     return text;
 }
@@ -179,6 +187,215 @@ void ScenarioParser::parseSimulation(const YAML::Node &root)
         parseQueues(v);
     if (YAML::Node v = r.child(root, "service_level", {}); v.IsDefined())
         parseServiceLevel(v);
+    if (YAML::Node v = r.child(root, "reactions", {});
+        v.IsDefined() && !v.IsNull() && r.expectSequence(v, QStringLiteral("'reactions'")))
+        parseReactions(v);
+}
+
+QString Condition::text(bool withFor) const
+{
+    const QString quorumText = quorum == Quorum::All        ? QString()
+                               : quorum == Quorum::Majority ? QStringLiteral("a majority of ")
+                                                            : QStringLiteral("any of ");
+    const QString subject = quorumText + who.toString();
+    QString out;
+    switch (kind) {
+    case Kind::DependencyFailing:
+        out = subject + u" cannot use " + dependency;
+        break;
+    case Kind::Unreachable: {
+        const QString portText = port > 0 ? u':' + QString::number(port) : QString();
+        const QString target =
+            toNode.isEmpty() ? QString(u"site " + toSite) : QString(u"node " + toNode + portText);
+        out = subject + u" cannot reach " + target;
+    } break;
+    case Kind::MetricAbove:
+        out = metric + u" above " + QString::number(threshold);
+        break;
+    case Kind::MetricBelow:
+        out = metric + u" below " + QString::number(threshold);
+        break;
+    case Kind::NodeDown:
+        out = node + u" down";
+        break;
+    }
+    return withFor && forMs > 0 ? out + u" for " + formatDuration(forMs) : out;
+}
+
+std::optional<Condition> ScenarioParser::parseCondition(const YAML::Node &map, const QString &what)
+{
+    if (!r.expectMap(map, what))
+        return std::nullopt;
+    r.checkKeys(map,
+                {QStringLiteral("dependency_failing"), QStringLiteral("unreachable"),
+                 QStringLiteral("metric"), QStringLiteral("above"), QStringLiteral("below"),
+                 QStringLiteral("node_down"), QStringLiteral("who"), QStringLiteral("port"),
+                 QStringLiteral("quorum"), QStringLiteral("for")},
+                what);
+    Condition c;
+    using K = Condition::Kind;
+    int kinds = 0;
+    if (YAML::Node v = r.child(map, "who", {}); v.IsDefined()) {
+        if (std::optional<Scope> scope = parseScope(v)) {
+            c.who = *scope;
+            if (scope->kind != Scope::Kind::Node && scope->kind != Scope::Kind::Role &&
+                scope->kind != Scope::Kind::Site)
+                r.error(v, u"'who' of " + what + u" must be node:ID, role:R or site:S");
+            else if (scope->kind == Scope::Kind::Node && t.nodeIndex(scope->value) < 0)
+                r.error(v, u"'who' of " + what + u" names no node: '" + scope->value + u'\'');
+            else if (scope->kind == Scope::Kind::Site && t.siteIndex(scope->value) < 0)
+                r.error(v, u"'who' of " + what + u" names no site: '" + scope->value + u'\'');
+            else if (scope->kind == Scope::Kind::Role && !hasRole(t, scope->value))
+                r.error(v, u"'who' of " + what + u" names no role: '" + scope->value + u'\'');
+        }
+    }
+    if (YAML::Node v = r.child(map, "dependency_failing", {}); v.IsDefined()) {
+        ++kinds;
+        c.kind = K::DependencyFailing;
+        c.dependency = r.string(v, u"'dependency_failing' of " + what).value_or(QString());
+        if (std::none_of(t.dependencies.cbegin(), t.dependencies.cend(),
+                         [&](const Dependency &d) { return d.id == c.dependency; })) {
+            QStringList ids;
+            for (const Dependency &d : t.dependencies)
+                ids.append(d.id);
+            r.error(v, u"'dependency_failing' names no dependency: '" + c.dependency + u"' (ids: " +
+                           ids.join(QStringLiteral(", ")) + u')');
+        }
+    }
+    if (YAML::Node v = r.child(map, "unreachable", {}); v.IsDefined()) {
+        ++kinds;
+        c.kind = K::Unreachable;
+        if (std::optional<Scope> to = parseScope(v)) {
+            if (to->kind == Scope::Kind::Site && t.siteIndex(to->value) >= 0)
+                c.toSite = to->value;
+            else if (to->kind == Scope::Kind::Node && t.nodeIndex(to->value) >= 0)
+                c.toNode = to->value;
+            else
+                r.error(v, u"'unreachable' of " + what + u" must name a known site:S or node:ID");
+        }
+        if (YAML::Node p = r.child(map, "port", {}); p.IsDefined())
+            c.port = int(r.integer(p, QStringLiteral("'port'")).value_or(0));
+    }
+    if (YAML::Node v = r.child(map, "metric", {}); v.IsDefined()) {
+        ++kinds;
+        c.metric = r.string(v, u"'metric' of " + what).value_or(QString());
+        YAML::Node above = r.child(map, "above", {});
+        YAML::Node below = r.child(map, "below", {});
+        if (above.IsDefined() == below.IsDefined())
+            r.error(v, u"'metric' of " + what + u" needs one of 'above' or 'below'");
+        c.kind = above.IsDefined() ? K::MetricAbove : K::MetricBelow;
+        const YAML::Node &bound = above.IsDefined() ? above : below;
+        if (bound.IsDefined())
+            c.threshold = r.number(bound, QStringLiteral("the threshold")).value_or(0.0);
+        static const QRegularExpression forms(QStringLiteral(
+            "^(node/[^/]+/(cpu|busy|requests|errors|latency)|link/[^/]+/(utilization|loss|latency)"
+            "|queue/[^/]+/backlog|service/failure_ratio)$"));
+        const QString id = c.metric.section(u'/', 1, 1);
+        const bool known = c.metric.startsWith(u"node/")    ? t.nodeIndex(id) >= 0
+                           : c.metric.startsWith(u"link/")  ? t.linkIndex(id) >= 0
+                           : c.metric.startsWith(u"queue/") ? true
+                                                            : true;
+        if (!forms.match(c.metric).hasMatch() || !known)
+            r.error(v, u"'metric' of " + what +
+                           u" must be node/ID/cpu|busy|requests|errors|"
+                           u"latency, link/ID/utilization|loss|latency, "
+                           u"queue/ID/backlog or service/failure_ratio with a "
+                           u"known id, not '" +
+                           c.metric + u'\'');
+    }
+    if (YAML::Node v = r.child(map, "node_down", {}); v.IsDefined()) {
+        ++kinds;
+        c.kind = K::NodeDown;
+        c.node = r.string(v, u"'node_down' of " + what).value_or(QString());
+        if (t.nodeIndex(c.node) < 0)
+            r.error(v, u"'node_down' names no node: '" + c.node + u'\'');
+    }
+    if (kinds != 1)
+        r.error(map, what + u" needs exactly one of dependency_failing, unreachable, metric, "
+                            u"node_down");
+    if ((c.kind == K::DependencyFailing || c.kind == K::Unreachable) &&
+        !r.child(map, "who", {}).IsDefined())
+        r.error(map, what + u" needs 'who' (node:ID, role:R or site:S)");
+    if (YAML::Node v = r.child(map, "quorum", {}); v.IsDefined()) {
+        const int q =
+            r.choice(v, {QStringLiteral("all"), QStringLiteral("any"), QStringLiteral("majority")},
+                     QStringLiteral("'quorum'"));
+        if (q >= 0)
+            c.quorum = Condition::Quorum(q);
+    }
+    if (YAML::Node v = r.child(map, "for", {}); v.IsDefined())
+        c.forMs = r.duration(v, u"'for' of " + what).value_or(0);
+    return c;
+}
+
+void ScenarioParser::parseReactions(const YAML::Node &list)
+{
+    for (const YAML::Node &item : list) {
+        if (!r.expectMap(item, QStringLiteral("a reaction")))
+            continue;
+        r.checkKeys(item,
+                    {QStringLiteral("id"), QStringLiteral("when"), QStringLiteral("do"),
+                     QStringLiteral("until"), QStringLiteral("cooldown")},
+                    QStringLiteral("a reaction"));
+        Reaction reaction;
+        reaction.place = r.placeOf(item);
+        if (YAML::Node v = r.child(item, "id", QStringLiteral("a reaction"), true); v.IsDefined())
+            reaction.id =
+                r.identifier(v, QStringLiteral("the id of a reaction")).value_or(QString());
+        const QString what = u"reaction '" + reaction.id + u'\'';
+        if (std::any_of(s.reactions.cbegin(), s.reactions.cend(),
+                        [&](const Reaction &other) { return other.id == reaction.id; }))
+            r.error(r.child(item, "id", {}),
+                    u"another reaction is already called '" + reaction.id + u'\'');
+        bool ok = !reaction.id.isEmpty();
+        if (YAML::Node v = r.child(item, "when", what, true); v.IsDefined()) {
+            const std::optional<Condition> when = parseCondition(v, u"'when' of " + what);
+            ok = ok && when.has_value();
+            if (when)
+                reaction.when = *when;
+        } else {
+            ok = false;
+        }
+        if (YAML::Node v = r.child(item, "until", {}); v.IsDefined()) {
+            if (v.IsScalar() && v.Scalar() == "clear") {
+                reaction.hasUntil = reaction.untilClear = true;
+            } else {
+                const std::optional<Condition> until =
+                    parseCondition(v, u"'until' of " + what + u" (a condition, or clear)");
+                reaction.hasUntil = until.has_value();
+                if (until)
+                    reaction.until = *until;
+            }
+        }
+        if (YAML::Node v = r.child(item, "do", what, true); v.IsDefined()) {
+            if (r.expectMap(v, u"'do' of " + what)) {
+                r.checkKeys(
+                    v,
+                    {QStringLiteral("change"), QStringLiteral("target"), QStringLiteral("for"),
+                     QStringLiteral("rule"), QStringLiteral("before"), QStringLiteral("capacity"),
+                     QStringLiteral("from_tag"), QStringLiteral("to_tag"),
+                     QStringLiteral("dns_ttl"), QStringLiteral("surge"), QStringLiteral("note"),
+                     QStringLiteral("latency_ms"), QStringLiteral("loss")},
+                    u"'do' of " + what);
+                const std::optional<ScheduledChange> change =
+                    parseChange(v, u"'do' of " + what, false, nullptr);
+                ok = ok && change.has_value();
+                if (change) {
+                    reaction.change = *change;
+                    reaction.change.name = reaction.id;
+                }
+            }
+        } else {
+            ok = false;
+        }
+        if (YAML::Node v = r.child(item, "cooldown", {}); v.IsDefined())
+            reaction.cooldownMs = r.duration(v, u"'cooldown' of " + what).value_or(0);
+        if (reaction.hasUntil && reaction.change.forMs > 0)
+            r.error(r.child(item, "until", {}),
+                    what + u" is undone either by its change's 'for' or by 'until', not both");
+        if (ok)
+            s.reactions.append(reaction);
+    }
 }
 
 void ScenarioParser::parseLoad(const YAML::Node &map)
@@ -274,6 +491,151 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
         load.retryRate = std::max(0.0, r.number(v, QStringLiteral("'retry_rate'")).value_or(0.0));
 }
 
+std::optional<ScheduledChange> ScenarioParser::parseChange(const YAML::Node &item,
+                                                           const QString &what, bool scheduled,
+                                                           YAML::Mark *beforeMarkOut)
+{
+    YAML::Mark beforeMark;
+    ScheduledChange c;
+    c.place = r.placeOf(item);
+    YAML::Node kindNode = r.child(item, "change", what, true);
+    if (!kindNode.IsDefined())
+        return std::nullopt;
+    const int kind = r.choice(kindNode, kChangeKinds, QStringLiteral("'change'"));
+    if (kind < 0)
+        return std::nullopt;
+    c.kind = ScheduledChange::Kind(kind);
+    if (scheduled) {
+        if (YAML::Node v = r.child(item, "at", what, true); v.IsDefined())
+            c.atMs = offset(v, QStringLiteral("'at'")).value_or(0);
+        if (s.durationMs > 0 && c.atMs > s.durationMs)
+            r.error(r.child(item, "at", {}), QStringLiteral("'at' lies after the scenario's end"));
+    }
+    if (YAML::Node v = r.child(item, "for", {}); v.IsDefined())
+        c.forMs = r.duration(v, QStringLiteral("'for'")).value_or(0);
+    if (YAML::Node v = r.child(item, "note", {}); v.IsDefined())
+        c.note = r.string(v, QStringLiteral("'note'")).value_or(QString());
+    if (YAML::Node v = r.child(item, "id", {}); v.IsDefined())
+        c.name =
+            r.identifier(v, QStringLiteral("the id of a scheduled change")).value_or(QString());
+    if (YAML::Node v = r.child(item, "surge", {});
+        v.IsDefined() && r.expectMap(v, QStringLiteral("'surge'"))) {
+        r.checkKeys(v, {QStringLiteral("factor"), QStringLiteral("decay")},
+                    QStringLiteral("'surge'"));
+        if (YAML::Node n = r.child(v, "factor", QStringLiteral("'surge'"), true); n.IsDefined())
+            c.surgeFactor = std::max(0.0, r.number(n, QStringLiteral("'factor'")).value_or(1.0));
+        if (YAML::Node n = r.child(v, "decay", {}); n.IsDefined())
+            c.surgeDecayMs = r.duration(n, QStringLiteral("'decay'")).value_or(0);
+    }
+
+    using K = ScheduledChange::Kind;
+    const bool needsTarget = c.kind != K::RuleAdd && c.kind != K::RuleCorrect &&
+                             c.kind != K::Failover && c.kind != K::LoadSpike;
+    YAML::Node target = r.child(item, "target", what, needsTarget);
+    if (target.IsDefined())
+        c.target = r.string(target, QStringLiteral("'target'")).value_or(QString());
+    auto check = [&](bool known, const char *noun) {
+        if (target.IsDefined() && !c.target.isEmpty() && !known)
+            r.error(target, u"'" + toString(c.kind) + u"' needs a " + QLatin1StringView(noun) +
+                                u"; there is no " + QLatin1StringView(noun) + u" '" + c.target +
+                                u'\'');
+    };
+    switch (c.kind) {
+    case K::LinkDown:
+    case K::LinkUp:
+    case K::LinkDegraded:
+        check(t.linkIndex(c.target) >= 0, "link");
+        break;
+    case K::SiteDown:
+    case K::SiteUp:
+    case K::SiteOffline:
+    case K::SiteCut:
+        check(t.siteIndex(c.target) >= 0, "site");
+        break;
+    case K::RegionOffline:
+        check(std::any_of(t.sites.cbegin(), t.sites.cend(),
+                          [&](const Site &site) { return site.region == c.target; }),
+              "region");
+        break;
+    case K::NodeCrash:
+    case K::NodeRestart:
+    case K::Withdraw:
+        check(t.nodeIndex(c.target) >= 0, "node");
+        break;
+    case K::RuleRemove:
+        check(t.ruleIndex(c.target) >= 0, "rule");
+        break;
+    case K::Capacity:
+        check(t.nodeIndex(c.target) >= 0 || t.groupIndex(c.target) >= 0 ||
+                  t.linkIndex(c.target) >= 0,
+              "node, group or link");
+        if (YAML::Node v = r.child(item, "capacity", what, true); v.IsDefined()) {
+            c.capacity = r.number(v, QStringLiteral("'capacity'")).value_or(0.0);
+            if (c.capacity <= 0)
+                r.error(v, QStringLiteral("'capacity' must be positive (requests per second)"));
+        }
+        break;
+    case K::Latency:
+        check(t.linkIndex(c.target) >= 0, "link");
+        if (YAML::Node v = r.child(item, "latency_ms", what, true); v.IsDefined()) {
+            c.latencyMs = r.number(v, QStringLiteral("'latency_ms'")).value_or(0.0);
+            if (c.latencyMs < 0)
+                r.error(v, QStringLiteral("'latency_ms' cannot be negative"));
+        }
+        break;
+    case K::Loss:
+        check(t.linkIndex(c.target) >= 0, "link");
+        if (YAML::Node v = r.child(item, "loss", what, true); v.IsDefined())
+            c.loss = fraction(v, QStringLiteral("'loss'"), 0.0);
+        break;
+    case K::RuleAdd:
+    case K::RuleCorrect: {
+        YAML::Node rule = r.child(item, "rule", what, true);
+        if (!rule.IsDefined())
+            break;
+        if (std::optional<Rule> parsed = parseRule(rule)) {
+            c.rule = *parsed;
+            c.target = parsed->id;
+            const bool exists = t.ruleIndex(parsed->id) >= 0;
+            if (c.kind == K::RuleCorrect && !exists)
+                r.error(r.child(rule, "id", {}),
+                        u"'rule_correct' replaces a rule by its id; there is no rule '" +
+                            parsed->id + u'\'');
+        }
+        if (YAML::Node v = r.child(item, "before", {}); v.IsDefined()) {
+            c.before = r.string(v, QStringLiteral("'before'")).value_or(QString());
+            beforeMark = v.Mark();
+        }
+        break;
+    }
+    case K::Failover: {
+        YAML::Node from = r.child(item, "from_tag", what, true);
+        YAML::Node to = r.child(item, "to_tag", what, true);
+        if (from.IsDefined())
+            c.fromTag = r.string(from, QStringLiteral("'from_tag'")).value_or(QString());
+        if (to.IsDefined())
+            c.toTag = r.string(to, QStringLiteral("'to_tag'")).value_or(QString());
+        if (YAML::Node v = r.child(item, "dns_ttl", {}); v.IsDefined())
+            c.dnsTtlMs = r.duration(v, QStringLiteral("'dns_ttl'")).value_or(0);
+        const bool tagged = std::any_of(t.nodes.cbegin(), t.nodes.cend(),
+                                        [&](const Node &n) { return n.tags.contains(c.toTag); });
+        if (to.IsDefined() && !c.toTag.isEmpty() && !tagged)
+            r.error(to, u"no node carries the tag '" + c.toTag + u"' to fail over to");
+        c.target = c.fromTag + u"->" + c.toTag;
+        break;
+    }
+    case K::LoadSpike:
+        if (c.surgeFactor == 1.0)
+            r.error(item, QStringLiteral("'load_spike' needs a 'surge' with a 'factor' other "
+                                         "than 1"));
+        c.target = QStringLiteral("load");
+        break;
+    }
+    if (beforeMarkOut)
+        *beforeMarkOut = beforeMark;
+    return c;
+}
+
 void ScenarioParser::parseChanges(const YAML::Node &list)
 {
     const QStringList keys = {
@@ -298,144 +660,19 @@ void ScenarioParser::parseChanges(const YAML::Node &list)
         if (!r.expectMap(item, what))
             continue;
         r.checkKeys(item, keys, what);
-        ScheduledChange c;
-        c.place = r.placeOf(item);
-        YAML::Node kindNode = r.child(item, "change", what, true);
-        if (!kindNode.IsDefined())
+        YAML::Mark beforeMark;
+        std::optional<ScheduledChange> parsed = parseChange(item, what, true, &beforeMark);
+        if (!parsed)
             continue;
-        const int kind = r.choice(kindNode, kChangeKinds, QStringLiteral("'change'"));
-        if (kind < 0)
-            continue;
-        c.kind = ScheduledChange::Kind(kind);
-        if (YAML::Node v = r.child(item, "at", what, true); v.IsDefined())
-            c.atMs = offset(v, QStringLiteral("'at'")).value_or(0);
-        if (s.durationMs > 0 && c.atMs > s.durationMs)
-            r.error(r.child(item, "at", {}), QStringLiteral("'at' lies after the scenario's end"));
-        if (YAML::Node v = r.child(item, "for", {}); v.IsDefined())
-            c.forMs = r.duration(v, QStringLiteral("'for'")).value_or(0);
-        if (YAML::Node v = r.child(item, "note", {}); v.IsDefined())
-            c.note = r.string(v, QStringLiteral("'note'")).value_or(QString());
-        if (YAML::Node v = r.child(item, "id", {}); v.IsDefined()) {
-            c.name =
-                r.identifier(v, QStringLiteral("the id of a scheduled change")).value_or(QString());
+        ScheduledChange &c = *parsed;
+        if (!c.name.isEmpty()) {
             if (names.contains(c.name))
-                r.error(v, u"another scheduled change is already called '" + c.name + u'\'');
+                r.error(r.child(item, "id", {}),
+                        u"another scheduled change is already called '" + c.name + u'\'');
             names.append(c.name);
         }
-        if (YAML::Node v = r.child(item, "surge", {});
-            v.IsDefined() && r.expectMap(v, QStringLiteral("'surge'"))) {
-            r.checkKeys(v, {QStringLiteral("factor"), QStringLiteral("decay")},
-                        QStringLiteral("'surge'"));
-            if (YAML::Node n = r.child(v, "factor", QStringLiteral("'surge'"), true); n.IsDefined())
-                c.surgeFactor =
-                    std::max(0.0, r.number(n, QStringLiteral("'factor'")).value_or(1.0));
-            if (YAML::Node n = r.child(v, "decay", {}); n.IsDefined())
-                c.surgeDecayMs = r.duration(n, QStringLiteral("'decay'")).value_or(0);
-        }
-
-        using K = ScheduledChange::Kind;
-        const bool needsTarget = c.kind != K::RuleAdd && c.kind != K::RuleCorrect &&
-                                 c.kind != K::Failover && c.kind != K::LoadSpike;
-        YAML::Node target = r.child(item, "target", what, needsTarget);
-        if (target.IsDefined())
-            c.target = r.string(target, QStringLiteral("'target'")).value_or(QString());
-        auto check = [&](bool known, const char *noun) {
-            if (target.IsDefined() && !c.target.isEmpty() && !known)
-                r.error(target, u"'" + toString(c.kind) + u"' needs a " + QLatin1StringView(noun) +
-                                    u"; there is no " + QLatin1StringView(noun) + u" '" + c.target +
-                                    u'\'');
-        };
-        switch (c.kind) {
-        case K::LinkDown:
-        case K::LinkUp:
-        case K::LinkDegraded:
-            check(t.linkIndex(c.target) >= 0, "link");
-            break;
-        case K::SiteDown:
-        case K::SiteUp:
-        case K::SiteOffline:
-        case K::SiteCut:
-            check(t.siteIndex(c.target) >= 0, "site");
-            break;
-        case K::RegionOffline:
-            check(std::any_of(t.sites.cbegin(), t.sites.cend(),
-                              [&](const Site &site) { return site.region == c.target; }),
-                  "region");
-            break;
-        case K::NodeCrash:
-        case K::NodeRestart:
-            check(t.nodeIndex(c.target) >= 0, "node");
-            break;
-        case K::RuleRemove:
-            check(t.ruleIndex(c.target) >= 0, "rule");
-            break;
-        case K::Capacity:
-            check(t.nodeIndex(c.target) >= 0 || t.groupIndex(c.target) >= 0 ||
-                      t.linkIndex(c.target) >= 0,
-                  "node, group or link");
-            if (YAML::Node v = r.child(item, "capacity", what, true); v.IsDefined()) {
-                c.capacity = r.number(v, QStringLiteral("'capacity'")).value_or(0.0);
-                if (c.capacity <= 0)
-                    r.error(v, QStringLiteral("'capacity' must be positive (requests per second)"));
-            }
-            break;
-        case K::Latency:
-            check(t.linkIndex(c.target) >= 0, "link");
-            if (YAML::Node v = r.child(item, "latency_ms", what, true); v.IsDefined()) {
-                c.latencyMs = r.number(v, QStringLiteral("'latency_ms'")).value_or(0.0);
-                if (c.latencyMs < 0)
-                    r.error(v, QStringLiteral("'latency_ms' cannot be negative"));
-            }
-            break;
-        case K::Loss:
-            check(t.linkIndex(c.target) >= 0, "link");
-            if (YAML::Node v = r.child(item, "loss", what, true); v.IsDefined())
-                c.loss = fraction(v, QStringLiteral("'loss'"), 0.0);
-            break;
-        case K::RuleAdd:
-        case K::RuleCorrect: {
-            YAML::Node rule = r.child(item, "rule", what, true);
-            if (!rule.IsDefined())
-                break;
-            if (std::optional<Rule> parsed = parseRule(rule)) {
-                c.rule = *parsed;
-                c.target = parsed->id;
-                const bool exists = t.ruleIndex(parsed->id) >= 0;
-                if (c.kind == K::RuleCorrect && !exists)
-                    r.error(r.child(rule, "id", {}),
-                            u"'rule_correct' replaces a rule by its id; there is no rule '" +
-                                parsed->id + u'\'');
-            }
-            if (YAML::Node v = r.child(item, "before", {}); v.IsDefined()) {
-                c.before = r.string(v, QStringLiteral("'before'")).value_or(QString());
-                befores.push_back({c.atMs, int(s.changes.size()), c.before, v.Mark()});
-            }
-            break;
-        }
-        case K::Failover: {
-            YAML::Node from = r.child(item, "from_tag", what, true);
-            YAML::Node to = r.child(item, "to_tag", what, true);
-            if (from.IsDefined())
-                c.fromTag = r.string(from, QStringLiteral("'from_tag'")).value_or(QString());
-            if (to.IsDefined())
-                c.toTag = r.string(to, QStringLiteral("'to_tag'")).value_or(QString());
-            if (YAML::Node v = r.child(item, "dns_ttl", {}); v.IsDefined())
-                c.dnsTtlMs = r.duration(v, QStringLiteral("'dns_ttl'")).value_or(0);
-            const bool tagged = std::any_of(t.nodes.cbegin(), t.nodes.cend(), [&](const Node &n) {
-                return n.tags.contains(c.toTag);
-            });
-            if (to.IsDefined() && !c.toTag.isEmpty() && !tagged)
-                r.error(to, u"no node carries the tag '" + c.toTag + u"' to fail over to");
-            c.target = c.fromTag + u"->" + c.toTag;
-            break;
-        }
-        case K::LoadSpike:
-            if (c.surgeFactor == 1.0)
-                r.error(item, QStringLiteral("'load_spike' needs a 'surge' with a 'factor' other "
-                                             "than 1"));
-            c.target = QStringLiteral("load");
-            break;
-        }
+        if (!c.before.isEmpty())
+            befores.push_back({c.atMs, int(s.changes.size()), c.before, beforeMark});
         s.changes.append(c);
     }
     for (const Before &b : befores) {

@@ -75,6 +75,7 @@ struct ScheduledChange
         SiteCut,     // every link of the site goes down: its nodes run, nothing reaches them
         Latency,     // a link's latency (latency_ms)
         Loss,        // the share a link loses on its own (loss)
+        Withdraw,    // a node takes itself out of service (its callers use the others)
     };
     Kind kind = Kind::LinkDown;
     qint64 atMs = 0;        // offset from the scenario start
@@ -101,6 +102,55 @@ struct ScheduledChange
     // The same to start a sentence: capitalised, unless it starts with a node's id.
     QString sentence() const;
     bool operator==(const ScheduledChange &) const = default;
+};
+
+// What a reaction watches for (docs/scenario-format.md, "Reactions").
+struct Condition
+{
+    enum class Kind
+    {
+        DependencyFailing, // `who`'s dependency has no usable instance (blocked or unknown)
+        Unreachable,       // `who` cannot reach a site or a node (its route, its state, a port)
+        MetricAbove,       // a recorded series' value now, e.g. link/border/utilization
+        MetricBelow,
+        NodeDown,
+    };
+    enum class Quorum
+    {
+        All,      // every node `who` names
+        Any,      // at least one
+        Majority, // more than half
+    };
+    Kind kind = Kind::NodeDown;
+    Scope who;          // node:ID, role:R or site:S (the nodes it names)
+    QString dependency; // DependencyFailing: a dependency id
+    QString toSite;     // Unreachable: a site...
+    QString toNode;     // ...or a node
+    int port = 0;       // Unreachable a node on this port (rules count); 0: the route only
+    QString metric;     // MetricAbove, MetricBelow: a series key
+    double threshold = 0.0;
+    QString node; // NodeDown
+    Quorum quorum = Quorum::All;
+    qint64 forMs = 0; // held this long
+    // "a majority of role:db-manager cannot reach node db-1 for 30s" (without "for": the
+    // condition alone).
+    QString text(bool withFor = true) const;
+    bool operator==(const Condition &) const = default;
+};
+
+// When a condition has held, a change (and `until` one holds, or its `for:` is over, it is
+// undone); not again within `cooldown`.
+struct Reaction
+{
+    QString id;
+    Condition when;
+    ScheduledChange change;
+    bool hasUntil = false;
+    bool untilClear = false; // `until: clear`: once `when` has not held for its `for`
+    Condition until;
+    qint64 cooldownMs = 0;
+    SourcePlace place;
+    bool operator==(const Reaction &) const = default;
 };
 
 // Items (events, notifications) that nodes of `role` hold until workers deliver them.

@@ -505,6 +505,7 @@ void Simulation::tick()
     watchService();
     watchAlerts();
     recordSamples();
+    watchReactions();
     replaceUnhealthy();
     autoscale();
     if (m_changesSinceVersion >= kCheckpointChanges ||

@@ -310,7 +310,11 @@ private:
     // each tick
     void tick();
     void applyDueChanges();
-    void apply(const ScheduledChange &change);
+    // Applies a change; `keep` receives what undoes it (a reaction's `until`).
+    void apply(const ScheduledChange &change, Undo *keep = nullptr);
+    void watchReactions();
+    bool holds(const Condition &condition) const;
+    double metricNow(const QString &key) const; // a recorded series' value this tick
     void undo(const Undo &undo);
     void setLinks(const QList<int> &links, ElementState state, Undo *undo, const QString &why);
     void advanceLifecycle();
@@ -403,6 +407,16 @@ private:
         CauseScope &operator=(const CauseScope &) = delete;
         Simulation &m_simulation;
     };
+    struct ReactionRun
+    {
+        qint64 heldSinceMs = -1;  // its condition holds since
+        qint64 untilSinceMs = -1; // its `until` holds since
+        qint64 firedMs = -1;
+        bool active = false; // fired, not undone
+        bool rearm = true;   // its condition was false since it last fired
+        Undo undo;
+    };
+    std::vector<ReactionRun> m_reactions;
     std::vector<Surge> m_surges;
     Failover m_failover;
 

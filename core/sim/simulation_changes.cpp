@@ -54,7 +54,7 @@ void Simulation::setLinks(const QList<int> &links, ElementState state, Undo *und
     }
 }
 
-void Simulation::apply(const ScheduledChange &c)
+void Simulation::apply(const ScheduledChange &c, Undo *keep)
 {
     using K = ScheduledChange::Kind;
     Undo u;
@@ -212,10 +212,24 @@ void Simulation::apply(const ScheduledChange &c)
     }
     case K::LoadSpike:
         break; // its surge, below
+    case K::Withdraw: {
+        const int n = t.nodeIndex(c.target);
+        NodeRun &run = m_nodes[size_t(n)];
+        if (!run.present || !run.inService)
+            break;
+        run.inService = false;
+        run.inServiceAtMs = std::numeric_limits<qint64>::max(); // until the change is undone
+        u.nodes.append({n, ElementState::Unknown});             // marks the withdrawal to undo
+        emitEvent(EventKind::NodeDraining, c.target, t.nodes[n].group,
+                  c.target + u" withdraws itself from service: " + why);
+        break;
+    }
     }
     if (c.surgeFactor != 1.0)
         m_surges.push_back(
             {m_now, c.forMs > 0 ? m_now + c.forMs : m_endMs, c.surgeDecayMs, c.surgeFactor});
+    if (keep)
+        *keep = u;
     if (c.forMs > 0)
         m_undos.emplace(m_now + c.forMs, std::move(u));
     m_planDirty = true;
@@ -223,6 +237,7 @@ void Simulation::apply(const ScheduledChange &c)
 
 void Simulation::undo(const Undo &u)
 {
+    using K = ScheduledChange::Kind;
     const ScheduledChange &c = u.change;
     const QString why = c.description() + u" over";
     const CauseScope cause(*this, c.id() + u"/end"); // its own id: what the end brought about
@@ -244,11 +259,20 @@ void Simulation::undo(const Undo &u)
                   u"site " + topo().sites[site].id + u' ' + toString(state) + u": " + why);
     }
     for (const auto &[node, state] : u.nodes) {
+        if (c.kind == K::Withdraw) { // back in service, if it still runs
+            NodeRun &run = m_nodes[size_t(node)];
+            if (run.present && run.drainUntilMs < 0) {
+                run.inService = true;
+                run.inServiceAtMs = m_now;
+                emitEvent(EventKind::NodeInService, topo().nodes[node].id, topo().nodes[node].group,
+                          topo().nodes[node].id + u" back in service: " + why);
+            }
+            continue;
+        }
         noteVerdicts(m_engine.setNodeState(node, state), false);
         emitEvent(state == ElementState::Down ? EventKind::NodeCrashed : EventKind::NodeRestarted,
                   topo().nodes[node].id, {}, topo().nodes[node].id + u' ' + toString(state));
     }
-    using K = ScheduledChange::Kind;
     if (c.kind == K::RuleAdd || c.kind == K::RuleCorrect || c.kind == K::RuleRemove) {
         if (const int now = topo().ruleIndex(c.target); now >= 0)
             noteVerdicts(m_engine.removeRule(now), false);

@@ -139,6 +139,8 @@ private Q_SLOTS:
     void retriesAmplifyAndBackoffChangesTheOutcome();
     void nodeFillsUpWhileItsCpuFalls();
     void serviceStateDoesNotFlapOnNoise();
+    void quorumReactionFiresOnlyWhenAMajorityIsCut();
+    void nodeWithdrawsItselfAndReturns();
     void beforeMayNameARuleAddedEarlier();
     void badKeysNameTheirPlace();
 };
@@ -291,6 +293,114 @@ void TestSimMechanisms::serviceStateDoesNotFlapOnNoise()
     const Event &first = steady.first();
     QVERIFY(first.details.value(QStringLiteral("since_ms")).toDouble() <= first.timeMs - 30000);
     QCOMPARE(beganAtMs(first), qint64(first.details.value(QStringLiteral("since_ms")).toDouble()));
+}
+
+// Three managers in three sites watch the primary; one cut off is not enough, two are.
+void TestSimMechanisms::quorumReactionFiresOnlyWhenAMajorityIsCut()
+{
+    const Scenario s = test::parseOrFail(R"(warroom: 1
+name: quorum
+start: 2024-01-01T00:00:00Z
+duration: 20m
+sites:
+  - {id: s1, kind: datacenter}
+  - {id: s2, kind: datacenter}
+  - {id: s3, kind: datacenter}
+  - {id: db, kind: datacenter}
+links:
+  - {id: s1-db, between: [s1, db]}
+  - {id: s2-db, between: [s2, db]}
+  - {id: s3-db, between: [s3, db]}
+nodes:
+  - {id: manager-1, role: manager, site: s1}
+  - {id: manager-2, role: manager, site: s2}
+  - {id: manager-3, role: manager, site: s3}
+  - {id: db-primary, role: db, site: db, tags: [primary]}
+  - {id: db-replica, role: db, site: s1, tags: [replica]}
+dependencies:
+  - {from: manager, to: db, port: 5432}
+schedule:
+  - {at: 5m, change: link_down, target: s1-db}
+  - {id: second-cut, at: 10m, change: link_down, target: s2-db}
+reactions:
+  - id: promote
+    when: {unreachable: node:db-primary, who: role:manager, quorum: majority, for: 30s}
+    do: {change: failover, from_tag: primary, to_tag: replica}
+)");
+    const SeriesSink sink = run(s);
+    const QList<Event> fired = sink.ofKind(EventKind::ReactionFired);
+    QCOMPARE(fired.size(), 1);
+    QCOMPARE(fired.first().timeMs - s.start.toMSecsSinceEpoch(), 10 * 60000 + 30000);
+    QCOMPARE(fired.first().text, QStringLiteral("reaction promote: a majority of role:manager "
+                                                "cannot reach node db-primary for 30s → failover "
+                                                "from the primary stack to the replica stack"));
+    // The failover follows, as its own change.
+    const QList<Event> failovers = sink.ofKind(EventKind::DnsFailover);
+    QCOMPARE(failovers.size(), 1);
+    QCOMPARE(failovers.first().timeMs, fired.first().timeMs);
+    // Without the second cut, no majority: nothing fires.
+    QVERIFY(
+        run(s, {QStringLiteral("without:second-cut")}).ofKind(EventKind::ReactionFired).isEmpty());
+}
+
+// A DNS node that cannot reach its backends (a rule pushed by mistake) takes itself out of
+// service; its clients use the other one; it comes back once it reaches them again.
+void TestSimMechanisms::nodeWithdrawsItselfAndReturns()
+{
+    QByteArray yaml = R"(warroom: 1
+name: anycast
+start: 2024-01-01T00:00:00Z
+duration: 30m
+sites:
+  - {id: edge-a, kind: datacenter}
+  - {id: edge-b, kind: datacenter}
+  - {id: core, kind: datacenter}
+links:
+  - {id: a-core, between: [edge-a, core]}
+  - {id: b-core, between: [edge-b, core]}
+  - {id: a-b, between: [edge-a, edge-b]}
+nodes:
+  - {id: users, role: user, site: edge-a, capacity: 100000}
+  - {id: dns-a, role: dns, site: edge-a, capacity: 100000}
+  - {id: dns-b, role: dns, site: edge-b, capacity: 100000}
+  - {id: backend, role: backend, site: core, capacity: 100000}
+dependencies:
+  - {from: user, to: dns, port: 53}
+  - {from: dns, to: backend, port: 8053}
+load: {source: user, rate: 100}
+schedule:
+  - at: 5m
+    change: rule_add
+    rule: {id: bad-push, action: deny, from: node:dns-a, to: role:backend}
+    for: 10m
+)";
+    yaml += R"(
+reactions:
+  - id: withdraw-a
+    when: {dependency_failing: dns->backend:8053, who: node:dns-a, for: 10s}
+    do: {change: withdraw, target: dns-a}
+    until: clear
+)";
+    const Scenario s = test::parseOrFail(yaml);
+    const SeriesSink with = run(s);
+    const SeriesSink without = run(test::parseOrFail(yaml.left(yaml.indexOf("\nreactions:"))));
+    const QList<Event> fired = with.ofKind(EventKind::ReactionFired);
+    QCOMPARE(fired.size(), 2);
+    QCOMPARE(fired.first().timeMs - s.start.toMSecsSinceEpoch(), 5 * 60000 + 10000);
+    QCOMPARE(fired.last().text,
+             QStringLiteral("reaction withdraw-a over: clear for 10s (node:dns-a "
+                            "cannot use dns->backend:8053)"));
+    const QList<Event> out = with.ofKind(EventKind::NodeDraining);
+    QCOMPARE(out.size(), 1);
+    QCOMPARE(out.first().node, QStringLiteral("dns-a"));
+    QCOMPARE(out.first().details.value(QStringLiteral("caused_by")).toString().isEmpty(), false);
+    const QList<Event> back = with.ofKind(EventKind::NodeInService);
+    QCOMPARE(back.size(), 1);
+    // The cut ends at 15m; clear for the same 10 s, it is back.
+    QCOMPARE(back.first().timeMs - s.start.toMSecsSinceEpoch(), 15 * 60000 + 10000);
+    // Withdrawn, dns-a no longer takes half of the lookups into a dead end.
+    QVERIFY(without.mean(QStringLiteral("service/failure_ratio"), 320, 890) > 40.0);
+    QVERIFY(with.mean(QStringLiteral("service/failure_ratio"), 320, 890) < 1.0);
 }
 
 void TestSimMechanisms::beforeMayNameARuleAddedEarlier()
