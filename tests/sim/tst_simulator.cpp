@@ -57,6 +57,7 @@ private Q_SLOTS:
     void lemniscusRuleCorrectedAndRecovery();
     void pagerdutyRegionCutOffForThirtyMinutes();
     void pagerdutyBacklogLatenessAndDrain();
+    void awsCongestionFeedsItselfUntilTheDevicesRecover();
     void variantsGoTheRightWay();
     void badWhatIfNamesItsPlace();
     void scheduledChangesAndTheirUndo();
@@ -357,6 +358,49 @@ void TestSimulator::pagerdutyBacklogLatenessAndDrain()
         QVERIFY(b->peakMs >= at("2011-08-08T16:29:00Z"));
         QVERIFY(b->drainedMs > b->peakMs && b->drainMs() < 3600000);
     }
+}
+
+// AWS 2021: nothing is cut; a five-minute surge saturates the interconnect and the clients'
+// immediate retries keep it saturated for hours; the DNS move helps part of the traffic; the
+// devices' recovery ends it. Backing off properly, the same surge does little.
+void TestSimulator::awsCongestionFeedsItselfUntilTheDevicesRecover()
+{
+    const RecordingSummary &s = summary(QStringLiteral("aws-2021"));
+    QCOMPARE(s.outages.size(), 1);
+    const Outage &o = s.outages.first();
+    QVERIFY(std::abs(o.startMs - at("2021-12-07T15:30:00Z")) <= 60000);
+    QVERIFY2(std::abs(o.endMs - at("2021-12-07T22:22:00Z")) <= 5 * 60000,
+             qPrintable(summaryText(s)));
+    const Recording &r = recording(QStringLiteral("aws-2021"));
+    for (const Event &e : r.events(EventFilter::ofKinds(
+             {EventKind::LinkDown, EventKind::SiteDown, EventKind::NodeCrashed})))
+        QFAIL(qPrintable(u"something was cut: " + e.text));
+    const QList<Event> saturated = r.events(EventFilter::ofKinds({EventKind::LinkDegraded}));
+    QVERIFY(!saturated.isEmpty());
+    QVERIFY2(saturated.first().text.startsWith(u"link interconnect degraded: saturated: "),
+             qPrintable(saturated.first().text));
+    // The surge is over at 15:35; the interconnect stays full until 22:22.
+    const StoredSeries *util = r.seriesByKey(QStringLiteral("link/interconnect/utilization"));
+    QVERIFY(util);
+    auto mean = [&](const StoredSeries *series, const char *from, const char *to) {
+        const std::vector<float> v = r.samples(*series, at(from), at(to));
+        double sum = 0.0;
+        for (float x : v)
+            sum += double(x);
+        return v.empty() ? 0.0 : sum / double(v.size());
+    };
+    QVERIFY(mean(util, "2021-12-07T14:00:00Z", "2021-12-07T15:29:00Z") < 50.0);
+    QVERIFY(mean(util, "2021-12-07T16:00:00Z", "2021-12-07T22:20:00Z") >= 100.0);
+    // Moving DNS off the congested path at 09:28 PST helps part of the traffic.
+    const StoredSeries *failing = r.seriesByKey(QStringLiteral("service/failure_ratio"));
+    const double before = mean(failing, "2021-12-07T16:00:00Z", "2021-12-07T17:27:00Z");
+    const double after = mean(failing, "2021-12-07T17:40:00Z", "2021-12-07T22:20:00Z");
+    QVERIFY2(after < before - 5.0 && after > 5.0,
+             qPrintable(QString::number(before) + u' ' + QString::number(after)));
+    // Clients that back off: a short outage, a small fraction of the failures.
+    const RecordingSummary &fixed = summary(QStringLiteral("aws-2021-backoff"));
+    QVERIFY(fixed.outageMs() < 30 * 60000);
+    QVERIFY(fixed.failedRequests < 0.2 * s.failedRequests);
 }
 
 void TestSimulator::variantsGoTheRightWay()
