@@ -29,6 +29,7 @@ constexpr WhatIfForm kForms[] = {
     {WhatIf::Kind::Place, u"place", u"place:GROUP@SITE"},
     {WhatIf::Kind::Placement, u"placement", u"placement:GROUP=random|balanced|fixed"},
     {WhatIf::Kind::Capacity, u"capacity", u"capacity:GROUP=N (or NODE=N, LINK=N)"},
+    {WhatIf::Kind::GroupDown, u"group-down", u"group-down:GROUP"},
     {WhatIf::Kind::Latency, u"latency", u"latency:LINK=MS"},
     {WhatIf::Kind::Loss, u"loss", u"loss:LINK=2%"},
     {WhatIf::Kind::Retries, u"retries", u"retries:DEPENDENCY=N"},
@@ -203,6 +204,17 @@ QList<BlastRadius> blastRadii(const ReachabilityEngine &engine,
             !regionInternetLinks(t, site.region).isEmpty())
             regions.append(site.region);
     }
+    for (const RiskGroup &g : t.riskGroups) {
+        out.append(blastRadius(engine, statuses, BlastRadius::Kind::Group, g.id,
+                               [&g](ReachabilityEngine &e) {
+                                   for (int l : g.links)
+                                       e.setLinkState(l, ElementState::Down);
+                                   for (int s : g.sites)
+                                       e.setSiteState(s, ElementState::Down);
+                                   for (int n : g.nodes)
+                                       e.setNodeState(n, ElementState::Down);
+                               }));
+    }
     for (const QString &region : regions) {
         const QList<int> links = regionInternetLinks(t, region);
         out.append(blastRadius(engine, statuses, BlastRadius::Kind::RegionInternet, region,
@@ -362,6 +374,19 @@ Result<bool> applyWhatIf(Topology &t, const WhatIf &whatIf)
         t.groups[group].placement = PlacementPolicy(policy);
         return true;
     }
+    case WhatIf::Kind::GroupDown: {
+        const int group = t.riskGroupIndex(whatIf.subject);
+        if (group < 0)
+            return unknown("group");
+        const RiskGroup &g = t.riskGroups[group];
+        for (int l : g.links)
+            t.links[l].state = ElementState::Down;
+        for (int s : g.sites)
+            t.sites[s].state = ElementState::Down;
+        for (int n : g.nodes)
+            t.nodes[n].state = ElementState::Down;
+        return true;
+    }
     case WhatIf::Kind::Latency:
     case WhatIf::Kind::Loss: {
         const int link = t.linkIndex(name);
@@ -487,6 +512,8 @@ QString toString(BlastRadius::Kind kind)
         return QStringLiteral("link");
     case BlastRadius::Kind::RegionInternet:
         return QStringLiteral("region_internet");
+    case BlastRadius::Kind::Group:
+        return QStringLiteral("group");
     }
     return {};
 }

@@ -26,6 +26,7 @@ struct WhatIf
         Loss,      // "loss:LINK=2%": the share a link loses on its own
         Retries,   // "retries:DEPENDENCY=3" (0: none)
         Backoff,   // "backoff:DEPENDENCY=2s": its retries' first wait
+        GroupDown, // "group-down:GROUP": every link, site and node of a risk group down
         // The simulation's schedule (not the topology): a scheduled change by its `id:`
         WithoutChange, // "without:ID": left out
         ShiftChange,   // "shift:ID=+5m" (or -2m): earlier or later
@@ -90,7 +91,8 @@ struct BlastRadius
     {
         Site,
         Link,
-        RegionInternet
+        RegionInternet,
+        Group, // a risk group: all its links, sites and nodes at once
     };
     Kind kind = Kind::Site;
     QString subject;

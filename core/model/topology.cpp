@@ -71,6 +71,10 @@ int Topology::ruleIndex(const QString &id) const
 {
     return indexById(rules, id);
 }
+int Topology::riskGroupIndex(const QString &id) const
+{
+    return indexById(riskGroups, id);
+}
 int Topology::groupIndex(const QString &id) const
 {
     return indexById(groups, id);

@@ -215,6 +215,20 @@ struct ScalingGroup
     bool operator==(const ScalingGroup &) const = default;
 };
 
+// Elements that fail together (a shared risk: one conduit, one power feed, one vendor's
+// devices): usable as a schedule target (group_down), in what-ifs (group-down:ID) and in the
+// blast radius.
+struct RiskGroup
+{
+    QString id;
+    QList<int> links;
+    QList<int> sites;
+    QList<int> nodes;
+    QString description;
+    SourcePlace place;
+    bool operator==(const RiskGroup &) const = default;
+};
+
 // What an autoscaler may act on, each measured by the simulator as it records it (docs):
 // cpu (% of an instance's capacity, averaged), requests (req/s per instance, averaged),
 // backlog (items waiting in the queues the group works, in all).
@@ -232,6 +246,7 @@ struct Topology
     RuleAction defaultPolicy = RuleAction::Allow;
     SourcePlace defaultPolicyPlace;
     QList<ScalingGroup> groups;
+    QList<RiskGroup> riskGroups;
     double degradedLatencyMs = 150.0; // a path slower than this is degraded
 
     int siteIndex(const QString &id) const;
@@ -239,6 +254,7 @@ struct Topology
     int linkIndex(const QString &id) const;
     int ruleIndex(const QString &id) const;
     int groupIndex(const QString &id) const;
+    int riskGroupIndex(const QString &id) const;
     bool operator==(const Topology &) const = default;
 };
 

@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
+
 namespace warroom {
 
 namespace {
@@ -25,6 +27,7 @@ const QStringList kTopKeys = {
     QStringLiteral("simulation"),    QStringLiteral("load"),
     QStringLiteral("schedule"),      QStringLiteral("queues"),
     QStringLiteral("service_level"), QStringLiteral("reactions"),
+    QStringLiteral("groups"),
 };
 
 const QStringList kStates = {QStringLiteral("up"), QStringLiteral("degraded"),
@@ -56,6 +59,7 @@ Scenario ScenarioParser::parse(const YAML::Node &root)
     parseLinks(section("links"));
     parseGroups(section("scaling_groups"));
     parseNodes(section("nodes"));
+    parseRiskGroups(section("groups"));
     parseDependencies(section("dependencies"));
     parseRules(section("rules"));
     parseSimulation(root);
@@ -491,6 +495,67 @@ void ScenarioParser::parseNodes(const YAML::Node &list)
             continue;
         }
         t.nodes.append(node);
+    }
+}
+
+void ScenarioParser::parseRiskGroups(const YAML::Node &list)
+{
+    if (!list.IsDefined())
+        return;
+    for (const YAML::Node &item : list) {
+        if (!r.expectMap(item, QStringLiteral("a group")))
+            continue;
+        r.checkKeys(item,
+                    {QStringLiteral("id"), QStringLiteral("links"), QStringLiteral("sites"),
+                     QStringLiteral("nodes"), QStringLiteral("description")},
+                    QStringLiteral("a group"));
+        RiskGroup g;
+        g.place = r.placeOf(item);
+        YAML::Node id = r.child(item, "id", QStringLiteral("a group"), true);
+        if (!id.IsDefined())
+            continue;
+        g.id = r.identifier(id, QStringLiteral("group id")).value_or(QString());
+        const QString what = u"group '" + g.id + u'\'';
+        if (t.riskGroupIndex(g.id) >= 0 || t.groupIndex(g.id) >= 0) {
+            r.error(id, u"another group (or scaling group) is already called '" + g.id + u'\'');
+            continue;
+        }
+        struct Members
+        {
+            const char *key;
+            QList<int> *into;
+            std::function<int(const QString &)> index;
+            const char *noun;
+        };
+        const Members members[] = {
+            {"links", &g.links, [this](const QString &v) { return t.linkIndex(v); }, "link"},
+            {"sites", &g.sites, [this](const QString &v) { return t.siteIndex(v); }, "site"},
+            {"nodes", &g.nodes, [this](const QString &v) { return t.nodeIndex(v); }, "node"},
+        };
+        for (const Members &m : members) {
+            YAML::Node v = r.child(item, m.key, what);
+            if (!v.IsDefined())
+                continue;
+            if (!v.IsSequence()) {
+                r.error(v, u"'" + QLatin1StringView(m.key) + u"' of " + what + u" must be a list");
+                continue;
+            }
+            for (const YAML::Node &entry : v) {
+                const QString name = r.string(entry, u"a member of " + what).value_or(QString());
+                const int index = m.index(name);
+                if (index < 0)
+                    r.error(entry, what + u" names no " + QLatin1StringView(m.noun) + u" '" + name +
+                                       u'\'');
+                else if (!m.into->contains(index))
+                    m.into->append(index);
+            }
+        }
+        if (YAML::Node v = r.child(item, "description", what); v.IsDefined())
+            g.description = r.string(v, u"the description of " + what).value_or(QString());
+        if (g.links.isEmpty() && g.sites.isEmpty() && g.nodes.isEmpty())
+            r.error(item, what + u" needs at least one of links, sites, nodes");
+        else
+            t.riskGroups.append(g);
     }
 }
 

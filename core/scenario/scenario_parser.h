@@ -24,6 +24,7 @@ private:
     void parseLinks(const YAML::Node &list);
     void parseNodes(const YAML::Node &list);
     void parseGroups(const YAML::Node &list);
+    void parseRiskGroups(const YAML::Node &list);
     void parseDependencies(const YAML::Node &list);
     void parseRules(const YAML::Node &list);
     std::optional<Rule> parseRule(const YAML::Node &item);

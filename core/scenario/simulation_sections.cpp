@@ -23,7 +23,7 @@ const QStringList kChangeKinds = {
     QStringLiteral("capacity"),       QStringLiteral("failover"),
     QStringLiteral("load_spike"),     QStringLiteral("site_cut"),
     QStringLiteral("latency"),        QStringLiteral("loss"),
-    QStringLiteral("withdraw"),
+    QStringLiteral("withdraw"),       QStringLiteral("group_down"),
 };
 
 bool hasRole(const Topology &t, const QString &role)
@@ -93,6 +93,8 @@ QString ScheduledChange::description() const
         return u"link " + target + u" loses " + QString::number(loss * 100.0) + u" %";
     case K::Withdraw:
         return target + u" withdraws itself from service";
+    case K::GroupDown:
+        return u"group " + target + u" down (everything in it)";
     }
     return id();
 }
@@ -561,6 +563,9 @@ std::optional<ScheduledChange> ScenarioParser::parseChange(const YAML::Node &ite
     case K::NodeRestart:
     case K::Withdraw:
         check(t.nodeIndex(c.target) >= 0, "node");
+        break;
+    case K::GroupDown:
+        check(t.riskGroupIndex(c.target) >= 0, "group");
         break;
     case K::RuleRemove:
         check(t.ruleIndex(c.target) >= 0, "rule");

@@ -76,6 +76,7 @@ struct ScheduledChange
         Latency,     // a link's latency (latency_ms)
         Loss,        // the share a link loses on its own (loss)
         Withdraw,    // a node takes itself out of service (its callers use the others)
+        GroupDown,   // every link, site and node of a risk group down at once
     };
     Kind kind = Kind::LinkDown;
     qint64 atMs = 0;        // offset from the scenario start

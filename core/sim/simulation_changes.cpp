@@ -212,6 +212,23 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
     }
     case K::LoadSpike:
         break; // its surge, below
+    case K::GroupDown: {
+        const RiskGroup group = t.riskGroups[t.riskGroupIndex(c.target)];
+        setLinks(group.links, ElementState::Down, &u, why);
+        for (int s : group.sites) {
+            u.sites.append({s, t.sites[s].state});
+            noteVerdicts(m_engine.setSiteState(s, ElementState::Down), false);
+            emitEvent(EventKind::SiteDown, {}, t.sites[s].id,
+                      u"site " + t.sites[s].id + u" down: " + why);
+        }
+        for (int n : group.nodes) {
+            u.nodes.append({n, t.nodes[n].state});
+            noteVerdicts(m_engine.setNodeState(n, ElementState::Down), false);
+            emitEvent(EventKind::NodeCrashed, t.nodes[n].id, {},
+                      t.nodes[n].id + u" crashed: " + why);
+        }
+        break;
+    }
     case K::Withdraw: {
         const int n = t.nodeIndex(c.target);
         NodeRun &run = m_nodes[size_t(n)];

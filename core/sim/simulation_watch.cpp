@@ -6,9 +6,27 @@ namespace warroom::sim {
 
 QJsonArray Simulation::causes() const
 {
-    // The hops that actually fail: blocked or refused calls that carry requests right now.
+    // The hops that actually fail: blocked or refused calls that carry requests right now;
+    // first, links that lose what they carry (nothing is cut, yet requests fail on them).
     QJsonArray out;
     QStringList seen;
+    for (int l = 0; l < int(m_links.size()); ++l) {
+        const LinkRun &run = m_links[size_t(l)];
+        const Link &link = topo().links[l];
+        if (!run.modelled || (run.loss < 0.001 && !run.saturated))
+            continue;
+        QString text = u"link " + link.id + u' ' + topo().sites[link.siteA].id + u"–" +
+                       topo().sites[link.siteB].id + u": ";
+        if (link.capacity > 0.0)
+            text += (run.saturated ? QStringLiteral("saturated, ") : QString()) +
+                    QString::number(100.0 * run.load / link.capacity, 'f', 0) +
+                    u" % of its capacity, ";
+        text += QString::number(100.0 * run.loss, 'f', 1) + u" % lost, " +
+                QString::number(link.latencyMs + run.queueMs, 'f', 0) + u" ms";
+        out.append(QJsonObject{{QStringLiteral("link"), link.id},
+                               {QStringLiteral("reason"), QStringLiteral("link saturated")},
+                               {QStringLiteral("text"), text}});
+    }
     for (const Endpoint &ep : m_endpoints) {
         if (ep.accepted <= 0.0)
             continue;

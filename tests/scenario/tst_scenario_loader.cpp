@@ -287,8 +287,8 @@ private Q_SLOTS:
                    "t.yaml:28:13: 'change' 'link_dwn' is not one of: link_down, link_up, "
                    "link_degraded, site_down, site_up, site_offline, region_offline, "
                    "node_crash, node_restart, rule_add, rule_remove, rule_correct, "
-                   "capacity, failover, load_spike, site_cut, latency, loss, withdraw; did you "
-                   "mean 'link_down'?");
+                   "capacity, failover, load_spike, site_cut, latency, loss, withdraw, "
+                   "group_down; did you mean 'link_down'?");
         QTest::newRow("unknown_target")
             << QByteArray("schedule:\n  - at: 1h\n    change: link_down\n    target: dc1-dc9\n")
             << QStringLiteral("t.yaml:29:13: 'link_down' needs a link; there is no link 'dc1-dc9'");

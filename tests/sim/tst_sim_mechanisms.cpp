@@ -2,6 +2,7 @@
 // that fill up (Little's law), and a service state that does not flap. Each test's figure
 // would be wrong without its mechanism.
 
+#include "core/analysis/analysis.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/simulator.h"
 #include "support/test_support.h"
@@ -141,6 +142,7 @@ private Q_SLOTS:
     void serviceStateDoesNotFlapOnNoise();
     void quorumReactionFiresOnlyWhenAMajorityIsCut();
     void nodeWithdrawsItselfAndReturns();
+    void failureDomainsFailTogether();
     void beforeMayNameARuleAddedEarlier();
     void badKeysNameTheirPlace();
 };
@@ -401,6 +403,72 @@ reactions:
     // Withdrawn, dns-a no longer takes half of the lookups into a dead end.
     QVERIFY(without.mean(QStringLiteral("service/failure_ratio"), 320, 890) > 40.0);
     QVERIFY(with.mean(QStringLiteral("service/failure_ratio"), 320, 890) < 1.0);
+}
+
+// Two backbone links in one conduit: either alone fails nothing, the group fails the service;
+// a group-down what-if equals the same changes one by one.
+void TestSimMechanisms::failureDomainsFailTogether()
+{
+    const QByteArray yaml = R"(warroom: 1
+name: conduit
+start: 2024-01-01T00:00:00Z
+duration: 20m
+sites:
+  - {id: east, kind: datacenter}
+  - {id: west, kind: datacenter}
+links:
+  - {id: backbone-1, between: [east, west]}
+  - {id: backbone-2, between: [east, west]}
+groups:
+  - id: conduit
+    links: [backbone-1, backbone-2]
+    description: Both fibres run through the same trench
+nodes:
+  - {id: users, role: user, site: east}
+  - {id: web, role: web, site: east}
+  - {id: db, role: db, site: west}
+dependencies:
+  - {from: user, to: web, port: 443}
+  - {from: web, to: db, port: 5432}
+load: {source: user, rate: 50}
+schedule:
+  - {id: dig, at: 5m, change: group_down, target: conduit, for: 5m}
+)";
+    const Scenario s = test::parseOrFail(yaml);
+    // The blast radius: each link alone breaks nothing; the group breaks web -> db.
+    const Result<Analysis> a = analyze(s);
+    QVERIFY(a);
+    for (const BlastRadius &b : a.value().blastRadius) {
+        if (b.kind == BlastRadius::Kind::Link)
+            QVERIFY2(b.failing.isEmpty(), qPrintable(b.subject));
+    }
+    const auto group =
+        std::find_if(a.value().blastRadius.cbegin(), a.value().blastRadius.cend(),
+                     [](const BlastRadius &b) { return b.kind == BlastRadius::Kind::Group; });
+    QVERIFY(group != a.value().blastRadius.cend());
+    QCOMPARE(group->subject, QStringLiteral("conduit"));
+    QCOMPARE(group->failing.size(), 1);
+    QCOMPARE(group->failing.first().node, QStringLiteral("web"));
+    // Simulated: the scheduled group_down fails the service for its five minutes, as both links
+    // down one by one do; a what-if group-down equals link-down of each.
+    const SeriesSink scheduled = run(s);
+    QByteArray oneByOne = yaml;
+    oneByOne.replace("  - {id: dig, at: 5m, change: group_down, target: conduit, for: 5m}",
+                     "  - {at: 5m, change: link_down, target: backbone-1, for: 5m}\n"
+                     "  - {at: 5m, change: link_down, target: backbone-2, for: 5m}");
+    const SeriesSink separate = run(test::parseOrFail(oneByOne));
+    QVERIFY(scheduled.total(QStringLiteral("service/failed")) > 5 * 60 * 50 * 0.9);
+    QCOMPARE(scheduled.series(QStringLiteral("service/failed")),
+             separate.series(QStringLiteral("service/failed")));
+    const SeriesSink whatIf =
+        run(s, {QStringLiteral("without:dig"), QStringLiteral("group-down:conduit")});
+    const SeriesSink links =
+        run(s, {QStringLiteral("without:dig"), QStringLiteral("link-down:backbone-1"),
+                QStringLiteral("link-down:backbone-2")});
+    QVERIFY(whatIf.total(QStringLiteral("service/failed")) > 19 * 60 * 50 * 0.9);
+    QCOMPARE(whatIf.series(QStringLiteral("service/failed")),
+             links.series(QStringLiteral("service/failed")));
+    QCOMPARE(whatIf.events.size(), links.events.size());
 }
 
 void TestSimMechanisms::beforeMayNameARuleAddedEarlier()

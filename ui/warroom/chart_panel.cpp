@@ -36,6 +36,7 @@ MarkerKind markerKind(EventKind kind)
     case EventKind::BacklogStarted:
     case EventKind::NodeUnhealthy:
     case EventKind::VerdictChanged:
+    case EventKind::LinkDegraded:
         return MarkerKind::Alert;
     case EventKind::FaultEnded:
     case EventKind::RuleCorrected:
@@ -46,6 +47,7 @@ MarkerKind markerKind(EventKind kind)
     case EventKind::AlertResolved:
     case EventKind::LinkUp:
     case EventKind::SiteUp:
+    case EventKind::ReactionFired: // an automatic response
         return MarkerKind::Fix;
     default:
         return MarkerKind::Node;
