@@ -11,7 +11,7 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 31> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 32> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
@@ -43,6 +43,7 @@ constexpr std::array<std::pair<EventKind, const char16_t *>, 31> kNames = {{
     {EventKind::BacklogDrained, u"queue.drained"},
     {EventKind::Annotation, u"annotation"},
     {EventKind::ReactionFired, u"reaction.fired"},
+    {EventKind::LaunchFailed, u"autoscaler.launch_failed"},
 }};
 
 } // namespace

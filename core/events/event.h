@@ -42,6 +42,7 @@ enum class EventKind
     BacklogDrained,  // ... and is drained again
     Annotation,      // written by a person
     ReactionFired,   // a scenario's reaction: its condition held, its change follows
+    LaunchFailed,    // an instance the autoscaler asked for did not come (quota, rate, ...)
 };
 
 // One timestamped fact of an incident. `id` is assigned in order of appending and never

@@ -191,6 +191,21 @@ enum class PlacementPolicy
     Fixed
 };
 
+// How new instances come to be (docs/scenario-format.md): at most `launchesPerMinute`, never
+// more than `quota` in all, a share that fails (seeded), after `launchTimeMs`, and only while
+// the provisioning `service` (a node) is reachable from `from` (a site; empty: where the
+// instance goes).
+struct Provisioning
+{
+    double launchesPerMinute = 0.0; // 0: no limit
+    int quota = 0;                  // 0: no quota
+    double failureRatio = 0.0;
+    qint64 launchTimeMs = 0;
+    QString service;
+    QString from;
+    bool operator==(const Provisioning &) const = default;
+};
+
 // Instances of a role that an autoscaler adds and removes within [min, max].
 struct ScalingGroup
 {
@@ -204,6 +219,9 @@ struct ScalingGroup
     QString metric = QStringLiteral("cpu"); // one of scalingMetrics()
     double scaleOutAbove = 0.0;             // average metric above this: one more instance
     double scaleInBelow = 0.0;              // average metric below this: one instance less
+    int step = 1;                           // instances per decision...
+    double stepPercent = 0.0;               // ...or this share of the members (rounded up)
+    Provisioning provisioning;
     qint64 cooldownMs = 0;
     qint64 warmUpMs = 0;
     TerminationPolicy termination = TerminationPolicy::OldestFirst;

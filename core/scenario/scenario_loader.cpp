@@ -59,6 +59,10 @@ Scenario ScenarioParser::parse(const YAML::Node &root)
     parseLinks(section("links"));
     parseGroups(section("scaling_groups"));
     parseNodes(section("nodes"));
+    for (const auto &[service, mark] : m_provisioningServices) {
+        if (t.nodeIndex(service) < 0)
+            r.error(mark, u"the provisioning 'service' names no node: '" + service + u'\'');
+    }
     parseRiskGroups(section("groups"));
     parseDependencies(section("dependencies"));
     parseRules(section("rules"));
@@ -300,6 +304,8 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
                               QStringLiteral("placement"),
                               QStringLiteral("replace_unhealthy_after"),
                               QStringLiteral("drain"),
+                              QStringLiteral("step"),
+                              QStringLiteral("provisioning"),
                               QStringLiteral("sites")};
     for (const YAML::Node &item : list) {
         if (!r.expectMap(item, QStringLiteral("a scaling group")))
@@ -390,6 +396,22 @@ void ScenarioParser::parseGroups(const YAML::Node &list)
                 r.duration(v, u"'replace_unhealthy_after' of " + what).value_or(0);
         if (YAML::Node v = r.child(item, "drain", what); v.IsDefined())
             g.drainMs = r.duration(v, u"'drain' of " + what).value_or(0);
+        if (YAML::Node v = r.child(item, "step", what); v.IsDefined()) {
+            const QString text = r.string(v, u"'step' of " + what).value_or(QString()).trimmed();
+            bool ok = false;
+            if (text.endsWith(u'%')) {
+                g.stepPercent = text.chopped(1).toDouble(&ok) / 100.0;
+                ok = ok && g.stepPercent > 0.0 && g.stepPercent <= 10.0;
+            } else {
+                g.step = text.toInt(&ok);
+                ok = ok && g.step >= 1;
+            }
+            if (!ok)
+                r.error(v, u"'step' of " + what +
+                               u" must be a count of instances (1 or more) or a share such as 25%");
+        }
+        if (YAML::Node v = r.child(item, "provisioning", what); v.IsDefined())
+            g.provisioning = provisioning(v, what);
         if (YAML::Node v = r.child(item, "sites", what, true); v.IsDefined()) {
             const QStringList ids = r.stringList(v, u"the sites of " + what);
             for (int i = 0; i < ids.size(); ++i) {
@@ -557,6 +579,43 @@ void ScenarioParser::parseRiskGroups(const YAML::Node &list)
         else
             t.riskGroups.append(g);
     }
+}
+
+Provisioning ScenarioParser::provisioning(const YAML::Node &map, const QString &what)
+{
+    Provisioning p;
+    const QString where = u"'provisioning' of " + what;
+    if (!r.expectMap(map, where))
+        return p;
+    r.checkKeys(map,
+                {QStringLiteral("launches_per_minute"), QStringLiteral("quota"),
+                 QStringLiteral("failure_ratio"), QStringLiteral("launch_time"),
+                 QStringLiteral("service"), QStringLiteral("from")},
+                where);
+    if (YAML::Node v = r.child(map, "launches_per_minute", {}); v.IsDefined()) {
+        p.launchesPerMinute = r.number(v, u"'launches_per_minute' of " + where).value_or(0.0);
+        if (p.launchesPerMinute <= 0.0)
+            r.error(v, u"'launches_per_minute' of " + where + u" must be positive");
+    }
+    if (YAML::Node v = r.child(map, "quota", {}); v.IsDefined()) {
+        p.quota = int(r.integer(v, u"'quota' of " + where).value_or(0));
+        if (p.quota < 1)
+            r.error(v, u"'quota' of " + where + u" must be at least 1");
+    }
+    if (YAML::Node v = r.child(map, "failure_ratio", {}); v.IsDefined())
+        p.failureRatio = fraction(v, u"'failure_ratio' of " + where, 0.0);
+    if (YAML::Node v = r.child(map, "launch_time", {}); v.IsDefined())
+        p.launchTimeMs = r.duration(v, u"'launch_time' of " + where).value_or(0);
+    if (YAML::Node v = r.child(map, "service", {}); v.IsDefined()) {
+        p.service = r.string(v, u"'service' of " + where).value_or(QString());
+        m_provisioningServices.append({p.service, v.Mark()}); // nodes are read later
+    }
+    if (YAML::Node v = r.child(map, "from", {}); v.IsDefined()) {
+        p.from = r.string(v, u"'from' of " + where).value_or(QString());
+        if (t.siteIndex(p.from) < 0)
+            r.error(v, u"'from' of " + where + u" names no site: '" + p.from + u'\'');
+    }
+    return p;
 }
 
 int ScenarioParser::concurrency(const YAML::Node &node, const QString &what)

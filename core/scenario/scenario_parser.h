@@ -48,12 +48,14 @@ private:
     int siteRef(const YAML::Node &node, const QString &what);
     ElementState state(const YAML::Node &map, const QString &what);
     int concurrency(const YAML::Node &node, const QString &what);
+    Provisioning provisioning(const YAML::Node &map, const QString &what);
     RetryPolicy retryPolicy(const YAML::Node &node, const QString &what);
 
     YamlReader &r;
     Scenario s;
     Topology &t = s.topology;
     QList<Node> m_rejectedNodes;
+    QList<std::pair<QString, YAML::Mark>> m_provisioningServices; // checked once nodes are read
 };
 
 } // namespace warroom

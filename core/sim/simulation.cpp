@@ -507,6 +507,7 @@ void Simulation::tick()
     recordSamples();
     watchReactions();
     replaceUnhealthy();
+    launchPending();
     autoscale();
     if (m_changesSinceVersion >= kCheckpointChanges ||
         (m_changesSinceVersion > 0 && m_now - m_lastVersionMs >= kCheckpointMs))

@@ -180,6 +180,15 @@ struct NodeRun
     std::vector<CallMemory> calls; // by dependency index
 };
 
+// An instance asked for and not running yet (the provisioning's launch time).
+struct PendingLaunch
+{
+    qint64 dueMs = 0;
+    int site = -1;
+    QString why;
+    QString cause;
+};
+
 struct GroupRun
 {
     double capacity = 100.0; // of each new instance (a capacity change updates it)
@@ -189,6 +198,8 @@ struct GroupRun
     int nextNumber = 1;
     int sizeSeries = -1;
     int metricSeries = -1;
+    std::deque<qint64> launchTimes; // the last minute's, for the launch rate limit
+    std::vector<PendingLaunch> pending;
 };
 
 // A backlog that grew beyond what one tick drains, until it is drained again.
@@ -344,6 +355,9 @@ private:
 
     // lifecycle
     int launch(const ScalingGroup &group, int site, const QString &why);
+    // Asks the provisioning for one instance: false (and an event saying why) when it cannot.
+    bool provision(const ScalingGroup &group, int site, int members, const QString &why);
+    void launchPending();
     void terminate(int node, const QString &why);
     void drainOrTerminate(const ScalingGroup &group, int node, const QString &why);
     double surgeFactor() const;

@@ -1,5 +1,7 @@
 #include "simulation.h"
 
+#include <numeric>
+
 namespace warroom::sim {
 
 namespace {
@@ -162,7 +164,69 @@ void Simulation::replaceUnhealthy()
                   {{QStringLiteral("reason"), QStringLiteral("replace unhealthy")},
                    {QStringLiteral("replaced"), id},
                    {QStringLiteral("site"), topo().sites[newSite].id}});
-        launch(group, newSite, u"replaces " + id);
+        provision(group, newSite, std::accumulate(members.cbegin(), members.cend(), 0),
+                  u"replaces " + id);
+    }
+}
+
+bool Simulation::provision(const ScalingGroup &group, int site, int members, const QString &why)
+{
+    const Provisioning &p = group.provisioning;
+    GroupRun &state = m_groups[size_t(topo().groupIndex(group.id))];
+    while (!state.launchTimes.empty() && state.launchTimes.front() <= m_now - 60000)
+        state.launchTimes.pop_front();
+    QString failed;
+    if (p.quota > 0 && members >= p.quota) {
+        failed = u"quota of " + QString::number(p.quota) + u" instances reached";
+    } else if (p.launchesPerMinute > 0.0 &&
+               double(state.launchTimes.size()) >= p.launchesPerMinute) {
+        failed =
+            u"launch rate limit reached (" + QString::number(p.launchesPerMinute) + u" per minute)";
+    } else if (!p.service.isEmpty()) {
+        const int service = topo().nodeIndex(p.service);
+        const int from = p.from.isEmpty() ? site : topo().siteIndex(p.from);
+        const SiteRoute &route = m_engine.route(from, topo().nodes[service].site);
+        if (!nodeUp(service))
+            failed = u"provisioning service " + p.service + u" is down";
+        else if (!route.reachable)
+            failed = u"provisioning service " + p.service + u" unreachable from " +
+                     topo().sites[from].id + u" (" + route.cut.join(QStringLiteral(", ")) + u')';
+    }
+    if (failed.isEmpty() && p.failureRatio > 0.0 && m_random.uniform() < p.failureRatio)
+        failed = u"the new instance failed to start (" + QString::number(p.failureRatio * 100.0) +
+                 u" % of launches fail)";
+    if (!failed.isEmpty()) {
+        emitEvent(EventKind::LaunchFailed, {}, group.id,
+                  u"launch for " + group.id + u" in " + topo().sites[site].id + u" failed: " +
+                      failed,
+                  {{QStringLiteral("group"), group.id},
+                   {QStringLiteral("site"), topo().sites[site].id},
+                   {QStringLiteral("reason"), failed}});
+        return false;
+    }
+    state.launchTimes.push_back(m_now);
+    if (p.launchTimeMs > 0)
+        state.pending.push_back({m_now + p.launchTimeMs, site, why, m_cause});
+    else
+        launch(group, site, why);
+    return true;
+}
+
+void Simulation::launchPending()
+{
+    for (int g = 0; g < topo().groups.size(); ++g) {
+        std::vector<PendingLaunch> &pending = m_groups[size_t(g)].pending;
+        for (size_t i = 0; i < pending.size();) {
+            if (pending[i].dueMs > m_now) {
+                ++i;
+                continue;
+            }
+            const PendingLaunch due = pending[i];
+            pending.erase(pending.begin() + std::ptrdiff_t(i));
+            const CauseScope cause(*this, due.cause); // what the decision asked for
+            m_causeSaid = true;
+            launch(topo().groups[g], due.site, due.why);
+        }
     }
 }
 
@@ -223,6 +287,11 @@ void Simulation::autoscale()
             inService.push_back({n, topo().nodes[n].id, run.launchedMs});
             serving.push_back(n);
         }
+        // Instances asked for and still launching count as warming members.
+        seen.members += int(state.pending.size());
+        seen.warming += int(state.pending.size());
+        for (const PendingLaunch &p : state.pending)
+            members[size_t(p.site)]++;
         // Autoscalers act on a metric averaged over a period, not on one sample.
         const double raw = groupMetric(group, serving);
         const double alpha = std::min(1.0, double(m_tickMs) / double(kMetricPeriodMs));
@@ -261,29 +330,54 @@ void Simulation::autoscale()
         const CauseScope cause(*this,
                                (decision.action == A::ScaleOut ? u"scale_out:" : u"scale_in:") +
                                    group.id + u'@' + QString::number(m_now / 1000) + u's');
+        // How many this decision adds or removes: its step, within min and max.
+        const int step =
+            std::max(1, group.stepPercent > 0.0 ? int(std::ceil(group.stepPercent * seen.members))
+                                                : group.step);
         if (decision.action == A::ScaleOut) {
-            const int site = chooseSite(group, members, m_random);
-            details.insert(QStringLiteral("site"), topo().sites[site].id);
+            const int count = seen.members < group.min
+                                  ? group.min - seen.members
+                                  : std::max(1, std::min(step, group.max - seen.members));
+            std::vector<int> sites;
+            for (int i = 0; i < count; ++i) {
+                sites.push_back(chooseSite(group, members, m_random));
+                members[size_t(sites.back())]++;
+            }
+            QStringList where;
+            for (int site : sites)
+                where.append(topo().sites[site].id);
+            details.insert(QStringLiteral("site"), where.first());
             details.insert(QStringLiteral("placement"), toString(group.placement));
+            details.insert(QStringLiteral("count"), count);
+            const QString added =
+                count == 1 ? QString(u"; new instance in " + where.first())
+                           : QString(u"; " + QString::number(count) + u" new instances in " +
+                                     where.join(QStringLiteral(", ")));
             emitEvent(EventKind::ScaleOut, {}, group.id,
-                      u"scale out " + group.id + u": " + decision.reason + u"; new instance in " +
-                          topo().sites[site].id + placedHow(group.placement),
+                      u"scale out " + group.id + u": " + decision.reason + added +
+                          placedHow(group.placement),
                       details);
-            launch(group, site, u"scale out: " + decision.reason);
+            for (size_t i = 0; i < sites.size(); ++i)
+                provision(group, sites[i], seen.members + int(i), u"scale out: " + decision.reason);
         } else {
-            const int victim = chooseVictim(group, inService);
-            if (victim < 0)
-                continue;
-            const Instance &v = inService[size_t(victim)];
-            details.insert(QStringLiteral("victim"), v.id);
-            details.insert(QStringLiteral("victim_site"), siteOf(v.node));
-            details.insert(QStringLiteral("termination"), toString(group.termination));
-            emitEvent(EventKind::ScaleIn, {}, group.id,
-                      u"scale in " + group.id + u": " + decision.reason + u"; removing " + v.id +
-                          u" in " + siteOf(v.node) + u" (" + toString(group.termination) +
-                          u" first, ran " + formatDuration(m_now - v.launchedMs) + u')',
-                      details);
-            drainOrTerminate(group, v.node, u"scale in: " + decision.reason);
+            const int count = std::max(1, std::min(step, seen.members - group.min));
+            for (int removed = 0; removed < count && !inService.empty(); ++removed) {
+                const int victim = chooseVictim(group, inService);
+                if (victim < 0)
+                    break;
+                const Instance v = inService[size_t(victim)];
+                inService.erase(inService.begin() + victim);
+                details.insert(QStringLiteral("victim"), v.id);
+                details.insert(QStringLiteral("victim_site"), siteOf(v.node));
+                details.insert(QStringLiteral("termination"), toString(group.termination));
+                emitEvent(EventKind::ScaleIn, {}, group.id,
+                          u"scale in " + group.id + u": " + decision.reason + u"; removing " +
+                              v.id + u" in " + siteOf(v.node) + u" (" +
+                              toString(group.termination) + u" first, ran " +
+                              formatDuration(m_now - v.launchedMs) + u')',
+                          details);
+                drainOrTerminate(group, v.node, u"scale in: " + decision.reason);
+            }
         }
     }
 }

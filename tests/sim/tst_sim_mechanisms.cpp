@@ -143,6 +143,7 @@ private Q_SLOTS:
     void quorumReactionFiresOnlyWhenAMajorityIsCut();
     void nodeWithdrawsItselfAndReturns();
     void failureDomainsFailTogether();
+    void autoscalerStepsAndProvisioning();
     void beforeMayNameARuleAddedEarlier();
     void badKeysNameTheirPlace();
 };
@@ -469,6 +470,89 @@ schedule:
     QCOMPARE(whatIf.series(QStringLiteral("service/failed")),
              links.series(QStringLiteral("service/failed")));
     QCOMPARE(whatIf.events.size(), links.events.size());
+}
+
+// A scale-out adds its step at once; the provisioning's quota, launch time, rate and the
+// reachability of its service decide what actually comes, and every refusal says why.
+void TestSimMechanisms::autoscalerStepsAndProvisioning()
+{
+    auto scenario = [](const QByteArray &provisioning, const QByteArray &schedule = {}) {
+        return test::parseOrFail(R"(warroom: 1
+name: scaling
+start: 2024-01-01T00:00:00Z
+duration: 30m
+sites:
+  - {id: dc1, kind: datacenter}
+  - {id: control, kind: datacenter}
+links:
+  - {id: dc1-control, between: [dc1, control]}
+scaling_groups:
+  - id: web
+    role: web
+    capacity: 100
+    min: 1
+    max: 20
+    metric: cpu
+    scale_out_above: 60
+    scale_in_below: 10
+    cooldown: 1m
+    step: 3
+    sites: [dc1]
+)" + provisioning + R"(
+nodes:
+  - {id: users, role: user, site: dc1}
+  - {id: web-1, group: web, site: dc1}
+  - {id: cloud-api, role: provisioning, site: control}
+dependencies:
+  - {from: user, to: web, port: 443}
+load: {source: user, rate: 1500}
+)" + schedule);
+    };
+    auto launchedAndFailed = [](const SeriesSink &sink) {
+        QStringList failed;
+        for (const Event &e : sink.ofKind(EventKind::LaunchFailed))
+            failed.append(e.details.value(QStringLiteral("reason")).toString());
+        return std::make_pair(sink.ofKind(EventKind::NodeLaunched).size(), failed);
+    };
+    // Steps of three, up to what the load needs (15 instances at 1,500 req/s, 60 %... ).
+    const SeriesSink free = run(scenario({}));
+    const QList<Event> outs = free.ofKind(EventKind::ScaleOut);
+    QVERIFY(!outs.isEmpty());
+    QCOMPARE(outs.first().details.value(QStringLiteral("count")).toInt(), 3);
+    QVERIFY2(outs.first().text.contains(u"; 3 new instances in dc1, dc1, dc1"),
+             qPrintable(outs.first().text));
+    QVERIFY(launchedAndFailed(free).first >= 15);
+    // A quota of 5: four more at most, the rest refused, said.
+    const auto [quotaLaunched, quotaFailed] =
+        launchedAndFailed(run(scenario("    provisioning: {quota: 5}")));
+    QCOMPARE(quotaLaunched, 4);
+    QVERIFY(!quotaFailed.isEmpty());
+    QCOMPARE(quotaFailed.first(), QStringLiteral("quota of 5 instances reached"));
+    // The provisioning service cut off: nothing launches while it is.
+    const auto [cutLaunched, cutFailed] = launchedAndFailed(
+        run(scenario("    provisioning: {service: cloud-api, from: dc1}",
+                     "schedule:\n  - {at: 0s, change: link_down, target: dc1-control}\n")));
+    QCOMPARE(cutLaunched, 0);
+    QVERIFY2(cutFailed.first().startsWith(
+                 u"provisioning service cloud-api unreachable from dc1 (link dc1-control"),
+             qPrintable(cutFailed.first()));
+    // Launch time: the first new instance appears five minutes after the decision.
+    const SeriesSink slow = run(scenario("    provisioning: {launch_time: 5m}"));
+    const qint64 decided = slow.ofKind(EventKind::ScaleOut).first().timeMs;
+    QCOMPARE(slow.ofKind(EventKind::NodeLaunched).first().timeMs - decided, 5 * 60000);
+    // Half of the launches fail (seeded): some refused for that reason, fewer launched.
+    const auto [flakyLaunched, flakyFailed] =
+        launchedAndFailed(run(scenario("    provisioning: {failure_ratio: 50%}")));
+    QVERIFY(flakyFailed.contains(u"the new instance failed to start (50 % of launches fail)"));
+    QVERIFY(flakyLaunched > 0);
+    // A rate limit of one a minute: a step of three brings one at a time.
+    const SeriesSink limited = run(scenario("    provisioning: {launches_per_minute: 1}"));
+    QVERIFY(
+        launchedAndFailed(limited).second.contains(u"launch rate limit reached (1 per minute)"));
+    const QList<Event> launched = limited.ofKind(EventKind::NodeLaunched);
+    QVERIFY(launched.size() > 2);
+    for (qsizetype i = 1; i < launched.size(); ++i)
+        QVERIFY(launched[i].timeMs - launched[i - 1].timeMs >= 60000);
 }
 
 void TestSimMechanisms::beforeMayNameARuleAddedEarlier()
