@@ -293,10 +293,12 @@ std::optional<Condition> ScenarioParser::parseCondition(const YAML::Node &map, c
             "^(node/[^/]+/(cpu|busy|requests|errors|latency)|link/[^/]+/(utilization|loss|latency)"
             "|queue/[^/]+/backlog|service/failure_ratio)$"));
         const QString id = c.metric.section(u'/', 1, 1);
-        const bool known = c.metric.startsWith(u"node/")    ? t.nodeIndex(id) >= 0
-                           : c.metric.startsWith(u"link/")  ? t.linkIndex(id) >= 0
-                           : c.metric.startsWith(u"queue/") ? true
-                                                            : true;
+        const bool known = c.metric.startsWith(u"node/")   ? t.nodeIndex(id) >= 0
+                           : c.metric.startsWith(u"link/") ? t.linkIndex(id) >= 0
+                           : c.metric.startsWith(u"queue/")
+                               ? std::any_of(s.queues.cbegin(), s.queues.cend(),
+                                             [&](const QueueSpec &q) { return q.id == id; })
+                               : true;
         if (!forms.match(c.metric).hasMatch() || !known)
             r.error(v, u"'metric' of " + what +
                            u" must be node/ID/cpu|busy|requests|errors|"
@@ -379,8 +381,19 @@ void ScenarioParser::parseReactions(const YAML::Node &list)
                      QStringLiteral("dns_ttl"), QStringLiteral("surge"), QStringLiteral("note"),
                      QStringLiteral("latency_ms"), QStringLiteral("loss")},
                     u"'do' of " + what);
+                YAML::Mark beforeMark;
                 const std::optional<ScheduledChange> change =
-                    parseChange(v, u"'do' of " + what, false, nullptr);
+                    parseChange(v, u"'do' of " + what, false, &beforeMark);
+                // 'before:' names a declared rule or one the schedule adds.
+                if (change && !change->before.isEmpty() && t.ruleIndex(change->before) < 0 &&
+                    std::none_of(s.changes.cbegin(), s.changes.cend(),
+                                 [&](const ScheduledChange &c) {
+                                     return c.kind == ScheduledChange::Kind::RuleAdd &&
+                                            c.target == change->before;
+                                 }))
+                    r.error(beforeMark, u"'before' names no rule declared or added by the "
+                                        u"schedule: '" +
+                                            change->before + u'\'');
                 ok = ok && change.has_value();
                 if (change) {
                     reaction.change = *change;

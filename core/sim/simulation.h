@@ -163,6 +163,7 @@ struct NodeRun
     qint64 inServiceAtMs = 0;
     qint64 unhealthySinceMs = -1;
     qint64 drainUntilMs = -1; // draining after a scale in: terminated then
+    bool withdrawn = false;   // took itself out of service (a reaction's withdraw)
     double capacity = 100.0;
     int series[MetricCount] = {-1, -1, -1, -1};
     qint64 alertSinceMs = -1;

@@ -1,5 +1,7 @@
 #include "simulation.h"
 
+#include <optional>
+
 namespace warroom::sim {
 
 void Simulation::applyDueChanges()
@@ -61,7 +63,10 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
     u.change = c;
     const Topology &t = topo();
     const QString why = c.note.isEmpty() ? c.description() : c.note;
-    const CauseScope cause(*this, c.id()); // what follows is this change's doing
+    // What follows is this change's doing; a change a reaction makes is that reaction's.
+    std::optional<CauseScope> cause;
+    if (m_cause.isEmpty())
+        cause.emplace(*this, c.id());
     QJsonObject details{{QStringLiteral("change"), toString(c.kind)},
                         {QStringLiteral("target"), c.target},
                         {QStringLiteral("for_ms"), c.forMs},
@@ -237,8 +242,9 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
         run.inService = false;
         run.inServiceAtMs = std::numeric_limits<qint64>::max(); // until the change is undone
         u.nodes.append({n, ElementState::Unknown});             // marks the withdrawal to undo
+        run.withdrawn = true;
         emitEvent(EventKind::NodeDraining, c.target, t.nodes[n].group,
-                  c.target + u" withdraws itself from service: " + why);
+                  c.note.isEmpty() ? c.sentence() : QString(c.sentence() + u": " + c.note));
         break;
     }
     }
@@ -278,11 +284,12 @@ void Simulation::undo(const Undo &u)
     for (const auto &[node, state] : u.nodes) {
         if (c.kind == K::Withdraw) { // back in service, if it still runs
             NodeRun &run = m_nodes[size_t(node)];
-            if (run.present && run.drainUntilMs < 0) {
+            if (run.present && run.drainUntilMs < 0 && run.withdrawn) {
                 run.inService = true;
+                run.withdrawn = false;
                 run.inServiceAtMs = m_now;
                 emitEvent(EventKind::NodeInService, topo().nodes[node].id, topo().nodes[node].group,
-                          topo().nodes[node].id + u" back in service: " + why);
+                          topo().nodes[node].id + u" back in service");
             }
             continue;
         }

@@ -281,7 +281,7 @@ void Simulation::autoscale()
             ++seen.members;
             members[size_t(topo().nodes[n].site)]++;
             if (!run.inService) {
-                ++seen.warming;
+                seen.warming += run.withdrawn ? 0 : 1; // withdrawn: a member, not warming
                 continue;
             }
             inService.push_back({n, topo().nodes[n].id, run.launchedMs});

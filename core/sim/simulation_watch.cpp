@@ -23,9 +23,11 @@ QJsonArray Simulation::causes() const
                     u" % of its capacity, ";
         text += QString::number(100.0 * run.loss, 'f', 1) + u" % lost, " +
                 QString::number(link.latencyMs + run.queueMs, 'f', 0) + u" ms";
-        out.append(QJsonObject{{QStringLiteral("link"), link.id},
-                               {QStringLiteral("reason"), QStringLiteral("link saturated")},
-                               {QStringLiteral("text"), text}});
+        out.append(QJsonObject{
+            {QStringLiteral("link"), link.id},
+            {QStringLiteral("reason"), run.saturated ? QStringLiteral("link saturated")
+                                                     : QStringLiteral("link losing requests")},
+            {QStringLiteral("text"), text}});
     }
     for (const Endpoint &ep : m_endpoints) {
         if (ep.accepted <= 0.0)
@@ -156,7 +158,7 @@ void Simulation::watchService()
         QJsonObject details{{QStringLiteral("state"), state},
                             {QStringLiteral("previous"), m_serviceState},
                             {QStringLiteral("since_ms"), epoch(m_candidateSinceMs)},
-                            {QStringLiteral("failure_ratio"), ratio},
+                            {QStringLiteral("failure_ratio"), smoothed}, // over the window
                             {QStringLiteral("previous_since_ms"), epoch(m_serviceSinceMs)},
                             {QStringLiteral("failed_in_previous"),
                              std::round(std::max(0.0, m_failedInState - m_failedCandidate))}};
@@ -164,7 +166,7 @@ void Simulation::watchService()
             details.insert(QStringLiteral("causes"), causes());
             details.insert(QStringLiteral("surfaced"), surfaced());
         }
-        QString text = u"service " + state + u": " + QString::number(ratio * 100.0, 'f', 1) +
+        QString text = u"service " + state + u": " + QString::number(smoothed * 100.0, 'f', 1) +
                        u" % of requests fail";
         if (state == u"recovering")
             text += QStringLiteral(", backlogs draining");
@@ -328,9 +330,12 @@ void Simulation::watchLinks()
                 run.degradedBySaturation = true;
                 setLinks({l}, ElementState::Degraded, nullptr, why);
             } else {
-                emitEvent(EventKind::LinkDegraded, {}, link.id, u"link " + link.id + u' ' + why,
+                emitEvent(EventKind::LinkDegraded, {}, link.id,
+                          u"link " + link.id + u' ' + toString(link.state) + u": " + why,
                           {{QStringLiteral("link"), link.id},
-                           {QStringLiteral("state"), toString(link.state)}});
+                           {QStringLiteral("state"), toString(link.state)},
+                           {QStringLiteral("between"),
+                            QJsonArray{topo().sites[link.siteA].id, topo().sites[link.siteB].id}}});
             }
         } else if (run.saturated && u < 0.9) {
             run.saturated = false;

@@ -27,19 +27,53 @@ Result<Topology> preparedTopology(const Scenario &scenario, const SimulationOpti
         if (!whatIf)
             return located(whatIf.errors());
         if (whatIf.value().onSchedule())
-            continue; // preparedSchedule()
+            continue; // prepareSchedule()
         if (const Result<bool> applied = applyWhatIf(topology, whatIf.value()); !applied)
             return located(applied.errors());
     }
     return topology;
 }
 
-// The scenario's schedule with the what-ifs that change it applied: a change left out, or
-// moved earlier or later. A change is named by its `id:`.
-Result<QList<ScheduledChange>> preparedSchedule(const Scenario &scenario,
-                                                const QStringList &whatIfs)
+// The scheduled change that would set what `whatIf` sets (its value would not hold), if any.
+const ScheduledChange *overriding(const QList<ScheduledChange> &changes, const WhatIf &whatIf)
 {
-    QList<ScheduledChange> changes = scenario.changes;
+    using K = ScheduledChange::Kind;
+    using W = WhatIf::Kind;
+    const QString name = whatIf.subject.section(u'=', 0, 0);
+    for (const ScheduledChange &c : changes) {
+        if (c.target != name)
+            continue;
+        const bool overrides = [&] {
+            switch (whatIf.kind) {
+            case W::Capacity:
+                return c.kind == K::Capacity;
+            case W::Latency:
+                return c.kind == K::Latency;
+            case W::Loss:
+                return c.kind == K::Loss;
+            case W::LinkDown:
+            case W::LinkUp:
+                return c.kind == K::LinkDown || c.kind == K::LinkUp || c.kind == K::LinkDegraded;
+            case W::NodeDown:
+                return c.kind == K::NodeRestart;
+            case W::SiteDown:
+                return c.kind == K::SiteUp;
+            default:
+                return false;
+            }
+        }();
+        if (overrides)
+            return &c;
+    }
+    return nullptr;
+}
+
+// The scenario's schedule and reactions with the what-ifs that change them applied: a change or
+// a reaction left out (without:ID), a change moved earlier or later (shift:ID=+5m). A what-if on
+// the topology that a scheduled change would silently undo is an error.
+Result<bool> prepareSchedule(Scenario &scenario, const QStringList &whatIfs)
+{
+    QList<ScheduledChange> &changes = scenario.changes;
     for (const QString &text : whatIfs) {
         const Result<WhatIf> whatIf = parseWhatIf(text);
         if (!whatIf || !whatIf.value().onSchedule())
@@ -47,11 +81,20 @@ Result<QList<ScheduledChange>> preparedSchedule(const Scenario &scenario,
         const QString name = whatIf.value().subject.section(u'=', 0, 0);
         const auto it = std::find_if(changes.begin(), changes.end(),
                                      [&](const ScheduledChange &c) { return c.name == name; });
+        const auto reaction = std::find_if(scenario.reactions.begin(), scenario.reactions.end(),
+                                           [&](const Reaction &r) { return r.id == name; });
+        if (whatIf.value().kind == WhatIf::Kind::WithoutChange &&
+            reaction != scenario.reactions.end()) {
+            scenario.reactions.erase(reaction);
+            continue;
+        }
         if (it == changes.end()) {
             QStringList named;
             for (const ScheduledChange &c : std::as_const(changes))
                 if (!c.name.isEmpty())
                     named.append(c.name);
+            for (const Reaction &r : std::as_const(scenario.reactions))
+                named.append(r.id);
             return Error{u"what-if " + text + u": no scheduled change has the id '" + name +
                              u"' (" +
                              (named.isEmpty() ? QStringLiteral("none has an id: give one `id:`")
@@ -76,7 +119,18 @@ Result<QList<ScheduledChange>> preparedSchedule(const Scenario &scenario,
     std::stable_sort(
         changes.begin(), changes.end(),
         [](const ScheduledChange &a, const ScheduledChange &b) { return a.atMs < b.atMs; });
-    return changes;
+    for (const QString &text : whatIfs) {
+        const Result<WhatIf> whatIf = parseWhatIf(text);
+        if (!whatIf || whatIf.value().onSchedule())
+            continue;
+        if (const ScheduledChange *c = overriding(changes, whatIf.value()))
+            return Error{u"what-if " + text + u": the scheduled change at " + c->place.toString() +
+                             u" (" + c->description() + u" at " + formatDuration(c->atMs) +
+                             u") would override it; leave that change out (without:ID) or "
+                             u"move it (shift:ID=+5m)",
+                         QString(), 0, 0};
+    }
+    return true;
 }
 
 } // namespace
@@ -87,12 +141,10 @@ Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptio
     Result<Topology> topology = preparedTopology(scenario, options);
     if (!topology)
         return topology.errors();
-    Result<QList<ScheduledChange>> schedule =
-        preparedSchedule(scenario, scenario.whatIfs + options.whatIfs);
-    if (!schedule)
-        return schedule.errors();
     Scenario scheduled = scenario;
-    scheduled.changes = std::move(schedule.value());
+    if (Result<bool> prepared = prepareSchedule(scheduled, scenario.whatIfs + options.whatIfs);
+        !prepared)
+        return prepared.errors();
     const quint64 seed = options.seed.value_or(scenario.simulation.seed);
     sim::Simulation simulation(scheduled, std::move(topology.value()), options, seed, sink);
     while (simulation.step()) {
@@ -108,11 +160,9 @@ SteppedSimulation::start(Scenario scenario, SimulationOptions options, EventSink
     Result<Topology> topology = preparedTopology(scenario, options);
     if (!topology)
         return topology.errors();
-    Result<QList<ScheduledChange>> schedule =
-        preparedSchedule(scenario, scenario.whatIfs + options.whatIfs);
-    if (!schedule)
-        return schedule.errors();
-    scenario.changes = std::move(schedule.value());
+    if (Result<bool> prepared = prepareSchedule(scenario, scenario.whatIfs + options.whatIfs);
+        !prepared)
+        return prepared.errors();
     std::unique_ptr<SteppedSimulation> stepped(new SteppedSimulation);
     stepped->m_scenario = std::move(scenario);
     stepped->m_options = std::move(options);

@@ -197,6 +197,15 @@ schedule:
     // The same as a what-if, through the model: without the shrink, no loss at 12 minutes.
     const SeriesSink without = run(s, {QStringLiteral("without:shrink")});
     QVERIFY(without.mean(QStringLiteral("link/border/loss"), 620, 890) < 0.01);
+    // A what-if the schedule would silently undo is an error that names the change.
+    SeriesSink unused;
+    const auto overridden = simulate(
+        s, SimulationOptions{{}, 0, -1, {QStringLiteral("capacity:border=2000")}, {}, {}}, unused);
+    QVERIFY(!overridden);
+    QVERIFY2(overridden.errors().first().toString().startsWith(
+                 u"what-if capacity:border=2000: the scheduled change at t.yaml:"),
+             qPrintable(overridden.errors().first().toString()));
+    QVERIFY(overridden.errors().first().toString().contains(u"would override it"));
     const SeriesSink wider = run(test::parseOrFail(borderScenario("    capacity: 500", "")),
                                  {QStringLiteral("capacity:border=2000")});
     QVERIFY(wider.maximum(QStringLiteral("link/border/loss")) < 0.01);
@@ -341,6 +350,8 @@ reactions:
     const QList<Event> failovers = sink.ofKind(EventKind::DnsFailover);
     QCOMPARE(failovers.size(), 1);
     QCOMPARE(failovers.first().timeMs, fired.first().timeMs);
+    // Without the reaction (a what-if), no failover.
+    QVERIFY(run(s, {QStringLiteral("without:promote")}).ofKind(EventKind::DnsFailover).isEmpty());
     // Without the second cut, no majority: nothing fires.
     QVERIFY(
         run(s, {QStringLiteral("without:second-cut")}).ofKind(EventKind::ReactionFired).isEmpty());
