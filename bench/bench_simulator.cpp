@@ -160,9 +160,94 @@ const Scenario &fleet()
     return s;
 }
 
+// The same fleet with what issue 15 models: the links between the datacenters have a capacity
+// (the 10:00 cut pushes dc1-dc2 and dc2-dc3 past it), callers time out and retry, and the app
+// servers hold at most 200 requests at once.
+const Scenario &modelledFleet()
+{
+    static const Scenario s = [] {
+        QByteArray y = fleetScenario();
+        y.replace("  - {between: [dc1, dc2]}", "  - {between: [dc1, dc2], capacity: 9000}");
+        y.replace("  - {between: [dc2, dc3]}", "  - {between: [dc2, dc3], capacity: 9000}");
+        y.replace("  - {between: [dc1, dc3]}", "  - {between: [dc1, dc3], capacity: 9000}");
+        y.replace("capacity: 100, min: 270", "capacity: 100, max_concurrency: 200, min: 270");
+        y.replace("  - {from: load_balancer, to: proxy, port: 443}",
+                  "  - {from: load_balancer, to: proxy, port: 443, timeout: 2s,\n"
+                  "     retries: {count: 2, backoff: 100ms}}");
+        y.replace("  - {from: app, to: cache, port: 6379, instances: all}",
+                  "  - {from: app, to: cache, port: 6379, instances: all, timeout: 500ms,\n"
+                  "     retries: {count: 3, backoff: 0s, deadline: 2s}}");
+        auto parsed = parseScenario(y, QStringLiteral("fleet-300-modelled.yaml"));
+        if (!parsed)
+            qFatal("%s", qPrintable(parsed.errors().first().toString()));
+        return parsed.value();
+    }();
+    return s;
+}
+
 void BM_SimulateFleet300Day(benchmark::State &state)
 {
     play(state, fleet(), false);
+}
+
+void BM_SimulateModelledFleet300Day(benchmark::State &state)
+{
+    play(state, modelledFleet(), false);
+}
+
+void BM_SimulateAndRecordModelledFleet300Day(benchmark::State &state)
+{
+    play(state, modelledFleet(), true);
+}
+
+// A drill on the modelled fleet: the instructor injects a change every simulated second (a
+// link degraded and back, a node's capacity, a rule added and removed), stepped as a drill
+// steps; reports simulated seconds per wall second (10x real time needed).
+void BM_DrillEverySecondModelledFleet(benchmark::State &state)
+{
+    const qint64 seconds = 600;
+    double simulated = 0.0;
+    for (auto _ : state) {
+        CountingSink sink;
+        SimulationOptions options;
+        options.toMs = seconds * 1000;
+        auto stepped = SteppedSimulation::start(modelledFleet(), options, sink);
+        if (!stepped) {
+            state.SkipWithError("could not start");
+            return;
+        }
+        for (qint64 i = 0; stepped.value()->step(); ++i) {
+            ScheduledChange c;
+            c.injectedBy = QStringLiteral("bench");
+            switch (i % 4) {
+            case 0:
+                c.kind = ScheduledChange::Kind::LinkDegraded;
+                c.target = QStringLiteral("dc1-dc3");
+                break;
+            case 1:
+                c.kind = ScheduledChange::Kind::LinkUp;
+                c.target = QStringLiteral("dc1-dc3");
+                break;
+            case 2:
+                c.kind = ScheduledChange::Kind::Capacity;
+                c.target = u"app-" + QString::number(1 + i % 270);
+                c.capacity = 50 + double(i % 100);
+                break;
+            default:
+                c.kind = ScheduledChange::Kind::RuleAdd;
+                c.rule.id = u"drill-" + QString::number(i);
+                c.rule.action = RuleAction::Allow;
+                c.target = c.rule.id;
+                c.forMs = 1000;
+                break;
+            }
+            stepped.value()->inject(c);
+        }
+        stepped.value()->finish();
+        simulated += double(seconds);
+    }
+    state.counters["simulated_s_per_s"] =
+        benchmark::Counter(simulated, benchmark::Counter::kIsRate);
 }
 
 void BM_SimulateAndRecordFleet300Day(benchmark::State &state)
@@ -232,6 +317,18 @@ BENCHMARK(BM_SimulateLemniscus4Weeks)->Unit(benchmark::kMillisecond)->UseRealTim
 BENCHMARK(BM_SimulatePagerDutyDay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulateFleet300Day)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
 BENCHMARK(BM_SimulateAndRecordFleet300Day)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+BENCHMARK(BM_SimulateModelledFleet300Day)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+BENCHMARK(BM_SimulateAndRecordModelledFleet300Day)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+BENCHMARK(BM_DrillEverySecondModelledFleet)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(2);

@@ -389,7 +389,8 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
                 break;
             }
             for (int t : usable)
-                call.targets.push_back({t, weight / double(usable.size())});
+                call.targets.push_back({t, weight / double(usable.size()),
+                                        sitePair(ep.node, m_endpoints[size_t(t)].node)});
             broken.clear(); // others serve: nothing failed
             break;
         }
@@ -399,7 +400,7 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
             if (candidates.empty())
                 failAll();
             for (int t : usable)
-                call.targets.push_back({t, each});
+                call.targets.push_back({t, each, sitePair(ep.node, m_endpoints[size_t(t)].node)});
             for (const Candidate &c : broken)
                 (hangs(c.verdict.reason) ? call.directHang : call.directRefuse) += each;
             break;

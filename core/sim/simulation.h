@@ -24,6 +24,9 @@ namespace warroom::sim {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 inline constexpr qint64 kMetricPeriodMs = 120000;
+// A link is saturated once at capacity this long, and no longer once under 90 % this long:
+// noise about its capacity does not flap its state (and the verdicts of the hops over it).
+inline constexpr qint64 kSaturationHoldMs = 30000;
 // A topology version is written at least this often while states change, so that a replay
 // cursor never applies more than this much of the event stream after a version.
 inline constexpr qint64 kCheckpointMs = 3600000;
@@ -80,6 +83,7 @@ struct Target
 {
     int endpoint = -1;
     double weight = 0.0;
+    int pair = -1; // the site pair its requests cross (from * sites + to); -1: the same site
 };
 
 // An instance a call would need but cannot use, kept to explain failures.
@@ -140,6 +144,7 @@ struct LinkRun
     bool modelled = false; // it has a capacity or a loss (declared or changed): recorded
     bool saturated = false;
     bool degradedBySaturation = false; // its state was set to degraded by the saturation
+    qint64 crossedSinceMs = -1;        // over (or back under) its threshold since
     double load = 0.0;                 // requests/s routed over it
     double loss = 0.0;                 // share lost: its own and what overflows
     double queueMs = 0.0;              // time spent in its devices' queues
@@ -333,9 +338,10 @@ private:
     void drainQueues();
     void offerLoad();
     void flowForward();
-    void loadLinks(int fromNode, int toNode, double rate);
+    void loadLinks(int pair, double rate);
     void settleLinks();
-    PathState path(int fromNode, int toNode);
+    PathState path(int pair); // what the links of a site pair do this tick
+    int sitePair(int fromNode, int toNode) const;
     void flowBackward();
     // Attempts per request and what a caller remembers of the dependency (retries).
     double attemptsPerRequest(int node, int dependency) const;

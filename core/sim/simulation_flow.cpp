@@ -132,7 +132,8 @@ void Simulation::flowForward()
                 Endpoint &target = m_endpoints[size_t(t.endpoint)];
                 const double rate = demand * t.weight * call.replication * attempts;
                 target.in += rate;
-                loadLinks(ep.node, target.node, rate);
+                if (m_linksModelled && t.pair >= 0)
+                    loadLinks(t.pair, rate);
                 if (call.queue >= 0 && call.queue != ep.workerOf) // a worker's calls read
                     target.items += demand * t.weight;
             }
@@ -141,15 +142,19 @@ void Simulation::flowForward()
     settleLinks();
 }
 
-void Simulation::loadLinks(int fromNode, int toNode, double rate)
+int Simulation::sitePair(int fromNode, int toNode) const
 {
-    if (!m_linksModelled)
-        return;
     const int from = topo().nodes[fromNode].site;
     const int to = topo().nodes[toNode].site;
-    if (from == to)
+    return from == to ? -1 : from * int(topo().sites.size()) + to;
+}
+
+void Simulation::loadLinks(int pair, double rate)
+{
+    if (!m_linksModelled || pair < 0)
         return;
-    for (int link : m_engine.route(from, to).links)
+    const int sites = int(topo().sites.size());
+    for (int link : m_engine.route(pair / sites, pair % sites).links)
         m_links[size_t(link)].load += rate;
 }
 
@@ -173,28 +178,29 @@ void Simulation::settleLinks()
     ++m_pathStamp;
 }
 
-PathState Simulation::path(int fromNode, int toNode)
+PathState Simulation::path(int pair)
 {
-    const int from = topo().nodes[fromNode].site;
-    const int to = topo().nodes[toNode].site;
-    if (from == to)
+    if (pair < 0)
         return {};
-    const size_t key = size_t(from) * size_t(topo().sites.size()) + size_t(to);
-    if (m_paths.size() != size_t(topo().sites.size()) * size_t(topo().sites.size())) {
-        m_paths.assign(size_t(topo().sites.size()) * size_t(topo().sites.size()), {});
+    const int sites = int(topo().sites.size());
+    const SiteRoute &route = m_engine.route(pair / sites, pair % sites);
+    if (!m_linksModelled) // no link has a capacity or a loss: their latency alone
+        return {0.0, route.latencyMs};
+    if (m_paths.size() != size_t(sites) * size_t(sites)) {
+        m_paths.assign(size_t(sites) * size_t(sites), {});
         m_pathTick.assign(m_paths.size(), -1);
     }
-    if (m_pathTick[key] == m_pathStamp)
-        return m_paths[key];
+    if (m_pathTick[size_t(pair)] == m_pathStamp)
+        return m_paths[size_t(pair)];
     PathState state;
     double delivered = 1.0;
-    for (int link : m_engine.route(from, to).links) {
+    for (int link : route.links) {
         state.delayMs += topo().links[link].latencyMs + m_links[size_t(link)].queueMs;
         delivered *= 1.0 - m_links[size_t(link)].loss;
     }
     state.loss = 1.0 - delivered;
-    m_paths[key] = state;
-    m_pathTick[key] = m_pathStamp;
+    m_paths[size_t(pair)] = state;
+    m_pathTick[size_t(pair)] = m_pathStamp;
     return state;
 }
 
@@ -222,11 +228,13 @@ void Simulation::flowBackward()
             double callLatency = 0.0;
             for (const Target &t : call.targets) {
                 const Endpoint &target = m_endpoints[size_t(t.endpoint)];
-                const PathState way = path(ep.node, target.node);
+                const PathState way = t.pair < 0 ? PathState{} : path(t.pair);
                 const double mean = target.latencyMs + way.delayMs;
                 // Latencies spread about their mean (exponentially): the share slower than
                 // the timeout is answered too late.
-                const double slow = mean > 0.0 ? std::exp(-timeoutMs / mean) : 0.0;
+                // (beyond 40 means the share is below 1e-17: not worth an exp that underflows)
+                const double slow =
+                    mean > 0.0 && timeoutMs < 40.0 * mean ? std::exp(-timeoutMs / mean) : 0.0;
                 const double lost = 1.0 - (1.0 - way.loss) * (1.0 - slow);
                 pathHang += t.weight * lost;
                 downstream += t.weight * (1.0 - lost) * target.fail;
@@ -265,7 +273,7 @@ void Simulation::flowBackward()
                 }
             }
             memory = {attemptFail, attemptMs, retries};
-            const double lastFails = std::pow(attemptFail, retries);
+            const double lastFails = retries == 0 ? 1.0 : std::pow(attemptFail, retries);
             const double failed = lastFails * attemptFail;
             ok *= 1.0 - call.share * failed;
             answered *= 1.0 - call.share * lastFails * attemptHang;

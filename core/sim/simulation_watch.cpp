@@ -311,15 +311,26 @@ void Simulation::watchBacklogs()
 
 void Simulation::watchLinks()
 {
-    // Saturated from the tick its load reaches its capacity until it falls below 90 % of it;
-    // a link that was up is degraded meanwhile, so that the hops over it say why.
+    // Saturated once its load has been at its capacity for kSaturationHoldMs, until it has been
+    // below 90 % of it as long; a link that was up is degraded meanwhile, so that the hops over
+    // it say why.
     for (int l = 0; l < int(m_links.size()); ++l) {
         LinkRun &run = m_links[size_t(l)];
         const Link &link = topo().links[l];
         if (!run.modelled || link.capacity <= 0.0)
             continue;
         const double u = run.load / link.capacity;
-        if (!run.saturated && u >= 1.0) {
+        const bool crossing = run.saturated ? u < 0.9 : u >= 1.0;
+        if (!crossing) {
+            run.crossedSinceMs = -1;
+            continue;
+        }
+        if (run.crossedSinceMs < 0)
+            run.crossedSinceMs = m_now;
+        if (m_now - run.crossedSinceMs + m_tickMs < kSaturationHoldMs)
+            continue;
+        run.crossedSinceMs = -1;
+        if (!run.saturated) {
             run.saturated = true;
             const QString why = u"saturated: " + formatCount(run.load) +
                                 u" requests/s over a capacity of " + formatCount(link.capacity) +
@@ -337,7 +348,7 @@ void Simulation::watchLinks()
                            {QStringLiteral("between"),
                             QJsonArray{topo().sites[link.siteA].id, topo().sites[link.siteB].id}}});
             }
-        } else if (run.saturated && u < 0.9) {
+        } else {
             run.saturated = false;
             const QString why = u"no longer saturated: " + formatCount(run.load) +
                                 u" requests/s, " + QString::number(u * 100.0, 'f', 0) +
