@@ -12,7 +12,7 @@ namespace warroom {
 namespace {
 
 // How long after it began a service state may be said (a scenario's `state_for`, held).
-constexpr qint64 kStateSaidWithinMs = 15 * 60000;
+constexpr qint64 kStateSaidWithinMs = 24 * 3600000;
 
 ServiceState stateNamed(const QString &name)
 {
@@ -205,8 +205,11 @@ ServiceStatus serviceStatusAt(const ReplayData &data, qint64 timeMs)
     // A state said once it held (`state_for`) counts from when it began: one said a little
     // later but dated at or before `timeMs` is already the state then.
     for (; i < events.size() && events[i].timeMs <= timeMs + kStateSaidWithinMs; ++i) {
-        if (events[i].kind == EventKind::ServiceState && beganAtMs(events[i]) <= timeMs)
-            tracker.take(events[i]);
+        if (events[i].kind != EventKind::ServiceState)
+            continue;
+        if (beganAtMs(events[i]) > timeMs)
+            break; // states are dated in order: none later began before `timeMs`
+        tracker.take(events[i]);
     }
     return tracker.status(data, timeMs);
 }

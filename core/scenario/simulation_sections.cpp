@@ -405,6 +405,9 @@ void ScenarioParser::parseReactions(const YAML::Node &list)
         }
         if (YAML::Node v = r.child(item, "cooldown", {}); v.IsDefined())
             reaction.cooldownMs = r.duration(v, u"'cooldown' of " + what).value_or(0);
+        if (reaction.hasUntil && reaction.change.surgeFactor != 1.0)
+            r.error(r.child(item, "until", {}),
+                    what + u" has a surge, which only a 'for' on its change ends, not 'until'");
         if (reaction.hasUntil && reaction.change.forMs > 0)
             r.error(r.child(item, "until", {}),
                     what + u" is undone either by its change's 'for' or by 'until', not both");

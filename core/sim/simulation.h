@@ -206,6 +206,7 @@ struct GroupRun
     int metricSeries = -1;
     std::deque<qint64> launchTimes; // the last minute's, for the launch rate limit
     std::vector<PendingLaunch> pending;
+    qint64 lastFailedMs = -1; // a launch failed then
 };
 
 // A backlog that grew beyond what one tick drains, until it is drained again.

@@ -310,9 +310,13 @@ void Simulation::undo(const Undo &u)
     }
     for (const auto &[node, capacity] : u.capacities)
         m_nodes[size_t(node)].capacity = capacity;
-    for (const auto &[link, before] : u.carrying) {
-        m_engine.setLinkCarrying(link, before.capacity, before.loss);
-        noteVerdicts(m_engine.setLinkLatency(link, before.latencyMs), false);
+    for (const auto &[link, before] : u.carrying) { // only what this change set
+        const Link &now = topo().links[link];
+        if (c.kind == K::Latency)
+            noteVerdicts(m_engine.setLinkLatency(link, before.latencyMs), false);
+        else
+            m_engine.setLinkCarrying(link, c.kind == K::Capacity ? before.capacity : now.capacity,
+                                     c.kind == K::Loss ? before.loss : now.loss);
     }
     if (c.kind == K::Capacity && topo().groupIndex(c.target) >= 0)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;

@@ -164,7 +164,9 @@ void Simulation::replaceUnhealthy()
                   {{QStringLiteral("reason"), QStringLiteral("replace unhealthy")},
                    {QStringLiteral("replaced"), id},
                    {QStringLiteral("site"), topo().sites[newSite].id}});
-        provision(group, newSite, std::accumulate(members.cbegin(), members.cend(), 0),
+        provision(group, newSite,
+                  std::accumulate(members.cbegin(), members.cend(), 0) +
+                      int(m_groups[size_t(topo().groupIndex(group.id))].pending.size()),
                   u"replaces " + id);
     }
 }
@@ -196,6 +198,7 @@ bool Simulation::provision(const ScalingGroup &group, int site, int members, con
         failed = u"the new instance failed to start (" + QString::number(p.failureRatio * 100.0) +
                  u" % of launches fail)";
     if (!failed.isEmpty()) {
+        state.lastFailedMs = m_now;
         emitEvent(EventKind::LaunchFailed, {}, group.id,
                   u"launch for " + group.id + u" in " + topo().sites[site].id + u" failed: " +
                       failed,
@@ -300,6 +303,11 @@ void Simulation::autoscale()
                              ? raw
                              : state.smoothed + alpha * (raw - state.smoothed);
         seen.metric = state.smoothed;
+        // Below min after a launch failed: tried again after the cooldown (a minute at least),
+        // not every tick.
+        if (seen.members < group.min && state.lastFailedMs >= 0 &&
+            m_now - state.lastFailedMs < std::max<qint64>(group.cooldownMs, 60000))
+            continue;
         const ScalingDecision decision = decideScaling(group, seen);
         using A = ScalingDecision::Action;
         if (decision.action == A::None) {
@@ -360,6 +368,8 @@ void Simulation::autoscale()
             for (size_t i = 0; i < sites.size(); ++i)
                 provision(group, sites[i], seen.members + int(i), u"scale out: " + decision.reason);
         } else {
+            if (!state.pending.empty())
+                continue; // what it asked for is still coming: no scale in meanwhile
             const int count = std::max(1, std::min(step, seen.members - group.min));
             for (int removed = 0; removed < count && !inService.empty(); ++removed) {
                 const int victim = chooseVictim(group, inService);

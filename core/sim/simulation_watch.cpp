@@ -317,8 +317,13 @@ void Simulation::watchLinks()
     for (int l = 0; l < int(m_links.size()); ++l) {
         LinkRun &run = m_links[size_t(l)];
         const Link &link = topo().links[l];
-        if (!run.modelled || link.capacity <= 0.0)
+        if (!run.modelled || link.capacity <= 0.0) {
+            if (run.saturated && run.degradedBySaturation && link.state == ElementState::Degraded)
+                setLinks({l}, ElementState::Up, nullptr,
+                         QStringLiteral("no capacity limit any more"));
+            run.saturated = run.degradedBySaturation = false;
             continue;
+        }
         const double u = run.load / link.capacity;
         const bool crossing = run.saturated ? u < 0.9 : u >= 1.0;
         if (!crossing) {
