@@ -181,8 +181,14 @@ struct NodeRun
     std::vector<int> endpoints;
     int entry = -1;
     int maxConcurrency = 0;
-    double latencyMs = 0.0;        // its entry's latency in the tick before (Little's law)
-    int busySeries = -1;           // in flight / max_concurrency (%)
+    double latencyMs = 0.0; // its entry's latency in the tick before (Little's law)
+    int busySeries = -1;    // in flight / max_concurrency (%)
+    // In flight (Little's law: accepted × latency) over max_concurrency, in %; 0 without one.
+    double busyPercent(double accepted) const
+    {
+        return maxConcurrency > 0 ? 100.0 * accepted * latencyMs / 1000.0 / double(maxConcurrency)
+                                  : 0.0;
+    }
     std::vector<CallMemory> calls; // by dependency index
 };
 

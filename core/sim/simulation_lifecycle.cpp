@@ -257,9 +257,7 @@ double Simulation::groupMetric(const ScalingGroup &group, const std::vector<int>
         else if (group.metric == u"latency")
             sum += run.latencyMs;
         else if (group.metric == u"busy") // in flight / max_concurrency (Little's law)
-            sum += run.maxConcurrency > 0
-                       ? 100.0 * accepted * run.latencyMs / 1000.0 / double(run.maxConcurrency)
-                       : 0.0;
+            sum += run.busyPercent(accepted);
         else
             sum += std::min(100.0, 100.0 * accepted / run.capacity);
     }

@@ -44,9 +44,7 @@ double Simulation::metricNow(const QString &key) const
     if (what == u"cpu")
         return std::min(100.0, 100.0 * entry->accepted / run.capacity);
     if (what == u"busy")
-        return run.maxConcurrency > 0
-                   ? 100.0 * entry->accepted * run.latencyMs / 1000.0 / double(run.maxConcurrency)
-                   : std::nan("");
+        return run.maxConcurrency > 0 ? run.busyPercent(entry->accepted) : std::nan("");
     if (what == u"requests")
         return entry->in;
     if (what == u"errors") {

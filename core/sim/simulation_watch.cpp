@@ -396,9 +396,7 @@ void Simulation::recordSamples()
         sample(run.series[Errors], errors);
         sample(run.series[Latency], requests > 0.0 ? entry->latencyMs : kNoValue);
         if (run.busySeries >= 0)
-            sample(run.busySeries, busy ? 100.0 * entry->accepted * (run.latencyMs / 1000.0) /
-                                              double(run.maxConcurrency)
-                                        : 0.0);
+            sample(run.busySeries, busy ? run.busyPercent(entry->accepted) : 0.0);
         if (run.waitingSeries >= 0) {
             sample(run.waitingSeries, run.backlogCount);
             sample(run.oldestSeries, run.backlogCount >= 1.0 && !run.backlog.empty()
