@@ -11,7 +11,7 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 32> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 34> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
@@ -44,6 +44,8 @@ constexpr std::array<std::pair<EventKind, const char16_t *>, 32> kNames = {{
     {EventKind::Annotation, u"annotation"},
     {EventKind::ReactionFired, u"reaction.fired"},
     {EventKind::LaunchFailed, u"autoscaler.launch_failed"},
+    {EventKind::Promoted, u"replication.promoted"},
+    {EventKind::MonitoringChanged, u"monitoring.changed"},
 }};
 
 } // namespace

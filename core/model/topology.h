@@ -107,6 +107,9 @@ struct RetryPolicy
     qint64 maxBackoffMs = 0; // 0: no cap
     qint64 deadlineMs = 0;   // 0: the call's timeout
     double multiplier = 2.0; // each wait is this times the one before
+    // The share of each wait drawn at random (1, "full": uniform from 0 to the wait); the
+    // model uses the mean wait, w × (1 − jitter / 2).
+    double jitter = 0.0;
     bool operator==(const RetryPolicy &) const = default;
 };
 

@@ -79,6 +79,14 @@ QJsonObject impactJson(const Impact &i)
                   {QStringLiteral("sites"), QJsonArray::fromStringList(i.sites)}};
     if (i.resolutionKnown) // post-mortems from before it was computed say nothing of it
         o.insert(QStringLiteral("resolved_ms"), time(i.resolvedMs));
+    if (i.writesLost > 0 || i.writesDivergent > 0) { // only where there is replication
+        o.insert(QStringLiteral("writes_lost"), i.writesLost);
+        o.insert(QStringLiteral("writes_divergent"), i.writesDivergent);
+    }
+    if (i.alertsLate > 0) {
+        o.insert(QStringLiteral("alerts_late"), i.alertsLate);
+        o.insert(QStringLiteral("alert_delay_ms"), i.alertDelayMs);
+    }
     return o;
 }
 
@@ -113,6 +121,10 @@ Impact impactFrom(const QJsonObject &o)
         i.nodes.append(v.toString());
     for (const QJsonValue &v : o.value(QStringLiteral("sites")).toArray())
         i.sites.append(v.toString());
+    i.writesLost = o.value(QStringLiteral("writes_lost")).toDouble();
+    i.writesDivergent = o.value(QStringLiteral("writes_divergent")).toDouble();
+    i.alertsLate = o.value(QStringLiteral("alerts_late")).toInt();
+    i.alertDelayMs = qint64(o.value(QStringLiteral("alert_delay_ms")).toDouble());
     return i;
 }
 

@@ -119,6 +119,10 @@ struct Impact
     bool resolutionKnown = false; // resolvedMs was computed (post-mortems before it: not)
     QStringList nodes;            // affected: where requests failed or errors surfaced
     QStringList sites;
+    double writesLost = 0.0;      // at promotions, the old primary down
+    double writesDivergent = 0.0; // at promotions, held only by the old primary
+    int alertsLate = 0;           // delivered after their path came back
+    qint64 alertDelayMs = 0;      // the latest of them
     bool operator==(const Impact &) const = default;
 };
 

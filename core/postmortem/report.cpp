@@ -122,6 +122,14 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
             text += u"; " + number(q.waitingAtEnd) + u" still waiting when the recording ends";
         rows.append({q.queue + u" delivered late", text});
     }
+    if (i.writesLost > 0 || i.writesDivergent > 0)
+        rows.append({QStringLiteral("Writes at promotions"),
+                     number(i.writesLost) + u" lost, " + number(i.writesDivergent) +
+                         u" divergent (held only by a demoted primary: to reconcile)"});
+    if (i.alertsLate > 0)
+        rows.append({QStringLiteral("Alerts delivered late"),
+                     QString::number(i.alertsLate) + u", up to " + formatDuration(i.alertDelayMs) +
+                         u" after they were raised"});
     rows.append({QStringLiteral("Nodes affected"),
                  i.nodes.isEmpty() ? QStringLiteral("none") : collapsedNames(i.nodes)});
     rows.append({QStringLiteral("Sites affected"),

@@ -242,6 +242,12 @@ Impact impactOf(const RecordingSummary &s)
     if (i.startMs >= 0 && !stillWaiting && okAtEnd)
         i.resolvedMs = std::max({s.okAgainMs, i.endMs, i.drainedMs});
     i.queues = s.deliveries;
+    for (const Promotion &p : s.promotions) {
+        i.writesLost += p.lost;
+        i.writesDivergent += p.divergent;
+    }
+    i.alertsLate = s.lateAlerts;
+    i.alertDelayMs = s.maxAlertDelayMs;
     i.nodes = QStringList(nodes.begin(), nodes.end());
     std::sort(i.nodes.begin(), i.nodes.end(), naturalLess); // app-pool-4 before app-pool-20
     i.sites = QStringList(sites.begin(), sites.end());
@@ -347,6 +353,8 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         case EventKind::FaultEnded:
         case EventKind::DnsFailover:
         case EventKind::ReactionFired:
+        case EventKind::Promoted:
+        case EventKind::MonitoringChanged:
         case EventKind::BacklogStarted:
         case EventKind::BacklogDrained:
         case EventKind::NodeCrashed:

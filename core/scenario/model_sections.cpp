@@ -275,12 +275,13 @@ RetryPolicy ScenarioParser::retryPolicy(const YAML::Node &node, const QString &w
         return p;
     if (!node.IsMap()) {
         r.error(node, where + u" must be 'none' or a map with count, backoff, max_backoff, "
-                              u"multiplier and deadline");
+                              u"multiplier, jitter and deadline");
         return p;
     }
     r.checkKeys(node,
                 {QStringLiteral("count"), QStringLiteral("backoff"), QStringLiteral("max_backoff"),
-                 QStringLiteral("multiplier"), QStringLiteral("deadline")},
+                 QStringLiteral("multiplier"), QStringLiteral("deadline"),
+                 QStringLiteral("jitter")},
                 where);
     if (YAML::Node v = r.child(node, "count", where, true); v.IsDefined()) {
         const qint64 count = r.integer(v, u"'count' of " + where).value_or(0);
@@ -294,6 +295,12 @@ RetryPolicy ScenarioParser::retryPolicy(const YAML::Node &node, const QString &w
         p.maxBackoffMs = r.duration(v, u"'max_backoff' of " + where).value_or(0);
     if (YAML::Node v = r.child(node, "deadline", {}); v.IsDefined())
         p.deadlineMs = r.duration(v, u"'deadline' of " + where).value_or(0);
+    if (YAML::Node v = r.child(node, "jitter", {}); v.IsDefined()) {
+        if (v.IsScalar() && (v.Scalar() == "full" || v.Scalar() == "none"))
+            p.jitter = v.Scalar() == "full" ? 1.0 : 0.0;
+        else
+            p.jitter = fraction(v, u"'jitter' of " + where, 0.0);
+    }
     if (YAML::Node v = r.child(node, "multiplier", {}); v.IsDefined()) {
         p.multiplier = r.number(v, u"'multiplier' of " + where).value_or(2.0);
         if (p.multiplier < 1.0) {

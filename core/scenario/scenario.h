@@ -19,11 +19,13 @@ struct Scenario
     qint64 durationMs = 0; // how long the scenario runs (0: not set)
     Topology topology;
     SimulationSettings simulation;
-    LoadProfile load;
+    QList<LoadProfile> loads;       // empty: no offered load
     QList<ScheduledChange> changes; // in time order
     QList<Reaction> reactions;
     QList<QueueSpec> queues;
     ServiceLevel serviceLevel;
+    QList<ReplicationSpec> replication;
+    MonitoringSpec monitoring;
     QString baseFile;    // the scenario this one extends, if any
     QStringList whatIfs; // applied to the base's topology at the start ("rule-remove:x")
     SourcePlace whatIfPlace;

@@ -27,7 +27,8 @@ const QStringList kTopKeys = {
     QStringLiteral("simulation"),    QStringLiteral("load"),
     QStringLiteral("schedule"),      QStringLiteral("queues"),
     QStringLiteral("service_level"), QStringLiteral("reactions"),
-    QStringLiteral("groups"),
+    QStringLiteral("groups"),        QStringLiteral("replication"),
+    QStringLiteral("monitoring"),
 };
 
 const QStringList kStates = {QStringLiteral("up"), QStringLiteral("degraded"),

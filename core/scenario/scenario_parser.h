@@ -30,7 +30,8 @@ private:
     std::optional<Rule> parseRule(const YAML::Node &item);
     // simulation_sections.cpp
     void parseSimulation(const YAML::Node &root);
-    void parseLoad(const YAML::Node &map);
+    void parseLoads(const YAML::Node &node); // a map (one load) or a list of them
+    void parseLoad(const YAML::Node &map, LoadProfile &load, const QString &name);
     void parseChanges(const YAML::Node &list);
     // One change: of the schedule (`at:` required) or a reaction's `do:` (no `at:`).
     std::optional<ScheduledChange> parseChange(const YAML::Node &item, const QString &what,
@@ -38,6 +39,10 @@ private:
     void parseReactions(const YAML::Node &list);
     std::optional<Condition> parseCondition(const YAML::Node &map, const QString &what);
     void parseQueues(const YAML::Node &list);
+    // replication_monitoring_sections.cpp
+    void parseReplication(const YAML::Node &list);
+    void parseMonitoring(const YAML::Node &map);
+    int nodeRef(const YAML::Node &node, const QString &what); // a node's index, or -1 (said)
     void parseServiceLevel(const YAML::Node &map);
     void parseTitles(const YAML::Node &root);
     std::optional<qint64> offset(const YAML::Node &node, const QString &what);

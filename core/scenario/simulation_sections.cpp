@@ -24,6 +24,7 @@ const QStringList kChangeKinds = {
     QStringLiteral("load_spike"),     QStringLiteral("site_cut"),
     QStringLiteral("latency"),        QStringLiteral("loss"),
     QStringLiteral("withdraw"),       QStringLiteral("group_down"),
+    QStringLiteral("promote"),
 };
 
 bool hasRole(const Topology &t, const QString &role)
@@ -95,6 +96,8 @@ QString ScheduledChange::description() const
         return target + u" withdraws itself from service";
     case K::GroupDown:
         return u"group " + target + u" down (everything in it)";
+    case K::Promote:
+        return target + u" promoted to primary";
     }
     return id();
 }
@@ -103,7 +106,7 @@ QString ScheduledChange::sentence() const
 {
     QString text = description();
     if (kind != Kind::NodeCrash && kind != Kind::NodeRestart && kind != Kind::Withdraw &&
-        !text.isEmpty())
+        kind != Kind::Promote && !text.isEmpty())
         text[0] = text[0].toUpper();
     return text;
 }
@@ -180,7 +183,12 @@ void ScenarioParser::parseSimulation(const YAML::Node &root)
         }
     }
     if (YAML::Node v = r.child(root, "load", {}); v.IsDefined())
-        parseLoad(v);
+        parseLoads(v);
+    if (YAML::Node v = r.child(root, "replication", {});
+        v.IsDefined() && !v.IsNull() && r.expectSequence(v, QStringLiteral("'replication'")))
+        parseReplication(v);
+    if (YAML::Node v = r.child(root, "monitoring", {}); v.IsDefined())
+        parseMonitoring(v);
     if (YAML::Node v = r.child(root, "schedule", {});
         v.IsDefined() && !v.IsNull() && r.expectSequence(v, QStringLiteral("'schedule'")))
         parseChanges(v);
@@ -416,35 +424,65 @@ void ScenarioParser::parseReactions(const YAML::Node &list)
     }
 }
 
-void ScenarioParser::parseLoad(const YAML::Node &map)
+void ScenarioParser::parseLoads(const YAML::Node &node)
 {
-    LoadProfile &load = s.load;
-    load.place = r.placeOf(map);
-    if (!r.expectMap(map, QStringLiteral("'load'")))
+    if (!node.IsSequence()) {
+        LoadProfile load;
+        parseLoad(node, load, QStringLiteral("'load'"));
+        if (load.declared)
+            s.loads.append(load);
         return;
-    r.checkKeys(map,
-                {QStringLiteral("source"), QStringLiteral("rate"), QStringLiteral("daily"),
-                 QStringLiteral("weekly"), QStringLiteral("trend_per_week"),
-                 QStringLiteral("noise"), QStringLiteral("spikes"), QStringLiteral("share"),
-                 QStringLiteral("on_failure"), QStringLiteral("retry_rate")},
-                QStringLiteral("'load'"));
+    }
+    // Several sources: each with its own id (default: its source role), curve and policy.
+    for (const YAML::Node &item : node) {
+        LoadProfile load;
+        parseLoad(item, load, u"load " + QString::number(s.loads.size() + 1));
+        if (!load.declared)
+            continue;
+        if (load.id.isEmpty())
+            load.id = load.sourceRole;
+        const bool taken = std::any_of(s.loads.cbegin(), s.loads.cend(),
+                                       [&](const LoadProfile &l) { return l.id == load.id; });
+        if (taken)
+            r.error(item, u"two loads are called '" + load.id + u"' (give each an 'id')");
+        s.loads.append(load);
+    }
+    if (s.loads.isEmpty())
+        r.error(node, QStringLiteral("'load' lists no load"));
+}
+
+void ScenarioParser::parseLoad(const YAML::Node &map, LoadProfile &load, const QString &name)
+{
+    load.place = r.placeOf(map);
+    if (!r.expectMap(map, name))
+        return;
+    const bool listed = name != u"'load'";
+    QStringList keys = {QStringLiteral("source"),         QStringLiteral("rate"),
+                        QStringLiteral("daily"),          QStringLiteral("weekly"),
+                        QStringLiteral("trend_per_week"), QStringLiteral("noise"),
+                        QStringLiteral("spikes"),         QStringLiteral("share"),
+                        QStringLiteral("on_failure"),     QStringLiteral("retry_rate")};
+    if (listed)
+        keys.append(QStringLiteral("id"));
+    r.checkKeys(map, keys, name);
     load.declared = true;
-    if (YAML::Node v = r.child(map, "source", QStringLiteral("'load'"), true); v.IsDefined()) {
-        load.sourceRole =
-            r.identifier(v, QStringLiteral("the source role of 'load'")).value_or(QString());
+    if (YAML::Node v = r.child(map, "id", {}); listed && v.IsDefined())
+        load.id = r.identifier(v, u"the id of " + name).value_or(QString());
+    if (YAML::Node v = r.child(map, "source", name, true); v.IsDefined()) {
+        load.sourceRole = r.identifier(v, u"the source role of " + name).value_or(QString());
         if (!load.sourceRole.isEmpty() && !hasRole(t, load.sourceRole))
             r.error(v, u"no node has role '" + load.sourceRole + u"' to send the load");
     }
-    if (YAML::Node v = r.child(map, "rate", QStringLiteral("'load'"), true); v.IsDefined()) {
-        load.rate = r.number(v, QStringLiteral("the rate of 'load'")).value_or(0.0);
+    if (YAML::Node v = r.child(map, "rate", name, true); v.IsDefined()) {
+        load.rate = r.number(v, u"the rate of " + name).value_or(0.0);
         if (load.rate < 0)
-            r.error(v, QStringLiteral("the rate of 'load' cannot be negative"));
+            r.error(v, u"the rate of " + name + u" cannot be negative");
     }
     auto multipliers = [&](const char *key, int count, QList<double> &into) {
         YAML::Node v = r.child(map, key, {});
         if (!v.IsDefined())
             return;
-        const QString what = u'\'' + QLatin1StringView(key) + u"' of 'load'";
+        const QString what = u'\'' + QLatin1StringView(key) + u"' of " + name;
         if (!v.IsSequence() || int(v.size()) != count) {
             r.error(v, what + u" must list " + QString::number(count) + u" multipliers");
             return;
@@ -461,7 +499,7 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
     if (YAML::Node v = r.child(map, "trend_per_week", {}); v.IsDefined())
         load.trendPerWeek = r.number(v, QStringLiteral("'trend_per_week'")).value_or(0.0);
     if (YAML::Node v = r.child(map, "noise", {}); v.IsDefined())
-        load.noise = fraction(v, QStringLiteral("'noise' of 'load'"), 0.0);
+        load.noise = fraction(v, u"'noise' of " + name, 0.0);
     if (YAML::Node v = r.child(map, "spikes", {});
         v.IsDefined() && r.expectSequence(v, QStringLiteral("'spikes'"))) {
         for (const YAML::Node &item : v) {
@@ -490,18 +528,18 @@ void ScenarioParser::parseLoad(const YAML::Node &map)
         }
     }
     if (YAML::Node v = r.child(map, "share", {});
-        v.IsDefined() && r.expectMap(v, QStringLiteral("'share' of 'load'"))) {
+        v.IsDefined() && r.expectMap(v, u"'share' of " + name)) {
         for (auto it = v.begin(); it != v.end(); ++it) {
             const QString site = QString::fromStdString(it->first.Scalar());
             if (t.siteIndex(site) < 0)
-                r.error(it->first, u"unknown site '" + site + u"' in 'share' of 'load'");
+                r.error(it->first, u"unknown site '" + site + u"' in 'share' of " + name);
             load.share.insert(site,
                               fraction(it->second, u"the share of site '" + site + u'\'', 0.0));
         }
     }
     if (YAML::Node v = r.child(map, "on_failure", {}); v.IsDefined()) {
         const int c = r.choice(v, {QStringLiteral("drop"), QStringLiteral("retry")},
-                               QStringLiteral("'on_failure' of 'load'"));
+                               u"'on_failure' of " + name);
         if (c >= 0)
             load.onFailure = FailurePolicy(c);
     }
@@ -582,6 +620,12 @@ std::optional<ScheduledChange> ScenarioParser::parseChange(const YAML::Node &ite
         break;
     case K::GroupDown:
         check(t.riskGroupIndex(c.target) >= 0, "group");
+        break;
+    case K::Promote:
+        check(std::any_of(
+                  s.replication.cbegin(), s.replication.cend(),
+                  [&](const ReplicationSpec &set) { return set.members().contains(c.target); }),
+              "node of a replication");
         break;
     case K::RuleRemove:
         check(t.ruleIndex(c.target) >= 0, "rule");

@@ -34,10 +34,12 @@ enum class FailurePolicy
     Retry, // it waits upstream and is sent again (a monitoring system's retry queue)
 };
 
-// The offered load over time: requests per second sent by the nodes of `sourceRole`.
+// The offered load over time: requests per second sent by the nodes of `sourceRole`. A
+// scenario may have several (users and a batch job, say), each with its own curve.
 struct LoadProfile
 {
     bool declared = false;
+    QString id; // "" for a scenario's only load; its `id:` in a list of loads
     QString sourceRole;
     double rate = 0.0;         // requests/s at the daily mean of the first week
     QList<double> daily;       // multipliers per hour of day (interpolated); empty: flat
@@ -77,6 +79,7 @@ struct ScheduledChange
         Loss,        // the share a link loses on its own (loss)
         Withdraw,    // a node takes itself out of service (its callers use the others)
         GroupDown,   // every link, site and node of a risk group down at once
+        Promote,     // a replica becomes its replication's primary
     };
     Kind kind = Kind::LinkDown;
     qint64 atMs = 0;        // offset from the scenario start
@@ -180,6 +183,37 @@ struct ServiceLevel
     double leaveDegraded() const { return degradedBelow >= 0 ? degradedBelow : degradedAbove / 2; }
     double leaveOutage() const { return outageBelow >= 0 ? outageBelow : outageAbove / 2; }
     bool operator==(const ServiceLevel &) const = default;
+};
+
+// A primary and its replicas (docs/scenario-format.md, "Replication"): callers of `role` reach
+// the primary only; each write it serves is copied to every replica over the modelled network;
+// a promotion makes a replica the primary, and what it had not received yet is lost or
+// divergent.
+struct ReplicationSpec
+{
+    QString id;
+    QString role;
+    QString primary; // a node, at the start
+    QStringList replicas;
+    int port = 0;           // of the copying traffic (rules count); 0: the route only
+    double writes = 1.0;    // share of the requests the primary serves that write
+    double applyRate = 0.0; // writes/s a replica applies at most (0: no limit)
+    SourcePlace place;
+    QStringList members() const { return QStringList{primary} + replicas; }
+    bool operator==(const ReplicationSpec &) const = default;
+};
+
+// Who evaluates the alerts and where they go (docs/scenario-format.md, "Monitoring"). Without
+// it, monitoring sees everything and every alert arrives at once.
+struct MonitoringSpec
+{
+    bool declared = false;
+    QString node;       // evaluates alerts; must reach what it watches
+    int port = 0;       // it scrapes on (rules count); 0: the route only
+    QString notify;     // a node alerts are delivered to (a pager gateway); empty: none
+    int notifyPort = 0; // of the delivery
+    SourcePlace place;
+    bool operator==(const MonitoringSpec &) const = default;
 };
 
 QString toString(ScheduledChange::Kind kind); // "region_offline"

@@ -14,9 +14,11 @@ Simulation::Simulation(const Scenario &scenario, Topology topology,
     , m_options(options)
     , m_sink(sink)
     , m_engine(std::move(topology), 0)
-    , m_curve(scenario.load, scenario.start)
     , m_random(seed)
 {
+    m_loads.reserve(size_t(scenario.loads.size()));
+    for (const LoadProfile &load : scenario.loads)
+        m_loads.emplace_back(load, scenario.start);
     m_stats.seed = seed;
     m_tickMs = std::max<qint64>(10, scenario.simulation.tickMs);
     m_tickSec = double(m_tickMs) / 1000.0;
@@ -44,6 +46,18 @@ Simulation::Simulation(const Scenario &scenario, Topology topology,
     m_links.resize(size_t(topo().links.size()));
     for (int l = 0; l < topo().links.size(); ++l)
         markLinkModelled(l);
+    for (const ReplicationSpec &spec : scenario.replication) {
+        ReplicationRun set;
+        set.spec = &spec;
+        set.primary = topo().nodeIndex(spec.primary);
+        for (const QString &id : spec.members())
+            set.members.push_back({topo().nodeIndex(id), {}, 0.0, 0.0, -1, -1});
+        m_replications.push_back(std::move(set));
+    }
+    if (scenario.monitoring.declared) {
+        m_monitor = topo().nodeIndex(scenario.monitoring.node);
+        m_notify = topo().nodeIndex(scenario.monitoring.notify);
+    }
     m_edgeStates.resize(size_t(m_engine.edgeCount()));
     for (int e = 0; e < m_engine.edgeCount(); ++e)
         m_edgeStates[size_t(e)] = m_engine.verdict(e).state;
@@ -200,15 +214,28 @@ void Simulation::startRecording()
     }
     for (int l = 0; l < int(m_links.size()); ++l)
         openLinkSeries(l);
+    openReplicationSeries();
     m_offeredSeries = beginSeries(QStringLiteral("service/offered"), {}, QStringLiteral("offered"),
                                   QStringLiteral("req/s"));
     m_failedSeries = beginSeries(QStringLiteral("service/failed"), {}, QStringLiteral("failed"),
                                  QStringLiteral("req/s"));
     m_ratioSeries = beginSeries(QStringLiteral("service/failure_ratio"), {},
                                 QStringLiteral("failure_ratio"), QStringLiteral("%"));
-    if (m_scenario.load.onFailure == FailurePolicy::Retry)
-        m_upstreamSeries = beginSeries(QStringLiteral("upstream/backlog"), {},
-                                       QStringLiteral("backlog"), QStringLiteral("items"));
+    const bool several = m_loads.size() > 1;
+    for (LoadRun &load : m_loads) {
+        const QString &id = load.profile->id;
+        if (several) {
+            load.offeredSeries = beginSeries(u"load/" + id + u"/offered", {},
+                                             QStringLiteral("offered"), QStringLiteral("req/s"));
+            load.failedSeries = beginSeries(u"load/" + id + u"/failed", {},
+                                            QStringLiteral("failed"), QStringLiteral("req/s"));
+        }
+        if (load.profile->onFailure == FailurePolicy::Retry)
+            load.upstreamSeries =
+                beginSeries(several ? QString(u"upstream/" + id + u"/backlog")
+                                    : QStringLiteral("upstream/backlog"),
+                            {}, QStringLiteral("backlog"), QStringLiteral("items"));
+    }
     recordTopology(QStringLiteral("start"));
     if (m_serviceState != u"ok") // recording from the middle of an incident: say so first
         emitEvent(EventKind::ServiceState, {}, m_serviceState,
@@ -238,6 +265,17 @@ bool Simulation::nodeUp(int node) const
            topo().sites[n.site].state != ElementState::Down;
 }
 
+bool Simulation::canReach(int from, int to, int port) const
+{
+    if (!nodeUp(from) || !nodeUp(to))
+        return false;
+    const Node &a = topo().nodes[from];
+    const Node &b = topo().nodes[to];
+    if (port > 0)
+        return usableVerdict(m_engine.evaluate(a, b, port));
+    return a.site == b.site || m_engine.route(a.site, b.site).reachable;
+}
+
 int Simulation::endpointOf(int node, const QString &role) const
 {
     for (int e : m_nodes[size_t(node)].endpoints) {
@@ -251,8 +289,10 @@ void Simulation::rebuildPlan()
 {
     m_planDirty = false;
     m_endpoints.clear();
-    m_sources.clear();
-    m_sourceWeightTotal = 0.0;
+    for (LoadRun &load : m_loads) {
+        load.sources.clear();
+        load.weightTotal = 0.0;
+    }
     for (int n = 0; n < int(m_nodes.size()); ++n) {
         NodeRun &run = m_nodes[size_t(n)];
         run.endpoints.clear();
@@ -265,7 +305,9 @@ void Simulation::rebuildPlan()
             ep.node = n;
             ep.role = role;
             ep.rank = m_roleRank[role];
-            ep.source = m_scenario.load.declared && role == m_scenario.load.sourceRole;
+            ep.source = std::any_of(m_loads.cbegin(), m_loads.cend(), [&](const LoadRun &l) {
+                return l.profile->sourceRole == role;
+            });
             for (int q = 0; q < m_scenario.queues.size(); ++q) {
                 if (m_scenario.queues[q].role == role)
                     ep.holds = q;
@@ -291,20 +333,24 @@ void Simulation::rebuildPlan()
         ep.healthy = std::all_of(ep.calls.cbegin(), ep.calls.cend(), [](const Call &c) {
             return !c.required || (c.directHang + c.directRefuse) < 1e-9;
         });
-        if (ep.source)
-            m_sources.push_back(int(&ep - m_endpoints.data()));
+        for (LoadRun &load : m_loads) {
+            if (ep.source && load.profile->sourceRole == ep.role)
+                load.sources.push_back(int(&ep - m_endpoints.data()));
+        }
     }
-    // Weights of the sources: the site's share, split equally among its sources.
-    std::map<QString, int> perSite;
-    for (int s : m_sources)
-        perSite[siteOf(m_endpoints[size_t(s)].node)]++;
-    for (int s : m_sources) {
-        const QString site = siteOf(m_endpoints[size_t(s)].node);
-        m_endpoints[size_t(s)].items = 0.0;
-        m_sourceWeightTotal += m_scenario.load.share.isEmpty()
-                                   ? 1.0
-                                   : m_scenario.load.share.value(site, 0.0) / perSite[site];
+    // Weights of each load's sources: the site's share, split equally among its sources.
+    for (LoadRun &load : m_loads) {
+        std::map<QString, int> perSite;
+        for (int s : load.sources)
+            perSite[siteOf(m_endpoints[size_t(s)].node)]++;
+        for (int s : load.sources) {
+            const QString site = siteOf(m_endpoints[size_t(s)].node);
+            load.weightTotal += load.profile->share.isEmpty()
+                                    ? 1.0
+                                    : load.profile->share.value(site, 0.0) / perSite[site];
+        }
     }
+    updateMonitoring();
     m_order.resize(m_endpoints.size());
     for (size_t i = 0; i < m_order.size(); ++i)
         m_order[i] = int(i);
@@ -362,6 +408,11 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
 
     if (dep.need == InstanceNeed::AtLeast)
         call.replication = dep.atLeast;
+    if (!m_replications.empty()) { // callers of a replicated role reach its primary only
+        for (auto &stack : stacks)
+            std::erase_if(stack.first,
+                          [&](const Candidate &c) { return outOfRotation(c.node, dep.toRole); });
+    }
     for (const auto &[candidates, weight] : stacks) {
         std::vector<int> usable;
         bool anyHang = false;

@@ -184,6 +184,7 @@ struct NodeRun
     double latencyMs = 0.0; // its entry's latency in the tick before (Little's law)
     int busySeries = -1;    // in flight / max_concurrency (%)
     // In flight (Little's law: accepted × latency) over max_concurrency, in %; 0 without one.
+    bool watched = true; // the monitoring reaches it (or there is no declared monitoring)
     double busyPercent(double accepted) const
     {
         return maxConcurrency > 0 ? 100.0 * accepted * latencyMs / 1000.0 / double(maxConcurrency)
@@ -241,6 +242,31 @@ struct QueueRun
     double maxLatencyMs = 0.0;
 };
 
+// One load source (docs/scenario-format.md, "Load") and what it sent this tick.
+struct LoadRun
+{
+    LoadRun(const LoadProfile &p, const QDateTime &start)
+        : profile(&p)
+        , curve(p, start)
+    {}
+    const LoadProfile *profile;
+    LoadCurve curve;
+    std::vector<int> sources; // endpoints sending it
+    double weightTotal = 0.0;
+    // this tick
+    double newRequests = 0.0; // requests created
+    std::vector<Bucket> retried;
+    double offered = 0.0; // requests sent (new and retried)
+    double failed = 0.0;
+    // failed requests waiting to be sent again (on_failure: retry)
+    std::deque<Bucket> upstream;
+    double upstreamCount = 0.0;
+    Episode upstreamEpisode;
+    int offeredSeries = -1; // per load when there are several
+    int failedSeries = -1;
+    int upstreamSeries = -1;
+};
+
 struct Surge
 {
     qint64 fromMs = 0;
@@ -258,6 +284,37 @@ struct Failover
     qint64 ttlMs = 0;
 };
 
+// One member of a replication: the writes of the primary it has not applied yet, oldest first.
+struct ReplicaRun
+{
+    int node = -1;
+    std::deque<Bucket> pending; // by the moment the primary wrote them
+    double behind = 0.0;
+    double lagMs = 0.0;
+    int lagSeries = -1;
+    int behindSeries = -1;
+};
+
+struct ReplicationRun
+{
+    const ReplicationSpec *spec = nullptr;
+    int primary = -1;                // node
+    std::vector<ReplicaRun> members; // every node of the set, the primary's ignored
+    double lost = 0.0;               // writes lost at promotions (their holder was down)
+    double divergent = 0.0;          // writes only a demoted primary holds
+};
+
+// An alert raised while the monitoring could not deliver it: sent once the path is back.
+struct PendingAlert
+{
+    EventKind kind;
+    QString node;
+    QString subject;
+    QString text;
+    QJsonObject details;
+    qint64 raisedMs = 0;
+};
+
 // What a scheduled change replaced, to put it back when its `for:` is over.
 struct Undo
 {
@@ -270,6 +327,7 @@ struct Undo
     QList<std::pair<int, double>> capacities; // node, capacity
     double groupCapacity = 0.0;
     QList<std::pair<int, Link>> carrying; // link, as it was (capacity, loss, latency)
+    int promotedFrom = -1;                // Promote: the primary before
 };
 
 inline bool hangs(const Reason &reason)
@@ -324,6 +382,8 @@ private:
     // the model
     const Topology &topo() const { return m_engine.topology(); }
     bool nodeUp(int node) const;
+    // Both run and `from` reaches `to`: on `port` (rules count) or, with 0, by a route.
+    bool canReach(int from, int to, int port) const;
     QString siteOf(int node) const { return topo().sites[topo().nodes[node].site].id; }
     void rebuildPlan();
     void resolveCall(Endpoint &ep, int dependency, Call &call) const;
@@ -362,6 +422,18 @@ private:
     void watchService();
     void watchAlerts();
     void watchBacklogs();
+    // replication (simulation_replication.cpp)
+    void openReplicationSeries();
+    void replicate(); // copies this tick's writes; before the links settle
+    void promote(const ScheduledChange &change, Undo &undo);
+    void recordReplication();
+    int replicationOf(int node) const;                       // the set a node belongs to, or -1
+    bool outOfRotation(int node, const QString &role) const; // a replica of a replicated role
+    // monitoring (simulation_monitoring.cpp)
+    void updateMonitoring(); // who the monitoring sees, whether alerts get through
+    // An alert as the monitoring delivers it: now, or once its path to `notify` is back.
+    void raiseAlert(EventKind kind, const QString &node, const QString &subject,
+                    const QString &text, QJsonObject details = {});
     // A group's metric now, as its autoscaler measures it (scalingMetrics()): over its
     // instances in service; NaN when none is.
     double groupMetric(const ScalingGroup &group, const std::vector<int> &inService) const;
@@ -382,7 +454,7 @@ private:
     const SimulationOptions &m_options;
     EventSink &m_sink;
     ReachabilityEngine m_engine;
-    LoadCurve m_curve;
+    std::vector<LoadRun> m_loads;
     Random m_random;
     SimulationStats m_stats;
     QCryptographicHash m_hash{QCryptographicHash::Sha256};
@@ -399,8 +471,6 @@ private:
     std::map<QString, int> m_roleRank;
     std::vector<Endpoint> m_endpoints;
     std::vector<int> m_order; // endpoints by rank
-    std::vector<int> m_sources;
-    double m_sourceWeightTotal = 0.0;
     bool m_planDirty = true;
     std::vector<NodeRun> m_nodes;
     std::vector<GroupRun> m_groups;
@@ -445,17 +515,17 @@ private:
         Undo undo;
     };
     std::vector<ReactionRun> m_reactions;
+    std::vector<ReplicationRun> m_replications;
+    int m_monitor = -1; // the declared monitoring node
+    int m_notify = -1;
+    bool m_alertPathOk = true;
+    std::vector<PendingAlert> m_pendingAlerts;
     std::vector<Surge> m_surges;
     Failover m_failover;
 
-    // load of this tick
-    double m_newRequests = 0.0; // requests created this tick
-    std::vector<Bucket> m_retried;
+    // load of this tick, over every load source
     double m_offered = 0.0; // requests sent this tick (new and retried)
     double m_failed = 0.0;
-    std::deque<Bucket> m_upstream; // failed requests waiting to be sent again
-    double m_upstreamCount = 0.0;
-    Episode m_upstreamEpisode;
 
     // service as its users see it
     QString m_serviceState = QStringLiteral("ok");
@@ -476,7 +546,6 @@ private:
     int m_offeredSeries = -1;
     int m_failedSeries = -1;
     int m_ratioSeries = -1;
-    int m_upstreamSeries = -1;
 };
 
 } // namespace warroom::sim

@@ -247,6 +247,9 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
                   c.note.isEmpty() ? c.sentence() : QString(c.sentence() + u": " + c.note));
         break;
     }
+    case K::Promote:
+        promote(c, u);
+        break;
     }
     if (c.surgeFactor != 1.0)
         m_surges.push_back(
@@ -322,6 +325,13 @@ void Simulation::undo(const Undo &u)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
     if (c.kind == K::Failover)
         m_failover.active = false;
+    if (u.promotedFrom >= 0) { // the old primary promoted back (a failback)
+        ScheduledChange back = c;
+        back.target = topo().nodes[u.promotedFrom].id;
+        back.note.clear();
+        Undo ignored;
+        promote(back, ignored);
+    }
     m_planDirty = true;
 }
 

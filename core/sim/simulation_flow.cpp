@@ -58,30 +58,38 @@ double Simulation::surgeFactor() const
 
 void Simulation::offerLoad()
 {
-    const LoadProfile &load = m_scenario.load;
-    m_retried.clear();
-    m_newRequests = 0.0;
     m_offered = 0.0;
-    if (!load.declared || m_sources.empty())
-        return;
-    double rate = m_curve.rate(m_now) * surgeFactor();
-    if (load.noise > 0)
-        rate *= std::max(0.0, 1.0 + load.noise * m_random.normal());
-    m_newRequests = rate * m_tickSec;
-    if (load.onFailure == FailurePolicy::Retry) {
-        const double budget = (load.retryRate > 0 ? load.retryRate : 10.0 * load.rate) * m_tickSec;
-        m_upstreamCount -= popFront(m_upstream, budget, [&](const Bucket &b, double n) {
-            m_retried.push_back({b.originMs, n});
-        });
-    }
-    double retried = 0.0;
-    for (const Bucket &b : m_retried)
-        retried += b.count;
-    m_offered = m_newRequests + retried;
-    for (int s : m_sources) {
-        Endpoint &ep = m_endpoints[size_t(s)];
-        const double weight = load.share.isEmpty() ? 1.0 : load.share.value(siteOf(ep.node), 0.0);
-        ep.in = m_sourceWeightTotal > 0 ? m_offered / m_tickSec * weight / m_sourceWeightTotal : 0;
+    const double surge = surgeFactor();
+    for (LoadRun &load : m_loads) {
+        const LoadProfile &profile = *load.profile;
+        load.retried.clear();
+        load.newRequests = 0.0;
+        load.offered = 0.0;
+        if (load.sources.empty())
+            continue;
+        double rate = load.curve.rate(m_now) * surge;
+        if (profile.noise > 0)
+            rate *= std::max(0.0, 1.0 + profile.noise * m_random.normal());
+        load.newRequests = rate * m_tickSec;
+        if (profile.onFailure == FailurePolicy::Retry) {
+            const double budget =
+                (profile.retryRate > 0 ? profile.retryRate : 10.0 * profile.rate) * m_tickSec;
+            load.upstreamCount -= popFront(load.upstream, budget, [&](const Bucket &b, double n) {
+                load.retried.push_back({b.originMs, n});
+            });
+        }
+        double retried = 0.0;
+        for (const Bucket &b : load.retried)
+            retried += b.count;
+        load.offered = load.newRequests + retried;
+        m_offered += load.offered;
+        for (int s : load.sources) {
+            Endpoint &ep = m_endpoints[size_t(s)];
+            const double weight =
+                profile.share.isEmpty() ? 1.0 : profile.share.value(siteOf(ep.node), 0.0);
+            if (load.weightTotal > 0)
+                ep.in += load.offered / m_tickSec * weight / load.weightTotal;
+        }
     }
 }
 
@@ -139,6 +147,7 @@ void Simulation::flowForward()
             }
         }
     }
+    replicate();
     settleLinks();
 }
 
@@ -261,12 +270,13 @@ void Simulation::flowBackward()
                 double elapsed = attemptMs;
                 double reach = 1.0;
                 for (int k = 1; k <= policy.count; ++k) {
-                    elapsed += wait + attemptMs;
+                    const double meanWait = wait * (1.0 - policy.jitter / 2.0);
+                    elapsed += meanWait + attemptMs;
                     if (elapsed > deadline + 1e-9)
                         break;
                     retries = k;
                     reach *= attemptFail;
-                    retryMs += reach * (wait + attemptMs);
+                    retryMs += reach * (meanWait + attemptMs);
                     wait *= policy.multiplier;
                     if (policy.maxBackoffMs > 0)
                         wait = std::min(wait, double(policy.maxBackoffMs));
@@ -292,32 +302,36 @@ void Simulation::flowBackward()
 void Simulation::settleSources()
 {
     m_failed = 0.0;
-    if (m_offered <= 0.0)
-        return;
-    double failedShare = 0.0;
-    double weight = 0.0;
-    for (int s : m_sources) {
-        const Endpoint &ep = m_endpoints[size_t(s)];
-        failedShare += ep.in * ep.fail;
-        weight += ep.in;
-    }
-    failedShare = weight > 0 ? failedShare / weight : 0.0;
-    m_failed = m_offered * failedShare;
-    if (m_scenario.load.onFailure != FailurePolicy::Retry || failedShare <= 0.0)
-        return;
-    // Failed retries go back to the front in their order, new failures to the back.
-    for (auto it = m_retried.rbegin(); it != m_retried.rend(); ++it) {
-        const double n = it->count * failedShare;
-        if (n > 1e-9) {
-            if (!m_upstream.empty() && m_upstream.front().originMs == it->originMs)
-                m_upstream.front().count += n;
-            else
-                m_upstream.push_front({it->originMs, n});
-            m_upstreamCount += n;
+    for (LoadRun &load : m_loads) {
+        load.failed = 0.0;
+        if (load.offered <= 0.0)
+            continue;
+        double failedShare = 0.0;
+        double weight = 0.0;
+        for (int s : load.sources) {
+            const Endpoint &ep = m_endpoints[size_t(s)];
+            failedShare += ep.in * ep.fail;
+            weight += ep.in;
         }
+        failedShare = weight > 0 ? failedShare / weight : 0.0;
+        load.failed = load.offered * failedShare;
+        m_failed += load.failed;
+        if (load.profile->onFailure != FailurePolicy::Retry || failedShare <= 0.0)
+            continue;
+        // Failed retries go back to the front in their order, new failures to the back.
+        for (auto it = load.retried.rbegin(); it != load.retried.rend(); ++it) {
+            const double n = it->count * failedShare;
+            if (n > 1e-9) {
+                if (!load.upstream.empty() && load.upstream.front().originMs == it->originMs)
+                    load.upstream.front().count += n;
+                else
+                    load.upstream.push_front({it->originMs, n});
+                load.upstreamCount += n;
+            }
+        }
+        pushBack(load.upstream, m_now, load.newRequests * failedShare);
+        load.upstreamCount += load.newRequests * failedShare;
     }
-    pushBack(m_upstream, m_now, m_newRequests * failedShare);
-    m_upstreamCount += m_newRequests * failedShare;
 }
 
 void Simulation::storeItems()
@@ -330,9 +344,13 @@ void Simulation::storeItems()
         NodeRun &run = m_nodes[size_t(ep.node)];
         const double items = ep.items * m_tickSec;
         // Stored items keep the age of the requests that carried them.
-        for (const Bucket &b : m_retried)
-            pushBack(run.backlog, b.originMs, items * b.count / m_offered);
-        pushBack(run.backlog, m_now, items * m_newRequests / m_offered);
+        double fresh = 0.0;
+        for (const LoadRun &load : m_loads) {
+            for (const Bucket &b : load.retried)
+                pushBack(run.backlog, b.originMs, items * b.count / m_offered);
+            fresh += load.newRequests;
+        }
+        pushBack(run.backlog, m_now, items * fresh / m_offered);
         run.backlogCount += items;
     }
 }

@@ -96,11 +96,10 @@ bool Simulation::holds(const Condition &c) const
         if (c.kind == K::DependencyFailing) {
             const DependencyStatus status = m_engine.assess(node, dependency);
             cut = status.usable == 0;
-        } else if (toNode >= 0 && c.port > 0) {
-            cut = !usableVerdict(m_engine.evaluate(node, topo().nodes[toNode], c.port)) ||
-                  !nodeUp(toNode);
+        } else if (toNode >= 0) {
+            cut = !canReach(n, toNode, c.port);
         } else {
-            cut = !m_engine.route(node.site, toSite).reachable || (toNode >= 0 && !nodeUp(toNode));
+            cut = !m_engine.route(node.site, toSite).reachable;
         }
         failing += cut ? 1 : 0;
     }

@@ -90,9 +90,10 @@ QString Simulation::serviceStateFor(double ratio) const
     if (ratio > sl.degradedAbove || (was >= 1 && ratio > sl.leaveDegraded()))
         return QStringLiteral("degraded");
     // Requests succeed again while what the trouble left behind still drains.
-    const bool draining =
-        m_upstreamEpisode.active || std::any_of(m_queues.cbegin(), m_queues.cend(),
-                                                [](const QueueRun &q) { return q.episode.active; });
+    const bool draining = std::any_of(m_loads.cbegin(), m_loads.cend(),
+                                      [](const LoadRun &l) { return l.upstreamEpisode.active; }) ||
+                          std::any_of(m_queues.cbegin(), m_queues.cend(),
+                                      [](const QueueRun &q) { return q.episode.active; });
     if ((was >= 1 || m_serviceState == u"recovering") && draining)
         return QStringLiteral("recovering");
     return QStringLiteral("ok");
@@ -205,7 +206,9 @@ void Simulation::watchAlerts()
     const ServiceLevel &sl = m_scenario.serviceLevel;
     for (int n = 0; n < int(m_nodes.size()); ++n) {
         NodeRun &run = m_nodes[size_t(n)];
-        if (!run.present || run.entry < 0 || m_endpoints[size_t(run.entry)].source)
+        // A node the monitoring does not reach is unknown to it: its alert neither fires
+        // nor resolves.
+        if (!run.present || run.entry < 0 || m_endpoints[size_t(run.entry)].source || !run.watched)
             continue;
         double errors = 0.0;
         for (int e : run.endpoints)
@@ -218,19 +221,19 @@ void Simulation::watchAlerts()
                 run.alertSinceMs = m_now;
             if (!run.alerting && m_now - run.alertSinceMs >= sl.alertForMs) {
                 run.alerting = true;
-                emitEvent(EventKind::AlertFiring, id, QStringLiteral("HighErrorRate"),
-                          u"HighErrorRate on " + id + u": " +
-                              QString::number(ratio * 100.0, 'f', 1) +
-                              u" % of requests answered with errors or timeouts",
-                          {{QStringLiteral("ratio"), ratio},
-                           {QStringLiteral("role"), m_endpoints[size_t(run.entry)].role}});
+                raiseAlert(EventKind::AlertFiring, id, QStringLiteral("HighErrorRate"),
+                           u"HighErrorRate on " + id + u": " +
+                               QString::number(ratio * 100.0, 'f', 1) +
+                               u" % of requests answered with errors or timeouts",
+                           {{QStringLiteral("ratio"), ratio},
+                            {QStringLiteral("role"), m_endpoints[size_t(run.entry)].role}});
             }
         } else {
             run.alertSinceMs = -1;
             if (run.alerting) {
                 run.alerting = false;
-                emitEvent(EventKind::AlertResolved, id, QStringLiteral("HighErrorRate"),
-                          u"HighErrorRate on " + id + u" resolved");
+                raiseAlert(EventKind::AlertResolved, id, QStringLiteral("HighErrorRate"),
+                           u"HighErrorRate on " + id + u" resolved");
             }
         }
     }
@@ -290,9 +293,9 @@ void Simulation::watchBacklogs()
         const QString name = QStringLiteral("DeliveriesLate");
         if (late && !run.alerting) {
             run.alerting = true;
-            emitEvent(EventKind::AlertFiring, {}, name,
-                      name + u": " + m_scenario.queues[q].id + u" items wait longer than " +
-                          formatDuration(target));
+            raiseAlert(EventKind::AlertFiring, {}, name,
+                       name + u": " + m_scenario.queues[q].id + u" items wait longer than " +
+                           formatDuration(target));
         }
         if (late)
             run.clearSinceMs = -1;
@@ -301,12 +304,17 @@ void Simulation::watchBacklogs()
         if (run.alerting && !late &&
             m_now - run.clearSinceMs >= m_scenario.serviceLevel.alertForMs) {
             run.alerting = false;
-            emitEvent(EventKind::AlertResolved, {}, name, name + u" resolved");
+            raiseAlert(EventKind::AlertResolved, {}, name, name + u" resolved");
         }
     }
-    if (m_scenario.load.onFailure == FailurePolicy::Retry)
-        watch(m_upstreamEpisode, QStringLiteral("upstream"), m_upstreamCount,
-              m_upstream.empty() ? m_now : m_upstream.front().originMs);
+    for (LoadRun &load : m_loads) {
+        if (load.profile->onFailure == FailurePolicy::Retry)
+            watch(load.upstreamEpisode,
+                  m_loads.size() > 1 ? QString(u"upstream " + load.profile->id)
+                                     : QStringLiteral("upstream"),
+                  load.upstreamCount,
+                  load.upstream.empty() ? m_now : load.upstream.front().originMs);
+    }
 }
 
 void Simulation::watchLinks()
@@ -435,7 +443,12 @@ void Simulation::recordSamples()
     sample(m_offeredSeries, m_offered / m_tickSec);
     sample(m_failedSeries, m_failed / m_tickSec);
     sample(m_ratioSeries, m_offered > 0.0 ? 100.0 * m_failed / m_offered : 0.0);
-    sample(m_upstreamSeries, m_upstreamCount);
+    recordReplication();
+    for (const LoadRun &load : m_loads) {
+        sample(load.offeredSeries, load.offered / m_tickSec);
+        sample(load.failedSeries, load.failed / m_tickSec);
+        sample(load.upstreamSeries, load.upstreamCount);
+    }
 }
 
 } // namespace warroom::sim

@@ -168,8 +168,11 @@ RecordingSummary summarize(const Recording &recording)
         s.backlogs.append(b);
     }
     for (auto &[queue, b] : open) {
+        // "upstream", or "upstream ID" when there are several loads
         const QString key = queue == u"upstream" ? QStringLiteral("upstream/backlog")
-                                                 : u"queue/" + queue + u"/backlog";
+                            : queue.startsWith(u"upstream ")
+                                ? QString(u"upstream/" + queue.mid(9) + u"/backlog")
+                                : QString(u"queue/" + queue + u"/backlog");
         if (const StoredSeries *series = recording.seriesByKey(key)) {
             const std::vector<float> values = recording.samples(*series, b.startMs, s.endMs);
             for (size_t i = 0; i < values.size(); ++i) {
@@ -205,7 +208,29 @@ RecordingSummary summarize(const Recording &recording)
         }
         s.deliveries.append(d);
     }
-    s.alerts = int(recording.events(EventFilter::ofKinds({EventKind::AlertFiring})).size());
+    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::AlertFiring}))) {
+        ++s.alerts;
+        if (const QJsonValue delay = e.details.value(QStringLiteral("delayed_ms"));
+            delay.isDouble()) {
+            ++s.lateAlerts;
+            s.maxAlertDelayMs = std::max(s.maxAlertDelayMs, qint64(delay.toDouble()));
+        }
+    }
+    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::Promoted}))) {
+        if (e.details.value(QStringLiteral("from")) == e.details.value(QStringLiteral("to")))
+            continue; // already the primary
+        s.promotions.append({e.timeMs, e.subject,
+                             e.details.value(QStringLiteral("from")).toString(),
+                             e.details.value(QStringLiteral("to")).toString(),
+                             e.details.value(QStringLiteral("lost")).toDouble(),
+                             e.details.value(QStringLiteral("divergent")).toDouble(),
+                             qint64(e.details.value(QStringLiteral("lag_ms")).toDouble())});
+    }
+    for (const StoredSeries &series : recording.series()) {
+        const QString &key = series.info.key;
+        if (key.startsWith(u"replication/") && key.endsWith(u"/lag"))
+            s.maxLagMs.append({key.mid(12, key.size() - 16), totalAndMax(recording, key).second});
+    }
     return s;
 }
 
@@ -284,8 +309,23 @@ QString summaryText(const RecordingSummary &s)
             out += u", " + count(d.waitingAtEnd) + u" still waiting at the end";
         out += u'\n';
     }
-    out += u"\nalerts fired: " + QString::number(s.alerts) + u"; events hash " +
-           s.eventsHash.left(16) + u'\n';
+    if (!s.promotions.isEmpty() || !s.maxLagMs.isEmpty())
+        out += QStringLiteral("\nReplication:\n");
+    for (const auto &[replica, lag] : s.maxLagMs)
+        out += u"  " + replica + u": lag up to " + formatDuration(qint64(lag)) + u'\n';
+    for (const Promotion &p : s.promotions) {
+        out += u"  " + formatUtc(p.atMs) + u" " + p.to + u" promoted in " + p.replication +
+               u" (was " + p.from + u"): ";
+        if (p.lost + p.divergent < 0.5)
+            out += QStringLiteral("no write missing\n");
+        else
+            out += count(p.lost) + u" writes lost, " + count(p.divergent) + u" divergent\n";
+    }
+    out += u"\nalerts fired: " + QString::number(s.alerts);
+    if (s.lateAlerts > 0)
+        out += u" (" + QString::number(s.lateAlerts) + u" delivered late, up to " +
+               formatDuration(s.maxAlertDelayMs) + u')';
+    out += u"; events hash " + s.eventsHash.left(16) + u'\n';
     return out;
 }
 
@@ -328,6 +368,18 @@ QJsonObject summaryJson(const RecordingSummary &s)
     QJsonObject states;
     for (const auto &[state, ms] : s.timeInState)
         states.insert(state, ms);
+    QJsonArray promotions;
+    for (const Promotion &p : s.promotions)
+        promotions.append(QJsonObject{{QStringLiteral("at_ms"), p.atMs},
+                                      {QStringLiteral("replication"), p.replication},
+                                      {QStringLiteral("from"), p.from},
+                                      {QStringLiteral("to"), p.to},
+                                      {QStringLiteral("lost"), std::round(p.lost)},
+                                      {QStringLiteral("divergent"), std::round(p.divergent)},
+                                      {QStringLiteral("lag_ms"), p.lagMs}});
+    QJsonObject lags;
+    for (const auto &[replica, lag] : s.maxLagMs)
+        lags.insert(replica, std::round(lag));
     return {{QStringLiteral("format"), QStringLiteral("warroom-summary")},
             {QStringLiteral("version"), 1},
             {QStringLiteral("scenario"), s.name},
@@ -348,7 +400,11 @@ QJsonObject summaryJson(const RecordingSummary &s)
             {QStringLiteral("backlogs"), backlogs},
             {QStringLiteral("deliveries"), deliveries},
             {QStringLiteral("time_in_state_ms"), states},
-            {QStringLiteral("alerts"), s.alerts}};
+            {QStringLiteral("alerts"), s.alerts},
+            {QStringLiteral("alerts_late"), s.lateAlerts},
+            {QStringLiteral("max_alert_delay_ms"), s.maxAlertDelayMs},
+            {QStringLiteral("promotions"), promotions},
+            {QStringLiteral("max_replication_lag_ms"), lags}};
 }
 
 } // namespace warroom

@@ -52,6 +52,19 @@ struct Deliveries
     bool operator==(const Deliveries &) const = default;
 };
 
+// A replica made primary: the writes it had not received, lost (the old primary was down) or
+// divergent (only the old primary holds them).
+struct Promotion
+{
+    qint64 atMs = 0;
+    QString replication;
+    QString from;
+    QString to;
+    double lost = 0.0;
+    double divergent = 0.0;
+    qint64 lagMs = 0;
+};
+
 // What `warroom-cli summary` reports about a recording, computed from its events and series.
 struct RecordingSummary
 {
@@ -77,6 +90,11 @@ struct RecordingSummary
     int blips = 0; // trouble shorter than kBlipMs, not counted as outages
     bool observed = false; // the states come from probes and alerts (a live recording)
     int alerts = 0;
+    int lateAlerts = 0; // delivered after their path to the pager came back
+    qint64 maxAlertDelayMs = 0;
+    QList<Promotion> promotions;
+    // The most any replica lagged, by replication and node: "orders/db-2" -> ms.
+    QList<std::pair<QString, double>> maxLagMs;
 
     qint64 outageMs() const;
 };

@@ -288,7 +288,7 @@ private Q_SLOTS:
                    "link_degraded, site_down, site_up, site_offline, region_offline, "
                    "node_crash, node_restart, rule_add, rule_remove, rule_correct, "
                    "capacity, failover, load_spike, site_cut, latency, loss, withdraw, "
-                   "group_down; did you mean 'link_down'?");
+                   "group_down, promote; did you mean 'link_down'?");
         QTest::newRow("unknown_target")
             << QByteArray("schedule:\n  - at: 1h\n    change: link_down\n    target: dc1-dc9\n")
             << QStringLiteral("t.yaml:29:13: 'link_down' needs a link; there is no link 'dc1-dc9'");
@@ -341,10 +341,11 @@ private Q_SLOTS:
         const Scenario s = test::loadBundled(QStringLiteral("pagerduty-2011"));
         QCOMPARE(s.simulation.tickMs, 1000);
         QCOMPARE(s.simulation.seed, 2011u);
-        QVERIFY(s.load.declared);
-        QCOMPARE(s.load.sourceRole, QStringLiteral("event_source"));
-        QVERIFY(s.load.onFailure == FailurePolicy::Retry);
-        QCOMPARE(s.load.daily.size(), 24);
+        QCOMPARE(s.loads.size(), 1);
+        QVERIFY(s.loads[0].declared);
+        QCOMPARE(s.loads[0].sourceRole, QStringLiteral("event_source"));
+        QVERIFY(s.loads[0].onFailure == FailurePolicy::Retry);
+        QCOMPARE(s.loads[0].daily.size(), 24);
         QCOMPARE(s.changes.size(), 1);
         const ScheduledChange &cut = s.changes.first();
         QVERIFY(cut.kind == ScheduledChange::Kind::RegionOffline);

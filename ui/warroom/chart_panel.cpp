@@ -37,6 +37,7 @@ MarkerKind markerKind(EventKind kind)
     case EventKind::NodeUnhealthy:
     case EventKind::VerdictChanged:
     case EventKind::LinkDegraded:
+    case EventKind::MonitoringChanged:
         return MarkerKind::Alert;
     case EventKind::FaultEnded:
     case EventKind::RuleCorrected:

@@ -1,0 +1,114 @@
+// Monitoring that can fail (docs/simulation.md, "Monitoring"): a declared monitoring node
+// evaluates the alerts of the nodes it reaches (the others are unknown to it: their alerts
+// neither fire nor resolve) and delivers them to `notify` over the modelled network; while
+// that path is cut, alerts wait and arrive late.
+#include "simulation.h"
+
+#include "core/util/duration.h"
+
+namespace warroom::sim {
+
+namespace {
+
+QString listed(const QStringList &ids)
+{
+    const int shown = 6;
+    QString out = ids.mid(0, shown).join(QStringLiteral(", "));
+    if (ids.size() > shown)
+        out += u" and " + QString::number(ids.size() - shown) + u" more";
+    return out;
+}
+
+} // namespace
+
+void Simulation::updateMonitoring()
+{
+    if (m_monitor < 0)
+        return;
+    const MonitoringSpec &spec = m_scenario.monitoring;
+    const QString &monitorId = topo().nodes[m_monitor].id;
+    QStringList lost;
+    QStringList regained;
+    QString why; // of the first node lost
+    for (int n = 0; n < int(m_nodes.size()); ++n) {
+        NodeRun &run = m_nodes[size_t(n)];
+        if (!run.present)
+            continue;
+        const bool sees = n == m_monitor ? nodeUp(n) : canReach(m_monitor, n, spec.port);
+        if (sees == run.watched)
+            continue;
+        run.watched = sees;
+        (sees ? regained : lost).append(topo().nodes[n].id);
+        if (!sees && why.isEmpty()) {
+            if (!nodeUp(m_monitor))
+                why = monitorId + u" is down";
+            else if (spec.port > 0) {
+                const Verdict v =
+                    m_engine.evaluate(topo().nodes[m_monitor], topo().nodes[n], spec.port);
+                why = verdictText(v.state, v.reason);
+            }
+        }
+    }
+    if (!lost.isEmpty()) {
+        QStringList named = lost; // the first with why
+        if (!why.isEmpty())
+            named.first() += u" (" + why + u')';
+        emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("targets"),
+                  monitorId + u" cannot scrape " + listed(named) + u": their alerts are unknown",
+                  {{QStringLiteral("monitor"), monitorId},
+                   {QStringLiteral("state"), QStringLiteral("blind")},
+                   {QStringLiteral("nodes"), QJsonArray::fromStringList(lost)}});
+    }
+    if (!regained.isEmpty())
+        emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("targets"),
+                  monitorId + u" scrapes " + listed(regained) + u" again",
+                  {{QStringLiteral("monitor"), monitorId},
+                   {QStringLiteral("state"), QStringLiteral("sees")},
+                   {QStringLiteral("nodes"), QJsonArray::fromStringList(regained)}});
+
+    const bool pathOk =
+        m_notify < 0 ? nodeUp(m_monitor) : canReach(m_monitor, m_notify, spec.notifyPort);
+    if (pathOk == m_alertPathOk)
+        return;
+    m_alertPathOk = pathOk;
+    const QString target = m_notify < 0 ? QStringLiteral("anyone") : topo().nodes[m_notify].id;
+    if (!pathOk) {
+        emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("alerts"),
+                  u"alerts from " + monitorId + u" cannot reach " + target +
+                      u": they wait until the path is back",
+                  {{QStringLiteral("monitor"), monitorId},
+                   {QStringLiteral("notify"), target},
+                   {QStringLiteral("state"), QStringLiteral("cut")}});
+        return;
+    }
+    emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("alerts"),
+              u"alerts from " + monitorId + u" reach " + target + u" again: " +
+                  QString::number(m_pendingAlerts.size()) + u" delivered late",
+              {{QStringLiteral("monitor"), monitorId},
+               {QStringLiteral("notify"), target},
+               {QStringLiteral("state"), QStringLiteral("delivering")},
+               {QStringLiteral("late"), qint64(m_pendingAlerts.size())}});
+    std::vector<PendingAlert> pending;
+    pending.swap(m_pendingAlerts);
+    for (PendingAlert &a : pending) {
+        a.details.insert(QStringLiteral("raised_ms"), epoch(a.raisedMs));
+        a.details.insert(QStringLiteral("delayed_ms"), m_now - a.raisedMs);
+        emitEvent(a.kind, a.node, a.subject,
+                  a.text + u" (raised at " +
+                      formatUtc(epoch(a.raisedMs), QStringLiteral("HH:mm:ss")) + u", " +
+                      formatDuration(m_now - a.raisedMs) + u" late)",
+                  std::move(a.details));
+    }
+}
+
+void Simulation::raiseAlert(EventKind kind, const QString &node, const QString &subject,
+                            const QString &text, QJsonObject details)
+{
+    if (m_alertPathOk) {
+        emitEvent(kind, node, subject, text, std::move(details));
+        return;
+    }
+    m_pendingAlerts.push_back({kind, node, subject, text, std::move(details), m_now});
+}
+
+} // namespace warroom::sim
