@@ -350,7 +350,7 @@ void Simulation::rebuildPlan()
                                     : load.profile->share.value(site, 0.0) / perSite[site];
         }
     }
-    updateMonitoring();
+    m_monitorDirty = true;
     m_order.resize(m_endpoints.size());
     for (size_t i = 0; i < m_order.size(); ++i)
         m_order[i] = int(i);
@@ -555,6 +555,7 @@ void Simulation::tick()
     storeItems();
     watchBacklogs(); // first: whether backlogs still drain decides recovering
     watchService();
+    updateMonitoring();
     watchAlerts();
     recordSamples();
     watchReactions();

@@ -184,7 +184,8 @@ struct NodeRun
     double latencyMs = 0.0; // its entry's latency in the tick before (Little's law)
     int busySeries = -1;    // in flight / max_concurrency (%)
     // In flight (Little's law: accepted × latency) over max_concurrency, in %; 0 without one.
-    bool watched = true; // the monitoring reaches it (or there is no declared monitoring)
+    bool monitorReach = true; // the monitoring's route and rules reach it (at the last change)
+    bool watched = true; // ... and its scrapes get through (or there is no declared monitoring)
     double busyPercent(double accepted) const
     {
         return maxConcurrency > 0 ? 100.0 * accepted * latencyMs / 1000.0 / double(maxConcurrency)
@@ -430,7 +431,11 @@ private:
     int replicationOf(int node) const;                       // the set a node belongs to, or -1
     bool outOfRotation(int node, const QString &role) const; // a replica of a replicated role
     // monitoring (simulation_monitoring.cpp)
-    void updateMonitoring(); // who the monitoring sees, whether alerts get through
+    // Who the monitoring sees and whether alerts get through: each tick, after the links
+    // settle (a path that loses most of what it carries blinds it as a cut does).
+    void updateMonitoring();
+    // How much of what crosses from the monitoring to a node is lost now (0 in one site).
+    double lossFromMonitor(int node);
     // An alert as the monitoring delivers it: now, or once its path to `notify` is back.
     void raiseAlert(EventKind kind, const QString &node, const QString &subject,
                     const QString &text, QJsonObject details = {});
@@ -519,6 +524,9 @@ private:
     int m_monitor = -1; // the declared monitoring node
     int m_notify = -1;
     bool m_alertPathOk = true;
+    bool m_alertReach = true;   // the route and rules from the monitoring to `notify`
+    bool m_monitorDirty = true; // verdicts changed: who the monitoring reaches, again
+
     std::vector<PendingAlert> m_pendingAlerts;
     std::vector<Surge> m_surges;
     Failover m_failover;

@@ -21,12 +21,31 @@ QString listed(const QStringList &ids)
 
 } // namespace
 
+double Simulation::lossFromMonitor(int node)
+{
+    return path(sitePair(m_monitor, node)).loss;
+}
+
 void Simulation::updateMonitoring()
 {
     if (m_monitor < 0)
         return;
     const MonitoringSpec &spec = m_scenario.monitoring;
     const QString &monitorId = topo().nodes[m_monitor].id;
+    if (m_monitorDirty) { // the rules and routes, again only when verdicts changed
+        m_monitorDirty = false;
+        for (int n = 0; n < int(m_nodes.size()); ++n) {
+            NodeRun &run = m_nodes[size_t(n)];
+            if (run.present)
+                run.monitorReach = n == m_monitor ? nodeUp(n) : canReach(m_monitor, n, spec.port);
+        }
+        m_alertReach =
+            m_notify < 0 ? nodeUp(m_monitor) : canReach(m_monitor, m_notify, spec.notifyPort);
+    }
+    // A scrape that fails more often than not is as good as none; it counts again once three
+    // in four get through (a path losing about half does not flap the monitoring's sight).
+    const double kBlindLoss = 0.5;
+    const double kSeesAgainLoss = 0.25;
     QStringList lost;
     QStringList regained;
     QString why; // of the first node lost
@@ -34,18 +53,25 @@ void Simulation::updateMonitoring()
         NodeRun &run = m_nodes[size_t(n)];
         if (!run.present)
             continue;
-        const bool sees = n == m_monitor ? nodeUp(n) : canReach(m_monitor, n, spec.port);
+        const double loss = run.monitorReach ? lossFromMonitor(n) : 1.0;
+        const bool sees = run.monitorReach && loss <= (run.watched ? kBlindLoss : kSeesAgainLoss);
         if (sees == run.watched)
             continue;
         run.watched = sees;
         (sees ? regained : lost).append(topo().nodes[n].id);
         if (!sees && why.isEmpty()) {
-            if (!nodeUp(m_monitor))
+            if (!nodeUp(m_monitor)) {
                 why = monitorId + u" is down";
-            else if (spec.port > 0) {
+            } else if (!nodeUp(n)) {
+                why = QStringLiteral("down");
+            } else if (run.monitorReach) {
+                why = QString::number(100.0 * loss, 'f', 0) + u" % of scrapes lost on the way";
+            } else if (spec.port > 0) {
                 const Verdict v =
                     m_engine.evaluate(topo().nodes[m_monitor], topo().nodes[n], spec.port);
                 why = verdictText(v.state, v.reason);
+            } else {
+                why = QStringLiteral("no route");
             }
         }
     }
@@ -67,7 +93,8 @@ void Simulation::updateMonitoring()
                    {QStringLiteral("nodes"), QJsonArray::fromStringList(regained)}});
 
     const bool pathOk =
-        m_notify < 0 ? nodeUp(m_monitor) : canReach(m_monitor, m_notify, spec.notifyPort);
+        m_alertReach && (m_notify < 0 || lossFromMonitor(m_notify) <=
+                                             (m_alertPathOk ? kBlindLoss : kSeesAgainLoss));
     if (pathOk == m_alertPathOk)
         return;
     m_alertPathOk = pathOk;

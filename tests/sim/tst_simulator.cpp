@@ -397,6 +397,16 @@ void TestSimulator::awsCongestionFeedsItselfUntilTheDevicesRecover()
     const double after = mean(failing, "2021-12-07T17:40:00Z", "2021-12-07T22:20:00Z");
     QVERIFY2(after < before - 5.0 && after > 5.0,
              qPrintable(QString::number(before) + u' ' + QString::number(after)));
+    // Real-time monitoring, in the main network, loses sight of the internal network while
+    // the devices drop most of what crosses them, and sees it again when they recover.
+    const QList<Event> sight = r.events(EventFilter::ofKinds({EventKind::MonitoringChanged}));
+    QCOMPARE(sight.size(), 2);
+    QCOMPARE(sight[0].details.value(QStringLiteral("state")).toString(), QStringLiteral("blind"));
+    QVERIFY(std::abs(sight[0].timeMs - at("2021-12-07T15:30:00Z")) <= 60000);
+    QVERIFY2(sight[0].text.startsWith(u"monitoring cannot scrape auth-1 ("),
+             qPrintable(sight[0].text));
+    QCOMPARE(sight[1].details.value(QStringLiteral("state")).toString(), QStringLiteral("sees"));
+    QVERIFY(std::abs(sight[1].timeMs - at("2021-12-07T22:22:00Z")) <= 5 * 60000);
     // Clients that back off: a short outage, a small fraction of the failures.
     const RecordingSummary &fixed = summary(QStringLiteral("aws-2021-backoff"));
     QVERIFY(fixed.outageMs() < 30 * 60000);
