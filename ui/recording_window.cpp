@@ -334,8 +334,8 @@ void RecordingWindow::requestFigures()
     if (m_figures.pending())
         return; // the answer asks again for where the cursor is by then
     m_figuresTime = t;
-    m_figures.run([path = data->path, t](const JobControl &) { return loadNodeFigures(path, t); },
-                  [this](const Result<QHash<QString, NodeFigures>> &figures) {
+    m_figures.run([path = data->path, t](const JobControl &) { return loadMapFigures(path, t); },
+                  [this](const Result<MapFigures> &figures) {
                       if (figures)
                           m_map->setFigures(figures.value());
                       if (m_session->data())

@@ -4,30 +4,48 @@
 
 namespace warroom {
 
-Result<QHash<QString, NodeFigures>> loadNodeFigures(const QString &path, qint64 timeMs)
+Result<MapFigures> loadMapFigures(const QString &path, qint64 timeMs)
 {
     auto opened = Recording::open(path);
     if (!opened)
         return opened.errors();
     const Recording &r = *opened.value();
-    QHash<QString, NodeFigures> figures;
+    MapFigures figures;
     for (const StoredSeries &series : r.series()) {
         const SeriesInfo &info = series.info;
-        if (info.node.isEmpty() || timeMs < info.startMs || timeMs >= series.endMs())
+        if (timeMs < info.startMs || timeMs >= series.endMs())
             continue;
-        double NodeFigures::*field = info.metric == u"cpu"        ? &NodeFigures::cpu
-                                     : info.metric == u"requests" ? &NodeFigures::requestsPerS
-                                     : info.metric == u"errors"   ? &NodeFigures::errorsPerS
-                                     : info.metric == u"waiting"  ? &NodeFigures::waiting
-                                     : info.metric == u"oldest"   ? &NodeFigures::oldestMs
-                                                                  : nullptr;
+        double *field = nullptr;
+        if (!info.node.isEmpty()) {
+            NodeFigures &f = figures.nodes[info.node];
+            field = info.metric == u"cpu"        ? &f.cpu
+                    : info.metric == u"requests" ? &f.requestsPerS
+                    : info.metric == u"errors"   ? &f.errorsPerS
+                    : info.metric == u"waiting"  ? &f.waiting
+                    : info.metric == u"oldest"   ? &f.oldestMs
+                                                 : nullptr;
+        } else if (info.key.startsWith(u"link/")) { // link/ID/metric
+            const QString id = info.key.section(u'/', 1, 1);
+            LinkFigures &f = figures.links[id];
+            field = info.metric == u"utilization" ? &f.utilization
+                    : info.metric == u"loss"      ? &f.loss
+                    : info.metric == u"latency"   ? &f.latencyMs
+                                                  : nullptr;
+        }
         if (!field)
             continue;
         // The one sample that covers the moment.
         const QList<WindowPoint> at =
             r.window(series, timeMs, timeMs + std::max<qint64>(1, info.intervalMs), 1);
         if (!at.isEmpty() && !std::isnan(at.first().max))
-            figures[info.node].*field = at.first().max;
+            *field = at.first().max;
+    }
+    // A node seen only through series other than its figures has none.
+    for (auto it = figures.nodes.begin(); it != figures.nodes.end();) {
+        if (it.value() == NodeFigures{})
+            it = figures.nodes.erase(it);
+        else
+            ++it;
     }
     return figures;
 }

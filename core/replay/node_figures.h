@@ -30,9 +30,33 @@ struct NodeFigures
     }
 };
 
+// What the recording's samples say of one link at one moment: how full, what it loses, how
+// long a request takes over it (its latency and its devices' queue).
+struct LinkFigures
+{
+    double utilization = std::nan(""); // % of its capacity
+    double loss = std::nan("");        // %
+    double latencyMs = std::nan("");
+    bool operator==(const LinkFigures &o) const
+    {
+        auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+        return same(utilization, o.utilization) && same(loss, o.loss) &&
+               same(latencyMs, o.latencyMs);
+    }
+};
+
+// What the map shows as figures at the cursor: nodes' badges, links' gauges.
+struct MapFigures
+{
+    QHash<QString, NodeFigures> nodes;
+    QHash<QString, LinkFigures> links; // the links the simulator modelled (a capacity, a loss)
+    bool operator==(const MapFigures &) const = default;
+};
+
 // Every node's figures at `timeMs` from the recording at `path` (its series node/ID/cpu,
 // requests, errors, and a queue node's waiting and oldest; the sample covering that moment).
-// Nodes without series are left out.
-Result<QHash<QString, NodeFigures>> loadNodeFigures(const QString &path, qint64 timeMs);
+// Nodes without series are left out. And every modelled link's (link/ID/utilization, loss,
+// latency).
+Result<MapFigures> loadMapFigures(const QString &path, qint64 timeMs);
 
 } // namespace warroom

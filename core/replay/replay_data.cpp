@@ -120,6 +120,24 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
             charts.append(*chart);
     }
 
+    // Replicas: how far behind their primary each is; promotions on it.
+    ChartData lag = chartNamed(QStringLiteral("Replication lag"), QStringLiteral("s"));
+    // Several load sources: what each sends.
+    ChartData sources = chartNamed(QStringLiteral("Load by source"), QStringLiteral("req/s"));
+    for (const StoredSeries &series : r.series()) {
+        const QString &key = series.info.key;
+        const QStringList parts = key.split(u'/');
+        if (parts.size() == 4 && parts[0] == u"replication" && parts[3] == u"lag")
+            addLine(lag, r, key, parts[1] + u' ' + parts[2], columns, 1.0 / 1000.0);
+        else if (parts.size() == 3 && parts[0] == u"load" && parts[2] == u"offered")
+            addLine(sources, r, key, parts[1], columns);
+    }
+    lag.markerKinds = {toString(EventKind::Promoted)};
+    for (ChartData *chart : {&lag, &sources}) {
+        if (!chart->lines.isEmpty())
+            charts.append(*chart);
+    }
+
     ChartData errors =
         chartNamed(QStringLiteral("Errors where they surface"), QStringLiteral("err/s"));
     for (const Node &n : start.nodes) {

@@ -1,3 +1,4 @@
+#include "core/replay/node_figures.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/autoscaler.h"
 #include "core/sim/load_curve.h"
@@ -407,6 +408,18 @@ void TestSimulator::awsCongestionFeedsItselfUntilTheDevicesRecover()
              qPrintable(sight[0].text));
     QCOMPARE(sight[1].details.value(QStringLiteral("state")).toString(), QStringLiteral("sees"));
     QVERIFY(std::abs(sight[1].timeMs - at("2021-12-07T22:22:00Z")) <= 5 * 60000);
+    // What the map's gauge on the interconnect says at 16:30: full, losing, slow.
+    const auto figures = loadMapFigures(m_dir.filePath(QStringLiteral("aws-2021.warroom")),
+                                        at("2021-12-07T16:30:00Z"));
+    QVERIFY(figures);
+    QVERIFY(figures.value().links.contains(QStringLiteral("interconnect")));
+    QVERIFY(
+        !figures.value().links.contains(QStringLiteral("customers"))); // no capacity: not modelled
+    const LinkFigures gauge = figures.value().links.value(QStringLiteral("interconnect"));
+    QVERIFY2(gauge.utilization > 100.0 && gauge.loss > 10.0 && gauge.latencyMs > 1000.0,
+             qPrintable(QString::number(gauge.utilization) + u' ' + QString::number(gauge.loss) +
+                        u' ' + QString::number(gauge.latencyMs)));
+    QVERIFY(figures.value().nodes.contains(QStringLiteral("api-1")));
     // Clients that back off: a short outage, a small fraction of the failures.
     const RecordingSummary &fixed = summary(QStringLiteral("aws-2021-backoff"));
     QVERIFY(fixed.outageMs() < 30 * 60000);

@@ -378,11 +378,12 @@ QString MapView::figuresBadge(const QString &id) const
     return {};
 }
 
-void MapView::setFigures(QHash<QString, NodeFigures> figures)
+void MapView::setFigures(MapFigures figures)
 {
-    if (figures == m_figures)
+    if (figures.nodes == m_figures && figures.links == m_linkFigures)
         return;
-    m_figures = std::move(figures);
+    m_figures = std::move(figures.nodes);
+    m_linkFigures = std::move(figures.links);
     m_badges.clear();
     update();
 }

@@ -59,6 +59,10 @@ void MapView::setState(const ReachabilityEngine &engine, const NodeMarks &marks,
     }
     const QStringList selected = m_selected.isEmpty() ? QStringList() : nodesOf(m_selected);
     m_scene.build(engine, marks, m_options);
+    m_links.clear(); // the links' ends, for their gauges
+    for (const Link &l : engine.topology().links)
+        m_links.append({l.id, engine.topology().sites[l.siteA].id,
+                        engine.topology().sites[l.siteB].id, l.state});
     m_badges.clear(); // chips come and go, role chips gain and lose nodes
     relayout();
     if (animate)
@@ -203,6 +207,7 @@ void MapView::paintEvent(QPaintEvent *)
     paintBundles(p);
     paintChips(p, visible);
     paintAnimations(p);
+    paintLinkGauges(p);
     p.restore();
     p.setOpacity(1.0);
     p.fillRect(QRectF(0, height() - kLegendHeight - 4, width(), kLegendHeight + 4),

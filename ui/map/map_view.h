@@ -40,7 +40,7 @@ public:
     QStringList nodesOf(const QString &id) const;
     // Each node's figures at the cursor (from the recording's samples): a badge on its chip
     // says its errors per second when it fails, its CPU otherwise.
-    void setFigures(QHash<QString, NodeFigures> figures);
+    void setFigures(MapFigures figures);
     QString badgeText(const QString &chip) const;      // as drawn, empty when none
     QString chipLabel(const MapNode &node) const;      // its name as drawn (cut in the middle)
     QString edgeTextAt(const QPointF &scenePos) const; // empty when no hop is near
@@ -114,6 +114,9 @@ private:
     void relayout();
     QFont nameFont() const; // chips' names: the same size on screen at any zoom
     void paintSites(QPainter &painter) const;
+    // Each modelled link between its two sites: how full it is, what it loses, its latency
+    // (map_links.cpp).
+    void paintLinkGauges(QPainter &painter) const;
     void paintBundles(QPainter &painter) const;
     void paintChips(QPainter &painter, const QRectF &visible) const;
     void paintDenseChips(QPainter &painter, const QRectF &visible) const;
@@ -144,8 +147,17 @@ private:
     QPointF m_panOrigin;
     QList<Animation> m_animations;
     QElapsedTimer m_clock;
-    QTimer m_frames;                          // runs only while something animates
-    QHash<QString, NodeFigures> m_figures;    // at the cursor, for the badges
+    QTimer m_frames;                           // runs only while something animates
+    QHash<QString, NodeFigures> m_figures;     // at the cursor, for the badges
+    QHash<QString, LinkFigures> m_linkFigures; // at the cursor, for the links' gauges
+    struct LinkEnds
+    {
+        QString id;
+        QString siteA;
+        QString siteB;
+        ElementState state;
+    };
+    QList<LinkEnds> m_links;
     mutable QHash<QString, QString> m_badges; // badgeText's, until the figures or state change
     QString m_typed;                          // a node's name being typed
     QElapsedTimer m_sinceTyped;
