@@ -333,6 +333,15 @@ void Simulation::watchLinks()
             continue;
         }
         const double u = run.load / link.capacity;
+        // A saturation that ended while the link was down or cut: when a change puts back the
+        // state it had (degraded by that saturation), nothing saturates it any more.
+        if (!run.saturated && run.degradedBySaturation && link.state != ElementState::Down) {
+            if (link.state == ElementState::Degraded)
+                setLinks({l}, ElementState::Up, nullptr,
+                         u"no longer saturated: " + QString::number(u * 100.0, 'f', 0) +
+                             u" % of its capacity");
+            run.degradedBySaturation = false;
+        }
         const bool crossing = run.saturated ? u < 0.9 : u >= 1.0;
         if (!crossing) {
             run.crossedSinceMs = -1;
@@ -366,9 +375,12 @@ void Simulation::watchLinks()
             const QString why = u"no longer saturated: " + formatCount(run.load) +
                                 u" requests/s, " + QString::number(u * 100.0, 'f', 0) +
                                 u" % of its capacity";
-            if (run.degradedBySaturation && link.state == ElementState::Degraded)
+            if (run.degradedBySaturation && link.state == ElementState::Degraded) {
                 setLinks({l}, ElementState::Up, nullptr, why);
-            run.degradedBySaturation = false;
+                run.degradedBySaturation = false;
+            } else if (link.state != ElementState::Down) {
+                run.degradedBySaturation = false;
+            } // down: the change that brings it back may restore the degraded state
         }
     }
 }

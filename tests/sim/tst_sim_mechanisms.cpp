@@ -64,6 +64,7 @@ class TestSimMechanisms : public QObject
 
 private Q_SLOTS:
     void linksSaturateLoseAndTimeOut();
+    void saturationEndedWhileCutDoesNotOutliveIt();
     void linkChangesOnTheScheduleAndAsWhatIfs();
     void retriesAmplifyAndBackoffChangesTheOutcome();
     void nodeFillsUpWhileItsCpuFalls();
@@ -103,6 +104,28 @@ void TestSimMechanisms::linksSaturateLoseAndTimeOut()
     QVERIFY(std::any_of(verdicts.cbegin(), verdicts.cend(), [](const Event &e) {
         return e.details.value(QStringLiteral("state")).toString() == u"degraded";
     }));
+}
+
+// Saturated, then cut, then given room while cut: back up, the link says so instead of
+// staying degraded by a saturation long over.
+void TestSimMechanisms::saturationEndedWhileCutDoesNotOutliveIt()
+{
+    const Scenario s = test::parseOrFail(borderScenario("    capacity: 600", "", R"(
+schedule:
+  - {at: 5m, change: link_down, target: border, for: 2m}
+  - {at: 6m, change: capacity, target: border, capacity: 5000}
+)"));
+    const SeriesSink sink = run(s);
+    QStringList states;
+    for (const Event &e : sink.events) {
+        if (e.subject == u"border" &&
+            (e.kind == EventKind::LinkDegraded || e.kind == EventKind::LinkUp ||
+             e.kind == EventKind::LinkDown))
+            states.append(toString(e.kind));
+    }
+    QCOMPARE(states, (QStringList{QStringLiteral("link.degraded"), QStringLiteral("link.down"),
+                                  QStringLiteral("link.degraded"), QStringLiteral("link.up")}));
+    QVERIFY(sink.mean(QStringLiteral("link/border/loss"), 480, 1700) < 0.01);
 }
 
 void TestSimMechanisms::linkChangesOnTheScheduleAndAsWhatIfs()
