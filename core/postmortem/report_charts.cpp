@@ -199,12 +199,19 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
                   from, to, QStringLiteral("%"), outageAbove * 100.0, outages)});
     }
     // What waited outside while the service could not take it (resent when it could).
-    if (const StoredSeries *upstream = recording.seriesByKey(QStringLiteral("upstream/backlog")))
+    for (const StoredSeries &upstream : recording.series()) { // one per load that retries
+        const QString &key = upstream.info.key;
+        if (!key.startsWith(u"upstream/") || !key.endsWith(u"/backlog"))
+            continue;
+        const QString load = key == u"upstream/backlog" ? QString() : key.section(u'/', 1, 1);
         charts.append(
-            {QStringLiteral("backlog-upstream"),
-             QStringLiteral("Requests waiting outside to be resent (upstream)"),
-             draw({recording.window(*upstream, from, to, kColumns), 1.0, upstream->info.intervalMs},
+            {load.isEmpty() ? QStringLiteral("backlog-upstream")
+                            : QString(u"backlog-upstream-" + load),
+             u"Requests waiting outside to be resent (upstream" +
+                 (load.isEmpty() ? QString() : QString(u", " + load)) + u')',
+             draw({recording.window(upstream, from, to, kColumns), 1.0, upstream.info.intervalMs},
                   from, to, QStringLiteral("items"), 0.0, outages)});
+    }
     // A queue's id names files (Markdown's charts): only what a file name takes safely.
     auto fileId = [](const QString &id) {
         QString safe = id;

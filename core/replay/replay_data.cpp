@@ -74,8 +74,15 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
             v.toObject().value(QStringLiteral("target_ms")).toDouble() / 60000.0;
         ChartData backlog = chartNamed(id + u" backlog", QStringLiteral("items"));
         addLine(backlog, r, u"queue/" + id + u"/backlog", QStringLiteral("in the queue"), columns);
-        addLine(backlog, r, QStringLiteral("upstream/backlog"), QStringLiteral("waiting outside"),
-                columns);
+        for (const StoredSeries &series : r.series()) { // one per load that retries
+            const QString &key = series.info.key;
+            if (key.startsWith(u"upstream/") && key.endsWith(u"/backlog"))
+                addLine(backlog, r, key,
+                        key == u"upstream/backlog"
+                            ? QStringLiteral("waiting outside")
+                            : QString(u"waiting outside (" + key.section(u'/', 1, 1) + u')'),
+                        columns);
+        }
         backlog.markerKinds = {toString(EventKind::BacklogStarted),
                                toString(EventKind::BacklogDrained)};
         charts.append(backlog);

@@ -50,11 +50,11 @@ QString count(double value)
 // "notifications: 697,344 waiting, deliveries 31 min late (target 3m)"
 QString backlogWhy(const ReplayData &data, const QString &queue, qint64 timeMs)
 {
-    const QString prefix =
-        queue == u"upstream" ? QStringLiteral("upstream/") : QString(u"queue/" + queue + u'/');
+    const QString prefix = backlogSeriesPrefix(queue);
     const double waiting = lineValueAt(data, prefix + u"backlog", timeMs);
-    QString text =
-        queue == u"upstream" ? QStringLiteral("requests waiting outside to be resent") : queue;
+    QString text = queue.startsWith(u"upstream")
+                       ? QString(u"requests waiting outside to be resent" + queue.mid(8))
+                       : queue;
     if (waiting >= 0)
         text += u": " + count(waiting) + u" waiting";
     const double lateMs = lineValueAt(data, prefix + u"delivery_latency", timeMs) * 60000.0;

@@ -244,6 +244,7 @@ void Simulation::startRecording()
                    {QStringLiteral("previous"), m_serviceState},
                    {QStringLiteral("causes"), causes()},
                    {QStringLiteral("surfaced"), surfaced()}});
+    restateMonitoring();
 }
 
 void Simulation::recordTopology(const QString &reason)
@@ -350,7 +351,6 @@ void Simulation::rebuildPlan()
                                     : load.profile->share.value(site, 0.0) / perSite[site];
         }
     }
-    m_monitorDirty = true;
     m_order.resize(m_endpoints.size());
     for (size_t i = 0; i < m_order.size(); ++i)
         m_order[i] = int(i);
@@ -497,6 +497,7 @@ void Simulation::noteVerdicts(const QList<int> &edges, bool added)
                     v.reason.kind == Reason::Kind::RuleDenied ? v.reason.subject : QString()}});
     }
     m_planDirty = true;
+    m_monitorDirty = true; // who the monitoring reaches, again
 }
 
 SimulationStats Simulation::run()
@@ -553,9 +554,9 @@ void Simulation::tick()
     watchLinks();
     settleSources();
     storeItems();
-    watchBacklogs(); // first: whether backlogs still drain decides recovering
+    updateMonitoring(); // before any alert is raised
+    watchBacklogs();    // first: whether backlogs still drain decides recovering
     watchService();
-    updateMonitoring();
     watchAlerts();
     recordSamples();
     watchReactions();

@@ -434,6 +434,7 @@ private:
     // Who the monitoring sees and whether alerts get through: each tick, after the links
     // settle (a path that loses most of what it carries blinds it as a cut does).
     void updateMonitoring();
+    void restateMonitoring(); // what it cannot see or deliver when the recording starts
     // How much of what crosses from the monitoring to a node is lost now (0 in one site).
     double lossFromMonitor(int node);
     // An alert as the monitoring delivers it: now, or once its path to `notify` is back.

@@ -303,20 +303,23 @@ void Simulation::settleSources()
 {
     m_failed = 0.0;
     for (LoadRun &load : m_loads) {
+        const LoadProfile &profile = *load.profile;
         load.failed = 0.0;
         if (load.offered <= 0.0)
             continue;
         double failedShare = 0.0;
         double weight = 0.0;
-        for (int s : load.sources) {
+        for (int s : load.sources) { // weighted by what this load sent from each
             const Endpoint &ep = m_endpoints[size_t(s)];
-            failedShare += ep.in * ep.fail;
-            weight += ep.in;
+            const double part =
+                profile.share.isEmpty() ? 1.0 : profile.share.value(siteOf(ep.node), 0.0);
+            failedShare += part * ep.fail;
+            weight += part;
         }
         failedShare = weight > 0 ? failedShare / weight : 0.0;
         load.failed = load.offered * failedShare;
         m_failed += load.failed;
-        if (load.profile->onFailure != FailurePolicy::Retry || failedShare <= 0.0)
+        if (profile.onFailure != FailurePolicy::Retry || failedShare <= 0.0)
             continue;
         // Failed retries go back to the front in their order, new failures to the back.
         for (auto it = load.retried.rbegin(); it != load.retried.rend(); ++it) {
@@ -344,12 +347,19 @@ void Simulation::storeItems()
         NodeRun &run = m_nodes[size_t(ep.node)];
         const double items = ep.items * m_tickSec;
         // Stored items keep the age of the requests that carried them.
+        // (oldest first across the loads: the front is the oldest item)
+        std::vector<Bucket> aged;
         double fresh = 0.0;
         for (const LoadRun &load : m_loads) {
-            for (const Bucket &b : load.retried)
-                pushBack(run.backlog, b.originMs, items * b.count / m_offered);
+            aged.insert(aged.end(), load.retried.cbegin(), load.retried.cend());
             fresh += load.newRequests;
         }
+        if (m_loads.size() > 1)
+            std::stable_sort(aged.begin(), aged.end(), [](const Bucket &a, const Bucket &b) {
+                return a.originMs < b.originMs;
+            });
+        for (const Bucket &b : aged)
+            pushBack(run.backlog, b.originMs, items * b.count / m_offered);
         pushBack(run.backlog, m_now, items * fresh / m_offered);
         run.backlogCount += items;
     }

@@ -80,8 +80,8 @@ void Simulation::terminate(int n, const QString &why)
     NodeRun &run = m_nodes[size_t(n)];
     if (run.alerting) {
         run.alerting = false;
-        emitEvent(EventKind::AlertResolved, topo().nodes[n].id, QStringLiteral("HighErrorRate"),
-                  u"HighErrorRate on " + topo().nodes[n].id + u" resolved (node terminated)");
+        raiseAlert(EventKind::AlertResolved, topo().nodes[n].id, QStringLiteral("HighErrorRate"),
+                   u"HighErrorRate on " + topo().nodes[n].id + u" resolved (node terminated)");
     }
     run.alertSinceMs = -1;
     run.drainUntilMs = -1;

@@ -5,6 +5,7 @@
 #include "simulation.h"
 
 #include "core/util/duration.h"
+#include "core/util/names.h"
 
 namespace warroom::sim {
 
@@ -126,6 +127,32 @@ void Simulation::updateMonitoring()
                       formatDuration(m_now - a.raisedMs) + u" late)",
                   std::move(a.details));
     }
+}
+
+void Simulation::restateMonitoring()
+{
+    if (m_monitor < 0)
+        return;
+    const QString &monitorId = topo().nodes[m_monitor].id;
+    QStringList unseen;
+    for (int n = 0; n < int(m_nodes.size()); ++n) {
+        if (m_nodes[size_t(n)].present && !m_nodes[size_t(n)].watched)
+            unseen.append(topo().nodes[n].id);
+    }
+    if (!unseen.isEmpty())
+        emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("targets"),
+                  monitorId + u" cannot scrape " + collapsedNames(unseen) +
+                      u" when the recording starts: their alerts are unknown",
+                  {{QStringLiteral("monitor"), monitorId},
+                   {QStringLiteral("state"), QStringLiteral("blind")},
+                   {QStringLiteral("nodes"), QJsonArray::fromStringList(unseen)}});
+    if (!m_alertPathOk)
+        emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("alerts"),
+                  u"alerts from " + monitorId + u" cannot reach " +
+                      (m_notify < 0 ? QStringLiteral("anyone") : topo().nodes[m_notify].id) +
+                      u" when the recording starts: they wait until the path is back",
+                  {{QStringLiteral("monitor"), monitorId},
+                   {QStringLiteral("state"), QStringLiteral("cut")}});
 }
 
 void Simulation::raiseAlert(EventKind kind, const QString &node, const QString &subject,

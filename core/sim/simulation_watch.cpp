@@ -208,8 +208,12 @@ void Simulation::watchAlerts()
         NodeRun &run = m_nodes[size_t(n)];
         // A node the monitoring does not reach is unknown to it: its alert neither fires
         // nor resolves.
-        if (!run.present || run.entry < 0 || m_endpoints[size_t(run.entry)].source || !run.watched)
+        if (!run.present || run.entry < 0 || m_endpoints[size_t(run.entry)].source)
             continue;
+        if (!run.watched) { // seen again, it waits its `alert_for` afresh
+            run.alertSinceMs = -1;
+            continue;
+        }
         double errors = 0.0;
         for (int e : run.endpoints)
             errors += m_endpoints[size_t(e)].errors;
@@ -290,6 +294,8 @@ void Simulation::watchBacklogs()
         const qint64 target = m_scenario.queues[q].targetMs;
         const bool late =
             target > 0 && ((backlog >= 1.0 && m_now - oldest > target) || run.late > 0.0);
+        if (m_monitor >= 0 && !nodeUp(m_monitor)) // nobody evaluates it
+            continue;
         const QString name = QStringLiteral("DeliveriesLate");
         if (late && !run.alerting) {
             run.alerting = true;

@@ -168,11 +168,7 @@ RecordingSummary summarize(const Recording &recording)
         s.backlogs.append(b);
     }
     for (auto &[queue, b] : open) {
-        // "upstream", or "upstream ID" when there are several loads
-        const QString key = queue == u"upstream" ? QStringLiteral("upstream/backlog")
-                            : queue.startsWith(u"upstream ")
-                                ? QString(u"upstream/" + queue.mid(9) + u"/backlog")
-                                : QString(u"queue/" + queue + u"/backlog");
+        const QString key = backlogSeriesPrefix(queue) + u"backlog";
         if (const StoredSeries *series = recording.seriesByKey(key)) {
             const std::vector<float> values = recording.samples(*series, b.startMs, s.endMs);
             for (size_t i = 0; i < values.size(); ++i) {
@@ -211,7 +207,7 @@ RecordingSummary summarize(const Recording &recording)
     for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::AlertFiring}))) {
         ++s.alerts;
         if (const QJsonValue delay = e.details.value(QStringLiteral("delayed_ms"));
-            delay.isDouble()) {
+            delay.toDouble() > 0) {
             ++s.lateAlerts;
             s.maxAlertDelayMs = std::max(s.maxAlertDelayMs, qint64(delay.toDouble()));
         }
@@ -232,6 +228,15 @@ RecordingSummary summarize(const Recording &recording)
             s.maxLagMs.append({key.mid(12, key.size() - 16), totalAndMax(recording, key).second});
     }
     return s;
+}
+
+QString backlogSeriesPrefix(const QString &subject)
+{
+    if (subject == u"upstream")
+        return QStringLiteral("upstream/");
+    if (subject.startsWith(u"upstream ")) // one of several loads
+        return u"upstream/" + subject.mid(9) + u'/';
+    return u"queue/" + subject + u'/';
 }
 
 QString summaryText(const RecordingSummary &s)

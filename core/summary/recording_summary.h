@@ -100,6 +100,9 @@ struct RecordingSummary
 };
 
 RecordingSummary summarize(const Recording &recording);
+// The series of a backlog episode's subject: "upstream/" (requests waiting to be resent),
+// "upstream/ID/" (of load ID, when there are several), "queue/Q/".
+QString backlogSeriesPrefix(const QString &subject);
 QString summaryText(const RecordingSummary &summary);
 QJsonObject summaryJson(const RecordingSummary &summary);
 
