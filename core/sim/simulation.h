@@ -31,6 +31,8 @@ inline constexpr qint64 kSaturationHoldMs = 30000;
 // cursor never applies more than this much of the event stream after a version.
 inline constexpr qint64 kCheckpointMs = 3600000;
 inline constexpr int kCheckpointChanges = 1000;
+// How much of a tick's latency a node's concurrency limit takes in (an average over ~5 ticks).
+inline constexpr double kConcurrencySmoothing = 0.2;
 inline const float kNoValue = std::numeric_limits<float>::quiet_NaN();
 
 enum Metric

@@ -294,8 +294,15 @@ void Simulation::flowBackward()
         ep.hang = (1.0 - reject) * (1.0 - answered);
         ep.errors = ep.in * std::max(0.0, ep.fail - ep.hang);
         ep.latencyMs = latency;
-        if (ep.entry)
-            m_nodes[size_t(ep.node)].latencyMs = latency;
+        if (ep.entry) {
+            // What its concurrency limit sees: the latency over the last few seconds (a
+            // gauge of requests in flight is not this tick's alone); the tick's own would
+            // swing the limit from everything to little and back each tick.
+            NodeRun &run = m_nodes[size_t(ep.node)];
+            run.latencyMs = run.latencyMs <= 0.0
+                                ? latency
+                                : run.latencyMs + kConcurrencySmoothing * (latency - run.latencyMs);
+        }
     }
 }
 

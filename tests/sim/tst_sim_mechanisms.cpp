@@ -68,6 +68,7 @@ private Q_SLOTS:
     void linkChangesOnTheScheduleAndAsWhatIfs();
     void retriesAmplifyAndBackoffChangesTheOutcome();
     void nodeFillsUpWhileItsCpuFalls();
+    void concurrencyLimitSettles();
     void serviceStateDoesNotFlapOnNoise();
     void quorumReactionFiresOnlyWhenAMajorityIsCut();
     void nodeWithdrawsItselfAndReturns();
@@ -227,6 +228,36 @@ schedule:
              qPrintable(QString::number(cpuBefore) + u' ' + QString::number(cpuAfter)));
     // What it refuses fails at its caller.
     QVERIFY(sink.mean(QStringLiteral("node/proxy/errors"), 620, 1790) > 50.0);
+}
+
+// Its downstream slows as more is accepted: the limit settles where in flight meets
+// max_concurrency instead of swinging between everything and little each tick.
+void TestSimMechanisms::concurrencyLimitSettles()
+{
+    const Scenario s = test::parseOrFail(R"(warroom: 1
+name: settle
+start: 2024-01-01T00:00:00Z
+duration: 5m
+sites:
+  - {id: edge, kind: datacenter}
+  - {id: core, kind: datacenter}
+links:
+  - {id: edge-core, between: [edge, core], latency_ms: 2}
+nodes:
+  - {id: users, role: user, site: edge, capacity: 100000}
+  - {id: web-1, role: web, site: edge, capacity: 5000, max_concurrency: 100}
+  - {id: api-1, role: api, site: core, capacity: 1150}
+dependencies:
+  - {from: user, to: web, port: 443}
+  - {from: web, to: api, port: 8080}
+load: {source: user, rate: 1100}
+)");
+    const SeriesSink sink = run(s);
+    const std::vector<float> &busy = sink.series(QStringLiteral("node/web-1/busy"));
+    QCOMPARE(busy.size(), size_t(300));
+    const auto [least, most] = std::minmax_element(busy.begin() + 120, busy.end());
+    QVERIFY2(*most - *least < 10.0 && *most < 110.0 && *least > 90.0,
+             qPrintable(QString::number(*least) + u' ' + QString::number(*most)));
 }
 
 void TestSimMechanisms::serviceStateDoesNotFlapOnNoise()
