@@ -5,6 +5,9 @@
 
 namespace warroom {
 
+// A node or a scaling group has `role` (a role that may exist).
+bool hasRole(const Topology &t, const QString &role);
+
 // Parses one section after another in dependency order, whatever the order in the file.
 class ScenarioParser
 {
@@ -30,8 +33,10 @@ private:
     std::optional<Rule> parseRule(const YAML::Node &item);
     // simulation_sections.cpp
     void parseSimulation(const YAML::Node &root);
+    // load_sections.cpp
     void parseLoads(const YAML::Node &node); // a map (one load) or a list of them
     void parseLoad(const YAML::Node &map, LoadProfile &load, const QString &name);
+    // simulation_sections.cpp
     void parseChanges(const YAML::Node &list);
     // One change: of the schedule (`at:` required) or a reaction's `do:` (no `at:`).
     std::optional<ScheduledChange> parseChange(const YAML::Node &item, const QString &what,
