@@ -389,6 +389,11 @@ private:
     bool canReach(int from, int to, int port) const;
     QString siteOf(int node) const { return topo().sites[topo().nodes[node].site].id; }
     void rebuildPlan();
+    void refreshPlan();
+    void markDependencyStale(int dependency);
+    void markCallersStale(int node);            // whether it takes requests changed
+    void markCallersStale(const QString &role); // which of its nodes take requests changed
+    void markFailoverStale();                   // the DNS failover's share or targets changed
     void resolveCall(Endpoint &ep, int dependency, Call &call) const;
     int endpointOf(int node, const QString &role) const;
     void noteVerdicts(const QList<int> &edges, bool added);
@@ -479,7 +484,12 @@ private:
     std::map<QString, int> m_roleRank;
     std::vector<Endpoint> m_endpoints;
     std::vector<int> m_order; // endpoints by rank
+    // What the flow plan must take in before the next tick. Nodes that came or went rebuild it
+    // all; otherwise only the calls whose candidates changed are resolved again.
     bool m_planDirty = true;
+    std::vector<int> m_staleEdges;         // engine edges whose verdict changed
+    std::vector<char> m_staleDependencies; // by dependency: every call of it
+    bool m_anyStaleDependency = false;
     std::vector<NodeRun> m_nodes;
     std::vector<GroupRun> m_groups;
     std::vector<QueueRun> m_queues;

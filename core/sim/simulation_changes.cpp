@@ -207,6 +207,7 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
             }
         }
         m_failover = {true, c.fromTag, c.toTag, m_now, c.dnsTtlMs};
+        markFailoverStale();
         emitEvent(EventKind::DnsFailover, {}, c.target,
                   u"DNS now points at the " + c.toTag + u" stack; clients follow within TTL " +
                       formatDuration(c.dnsTtlMs),
@@ -243,6 +244,7 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
         run.inServiceAtMs = std::numeric_limits<qint64>::max(); // until the change is undone
         u.nodes.append({n, ElementState::Unknown});             // marks the withdrawal to undo
         run.withdrawn = true;
+        markCallersStale(n);
         emitEvent(EventKind::NodeDraining, c.target, t.nodes[n].group,
                   c.note.isEmpty() ? c.sentence() : QString(c.sentence() + u": " + c.note));
         break;
@@ -258,7 +260,6 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
         *keep = u;
     if (c.forMs > 0)
         m_undos.emplace(m_now + c.forMs, std::move(u));
-    m_planDirty = true;
 }
 
 void Simulation::undo(const Undo &u)
@@ -291,6 +292,7 @@ void Simulation::undo(const Undo &u)
                 run.inService = true;
                 run.withdrawn = false;
                 run.inServiceAtMs = m_now;
+                markCallersStale(node);
                 emitEvent(EventKind::NodeInService, topo().nodes[node].id, topo().nodes[node].group,
                           topo().nodes[node].id + u" back in service");
             }
@@ -323,8 +325,10 @@ void Simulation::undo(const Undo &u)
     }
     if (c.kind == K::Capacity && topo().groupIndex(c.target) >= 0)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
-    if (c.kind == K::Failover)
+    if (c.kind == K::Failover) {
+        markFailoverStale();
         m_failover.active = false;
+    }
     if (u.promotedFrom >= 0) { // the old primary promoted back (a failback)
         ScheduledChange back = c;
         back.target = topo().nodes[u.promotedFrom].id;
@@ -332,7 +336,6 @@ void Simulation::undo(const Undo &u)
         Undo ignored;
         promote(back, ignored);
     }
-    m_planDirty = true;
 }
 
 } // namespace warroom::sim

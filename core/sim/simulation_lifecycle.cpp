@@ -33,7 +33,7 @@ void Simulation::advanceLifecycle()
         }
         if (run.present && !run.inService && run.inServiceAtMs <= m_now) {
             run.inService = true;
-            m_planDirty = true;
+            markCallersStale(n);
             emitEvent(EventKind::NodeInService, topo().nodes[n].id, topo().nodes[n].group,
                       topo().nodes[n].id + u" warmed up: in service");
         }
@@ -86,6 +86,7 @@ void Simulation::terminate(int n, const QString &why)
     run.alertSinceMs = -1;
     run.drainUntilMs = -1;
     run.present = run.inService = false;
+    m_planDirty = true; // its endpoints go
     run.backlog.clear();
     run.backlogCount = 0.0;
     emitEvent(EventKind::NodeTerminated, topo().nodes[n].id, topo().nodes[n].group,
@@ -106,7 +107,7 @@ void Simulation::drainOrTerminate(const ScalingGroup &group, int n, const QStrin
     NodeRun &run = m_nodes[size_t(n)];
     run.inService = false;
     run.drainUntilMs = m_now + group.drainMs;
-    m_planDirty = true;
+    markCallersStale(n);
     emitEvent(EventKind::NodeDraining, topo().nodes[n].id, group.id,
               topo().nodes[n].id + u" draining for " + formatDuration(group.drainMs) + u" (" + why +
                   u')',

@@ -153,7 +153,7 @@ void Simulation::promote(const ScheduledChange &c, Undo &u)
                {QStringLiteral("lost"), oldUp ? 0.0 : std::round(missing)},
                {QStringLiteral("divergent"), oldUp ? std::round(missing) : 0.0},
                {QStringLiteral("lag_ms"), std::round(lagMs)}});
-    m_planDirty = true; // callers of the role now reach the new primary
+    markCallersStale(set.spec->role); // callers of the role now reach the new primary
 }
 
 } // namespace warroom::sim

@@ -20,6 +20,9 @@ struct SimulationOptions
     std::function<void(qint64 doneMs, qint64 endMs)> progress;
     // Asked between ticks: true stops the simulation, which then fails ("cancelled").
     std::function<bool()> cancelled;
+    // Rebuilds the request-flow plan from scratch every tick instead of resolving again only
+    // the calls a change touched: the reference the incremental plan is tested against.
+    bool rebuildPlanEveryTick = false;
 };
 
 struct SimulationStats

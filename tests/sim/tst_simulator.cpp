@@ -6,6 +6,7 @@
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
 #include "core/summary/recording_summary.h"
+#include "support/counting_sink.h"
 #include "support/test_support.h"
 
 #include <QJsonArray>
@@ -16,23 +17,9 @@
 #include <map>
 
 using namespace warroom;
+using warroom::test::CountingSink;
 
 namespace {
-
-// Counts what a simulation produces, without a file.
-class CountingSink final : public EventSink
-{
-public:
-    void event(Event e) override { events.append(std::move(e)); }
-    int beginSeries(const SeriesInfo &) override { return series++; }
-    void sample(int, float) override { ++samples; }
-    void endSeries(int) override {}
-    void topologyVersion(qint64, const QString &, const QByteArray &) override { ++versions; }
-    QList<Event> events;
-    int series = 0;
-    qint64 samples = 0;
-    int versions = 0;
-};
 
 qint64 at(const char *iso)
 {
