@@ -671,7 +671,7 @@ void ScenarioParser::parseServiceLevel(const YAML::Node &map)
                 {QStringLiteral("degraded_above"), QStringLiteral("outage_above"),
                  QStringLiteral("degraded_below"), QStringLiteral("outage_below"),
                  QStringLiteral("state_for"), QStringLiteral("alert_error_ratio"),
-                 QStringLiteral("alert_for")},
+                 QStringLiteral("alert_for"), QStringLiteral("alert_window")},
                 QStringLiteral("'service_level'"));
     ServiceLevel &sl = s.serviceLevel;
     if (YAML::Node v = r.child(map, "degraded_above", {}); v.IsDefined())
@@ -688,6 +688,9 @@ void ScenarioParser::parseServiceLevel(const YAML::Node &map)
         sl.alertErrorRatio = fraction(v, QStringLiteral("'alert_error_ratio'"), sl.alertErrorRatio);
     if (YAML::Node v = r.child(map, "alert_for", {}); v.IsDefined())
         sl.alertForMs = r.duration(v, QStringLiteral("'alert_for'")).value_or(sl.alertForMs);
+    if (YAML::Node v = r.child(map, "alert_window", {}); v.IsDefined())
+        sl.alertWindowMs =
+            r.duration(v, QStringLiteral("'alert_window'")).value_or(sl.alertWindowMs);
     if (sl.degradedAbove > sl.outageAbove)
         r.error(map, QStringLiteral("'degraded_above' must not exceed 'outage_above'"));
     if (sl.leaveDegraded() > sl.degradedAbove)

@@ -180,6 +180,7 @@ struct ServiceLevel
     qint64 stateForMs = 30000;
     double alertErrorRatio = 0.05; // a node answering more errors than this...
     qint64 alertForMs = 60000;     // ...for this long fires an alert
+    qint64 alertWindowMs = 60000;  // its ratio is over this window, as rate(errors[1m]) would
     double leaveDegraded() const { return degradedBelow >= 0 ? degradedBelow : degradedAbove / 2; }
     double leaveOutage() const { return outageBelow >= 0 ? outageBelow : outageAbove / 2; }
     bool operator==(const ServiceLevel &) const = default;

@@ -11,6 +11,7 @@
 #include "load_curve.h"
 #include "random.h"
 #include "simulator.h"
+#include "sliding_ratio.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -175,6 +176,7 @@ struct NodeRun
     int series[MetricCount] = {-1, -1, -1, -1};
     qint64 alertSinceMs = -1;
     bool alerting = false;
+    SlidingRatio alertRatio;    // errors over requests in the alert's window
     std::deque<Bucket> backlog; // items held (queue nodes)
     double backlogCount = 0.0;
     // A queue node's series: the items it holds, and how long the oldest has waited (ms).
@@ -496,6 +498,7 @@ private:
     std::vector<VerdictState> m_edgeStates;
     std::vector<LinkRun> m_links;
     bool m_linksModelled = false;   // some link has a capacity or loss: loads are summed
+    std::vector<double> m_pairLoad; // requests/s between two sites this tick [from * sites + to]
     std::vector<PathState> m_paths; // [from site * sites + to], valid when m_pathTick matches
     std::vector<qint64> m_pathTick;
     qint64 m_pathStamp = 0; // bumped when the links settle each tick
@@ -563,6 +566,7 @@ private:
     qint64 m_candidateSinceMs = 0;
     double m_failedCandidate = 0.0; // failures since the candidate began
     qint64 m_uptimeFailingSinceMs = -1;
+    SlidingRatio m_uptimeRatio; // failed over offered in the alert window
     bool m_uptimeAlerting = false;
     int m_offeredSeries = -1;
     int m_failedSeries = -1;

@@ -121,6 +121,7 @@ void Simulation::flowForward()
 {
     for (LinkRun &link : m_links)
         link.load = 0.0;
+    m_pairLoad.assign(topo().sites.size() * topo().sites.size(), 0.0);
     for (int index : m_order) {
         Endpoint &ep = m_endpoints[size_t(index)];
         if (ep.in <= 0.0) {
@@ -148,6 +149,14 @@ void Simulation::flowForward()
         }
     }
     replicate();
+    // Each site pair's load onto the links of its route, once per pair rather than per hop.
+    const int sites = int(topo().sites.size());
+    for (int pair = 0; pair < int(m_pairLoad.size()); ++pair) {
+        if (m_pairLoad[size_t(pair)] <= 0.0)
+            continue;
+        for (int link : m_engine.route(pair / sites, pair % sites).links)
+            m_links[size_t(link)].load += m_pairLoad[size_t(pair)];
+    }
     settleLinks();
 }
 
@@ -160,11 +169,8 @@ int Simulation::sitePair(int fromNode, int toNode) const
 
 void Simulation::loadLinks(int pair, double rate)
 {
-    if (!m_linksModelled || pair < 0)
-        return;
-    const int sites = int(topo().sites.size());
-    for (int link : m_engine.route(pair / sites, pair % sites).links)
-        m_links[size_t(link)].load += rate;
+    if (m_linksModelled && pair >= 0)
+        m_pairLoad[size_t(pair)] += rate; // onto its links when the flow is done
 }
 
 void Simulation::settleLinks()

@@ -102,7 +102,6 @@ QString Simulation::serviceStateFor(double ratio) const
 void Simulation::watchService()
 {
     const ServiceLevel &sl = m_scenario.serviceLevel;
-    const double ratio = m_offered > 0.0 ? m_failed / m_offered : 0.0;
     // The state follows the failing share over the last `state_for`, so that noise around a
     // threshold does not flap it; a change is dated from where it began inside that window.
     m_window.push_back({m_now, m_failed, m_offered});
@@ -181,14 +180,15 @@ void Simulation::watchService()
         m_candidate.clear();
     }
 
-    // The public uptime check: fails while the outage lasts.
-    if (ratio > sl.outageAbove) {
+    // The public uptime check: the share of its checks that failed over the alert window.
+    m_uptimeRatio.add(m_failed, m_offered, int(std::max<qint64>(1, sl.alertWindowMs / m_tickMs)));
+    if (const double checks = m_uptimeRatio.ratio(); checks > sl.outageAbove) {
         if (m_uptimeFailingSinceMs < 0)
             m_uptimeFailingSinceMs = m_now;
         if (!m_uptimeAlerting && m_now - m_uptimeFailingSinceMs >= sl.alertForMs) {
             m_uptimeAlerting = true;
             emitEvent(EventKind::AlertFiring, {}, QStringLiteral("UptimeCheckFailing"),
-                      u"UptimeCheckFailing: " + QString::number(ratio * 100.0, 'f', 1) +
+                      u"UptimeCheckFailing: " + QString::number(checks * 100.0, 'f', 1) +
                           u" % of checks fail for " + formatDuration(sl.alertForMs));
         }
     } else {
@@ -210,15 +210,17 @@ void Simulation::watchAlerts()
         // nor resolves.
         if (!run.present || run.entry < 0 || m_endpoints[size_t(run.entry)].source)
             continue;
-        if (!run.watched) { // seen again, it waits its `alert_for` afresh
+        if (!run.watched) { // seen again, it waits its `alert_for` afresh, on new scrapes
             run.alertSinceMs = -1;
+            run.alertRatio.clear();
             continue;
         }
         double errors = 0.0;
         for (int e : run.endpoints)
             errors += m_endpoints[size_t(e)].errors;
-        const double requests = m_endpoints[size_t(run.entry)].in;
-        const double ratio = requests > 0.0 ? errors / requests : 0.0;
+        run.alertRatio.add(errors, m_endpoints[size_t(run.entry)].in,
+                           int(std::max<qint64>(1, sl.alertWindowMs / m_tickMs)));
+        const double ratio = run.alertRatio.ratio();
         const QString &id = topo().nodes[n].id;
         if (ratio > sl.alertErrorRatio) {
             if (run.alertSinceMs < 0)

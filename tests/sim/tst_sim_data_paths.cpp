@@ -283,7 +283,7 @@ dependencies:
   - {from: app, to: db, port: 5432}
 simulation: {tick: 1s, seed: 3}
 load: {source: user, rate: 100}
-service_level: {alert_for: 1m}
+service_level: {alert_for: 1m, alert_window: 1s}
 monitoring: {node: mon, notify: pager, notify_port: 443}
 schedule:
   - {at: 2m, change: node_crash, target: db}

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void nodeFillsUpWhileItsCpuFalls();
     void concurrencyLimitSettles();
     void serviceStateDoesNotFlapOnNoise();
+    void alertsDoNotFlapOnNoise();
     void quorumReactionFiresOnlyWhenAMajorityIsCut();
     void nodeWithdrawsItselfAndReturns();
     void failureDomainsFailTogether();
@@ -287,6 +288,62 @@ void TestSimMechanisms::serviceStateDoesNotFlapOnNoise()
     const Event &first = steady.first();
     QVERIFY(first.details.value(QStringLiteral("since_ms")).toDouble() <= first.timeMs - 30000);
     QCOMPARE(beganAtMs(first), qint64(first.details.value(QStringLiteral("since_ms")).toDouble()));
+}
+
+// A node a little short of its mean load, with noise in the load: each second it refuses
+// between nothing and a fifth. Its alert, like rate(errors[1m]) in a rule, fires once and stays;
+// taken tick by tick it would fire and resolve every few seconds.
+void TestSimMechanisms::alertsDoNotFlapOnNoise()
+{
+    auto alerts = [](const QByteArray &window) {
+        Scenario s = test::parseOrFail(R"(warroom: 1
+name: noisy
+start: 2024-01-01T00:00:00Z
+duration: 30m
+sites:
+  - {id: a, kind: datacenter}
+nodes:
+  - {id: users, role: user, site: a, capacity: 100000}
+  - {id: app, role: app, site: a, capacity: 76}
+dependencies:
+  - {from: user, to: app, port: 443}
+simulation: {tick: 1s, seed: 5}
+load: {source: user, rate: 100}
+service_level: {alert_error_ratio: 5%, alert_for: 1m)" +
+                                       window + R"(}
+)");
+        s.loads[0].noise = 0.1;
+        const SeriesSink sink = run(s);
+        auto count = [&](EventKind kind) {
+            return std::count_if(sink.events.cbegin(), sink.events.cend(), [&](const Event &e) {
+                return e.kind == kind && e.subject == u"HighErrorRate";
+            });
+        };
+        return std::pair{count(EventKind::AlertFiring), count(EventKind::AlertResolved)};
+    };
+    const auto [tickFired, tickResolved] = alerts(", alert_window: 1s");
+    const auto [fired, resolved] = alerts("");
+    QVERIFY2(tickFired >= 5 && tickResolved >= 5, qPrintable(QString::number(tickFired)));
+    QCOMPARE(fired, 1);
+    QCOMPARE(resolved, 0);
+    // The public uptime check too: its share of failed checks is over the same window.
+    Scenario s = test::parseOrFail(R"(warroom: 1
+name: noisy
+start: 2024-01-01T00:00:00Z
+duration: 30m
+sites:
+  - {id: a, kind: datacenter}
+nodes:
+  - {id: users, role: user, site: a, capacity: 100000}
+  - {id: app, role: app, site: a, capacity: 76}
+dependencies:
+  - {from: user, to: app, port: 443}
+simulation: {tick: 1s, seed: 5}
+load: {source: user, rate: 100, noise: 10%}
+)");
+    const SeriesSink sink = run(s);
+    QCOMPARE(sink.ofKind(EventKind::AlertFiring).size(), 2); // HighErrorRate, UptimeCheckFailing
+    QCOMPARE(sink.ofKind(EventKind::AlertResolved).size(), 0);
 }
 
 // Three managers in three sites watch the primary; one cut off is not enough, two are.
