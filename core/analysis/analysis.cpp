@@ -235,11 +235,12 @@ QList<SinglePointOfFailure> singlePoints(const ReachabilityEngine &engine)
         if (!dep.required || dep.need == InstanceNeed::SameNode || seen.contains(dep.toRole))
             continue;
         QStringList instances;
+        QStringList replicas; // of a replication: they take requests only once promoted
         for (int n = 0; n < t.nodes.size(); ++n) {
             const Node &node = t.nodes[n];
             if (engine.nodePresent(n) && node.hasRole(dep.toRole) &&
                 (dep.toTag.isEmpty() || node.tags.contains(dep.toTag)))
-                instances.append(node.id);
+                (node.serves(dep.toRole) ? instances : replicas).append(node.id);
         }
         if (instances.size() != 1)
             continue;
@@ -250,8 +251,11 @@ QList<SinglePointOfFailure> singlePoints(const ReachabilityEngine &engine)
                 neededBy.append(other.id);
         }
         out.append({SinglePointOfFailure::Kind::Role, dep.toRole,
-                    u"one instance (" + instances.first() + u"), needed by " +
-                        neededBy.join(QStringLiteral(", "))});
+                    u"one instance (" + instances.first() +
+                        (replicas.isEmpty() ? QString()
+                                            : QString(u"; " + replicas.join(QStringLiteral(", ")) +
+                                                      u" replicated, until promoted")) +
+                        u"), needed by " + neededBy.join(QStringLiteral(", "))});
     }
     for (int v : engine.network().articulationPoints())
         out.append({SinglePointOfFailure::Kind::Site, t.sites[v].id,

@@ -228,7 +228,7 @@ QList<int> ReachabilityEngine::candidatesFor(const Node &node, const Dependency 
     }
     for (int i = 0; i < m_topology.nodes.size(); ++i) {
         const Node &candidate = m_topology.nodes[i];
-        if (!m_nodePresent[i] || candidate.id == node.id || !candidate.hasRole(dep.toRole))
+        if (!m_nodePresent[i] || candidate.id == node.id || !candidate.serves(dep.toRole))
             continue;
         if (!dep.toTag.isEmpty() && !candidate.tags.contains(dep.toTag))
             continue;
@@ -395,7 +395,7 @@ void ReachabilityEngine::connectNode(int node)
                 addEdge(DependencyEdge{d, node, target});
         }
         // Incoming: every present node that needs one of this node's roles.
-        if (!n.hasRole(dep.toRole) || dep.need == InstanceNeed::SameNode ||
+        if (!n.serves(dep.toRole) || dep.need == InstanceNeed::SameNode ||
             (!dep.toTag.isEmpty() && !n.tags.contains(dep.toTag)))
             continue;
         for (int other = 0; other < m_topology.nodes.size(); ++other) {
@@ -426,6 +426,41 @@ QList<int> ReachabilityEngine::addNode(const Node &node)
     for (int i = firstNew; i < int(m_edges.size()); ++i)
         added.append(i);
     return added;
+}
+
+QList<int> ReachabilityEngine::setStandby(int node, const QString &role, bool standby)
+{
+    Node &n = m_topology.nodes[node];
+    if (n.standbyRoles.contains(role) == standby)
+        return {};
+    QList<int> edges;
+    if (standby) { // its callers' edges for the role end
+        n.standbyRoles.append(role);
+        for (int edge : m_edgesOfNode[node]) {
+            const DependencyEdge &e = m_edges[edge];
+            if (m_alive[edge] && e.to == node && e.from != node &&
+                m_topology.dependencies[e.dependency].toRole == role) {
+                m_alive[edge] = 0;
+                edges.append(edge);
+            }
+        }
+        return edges;
+    }
+    n.standbyRoles.removeAll(role);
+    if (!m_nodePresent[node])
+        return {};
+    for (int d = 0; d < m_topology.dependencies.size(); ++d) {
+        const Dependency &dep = m_topology.dependencies[d];
+        if (dep.toRole != role || dep.need == InstanceNeed::SameNode ||
+            (!dep.toTag.isEmpty() && !n.tags.contains(dep.toTag)))
+            continue;
+        for (int other = 0; other < m_topology.nodes.size(); ++other) {
+            if (other != node && m_nodePresent[other] &&
+                m_topology.nodes[other].hasRole(dep.fromRole))
+                edges.append(addEdge(DependencyEdge{d, other, node}));
+        }
+    }
+    return edges;
 }
 
 QList<int> ReachabilityEngine::removeNode(int node)

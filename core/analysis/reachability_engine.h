@@ -78,6 +78,9 @@ public:
     void setLinkCarrying(int link, double capacity, double loss);
     QList<int> setSiteState(int site, ElementState state);
     QList<int> setNodeState(int node, ElementState state);
+    // A replica that stops (or starts) taking its role's requests, as a promotion moves the
+    // primary: the edges that ended, or the new ones.
+    QList<int> setStandby(int node, const QString &role, bool standby);
     QList<int> addNode(const Node &node); // returns the new edges
     QList<int> removeNode(int node);      // returns the edges that ceased
     QList<int> insertRule(int position, const Rule &rule);

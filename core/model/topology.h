@@ -83,9 +83,13 @@ struct Node
     QStringList tags;
     QString group; // scaling group it belongs to, if any
     ElementState state = ElementState::Up;
+    // Roles it holds as a replica, not the primary (replication): their callers do not reach
+    // it until it is promoted.
+    QStringList standbyRoles;
     SourcePlace place;
 
     bool hasRole(const QString &role) const { return roles.contains(role); }
+    bool serves(const QString &role) const { return hasRole(role) && !standbyRoles.contains(role); }
     bool operator==(const Node &) const = default;
 };
 

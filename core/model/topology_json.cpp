@@ -56,6 +56,7 @@ QJsonObject topologyToJson(const Topology &t, const std::vector<char> &present)
                                  {QStringLiteral("capacity"), n.capacity},
                                  {QStringLiteral("tags"), strings(n.tags)},
                                  {QStringLiteral("group"), n.group},
+                                 {QStringLiteral("standby_roles"), strings(n.standbyRoles)},
                                  {QStringLiteral("state"), toString(n.state)}});
     }
     QJsonArray dependencies;
@@ -193,6 +194,7 @@ Topology topologyFromJson(const QJsonObject &o)
         node.capacity = n.value(QStringLiteral("capacity")).toDouble(100.0);
         node.tags = stringList(n.value(QStringLiteral("tags")));
         node.group = n.value(QStringLiteral("group")).toString();
+        node.standbyRoles = stringList(n.value(QStringLiteral("standby_roles")));
         node.state = enumFrom(n.value(QStringLiteral("state")), 4, ElementState::Up);
         if (node.site >= 0)
             t.nodes.append(node);

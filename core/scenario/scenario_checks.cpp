@@ -229,6 +229,28 @@ bool scopeCovers(const Topology &t, const Scope &wide, const Scope &narrow)
     return false;
 }
 
+void applyReplication(Scenario &scenario, ErrorList &errors)
+{
+    Topology &t = scenario.topology;
+    for (Node &n : t.nodes)
+        n.standbyRoles.clear();
+    for (const ReplicationSpec &set : scenario.replication) {
+        for (const QString &replica : set.replicas) {
+            if (const int n = t.nodeIndex(replica); n >= 0)
+                t.nodes[n].standbyRoles.append(set.role);
+        }
+        for (const Dependency &d : t.dependencies) {
+            if (d.toRole != set.role)
+                continue;
+            if (d.need == InstanceNeed::All || (d.need == InstanceNeed::AtLeast && d.atLeast > 1))
+                errors.append(errorAt(
+                    d.place, u"dependency '" + d.id + u"' needs more than one instance of '" +
+                                 set.role + u"', but replication '" + set.id +
+                                 u"' lets callers reach its primary only (instances: any)"));
+        }
+    }
+}
+
 void checkScenario(const Scenario &scenario, const QList<Node> &rejectedNodes, ErrorList &errors)
 {
     const Topology &t = scenario.topology;

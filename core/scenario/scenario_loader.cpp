@@ -668,6 +668,7 @@ Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName)
         scenario = parser.parse(root);
         checkScenario(scenario, parser.rejectedNodes(), reader.errors());
     }
+    applyReplication(scenario, reader.errors());
     if (!reader.errors().isEmpty()) {
         ErrorList errors = reader.errors();
         std::stable_sort(errors.begin(), errors.end(), [](const Error &a, const Error &b) {

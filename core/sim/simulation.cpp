@@ -477,7 +477,7 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
         std::vector<Candidate> standby;
         for (int n = 0; n < int(m_nodes.size()); ++n) {
             const Node &t = topo().nodes[n];
-            if (m_nodes[size_t(n)].present && t.hasRole(dep.toRole) && t.tags.contains(f.toTag))
+            if (m_nodes[size_t(n)].present && t.serves(dep.toRole) && t.tags.contains(f.toTag))
                 standby.push_back({n, m_engine.evaluate(node, t, dep.port)});
         }
         const double moved =
@@ -494,11 +494,6 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
 
     if (dep.need == InstanceNeed::AtLeast)
         call.replication = dep.atLeast;
-    if (!m_replications.empty()) { // callers of a replicated role reach its primary only
-        for (auto &stack : stacks)
-            std::erase_if(stack.first,
-                          [&](const Candidate &c) { return outOfRotation(c.node, dep.toRole); });
-    }
     for (const auto &[candidates, weight] : stacks) {
         std::vector<int> usable;
         bool anyHang = false;

@@ -437,8 +437,7 @@ private:
     void replicate(); // copies this tick's writes; before the links settle
     void promote(const ScheduledChange &change, Undo &undo);
     void recordReplication();
-    int replicationOf(int node) const;                       // the set a node belongs to, or -1
-    bool outOfRotation(int node, const QString &role) const; // a replica of a replicated role
+    int replicationOf(int node) const; // the set a node belongs to, or -1
     // monitoring (simulation_monitoring.cpp)
     // Who the monitoring sees and whether alerts get through: each tick, after the links
     // settle (a path that loses most of what it carries blinds it as a cut does).

@@ -19,17 +19,6 @@ int Simulation::replicationOf(int node) const
     return -1;
 }
 
-bool Simulation::outOfRotation(int node, const QString &role) const
-{
-    for (const ReplicationRun &set : m_replications) {
-        if (set.primary != node && set.spec->role == role &&
-            std::any_of(set.members.cbegin(), set.members.cend(),
-                        [&](const ReplicaRun &m) { return m.node == node; }))
-            return true;
-    }
-    return false;
-}
-
 void Simulation::openReplicationSeries()
 {
     for (ReplicationRun &set : m_replications) {
@@ -153,7 +142,11 @@ void Simulation::promote(const ScheduledChange &c, Undo &u)
                {QStringLiteral("lost"), oldUp ? 0.0 : std::round(missing)},
                {QStringLiteral("divergent"), oldUp ? std::round(missing) : 0.0},
                {QStringLiteral("lag_ms"), std::round(lagMs)}});
-    markCallersStale(set.spec->role); // callers of the role now reach the new primary
+    // Callers of the role now reach the new primary only: their edges to the old one end and
+    // new ones begin (said as verdicts), and the recorded topology says who is primary.
+    noteVerdicts(m_engine.setStandby(old, set.spec->role, true), false);
+    noteVerdicts(m_engine.setStandby(node, set.spec->role, false), true);
+    recordTopology(u"promoted " + c.target);
 }
 
 } // namespace warroom::sim

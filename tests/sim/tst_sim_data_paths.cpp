@@ -3,14 +3,18 @@
 // can be cut off from what it watches and from the pager, and retry jitter. Each test's figure
 // would be wrong without its mechanism.
 
+#include "core/analysis/analysis.h"
+#include "core/model/topology_json.h"
 #include "core/scenario/scenario_loader.h"
 #include "support/series_sink.h"
 #include "support/test_support.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace warroom;
+using namespace Qt::StringLiterals;
 using warroom::test::run;
 using warroom::test::SeriesSink;
 
@@ -59,6 +63,7 @@ class TestSimDataPaths : public QObject
 private Q_SLOTS:
     void severalLoadSourcesAddUpAndFailApart();
     void replicasLagAndAPromotionCountsLostWrites();
+    void callersReachThePrimaryOnlyUntilAPromotion();
     void promotionWithTheOldPrimaryUpDiverges();
     void failbackBeforeCatchingUpLosesWrites();
     void monitoringCutOffFromATargetIsBlindToIt();
@@ -109,6 +114,53 @@ schedule:
 
 // The link to the replica is cut, then the primary crashes and the replica is promoted: the
 // writes of the cut are lost, and the app reaches the new primary.
+// The replica takes no requests: with the primary down the app's dependency fails (as the
+// reachability verdicts say, not only the request flow), so a manager's reaction promotes the
+// replica; then the callers reach it, and the recorded topology says who is primary.
+void TestSimDataPaths::callersReachThePrimaryOnlyUntilAPromotion()
+{
+    QByteArray yaml = replicationScenario(R"(
+  - {id: orders, role: db, primary: db-1, replicas: [db-2], port: 5432, writes: 20%}
+)",
+                                          R"(
+  - {at: 5m, change: node_crash, target: db-1}
+)");
+    yaml += R"(reactions:
+  - id: promote-db-2
+    when: {dependency_failing: app->db:5432, who: node:app, for: 30s}
+    do: {change: promote, target: db-2}
+)";
+    const Scenario s = test::parseOrFail(yaml);
+    QVERIFY(s.topology.nodes[s.topology.nodeIndex(u"db-2"_s)].standbyRoles == QStringList{u"db"_s});
+    const SeriesSink sink = run(s);
+    const QList<Event> fired = sink.ofKind(EventKind::ReactionFired);
+    QCOMPARE(fired.size(), 1);
+    QCOMPARE(offsetOf(s, fired.first()), 5 * 60000 + 30000);
+    const QList<Event> promoted = sink.ofKind(EventKind::Promoted);
+    QCOMPARE(promoted.size(), 1);
+    QCOMPARE(promoted.first().node, u"db-2"_s);
+    const std::vector<float> &failed = sink.series(QStringLiteral("service/failed"));
+    QCOMPARE(failed[4 * 60], 0.0f);       // before the crash
+    QVERIFY(failed[5 * 60 + 10] > 90.0f); // the replica takes nothing
+    QCOMPARE(failed[5 * 60 + 35], 0.0f);  // promoted: the app reaches db-2
+    // The topology recorded at the promotion: db-1 waits as a replica now.
+    const auto version =
+        std::find_if(sink.versions.cbegin(), sink.versions.cend(),
+                     [](const SeriesSink::Version &v) { return v.reason == u"promoted db-2"; });
+    QVERIFY(version != sink.versions.cend());
+    const Topology recorded = topologyFromJson(QJsonDocument::fromJson(version->json).object());
+    QCOMPARE(recorded.nodes[recorded.nodeIndex(u"db-1"_s)].standbyRoles, QStringList{u"db"_s});
+    QVERIFY(recorded.nodes[recorded.nodeIndex(u"db-2"_s)].standbyRoles.isEmpty());
+    // What analyze says of the scenario as written: db has one instance taking requests.
+    const Analysis a = analyze(s).value();
+    const auto single =
+        std::find_if(a.singlePoints.cbegin(), a.singlePoints.cend(),
+                     [](const SinglePointOfFailure &p) { return p.subject == u"db"; });
+    QVERIFY(single != a.singlePoints.cend());
+    QVERIFY2(single->detail.contains(u"db-2 replicated, until promoted"),
+             qPrintable(single->detail));
+}
+
 void TestSimDataPaths::replicasLagAndAPromotionCountsLostWrites()
 {
     const Scenario s = test::parseOrFail(replicationScenario(R"(
@@ -383,6 +435,8 @@ void TestSimDataPaths::badSectionsNameTheirPlace()
          "two loads are called 'user'"},
         {"load: {source: user, rate: 100}", "load:\n  - {source: user, rate: 1, id: x, ide: 2}",
          "ide"},
+        {"to: db, port: 5432}", "to: db, port: 5432, instances: 2}",
+         "needs more than one instance of 'db', but replication 'orders'"},
     };
     for (const auto &c : cases) {
         QByteArray yaml = base;

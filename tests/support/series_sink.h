@@ -24,7 +24,17 @@ public:
     }
     void sample(int series, float value) override { values[size_t(series)].push_back(value); }
     void endSeries(int) override {}
-    void topologyVersion(qint64, const QString &, const QByteArray &) override {}
+    void topologyVersion(qint64 timeMs, const QString &reason, const QByteArray &json) override
+    {
+        versions.append({timeMs, reason, json});
+    }
+    struct Version
+    {
+        qint64 timeMs;
+        QString reason;
+        QByteArray json;
+    };
+    QList<Version> versions;
 
     const std::vector<float> &series(const QString &key) const
     {
