@@ -214,6 +214,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     EventFilter sources = EventFilter::ofKinds({EventKind::Annotation});
     sources.subject = kSourceSubject;
     data->sourceEvents = r.events(sources);
+    data->monitoringEvents = r.events(EventFilter::ofKinds({EventKind::MonitoringChanged}));
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
     data->troubleSpans = serviceSpans(*data);
@@ -290,14 +291,16 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             next->stateEvents.append(e);
         else if (e.kind == EventKind::Annotation && e.subject == kSourceSubject)
             next->sourceEvents.append(e);
+        else if (e.kind == EventKind::MonitoringChanged)
+            next->monitoringEvents.append(e);
     }
     const bool lifeCame = std::any_of(fresh.cbegin(), fresh.cend(), [](const Event &e) {
         return e.kind == EventKind::NodeLaunched || e.kind == EventKind::NodeDraining ||
                e.kind == EventKind::NodeTerminated;
     });
     if (reordered) {
-        for (QList<Event> *list :
-             {&next->lifeEvents, &next->observations, &next->stateEvents, &next->sourceEvents})
+        for (QList<Event> *list : {&next->lifeEvents, &next->observations, &next->stateEvents,
+                                   &next->sourceEvents, &next->monitoringEvents})
             std::stable_sort(list->begin(), list->end(),
                              [](const Event &x, const Event &y) { return x.timeMs < y.timeMs; });
     }

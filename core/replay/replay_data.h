@@ -71,6 +71,7 @@ struct ReplayData
     QList<Event> stateEvents;  // every service.state, backlog.started and backlog.drained ...
     QList<ServiceSpan> troubleSpans; // ... as the stretches it was not ok (serviceSpans)
     QList<Event> sourceEvents;       // what live sources said of themselves ("Prometheus ... down")
+    QList<Event> monitoringEvents;   // every monitoring.changed (monitoringStatusAt)
     qint64 eventCount = 0;           // in the recording
     bool live = false;               // still being written by a live source (its end keeps growing)
     qint64 heartbeatMs = -1; // a live writer's last sign of life (wall clock; -1: none kept)

@@ -5,6 +5,8 @@
 
 #include "core/analysis/analysis.h"
 #include "core/model/topology_json.h"
+#include "core/replay/monitoring_status.h"
+#include "core/replay/replay_data.h"
 #include "core/scenario/scenario_loader.h"
 #include "support/series_sink.h"
 #include "support/test_support.h"
@@ -357,6 +359,14 @@ schedule:
         QCOMPARE(qint64(e.details.value(QStringLiteral("delayed_ms")).toDouble()), 9 * 60000);
         QVERIFY2(e.text.endsWith(u"(raised at 00:03:00, 9m late)"), qPrintable(e.text));
     }
+    // What the window's header says of it (monitoringStatusAt), during and after.
+    ReplayData data;
+    data.monitoringEvents = sink.ofKind(EventKind::MonitoringChanged);
+    const qint64 start = s.start.toMSecsSinceEpoch();
+    QCOMPARE(monitoringStatusAt(data, start + 5 * 60000).text(),
+             u"mon blind to db, pager since 00:02 UTC; alerts held from pager since 00:02 UTC"_s);
+    QCOMPARE(monitoringStatusAt(data, start + 13 * 60000).text(), // db stays down
+             u"mon blind to db since 00:02 UTC"_s);
     QStringList states;
     for (const Event &e : sink.ofKind(EventKind::MonitoringChanged)) {
         if (e.subject == u"alerts")

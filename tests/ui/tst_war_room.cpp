@@ -2,6 +2,7 @@
 // the cursor, the log under a filter, the keyboard, a killed writer, --state.
 #include "core/live/ingest_server.h"
 #include "core/replay/replay_session.h"
+#include "core/sim/record_simulation.h"
 #include "core/store/recording_writer.h"
 #include "core/util/duration.h"
 #include "support/test_support.h"
@@ -17,6 +18,7 @@
 #include "ui/warroom/window_state.h"
 
 #include <QApplication>
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLineEdit>
@@ -29,6 +31,7 @@
 #include <QWheelEvent>
 
 using namespace warroom;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -99,6 +102,30 @@ private Q_SLOTS:
         QCOMPARE(failing->valueLabels(),
                  (QStringList{QStringLiteral("0"), QStringLiteral("20"), QStringLiteral("40"),
                               QStringLiteral("60"), QStringLiteral("80"), QStringLiteral("100")}));
+    }
+
+    // AWS 2021: the monitoring in the main network could not see the internal network's
+    // services from 15:30 to 22:22; the header says so (and --state), and stops saying it.
+    void headerSaysWhatTheMonitoringCouldNotSee()
+    {
+        QVERIFY(recordSimulation(test::loadBundled(u"aws-2021"_s), {},
+                                 m_dir.filePath(u"aws-2021.warroom"_s)));
+        RecordingWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(open(window, u"aws-2021"_s));
+        QVERIFY(window.seekTo(u"2021-12-07T17:00Z"_s));
+        window.render();
+        const QString blind = u"monitoring blind to auth-1, auth-2 and 2 more since 15:30 UTC"_s;
+        QTRY_COMPARE(window.header()->monitoringText(), blind);
+        QVERIFY(window.header()->liveWarning());
+        QVERIFY(window.header()->text().contains(blind));
+        const QJsonObject header = windowState(window)[u"header"_s].toObject();
+        QCOMPARE(header[u"monitoring"_s].toString(), blind);
+        QVERIFY(window.seekTo(u"2021-12-07T23:00Z"_s));
+        window.render();
+        QTRY_COMPARE(window.header()->monitoringText(), QString());
+        QVERIFY(!window.header()->liveWarning());
     }
 
     // A go-to (or any seek) outside the charts' window pans them there, keeping the width; a

@@ -19,9 +19,13 @@ constexpr qint64 kMinSpanMs = 60000;           // the closest zoom
 constexpr qint64 kOpeningSpanMs = 3 * 3600000; // a recording opens on this much of it...
 constexpr qint64 kWholeUpToMs = 6 * 3600000;   // ... unless it is this short
 
-MarkerKind markerKind(EventKind kind)
+MarkerKind markerKind(const Event &e)
 {
-    switch (kind) {
+    if (e.kind == EventKind::MonitoringChanged) { // blind or cut, or sees and delivers again
+        const QString state = e.details.value(QStringLiteral("state")).toString();
+        return state == u"blind" || state == u"cut" ? MarkerKind::Alert : MarkerKind::Fix;
+    }
+    switch (e.kind) {
     case EventKind::ScaleOut:
         return MarkerKind::ScaleOut;
     case EventKind::ScaleIn:
@@ -66,10 +70,20 @@ void appendMarkers(const ChartData &c, const QList<Event> &events, qsizetype fro
     }
     for (qsizetype i = std::max<qsizetype>(0, from); i < events.size(); ++i) {
         const Event &e = events[i];
-        if (wanted[size_t(e.kind)] && (c.markerSubject.isEmpty() || e.subject == c.markerSubject) &&
-            (c.markerNode.isEmpty() || e.node == c.markerNode))
-            markers.append(
-                {e.timeMs, formatUtc(e.timeMs).mid(11) + u"  " + e.text, markerKind(e.kind)});
+        if (!wanted[size_t(e.kind)] ||
+            (!c.markerSubject.isEmpty() && e.subject != c.markerSubject) ||
+            (!c.markerNode.isEmpty() && e.node != c.markerNode))
+            continue;
+        // An alert the monitoring could not deliver at once goes where it was raised: the
+        // chart shows when it would have paged, the text when it did.
+        const qint64 raised = qint64(e.details.value(QStringLiteral("raised_ms")).toDouble(-1));
+        if (raised >= 0 && raised < e.timeMs)
+            markers.append({raised,
+                            formatUtc(raised).mid(11) + u"  " + e.text + u" — delivered at " +
+                                formatUtc(e.timeMs).mid(11),
+                            markerKind(e)});
+        else
+            markers.append({e.timeMs, formatUtc(e.timeMs).mid(11) + u"  " + e.text, markerKind(e)});
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "ui/palette.h"
 
+#include "core/replay/monitoring_status.h"
 #include "core/replay/replay_session.h"
 #include "core/util/duration.h"
 
@@ -112,6 +113,12 @@ void HeaderBar::refresh()
             m_live += tr(" · drill: rule names hidden until revealed");
     } else if (data->heartbeatMs > 0 || data->live) {
         m_live = tr("ended");
+    }
+    // Monitoring that could not see or page: what the responders did not know at the time.
+    m_monitoring = monitoringStatusAt(*data, t).text();
+    if (!m_monitoring.isEmpty()) {
+        m_live = u"⚠ " + m_monitoring + (m_live.isEmpty() ? QString() : u" · " + m_live);
+        m_liveWarning = true;
     }
     update();
 }

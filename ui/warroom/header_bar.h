@@ -30,6 +30,8 @@ public:
     QString stateText() const; // "OUTAGE since 2020-05-25 08:48:40 (2m10s): dc3/app-4 -> ..."
     QString liveText() const;  // "● LIVE · last data 3s ago", a warning, or empty
     bool liveWarning() const { return m_liveWarning; }
+    // "monitoring blind to auth-1, auth-2 since 15:30 UTC" (part of liveText()), or empty.
+    const QString &monitoringText() const { return m_monitoring; }
     QString text() const; // both lines, as plain text
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override { return {200, sizeHint().height()}; }
@@ -46,6 +48,7 @@ private:
     ServiceStatus m_status;
     QString m_live;
     bool m_liveWarning = false;
+    QString m_monitoring;
     QString m_context; // "9 outages in the recording (58m30s)"
 };
 

@@ -62,6 +62,7 @@ QJsonObject windowState(const RecordingWindow &window)
                              {QStringLiteral("state"), header.stateText()},
                              {QStringLiteral("live"), header.liveText()},
                              {QStringLiteral("liveWarning"), header.liveWarning()},
+                             {QStringLiteral("monitoring"), header.monitoringText()},
                              {QStringLiteral("height"), header.height()}});
 
     QJsonArray charts;
