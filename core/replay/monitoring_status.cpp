@@ -46,9 +46,11 @@ MonitoringStatus monitoringStatusAt(const ReplayData &data, qint64 timeMs)
         status.monitor = e.node;
         const QString state = e.details.value(QStringLiteral("state")).toString();
         if (e.subject == u"alerts") {
-            status.alertsHeld = state == u"cut";
+            const bool held = state == u"cut" || state == u"undelivered";
+            if (held != status.alertsHeld)
+                status.heldSinceMs = held ? e.timeMs : -1;
+            status.alertsHeld = held;
             status.notify = e.details.value(QStringLiteral("notify")).toString();
-            status.heldSinceMs = status.alertsHeld ? e.timeMs : -1;
             continue;
         }
         const QJsonArray nodes = e.details.value(QStringLiteral("nodes")).toArray();

@@ -614,6 +614,7 @@ SimulationStats Simulation::finish()
     if (!m_recording)
         startRecording();
     const qint64 end = std::min(m_now, m_endMs);
+    sayUndeliveredAlerts();
     if (m_options.progress)
         m_options.progress(end, m_endMs);
     m_stats.endMs = epoch(end);

@@ -446,6 +446,7 @@ private:
     // How much of what crosses from the monitoring to a node is lost now (0 in one site).
     double lossFromMonitor(int node);
     // An alert as the monitoring delivers it: now, or once its path to `notify` is back.
+    void sayUndeliveredAlerts(); // at the end: those still waiting for their path
     void raiseAlert(EventKind kind, const QString &node, const QString &subject,
                     const QString &text, QJsonObject details = {});
     // A group's metric now, as its autoscaler measures it (scalingMetrics()): over its

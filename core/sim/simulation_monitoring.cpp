@@ -155,6 +155,29 @@ void Simulation::restateMonitoring()
                    {QStringLiteral("state"), QStringLiteral("cut")}});
 }
 
+void Simulation::sayUndeliveredAlerts()
+{
+    if (m_pendingAlerts.empty())
+        return;
+    const QString monitorId = topo().nodes[m_monitor].id;
+    const QString target = m_notify < 0 ? QStringLiteral("anyone") : topo().nodes[m_notify].id;
+    QJsonArray alerts;
+    for (const PendingAlert &a : m_pendingAlerts)
+        alerts.append(QJsonObject{{QStringLiteral("kind"), toString(a.kind)},
+                                  {QStringLiteral("node"), a.node},
+                                  {QStringLiteral("alert"), a.subject},
+                                  {QStringLiteral("raised_ms"), epoch(a.raisedMs)}});
+    emitEvent(EventKind::MonitoringChanged, monitorId, QStringLiteral("alerts"),
+              QString::number(m_pendingAlerts.size()) + u" alerts from " + monitorId +
+                  u" never reached " + target + u": its path was still cut at the end",
+              {{QStringLiteral("monitor"), monitorId},
+               {QStringLiteral("notify"), target},
+               {QStringLiteral("state"), QStringLiteral("undelivered")},
+               {QStringLiteral("undelivered"), qint64(m_pendingAlerts.size())},
+               {QStringLiteral("alerts"), alerts}});
+    m_pendingAlerts.clear();
+}
+
 void Simulation::raiseAlert(EventKind kind, const QString &node, const QString &subject,
                             const QString &text, QJsonObject details)
 {

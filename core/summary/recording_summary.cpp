@@ -212,6 +212,8 @@ RecordingSummary summarize(const Recording &recording)
             s.maxAlertDelayMs = std::max(s.maxAlertDelayMs, qint64(delay.toDouble()));
         }
     }
+    for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::MonitoringChanged})))
+        s.undeliveredAlerts += e.details.value(QStringLiteral("undelivered")).toInt();
     for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::Promoted}))) {
         if (e.details.value(QStringLiteral("from")) == e.details.value(QStringLiteral("to")))
             continue; // already the primary
@@ -330,6 +332,9 @@ QString summaryText(const RecordingSummary &s)
     if (s.lateAlerts > 0)
         out += u" (" + QString::number(s.lateAlerts) + u" delivered late, up to " +
                formatDuration(s.maxAlertDelayMs) + u')';
+    if (s.undeliveredAlerts > 0)
+        out += u", " + QString::number(s.undeliveredAlerts) +
+               u" raised but never delivered (the path to the pager still cut at the end)";
     out += u"; events hash " + s.eventsHash.left(16) + u'\n';
     return out;
 }
@@ -408,6 +413,7 @@ QJsonObject summaryJson(const RecordingSummary &s)
             {QStringLiteral("alerts"), s.alerts},
             {QStringLiteral("alerts_late"), s.lateAlerts},
             {QStringLiteral("max_alert_delay_ms"), s.maxAlertDelayMs},
+            {QStringLiteral("alerts_undelivered"), s.undeliveredAlerts},
             {QStringLiteral("promotions"), promotions},
             {QStringLiteral("max_replication_lag_ms"), lags}};
 }

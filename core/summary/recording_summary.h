@@ -92,6 +92,7 @@ struct RecordingSummary
     int alerts = 0;
     int lateAlerts = 0; // delivered after their path to the pager came back
     qint64 maxAlertDelayMs = 0;
+    int undeliveredAlerts = 0; // raised, still waiting for their path when the recording ends
     QList<Promotion> promotions;
     // The most any replica lagged, by replication and node: "orders/db-2" -> ms.
     QList<std::pair<QString, double>> maxLagMs;

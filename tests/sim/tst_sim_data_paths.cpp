@@ -8,11 +8,15 @@
 #include "core/replay/monitoring_status.h"
 #include "core/replay/replay_data.h"
 #include "core/scenario/scenario_loader.h"
+#include "core/sim/record_simulation.h"
+#include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
 #include "support/series_sink.h"
 #include "support/test_support.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace warroom;
@@ -377,6 +381,21 @@ schedule:
     const SeriesSink onTime = run(s, {QStringLiteral("without:pager-cut")});
     for (const Event &e : onTime.ofKind(EventKind::AlertFiring))
         QCOMPARE(offsetOf(s, e), 3 * 60000);
+
+    // A cut that lasts to the end: the alerts never reach the pager, and the recording says so.
+    Scenario forever = s;
+    for (ScheduledChange &c : forever.changes) {
+        if (c.name == u"pager-cut")
+            c.forMs = 0;
+    }
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"never.warroom"_s);
+    QVERIFY(recordSimulation(forever, {}, file));
+    const RecordingSummary summary = summarize(*Recording::open(file).value());
+    QVERIFY(summary.undeliveredAlerts >= 1);
+    QVERIFY2(summaryText(summary).contains(u"raised but never delivered"),
+             qPrintable(summaryText(summary)));
+    QCOMPARE(summaryJson(summary)[u"alerts_undelivered"_s].toInt(), summary.undeliveredAlerts);
 }
 
 // Waits of 400 ms then 800 ms: without jitter one retry fits a 1 s deadline; with full jitter

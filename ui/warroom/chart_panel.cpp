@@ -23,7 +23,7 @@ MarkerKind markerKind(const Event &e)
 {
     if (e.kind == EventKind::MonitoringChanged) { // blind or cut, or sees and delivers again
         const QString state = e.details.value(QStringLiteral("state")).toString();
-        return state == u"blind" || state == u"cut" ? MarkerKind::Alert : MarkerKind::Fix;
+        return state == u"sees" || state == u"delivering" ? MarkerKind::Fix : MarkerKind::Alert;
     }
     switch (e.kind) {
     case EventKind::ScaleOut:
