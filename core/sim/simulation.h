@@ -190,6 +190,7 @@ struct NodeRun
     // In flight (Little's law: accepted × latency) over max_concurrency, in %; 0 without one.
     bool monitorReach = true; // the monitoring's route and rules reach it (at the last change)
     bool watched = true; // ... and its scrapes get through (or there is no declared monitoring)
+    SlidingRatio scrapesLost; // the share of its scrapes lost on the way, over the alert window
     double busyPercent(double accepted) const
     {
         return maxConcurrency > 0 ? 100.0 * accepted * latencyMs / 1000.0 / double(maxConcurrency)
@@ -447,6 +448,10 @@ private:
     double lossFromMonitor(int node);
     // An alert as the monitoring delivers it: now, or once its path to `notify` is back.
     void sayUndeliveredAlerts(); // at the end: those still waiting for their path
+    int alertWindowTicks() const
+    {
+        return SlidingRatio::ticksOf(m_scenario.serviceLevel.alertWindowMs, m_tickMs);
+    }
     void raiseAlert(EventKind kind, const QString &node, const QString &subject,
                     const QString &text, QJsonObject details = {});
     // A group's metric now, as its autoscaler measures it (scalingMetrics()): over its

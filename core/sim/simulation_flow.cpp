@@ -140,11 +140,15 @@ void Simulation::flowForward()
             for (const Target &t : call.targets) {
                 Endpoint &target = m_endpoints[size_t(t.endpoint)];
                 const double rate = demand * t.weight * call.replication * attempts;
-                target.in += rate;
+                // Every attempt loads the links; what they drop never reaches the target. (The
+                // links' loss as they settled in the tick before: the flow is one pass.)
+                const double delivered =
+                    m_linksModelled && t.pair >= 0 ? 1.0 - path(t.pair).loss : 1.0;
+                target.in += rate * delivered;
                 if (m_linksModelled && t.pair >= 0)
                     loadLinks(t.pair, rate);
                 if (call.queue >= 0 && call.queue != ep.workerOf) // a worker's calls read
-                    target.items += demand * t.weight;
+                    target.items += demand * t.weight * delivered;
             }
         }
     }

@@ -43,8 +43,9 @@ void Simulation::updateMonitoring()
         m_alertReach =
             m_notify < 0 ? nodeUp(m_monitor) : canReach(m_monitor, m_notify, spec.notifyPort);
     }
-    // A scrape that fails more often than not is as good as none; it counts again once three
-    // in four get through (a path losing about half does not flap the monitoring's sight).
+    // A target whose scrapes failed more often than not over the alert window is as good as
+    // unseen; it counts again once three in four got through (a path losing about half does
+    // not flap the monitoring's sight, nor does one lucky second). A cut blinds at once.
     const double kBlindLoss = 0.5;
     const double kSeesAgainLoss = 0.25;
     QStringList lost;
@@ -54,7 +55,8 @@ void Simulation::updateMonitoring()
         NodeRun &run = m_nodes[size_t(n)];
         if (!run.present)
             continue;
-        const double loss = run.monitorReach ? lossFromMonitor(n) : 1.0;
+        run.scrapesLost.add(run.monitorReach ? lossFromMonitor(n) : 1.0, 1.0, alertWindowTicks());
+        const double loss = run.monitorReach ? run.scrapesLost.ratio() : 1.0;
         const bool sees = run.monitorReach && loss <= (run.watched ? kBlindLoss : kSeesAgainLoss);
         if (sees == run.watched)
             continue;

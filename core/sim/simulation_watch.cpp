@@ -181,7 +181,7 @@ void Simulation::watchService()
     }
 
     // The public uptime check: the share of its checks that failed over the alert window.
-    m_uptimeRatio.add(m_failed, m_offered, int(std::max<qint64>(1, sl.alertWindowMs / m_tickMs)));
+    m_uptimeRatio.add(m_failed, m_offered, alertWindowTicks());
     if (const double checks = m_uptimeRatio.ratio(); checks > sl.outageAbove) {
         if (m_uptimeFailingSinceMs < 0)
             m_uptimeFailingSinceMs = m_now;
@@ -218,8 +218,7 @@ void Simulation::watchAlerts()
         double errors = 0.0;
         for (int e : run.endpoints)
             errors += m_endpoints[size_t(e)].errors;
-        run.alertRatio.add(errors, m_endpoints[size_t(run.entry)].in,
-                           int(std::max<qint64>(1, sl.alertWindowMs / m_tickMs)));
+        run.alertRatio.add(errors, m_endpoints[size_t(run.entry)].in, alertWindowTicks());
         const double ratio = run.alertRatio.ratio();
         const QString &id = topo().nodes[n].id;
         if (ratio > sl.alertErrorRatio) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QtGlobal>
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -11,6 +13,12 @@ namespace warroom::sim {
 class SlidingRatio
 {
 public:
+    // The ticks a window of `windowMs` holds (at least one), for add().
+    static int ticksOf(qint64 windowMs, qint64 tickMs)
+    {
+        return int(
+            std::clamp<qint64>((windowMs + tickMs - 1) / std::max<qint64>(1, tickMs), 1, 1 << 20));
+    }
     // This tick's part and whole; the window holds the last `ticks` of them.
     void add(double part, double whole, int ticks)
     {
@@ -18,17 +26,14 @@ public:
             m_ticks.assign(size_t(std::max(1, ticks)), {0.0, 0.0});
             clear();
         }
-        auto &[oldPart, oldWhole] = m_ticks[m_next];
-        m_parts += part - oldPart;
-        m_whole += whole - oldWhole;
         m_ticks[m_next] = {part, whole};
         m_next = (m_next + 1) % m_ticks.size();
-        if (m_next == 0) { // once per window the sums afresh, so that no rounding builds up
-            m_parts = m_whole = 0.0;
-            for (const auto &[p, w] : m_ticks) {
-                m_parts += p;
-                m_whole += w;
-            }
+        // Summed afresh (a window is tens of ticks): a running sum would leave rounding
+        // crumbs once the traffic stops, and crumb over crumb is any ratio.
+        m_parts = m_whole = 0.0;
+        for (const auto &[p, w] : m_ticks) {
+            m_parts += p;
+            m_whole += w;
         }
     }
     void clear()

@@ -386,7 +386,8 @@ void TestSimulator::awsCongestionFeedsItselfUntilTheDevicesRecover()
     QVERIFY2(after < before - 5.0 && after > 5.0,
              qPrintable(QString::number(before) + u' ' + QString::number(after)));
     // Real-time monitoring, in the main network, loses sight of the internal network while
-    // the devices drop most of what crosses them, and sees it again when they recover.
+    // the devices drop most of what crosses them: through the DNS move and hours after, until
+    // their loss falls under a quarter, before they recover.
     const QList<Event> sight = r.events(EventFilter::ofKinds({EventKind::MonitoringChanged}));
     QCOMPARE(sight.size(), 2);
     QCOMPARE(sight[0].details.value(QStringLiteral("state")).toString(), QStringLiteral("blind"));
@@ -394,7 +395,9 @@ void TestSimulator::awsCongestionFeedsItselfUntilTheDevicesRecover()
     QVERIFY2(sight[0].text.startsWith(u"monitoring cannot scrape auth-1 ("),
              qPrintable(sight[0].text));
     QCOMPARE(sight[1].details.value(QStringLiteral("state")).toString(), QStringLiteral("sees"));
-    QVERIFY(std::abs(sight[1].timeMs - at("2021-12-07T22:22:00Z")) <= 5 * 60000);
+    QVERIFY2(sight[1].timeMs > at("2021-12-07T20:00:00Z") &&
+                 sight[1].timeMs <= at("2021-12-07T22:23:00Z"),
+             qPrintable(formatUtc(sight[1].timeMs)));
     // What the map's gauge on the interconnect says at 16:30: full, losing, slow.
     const auto figures = loadMapFigures(m_dir.filePath(QStringLiteral("aws-2021.warroom")),
                                         at("2021-12-07T16:30:00Z"));
