@@ -5,6 +5,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace warroom {
@@ -449,15 +450,28 @@ QList<int> ReachabilityEngine::setStandby(int node, const QString &role, bool st
     n.standbyRoles.removeAll(role);
     if (!m_nodePresent[node])
         return {};
+    // The edges it had before it stood by come back (a failback), others are new.
+    std::map<std::pair<int, int>, int> ended; // (dependency, from) -> edge
+    for (int edge : m_edgesOfNode[node]) {
+        if (!m_alive[edge] && m_edges[edge].to == node)
+            ended[{m_edges[edge].dependency, m_edges[edge].from}] = edge;
+    }
     for (int d = 0; d < m_topology.dependencies.size(); ++d) {
         const Dependency &dep = m_topology.dependencies[d];
         if (dep.toRole != role || dep.need == InstanceNeed::SameNode ||
             (!dep.toTag.isEmpty() && !n.tags.contains(dep.toTag)))
             continue;
         for (int other = 0; other < m_topology.nodes.size(); ++other) {
-            if (other != node && m_nodePresent[other] &&
-                m_topology.nodes[other].hasRole(dep.fromRole))
+            if (other == node || !m_nodePresent[other] ||
+                !m_topology.nodes[other].hasRole(dep.fromRole))
+                continue;
+            if (const auto it = ended.find({d, other}); it != ended.end()) {
+                m_alive[it->second] = 1;
+                reverdict(it->second);
+                edges.append(it->second);
+            } else {
                 edges.append(addEdge(DependencyEdge{d, other, node}));
+            }
         }
     }
     return edges;

@@ -392,10 +392,11 @@ void Simulation::markCallersStale(int node)
         markCallersStale(role);
 }
 
-void Simulation::markFailoverStale()
+void Simulation::markFailoverStale(const QString &fromTag)
 {
+    const QString &tag = fromTag.isEmpty() ? m_failover.fromTag : fromTag;
     for (int d = 0; d < topo().dependencies.size(); ++d) {
-        if (topo().dependencies[d].toTag == m_failover.fromTag)
+        if (topo().dependencies[d].toTag == tag)
             markDependencyStale(d);
     }
 }

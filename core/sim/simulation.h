@@ -396,7 +396,9 @@ private:
     void markDependencyStale(int dependency);
     void markCallersStale(int node);            // whether it takes requests changed
     void markCallersStale(const QString &role); // which of its nodes take requests changed
-    void markFailoverStale();                   // the DNS failover's share or targets changed
+    // The calls a DNS failover from `fromTag` moves (default: the current one's): its share or
+    // its targets changed.
+    void markFailoverStale(const QString &fromTag = {});
     void resolveCall(Endpoint &ep, int dependency, Call &call) const;
     int endpointOf(int node, const QString &role) const;
     void noteVerdicts(const QList<int> &edges, bool added);

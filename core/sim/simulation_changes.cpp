@@ -206,6 +206,8 @@ void Simulation::apply(const ScheduledChange &c, Undo *keep)
                           node.id + u" started for the failover to " + c.toTag);
             }
         }
+        if (m_failover.active) // a failover replacing another: the calls the old one moved too
+            markFailoverStale();
         m_failover = {true, c.fromTag, c.toTag, m_now, c.dnsTtlMs};
         markFailoverStale();
         emitEvent(EventKind::DnsFailover, {}, c.target,
@@ -326,6 +328,7 @@ void Simulation::undo(const Undo &u)
     if (c.kind == K::Capacity && topo().groupIndex(c.target) >= 0)
         m_groups[size_t(topo().groupIndex(c.target))].capacity = u.groupCapacity;
     if (c.kind == K::Failover) {
+        markFailoverStale(c.fromTag);
         markFailoverStale();
         m_failover.active = false;
     }

@@ -145,7 +145,8 @@ void Simulation::promote(const ScheduledChange &c, Undo &u)
     // Callers of the role now reach the new primary only: their edges to the old one end and
     // new ones begin (said as verdicts), and the recorded topology says who is primary.
     noteVerdicts(m_engine.setStandby(old, set.spec->role, true), false);
-    noteVerdicts(m_engine.setStandby(node, set.spec->role, false), true);
+    noteVerdicts(m_engine.setStandby(node, set.spec->role, false), false);
+    markCallersStale(set.spec->role); // those whose only edges ended too
     recordTopology(u"promoted " + c.target);
 }
 

@@ -141,6 +141,29 @@ ScheduledChange drillChange(const Scenario &s, std::mt19937 &random, qint64 i)
         c.forMs = 1000 * (1 + pick(10));
         break;
     }
+    // A DNS failover of a tagged dependency to another tag of its role, and back.
+    for (const Dependency &d : t.dependencies) {
+        if (d.toTag.isEmpty() || pick(20) != 0)
+            continue;
+        QStringList others;
+        for (const Node &n : t.nodes) {
+            if (n.hasRole(d.toRole))
+                others += n.tags;
+        }
+        others.removeDuplicates();
+        others.removeAll(d.toTag);
+        if (others.isEmpty())
+            continue;
+        const bool back = pick(2);
+        c = ScheduledChange();
+        c.injectedBy = QStringLiteral("drill");
+        c.kind = K::Failover;
+        c.fromTag = back ? others.first() : d.toTag;
+        c.toTag = back ? d.toTag : others.first();
+        c.dnsTtlMs = 1000 * pick(30);
+        c.forMs = pick(2) ? 0 : 1000 * (5 + pick(30));
+        return c;
+    }
     if (!s.replication.isEmpty() && pick(10) == 0) {
         const ReplicationSpec &r = s.replication.first();
         c = ScheduledChange();
