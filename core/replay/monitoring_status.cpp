@@ -66,6 +66,15 @@ MonitoringStatus monitoringStatusAt(const ReplayData &data, qint64 timeMs)
         else if (state == u"blind" && status.blindSinceMs < 0)
             status.blindSinceMs = e.timeMs;
     }
+    // A node terminated since it went unseen is gone, not unseen (no event says it again).
+    for (const Event &e : data.lifeEvents) {
+        if (e.timeMs > timeMs)
+            break;
+        if (e.kind == EventKind::NodeTerminated)
+            status.blind.removeAll(e.node);
+    }
+    if (status.blind.isEmpty())
+        status.blindSinceMs = -1;
     if (status.notify.isEmpty())
         status.notify = QStringLiteral("the pager");
     return status;

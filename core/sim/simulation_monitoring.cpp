@@ -154,6 +154,8 @@ void Simulation::restateMonitoring()
                       (m_notify < 0 ? QStringLiteral("anyone") : topo().nodes[m_notify].id) +
                       u" when the recording starts: they wait until the path is back",
                   {{QStringLiteral("monitor"), monitorId},
+                   {QStringLiteral("notify"),
+                    m_notify < 0 ? QStringLiteral("anyone") : topo().nodes[m_notify].id},
                    {QStringLiteral("state"), QStringLiteral("cut")}});
 }
 

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void failbackBeforeCatchingUpLosesWrites();
     void monitoringCutOffFromATargetIsBlindToIt();
     void alertsWaitForTheirPathAndArriveLate();
+    void monitoringForgetsTerminatedNodes();
     void retryJitterLetsMoreRetriesFitTheDeadline();
     void badSectionsNameTheirPlace();
 };
@@ -396,6 +397,32 @@ schedule:
     QVERIFY2(summaryText(summary).contains(u"raised but never delivered"),
              qPrintable(summaryText(summary)));
     QCOMPARE(summaryJson(summary)[u"alerts_undelivered"_s].toInt(), summary.undeliveredAlerts);
+}
+
+// A node the monitoring could not see and that was then terminated is gone, not unseen: no
+// monitoring.changed says it again, its termination does.
+void TestSimDataPaths::monitoringForgetsTerminatedNodes()
+{
+    const qint64 t0 = 1'700'000'000'000;
+    auto event = [](qint64 at, EventKind kind, const QString &node, const QJsonObject &details) {
+        Event e;
+        e.timeMs = at;
+        e.kind = kind;
+        e.node = node;
+        e.subject = kind == EventKind::MonitoringChanged ? u"targets"_s : QString();
+        e.details = details;
+        return e;
+    };
+    ReplayData data;
+    data.monitoringEvents = {
+        event(t0, EventKind::MonitoringChanged, u"prom"_s,
+              {{u"state"_s, u"blind"_s}, {u"nodes"_s, QJsonArray{u"app-1"_s, u"app-2"_s}}})};
+    data.lifeEvents = {event(t0 + 60000, EventKind::NodeTerminated, u"app-1"_s, {})};
+    QCOMPARE(monitoringStatusAt(data, t0 + 1000).blind, (QStringList{u"app-1"_s, u"app-2"_s}));
+    QCOMPARE(monitoringStatusAt(data, t0 + 60000).blind, QStringList{u"app-2"_s});
+    data.lifeEvents.append(event(t0 + 120000, EventKind::NodeTerminated, u"app-2"_s, {}));
+    QVERIFY(!monitoringStatusAt(data, t0 + 120000).impaired());
+    QCOMPARE(monitoringStatusAt(data, t0 + 120000).blindSinceMs, -1);
 }
 
 // Waits of 400 ms then 800 ms: without jitter one retry fits a 1 s deadline; with full jitter

@@ -118,14 +118,15 @@ private Q_SLOTS:
         window.render();
         const QString blind = u"monitoring blind to auth-1, auth-2 and 2 more since 15:30 UTC"_s;
         QTRY_COMPARE(window.header()->monitoringText(), blind);
-        QVERIFY(window.header()->liveWarning());
+        QVERIFY(window.header()->liveText().isEmpty()); // its own chip: not a live source's
         QVERIFY(window.header()->text().contains(blind));
+        QCOMPARE(window.header()->toolTip(), u"⚠ "_s + blind);
         const QJsonObject header = windowState(window)[u"header"_s].toObject();
         QCOMPARE(header[u"monitoring"_s].toString(), blind);
         QVERIFY(window.seekTo(u"2021-12-07T23:00Z"_s));
         window.render();
         QTRY_COMPARE(window.header()->monitoringText(), QString());
-        QVERIFY(!window.header()->liveWarning());
+        QVERIFY(window.header()->toolTip().isEmpty());
     }
 
     // A go-to (or any seek) outside the charts' window pans them there, keeping the width; a

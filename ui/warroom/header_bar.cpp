@@ -116,10 +116,7 @@ void HeaderBar::refresh()
     }
     // Monitoring that could not see or page: what the responders did not know at the time.
     m_monitoring = monitoringStatusAt(*data, t).text();
-    if (!m_monitoring.isEmpty()) {
-        m_live = u"⚠ " + m_monitoring + (m_live.isEmpty() ? QString() : u" · " + m_live);
-        m_liveWarning = true;
-    }
+    setToolTip(m_monitoring.isEmpty() ? QString() : tr("⚠ %1").arg(m_monitoring));
     update();
 }
 
@@ -147,7 +144,8 @@ QString HeaderBar::liveText() const
 QString HeaderBar::text() const
 {
     const QString title = m_messageTitle.isEmpty() ? m_title : m_messageTitle;
-    return title + (m_live.isEmpty() ? QString() : u"  " + m_live) + u'\n' + stateText();
+    return title + (m_monitoring.isEmpty() ? QString() : tr("  ⚠ %1").arg(m_monitoring)) +
+           (m_live.isEmpty() ? QString() : u"  " + m_live) + u'\n' + stateText();
 }
 
 void HeaderBar::paintEvent(QPaintEvent *)
@@ -160,27 +158,36 @@ void HeaderBar::paintEvent(QPaintEvent *)
     const QFontMetrics bigMetrics(big);
     const int w = width();
     int y = 4;
-    // Line 1: the title, and at the right the live source's health.
-    int liveWidth = 0;
-    if (!m_live.isEmpty()) {
-        QFont bold = font();
-        bold.setBold(true);
-        const QFontMetrics fm(bold);
-        const QString live = fm.elidedText(m_live, Qt::ElideRight, w / 2);
-        liveWidth = fm.horizontalAdvance(live) + 16;
-        const QRect box(w - liveWidth, y + (bigMetrics.height() - fm.height()) / 2 - 2, liveWidth,
-                        fm.height() + 4);
-        if (m_liveWarning) {
+    // Line 1: the title; at the right the live source's health, and left of it what the
+    // monitoring could not see (each elided on its own, the live one first).
+    QFont boldLine = font();
+    boldLine.setBold(true);
+    const QFontMetrics chipMetrics(boldLine);
+    int rightEdge = w;
+    auto drawChip = [&](const QString &text, int maxWidth, bool warning, const QColor &pen) {
+        const QString shown = chipMetrics.elidedText(text, Qt::ElideRight, maxWidth - 16);
+        const int width = chipMetrics.horizontalAdvance(shown) + 16;
+        const QRect box(rightEdge - width, y + (bigMetrics.height() - chipMetrics.height()) / 2 - 2,
+                        width, chipMetrics.height() + 4);
+        if (warning) {
             p.setPen(Qt::NoPen);
             p.setBrush(okabeIto::orange);
             p.drawRoundedRect(box, 4, 4);
         }
-        p.setFont(bold);
-        p.setPen(m_liveWarning            ? QColor(Qt::black)
+        p.setFont(boldLine);
+        p.setPen(pen);
+        p.drawText(box, Qt::AlignCenter, shown);
+        rightEdge -= width + 8;
+    };
+    if (!m_live.isEmpty())
+        drawChip(m_live, w / 2, m_liveWarning,
+                 m_liveWarning            ? QColor(Qt::black)
                  : m_session->following() ? okabeIto::vermillion
                                           : palette().color(QPalette::WindowText));
-        p.drawText(box, Qt::AlignCenter, live);
-    }
+    if (!m_monitoring.isEmpty())
+        drawChip(tr("⚠ %1").arg(m_monitoring), std::max(120, rightEdge / 2), true,
+                 QColor(Qt::black));
+    const int liveWidth = w - rightEdge;
     p.setFont(big);
     p.setPen(palette().color(QPalette::WindowText));
     const QString title = m_messageTitle.isEmpty() ? m_title : m_messageTitle;

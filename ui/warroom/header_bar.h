@@ -30,7 +30,7 @@ public:
     QString stateText() const; // "OUTAGE since 2020-05-25 08:48:40 (2m10s): dc3/app-4 -> ..."
     QString liveText() const;  // "● LIVE · last data 3s ago", a warning, or empty
     bool liveWarning() const { return m_liveWarning; }
-    // "monitoring blind to auth-1, auth-2 since 15:30 UTC" (part of liveText()), or empty.
+    // "monitoring blind to auth-1, auth-2 since 15:30 UTC" (its own chip), or empty.
     const QString &monitoringText() const { return m_monitoring; }
     QString text() const; // both lines, as plain text
     QSize sizeHint() const override;
