@@ -11,7 +11,7 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 34> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 35> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
@@ -46,6 +46,7 @@ constexpr std::array<std::pair<EventKind, const char16_t *>, 34> kNames = {{
     {EventKind::LaunchFailed, u"autoscaler.launch_failed"},
     {EventKind::Promoted, u"replication.promoted"},
     {EventKind::MonitoringChanged, u"monitoring.changed"},
+    {EventKind::ServiceCause, u"service.cause"},
 }};
 
 } // namespace

@@ -45,6 +45,7 @@ enum class EventKind
     LaunchFailed,      // an instance the autoscaler asked for did not come (quota, rate, ...)
     Promoted,          // a replica became the primary; writes it lacked are lost or divergent
     MonitoringChanged, // monitoring lost (or regained) sight of nodes, or its alert path
+    ServiceCause,      // the state holds, but what fails first is now something else
 };
 
 // One timestamped fact of an incident. `id` is assigned in order of appending and never

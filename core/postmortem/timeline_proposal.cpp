@@ -333,6 +333,9 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         int marks = 0;
         QString text = e.text;
         switch (e.kind) {
+        case EventKind::ServiceCause: // the trouble goes on, for another reason
+            take = true;
+            break;
         case EventKind::ServiceState:
             take = true;
             if (state == u"ok")

@@ -209,8 +209,9 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
         {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
     data->lives = std::make_shared<const NodeLives>(data->lifeEvents);
     data->observations = r.events(EventFilter::ofKinds({EventKind::ProbeObserved}));
-    data->stateEvents = r.events(EventFilter::ofKinds(
-        {EventKind::ServiceState, EventKind::BacklogStarted, EventKind::BacklogDrained}));
+    data->stateEvents =
+        r.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ServiceCause,
+                                       EventKind::BacklogStarted, EventKind::BacklogDrained}));
     EventFilter sources = EventFilter::ofKinds({EventKind::Annotation});
     sources.subject = kSourceSubject;
     data->sourceEvents = r.events(sources);
@@ -286,8 +287,8 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
             next->lifeEvents.append(e);
         else if (e.kind == EventKind::ProbeObserved)
             next->observations.append(e);
-        else if (e.kind == EventKind::ServiceState || e.kind == EventKind::BacklogStarted ||
-                 e.kind == EventKind::BacklogDrained)
+        else if (e.kind == EventKind::ServiceState || e.kind == EventKind::ServiceCause ||
+                 e.kind == EventKind::BacklogStarted || e.kind == EventKind::BacklogDrained)
             next->stateEvents.append(e);
         else if (e.kind == EventKind::Annotation && e.subject == kSourceSubject)
             next->sourceEvents.append(e);

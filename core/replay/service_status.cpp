@@ -112,6 +112,7 @@ namespace {
 struct Tracker
 {
     const Event *state = nullptr; // the last service.state
+    const Event *cause = nullptr; // ... and what fails first since, if it changed (service.cause)
     qint64 outageEndedMs = -1;    // when the last outage before it ended
     QStringList backlogs;         // queues whose backlog is not drained
     qint64 backlogSince = -1;
@@ -122,6 +123,10 @@ struct Tracker
             if (state && state->subject == u"outage" && e.subject != u"outage")
                 outageEndedMs = beganAtMs(e);
             state = &e;
+            cause = nullptr;
+        } else if (e.kind == EventKind::ServiceCause) {
+            if (state && state->subject == e.subject)
+                cause = &e;
         } else if (e.kind == EventKind::BacklogStarted) {
             if (!backlogs.contains(e.subject))
                 backlogs.append(e.subject);
@@ -161,14 +166,15 @@ struct Tracker
         const QString waiting = queues.join(QStringLiteral("; "));
         switch (current()) {
         case ServiceState::Outage:
-            return {ServiceState::Outage, beganAtMs(*state), stateWhy(*state)};
+            return {ServiceState::Outage, beganAtMs(*state), stateWhy(cause ? *cause : *state)};
         case ServiceState::Recovering: // requests succeed, the backlog the outage left drains
             return {ServiceState::Recovering,
                     drainingSinceOutage() ? outageEndedMs : beganAtMs(*state), waiting};
         case ServiceState::Degraded:
             if (state && stateNamed(state->subject) == ServiceState::Degraded)
                 return {ServiceState::Degraded, beganAtMs(*state),
-                        stateWhy(*state) + (waiting.isEmpty() ? QString() : u"; " + waiting)};
+                        stateWhy(cause ? *cause : *state) +
+                            (waiting.isEmpty() ? QString() : u"; " + waiting)};
             return {ServiceState::Degraded, backlogSince, waiting}; // an overload building
         case ServiceState::Ok:
             break;

@@ -470,6 +470,7 @@ private:
     void drainOrTerminate(const ScalingGroup &group, int node, const QString &why);
     double surgeFactor() const;
     QJsonArray causes() const;
+    void watchCause(); // the state holds, what fails first changed: said once it held
     QJsonArray surfaced() const;
 
     const Scenario &m_scenario;
@@ -570,6 +571,9 @@ private:
     };
     std::deque<WindowTick> m_window; // the last `state_for` of ticks
     QString m_candidate;             // a state the window shows, not held for `state_for` yet
+    QString m_saidCause;             // what fails first, as last said (causeKey)
+    QString m_causeCandidate;        // ... and what fails first now, if that is another
+    qint64 m_causeCandidateSinceMs = 0;
     qint64 m_candidateSinceMs = 0;
     double m_failedCandidate = 0.0; // failures since the candidate began
     qint64 m_uptimeFailingSinceMs = -1;

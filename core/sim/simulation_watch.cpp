@@ -4,6 +4,26 @@
 
 namespace warroom::sim {
 
+namespace {
+
+// What fails first, without its figures or instances: a link, or a dependency between two
+// sites and its reason (a replaced instance failing the same way is the same cause).
+QString causeKey(const QJsonArray &causes)
+{
+    if (causes.isEmpty())
+        return {};
+    const QJsonObject c = causes.first().toObject();
+    if (c.contains(QStringLiteral("link")))
+        return u"link " + c.value(QStringLiteral("link")).toString();
+    QString reason = c.value(QStringLiteral("reason")).toString();
+    reason.removeIf([](QChar ch) { return ch.isDigit(); }); // "high latency 120 ms"
+    return c.value(QStringLiteral("dependency")).toString() + u' ' +
+           c.value(QStringLiteral("from_site")).toString() + u" -> " +
+           c.value(QStringLiteral("to_site")).toString() + u": " + reason;
+}
+
+} // namespace
+
 QJsonArray Simulation::causes() const
 {
     // The hops that actually fail: blocked or refused calls that carry requests right now;
@@ -41,6 +61,8 @@ QJsonArray Simulation::causes() const
                 out.append(QJsonObject{
                     {QStringLiteral("from"), topo().nodes[ep.node].id},
                     {QStringLiteral("to"), topo().nodes[u.node].id},
+                    {QStringLiteral("from_site"), siteOf(ep.node)},
+                    {QStringLiteral("to_site"), siteOf(u.node)},
                     {QStringLiteral("dependency"), topo().dependencies[call.dependency].id},
                     {QStringLiteral("reason"), verdictText(u.verdict.state, u.verdict.reason)},
                     {QStringLiteral("rule"), u.verdict.reason.kind == Reason::Kind::RuleDenied
@@ -51,6 +73,36 @@ QJsonArray Simulation::causes() const
         }
     }
     return out;
+}
+
+void Simulation::watchCause()
+{
+    // Every ten seconds: listing the failing hops of a large fleet is not free.
+    if ((m_serviceState != u"outage" && m_serviceState != u"degraded") || !m_candidate.isEmpty() ||
+        (m_now / m_tickMs) % std::max<qint64>(1, 10000 / m_tickMs))
+        return;
+    const QJsonArray now = causes();
+    const QString key = causeKey(now);
+    if (key.isEmpty() || key == m_saidCause) {
+        m_causeCandidate.clear();
+        return;
+    }
+    if (key != m_causeCandidate) {
+        m_causeCandidate = key;
+        m_causeCandidateSinceMs = m_now;
+    }
+    if (m_now - m_causeCandidateSinceMs < m_scenario.serviceLevel.stateForMs)
+        return;
+    const QString first = now.first().toObject().value(QStringLiteral("text")).toString();
+    emitEvent(EventKind::ServiceCause, {}, m_serviceState,
+              u"service " + m_serviceState + u" goes on: now " + first,
+              {{QStringLiteral("state"), m_serviceState},
+               {QStringLiteral("since_ms"), epoch(m_causeCandidateSinceMs)},
+               {QStringLiteral("previous"), m_saidCause},
+               {QStringLiteral("causes"), now},
+               {QStringLiteral("surfaced"), surfaced()}});
+    m_saidCause = key;
+    m_causeCandidate.clear();
 }
 
 QJsonArray Simulation::surfaced() const
@@ -174,11 +226,15 @@ void Simulation::watchService()
         if (!why.isEmpty())
             text += u"; " + why.first().toObject().value(QStringLiteral("text")).toString();
         emitEvent(EventKind::ServiceState, {}, state, text, details);
+        m_saidCause = causeKey(why);
+        m_causeCandidate.clear();
         m_serviceState = state;
         m_serviceSinceMs = m_candidateSinceMs;
         m_failedInState = m_failedCandidate;
         m_candidate.clear();
     }
+
+    watchCause();
 
     // The public uptime check: the share of its checks that failed over the alert window.
     m_uptimeRatio.add(m_failed, m_offered, alertWindowTicks());

@@ -81,8 +81,9 @@ RecordingSummary summarize(const Recording &recording)
                                               {QStringLiteral("outage"), 0},
                                               {QStringLiteral("recovering"), 0}};
     const QList<ServicePeriod> periods = servicePeriods(
-        recording.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ProbeObserved,
-                                               EventKind::AlertFiring, EventKind::AlertResolved})),
+        recording.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ServiceCause,
+                                               EventKind::ProbeObserved, EventKind::AlertFiring,
+                                               EventKind::AlertResolved})),
         s.startMs, s.endMs,
         recording.meta(QStringLiteral("source")) == u"simulator" ||
                 recording.meta(QStringLiteral("source")) == u"drill"
@@ -244,7 +245,7 @@ QString backlogSeriesPrefix(const QString &subject)
 QString summaryText(const RecordingSummary &s)
 {
     QString out;
-    out += s.name + u" — " + s.title + u'\n';
+    out += s.name + (s.title.isEmpty() ? QString() : u" — " + s.title) + u'\n';
     out += u"recording: " + formatUtc(s.startMs) + u" to " + formatUtc(s.endMs) + u" UTC (" +
            formatDuration(s.endMs - s.startMs) + u"), seed " + QString::number(s.seed) + u", " +
            count(double(s.eventCount)) + u" events";

@@ -23,6 +23,16 @@ QList<ServicePeriod> recorded(const QList<Event> &events, qint64 startMs, qint64
 {
     QList<ServicePeriod> out{{QStringLiteral("ok"), startMs, endMs, {}, 0.0, false}};
     for (const Event &e : events) {
+        if (e.kind == EventKind::ServiceCause && out.last().state == e.subject) {
+            // What failed first later in the period: its causes too, after the first ones.
+            QJsonArray causes = out.last().details.value(QStringLiteral("causes")).toArray();
+            for (const QJsonValue &c : e.details.value(QStringLiteral("causes")).toArray()) {
+                if (!causes.contains(c))
+                    causes.append(c);
+            }
+            out.last().details.insert(QStringLiteral("causes"), causes);
+            continue;
+        }
         if (e.kind != EventKind::ServiceState)
             continue;
         ServicePeriod &last = out.last();

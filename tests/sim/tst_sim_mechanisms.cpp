@@ -3,16 +3,21 @@
 // would be wrong without its mechanism.
 
 #include "core/analysis/analysis.h"
+#include "core/replay/replay_data.h"
+#include "core/replay/service_status.h"
 #include "core/scenario/scenario_loader.h"
+#include "core/sim/record_simulation.h"
 #include "core/sim/simulator.h"
 #include "support/series_sink.h"
 #include "support/test_support.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <map>
 
 using namespace warroom;
+using namespace Qt::StringLiterals;
 using warroom::test::run;
 using warroom::test::SeriesSink;
 
@@ -71,6 +76,7 @@ private Q_SLOTS:
     void concurrencyLimitSettles();
     void serviceStateDoesNotFlapOnNoise();
     void alertsDoNotFlapOnNoise();
+    void aNewCauseIsSaidWhileTheStateHolds();
     void quorumReactionFiresOnlyWhenAMajorityIsCut();
     void nodeWithdrawsItselfAndReturns();
     void failureDomainsFailTogether();
@@ -344,6 +350,62 @@ load: {source: user, rate: 100, noise: 10%}
     const SeriesSink sink = run(s);
     QCOMPARE(sink.ofKind(EventKind::AlertFiring).size(), 2); // HighErrorRate, UptimeCheckFailing
     QCOMPARE(sink.ofKind(EventKind::AlertResolved).size(), 0);
+}
+
+// The link comes back at 10m, but a rule blocks the same hop from then on: the outage goes on
+// for another reason, said once it held (service.cause), in the header and in the summary.
+void TestSimMechanisms::aNewCauseIsSaidWhileTheStateHolds()
+{
+    const Scenario s = test::parseOrFail(R"(warroom: 1
+name: cause
+start: 2024-03-01T00:00:00Z
+duration: 20m
+sites:
+  - {id: a, kind: datacenter}
+  - {id: b, kind: datacenter}
+links:
+  - {id: a-b, between: [a, b]}
+nodes:
+  - {id: users, role: user, site: a, capacity: 100000}
+  - {id: app, role: app, site: a, capacity: 100000}
+  - {id: db, role: db, site: b, capacity: 100000}
+dependencies:
+  - {from: user, to: app, port: 443}
+  - {from: app, to: db, port: 5432}
+simulation: {tick: 1s, seed: 3}
+load: {source: user, rate: 100}
+schedule:
+  - {at: 5m, change: link_down, target: a-b, for: 5m}
+  - at: 10m
+    change: rule_add
+    for: 5m
+    rule: {id: no-db, action: deny, from: site:a, to: site:b, ports: [5432]}
+)");
+    QTemporaryDir dir;
+    const QString file = dir.filePath(u"cause.warroom"_s);
+    QVERIFY(recordSimulation(s, {}, file));
+    const auto data = loadReplayData(file).value();
+    QList<Event> causes;
+    for (const Event &e : data->stateEvents) {
+        if (e.kind == EventKind::ServiceCause)
+            causes.append(e);
+    }
+    QCOMPARE(causes.size(), 1);
+    QCOMPARE(causes.first().subject, u"outage"_s);
+    QVERIFY2(causes.first().text.contains(u"blocked by rule no-db"),
+             qPrintable(causes.first().text));
+    const qint64 t0 = s.start.toMSecsSinceEpoch();
+    QVERIFY(serviceStatusAt(*data, t0 + 7 * 60000).why.contains(u"no route"));
+    const ServiceStatus later = serviceStatusAt(*data, t0 + 12 * 60000);
+    QVERIFY(later.state == ServiceState::Outage);
+    QCOMPARE(later.sinceMs, t0 + 5 * 60000); // the outage still dates from its start
+    QVERIFY2(later.why.contains(u"blocked by rule no-db"), qPrintable(later.why));
+    // One outage, with both reasons.
+    QCOMPARE(data->summary.outages.size(), 1);
+    const QStringList failedAt = data->summary.outages.first().causes;
+    QVERIFY2(failedAt.size() == 2 && failedAt[0].contains(u"no route") &&
+                 failedAt[1].contains(u"no-db"),
+             qPrintable(failedAt.join(u'\n')));
 }
 
 // Three managers in three sites watch the primary; one cut off is not enough, two are.
