@@ -3,6 +3,7 @@
 
 #include "core/analysis/analysis_report.h"
 #include "core/scenario/scenario_loader.h"
+#include "core/sim/simulator.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -110,6 +111,8 @@ int validateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const Result<Scenario> scenario = loadScenarioFile(file);
     if (!scenario)
         return reportErrors(scenario.errors(), parser.isSet(json), out, err);
+    if (const Result<bool> whatIfs = checkWhatIfs(scenario.value()); !whatIfs)
+        return reportErrors(whatIfs.errors(), parser.isSet(json), out, err);
     const Topology &t = scenario->topology;
     if (parser.isSet(json)) {
         out << QJsonDocument(QJsonObject{{QStringLiteral("valid"), true},

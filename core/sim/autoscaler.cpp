@@ -13,11 +13,15 @@ ScalingDecision decideScaling(const ScalingGroup &g, const GroupObservation &see
         return {A::ScaleOut, u"below min " + QString::number(g.min)};
     if (std::isnan(seen.metric))
         return {};
-    const QString value = QString::number(seen.metric, 'f', 1);
     const bool out = seen.metric > g.scaleOutAbove;
     const bool in = seen.metric < g.scaleInBelow;
     if (!out && !in)
         return {};
+    // As many decimals as it takes to differ from the threshold: not "latency 10.0 < 10".
+    const double threshold = out ? g.scaleOutAbove : g.scaleInBelow;
+    QString value = QString::number(seen.metric, 'f', 1);
+    for (int decimals = 2; decimals <= 6 && value.toDouble() == threshold; ++decimals)
+        value = QString::number(seen.metric, 'f', decimals);
     const QString crossed = g.metric + u' ' + value +
                             (out ? u" > " + QString::number(g.scaleOutAbove)
                                  : u" < " + QString::number(g.scaleInBelow));

@@ -7,21 +7,26 @@ namespace warroom {
 namespace {
 
 // The scenario's topology with its what-ifs and the options' applied.
+// An error about one of the scenario file's own what-ifs (a variant's `what_if:`) is placed
+// there; one given on the command line has no place.
+Error placed(const Scenario &scenario, const QString &whatIf, Error error)
+{
+    if (!error.file.isEmpty() || !scenario.whatIfs.contains(whatIf))
+        return error;
+    error.file = scenario.whatIfPlace.file.isEmpty() ? scenario.file : scenario.whatIfPlace.file;
+    error.line = scenario.whatIfPlace.line;
+    error.column = scenario.whatIfPlace.column;
+    return error;
+}
+
 Result<Topology> preparedTopology(const Scenario &scenario, const SimulationOptions &options)
 {
     Topology topology = scenario.topology;
     const QStringList whatIfs = scenario.whatIfs + options.whatIfs;
     for (int i = 0; i < whatIfs.size(); ++i) {
-        const bool fromFile = i < scenario.whatIfs.size();
         auto located = [&](const ErrorList &errors) {
-            Error e = errors.first();
-            if (fromFile) {
-                e.file =
-                    scenario.whatIfPlace.file.isEmpty() ? scenario.file : scenario.whatIfPlace.file;
-                e.line = scenario.whatIfPlace.line;
-                e.column = scenario.whatIfPlace.column;
-            }
-            return e;
+            return i < scenario.whatIfs.size() ? placed(scenario, whatIfs[i], errors.first())
+                                               : errors.first();
         };
         const Result<WhatIf> whatIf = parseWhatIf(whatIfs[i]);
         if (!whatIf)
@@ -95,12 +100,13 @@ Result<bool> prepareSchedule(Scenario &scenario, const QStringList &whatIfs)
                     named.append(c.name);
             for (const Reaction &r : std::as_const(scenario.reactions))
                 named.append(r.id);
-            return Error{u"what-if " + text + u": no scheduled change has the id '" + name +
-                             u"' (" +
-                             (named.isEmpty() ? QStringLiteral("none has an id: give one `id:`")
-                                              : u"ids: " + named.join(u", ")) +
-                             u')',
-                         QString(), 0, 0};
+            return placed(
+                scenario, text,
+                Error{u"what-if " + text + u": no scheduled change has the id '" + name + u"' (" +
+                          (named.isEmpty() ? QStringLiteral("none has an id: give one `id:`")
+                                           : u"ids: " + named.join(u", ")) +
+                          u')',
+                      QString(), 0, 0});
         }
         if (whatIf.value().kind == WhatIf::Kind::WithoutChange) {
             changes.erase(it);
@@ -110,10 +116,11 @@ Result<bool> prepareSchedule(Scenario &scenario, const QStringList &whatIfs)
         const qint64 ms =
             parseDurationMs(by.startsWith(u'+') || by.startsWith(u'-') ? by.mid(1) : by);
         if (ms < 0 || !(by.startsWith(u'+') || by.startsWith(u'-')))
-            return Error{u"what-if " + text +
-                             u": expected shift:ID=+DURATION or -DURATION "
-                             u"(+5m, -90s)",
-                         QString(), 0, 0};
+            return placed(scenario, text,
+                          Error{u"what-if " + text +
+                                    u": expected shift:ID=+DURATION or -DURATION "
+                                    u"(+5m, -90s)",
+                                QString(), 0, 0});
         it->atMs = std::max<qint64>(0, it->atMs + (by.startsWith(u'-') ? -ms : ms));
     }
     std::stable_sort(
@@ -124,16 +131,26 @@ Result<bool> prepareSchedule(Scenario &scenario, const QStringList &whatIfs)
         if (!whatIf || whatIf.value().onSchedule())
             continue;
         if (const ScheduledChange *c = overriding(changes, whatIf.value()))
-            return Error{u"what-if " + text + u": the scheduled change at " + c->place.toString() +
-                             u" (" + c->description() + u" at " + formatDuration(c->atMs) +
-                             u") would override it; leave that change out (without:ID) or "
-                             u"move it (shift:ID=+5m)",
-                         QString(), 0, 0};
+            return placed(scenario, text,
+                          Error{u"what-if " + text + u": the scheduled change at " +
+                                    c->place.toString() + u" (" + c->description() + u" at " +
+                                    formatDuration(c->atMs) +
+                                    u") would override it; leave that change out (without:ID) or "
+                                    u"move it (shift:ID=+5m)",
+                                QString(), 0, 0});
     }
     return true;
 }
 
 } // namespace
+
+Result<bool> checkWhatIfs(const Scenario &scenario)
+{
+    if (Result<Topology> topology = preparedTopology(scenario, {}); !topology)
+        return topology.errors();
+    Scenario scheduled = scenario;
+    return prepareSchedule(scheduled, scenario.whatIfs);
+}
 
 Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptions &options,
                                  EventSink &sink)

@@ -50,6 +50,10 @@ struct SimulationStats
 Result<SimulationStats> simulate(const Scenario &scenario, const SimulationOptions &options,
                                  EventSink &sink);
 
+// Whether the scenario's own what-ifs (a variant's `what_if:`) apply: each names what exists,
+// and no scheduled change would silently undo one. An error is placed at `what_if:`.
+Result<bool> checkWhatIfs(const Scenario &scenario);
+
 namespace sim {
 class Simulation;
 }

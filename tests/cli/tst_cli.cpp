@@ -131,6 +131,30 @@ private Q_SLOTS:
         QCOMPARE(doc[u"errors"][1][u"column"].toInt(), 5);
     }
 
+    // A variant whose what-if a scheduled change of its base would undo: validate says so, at
+    // its `what_if:`, as simulate would refuse it.
+    void validateChecksAVariantsWhatIfs()
+    {
+        write(QStringLiteral("base.yaml"),
+              "name: base\nstart: 2024-01-01T00:00:00Z\nduration: 10m\nsites:\n"
+              "  - {id: a, kind: datacenter}\n  - {id: b, kind: datacenter}\n"
+              "links:\n  - {id: a-b, between: [a, b], capacity: 900}\n"
+              "nodes:\n  - {id: u, role: user, site: a}\n  - {id: s, role: svc, site: b}\n"
+              "dependencies:\n  - {from: user, to: svc, port: 443}\n"
+              "load: {source: user, rate: 100}\n"
+              "schedule:\n  - {id: blip, at: 5m, change: loss, target: a-b, loss: 20%}\n");
+        const QString variant = write(QStringLiteral("variant.yaml"),
+                                      "extends: base.yaml\nname: v\nwhat_if: [loss:a-b=1%]\n");
+        const Run run = cli({QStringLiteral("validate"), variant});
+        QCOMPARE(run.exitCode, int(ExitInvalid));
+        QVERIFY2(
+            run.err.startsWith(variant + u":3:10: what-if loss:a-b=1%: the scheduled change at "),
+            qPrintable(run.err));
+        const QString fine = write(QStringLiteral("fine.yaml"),
+                                   "extends: base.yaml\nname: f\nwhat_if: [without:blip]\n");
+        QCOMPARE(cli({QStringLiteral("validate"), fine}).exitCode, int(ExitClean));
+    }
+
     void foreignFileIsAnError()
     {
         const QString path = write(QStringLiteral("foreign.bin"), "\x01\x02\x03 not yaml: [\n");
