@@ -119,8 +119,6 @@ schedule:
     QCOMPARE(sink.mean(QStringLiteral("service/failure_ratio"), 310, 590), 25.0);
 }
 
-// The link to the replica is cut, then the primary crashes and the replica is promoted: the
-// writes of the cut are lost, and the app reaches the new primary.
 // The replica takes no requests: with the primary down the app's dependency fails (as the
 // reachability verdicts say, not only the request flow), so a manager's reaction promotes the
 // replica; then the callers reach it, and the recorded topology says who is primary.
@@ -168,6 +166,8 @@ void TestSimDataPaths::callersReachThePrimaryOnlyUntilAPromotion()
              qPrintable(single->detail));
 }
 
+// The link to the replica is cut, then the primary crashes and the replica is promoted: the
+// writes of the cut are lost, and the app reaches the new primary.
 void TestSimDataPaths::replicasLagAndAPromotionCountsLostWrites()
 {
     const Scenario s = test::parseOrFail(replicationScenario(R"(

@@ -18,7 +18,6 @@
 #include "ui/warroom/window_state.h"
 
 #include <QApplication>
-
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLineEdit>

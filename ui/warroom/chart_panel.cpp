@@ -41,7 +41,6 @@ MarkerKind markerKind(const Event &e)
     case EventKind::NodeUnhealthy:
     case EventKind::VerdictChanged:
     case EventKind::LinkDegraded:
-    case EventKind::MonitoringChanged:
         return MarkerKind::Alert;
     case EventKind::FaultEnded:
     case EventKind::RuleCorrected:
