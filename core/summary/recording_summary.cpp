@@ -136,15 +136,21 @@ RecordingSummary summarize(const Recording &recording)
 
     // Autoscaler actions by group and site.
     std::map<std::pair<QString, QString>, SiteActions> actions;
-    for (const Event &e : recording.events(EventFilter::ofKinds(
-             {EventKind::NodeLaunched, EventKind::NodeTerminated, EventKind::NodeUnhealthy}))) {
+    for (const Event &e : recording.events(
+             EventFilter::ofKinds({EventKind::NodeLaunched, EventKind::NodeTerminated,
+                                   EventKind::NodeUnhealthy, EventKind::LaunchFailed}))) {
         if (e.subject.isEmpty())
             continue; // not a scaling group's instance
-        SiteActions &a = actions[{e.subject, e.site}];
+        const QString site = e.site.isEmpty()
+                                 ? e.details.value(QStringLiteral("site")).toString()
+                                 : e.site; // a failed launch has no node, its site is a detail
+        SiteActions &a = actions[{e.subject, site}];
         a.group = e.subject;
-        a.site = e.site;
+        a.site = site;
         if (e.kind == EventKind::NodeLaunched)
             ++a.launched;
+        else if (e.kind == EventKind::LaunchFailed)
+            ++a.launchFailed;
         else if (e.kind == EventKind::NodeTerminated)
             ++a.terminated;
         else
@@ -288,6 +294,8 @@ QString summaryText(const RecordingSummary &s)
                u" terminated";
         if (a.replacedUnhealthy > 0)
             out += u" (" + QString::number(a.replacedUnhealthy) + u" unhealthy, replaced)";
+        if (a.launchFailed > 0)
+            out += u", " + QString::number(a.launchFailed) + u" launches failed";
         out += u'\n';
     }
 
@@ -358,7 +366,8 @@ QJsonObject summaryJson(const RecordingSummary &s)
                                    {QStringLiteral("site"), a.site},
                                    {QStringLiteral("launched"), a.launched},
                                    {QStringLiteral("terminated"), a.terminated},
-                                   {QStringLiteral("replaced_unhealthy"), a.replacedUnhealthy}});
+                                   {QStringLiteral("replaced_unhealthy"), a.replacedUnhealthy},
+                                   {QStringLiteral("launch_failed"), a.launchFailed}});
     QJsonArray backlogs;
     for (const Backlog &b : s.backlogs)
         backlogs.append(QJsonObject{{QStringLiteral("queue"), b.queue},

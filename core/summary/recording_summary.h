@@ -28,6 +28,7 @@ struct SiteActions
     int launched = 0;
     int terminated = 0;
     int replacedUnhealthy = 0;
+    int launchFailed = 0; // asked for, did not come (quota, rate, provisioning: the events say)
 };
 
 // One backlog episode: it built up, peaked, and drained (or had not when the recording ended).

@@ -32,8 +32,17 @@ RunOutcome runOutcome(const Recording &recording)
     o.failedRequests = s.failedRequests;
     if (!s.outages.isEmpty())
         o.firstFailureMs = s.outages.first().startMs - s.startMs;
-    for (const SiteActions &a : s.actions)
+    for (const SiteActions &a : s.actions) {
         o.launched += a.launched;
+        o.launchFailed += a.launchFailed;
+    }
+    o.alerts = s.alerts;
+    o.lateAlerts = s.lateAlerts;
+    o.undeliveredAlerts = s.undeliveredAlerts;
+    for (const Promotion &p : s.promotions) {
+        o.writesLost += p.lost;
+        o.writesDivergent += p.divergent;
+    }
     for (const Deliveries &d : s.deliveries) {
         RunOutcome::Queue q;
         static_cast<Deliveries &>(q) = d;
@@ -90,6 +99,17 @@ QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b)
          b.firstFailureMs);
     amount(QStringLiteral("failed requests"), a.failedRequests, b.failedRequests);
     amount(QStringLiteral("instances launched"), a.launched, b.launched);
+    // What only some scenarios have: a row when either run has it.
+    auto ifAny = [&](const QString &what, double x, double y) {
+        if (x > 0.0 || y > 0.0)
+            amount(what, x, y);
+    };
+    ifAny(QStringLiteral("launches failed"), a.launchFailed, b.launchFailed);
+    ifAny(QStringLiteral("writes lost at promotions"), a.writesLost, b.writesLost);
+    ifAny(QStringLiteral("writes divergent at promotions"), a.writesDivergent, b.writesDivergent);
+    amount(QStringLiteral("alerts fired"), a.alerts, b.alerts);
+    ifAny(QStringLiteral("alerts delivered late"), a.lateAlerts, b.lateAlerts);
+    ifAny(QStringLiteral("alerts never delivered"), a.undeliveredAlerts, b.undeliveredAlerts);
     // Queues by id: each with its own target.
     QStringList queues;
     for (const RunOutcome *run : {&a, &b}) {

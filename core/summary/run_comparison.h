@@ -19,7 +19,13 @@ struct RunOutcome
     qint64 degradedMs = 0;
     qint64 firstFailureMs = -1; // from the recording's start; -1: none
     double failedRequests = 0.0;
-    int launched = 0; // instances the autoscaler started
+    int launched = 0;     // instances the autoscaler started
+    int launchFailed = 0; // ... asked for, that did not come
+    int alerts = 0;
+    int lateAlerts = 0;        // delivered after their path to the pager came back
+    int undeliveredAlerts = 0; // still waiting when the recording ends
+    double writesLost = 0.0;   // at promotions (replication)
+    double writesDivergent = 0.0;
     // A queue's deliveries (with its own target), its largest backlog and how long it took
     // to drain: from its first backlog's start to its last one's drain (-1: never).
     struct Queue : Deliveries

@@ -131,6 +131,51 @@ private Q_SLOTS:
         QCOMPARE(doc[u"errors"][1][u"column"].toInt(), 5);
     }
 
+    // What only some runs have gets a row when either has it: writes lost at a promotion,
+    // alerts that waited for the pager.
+    void compareShowsPromotionsAndLateAlerts()
+    {
+        const QString scenario = write(
+            QStringLiteral("lost.yaml"),
+            "name: lost\nstart: 2024-01-01T00:00:00Z\nduration: 20m\nsites:\n"
+            "  - {id: a, kind: datacenter}\n  - {id: b, kind: datacenter}\n"
+            "  - {id: ops, kind: datacenter}\n"
+            "links:\n  - {id: a-b, between: [a, b]}\n  - {id: a-ops, between: [a, ops]}\n"
+            "nodes:\n  - {id: users, role: user, site: a, capacity: 100000}\n"
+            "  - {id: app, role: app, site: a, capacity: 100000}\n"
+            "  - {id: db-1, role: db, site: a, capacity: 100000}\n"
+            "  - {id: db-2, role: db, site: b, capacity: 100000}\n"
+            "  - {id: mon, role: monitoring, site: a}\n  - {id: pager, role: pager, site: ops}\n"
+            "dependencies:\n  - {from: user, to: app, port: 443}\n"
+            "  - {from: app, to: db, port: 5432}\n"
+            "simulation: {tick: 1s, seed: 3}\nload: {source: user, rate: 100}\n"
+            "replication:\n  - {id: orders, role: db, primary: db-1, replicas: [db-2], "
+            "port: 5432, writes: 20%}\n"
+            "monitoring: {node: mon, notify: pager, notify_port: 443}\n"
+            "schedule:\n  - {id: pager-cut, at: 2m, change: link_down, target: a-ops, for: 10m}\n"
+            "  - {at: 4m, change: link_down, target: a-b}\n"
+            "  - {at: 5m, change: node_crash, target: db-1}\n"
+            "  - {at: 5m30s, change: promote, target: db-2}\n");
+        const QString a = m_dir.filePath(QStringLiteral("lost-a.warroom"));
+        const QString b = m_dir.filePath(QStringLiteral("lost-b.warroom"));
+        QCOMPARE(cli({QStringLiteral("simulate"), scenario, QStringLiteral("-o"), a}).exitCode,
+                 int(ExitClean));
+        QCOMPARE(cli({QStringLiteral("simulate"), scenario, QStringLiteral("-o"), b,
+                      QStringLiteral("--what-if"), QStringLiteral("without:pager-cut")})
+                     .exitCode,
+                 int(ExitClean));
+        const Run text = cli({QStringLiteral("compare"), a, b});
+        QCOMPARE(text.exitCode, int(ExitClean));
+        QVERIFY2(text.out.contains(QRegularExpression(
+                     QStringLiteral("writes lost at promotions +([0-9,]+) +\\1 +same\n"))),
+                 qPrintable(text.out));
+        QVERIFY2(text.out.contains(QRegularExpression(
+                     QStringLiteral("alerts delivered late +[1-9][0-9]* +0 +−"))),
+                 qPrintable(text.out));
+        QVERIFY2(text.out.contains(u"alerts fired"), qPrintable(text.out));
+        QVERIFY2(!text.out.contains(u"launches failed"), qPrintable(text.out)); // neither had any
+    }
+
     // A variant whose what-if a scheduled change of its base would undo: validate says so, at
     // its `what_if:`, as simulate would refuse it.
     void validateChecksAVariantsWhatIfs()
