@@ -128,6 +128,53 @@ private Q_SLOTS:
         QVERIFY(window.header()->toolTip().isEmpty());
     }
 
+    // A replication: the map says which node is the replica, before and after a promotion.
+    void mapSaysWhichNodeIsTheReplica()
+    {
+        const Scenario s = test::parseOrFail(R"(warroom: 1
+name: replicas
+start: 2024-03-01T00:00:00Z
+duration: 20m
+sites:
+  - {id: a, kind: datacenter}
+  - {id: b, kind: datacenter}
+links:
+  - {id: a-b, between: [a, b], latency_ms: 20}
+nodes:
+  - {id: users, role: user, site: a, capacity: 100000}
+  - {id: app, role: app, site: a, capacity: 100000}
+  - {id: db-1, role: db, site: a, capacity: 100000}
+  - {id: db-2, role: db, site: b, capacity: 100000}
+dependencies:
+  - {from: user, to: app, port: 443}
+  - {from: app, to: db, port: 5432}
+load: {source: user, rate: 100}
+replication:
+  - {id: orders, role: db, primary: db-1, replicas: [db-2], port: 5432}
+schedule:
+  - {at: 5m, change: promote, target: db-2}
+)");
+        QVERIFY(recordSimulation(s, {}, m_dir.filePath(u"replicas.warroom"_s)));
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(open(window, u"replicas"_s));
+        auto details = [&] {
+            window.render();
+            QStringList out;
+            for (const QJsonValue &c : windowState(window)[u"map"_s][u"chips"_s].toArray()) {
+                if (c[u"id"_s].toString().endsWith(u"/db"))
+                    out.append(c[u"id"_s].toString() + u' ' + c[u"detail"_s].toString());
+            }
+            out.sort();
+            return out;
+        };
+        QVERIFY(window.seekTo(u"2024-03-01T00:02Z"_s));
+        QTRY_COMPARE(details(), (QStringList{u"a/db db-1"_s, u"b/db db-2, replica"_s}));
+        QVERIFY(window.seekTo(u"2024-03-01T00:07Z"_s));
+        QTRY_COMPARE(details(), (QStringList{u"a/db db-1, replica"_s, u"b/db db-2"_s}));
+    }
+
     // A go-to (or any seek) outside the charts' window pans them there, keeping the width; a
     // deliberate pan away stays, with a way back.
     void chartsFollowTheCursor()

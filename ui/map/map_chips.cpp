@@ -272,13 +272,16 @@ QString MapView::roleDetail(const MapNode &n) const
     static const char *const words[kHealthKinds] = {"in service", "failing", "new", "draining",
                                                     "down"};
     if (n.members.size() == 1) { // its one node by name, and how it is if not simply well
+        const QString name = n.members.first() + (n.replicas > 0 ? tr(", replica") : QString());
         for (int h = 1; h < kHealthKinds; ++h) {
             if (n.health[size_t(h)] > 0)
-                return n.members.first() + u" (" + QLatin1String(words[h]) + u')';
+                return name + u" (" + QLatin1String(words[h]) + u')';
         }
-        return n.members.first();
+        return name;
     }
     QString out = QString::number(n.members.size()) + u" nodes";
+    if (n.replicas > 0) // of a replication: they take no requests until promoted
+        out += n.replicas == 1 ? tr(", 1 replica") : tr(", %1 replicas").arg(n.replicas);
     for (int h = 1; h < kHealthKinds; ++h) {
         if (n.health[size_t(h)] > 0)
             out += u", " + QString::number(n.health[size_t(h)]) + u' ' + QLatin1String(words[h]);

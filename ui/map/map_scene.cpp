@@ -149,6 +149,7 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
         if (roles && *it >= 0) {
             MapNode &c = m_nodes[*it];
             c.members.append(node.id);
+            c.replicas += node.standbyRoles.isEmpty() ? 0 : 1;
             c.rank = std::min(c.rank, rankOf(node.roles, ranks)); // nearest the callers
             c.down = c.down && down;                              // down when every node is
             chipOf[size_t(n)] = *it;

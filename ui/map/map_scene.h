@@ -81,6 +81,7 @@ struct MapNode
     std::array<int, kHealthKinds> health{}; // a role chip's nodes by Health
     QString roleChip;     // a node's: the role chip it is in, or is expanded from ("dc1/app-pool")
     bool failing = false; // a node's: it runs, but a hop it needs is blocked
+    int replicas = 0;     // a role chip's nodes that are replicas, not the primary, of their role
 
     bool role() const { return !members.isEmpty(); }
     bool ghost() const { return life == NodeLife::Terminated || !latent.isEmpty(); }

@@ -52,6 +52,7 @@ MarkerKind markerKind(const Event &e)
     case EventKind::LinkUp:
     case EventKind::SiteUp:
     case EventKind::ReactionFired: // an automatic response
+    case EventKind::Promoted:
         return MarkerKind::Fix;
     default:
         return MarkerKind::Node;
