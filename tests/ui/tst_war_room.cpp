@@ -175,6 +175,51 @@ schedule:
         QTRY_COMPARE(details(), (QStringList{u"a/db db-1, replica"_s, u"b/db db-2"_s}));
     }
 
+    // A node is failing when a dependency it needs fails as a whole: one of two databases
+    // blocked leaves the app well (it uses the other), both blocked fail it.
+    void failingMeansTheDependencyFails()
+    {
+        const Scenario s = test::parseOrFail(R"(warroom: 1
+name: half
+start: 2024-03-01T00:00:00Z
+duration: 20m
+sites:
+  - {id: a, kind: datacenter}
+  - {id: b, kind: datacenter}
+links:
+  - {id: a-b, between: [a, b]}
+nodes:
+  - {id: users, role: user, site: a, capacity: 100000}
+  - {id: app, role: app, site: a, capacity: 100000}
+  - {id: db-1, role: db, site: a, capacity: 100000}
+  - {id: db-2, role: db, site: b, capacity: 100000}
+dependencies:
+  - {from: user, to: app, port: 443}
+  - {from: app, to: db, port: 5432}
+load: {source: user, rate: 100}
+schedule:
+  - {at: 5m, change: link_down, target: a-b}
+  - {at: 10m, change: node_crash, target: db-1}
+)");
+        QVERIFY(recordSimulation(s, {}, m_dir.filePath(u"half.warroom"_s)));
+        RecordingWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(open(window, u"half"_s));
+        auto appDetail = [&] {
+            window.render();
+            for (const QJsonValue &c : windowState(window)[u"map"_s][u"chips"_s].toArray()) {
+                if (c[u"id"_s].toString() == u"a/app")
+                    return c[u"detail"_s].toString();
+            }
+            return QString();
+        };
+        QVERIFY(window.seekTo(u"2024-03-01T00:07Z"_s)); // db-2 cut off, db-1 serves
+        QTRY_COMPARE(appDetail(), u"app"_s);
+        QVERIFY(window.seekTo(u"2024-03-01T00:12Z"_s)); // and db-1 down
+        QTRY_COMPARE(appDetail(), u"app (failing)"_s);
+    }
+
     // A go-to (or any seek) outside the charts' window pans them there, keeping the width; a
     // deliberate pan away stays, with a way back.
     void chartsFollowTheCursor()

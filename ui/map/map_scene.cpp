@@ -220,6 +220,33 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
     m_memberIndex.clear(); // filled when first asked
     m_memberIndexed = false;
     m_linked.assign(size_t(m_nodes.size()), {});
+    // Each node's dependencies, as a whole: how many of its instances it can use, how many
+    // are blocked. One blocked instance among usable ones does not fail an `any` dependency.
+    const size_t perNode = size_t(t.dependencies.size());
+    std::vector<std::pair<int, int>> usableBlocked(size_t(t.nodes.size()) * perNode);
+    for (int e = 0; e < engine.edgeCount(); ++e) {
+        if (!engine.edgeAlive(e))
+            continue;
+        const DependencyEdge &edge = engine.edge(e);
+        auto &[usable, blocked] = usableBlocked[size_t(edge.from) * perNode + edge.dependency];
+        const VerdictState state = engine.verdict(e).state;
+        usable += state == VerdictState::Reachable || state == VerdictState::Degraded ? 1 : 0;
+        blocked += state == VerdictState::Blocked ? 1 : 0;
+    }
+    auto dependencyFails = [&](const DependencyEdge &edge) {
+        const Dependency &dep = t.dependencies[edge.dependency];
+        const auto [usable, blocked] = usableBlocked[size_t(edge.from) * perNode + edge.dependency];
+        switch (dep.need) {
+        case InstanceNeed::Any:
+            return usable == 0;
+        case InstanceNeed::AtLeast:
+            return usable < dep.atLeast;
+        case InstanceNeed::All:
+        case InstanceNeed::SameNode:
+            return blocked > 0;
+        }
+        return blocked > 0;
+    };
     for (int e = 0; e < engine.edgeCount(); ++e) {
         if (!engine.edgeAlive(e))
             continue;
@@ -231,9 +258,11 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
             continue; // a node that is not running needs nothing: its chip says it is down
         const Dependency &dep = t.dependencies[edge.dependency];
         // Failing says more than new: a new node that cannot reach what it needs is the story.
+        // What it needs, not each instance: one blocked replica among reachable ones is not it.
         if (dep.required && v.state == VerdictState::Blocked &&
             (health[size_t(edge.from)] == Health::InService ||
-             health[size_t(edge.from)] == Health::New))
+             health[size_t(edge.from)] == Health::New) &&
+            dependencyFails(edge))
             health[size_t(edge.from)] = Health::Failing;
         const int from = chipOf[size_t(edge.from)];
         const int to = chipOf[size_t(edge.to)];
