@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 namespace warroom {
 
@@ -222,20 +223,33 @@ void MapScene::build(const ReachabilityEngine &engine, const NodeMarks &marks,
     m_linked.assign(size_t(m_nodes.size()), {});
     // Each node's dependencies, as a whole: how many of its instances it can use, how many
     // are blocked. One blocked instance among usable ones does not fail an `any` dependency.
-    const size_t perNode = size_t(t.dependencies.size());
-    std::vector<std::pair<int, int>> usableBlocked(size_t(t.nodes.size()) * perNode);
+    // Counted only for the dependencies with a blocked edge (keyed by node and dependency: a
+    // generated fleet may declare thousands of dependencies).
+    const quint64 perNode = quint64(t.dependencies.size());
+    auto keyOf = [&](const DependencyEdge &edge) {
+        return quint64(edge.from) * perNode + quint64(edge.dependency);
+    };
+    std::unordered_map<quint64, std::pair<int, int>> usableBlocked;
     for (int e = 0; e < engine.edgeCount(); ++e) {
-        if (!engine.edgeAlive(e))
-            continue;
-        const DependencyEdge &edge = engine.edge(e);
-        auto &[usable, blocked] = usableBlocked[size_t(edge.from) * perNode + edge.dependency];
-        const VerdictState state = engine.verdict(e).state;
-        usable += state == VerdictState::Reachable || state == VerdictState::Degraded ? 1 : 0;
-        blocked += state == VerdictState::Blocked ? 1 : 0;
+        if (engine.edgeAlive(e) && engine.verdict(e).state == VerdictState::Blocked)
+            usableBlocked.try_emplace(keyOf(engine.edge(e)), 0, 0);
+    }
+    if (!usableBlocked.empty()) {
+        for (int e = 0; e < engine.edgeCount(); ++e) {
+            if (!engine.edgeAlive(e))
+                continue;
+            const auto it = usableBlocked.find(keyOf(engine.edge(e)));
+            if (it == usableBlocked.end())
+                continue;
+            const VerdictState state = engine.verdict(e).state;
+            it->second.first +=
+                state == VerdictState::Reachable || state == VerdictState::Degraded ? 1 : 0;
+            it->second.second += state == VerdictState::Blocked ? 1 : 0;
+        }
     }
     auto dependencyFails = [&](const DependencyEdge &edge) {
         const Dependency &dep = t.dependencies[edge.dependency];
-        const auto [usable, blocked] = usableBlocked[size_t(edge.from) * perNode + edge.dependency];
+        const auto [usable, blocked] = usableBlocked.at(keyOf(edge)); // it has a blocked edge
         switch (dep.need) {
         case InstanceNeed::Any:
             return usable == 0;
