@@ -260,9 +260,16 @@ void ReachabilityEngine::reverdict(int edge)
     const DependencyEdge &e = m_edges[edge];
     const Node &from = m_topology.nodes[e.from];
     const Node &to = m_topology.nodes[e.to];
-    m_verdicts[edge] = evaluate(from, to, m_topology.dependencies[e.dependency].port);
-    if (const auto &seen = m_observations[sitePair(from.site, to.site)])
-        m_verdicts[edge] = withObservation(std::move(m_verdicts[edge]), *seen);
+    const int port = m_topology.dependencies[e.dependency].port;
+    m_verdicts[edge] = evaluate(from, to, port);
+    const ScopedObservation *best = nullptr;
+    for (const ScopedObservation &seen : m_observations[sitePair(from.site, to.site)]) {
+        if (seen.scope.covers(e.to, port) &&
+            (!best || seen.scope.specificity() > best->scope.specificity()))
+            best = &seen;
+    }
+    if (best)
+        m_verdicts[edge] = withObservation(std::move(m_verdicts[edge]), best->observation);
 }
 
 std::size_t ReachabilityEngine::sitePair(int from, int to) const
@@ -270,13 +277,23 @@ std::size_t ReachabilityEngine::sitePair(int from, int to) const
     return std::size_t(from) * m_topology.sites.size() + std::size_t(to);
 }
 
-QList<int> ReachabilityEngine::setObservation(int fromSite, int toSite,
+QList<int> ReachabilityEngine::setObservation(int fromSite, int toSite, ObservationScope scope,
                                               std::optional<Observation> observation)
 {
     const std::size_t pair = sitePair(fromSite, toSite);
-    if (m_observations[pair] == observation)
+    std::vector<ScopedObservation> &seen = m_observations[pair];
+    const auto it = std::find_if(seen.begin(), seen.end(),
+                                 [&scope](const ScopedObservation &s) { return s.scope == scope; });
+    if (it == seen.end() && !observation)
         return {};
-    m_observations[pair] = std::move(observation);
+    if (it != seen.end() && observation && it->observation == *observation)
+        return {};
+    if (!observation)
+        seen.erase(it);
+    else if (it == seen.end())
+        seen.push_back({scope, *observation});
+    else
+        it->observation = *observation;
     QList<int> changed;
     reverdictEdges(m_edgesOfSitePair[pair], changed);
     return changed;

@@ -85,12 +85,14 @@ public:
     QList<int> removeNode(int node);      // returns the edges that ceased
     QList<int> insertRule(int position, const Rule &rule);
     QList<int> removeRule(int index);
-    // What a probe saw from one site of another (nullopt: no probe any more); the edges
-    // between the two then carry it (withObservation).
-    QList<int> setObservation(int fromSite, int toSite, std::optional<Observation> observation);
-    const std::optional<Observation> &observation(int fromSite, int toSite) const
+    // What a probe saw from one site of another (nullopt: no probe any more), of one node of
+    // it (`scope.node`, -1: any) on one port (`scope.port`, 0: any); the edges it covers then
+    // carry it (withObservation), the most specific one where several cover an edge.
+    QList<int> setObservation(int fromSite, int toSite, ObservationScope scope,
+                              std::optional<Observation> observation);
+    QList<int> setObservation(int fromSite, int toSite, std::optional<Observation> observation)
     {
-        return m_observations[sitePair(fromSite, toSite)];
+        return setObservation(fromSite, toSite, ObservationScope{}, std::move(observation));
     }
 
 private:
@@ -114,9 +116,14 @@ private:
     std::vector<Verdict> m_verdicts;
     std::vector<char> m_alive;
     std::vector<char> m_nodePresent;
-    std::vector<std::vector<int>> m_edgesOfNode;            // outgoing and incoming
-    std::vector<std::vector<int>> m_edgesOfSitePair;        // [from * sites + to]
-    std::vector<std::optional<Observation>> m_observations; // [from * sites + to]
+    std::vector<std::vector<int>> m_edgesOfNode;     // outgoing and incoming
+    std::vector<std::vector<int>> m_edgesOfSitePair; // [from * sites + to]
+    struct ScopedObservation
+    {
+        ObservationScope scope;
+        Observation observation;
+    };
+    std::vector<std::vector<ScopedObservation>> m_observations; // [from * sites + to]
 };
 
 } // namespace warroom

@@ -64,6 +64,19 @@ struct Observation
     bool operator==(const Observation &) const = default;
 };
 
+// Which hops of a site pair a probe covers: those into one node (-1: any) on one port (0: any).
+struct ObservationScope
+{
+    int node = -1;
+    int port = 0;
+    int specificity() const { return (node >= 0 ? 2 : 0) + (port > 0 ? 1 : 0); }
+    bool covers(int toNode, int toPort) const
+    {
+        return (node < 0 || node == toNode) && (port <= 0 || port == toPort);
+    }
+    bool operator==(const ObservationScope &) const = default;
+};
+
 struct Verdict
 {
     VerdictState state = VerdictState::Reachable;

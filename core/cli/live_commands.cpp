@@ -97,11 +97,18 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     out << "listening on " << options.address.toString() << ':' << live.server()->port()
         << ", writing " << path << Qt::endl;
     if (const auto &mapping = live.mapping()) {
-        if (live.prometheus())
-            out << "watching Prometheus at " << mapping->prometheus.toString() << " every "
-                << mapping->intervalMs << " ms" << Qt::endl;
-        if (!mapping->alertmanager.isEmpty())
-            out << "watching Alertmanager at " << mapping->alertmanager.toString() << Qt::endl;
+        for (const HttpServer &server : mapping->servers)
+            out << "watching Prometheus " << server.name << " at " << server.url.toString()
+                << " every " << mapping->intervalMs << " ms" << Qt::endl;
+        for (const QString &warning : live.warnings())
+            err << "warroom-cli ingest: " << warning << "; asking again with backoff" << Qt::endl;
+        // What the source says of itself (a server down, a label value naming nothing).
+        if (PrometheusSource *source = live.prometheus())
+            QObject::connect(source, &PrometheusSource::said, [&err](const QString &text) {
+                err << "warroom-cli ingest: " << text << Qt::endl;
+            });
+        if (!mapping->alertmanager.url.isEmpty())
+            out << "watching Alertmanager at " << mapping->alertmanager.url.toString() << Qt::endl;
         if (live.alertmanager() && mapping->webhookPort != 0)
             out << "receiving the Alertmanager webhook on http://"
                 << mapping->webhookAddress.toString() << ':' << live.alertmanager()->webhookPort()

@@ -11,7 +11,7 @@ namespace warroom {
 
 namespace {
 
-constexpr std::array<std::pair<EventKind, const char16_t *>, 35> kNames = {{
+constexpr std::array<std::pair<EventKind, const char16_t *>, 36> kNames = {{
     {EventKind::NodeLaunched, u"node.launched"},
     {EventKind::NodeInService, u"node.in_service"},
     {EventKind::NodeUnhealthy, u"node.unhealthy"},
@@ -47,6 +47,7 @@ constexpr std::array<std::pair<EventKind, const char16_t *>, 35> kNames = {{
     {EventKind::Promoted, u"replication.promoted"},
     {EventKind::MonitoringChanged, u"monitoring.changed"},
     {EventKind::ServiceCause, u"service.cause"},
+    {EventKind::AlertSilenced, u"alert.silenced"},
 }};
 
 } // namespace

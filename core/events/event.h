@@ -46,6 +46,7 @@ enum class EventKind
     Promoted,          // a replica became the primary; writes it lacked are lost or divergent
     MonitoringChanged, // monitoring lost (or regained) sight of nodes, or its alert path
     ServiceCause,      // the state holds, but what fails first is now something else
+    AlertSilenced,     // an alert Alertmanager holds back: silenced or inhibited (not firing)
 };
 
 // One timestamped fact of an incident. `id` is assigned in order of appending and never

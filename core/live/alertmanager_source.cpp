@@ -1,5 +1,7 @@
 #include "alertmanager_source.h"
 
+#include "http_request.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +16,14 @@ namespace {
 
 constexpr qsizetype kMaxWebhookBytes = 1 << 20;
 
+QStringList strings(const QJsonValue &list)
+{
+    QStringList out;
+    for (const QJsonValue &v : list.toArray())
+        out.append(v.toString());
+    return out;
+}
+
 Alert alertFrom(const QJsonObject &o)
 {
     Alert a;
@@ -22,14 +32,37 @@ Alert alertFrom(const QJsonObject &o)
     a.annotations = o.value(QStringLiteral("annotations")).toObject();
     a.name = a.labels.value(QStringLiteral("alertname")).toString();
     a.startsAt = o.value(QStringLiteral("startsAt")).toString();
+    a.generatorUrl = o.value(QStringLiteral("generatorURL")).toString();
     const QJsonValue status = o.value(QStringLiteral("status"));
-    // v2: {"state": "active"}; webhook: "firing" or "resolved".
-    a.state = status.isObject() ? status.toObject().value(QStringLiteral("state")).toString()
-                                : status.toString();
+    // v2: {"state": "active", "silencedBy": [...], "inhibitedBy": [...]}; webhook: "firing"
+    // or "resolved" (a webhook never carries a suppressed alert).
+    if (status.isObject()) {
+        const QJsonObject st = status.toObject();
+        a.state = st.value(QStringLiteral("state")).toString();
+        a.silencedBy = strings(st.value(QStringLiteral("silencedBy")));
+        a.inhibitedBy = strings(st.value(QStringLiteral("inhibitedBy")));
+    } else {
+        a.state = status.toString();
+    }
     a.firing = a.state != u"resolved";
     if (a.fingerprint.isEmpty()) // old senders: the labels identify the alert
         a.fingerprint = QString::fromUtf8(QJsonDocument(a.labels).toJson(QJsonDocument::Compact));
     return a;
+}
+
+// Where Alertmanager's own page shows this alert: its alerts view filtered on its labels.
+QString alertmanagerLink(const QString &base, const Alert &a)
+{
+    if (base.isEmpty())
+        return {};
+    QStringList matchers;
+    for (auto it = a.labels.begin(); it != a.labels.end(); ++it)
+        matchers.append(it.key() + u"=\"" + it.value().toString() + u'"');
+    QString root = base;
+    while (root.endsWith(u'/'))
+        root.chop(1);
+    return root + u"/#/alerts?silenced=true&inhibited=true&filter=" +
+           QString::fromLatin1(QUrl::toPercentEncoding(u'{' + matchers.join(u',') + u'}'));
 }
 
 std::variant<QList<Alert>, QString> alertsOf(const QJsonValue &list)
@@ -61,13 +94,18 @@ QByteArray errorBody(const QString &why)
 
 } // namespace
 
-std::variant<QList<Alert>, QString> parseAlertList(const QByteArray &json)
+std::variant<QList<Alert>, QString> parseAlertList(const QByteArray &json, const QUrl &alertmanager)
 {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
         return u"not JSON: " + error.errorString() + u" at offset " + QString::number(error.offset);
-    return alertsOf(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue());
+    auto alerts = alertsOf(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue());
+    if (auto *list = std::get_if<QList<Alert>>(&alerts)) {
+        for (Alert &a : *list)
+            a.alertmanagerUrl = alertmanagerLink(alertmanager.toString(), a);
+    }
+    return alerts;
 }
 
 std::variant<QList<Alert>, QString> parseWebhook(const QByteArray &json)
@@ -80,21 +118,42 @@ std::variant<QList<Alert>, QString> parseWebhook(const QByteArray &json)
     const QString version = o.value(QStringLiteral("version")).toString();
     if (version != u"4")
         return u"webhook version \"" + version + u"\" is not 4";
-    return alertsOf(o.value(QStringLiteral("alerts")));
+    auto alerts = alertsOf(o.value(QStringLiteral("alerts")));
+    if (auto *list = std::get_if<QList<Alert>>(&alerts)) {
+        const QString external = o.value(QStringLiteral("externalURL")).toString();
+        for (Alert &a : *list)
+            a.alertmanagerUrl = alertmanagerLink(external, a);
+    }
+    return alerts;
 }
 
-Event AlertTracker::event(const Alert &a, bool firing, qint64 nowMs, const QString &how) const
+QString AlertTracker::id(const IdResolver *ids, const QString &label, const Alert &a) const
+{
+    const QString value = a.labels.value(label).toString();
+    if (value.isEmpty() || !ids)
+        return value;
+    return ids->resolve(value).value_or(value); // an unknown one is kept as it was written
+}
+
+Event AlertTracker::event(const Alert &a, Kind kind, qint64 nowMs, const QString &how) const
 {
     Event e;
     // When Warroom learned it: a live recording grows in time order. Alertmanager's own
     // start time is kept in the details.
     e.timeMs = nowMs;
-    e.kind = firing ? EventKind::AlertFiring : EventKind::AlertResolved;
+    e.kind = kind == Kind::Firing     ? EventKind::AlertFiring
+             : kind == Kind::Silenced ? EventKind::AlertSilenced
+                                      : EventKind::AlertResolved;
     e.subject = a.name;
-    e.node = a.labels.value(QStringLiteral("node")).toString();
-    e.site = a.labels.value(QStringLiteral("site")).toString();
+    e.node = id(m_labels.nodes, m_labels.node, a);
+    e.site = id(m_labels.sites, m_labels.site, a);
+    const QString severity = a.labels.value(m_labels.severity).toString();
     const QString summary = a.annotations.value(QStringLiteral("summary")).toString();
-    e.text = a.name + (firing ? u" firing" : u" resolved") +
+    QString what = kind == Kind::Firing      ? QStringLiteral(" firing")
+                   : kind == Kind::Resolved  ? QStringLiteral(" resolved")
+                   : !a.silencedBy.isEmpty() ? QStringLiteral(" silenced")
+                                             : QStringLiteral(" inhibited");
+    e.text = (severity.isEmpty() ? QString() : u'[' + severity + u"] ") + a.name + what +
              (summary.isEmpty() ? QString() : u": " + summary);
     e.details = {{QStringLiteral("labels"), a.labels},
                  {QStringLiteral("annotations"), a.annotations},
@@ -103,6 +162,16 @@ Event AlertTracker::event(const Alert &a, bool firing, qint64 nowMs, const QStri
                  {QStringLiteral("source"), how}};
     if (!a.state.isEmpty())
         e.details.insert(QStringLiteral("state"), a.state);
+    if (!severity.isEmpty())
+        e.details.insert(QStringLiteral("severity"), severity);
+    if (!a.generatorUrl.isEmpty())
+        e.details.insert(QStringLiteral("generator_url"), a.generatorUrl);
+    if (!a.alertmanagerUrl.isEmpty())
+        e.details.insert(QStringLiteral("alertmanager_url"), a.alertmanagerUrl);
+    if (!a.silencedBy.isEmpty())
+        e.details.insert(QStringLiteral("silenced_by"), QJsonArray::fromStringList(a.silencedBy));
+    if (!a.inhibitedBy.isEmpty())
+        e.details.insert(QStringLiteral("inhibited_by"), QJsonArray::fromStringList(a.inhibitedBy));
     return e;
 }
 
@@ -111,19 +180,23 @@ QList<Event> AlertTracker::poll(const QList<Alert> &alerts, qint64 nowMs)
     QList<Event> events;
     QSet<QString> present;
     for (const Alert &a : alerts) {
+        if (!a.firing)
+            continue;
         present.insert(a.fingerprint);
-        if (a.firing && !m_firing.contains(a.fingerprint)) {
-            m_firing.insert(a.fingerprint, a);
-            events.append(event(a, true, nowMs, QStringLiteral("poll")));
-        }
+        const auto known = m_known.constFind(a.fingerprint);
+        // New, or held back and now released, or firing and now held back.
+        if (known == m_known.cend() || known->suppressed() != a.suppressed())
+            events.append(event(a, a.suppressed() ? Kind::Silenced : Kind::Firing, nowMs,
+                                QStringLiteral("poll")));
+        m_known.insert(a.fingerprint, a);
     }
-    for (auto it = m_firing.begin(); it != m_firing.end();) {
+    for (auto it = m_known.begin(); it != m_known.end();) {
         if (present.contains(it.key())) {
             ++it;
             continue;
         }
-        events.append(event(*it, false, nowMs, QStringLiteral("poll")));
-        it = m_firing.erase(it);
+        events.append(event(*it, Kind::Resolved, nowMs, QStringLiteral("poll")));
+        it = m_known.erase(it);
     }
     return events;
 }
@@ -132,22 +205,30 @@ QList<Event> AlertTracker::notify(const QList<Alert> &alerts, qint64 nowMs)
 {
     QList<Event> events;
     for (const Alert &a : alerts) {
-        const bool known = m_firing.contains(a.fingerprint);
-        if (a.firing && !known) {
-            m_firing.insert(a.fingerprint, a);
-            events.append(event(a, true, nowMs, QStringLiteral("webhook")));
-        } else if (!a.firing && known) {
-            m_firing.remove(a.fingerprint);
-            events.append(event(a, false, nowMs, QStringLiteral("webhook")));
+        const auto known = m_known.constFind(a.fingerprint);
+        if (a.firing && (known == m_known.cend() || known->suppressed())) {
+            m_known.insert(a.fingerprint, a);
+            events.append(event(a, Kind::Firing, nowMs, QStringLiteral("webhook")));
+        } else if (!a.firing && known != m_known.cend()) {
+            m_known.remove(a.fingerprint);
+            events.append(event(a, Kind::Resolved, nowMs, QStringLiteral("webhook")));
         }
     }
     return events;
 }
 
-AlertmanagerSource::AlertmanagerSource(PrometheusMapping mapping, Deliver deliver, QObject *parent)
+AlertmanagerSource::AlertmanagerSource(PrometheusMapping mapping, const QStringList &sites,
+                                       const QStringList &nodes, Deliver deliver, QObject *parent)
     : QObject(parent)
     , m_mapping(std::move(mapping))
+    , m_sites(m_mapping.values.sites, m_mapping.values.rewrites, m_mapping.values.caseInsensitive,
+              sites)
+    , m_nodes(m_mapping.values.nodes, m_mapping.values.rewrites, m_mapping.values.caseInsensitive,
+              nodes)
     , m_deliver(std::move(deliver))
+    , m_tracker(AlertLabels{m_mapping.alertNodeLabel, m_mapping.alertSiteLabel,
+                            m_mapping.alertSeverityLabel, sites.isEmpty() ? nullptr : &m_sites,
+                            nodes.isEmpty() ? nullptr : &m_nodes})
     , m_network(new QNetworkAccessManager(this))
 {
     m_timer.setInterval(int(m_mapping.alertIntervalMs));
@@ -166,7 +247,7 @@ std::optional<QString> AlertmanagerSource::start()
                    QString::number(m_mapping.webhookPort) + u": " + m_webhook->errorString();
         connect(m_webhook, &QTcpServer::newConnection, this, &AlertmanagerSource::acceptWebhook);
     }
-    if (m_mapping.alertmanager.isValid()) {
+    if (!m_mapping.alertmanager.url.isEmpty()) {
         m_timer.start();
         poll();
     }
@@ -189,11 +270,14 @@ void AlertmanagerSource::poll()
     if (m_polling)
         return;
     m_polling = true;
-    QUrl url = m_mapping.alertmanager;
-    url.setPath(url.path() + QStringLiteral("/api/v2/alerts"));
-    QNetworkRequest request(url);
-    request.setTransferTimeout(int(m_mapping.alertIntervalMs));
-    QNetworkReply *reply = m_network->get(request);
+    const auto request = requestTo(m_mapping.alertmanager, QStringLiteral("/api/v2/alerts"), {},
+                                   int(std::max<qint64>(m_mapping.alertIntervalMs, 1000)));
+    if (const auto *why = std::get_if<QString>(&request)) {
+        m_polling = false;
+        said(*why);
+        return;
+    }
+    QNetworkReply *reply = m_network->get(std::get<QNetworkRequest>(request));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         m_polling = false;
@@ -202,25 +286,30 @@ void AlertmanagerSource::poll()
         if (reply->error() != QNetworkReply::NoError) {
             problem = reply->errorString();
         } else {
-            auto alerts = parseAlertList(reply->readAll());
+            auto alerts = parseAlertList(reply->readAll(), m_mapping.alertmanager.url);
             if (auto *error = std::get_if<QString>(&alerts))
                 problem = *error;
             else
                 deliver(m_tracker.poll(std::get<QList<Alert>>(alerts), now));
         }
-        if (problem != m_problem) {
-            Event e;
-            e.timeMs = now;
-            e.kind = EventKind::Annotation;
-            e.subject = QStringLiteral("alertmanager");
-            e.text = u"Alertmanager at " + m_mapping.alertmanager.toString() +
-                     (problem.isEmpty() ? QStringLiteral(" answers again")
-                                        : QString(u" cannot be asked: " + problem));
-            m_deliver(std::move(e));
-            m_problem = problem;
-        }
+        said(problem);
         Q_EMIT polled();
     });
+}
+
+void AlertmanagerSource::said(const QString &problem)
+{
+    if (problem == m_problem)
+        return;
+    Event e;
+    e.timeMs = QDateTime::currentMSecsSinceEpoch();
+    e.kind = EventKind::Annotation;
+    e.subject = QStringLiteral("alertmanager");
+    e.text = u"Alertmanager at " + m_mapping.alertmanager.url.toString() +
+             (problem.isEmpty() ? QStringLiteral(" answers again")
+                                : QString(u" cannot be asked: " + problem));
+    m_deliver(std::move(e));
+    m_problem = problem;
 }
 
 // A minimal HTTP/1.1 server for one request per connection: POST with a Content-Length body.

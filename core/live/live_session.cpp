@@ -1,6 +1,7 @@
 #include "live_session.h"
 
 #include "alertmanager_source.h"
+#include "label_values.h"
 #include "prometheus_source.h"
 
 #include "core/scenario/scenario_loader.h"
@@ -8,6 +9,11 @@
 #include <QFile>
 
 namespace warroom {
+
+namespace {
+// How long the start waits for every query's first answer.
+constexpr int kStartCheckMs = 5000;
+} // namespace
 
 Result<std::unique_ptr<LiveSession>>
 LiveSession::start(const QString &path, const IngestOptions &options, const LiveSources &sources,
@@ -52,12 +58,31 @@ LiveSession::start(const QString &path, const IngestOptions &options, const Live
             refused(*error);
     };
     if (const auto &mapping = session->m_mapping) {
-        if (!mapping->prometheus.isEmpty()) {
-            session->m_prometheus = std::make_unique<PrometheusSource>(*mapping, deliver);
+        // The ids label values must name, and the thresholds the SLIs are held to.
+        const Result<Scenario> watched = loadScenarioFile(mapping->scenario);
+        if (!watched)
+            return watched.errors();
+        QStringList sites, nodes;
+        for (const Site &s : watched->topology.sites)
+            sites.append(s.id);
+        for (const Node &n : watched->topology.nodes)
+            nodes.append(n.id);
+        if (const QStringList wrong = unknownTargets(mapping->values, sites, nodes);
+            !wrong.isEmpty())
+            return Error{wrong.join(QStringLiteral("; ")), sources.prometheusMapping, 0, 0};
+        if (!mapping->servers.isEmpty()) {
+            session->m_prometheus = std::make_unique<PrometheusSource>(
+                *mapping, sites, nodes, watched->serviceLevel, deliver);
+            // Every query once, now: a query Prometheus refuses is an error at its line.
+            if (ErrorList refusedQueries =
+                    session->m_prometheus->check(kStartCheckMs, &session->m_warnings);
+                !refusedQueries.isEmpty())
+                return refusedQueries;
             session->m_prometheus->start();
         }
-        if (!mapping->alertmanager.isEmpty() || mapping->webhookPort != 0) {
-            session->m_alertmanager = std::make_unique<AlertmanagerSource>(*mapping, deliver);
+        if (!mapping->alertmanager.url.isEmpty() || mapping->webhookPort != 0) {
+            session->m_alertmanager =
+                std::make_unique<AlertmanagerSource>(*mapping, sites, nodes, deliver);
             if (auto error = session->m_alertmanager->start())
                 return Error{*error, sources.prometheusMapping, 0, 0};
         }

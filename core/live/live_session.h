@@ -42,6 +42,8 @@ public:
     AlertmanagerSource *alertmanager() const { return m_alertmanager.get(); }
     Drill *drill() const { return m_drill.get(); }
     const std::optional<PrometheusMapping> &mapping() const { return m_mapping; }
+    // What the start noticed without failing (a Prometheus that does not answer yet).
+    const QStringList &warnings() const { return m_warnings; }
     // Stops the sources, then ends the series, commits and closes the recording.
     Result<bool> close();
 
@@ -49,6 +51,7 @@ private:
     LiveSession() = default;
 
     std::optional<PrometheusMapping> m_mapping;
+    QStringList m_warnings;
     std::unique_ptr<IngestServer> m_server;
     std::unique_ptr<PrometheusSource> m_prometheus;
     std::unique_ptr<AlertmanagerSource> m_alertmanager;

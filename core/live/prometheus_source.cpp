@@ -1,33 +1,82 @@
 #include "prometheus_source.h"
 
+#include "core/scenario/scenario_loader.h" // parseDurationMs
+#include "http_request.h"
+
 #include <QDateTime>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSet>
+
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <map>
 
 namespace warroom {
 
-std::variant<QList<PromSample>, QString> parseInstantVector(const QByteArray &json)
+namespace {
+
+// Prometheus's default when its configuration cannot be read (a Thanos or Mimir has none).
+constexpr qint64 kDefaultScrapeMs = 60000;
+constexpr qint64 kMostBackoffMs = 60000;
+
+QString clock(qint64 ms)
 {
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
+}
+
+QString seconds(qint64 ms)
+{
+    return QString::number(double(ms) / 1000.0, 'g', 3) + u" s";
+}
+
+// global.scrape_interval of /api/v1/status/config, or 0.
+qint64 scrapeIntervalOf(const QByteArray &json)
+{
+    const QJsonObject o = QJsonDocument::fromJson(json).object();
+    const QString yaml =
+        o.value(QStringLiteral("data")).toObject().value(QStringLiteral("yaml")).toString();
+    if (yaml.isEmpty())
+        return 0;
+    try {
+        const YAML::Node config = YAML::Load(yaml.toStdString());
+        const YAML::Node interval = config["global"]["scrape_interval"];
+        if (interval.IsScalar())
+            return std::max<qint64>(0, parseDurationMs(QString::fromStdString(interval.Scalar())));
+    } catch (const YAML::Exception &) {
+    }
+    return 0;
+}
+
+} // namespace
+
+PromAnswer parseInstantVector(const QByteArray &json)
+{
+    PromAnswer answer;
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return u"the answer is not a JSON object (" + error.errorString() + u')';
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        answer.error = u"the answer is not a JSON object (" + error.errorString() + u')';
+        return answer;
+    }
     const QJsonObject o = doc.object();
-    if (o.value(QStringLiteral("status")).toString() != u"success")
-        return u"Prometheus says " + o.value(QStringLiteral("errorType")).toString() + u": " +
-               o.value(QStringLiteral("error")).toString();
+    if (o.value(QStringLiteral("status")).toString() != u"success") {
+        answer.error = u"Prometheus says " + o.value(QStringLiteral("errorType")).toString() +
+                       u": " + o.value(QStringLiteral("error")).toString();
+        answer.refused = true;
+        return answer;
+    }
     const QJsonObject data = o.value(QStringLiteral("data")).toObject();
-    if (data.value(QStringLiteral("resultType")).toString() != u"vector")
-        return u"the query gives a " + data.value(QStringLiteral("resultType")).toString() +
-               u", not an instant vector";
-    QList<PromSample> samples;
+    if (data.value(QStringLiteral("resultType")).toString() != u"vector") {
+        answer.error = u"the query gives a " + data.value(QStringLiteral("resultType")).toString() +
+                       u", not an instant vector (wrap a number in vector())";
+        answer.refused = true;
+        return answer;
+    }
     for (const QJsonValue &item : data.value(QStringLiteral("result")).toArray()) {
         const QJsonObject r = item.toObject();
         PromSample s;
@@ -36,95 +85,307 @@ std::variant<QList<PromSample>, QString> parseInstantVector(const QByteArray &js
             s.labels.insert(it.key(), it.value().toString());
         // "value": [ <unix time>, "<number as text>" ]; "NaN", "+Inf" are numbers too.
         const QJsonArray value = r.value(QStringLiteral("value")).toArray();
+        const QString text = value.at(1).toString();
         bool ok = false;
-        s.value = value.at(1).toString().toDouble(&ok);
+        s.value = text.toDouble(&ok);
         if (!ok) {
-            const QString text = value.at(1).toString();
             if (text == u"NaN")
                 s.value = std::nan("");
             else if (text == u"+Inf" || text == u"-Inf")
                 s.value = text.startsWith(u'-') ? -INFINITY : INFINITY;
-            else
-                return u"a result's value is not a number: '" + text.left(40) + u'\'';
+            else {
+                answer.error = u"a result's value is not a number: '" + text.left(40) + u'\'';
+                return answer;
+            }
         }
-        samples.append(std::move(s));
+        answer.samples.append(std::move(s));
     }
-    return samples;
+    return answer;
 }
 
-QList<PairObservation> observePairs(const QList<PromSample> &probes, const QList<PromSample> &ups,
-                                    const PrometheusMapping &mapping)
+QString labelKey(const QHash<QString, QString> &labels)
 {
-    struct Pair
+    QStringList parts;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        if (it.key() != u"__name__")
+            parts.append(it.key() + u'=' + it.value());
+    }
+    parts.sort();
+    return parts.join(u'\x1f');
+}
+
+QString ProbeObservation::key() const
+{
+    return from + u"->" + to + u'|' + node + u'|' + QString::number(port);
+}
+
+QList<ProbeObservation> observeProbes(const QList<PromSample> &probes, const QList<PromSample> &ups,
+                                      const ProbeReading &reading)
+{
+    const ProbeSet &set = *reading.set;
+    struct Group
     {
-        QStringList failing, unprobed, working;
-        QStringList targets;
+        ProbeObservation o;
+        QStringList failing, unprobed, stale, working;
+        qint64 newestStaleMs = -1;
     };
-    std::map<std::pair<QString, QString>, Pair> pairs;
-    auto pairOf = [&](const PromSample &s) -> Pair * {
-        const QString from = s.labels.value(mapping.sourceLabel);
-        const QString to = s.labels.value(mapping.targetLabel);
-        return from.isEmpty() || to.isEmpty() ? nullptr : &pairs[{from, to}];
+    std::map<QString, Group> groups;
+    auto resolve = [&reading](const IdResolver &ids, const QString &kind, const QString &label,
+                              const QString &value) -> std::optional<QString> {
+        auto id = ids.resolve(value);
+        if (!id && reading.unmatched)
+            reading.unmatched(kind, label, value);
+        return id;
+    };
+    auto groupOf = [&](const PromSample &s) -> Group * {
+        const QString fromValue = s.labels.value(set.sourceLabel);
+        const QString toValue = s.labels.value(set.targetLabel);
+        if (fromValue.isEmpty() || toValue.isEmpty())
+            return nullptr;
+        const auto from =
+            resolve(*reading.sites, QStringLiteral("site"), set.sourceLabel, fromValue);
+        const auto to = resolve(*reading.sites, QStringLiteral("site"), set.targetLabel, toValue);
+        if (!from || !to)
+            return nullptr;
+        ProbeObservation o{*from, *to, {}, set.port, VerdictState::Reachable, {}, {}};
+        if (!set.nodeLabel.isEmpty()) {
+            const QString nodeValue = s.labels.value(set.nodeLabel);
+            if (!nodeValue.isEmpty()) {
+                const auto node =
+                    resolve(*reading.nodes, QStringLiteral("node"), set.nodeLabel, nodeValue);
+                if (!node)
+                    return nullptr;
+                o.node = *node;
+            }
+        }
+        if (!set.portLabel.isEmpty())
+            o.port = s.labels.value(set.portLabel).toInt();
+        Group &g = groups[o.key()];
+        if (g.o.from.isEmpty())
+            g.o = o;
+        return &g;
     };
     auto target = [](const PromSample &s) {
         return s.labels.value(QStringLiteral("instance"), s.labels.value(QStringLiteral("target")));
     };
+    auto isStale = [&reading](const PromSample &s) {
+        return s.timeMs >= 0 && reading.staleAfterMs &&
+               reading.nowMs - s.timeMs > reading.staleAfterMs(s.server);
+    };
     // A prober that is down leaves `up` 0 and no fresh probe_success for its targets.
     QSet<QString> downTargets;
     for (const PromSample &s : ups) {
-        if (Pair *p = pairOf(s); p && s.value == 0.0) {
-            p->unprobed.append(target(s));
-            downTargets.insert(target(s));
+        if (s.value != 0.0 || isStale(s)) // an old `up`: its probes are as old, and say so
+            continue;
+        if (Group *g = groupOf(s)) {
+            g->unprobed.append(target(s));
+            downTargets.insert(labelKey(s.labels));
         }
     }
     for (const PromSample &s : probes) {
-        Pair *p = pairOf(s);
-        if (!p || downTargets.contains(target(s)))
+        Group *g = groupOf(s);
+        if (!g)
             continue;
-        (s.value == 1.0 ? p->working : p->failing).append(target(s));
+        if (downTargets.contains(labelKey(s.labels))) // the `up` of the same target is 0
+            continue;
+        if (isStale(s)) {
+            g->stale.append(target(s));
+            g->newestStaleMs = std::max(g->newestStaleMs, s.timeMs);
+            continue;
+        }
+        (s.value == 1.0 ? g->working : g->failing).append(target(s));
     }
-    QList<PairObservation> out;
-    for (auto &[key, p] : pairs) {
-        PairObservation o{key.first, key.second, VerdictState::Reachable, {}, {}};
-        const QString name = u"probe " + key.first + u" -> " + key.second;
-        for (QStringList *l : {&p.failing, &p.unprobed, &p.working})
+    QList<ProbeObservation> out;
+    for (auto &[key, g] : groups) {
+        ProbeObservation o = g.o;
+        QString name = u"probe " + o.from + u" -> " + o.to;
+        if (!o.node.isEmpty() || o.port > 0)
+            name +=
+                u" (" + o.node + (o.port > 0 ? u':' + QString::number(o.port) : QString()) + u')';
+        for (QStringList *l : {&g.failing, &g.unprobed, &g.stale, &g.working})
             l->sort();
-        o.targets = p.failing + p.unprobed + p.working;
-        if (!p.failing.isEmpty()) {
+        o.targets = g.failing + g.unprobed + g.stale + g.working;
+        o.targets.removeDuplicates();
+        if (!g.failing.isEmpty()) {
             o.state = VerdictState::Blocked;
             o.why =
-                name + u" fails: " + p.failing.join(QStringLiteral(", ")) + u" (probe_success 0)";
-        } else if (p.working.isEmpty()) {
+                name + u" fails: " + g.failing.join(QStringLiteral(", ")) + u" (probe_success 0)";
+        } else if (g.working.isEmpty() && !g.stale.isEmpty()) {
+            o.state = VerdictState::Unknown;
+            o.why = name + u": no fresh sample since " + clock(g.newestStaleMs) +
+                    u" UTC (older than twice the scrape interval: " +
+                    g.stale.join(QStringLiteral(", ")) + u')';
+        } else if (g.working.isEmpty()) {
             o.state = VerdictState::Unknown;
             o.why = name + u": the prober is down (up 0 for " +
-                    p.unprobed.join(QStringLiteral(", ")) + u')';
+                    g.unprobed.join(QStringLiteral(", ")) + u')';
         } else {
-            o.why = name + u" succeeds (" + QString::number(p.working.size()) +
-                    (p.working.size() == 1 ? u" target)" : u" targets)");
+            o.why = name + u" succeeds (" + QString::number(g.working.size()) +
+                    (g.working.size() == 1 ? u" target)" : u" targets)");
         }
         out.append(std::move(o));
     }
     return out;
 }
 
-PrometheusSource::PrometheusSource(PrometheusMapping mapping, Deliver deliver, QObject *parent)
+PrometheusSource::PrometheusSource(PrometheusMapping mapping, const QStringList &sites,
+                                   const QStringList &nodes, ServiceLevel serviceLevel,
+                                   Deliver deliver, QObject *parent)
     : QObject(parent)
     , m_mapping(std::move(mapping))
+    , m_sites(m_mapping.values.sites, m_mapping.values.rewrites, m_mapping.values.caseInsensitive,
+              sites)
+    , m_nodes(m_mapping.values.nodes, m_mapping.values.rewrites, m_mapping.values.caseInsensitive,
+              nodes)
     , m_deliver(std::move(deliver))
+    , m_service(serviceLevel)
     , m_network(new QNetworkAccessManager(this))
 {
+    m_queries = m_mapping.queries();
+    m_servers.resize(m_mapping.servers.size());
+    for (Server &s : m_servers)
+        s.scrapeIntervalMs = m_mapping.scrapeIntervalMs;
     m_timer.setInterval(int(m_mapping.intervalMs));
     connect(&m_timer, &QTimer::timeout, this, &PrometheusSource::poll);
 }
 
 PrometheusSource::~PrometheusSource()
 {
-    for (Query &q : m_queries) {
-        if (q.reply) {
-            q.reply->disconnect(this); // no result is wanted any more
-            q.reply->abort();
+    for (Ask &a : m_asks) {
+        if (a.reply) {
+            a.reply->disconnect(this); // no result is wanted any more
+            a.reply->abort();
         }
     }
+}
+
+void PrometheusSource::ask(std::vector<Ask> &asks, qint64 atMs)
+{
+    const QByteArray time = QByteArray::number(double(atMs) / 1000.0, 'f', 3);
+    for (int server = 0; server < int(m_mapping.servers.size()); ++server) {
+        if (m_servers[server].retryAtMs > atMs)
+            continue; // backing off
+        const HttpServer &where = m_mapping.servers[server];
+        const int timeout = int(std::max<qint64>(m_mapping.intervalMs, 1000));
+        auto send = [&](int query, bool timestamps) {
+            Ask a{server, query, timestamps, nullptr, {}, false};
+            std::variant<QNetworkRequest, QString> request;
+            if (query < 0) {
+                request = requestTo(where, QStringLiteral("/api/v1/status/config"), {}, timeout);
+            } else {
+                // Every query of a poll is evaluated at the same instant; PromQL is encoded
+                // whole ('+' would otherwise read as a space).
+                const QString promql = timestamps ? u"timestamp(" + m_queries[query]->promql + u')'
+                                                  : m_queries[query]->promql;
+                request = requestTo(where, QStringLiteral("/api/v1/query"),
+                                    QString::fromLatin1("query=" + QUrl::toPercentEncoding(promql) +
+                                                        "&time=" + time),
+                                    timeout);
+            }
+            if (const auto *why = std::get_if<QString>(&request)) {
+                a.answer.error = *why;
+                a.unreachable = true;
+                asks.push_back(std::move(a));
+                return;
+            }
+            a.reply = m_network->get(std::get<QNetworkRequest>(request));
+            connect(a.reply, &QNetworkReply::finished, this,
+                    [this, reply = a.reply] { answered(reply); });
+            ++m_pending;
+            asks.push_back(std::move(a));
+        };
+        if (m_servers[server].scrapeIntervalMs == 0)
+            send(-1, false);
+        for (int q = 0; q < int(m_queries.size()); ++q) {
+            send(q, false);
+            send(q, true);
+        }
+    }
+}
+
+void PrometheusSource::answered(QNetworkReply *reply)
+{
+    for (Ask &a : m_asks) {
+        if (a.reply != reply)
+            continue;
+        const QByteArray body = reply->readAll();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (a.query < 0) {
+            // A server without /api/v1/status/config (Thanos, Mimir): Prometheus's default.
+            const qint64 scrape =
+                reply->error() == QNetworkReply::NoError ? scrapeIntervalOf(body) : 0;
+            if (reply->error() == QNetworkReply::NoError || status > 0)
+                m_servers[a.server].scrapeIntervalMs = scrape > 0 ? scrape : kDefaultScrapeMs;
+            else
+                a.unreachable = true, a.answer.error = reply->errorString();
+        } else if (status == 400 || status == 422) { // Prometheus objects to the query itself
+            a.answer = parseInstantVector(body);
+            a.answer.refused = true;
+            if (a.answer.error.isEmpty())
+                a.answer.error = reply->errorString();
+        } else if (reply->error() != QNetworkReply::NoError) {
+            a.unreachable = true;
+            a.answer.error =
+                status > 0
+                    ? u"HTTP " + QString::number(status) + u' ' +
+                          reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()
+                    : reply->errorString();
+        } else {
+            a.answer = parseInstantVector(body);
+        }
+        for (PromSample &s : a.answer.samples)
+            s.server = a.server;
+        a.reply = nullptr;
+    }
+    reply->deleteLater();
+    if (--m_pending == 0)
+        finished();
+}
+
+ErrorList PrometheusSource::check(int timeoutMs, QStringList *unreachable)
+{
+    ErrorList errors;
+    if (m_mapping.servers.isEmpty() || m_pending > 0)
+        return errors;
+    QEventLoop loop;
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    m_polls = -1; // finished() must not deliver anything for the check
+    m_asks.clear();
+    ask(m_asks, QDateTime::currentMSecsSinceEpoch());
+    if (m_pending > 0) {
+        QMetaObject::Connection done =
+            connect(this, &PrometheusSource::polled, &loop, &QEventLoop::quit);
+        loop.exec();
+        disconnect(done);
+    }
+    for (Ask &a : m_asks) {
+        if (a.reply) { // timed out
+            a.reply->disconnect(this);
+            a.reply->abort();
+            a.reply = nullptr;
+            a.unreachable = true;
+            a.answer.error = QStringLiteral("no answer in ") + seconds(timeoutMs);
+        }
+    }
+    m_pending = 0;
+    QSet<int> said;
+    for (const Ask &a : m_asks) {
+        const HttpServer &server = m_mapping.servers[a.server];
+        if (a.unreachable && unreachable && !said.contains(a.server)) {
+            said.insert(a.server);
+            unreachable->append(u"Prometheus " + server.name + u" at " + server.url.toString() +
+                                u" cannot be asked: " + a.answer.error);
+        }
+        if (a.query >= 0 && a.answer.refused && !a.timestamps) {
+            const PromQuery &q = *m_queries[a.query];
+            errors.append(Error{q.what + u": Prometheus " + server.name + u" refuses it: " +
+                                    a.answer.error.section(QStringLiteral("Prometheus says "), -1),
+                                m_mapping.file, q.place.line, q.place.column});
+        }
+    }
+    m_asks.clear();
+    m_polls = 0;
+    return errors;
 }
 
 void PrometheusSource::start()
@@ -138,148 +399,331 @@ void PrometheusSource::poll()
     if (m_pending > 0)
         return; // the last poll is still waiting: do not pile up
     m_pollMs = QDateTime::currentMSecsSinceEpoch();
-    m_queries.clear();
-    for (const QString &promql : {m_mapping.cpuQuery, m_mapping.probeQuery, m_mapping.upQuery})
-        m_queries.push_back(Query{promql, nullptr, QList<PromSample>{}});
-    for (Query &q : m_queries) {
-        if (q.promql.isEmpty())
-            continue;
-        QUrl url = m_mapping.prometheus;
-        url.setPath(url.path() + QStringLiteral("/api/v1/query"));
-        // Every query of a poll is evaluated at the same instant. PromQL is encoded whole
-        // ('+' would otherwise read as a space).
-        url.setQuery(QString::fromLatin1("query=" + QUrl::toPercentEncoding(q.promql) + "&time=" +
-                                         QByteArray::number(double(m_pollMs) / 1000.0, 'f', 3)),
-                     QUrl::StrictMode);
-        QNetworkRequest request(url);
-        request.setTransferTimeout(int(m_mapping.intervalMs));
-        q.reply = m_network->get(request);
-        ++m_pending;
-        connect(q.reply, &QNetworkReply::finished, this, [this, reply = q.reply] {
-            for (Query &each : m_queries) {
-                if (each.reply != reply)
-                    continue;
-                const QByteArray body = reply->readAll();
-                if (reply->error() != QNetworkReply::NoError && body.isEmpty())
-                    each.result = reply->errorString();
-                else
-                    each.result = parseInstantVector(body);
-                each.reply = nullptr;
-            }
-            reply->deleteLater();
-            if (--m_pending == 0)
-                finished();
-        });
-    }
+    m_asks.clear();
+    ask(m_asks, m_pollMs);
     if (m_pending == 0)
         finished();
 }
 
+void PrometheusSource::annotate(const QString &text, const QJsonObject &details)
+{
+    Event e;
+    e.timeMs = m_pollMs;
+    e.kind = EventKind::Annotation;
+    e.subject = QStringLiteral("prometheus");
+    e.text = text;
+    e.details = details;
+    m_deliver(std::move(e));
+    Q_EMIT said(text);
+}
+
+void PrometheusSource::serverAnswered(int index, const QString &problem)
+{
+    Server &s = m_servers[index];
+    const HttpServer &where = m_mapping.servers[index];
+    const QString name = u"Prometheus " +
+                         (m_mapping.servers.size() > 1 ? where.name + u" " : QString()) + u"at " +
+                         where.url.toString();
+    if (problem.isEmpty()) {
+        if (!s.problem.isEmpty())
+            annotate(name + u" answers again",
+                     {{QStringLiteral("problem"), QStringLiteral("answers")},
+                      {QStringLiteral("server"), where.name}});
+        s = Server{s.scrapeIntervalMs, {}, 0, 0, true};
+        return;
+    }
+    ++s.failures;
+    // Asked again at the next poll, then less and less often.
+    const qint64 backoff = std::min(
+        kMostBackoffMs, m_mapping.intervalMs * (qint64(1) << std::min(s.failures - 1, 10)));
+    s.retryAtMs = m_pollMs + backoff - m_mapping.intervalMs / 2;
+    if (problem != s.problem)
+        annotate(name + u" cannot be asked: " + problem +
+                     u" (asked again with backoff, up to every " + seconds(kMostBackoffMs) + u')',
+                 {{QStringLiteral("problem"), QStringLiteral("unreachable")},
+                  {QStringLiteral("server"), where.name}});
+    s.problem = problem;
+}
+
 void PrometheusSource::finished()
 {
-    const auto *cpu = std::get_if<QList<PromSample>>(&m_queries[0].result);
-    const auto *probes = std::get_if<QList<PromSample>>(&m_queries[1].result);
-    const auto *ups = std::get_if<QList<PromSample>>(&m_queries[2].result);
-    QString problem;
-    for (const Query &q : m_queries) {
-        if (const auto *error = std::get_if<QString>(&q.result); error && problem.isEmpty())
-            problem = u"Prometheus at " + m_mapping.prometheus.toString() + u" cannot be asked: " +
-                      *error + u" (query: " + q.promql + u')';
+    if (m_polls < 0) { // the start-up check
+        Q_EMIT polled(m_polls);
+        return;
     }
-    if (cpu)
-        deliverCpu(*cpu);
-    if (probes && ups)
-        deliverPairs(observePairs(*probes, *ups, m_mapping));
-    // The probes' pairs turn unknown only when their own queries failed.
-    deliverReachability(problem, !(probes && ups));
+    // Which servers answered; the queries they refused.
+    std::vector<QString> problems(m_servers.size());
+    std::vector<char> asked(m_servers.size(), 0);
+    for (const Ask &a : m_asks) {
+        asked[a.server] = 1;
+        if (a.unreachable && problems[a.server].isEmpty())
+            problems[a.server] = a.answer.error;
+        if (a.query >= 0 && a.answer.refused && !a.timestamps) {
+            const PromQuery &q = *m_queries[a.query];
+            const QString key = u"refused|" + QString::number(a.server) + u'|' + q.what;
+            if (!m_reported.contains(key)) {
+                m_reported.insert(key);
+                annotate(q.what + u" (" + q.place.toString() + u") is refused by Prometheus " +
+                             m_mapping.servers[a.server].name + u": " +
+                             a.answer.error.section(QStringLiteral("Prometheus says "), -1),
+                         {{QStringLiteral("problem"), QStringLiteral("refused")},
+                          {QStringLiteral("query"), q.what}});
+            }
+        }
+    }
+    for (int i = 0; i < int(m_servers.size()); ++i) {
+        if (asked[i])
+            serverAnswered(i, problems[i]);
+    }
+    deliverCpu();
+    deliverProbes();
+    deliverCharts();
+    deliverSli();
     ++m_polls;
     Q_EMIT polled(m_polls);
 }
 
-void PrometheusSource::deliverCpu(const QList<PromSample> &samples)
+qint64 PrometheusSource::staleAfterMs(int server) const
 {
-    for (const PromSample &s : samples) {
-        const QString node = s.labels.value(m_mapping.nodeLabel);
-        if (node.isEmpty())
+    const qint64 scrape = m_servers[server].scrapeIntervalMs;
+    return 2 * (scrape > 0 ? scrape : kDefaultScrapeMs);
+}
+
+QList<PromSample> PrometheusSource::samplesOf(int query) const
+{
+    QList<PromSample> out;
+    QHash<QString, qint64> times; // server|labels -> scrape time
+    for (const Ask &a : m_asks) {
+        if (a.query != query || !a.timestamps || !a.answer.error.isEmpty())
             continue;
-        const QString key = u"node/" + node + u"/cpu";
-        auto it = m_cpu.find(node);
-        if (it == m_cpu.end()) {
-            it = m_cpu.insert(node, Cpu{m_pollMs, 0});
-            m_deliver(SeriesInfo{key, node, QStringLiteral("cpu"), QStringLiteral("%"), m_pollMs,
-                                 m_mapping.intervalMs});
+        for (const PromSample &s : a.answer.samples)
+            times.insert(QString::number(a.server) + u'|' + labelKey(s.labels),
+                         qint64(std::llround(s.value * 1000.0)));
+    }
+    for (const Ask &a : m_asks) {
+        if (a.query != query || a.timestamps || !a.answer.error.isEmpty())
+            continue;
+        for (PromSample s : a.answer.samples) {
+            s.timeMs = times.value(QString::number(a.server) + u'|' + labelKey(s.labels), -1);
+            out.append(std::move(s));
         }
-        // One sample per interval since the series began: polls that missed it are NaN.
-        const qint64 index =
-            std::llround(double(m_pollMs - it->startMs) / double(m_mapping.intervalMs));
-        if (index < it->count)
+    }
+    return out;
+}
+
+void PrometheusSource::reportUnmatched(const QString &kind, const QString &label,
+                                       const QString &value, const PromQuery &query)
+{
+    const QString key = kind + u'|' + label + u'|' + value;
+    if (m_reported.contains(key))
+        return;
+    m_reported.insert(key);
+    const QStringList &ids = kind == u"site" ? m_sites.ids() : m_nodes.ids();
+    QStringList some = ids.mid(0, 6);
+    if (ids.size() > 6)
+        some.append(QStringLiteral("…"));
+    annotate(u"label " + label + u"=\"" + value + u"\" in " + query.what + u" (" +
+                 query.place.toString() + u") names no " + kind + u" of the scenario (" +
+                 some.join(QStringLiteral(", ")) +
+                 u"); what it says is ignored: map it under "
+                 u"values." +
+                 kind + u"s in the mapping",
+             {{QStringLiteral("problem"), QStringLiteral("unmatched")},
+              {QStringLiteral("label"), label},
+              {QStringLiteral("value"), value},
+              {QStringLiteral("kind"), kind}});
+}
+
+void PrometheusSource::deliverSeries(const QString &key, const QString &node, const QString &metric,
+                                     const QString &unit, double value)
+{
+    auto it = m_series.find(key);
+    if (it == m_series.end()) {
+        it = m_series.insert(key, Series{m_pollMs, 0});
+        m_deliver(SeriesInfo{key, node, metric, unit, m_pollMs, m_mapping.intervalMs});
+    }
+    // One sample per interval since the series began: polls that missed it are NaN.
+    const qint64 index =
+        std::llround(double(m_pollMs - it->startMs) / double(m_mapping.intervalMs));
+    if (index < it->count)
+        return;
+    QList<float> values(index - it->count, std::nanf(""));
+    values.append(float(value));
+    it->count = index + 1;
+    m_deliver(feed::Samples{key, std::move(values)});
+}
+
+void PrometheusSource::deliverCpu()
+{
+    const int query = int(m_queries.indexOf(&m_mapping.cpuQuery));
+    if (query < 0)
+        return;
+    for (const PromSample &s : samplesOf(query)) {
+        const QString value = s.labels.value(m_mapping.nodeLabel);
+        if (value.isEmpty())
             continue;
-        QList<float> values(index - it->count, std::nanf(""));
-        values.append(float(s.value));
-        it->count = index + 1;
-        m_deliver(feed::Samples{key, std::move(values)});
+        const auto node = m_nodes.resolve(value);
+        if (!node) {
+            reportUnmatched(QStringLiteral("node"), m_mapping.nodeLabel, value, m_mapping.cpuQuery);
+            continue;
+        }
+        const bool stale = s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server);
+        deliverSeries(u"node/" + *node + u"/cpu", *node, QStringLiteral("cpu"), QStringLiteral("%"),
+                      stale ? std::nan("") : s.value);
     }
 }
 
-void PrometheusSource::deliverPairs(const QList<PairObservation> &pairs)
+void PrometheusSource::deliverProbes()
 {
-    QSet<QString> seen;
-    auto event = [this](const PairObservation &o, const QString &state) {
+    QList<ProbeObservation> now;
+    for (const ProbeSet &set : std::as_const(m_mapping.probes)) {
+        const int probe = int(m_queries.indexOf(&set.probe));
+        const int up = set.up.isEmpty() ? -1 : int(m_queries.indexOf(&set.up));
+        ProbeReading reading;
+        reading.set = &set;
+        reading.sites = &m_sites;
+        reading.nodes = &m_nodes;
+        reading.nowMs = m_pollMs;
+        reading.staleAfterMs = [this](int server) { return staleAfterMs(server); };
+        reading.unmatched = [this, &set](const QString &kind, const QString &label,
+                                         const QString &value) {
+            reportUnmatched(kind, label, value, set.probe);
+        };
+        now +=
+            observeProbes(samplesOf(probe), up >= 0 ? samplesOf(up) : QList<PromSample>{}, reading);
+    }
+    auto deliver = [this](const ProbeObservation &o, const QString &state) {
         Event e;
         e.timeMs = m_pollMs;
         e.kind = EventKind::ProbeObserved;
         e.site = o.from;
         e.subject = o.to;
+        e.node = o.node;
         e.text = o.why;
         e.details.insert(QStringLiteral("state"), state);
         e.details.insert(QStringLiteral("targets"), QJsonArray::fromStringList(o.targets));
+        if (o.port > 0)
+            e.details.insert(QStringLiteral("port"), o.port);
         m_deliver(std::move(e));
     };
-    for (const PairObservation &o : pairs) {
-        const QString key = o.from + u"->" + o.to;
+    QSet<QString> seen;
+    for (const ProbeObservation &o : std::as_const(now)) {
+        const QString key = o.key();
         seen.insert(key);
-        const auto it = m_pairs.constFind(key);
-        if (it != m_pairs.cend() && it->state == o.state)
-            continue;
-        m_pairs.insert(key, o);
-        event(o, toString(o.state));
+        auto it = m_probes.find(key);
+        const bool changed = it == m_probes.end() || it->observation.state != o.state;
+        if (it == m_probes.end())
+            it = m_probes.insert(key, Seen{o, m_pollMs});
+        it->observation = o;
+        it->lastSeenMs = m_pollMs;
+        if (changed)
+            deliver(o, toString(o.state));
     }
-    // A pair no probe covers any more (its targets were removed from Prometheus).
-    for (auto it = m_pairs.begin(); it != m_pairs.end();) {
+    // Gone from Prometheus's answers: unknown (a gap is not the last value), until it has been
+    // gone `forget_after` — then no probe covers it any more.
+    QString why;
+    for (const Server &s : m_servers) {
+        if (!s.problem.isEmpty())
+            why = QStringLiteral("Prometheus cannot be asked");
+    }
+    for (auto it = m_probes.begin(); it != m_probes.end();) {
         if (seen.contains(it.key())) {
             ++it;
             continue;
         }
-        PairObservation gone = *it;
-        gone.why = u"probe " + gone.from + u" -> " + gone.to + u" is no longer in Prometheus";
-        event(gone, QStringLiteral("none"));
-        it = m_pairs.erase(it);
+        ProbeObservation o = it->observation;
+        const QString name = u"probe " + o.from + u" -> " + o.to +
+                             (o.node.isEmpty() ? QString() : u" (" + o.node + u')');
+        if (m_pollMs - it->lastSeenMs >= m_mapping.forgetAfterMs) {
+            o.why = name + u" is no longer in Prometheus (no sample for " +
+                    seconds(m_mapping.forgetAfterMs) + u')';
+            deliver(o, QStringLiteral("none"));
+            it = m_probes.erase(it);
+            continue;
+        }
+        if (o.state != VerdictState::Unknown) {
+            o.state = VerdictState::Unknown;
+            o.why = name + u": " +
+                    (why.isEmpty() ? QStringLiteral("no sample from Prometheus") : why) +
+                    u" since " + clock(it->lastSeenMs) + u" UTC";
+            it->observation = o;
+            deliver(o, toString(o.state));
+        }
+        ++it;
     }
 }
 
-void PrometheusSource::deliverReachability(const QString &problem, bool probesUnanswered)
+void PrometheusSource::deliverCharts()
 {
-    if (problem == m_problem)
-        return;
-    Event e;
-    e.timeMs = m_pollMs;
-    e.kind = EventKind::Annotation;
-    e.subject = QStringLiteral("prometheus");
-    e.text = problem.isEmpty()
-                 ? QString(u"Prometheus at " + m_mapping.prometheus.toString() + u" answers again")
-                 : problem;
-    m_deliver(std::move(e));
-    // What the probes said can no longer be confirmed: unknown until Prometheus answers.
-    if (probesUnanswered) {
-        QList<PairObservation> unknown;
-        for (PairObservation o : std::as_const(m_pairs)) {
-            o.state = VerdictState::Unknown;
-            o.why = u"probe " + o.from + u" -> " + o.to + u": Prometheus cannot be asked";
-            unknown.append(o);
+    for (const ChartQuery &chart : std::as_const(m_mapping.charts)) {
+        const int query = int(m_queries.indexOf(&chart.query));
+        for (const PromSample &s : samplesOf(query)) {
+            QString line, node;
+            if (!chart.nodeLabel.isEmpty()) {
+                const QString value = s.labels.value(chart.nodeLabel);
+                const auto id = value.isEmpty() ? std::nullopt : m_nodes.resolve(value);
+                if (!id) {
+                    if (!value.isEmpty())
+                        reportUnmatched(QStringLiteral("node"), chart.nodeLabel, value,
+                                        chart.query);
+                    continue;
+                }
+                line = node = *id;
+            } else {
+                const QString fromValue = s.labels.value(chart.sourceLabel);
+                const QString toValue = s.labels.value(chart.targetLabel);
+                const auto from = m_sites.resolve(fromValue);
+                const auto to = m_sites.resolve(toValue);
+                if (!from || !to) {
+                    if (!from && !fromValue.isEmpty())
+                        reportUnmatched(QStringLiteral("site"), chart.sourceLabel, fromValue,
+                                        chart.query);
+                    if (!to && !toValue.isEmpty())
+                        reportUnmatched(QStringLiteral("site"), chart.targetLabel, toValue,
+                                        chart.query);
+                    continue;
+                }
+                line = *from + u" -> " + *to;
+            }
+            const bool stale = s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server);
+            deliverSeries(u"promql/" + chart.name + u'/' + line, node, chart.name, chart.unit,
+                          stale ? std::nan("") : s.value);
         }
-        deliverPairs(unknown);
     }
-    m_problem = problem;
+}
+
+void PrometheusSource::deliverSli()
+{
+    if (m_mapping.slis.isEmpty())
+        return;
+    // The users' view: the worst of the SLIs (every sample of each), NaN when none answered.
+    double failing = std::nan("");
+    QString why;
+    for (const SliQuery &sli : std::as_const(m_mapping.slis)) {
+        for (const PromSample &s : samplesOf(int(m_queries.indexOf(&sli.query)))) {
+            if (std::isnan(s.value) ||
+                (s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server)))
+                continue;
+            const double share = std::clamp(sli.isSuccess ? 1.0 - s.value : s.value, 0.0, 1.0);
+            if (std::isnan(failing) || share > failing) {
+                failing = share;
+                QStringList labels;
+                for (auto it = s.labels.cbegin(); it != s.labels.cend(); ++it) {
+                    if (it.key() != u"__name__")
+                        labels.append(it.key() + u"=\"" + it.value() + u'"');
+                }
+                labels.sort();
+                why = sli.query.what +
+                      (labels.isEmpty() ? QString() : u'{' + labels.join(u',') + u'}') + u" at " +
+                      QString::number(share * 100.0, 'f', 1) + u" % failing (" +
+                      sli.query.place.toString() + u')';
+            }
+        }
+    }
+    deliverSeries(QStringLiteral("service/failure_ratio"), {}, QStringLiteral("failure_ratio"),
+                  QStringLiteral("%"), failing * 100.0);
+    if (auto e = m_service.observe(m_pollMs, failing, why))
+        m_deliver(std::move(*e));
 }
 
 } // namespace warroom

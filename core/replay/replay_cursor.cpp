@@ -200,8 +200,14 @@ void ReplayCursor::apply(const Event &e)
     case EventKind::ProbeObserved: {
         const int from = t.siteIndex(e.site);
         const int to = t.siteIndex(e.subject);
-        if (from >= 0 && to >= 0)
-            m_engine->setObservation(from, to, observationOf(e));
+        // A probe of one node (and port) covers only its hops; a node the topology does
+        // not have (any more) covers none.
+        ObservationScope scope;
+        scope.port = e.details.value(QStringLiteral("port")).toInt();
+        if (!e.node.isEmpty())
+            scope.node = t.nodeIndex(e.node);
+        if (from >= 0 && to >= 0 && (e.node.isEmpty() || scope.node >= 0))
+            m_engine->setObservation(from, to, scope, observationOf(e));
         break;
     }
     default:

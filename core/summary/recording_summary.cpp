@@ -81,9 +81,9 @@ RecordingSummary summarize(const Recording &recording)
                                               {QStringLiteral("outage"), 0},
                                               {QStringLiteral("recovering"), 0}};
     const QList<ServicePeriod> periods = servicePeriods(
-        recording.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ServiceCause,
-                                               EventKind::ProbeObserved, EventKind::AlertFiring,
-                                               EventKind::AlertResolved})),
+        recording.events(EventFilter::ofKinds(
+            {EventKind::ServiceState, EventKind::ServiceCause, EventKind::ProbeObserved,
+             EventKind::AlertFiring, EventKind::AlertResolved, EventKind::AlertSilenced})),
         s.startMs, s.endMs,
         recording.meta(QStringLiteral("source")) == u"simulator" ||
                 recording.meta(QStringLiteral("source")) == u"drill"

@@ -54,7 +54,9 @@ QList<ServicePeriod> observed(const QList<Event> &events, qint64 startMs, qint64
         bool changed = true;
         switch (e.kind) {
         case EventKind::ProbeObserved: {
-            const QString pair = e.site + u"->" + e.subject;
+            // A site pair, or one node (and port) of it.
+            const QString pair = e.site + u"->" + e.subject + u'|' + e.node + u'|' +
+                                 QString::number(e.details.value(QStringLiteral("port")).toInt());
             if (e.details.value(QStringLiteral("state")).toString() == u"blocked")
                 failing[pair] = e;
             else
@@ -65,6 +67,7 @@ QList<ServicePeriod> observed(const QList<Event> &events, qint64 startMs, qint64
             firing[e.subject + u'|' + e.node] = e;
             break;
         case EventKind::AlertResolved:
+        case EventKind::AlertSilenced: // held back by Alertmanager: not firing
             changed = firing.erase(e.subject + u'|' + e.node) > 0;
             break;
         default:

@@ -331,7 +331,7 @@ const QList<EventKindGroup> &eventKindGroups()
                     K::LinkDown, K::LinkUp, K::LinkDegraded, K::SiteDown, K::SiteUp, K::DnsFailover,
                     K::CapacityChanged})},
             {QObject::tr("Verdict changes"), names({K::VerdictChanged})},
-            {QObject::tr("Alerts"), names({K::AlertFiring, K::AlertResolved})},
+            {QObject::tr("Alerts"), names({K::AlertFiring, K::AlertResolved, K::AlertSilenced})},
             {QObject::tr("Autoscaler decisions"), names({K::ScaleOut, K::ScaleIn, K::ScaleHeld})},
             {QObject::tr("Nodes starting and stopping"),
              names({K::NodeLaunched, K::NodeInService, K::NodeUnhealthy, K::NodeDraining,
