@@ -154,10 +154,30 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
     addLine(errors, r, QStringLiteral("service/failed"), QStringLiteral("users see"), columns);
     charts.append(errors);
 
+    // Series a Prometheus mapping charts (`series:`): one chart per name, a line per node or
+    // site pair.
+    QMap<QString, ChartData> mapped;
+    for (const StoredSeries &series : r.series()) {
+        const QString &key = series.info.key;
+        if (!key.startsWith(u"promql/"))
+            continue;
+        const QString name = key.section(u'/', 1, 1);
+        auto it = mapped.find(name);
+        if (it == mapped.end())
+            it = mapped.insert(name, chartNamed(name, series.info.unit));
+        if (it->lines.size() < kMostNodeCpuLines)
+            addLine(*it, r, key, key.section(u'/', 2), columns);
+    }
+    for (ChartData &chart : mapped) {
+        chart.markerKinds = {toString(EventKind::AlertFiring), toString(EventKind::AlertResolved),
+                             toString(EventKind::ProbeObserved)};
+        charts.append(chart);
+    }
+
     // A recording with no simulated charts (one watched from Prometheus): its nodes' CPU.
     const bool simulated = std::any_of(charts.cbegin(), charts.cend(),
                                        [](const ChartData &c) { return !c.lines.isEmpty(); });
-    if (!simulated) {
+    if (!simulated || r.meta(QStringLiteral("source")) == u"prometheus") {
         ChartData cpu = chartNamed(QStringLiteral("Node CPU"), QStringLiteral("%"));
         for (const StoredSeries &series : r.series()) {
             if (series.info.metric == u"cpu" && !series.info.node.isEmpty() &&

@@ -7,6 +7,7 @@
 #include "core/util/duration.h"
 
 #include <QDateTime>
+#include <QMap>
 #include <QPainter>
 
 namespace warroom {
@@ -20,19 +21,45 @@ QString upper(ServiceState state)
     return toString(state).toUpper();
 }
 
-// The last word of a live source about itself at `timeMs` ("Prometheus at ... cannot be
-// asked"), empty when it answers.
+// What a live source says is wrong with it at `timeMs`: each server that cannot be asked
+// (until it answers again), and, for good, the label values that name nothing and the queries
+// refused. Empty when all is well.
 QString sourceProblem(const ReplayData &data, qint64 timeMs, qint64 *sinceMs)
 {
-    for (auto it = data.sourceEvents.crbegin(); it != data.sourceEvents.crend(); ++it) {
-        if (it->timeMs > timeMs)
+    QMap<QString, Event> down; // by server
+    QStringList unmatched, refused;
+    qint64 since = -1;
+    for (const Event &e : data.sourceEvents) {
+        if (e.timeMs > timeMs)
+            break;
+        const QString problem = e.details.value(QStringLiteral("problem")).toString();
+        const QString server = e.details.value(QStringLiteral("server")).toString();
+        if (problem == u"unmatched") {
+            unmatched.append(e.details.value(QStringLiteral("label")).toString() + u"=" +
+                             e.details.value(QStringLiteral("value")).toString());
+        } else if (problem == u"refused") {
+            refused.append(e.details.value(QStringLiteral("query")).toString());
+        } else if (problem == u"answers" || e.text.contains(u"answers again")) {
+            down.remove(server);
             continue;
-        if (it->text.contains(u"answers again"))
-            return {};
-        *sinceMs = it->timeMs;
-        return it->text;
+        } else {
+            down.insert(server, e);
+            continue;
+        }
+        since = since < 0 ? e.timeMs : since;
     }
-    return {};
+    QStringList parts;
+    for (const Event &e : std::as_const(down)) {
+        parts.append(e.text);
+        since = since < 0 ? e.timeMs : std::min(since, e.timeMs);
+    }
+    if (!unmatched.isEmpty())
+        parts.append(QObject::tr("label values naming nothing in the scenario: %1")
+                         .arg(unmatched.join(QStringLiteral(", "))));
+    if (!refused.isEmpty())
+        parts.append(QObject::tr("queries refused: %1").arg(refused.join(QStringLiteral(", "))));
+    *sinceMs = since;
+    return parts.join(QStringLiteral("; "));
 }
 
 } // namespace

@@ -1,0 +1,451 @@
+// Warroom against a real Prometheus, blackbox exporter, node_exporter and Alertmanager labelled
+// the way an operator already labels them (src_site, dst_site, dst_node; sites in upper case):
+// a probe of one node turns only its hops red; a value naming nothing is reported once; a
+// PromQL error fails the start at its line; a Prometheus restart gives no false all-clear; a
+// silenced alert is recorded as silenced; an SLI drives an outage that the summary counts; a
+// Prometheus behind basic auth and TLS (certificates made here with openssl) is watched.
+#include "core/live/live_session.h"
+#include "core/live/prometheus_source.h"
+#include "core/replay/replay_cursor.h"
+#include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
+#include "support/monitoring_stack.h"
+#include "support/test_support.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace warroom;
+using namespace warroom::test;
+
+namespace {
+
+constexpr qint64 kPollMs = 500;
+
+QList<Event> eventsOf(const QString &path, EventKind kind)
+{
+    const auto recording = Recording::open(path);
+    return recording ? recording.value()->events(EventFilter::ofKinds({kind})) : QList<Event>{};
+}
+
+// The last probe.observed state of one probed node ("" when none).
+QString probedState(const QString &path, const QString &node)
+{
+    QString state;
+    for (const Event &e : eventsOf(path, EventKind::ProbeObserved)) {
+        if (e.node == node)
+            state = e.details.value(QStringLiteral("state")).toString();
+    }
+    return state;
+}
+
+// The hops not reachable at the end of the recording, as brokenEdges() says them.
+QStringList brokenAtEnd(const QString &path)
+{
+    const auto recording = Recording::open(path);
+    if (!recording)
+        return {QStringLiteral("cannot open")};
+    ReplayCursor cursor(*recording.value());
+    cursor.seek(recording.value()->endMs());
+    return brokenEdges(*cursor.engine());
+}
+
+bool run(const QString &program, const QStringList &arguments, const QString &dir)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, arguments);
+    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+        qWarning("%s failed: %s", qPrintable(program), p.readAll().constData());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestPrometheusLive : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void aQueryPrometheusRefusesFailsTheStartAtItsLine();
+    void probesLabelsSilencesRestartAndSli();
+    void behindBasicAuthAndTls();
+
+private:
+    QByteArray mapping(const QByteArray &probeQuery) const;
+    void startPrometheus();
+
+    MonitoringStack m_stack;
+    HttpServer m_prometheus;
+    HttpServer m_alertmanager;
+    std::unique_ptr<Listener> m_cache;
+    std::unique_ptr<Listener> m_db;
+};
+
+QByteArray TestPrometheusLive::mapping(const QByteArray &probeQuery) const
+{
+    return "prometheus: " + m_prometheus.url.toString().toUtf8() + R"(
+interval: 500ms
+scenario: )" WARROOM_SOURCE_DIR R"(/resources/monitoring/two-sites.yaml
+values:
+  sites: {DC1: dc1}           # DC2 is dc2 without help: case does not matter
+links:
+  probe: )" +
+           probeQuery + R"(
+  up: up{job="blackbox"}
+  source_label: src_site
+  target_label: dst_site
+  node_label: dst_node
+series:
+  - name: probe duration
+    query: probe_duration_seconds{job="blackbox"}
+    unit: s
+    node_label: dst_node
+sli:
+  error_ratio: max(sli_error_ratio)
+alertmanager:
+  url: )" + m_alertmanager.url.toString().toUtf8() +
+           R"(
+  interval: 500ms
+  labels: {node: dst_node, site: dst_site}
+)";
+}
+
+void TestPrometheusLive::startPrometheus()
+{
+    m_stack.start(QStringLiteral("prometheus"), QStringLiteral("prometheus"),
+                  {u"--config.file=" + m_stack.path(QStringLiteral("prometheus.yml")),
+                   u"--storage.tsdb.path=" + m_stack.path(QStringLiteral("prometheus-data")),
+                   u"--web.listen-address=" + m_stack.at(QStringLiteral("prometheus"))});
+}
+
+void TestPrometheusLive::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    MonitoringStack &s = m_stack;
+    m_cache = std::make_unique<Listener>(s.port(QStringLiteral("cache")));
+    m_db = std::make_unique<Listener>(s.port(QStringLiteral("db")));
+    m_prometheus.url = QUrl(u"http://" + s.at(QStringLiteral("prometheus")));
+    m_prometheus.name = QStringLiteral("127.0.0.1");
+    m_alertmanager.url = QUrl(u"http://" + s.at(QStringLiteral("alertmanager")));
+    QVERIFY(QDir().mkpath(s.path(QStringLiteral("textfile"))));
+    QVERIFY(s.write(QStringLiteral("textfile/sli.prom"), "sli_error_ratio 0\n"));
+    const QByteArray relabel = R"(
+    relabel_configs:
+      - {source_labels: [__address__], target_label: __param_target}
+      - {source_labels: [__param_target], target_label: instance}
+      - {target_label: __address__, replacement: ")" +
+                               s.at(QStringLiteral("blackbox")).toUtf8() + R"("})";
+    QVERIFY(s.write(QStringLiteral("prometheus.yml"), R"(global:
+  scrape_interval: 500ms
+  scrape_timeout: 400ms
+  evaluation_interval: 500ms
+rule_files: [")" + s.path(QStringLiteral("rules.yml")).toUtf8() +
+                                                          R"("]
+alerting:
+  alertmanagers:
+    - static_configs: [{targets: [")" + s.at(QStringLiteral("alertmanager")).toUtf8() +
+                                                          R"("]}]
+scrape_configs:
+  - job_name: blackbox
+    metrics_path: /probe
+    params: {module: [tcp_connect]}
+    static_configs:
+      - targets: [")" + s.at(QStringLiteral("cache")).toUtf8() +
+                                                          R"("]
+        labels: {src_site: DC2, dst_site: DC1, dst_node: cache-1}
+      - targets: [")" + s.at(QStringLiteral("db")).toUtf8() +
+                                                          R"("]
+        labels: {src_site: DC2, dst_site: DC1, dst_node: db-primary}
+      - targets: [")" + s.at(QStringLiteral("db")).toUtf8() +
+                                                          R"("]
+        labels: {src_site: DC2, dst_site: DC9, dst_node: db-9})" +
+                                                          relabel + R"(
+  - job_name: sli
+    static_configs: [{targets: [")" + s.at(QStringLiteral("node")).toUtf8() +
+                                                          R"("]}]
+)"));
+    QVERIFY(s.write(QStringLiteral("rules.yml"), R"(groups:
+  - name: warroom
+    rules:
+      - alert: ProbeFailing
+        expr: probe_success == 0
+        labels: {severity: page}
+        annotations: {summary: "{{ $labels.dst_node }} does not answer"}
+)"));
+    QVERIFY(s.write(QStringLiteral("alertmanager.yml"), R"(route:
+  receiver: nobody
+  group_wait: 0s
+  group_interval: 1s
+receivers:
+  - name: nobody
+)"));
+    QVERIFY(s.write(QStringLiteral("blackbox.yml"),
+                    "modules:\n  tcp_connect:\n    prober: tcp\n    timeout: 400ms\n"));
+    s.start(QStringLiteral("node"), QStringLiteral("prometheus-node-exporter"),
+            {u"--web.listen-address=" + s.at(QStringLiteral("node")),
+             QStringLiteral("--collector.disable-defaults"), QStringLiteral("--collector.textfile"),
+             u"--collector.textfile.directory=" + s.path(QStringLiteral("textfile"))});
+    s.start(QStringLiteral("blackbox"), QStringLiteral("prometheus-blackbox-exporter"),
+            {u"--config.file=" + s.path(QStringLiteral("blackbox.yml")),
+             u"--web.listen-address=" + s.at(QStringLiteral("blackbox")),
+             QStringLiteral("--timeout-offset=0.1")});
+    s.start(QStringLiteral("alertmanager"), QStringLiteral("prometheus-alertmanager"),
+            {u"--config.file=" + s.path(QStringLiteral("alertmanager.yml")),
+             u"--storage.path=" + s.path(QStringLiteral("alertmanager-data")),
+             u"--web.listen-address=" + s.at(QStringLiteral("alertmanager")),
+             QStringLiteral("--cluster.listen-address=")});
+    startPrometheus();
+    QVERIFY(s.waitForResults(m_prometheus, QStringLiteral("probe_success"), 3, 30000));
+    QVERIFY(s.waitForResults(m_prometheus, QStringLiteral("sli_error_ratio"), 1, 10000));
+}
+
+void TestPrometheusLive::aQueryPrometheusRefusesFailsTheStartAtItsLine()
+{
+    const QString file = m_stack.path(QStringLiteral("broken.yaml"));
+    QVERIFY(
+        m_stack.write(QStringLiteral("broken.yaml"), mapping(R"(probe_success{job="blackbox")")));
+    IngestOptions options;
+    LiveSources sources;
+    sources.prometheusMapping = file;
+    const auto session =
+        LiveSession::start(m_stack.path(QStringLiteral("broken.warroom")), options, sources);
+    QVERIFY(!session);
+    const QString error = session.errors().first().toString();
+    QVERIFY2(error.startsWith(file + u":7:10: links.probe: Prometheus 127.0.0.1 refuses it: "
+                                     u"bad_data: "),
+             qPrintable(error));
+    QVERIFY2(error.contains(u"parse error"), qPrintable(error));
+}
+
+void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
+{
+    // Maintenance on cache-1: its ProbeFailing is silenced before it fires.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QJsonObject silence{
+        {QStringLiteral("matchers"),
+         QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("alertname")},
+                                {QStringLiteral("value"), QStringLiteral("ProbeFailing")},
+                                {QStringLiteral("isRegex"), false}},
+                    QJsonObject{{QStringLiteral("name"), QStringLiteral("dst_node")},
+                                {QStringLiteral("value"), QStringLiteral("cache-1")},
+                                {QStringLiteral("isRegex"), false}}}},
+        {QStringLiteral("startsAt"), now.toString(Qt::ISODateWithMs)},
+        {QStringLiteral("endsAt"), now.addSecs(3600).toString(Qt::ISODateWithMs)},
+        {QStringLiteral("createdBy"), QStringLiteral("tst_prometheus_live")},
+        {QStringLiteral("comment"), QStringLiteral("cache-1 maintenance")}};
+    QCOMPARE(m_stack
+                 .request(m_alertmanager, QStringLiteral("/api/v2/silences"),
+                          QJsonDocument(silence).toJson())
+                 .first,
+             200);
+
+    QVERIFY(
+        m_stack.write(QStringLiteral("mapping.yaml"), mapping(R"(probe_success{job="blackbox"})")));
+    const QString path = m_stack.path(QStringLiteral("watched.warroom"));
+    IngestOptions options;
+    LiveSources sources;
+    sources.prometheusMapping = m_stack.path(QStringLiteral("mapping.yaml"));
+    auto session = LiveSession::start(path, options, sources);
+    QVERIFY2(session, session ? "" : qPrintable(session.errors().first().toString()));
+    QVERIFY(session.value()->warnings().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("cache-1")),
+                              QStringLiteral("reachable"), 10 * kPollMs);
+    QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("db-primary")),
+                              QStringLiteral("reachable"), 10 * kPollMs);
+
+    // The users' error ratio climbs: an outage once it held state_for (1 s).
+    QVERIFY(m_stack.write(QStringLiteral("textfile/sli.prom"), "sli_error_ratio 0.4\n"));
+
+    // cache-1 stops answering: only the hops into cache-1 turn red, not those into db-primary
+    // (same site pair, another node and port).
+    m_cache.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("cache-1")),
+                              QStringLiteral("blocked"), 6 * kPollMs);
+    const QStringList broken = brokenAtEnd(path);
+    QCOMPARE(broken.size(), 1);
+    QVERIFY2(broken[0].startsWith(u"dc2/app-2 -> dc1/cache-1:6379: blocked: probe dc2 -> dc1 "
+                                  u"(cache-1) fails"),
+             qPrintable(broken[0]));
+    QCOMPARE(probedState(path, QStringLiteral("db-primary")), QStringLiteral("reachable"));
+
+    // Its alert is recorded as silenced, never as firing.
+    auto alertsFor = [&path](EventKind kind, const QString &node) {
+        int n = 0;
+        for (const Event &e : eventsOf(path, kind))
+            n += e.subject == u"ProbeFailing" && e.node == node;
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(alertsFor(EventKind::AlertSilenced, QStringLiteral("cache-1")), 1,
+                              15000);
+    QCOMPARE(alertsFor(EventKind::AlertFiring, QStringLiteral("cache-1")), 0);
+    const Event silenced = eventsOf(path, EventKind::AlertSilenced).first();
+    QCOMPARE(silenced.site, QStringLiteral("dc1")); // DC1 through the table
+    QCOMPARE(silenced.details.value(QStringLiteral("severity")).toString(), QStringLiteral("page"));
+    QVERIFY(silenced.details.value(QStringLiteral("generator_url")).toString().contains(u"/graph"));
+
+    // DC9 names no site: said once, however many polls saw it.
+    auto unmatched = [&path] {
+        int n = 0;
+        for (const Event &e : eventsOf(path, EventKind::Annotation))
+            n += e.details.value(QStringLiteral("problem")).toString() == u"unmatched" &&
+                 e.details.value(QStringLiteral("value")).toString() == u"DC9";
+        return n;
+    };
+    QCOMPARE(unmatched(), 1);
+
+    // Prometheus goes down; db-primary dies meanwhile; Prometheus comes back with its old
+    // samples (db-primary fine) still inside its lookback: no false "succeeds".
+    const qint64 killedMs = QDateTime::currentMSecsSinceEpoch();
+    m_stack.kill(QStringLiteral("prometheus"));
+    m_db.reset();
+    QTest::qWait(int(4 * kPollMs));
+    startPrometheus();
+    QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("db-primary")),
+                              QStringLiteral("blocked"), 30000);
+    for (const Event &e : eventsOf(path, EventKind::ProbeObserved)) {
+        if (e.timeMs > killedMs && e.node == u"db-primary")
+            qInfo("after the kill: %s", qPrintable(e.text));
+        QVERIFY2(!(e.timeMs > killedMs && e.node == u"db-primary" &&
+                   e.details.value(QStringLiteral("state")).toString() == u"reachable"),
+                 qPrintable(e.text));
+    }
+    const QList<Event> annotations = eventsOf(path, EventKind::Annotation);
+    QVERIFY(std::any_of(annotations.cbegin(), annotations.cend(),
+                        [](const Event &e) { return e.text.contains(u"cannot be asked"); }));
+
+    // The SLI's outage is in the service states, and the summary counts it.
+    QTRY_VERIFY_WITH_TIMEOUT(!eventsOf(path, EventKind::ServiceState).isEmpty(), 10000);
+    QCOMPARE(eventsOf(path, EventKind::ServiceState).first().subject, QStringLiteral("outage"));
+    auto probeDuration = [&path] {
+        const auto recording = Recording::open(path);
+        const StoredSeries *s =
+            recording
+                ? recording.value()->seriesByKey(QStringLiteral("promql/probe duration/cache-1"))
+                : nullptr;
+        return s ? s->count : 0;
+    };
+    QVERIFY(probeDuration() >= 3);
+    QVERIFY(session.value()->close());
+    const auto recording = Recording::open(path);
+    QVERIFY(recording);
+    const RecordingSummary summary = summarize(*recording.value());
+    QCOMPARE(summary.outages.size(), 1);
+    QVERIFY(!summary.observed); // from the SLI, not derived from the probes
+}
+
+void TestPrometheusLive::behindBasicAuthAndTls()
+{
+    MonitoringStack &s = m_stack;
+    const QString dir = s.path(QStringLiteral("tls"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(s.write(QStringLiteral("tls/san.cnf"), "subjectAltName=IP:127.0.0.1\n"));
+    QVERIFY(run(QStringLiteral("openssl"),
+                {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                 QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                 QStringLiteral("ca.key"), QStringLiteral("-out"), QStringLiteral("ca.crt"),
+                 QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                 QStringLiteral("/CN=warroom test CA")},
+                dir));
+    QVERIFY(run(QStringLiteral("openssl"),
+                {QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                 QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("server.key"),
+                 QStringLiteral("-out"), QStringLiteral("server.csr"), QStringLiteral("-subj"),
+                 QStringLiteral("/CN=127.0.0.1")},
+                dir));
+    QVERIFY(
+        run(QStringLiteral("openssl"),
+            {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+             QStringLiteral("server.csr"), QStringLiteral("-CA"), QStringLiteral("ca.crt"),
+             QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-CAcreateserial"),
+             QStringLiteral("-out"), QStringLiteral("server.crt"), QStringLiteral("-days"),
+             QStringLiteral("2"), QStringLiteral("-extfile"), QStringLiteral("san.cnf")},
+            dir));
+    // The password "warroom-test-password", as bcrypt (Prometheus's web configuration).
+    QVERIFY(s.write(QStringLiteral("tls/web.yml"), R"(tls_server_config:
+  cert_file: server.crt
+  key_file: server.key
+basic_auth_users:
+  warroom: $2b$04$yDqbax.YXfZI2T8LFGNkyOy5jjzNCIIWZGmzHJuw4QZ55LrSS0kQG
+)"));
+    QVERIFY(s.write(QStringLiteral("tls/password"), "warroom-test-password\n"));
+    QVERIFY(s.write(QStringLiteral("tls/wrong"), "not-the-password\n"));
+    QVERIFY(s.write(QStringLiteral("tls/prometheus.yml"),
+                    "global: {scrape_interval: 1s}\nscrape_configs: []\n"));
+    s.start(QStringLiteral("guarded"), QStringLiteral("prometheus"),
+            {u"--config.file=" + dir + u"/prometheus.yml", u"--storage.tsdb.path=" + dir + u"/data",
+             u"--web.config.file=" + dir + u"/web.yml",
+             u"--web.listen-address=" + s.at(QStringLiteral("guarded"))});
+    HttpServer guarded;
+    guarded.name = QStringLiteral("guarded");
+    guarded.url = QUrl(u"https://" + s.at(QStringLiteral("guarded")));
+    guarded.username = QStringLiteral("warroom");
+    guarded.passwordFile = dir + u"/password";
+    guarded.caFile = dir + u"/ca.crt";
+    QVERIFY(s.waitForResults(guarded, QStringLiteral("vector(1)"), 1, 30000));
+
+    auto watch = [&](const QByteArray &passwordFile, const QByteArray &tls) {
+        const QByteArray text = R"(prometheus:
+  name: guarded
+  url: )" + guarded.url.toString().toUtf8() +
+                                R"(
+  basic_auth: {username: warroom, password_file: )" +
+                                passwordFile + R"(}
+)" + tls + R"(
+interval: 500ms
+scenario: )" WARROOM_SOURCE_DIR R"(/resources/monitoring/two-sites.yaml
+sli:
+  success_ratio: vector(1)
+)";
+        s.write(QStringLiteral("tls/mapping.yaml"), text);
+        LiveSources sources;
+        sources.prometheusMapping = dir + u"/mapping.yaml";
+        const QString path =
+            dir + u"/guarded-" + QString::number(QDateTime::currentMSecsSinceEpoch()) + u".warroom";
+        return std::pair{LiveSession::start(path, IngestOptions{}, sources), path};
+    };
+    // The right password, the test's CA: watched, its SLI recorded.
+    {
+        auto [session, path] = watch("password", "  tls: {ca_file: ca.crt}");
+        QVERIFY2(session, session ? "" : qPrintable(session.errors().first().toString()));
+        QCOMPARE(session.value()->warnings(), QStringList{});
+        auto samples = [&path] {
+            const auto recording = Recording::open(path);
+            const StoredSeries *r =
+                recording ? recording.value()->seriesByKey(QStringLiteral("service/failure_ratio"))
+                          : nullptr;
+            return r ? r->count : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(samples() >= 3, 10 * kPollMs);
+    }
+    // A wrong password is said, and so is a server whose certificate nobody vouches for
+    // (verification is on by default).
+    {
+        auto [session, path] = watch("wrong", "  tls: {ca_file: ca.crt}");
+        QVERIFY(session);
+        QCOMPARE(session.value()->warnings().size(), 1);
+        QVERIFY2(session.value()->warnings().first().contains(u"401"),
+                 qPrintable(session.value()->warnings().first()));
+    }
+    {
+        auto [session, path] = watch("password", "");
+        QVERIFY(session);
+        QCOMPARE(session.value()->warnings().size(), 1);
+        QVERIFY2(
+            session.value()->warnings().first().contains(u"certificate", Qt::CaseInsensitive) ||
+                session.value()->warnings().first().contains(u"SSL", Qt::CaseInsensitive),
+            qPrintable(session.value()->warnings().first()));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestPrometheusLive)
+#include "tst_prometheus_live.moc"
