@@ -90,6 +90,8 @@ const QString kUsage = QStringLiteral(
     "                  replay a recording into a live feed\n"
     "  drill SCENARIO -o FILE.warroom [--speed N] [--from OFFSET]\n"
     "                  a training drill: the scenario played live, faults typed on stdin\n"
+    "  import prometheus MAPPING|URL [--site-label L] [--role-label L] -o SCENARIO.yaml\n"
+    "                  a commented scenario from a Prometheus's targets and service graph\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
@@ -202,6 +204,8 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return feedCommand(rest, out, err);
     if (command == u"drill")
         return drillCommand(rest, out, err);
+    if (command == u"import")
+        return importCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

@@ -29,5 +29,6 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int importCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace warroom

@@ -5,6 +5,7 @@
 #include "core/live/feed_protocol.h"
 #include "core/live/ingest_server.h"
 #include "core/live/live_session.h"
+#include "core/live/prometheus_import.h"
 #include "core/live/prometheus_source.h"
 #include "core/model/topology_json.h"
 #include "core/scenario/scenario_loader.h"
@@ -15,8 +16,10 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
@@ -238,6 +241,93 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         pump(200);
     out << "sent " << sent << " lines, " << acked << " acknowledged (committed)\n";
     return acked == sent ? ExitClean : ExitInvalid;
+}
+
+int importCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The scenario to write (default: standard "
+                                                   "output)."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption siteLabel(QStringLiteral("site-label"),
+                                       QStringLiteral("The target label naming its site "
+                                                      "(default: site)."),
+                                       QStringLiteral("LABEL"), QStringLiteral("site"));
+    const QCommandLineOption roleLabel(QStringLiteral("role-label"),
+                                       QStringLiteral("The target label naming its role "
+                                                      "(default: job)."),
+                                       QStringLiteral("LABEL"), QStringLiteral("job"));
+    const QCommandLineOption nodeLabel(QStringLiteral("node-label"),
+                                       QStringLiteral("The target label naming its node "
+                                                      "(default: node, else the host of "
+                                                      "instance)."),
+                                       QStringLiteral("LABEL"), QStringLiteral("node"));
+    for (const auto &o : {output, siteLabel, roleLabel, nodeLabel})
+        parser.addOption(o);
+    parser.addPositionalArgument(QStringLiteral("prometheus"), QStringLiteral("The word "
+                                                                              "'prometheus'."));
+    parser.addPositionalArgument(QStringLiteral("SOURCE"),
+                                 QStringLiteral("A Prometheus mapping (its first server, with "
+                                                "its credentials) or a Prometheus URL."));
+    if (auto code = parseCommand(parser, args,
+                                 QStringLiteral("Writes a commented scenario from what a "
+                                                "Prometheus knows: sites, nodes and roles from "
+                                                "its targets' labels, dependencies from "
+                                                "service-graph metrics."),
+                                 out, err, 2))
+        return *code;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.first() != u"prometheus") {
+        err << "warroom-cli import: only 'import prometheus SOURCE' is known\n";
+        return ExitInvalid;
+    }
+    const QString source = positional.at(1);
+    HttpServer server;
+    if (QFileInfo(source).isFile()) {
+        const auto mapping = loadPrometheusMapping(source);
+        if (!mapping)
+            return reportErrors(mapping.errors(), false, out, err);
+        if (mapping->servers.isEmpty()) {
+            err << "warroom-cli import: " << source << " names no Prometheus\n";
+            return ExitInvalid;
+        }
+        server = mapping->servers.first();
+    } else {
+        server.url = QUrl(source, QUrl::StrictMode);
+        if (!server.url.isValid() ||
+            (server.url.scheme() != u"http" && server.url.scheme() != u"https")) {
+            err << "warroom-cli import: '" << source
+                << "' is neither a mapping file nor an http(s):// address\n";
+            return ExitInvalid;
+        }
+        server.name = server.url.host();
+    }
+    ImportLabels labels;
+    labels.site = parser.value(siteLabel);
+    labels.role = parser.value(roleLabel);
+    labels.node = parser.value(nodeLabel);
+    QStringList notes;
+    const auto scenario = importFromPrometheus(server, labels, 10000, &notes);
+    if (!scenario) {
+        err << "warroom-cli import: " << scenario.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    for (const QString &note : std::as_const(notes))
+        err << "warroom-cli import: " << note << '\n';
+    const QString text = scenario.value();
+    if (!parser.isSet(output)) {
+        out << text;
+        return ExitClean;
+    }
+    QSaveFile file(parser.value(output));
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
+        err << "warroom-cli import: cannot write " << parser.value(output) << ": "
+            << file.errorString() << '\n';
+        return ExitInvalid;
+    }
+    out << "wrote " << parser.value(output) << Qt::endl;
+    return ExitClean;
 }
 
 } // namespace warroom

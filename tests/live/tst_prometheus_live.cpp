@@ -4,9 +4,11 @@
 // PromQL error fails the start at its line; a Prometheus restart gives no false all-clear; a
 // silenced alert is recorded as silenced; an SLI drives an outage that the summary counts; a
 // Prometheus behind basic auth and TLS (certificates made here with openssl) is watched.
+#include "core/cli/cli.h"
 #include "core/live/live_session.h"
 #include "core/live/prometheus_source.h"
 #include "core/replay/replay_cursor.h"
+#include "core/scenario/scenario_loader.h"
 #include "core/store/recording.h"
 #include "core/summary/recording_summary.h"
 #include "support/monitoring_stack.h"
@@ -19,6 +21,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTextStream>
 
 using namespace warroom;
 using namespace warroom::test;
@@ -79,6 +82,7 @@ private Q_SLOTS:
     void aQueryPrometheusRefusesFailsTheStartAtItsLine();
     void probesLabelsSilencesRestartAndSli();
     void behindBasicAuthAndTls();
+    void importsATopologyFromTargetsAndServiceGraph();
 
 private:
     QByteArray mapping(const QByteArray &probeQuery) const;
@@ -173,7 +177,25 @@ scrape_configs:
   - job_name: sli
     static_configs: [{targets: [")" + s.at(QStringLiteral("node")).toUtf8() +
                                                           R"("]}]
+  - job_name: apps
+    static_configs:
+      - targets: [")" + s.at(QStringLiteral("node")).toUtf8() +
+                                                          R"("]
+        labels: {dc: DC1, service: frontend, node: web-1}
+      - targets: [")" + s.at(QStringLiteral("node")).toUtf8() +
+                                                          R"("]
+        labels: {dc: DC1, service: checkout, node: checkout-1}
+      - targets: [")" + s.at(QStringLiteral("node")).toUtf8() +
+                                                          R"("]
+        labels: {dc: DC2, service: payments, node: pay-1}
 )"));
+    // What an OpenTelemetry service-graph connector and Istio export.
+    QVERIFY(s.write(QStringLiteral("textfile/graph.prom"),
+                    "traces_service_graph_request_total{client=\"frontend\",server=\"checkout\"} "
+                    "120\n"
+                    "traces_service_graph_request_total{client=\"frontend\",server=\"ghost\"} 1\n"
+                    "istio_requests_total{source_workload=\"checkout\",destination_workload="
+                    "\"payments\"} 40\n"));
     QVERIFY(s.write(QStringLiteral("rules.yml"), R"(groups:
   - name: warroom
     rules:
@@ -207,6 +229,7 @@ receivers:
     startPrometheus();
     QVERIFY(s.waitForResults(m_prometheus, QStringLiteral("probe_success"), 3, 30000));
     QVERIFY(s.waitForResults(m_prometheus, QStringLiteral("sli_error_ratio"), 1, 10000));
+    QVERIFY(s.waitForResults(m_prometheus, QStringLiteral("istio_requests_total"), 3, 10000));
 }
 
 void TestPrometheusLive::aQueryPrometheusRefusesFailsTheStartAtItsLine()
@@ -445,6 +468,58 @@ sli:
                 session.value()->warnings().first().contains(u"SSL", Qt::CaseInsensitive),
             qPrintable(session.value()->warnings().first()));
     }
+}
+
+// `warroom-cli import prometheus`: sites, nodes and roles from the targets' labels, the
+// dependencies between roles from the service-graph metrics; a scenario that validates and that
+// a live recording starts from.
+void TestPrometheusLive::importsATopologyFromTargetsAndServiceGraph()
+{
+    const QString file = m_stack.path(QStringLiteral("imported.yaml"));
+    QString outText, errText;
+    QTextStream out(&outText), err(&errText);
+    const int code = runCli(
+        {QStringLiteral("warroom-cli"), QStringLiteral("import"), QStringLiteral("prometheus"),
+         m_prometheus.url.toString(), QStringLiteral("--site-label"), QStringLiteral("dc"),
+         QStringLiteral("--role-label"), QStringLiteral("service"), QStringLiteral("-o"), file},
+        out, err);
+    err.flush();
+    QVERIFY2(code == ExitClean, qPrintable(errText));
+    const Result<Scenario> imported = loadScenarioFile(file);
+    QVERIFY2(imported, imported ? "" : qPrintable(imported.errors().first().toString()));
+    const Topology &t = imported->topology;
+    const int web = t.nodeIndex(QStringLiteral("web-1"));
+    QVERIFY(web >= 0);
+    QCOMPARE(t.sites[t.nodes[web].site].id, QStringLiteral("dc1"));
+    QVERIFY(t.nodes[web].hasRole(QStringLiteral("frontend")));
+    QCOMPARE(t.sites[t.nodes[t.nodeIndex(QStringLiteral("pay-1"))].site].id, QStringLiteral("dc2"));
+    QStringList dependencies;
+    for (const Dependency &d : t.dependencies)
+        dependencies.append(d.fromRole + u"->" + d.toRole);
+    dependencies.sort();
+    QCOMPARE(dependencies, (QStringList{QStringLiteral("checkout->payments"),
+                                        QStringLiteral("frontend->checkout")}));
+    // What was left out is said: the blackbox probes, the service that no target is.
+    QVERIFY2(errText.contains(u"3 blackbox probe targets left out"), qPrintable(errText));
+    QVERIFY2(errText.contains(u"service ghost calls or is called but is no role"),
+             qPrintable(errText));
+    // A live recording starts from it.
+    QVERIFY(m_stack.write(QStringLiteral("from-import.yaml"),
+                          "prometheus: " + m_prometheus.url.toString().toUtf8() +
+                              "\ninterval: 500ms\nscenario: imported.yaml\nnodes:\n  cpu: "
+                              "max by (node) (up{job=\"apps\"})\n"));
+    LiveSources sources;
+    sources.prometheusMapping = m_stack.path(QStringLiteral("from-import.yaml"));
+    const QString path = m_stack.path(QStringLiteral("from-import.warroom"));
+    auto session = LiveSession::start(path, IngestOptions{}, sources);
+    QVERIFY2(session, session ? "" : qPrintable(session.errors().first().toString()));
+    auto cpuOf = [&path] {
+        const auto recording = Recording::open(path);
+        const StoredSeries *s =
+            recording ? recording.value()->seriesByKey(QStringLiteral("node/pay-1/cpu")) : nullptr;
+        return s ? s->count : 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(cpuOf() >= 2, 10 * kPollMs);
 }
 
 QTEST_GUILESS_MAIN(TestPrometheusLive)
