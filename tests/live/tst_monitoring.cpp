@@ -1,9 +1,10 @@
-// Warroom watching a real monitoring stack: Prometheus, the blackbox exporter, node_exporter and
-// Alertmanager from Debian's packages, started here on loopback (scripts/install-deps installs
-// them), probing small TCP listeners that stand for services in dc1 (probed from dc2) and dc2
-// (probed from dc1). Closing one turns
-// its link red in the war room within two poll intervals; the prober going down makes its links
-// unknown; the alert comes in once over the webhook and the poll; app-1's CPU is charted.
+// The war room watching a real monitoring stack: Prometheus, the blackbox exporter,
+// node_exporter and Alertmanager from Debian's packages, started here on loopback
+// (scripts/install-deps installs them) with the demo's configuration (resources/monitoring),
+// probing small TCP listeners that stand for cache-1 and db-primary in DC1 (probed from DC2) and
+// lb-1 (the public probe, the SLI). Closing cache-1 turns only its hops red within two poll
+// intervals; the alert comes in once over the webhook and the poll; the public probe failing is
+// an outage; the prober going down makes the probed hops unknown; app-2's CPU is charted.
 #include "core/store/recording.h"
 #include "support/test_support.h"
 #include "ui/map/map_view.h"
@@ -51,8 +52,8 @@ public:
     }
 };
 
-// The drawn state of the hops from a node in `from` to one in `to` (all the same, or "mixed"),
-// and whether any of them is observed by a probe.
+// The drawn state of the hops from node `from` to node `to` (all the same, or "mixed"), and
+// whether any of them is observed by a probe.
 struct Drawn
 {
     QString state;
@@ -60,11 +61,11 @@ struct Drawn
     bool disagreeing = false;
 };
 
-Drawn drawnBetween(const MapView &map, const QString &from, const QString &to)
+Drawn drawnTo(const MapView &map, const QString &from, const QString &to)
 {
     Drawn d;
     for (const MapHop &h : map.scene().hops()) {
-        if (h.report.fromSite != from || h.report.toSite != to)
+        if (h.report.from != from || h.report.to != to)
             continue;
         const QString state = toString(h.state());
         d.state = d.state.isEmpty() || d.state == state ? state : QStringLiteral("mixed");
@@ -92,8 +93,9 @@ private:
     QTemporaryDir m_dir;
     QHash<QString, quint16> m_ports;
     QHash<QString, QProcess *> m_daemons;
-    std::unique_ptr<Service> m_dc2;
-    std::unique_ptr<Service> m_dc1;
+    std::unique_ptr<Service> m_cache;
+    std::unique_ptr<Service> m_db;
+    std::unique_ptr<Service> m_lb;
 };
 
 QProcess *TestMonitoring::daemon(const QString &name, const QString &program,
@@ -121,7 +123,7 @@ QString TestMonitoring::render(const QString &templateName)
     text.replace(QStringLiteral("@DIR@"), m_dir.path());
     text.replace(QStringLiteral("@INTERVAL@"), QString::number(kPollMs) + u"ms");
     text.replace(QStringLiteral("@SCENARIO@"),
-                 QStringLiteral(WARROOM_SOURCE_DIR "/resources/scenarios/lemniscus-2020.yaml"));
+                 QStringLiteral(WARROOM_SOURCE_DIR "/resources/monitoring/two-sites.yaml"));
     QString name = templateName;
     name.remove(QStringLiteral(".in"));
     QFile out(m_dir.filePath(name));
@@ -133,11 +135,12 @@ QString TestMonitoring::render(const QString &templateName)
 void TestMonitoring::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-    for (const char *name :
-         {"PROMETHEUS", "BLACKBOX", "ALERTMANAGER", "NODE_EXPORTER", "DC1", "DC2", "WEBHOOK"})
+    for (const char *name : {"PROMETHEUS", "BLACKBOX", "ALERTMANAGER", "NODE_EXPORTER", "CACHE",
+                             "DB", "LB", "WEBHOOK"})
         m_ports.insert(QString::fromLatin1(name), freePort());
-    m_dc2 = std::make_unique<Service>(m_ports[QStringLiteral("DC2")]);
-    m_dc1 = std::make_unique<Service>(m_ports[QStringLiteral("DC1")]);
+    m_cache = std::make_unique<Service>(m_ports[QStringLiteral("CACHE")]);
+    m_db = std::make_unique<Service>(m_ports[QStringLiteral("DB")]);
+    m_lb = std::make_unique<Service>(m_ports[QStringLiteral("LB")]);
     render(QStringLiteral("prometheus.yml.in"));
     render(QStringLiteral("alertmanager.yml.in"));
     render(QStringLiteral("mapping.yaml.in"));
@@ -172,7 +175,7 @@ void TestMonitoring::initTestCase()
             done.wait(2000);
             const QByteArray body = reply->readAll();
             reply->deleteLater();
-            return body.count("\"probe_success\"") == 2;
+            return body.count("\"probe_success\"") == 3;
         }(),
         30000);
 }
@@ -195,51 +198,62 @@ void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
     QVERIFY(loaded.wait(30000));
     QVERIFY(window.data()->live);
     const QString path = window.data()->path;
-    const QString dc1 = QStringLiteral("dc1");
-    const QString dc2 = QStringLiteral("dc2");
+    auto hop = [&window](const QString &to) {
+        return drawnTo(*window.map(), QStringLiteral("app-2"), to);
+    };
+    const QString cache = QStringLiteral("cache-1");
+    const QString db = QStringLiteral("db-primary");
 
-    // Both probes succeed: the hops from dc1 into dc2 and back are observed and reachable.
-    QTRY_VERIFY_WITH_TIMEOUT(drawnBetween(*window.map(), dc1, dc2).observed, 3 * kPollMs + 2000);
-    QTRY_VERIFY_WITH_TIMEOUT(drawnBetween(*window.map(), dc2, dc1).observed, 3 * kPollMs + 2000);
-    QCOMPARE(drawnBetween(*window.map(), dc1, dc2).state, QStringLiteral("reachable"));
+    // Both probes succeed: the hops from app-2 into cache-1 and db-primary are observed.
+    QTRY_VERIFY_WITH_TIMEOUT(hop(cache).observed, 3 * kPollMs + 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(hop(db).observed, 3 * kPollMs + 2000);
+    QCOMPARE(hop(cache).state, QStringLiteral("reachable"));
 
-    // The dc2 service stops answering: its link is red within two poll intervals, and
-    // marked as disagreeing with the rules, which allow it.
+    // cache-1 stops answering: its hop is red within two poll intervals, and marked as
+    // disagreeing with the rules, which allow it; db-primary's, same site pair, stays green.
     QElapsedTimer sinceCut;
     sinceCut.start();
-    m_dc2.reset();
-    QTRY_COMPARE_WITH_TIMEOUT(drawnBetween(*window.map(), dc1, dc2).state,
-                              QStringLiteral("blocked"), 2 * kPollMs);
-    qInfo("dc1 -> dc2 red %lld ms after the service closed (poll interval %lld ms)",
+    m_cache.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(hop(cache).state, QStringLiteral("blocked"), 2 * kPollMs);
+    qInfo("app-2 -> cache-1 red %lld ms after the service closed (poll interval %lld ms)",
           sinceCut.elapsed(), kPollMs);
-    QVERIFY(drawnBetween(*window.map(), dc1, dc2).disagreeing);
-    QCOMPARE(drawnBetween(*window.map(), dc2, dc1).state, QStringLiteral("reachable"));
+    QVERIFY(hop(cache).disagreeing);
+    QCOMPARE(hop(db).state, QStringLiteral("reachable"));
 
     // Prometheus fires ProbeFailing; Alertmanager sends it to the webhook and the poll sees
-    // it too: one alert.firing event on the timeline.
+    // it too: one alert.firing event on the timeline, for cache-1 in dc1 (DC1 mapped).
     auto alertEvents = [&window] {
         int n = 0;
         for (const Event &e : window.data()->events)
-            n += e.kind == EventKind::AlertFiring && e.subject == u"ProbeFailing";
+            n += e.kind == EventKind::AlertFiring && e.subject == u"ProbeFailing" &&
+                 e.node == u"cache-1" && e.site == u"dc1";
         return n;
     };
     QTRY_VERIFY_WITH_TIMEOUT(alertEvents() == 1, 30000);
 
-    // The prober goes down: its links are unknown (grey), not blocked.
+    // The public cannot reach lb-1: the SLI says every request fails, an outage once it held
+    // state_for (1 s in the scenario).
+    m_lb.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(window.data()->stateEvents.cbegin(), window.data()->stateEvents.cend(),
+                    [](const Event &e) {
+                        return e.kind == EventKind::ServiceState && e.subject == u"outage";
+                    }),
+        6 * kPollMs + 2000);
+
+    // The prober goes down: the probed hops are unknown (grey), not blocked.
     sinceCut.restart();
     m_daemons[QStringLiteral("blackbox")]->kill();
-    QTRY_COMPARE_WITH_TIMEOUT(drawnBetween(*window.map(), dc2, dc1).state,
-                              QStringLiteral("unknown"), 2 * kPollMs + 1000);
-    qInfo("dc2 -> dc1 unknown %lld ms after the prober died", sinceCut.elapsed());
-    QTRY_COMPARE_WITH_TIMEOUT(drawnBetween(*window.map(), dc1, dc2).state,
-                              QStringLiteral("unknown"), 2 * kPollMs);
+    QTRY_COMPARE_WITH_TIMEOUT(hop(db).state, QStringLiteral("unknown"), 2 * kPollMs + 1000);
+    qInfo("app-2 -> db-primary unknown %lld ms after the prober died", sinceCut.elapsed());
+    QTRY_COMPARE_WITH_TIMEOUT(hop(cache).state, QStringLiteral("unknown"), 2 * kPollMs);
     QCOMPARE(alertEvents(), 1); // polled again since, still once
 
-    // app-1's CPU from node_exporter is in the recording, one sample per poll.
+    // app-2's CPU from node_exporter is in the recording, one sample per poll.
     auto cpuSamples = [&path] {
         const auto recording = Recording::open(path);
         const StoredSeries *cpu =
-            recording ? recording.value()->seriesByKey(QStringLiteral("node/app-1/cpu")) : nullptr;
+            recording ? recording.value()->seriesByKey(QStringLiteral("node/app-2/cpu")) : nullptr;
         return cpu ? cpu->count : 0;
     };
     QTRY_VERIFY_WITH_TIMEOUT(cpuSamples() >= 3, 4 * kPollMs);
@@ -257,7 +271,7 @@ void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
     const auto recording = Recording::open(path);
     QVERIFY(recording);
     const auto probes = recording.value()->events(EventFilter::ofKinds({EventKind::ProbeObserved}));
-    QVERIFY(probes.size() >= 4); // two pairs seen, dc2 blocked, both unknown
+    QVERIFY(probes.size() >= 5); // two nodes seen, cache-1 blocked, both unknown (and the public)
 }
 
 QTEST_MAIN(TestMonitoring)
