@@ -54,6 +54,10 @@ Result<bool> createLiveRecording(const QString &path, const Scenario &scenario,
     beginLiveRecording(w, source, now);
     w.setMeta(QStringLiteral("scenario_name"), scenario.name);
     w.setMeta(QStringLiteral("scenario_title"), scenario.title);
+    // The thresholds observed states (SLIs) are held to, for the summary and the charts.
+    w.setMeta(QStringLiteral("outage_above"), QString::number(scenario.serviceLevel.outageAbove));
+    w.setMeta(QStringLiteral("degraded_above"),
+              QString::number(scenario.serviceLevel.degradedAbove));
     w.addTopologyVersion(now, QStringLiteral("scenario"), topologyToJsonBytes(scenario.topology));
     return w.close();
 }

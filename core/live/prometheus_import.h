@@ -40,8 +40,9 @@ std::variant<QList<ScrapeTarget>, QString> parseTargets(const QByteArray &json);
 // A commented scenario: sites, nodes and roles from the targets' labels, a dependency for each
 // call between two roles, the links and rules left for the operator (marked as such). `notes`
 // hear what was left out and why.
-Result<QString> scenarioFromPrometheus(const QList<ScrapeTarget> &targets, const QList<ServiceCall> &calls,
-                               const ImportLabels &labels, const QString &from, QStringList *notes);
+Result<QString> scenarioFromPrometheus(const QList<ScrapeTarget> &targets,
+                                       const QList<ServiceCall> &calls, const ImportLabels &labels,
+                                       const QString &from, QStringList *notes);
 
 // The PromQL that finds calls between services, per metric: the OpenTelemetry (or Tempo)
 // service-graph connector's, then Istio's.

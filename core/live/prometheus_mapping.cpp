@@ -317,8 +317,12 @@ void readSlis(YamlReader &r, const YAML::Node &sli, PrometheusMapping &m)
 {
     if (!r.expectMap(sli, QStringLiteral("'sli'")))
         return;
-    r.checkKeys(sli, {QStringLiteral("error_ratio"), QStringLiteral("success_ratio")},
+    r.checkKeys(sli,
+                {QStringLiteral("error_ratio"), QStringLiteral("success_ratio"),
+                 QStringLiteral("requests")},
                 QStringLiteral("'sli'"));
+    m.sliRequests =
+        query(r, r.child(sli, "requests", QStringLiteral("'sli'")), QStringLiteral("sli.requests"));
     for (const char *key : {"error_ratio", "success_ratio"}) {
         const YAML::Node n = r.child(sli, key, QStringLiteral("'sli'"));
         if (!n.IsDefined())
@@ -404,6 +408,7 @@ QList<const PromQuery *> PrometheusMapping::queries() const
         add(c.query);
     for (const SliQuery &s : slis)
         add(s.query);
+    add(sliRequests);
     return out;
 }
 

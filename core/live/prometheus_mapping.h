@@ -105,6 +105,7 @@ struct PrometheusMapping
     QList<ProbeSet> probes;
     QList<ChartQuery> charts;
     QList<SliQuery> slis;
+    PromQuery sliRequests; // requests per second the users send (the impact counts them)
 
     // Alertmanager: polled (API v2) and, when `webhookPort` is set, its webhook (v4) received.
     HttpServer alertmanager; // url empty: none

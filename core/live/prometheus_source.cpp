@@ -722,6 +722,19 @@ void PrometheusSource::deliverSli()
     }
     deliverSeries(QStringLiteral("service/failure_ratio"), {}, QStringLiteral("failure_ratio"),
                   QStringLiteral("%"), failing * 100.0);
+    if (const int requests = int(m_queries.indexOf(&m_mapping.sliRequests)); requests >= 0) {
+        // What the users send, and what of it fails: the impact in requests.
+        double offered = std::nan("");
+        for (const PromSample &s : samplesOf(requests)) {
+            if (!std::isnan(s.value) &&
+                !(s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server)))
+                offered = (std::isnan(offered) ? 0.0 : offered) + s.value;
+        }
+        deliverSeries(QStringLiteral("service/offered"), {}, QStringLiteral("offered"),
+                      QStringLiteral("req/s"), offered);
+        deliverSeries(QStringLiteral("service/failed"), {}, QStringLiteral("failed"),
+                      QStringLiteral("req/s"), offered * failing);
+    }
     if (auto e = m_service.observe(m_pollMs, failing, why))
         m_deliver(std::move(*e));
 }

@@ -71,6 +71,7 @@ RecordingSummary summarize(const Recording &recording)
     s.eventCount = recording.eventCount();
     s.eventsHash = recording.meta(QStringLiteral("events_hash"));
     s.outageAbove = recording.meta(QStringLiteral("outage_above")).toDouble();
+    s.requestsCounted = recording.seriesByKey(QStringLiteral("service/offered")) != nullptr;
     s.offeredRequests = totalAndMax(recording, QStringLiteral("service/offered")).first;
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;
 
@@ -121,16 +122,18 @@ RecordingSummary summarize(const Recording &recording)
     }
     // Back to ok after the last trouble (-1: never left it, or still out at the end).
     s.okAgainMs = periods.size() > 1 && periods.last().state == u"ok" ? periods.last().startMs : -1;
-    if (!s.outages.isEmpty() && std::isnan(s.outages.last().failedRequests)) {
-        // Still out at the end: count the failures from the series.
-        Outage &last = s.outages.last();
-        const StoredSeries *failed = recording.seriesByKey(QStringLiteral("service/failed"));
+    // Failures not said by the states (still out at the end, or states observed live): counted
+    // from the series, when there is one.
+    const StoredSeries *failed = recording.seriesByKey(QStringLiteral("service/failed"));
+    for (Outage &o : s.outages) {
+        if (!std::isnan(o.failedRequests))
+            continue;
         double sum = 0.0;
         if (failed) {
-            for (float v : recording.samples(*failed, last.startMs, last.endMs))
+            for (float v : recording.samples(*failed, o.startMs, o.endMs))
                 sum += std::isnan(v) ? 0.0 : double(v) * failed->info.intervalMs / 1000.0;
         }
-        last.failedRequests = sum;
+        o.failedRequests = failed || !s.observed ? sum : std::nan("");
     }
     s.timeInState = inState;
 
@@ -258,11 +261,15 @@ QString summaryText(const RecordingSummary &s)
     if (!s.whatIfs.isEmpty())
         out += u", what-if " + s.whatIfs.join(QStringLiteral(", "));
     out += u'\n';
-    out += u"requests: " + count(s.offeredRequests) + u" offered, " + count(s.failedRequests) +
-           u" failed (" +
-           QString::number(
-               s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests : 0.0, 'f', 3) +
-           u" %)\n\n";
+    if (s.requestsCounted)
+        out += u"requests: " + count(s.offeredRequests) + u" offered, " + count(s.failedRequests) +
+               u" failed (" +
+               QString::number(s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests
+                                                     : 0.0,
+                               'f', 3) +
+               u" %)\n\n";
+    else
+        out += QStringLiteral("requests: not counted (no request series)\n\n");
 
     const QString outagesAre = s.observed ? QStringLiteral("observed: probes failing")
                                           : u"more than " + QString::number(s.outageAbove * 100.0) +
@@ -277,8 +284,9 @@ QString summaryText(const RecordingSummary &s)
     for (const Outage &o : s.outages) {
         out += u"  " + formatUtc(o.startMs) + u" to " + formatUtc(o.endMs).mid(11) + u" (" +
                formatDuration(o.durationMs()) + u')' +
-               (s.observed ? QString(u'\n')
-                           : QString(u": " + count(o.failedRequests) + u" requests failed\n"));
+               (std::isnan(o.failedRequests) || !s.requestsCounted
+                    ? QString(u'\n')
+                    : QString(u": " + count(o.failedRequests) + u" requests failed\n"));
         for (const QString &c : o.causes)
             out += u"      failed at:   " + c + u'\n';
         if (!o.surfaced.isEmpty())
@@ -344,7 +352,9 @@ QString summaryText(const RecordingSummary &s)
     if (s.undeliveredAlerts > 0)
         out += u", " + QString::number(s.undeliveredAlerts) +
                u" raised but never delivered (the path to the pager still cut at the end)";
-    out += u"; events hash " + s.eventsHash.left(16) + u'\n';
+    if (!s.eventsHash.isEmpty())
+        out += u"; events hash " + s.eventsHash.left(16);
+    out += u'\n';
     return out;
 }
 

@@ -89,7 +89,8 @@ struct RecordingSummary
     qint64 okAgainMs =
         -1;        // the service last came back to ok (-1: it never left, or never came back)
     int blips = 0; // trouble shorter than kBlipMs, not counted as outages
-    bool observed = false; // the states come from probes and alerts (a live recording)
+    bool observed = false;       // the states come from probes and alerts (a live recording)
+    bool requestsCounted = true; // false: no request series (a live recording without one)
     int alerts = 0;
     int lateAlerts = 0; // delivered after their path to the pager came back
     qint64 maxAlertDelayMs = 0;

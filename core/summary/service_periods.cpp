@@ -38,7 +38,8 @@ QList<ServicePeriod> recorded(const QList<Event> &events, qint64 startMs, qint64
         ServicePeriod &last = out.last();
         const qint64 began = std::max(beganAtMs(e), last.startMs);
         last.endMs = began;
-        last.failed = e.details.value(QStringLiteral("failed_in_previous")).toDouble();
+        // Not said (states observed live): counted from the series, if any.
+        last.failed = e.details.value(QStringLiteral("failed_in_previous")).toDouble(std::nan(""));
         out.append({e.subject, began, endMs, e.details, std::nan(""), false});
     }
     return out;

@@ -116,6 +116,7 @@ series:
     node_label: dst_node
 sli:
   error_ratio: max(sli_error_ratio)
+  requests: max(sli_requests_per_second)
 alertmanager:
   url: )" + m_alertmanager.url.toString().toUtf8() +
            R"(
@@ -142,7 +143,8 @@ void TestPrometheusLive::initTestCase()
     m_prometheus.name = QStringLiteral("127.0.0.1");
     m_alertmanager.url = QUrl(u"http://" + s.at(QStringLiteral("alertmanager")));
     QVERIFY(QDir().mkpath(s.path(QStringLiteral("textfile"))));
-    QVERIFY(s.write(QStringLiteral("textfile/sli.prom"), "sli_error_ratio 0\n"));
+    QVERIFY(s.write(QStringLiteral("textfile/sli.prom"),
+                    "sli_error_ratio 0\nsli_requests_per_second 200\n"));
     const QByteArray relabel = R"(
     relabel_configs:
       - {source_labels: [__address__], target_label: __param_target}
@@ -287,7 +289,8 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
                               QStringLiteral("reachable"), 10 * kPollMs);
 
     // The users' error ratio climbs: an outage once it held state_for (1 s).
-    QVERIFY(m_stack.write(QStringLiteral("textfile/sli.prom"), "sli_error_ratio 0.4\n"));
+    QVERIFY(m_stack.write(QStringLiteral("textfile/sli.prom"),
+                          "sli_error_ratio 0.4\nsli_requests_per_second 200\n"));
 
     // cache-1 stops answering: only the hops into cache-1 turn red, not those into db-primary
     // (same site pair, another node and port).
@@ -363,6 +366,13 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
     QVERIFY(recording);
     const RecordingSummary summary = summarize(*recording.value());
     QCOMPARE(summary.outages.size(), 1);
+    // 40 % of 200 requests a second failed while it held, as far as the SLI was answered (not
+    // while Prometheus was down).
+    const double seconds = double(summary.outages[0].durationMs()) / 1000.0;
+    QVERIFY2(summary.outages[0].failedRequests > 80.0 * 2.0 &&
+                 summary.outages[0].failedRequests < 80.0 * (seconds + 2.0),
+             qPrintable(QString::number(summary.outages[0].failedRequests) + u" in " +
+                        QString::number(seconds) + u" s"));
     QVERIFY(!summary.observed); // from the SLI, not derived from the probes
 }
 
