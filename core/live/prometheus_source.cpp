@@ -713,10 +713,10 @@ void PrometheusSource::deliverSli()
                         labels.append(it.key() + u"=\"" + it.value() + u'"');
                 }
                 labels.sort();
-                why = sli.query.what +
-                      (labels.isEmpty() ? QString() : u'{' + labels.join(u',') + u'}') + u" at " +
-                      QString::number(share * 100.0, 'f', 1) + u" % failing (" +
-                      sli.query.place.toString() + u')';
+                why = u"SLI " + sli.query.promql +
+                      (labels.isEmpty() ? QString() : u'{' + labels.join(u',') + u'}') + u" (" +
+                      sli.query.place.toString() + u"): " + QString::number(share * 100.0, 'f', 1) +
+                      u" % failing";
             }
         }
     }

@@ -99,18 +99,17 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
                                       : formatUtc(i.resolvedMs) + u" UTC (" +
                                             formatDuration(i.resolvedMs - i.startMs) +
                                             u" after the impact began)"});
-    rows.append(
-        {QStringLiteral("Failed requests"),
-         i.offeredRequests <= 0 && i.failedRequests <= 0
-             ? QStringLiteral("not measured (no request series: states observed from probes "
-                              "and alerts)")
-             : number(i.failedRequests) +
-                   (i.offeredRequests > 0
-                        ? u" of " + number(i.offeredRequests) + u" (" +
-                              QString::number(100.0 * i.failedRequests / i.offeredRequests, 'f',
-                                              2) +
-                              u" %)"
-                        : QString())});
+    rows.append({QStringLiteral("Failed requests"),
+                 i.offeredRequests <= 0 && i.failedRequests <= 0
+                     ? QStringLiteral("not measured (no request series: watched live, give the "
+                                      "Prometheus mapping sli.requests)")
+                     : number(i.failedRequests) +
+                           (i.offeredRequests > 0
+                                ? u" of " + number(i.offeredRequests) + u" (" +
+                                      QString::number(100.0 * i.failedRequests / i.offeredRequests,
+                                                      'f', 2) +
+                                      u" %)"
+                                : QString())});
     for (const Deliveries &q : i.queues) { // each with its own target
         QString text =
             number(q.late) + (q.delivered > 0 ? u" of " + number(q.delivered) : QString()) +

@@ -40,6 +40,40 @@ std::pair<double, double> totalAndMax(const Recording &recording, const QString 
     return {total, max};
 }
 
+// The alerts firing at some time in [fromMs, toMs], as "node (alert, site)", each once.
+QStringList alertsDuring(const QList<Event> &events, qint64 fromMs, qint64 toMs)
+{
+    QHash<QString, qint64> firedAt; // "alert|node" -> when it fired
+    QStringList out;
+    for (const Event &e : events) {
+        if (e.timeMs > toMs)
+            break;
+        const QString key = e.subject + u'|' + e.node;
+        if (e.kind == EventKind::AlertFiring) {
+            firedAt.insert(key, e.timeMs);
+        } else if (e.kind == EventKind::AlertResolved || e.kind == EventKind::AlertSilenced) {
+            const auto it = firedAt.constFind(key);
+            if (it != firedAt.cend() && e.timeMs >= fromMs) {
+                const QString where = (e.node.isEmpty() ? e.subject : e.node) + u" (" + e.subject +
+                                      u", " + e.site + u')';
+                if (!out.contains(where))
+                    out.append(where);
+            }
+            firedAt.remove(key);
+        }
+    }
+    for (const Event &e : events) { // still firing at the end of the period
+        if (e.kind == EventKind::AlertFiring &&
+            firedAt.value(e.subject + u'|' + e.node) == e.timeMs) {
+            const QString where =
+                (e.node.isEmpty() ? e.subject : e.node) + u" (" + e.subject + u", " + e.site + u')';
+            if (!out.contains(where))
+                out.append(where);
+        }
+    }
+    return out;
+}
+
 QStringList texts(const QJsonArray &array, const char *key)
 {
     QStringList out;
@@ -81,16 +115,14 @@ RecordingSummary summarize(const Recording &recording)
                                               {QStringLiteral("degraded"), 0},
                                               {QStringLiteral("outage"), 0},
                                               {QStringLiteral("recovering"), 0}};
-    const QList<ServicePeriod> periods = servicePeriods(
-        recording.events(EventFilter::ofKinds(
-            {EventKind::ServiceState, EventKind::ServiceCause, EventKind::ProbeObserved,
-             EventKind::AlertFiring, EventKind::AlertResolved, EventKind::AlertSilenced})),
-        s.startMs, s.endMs,
-        recording.meta(QStringLiteral("source")) == u"simulator" ||
-                recording.meta(QStringLiteral("source")) == u"drill"
-            ? StateSource::Recorded
-            : StateSource::Observed,
-        &s.blips);
+    const QList<Event> stateEvents = recording.events(EventFilter::ofKinds(
+        {EventKind::ServiceState, EventKind::ServiceCause, EventKind::ProbeObserved,
+         EventKind::AlertFiring, EventKind::AlertResolved, EventKind::AlertSilenced}));
+    const bool simulated = recording.meta(QStringLiteral("source")) == u"simulator" ||
+                           recording.meta(QStringLiteral("source")) == u"drill";
+    const QList<ServicePeriod> periods =
+        servicePeriods(stateEvents, s.startMs, s.endMs,
+                       simulated ? StateSource::Recorded : StateSource::Observed, &s.blips);
     for (const ServicePeriod &p : periods) {
         for (auto &entry : inState) {
             if (entry.first == p.state)
@@ -118,6 +150,10 @@ RecordingSummary summarize(const Recording &recording)
                 o.value(QStringLiteral("site")).toString() + u')' +
                 (errors < 0 ? QString() : u' ' + QString::number(errors, 'f', 1) + u" errors/s"));
         }
+        // Watched live, the states say what failed (an SLI), not where: the alerts that fired
+        // during it did.
+        if (current.surfaced.isEmpty() && !simulated)
+            current.surfaced = alertsDuring(stateEvents, current.startMs, current.endMs);
         s.outages.append(current);
     }
     // Back to ok after the last trouble (-1: never left it, or still out at the end).
