@@ -120,6 +120,7 @@ RecordingSummary summarize(const Recording &recording)
          EventKind::AlertFiring, EventKind::AlertResolved, EventKind::AlertSilenced}));
     const bool simulated = recording.meta(QStringLiteral("source")) == u"simulator" ||
                            recording.meta(QStringLiteral("source")) == u"drill";
+    s.simulated = simulated;
     const QList<ServicePeriod> periods =
         servicePeriods(stateEvents, s.startMs, s.endMs,
                        simulated ? StateSource::Recorded : StateSource::Observed, &s.blips);
@@ -292,7 +293,8 @@ QString summaryText(const RecordingSummary &s)
     QString out;
     out += s.name + (s.title.isEmpty() ? QString() : u" — " + s.title) + u'\n';
     out += u"recording: " + formatUtc(s.startMs) + u" to " + formatUtc(s.endMs) + u" UTC (" +
-           formatDuration(s.endMs - s.startMs) + u"), seed " + QString::number(s.seed) + u", " +
+           formatDuration(s.endMs - s.startMs) + u")" +
+           (s.simulated ? u", seed " + QString::number(s.seed) : QString()) + u", " +
            count(double(s.eventCount)) + u" events";
     if (!s.whatIfs.isEmpty())
         out += u", what-if " + s.whatIfs.join(QStringLiteral(", "));

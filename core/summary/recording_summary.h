@@ -90,6 +90,7 @@ struct RecordingSummary
         -1;        // the service last came back to ok (-1: it never left, or never came back)
     int blips = 0; // trouble shorter than kBlipMs, not counted as outages
     bool observed = false;       // the states come from probes and alerts (a live recording)
+    bool simulated = true;       // false: watched live (no seed)
     bool requestsCounted = true; // false: no request series (a live recording without one)
     int alerts = 0;
     int lateAlerts = 0; // delivered after their path to the pager came back
