@@ -2,6 +2,7 @@
 #include "ui/models/event_log_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
 #include <QTest>
 
 using namespace warroom;
@@ -75,6 +76,28 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 5);
         model.setEvents({});
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // An alert from Alertmanager says in its tooltip what holds it back and where it links.
+    void alertTooltipLinksBack()
+    {
+        EventLogModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Event silenced;
+        silenced.timeMs = 1000;
+        silenced.kind = EventKind::AlertSilenced;
+        silenced.subject = QStringLiteral("ProbeFailing");
+        silenced.text = QStringLiteral("[page] ProbeFailing silenced: cache-1 does not answer");
+        silenced.details = {
+            {QStringLiteral("silenced_by"), QJsonArray{QStringLiteral("4f2a")}},
+            {QStringLiteral("generator_url"), QStringLiteral("http://prom:9090/graph?g0.expr=x")},
+            {QStringLiteral("alertmanager_url"), QStringLiteral("http://am:9093/#/alerts")}};
+        model.setEvents({silenced});
+        QCOMPARE(model.index(0, 0).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("[page] ProbeFailing silenced: cache-1 does not answer\n"
+                                "silenced by 4f2a\nhttp://prom:9090/graph?g0.expr=x\n"
+                                "http://am:9093/#/alerts"));
     }
 
     void cursorSelectsTheRowAtItsTime_data()

@@ -3,6 +3,7 @@
 #include "ui/palette.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 
 #include <algorithm>
 
@@ -108,8 +109,21 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
             break;
         }
         return {};
-    case Qt::ToolTipRole:
-        return e.text;
+    case Qt::ToolTipRole: {
+        // An alert from Alertmanager: what holds it back, and where it links to.
+        QString tip = e.text;
+        const auto silencedBy = e.details.value(QStringLiteral("silenced_by")).toArray();
+        if (!silencedBy.isEmpty())
+            tip += QObject::tr("\nsilenced by %1").arg(silencedBy.first().toString());
+        if (!e.details.value(QStringLiteral("inhibited_by")).toArray().isEmpty())
+            tip += QObject::tr("\ninhibited by another alert");
+        for (const char *key : {"generator_url", "alertmanager_url"}) {
+            const QString url = e.details.value(QLatin1StringView(key)).toString();
+            if (!url.isEmpty())
+                tip += u'\n' + url;
+        }
+        return tip;
+    }
     case Qt::BackgroundRole: {
         // The service's state, as in the header: its column in the state's colour, and the
         // rows that changed it tinted.

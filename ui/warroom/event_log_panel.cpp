@@ -6,9 +6,11 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -137,6 +139,21 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
         QMenu context;
         context.addAction(tr("Add to the post-mortem's timeline"), this,
                           [index, addRow] { addRow(index); });
+        // An alert from Alertmanager links back to where it came from.
+        const int row = m_filter->mapToSource(index).row();
+        if (row >= 0 && row < m_model->rowCount()) {
+            const QJsonObject &details = m_model->event(row).details;
+            const QString alertmanager =
+                details.value(QStringLiteral("alertmanager_url")).toString();
+            const QString rule = details.value(QStringLiteral("generator_url")).toString();
+            if (!alertmanager.isEmpty())
+                context.addAction(tr("Open in Alertmanager"), this, [alertmanager] {
+                    QDesktopServices::openUrl(QUrl(alertmanager));
+                });
+            if (!rule.isEmpty())
+                context.addAction(tr("Open the alert's rule in Prometheus"), this,
+                                  [rule] { QDesktopServices::openUrl(QUrl(rule)); });
+        }
         context.exec(m_view->viewport()->mapToGlobal(at));
     });
 }
