@@ -143,7 +143,13 @@ void HeaderBar::refresh()
     }
     // Monitoring that could not see or page: what the responders did not know at the time.
     m_monitoring = monitoringStatusAt(*data, t).text();
-    setToolTip(m_monitoring.isEmpty() ? QString() : tr("⚠ %1").arg(m_monitoring));
+    // The chips are elided: their whole text on hover.
+    QStringList tips;
+    if (m_liveWarning)
+        tips.append(m_live);
+    if (!m_monitoring.isEmpty())
+        tips.append(tr("⚠ %1").arg(m_monitoring));
+    setToolTip(tips.join(u'\n'));
     update();
 }
 
