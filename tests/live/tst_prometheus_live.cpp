@@ -81,6 +81,7 @@ private Q_SLOTS:
     void initTestCase();
     void aQueryPrometheusRefusesFailsTheStartAtItsLine();
     void probesLabelsSilencesRestartAndSli();
+    void oneOfTwoServersDown();
     void behindBasicAuthAndTls();
     void importsATopologyFromTargetsAndServiceGraph();
 
@@ -374,6 +375,42 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
              qPrintable(QString::number(summary.outages[0].failedRequests) + u" in " +
                         QString::number(seconds) + u" s"));
     QVERIFY(!summary.observed); // from the SLI, not derived from the probes
+}
+
+// Two servers, one of which never answers: the one that does still feeds the recording, and
+// the other is said at the start and annotated, by name.
+void TestPrometheusLive::oneOfTwoServersDown()
+{
+    const quint16 dead = freePort();
+    QVERIFY(m_stack.write(
+        QStringLiteral("two.yaml"),
+        "prometheus:\n  - name: dc1\n    url: " + m_prometheus.url.toString().toUtf8() +
+            "\n  - name: dc2\n    url: http://127.0.0.1:" + QByteArray::number(dead) +
+            "\ninterval: 500ms\nscrape_interval: 500ms\nscenario: " WARROOM_SOURCE_DIR
+            "/resources/monitoring/two-sites.yaml\nlinks:\n"
+            "  probe: probe_success{job=\"blackbox\"}\n"
+            "  source_label: src_site\n  target_label: dst_site\n"
+            "  node_label: dst_node\n"));
+    LiveSources sources;
+    sources.prometheusMapping = m_stack.path(QStringLiteral("two.yaml"));
+    const QString path = m_stack.path(QStringLiteral("two.warroom"));
+    auto session = LiveSession::start(path, IngestOptions{}, sources);
+    QVERIFY2(session, session ? "" : qPrintable(session.errors().first().toString()));
+    QCOMPARE(session.value()->warnings().size(), 1);
+    QVERIFY2(session.value()->warnings().first().startsWith(u"Prometheus dc2 at http://127.0.0.1:" +
+                                                            QString::number(dead)),
+             qPrintable(session.value()->warnings().first()));
+    QTRY_VERIFY_WITH_TIMEOUT(!probedState(path, QStringLiteral("cache-1")).isEmpty(), 10 * kPollMs);
+    auto downAnnotations = [&path] {
+        int n = 0;
+        for (const Event &e : eventsOf(path, EventKind::Annotation))
+            n += e.details.value(QStringLiteral("server")).toString() == u"dc2" &&
+                 e.details.value(QStringLiteral("problem")).toString() == u"unreachable";
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(downAnnotations(), 1, 10 * kPollMs);
+    QTest::qWait(int(6 * kPollMs)); // asked again with backoff: still said once
+    QCOMPARE(downAnnotations(), 1);
 }
 
 void TestPrometheusLive::behindBasicAuthAndTls()
