@@ -1,6 +1,7 @@
 #include "prometheus_source.h"
 
 #include "core/scenario/scenario_loader.h" // parseDurationMs
+#include "core/util/duration.h"
 #include "http_request.h"
 
 #include <QDateTime>
@@ -31,25 +32,50 @@ QString clock(qint64 ms)
 
 QString seconds(qint64 ms)
 {
-    return QString::number(double(ms) / 1000.0, 'g', 3) + u" s";
+    return formatDuration(ms);
 }
 
-// global.scrape_interval of /api/v1/status/config, or 0.
-qint64 scrapeIntervalOf(const QByteArray &json)
+qint64 durationOf(const YAML::Node &node, qint64 fallback)
 {
+    if (!node.IsScalar())
+        return fallback;
+    const qint64 ms = parseDurationMs(QString::fromStdString(node.Scalar()));
+    return ms > 0 ? ms : fallback;
+}
+
+// How old a sample may be and still count: twice the scrape interval, and at least the
+// interval plus the scrape timeout plus a second (a probe failing by timeout lands that late).
+qint64 staleBound(qint64 intervalMs, qint64 timeoutMs)
+{
+    return std::max(2 * intervalMs, intervalMs + timeoutMs + 1000);
+}
+
+// The bound for every job of /api/v1/status/config (each job's own scrape_interval and
+// scrape_timeout, else the global ones), and under "" for any other job; empty when the
+// answer is not a configuration.
+QHash<QString, qint64> staleAfterOf(const QByteArray &json)
+{
+    QHash<QString, qint64> out;
     const QJsonObject o = QJsonDocument::fromJson(json).object();
     const QString yaml =
         o.value(QStringLiteral("data")).toObject().value(QStringLiteral("yaml")).toString();
     if (yaml.isEmpty())
-        return 0;
+        return out;
     try {
         const YAML::Node config = YAML::Load(yaml.toStdString());
-        const YAML::Node interval = config["global"]["scrape_interval"];
-        if (interval.IsScalar())
-            return std::max<qint64>(0, parseDurationMs(QString::fromStdString(interval.Scalar())));
+        const qint64 interval = durationOf(config["global"]["scrape_interval"], kDefaultScrapeMs);
+        const qint64 timeout = durationOf(config["global"]["scrape_timeout"], 10000);
+        out.insert(QString(), staleBound(interval, timeout));
+        for (const YAML::Node &job : config["scrape_configs"]) {
+            const qint64 i = durationOf(job["scrape_interval"], interval);
+            const qint64 t = durationOf(job["scrape_timeout"], std::min(timeout, i));
+            if (job["job_name"].IsScalar())
+                out.insert(QString::fromStdString(job["job_name"].Scalar()), staleBound(i, t));
+        }
     } catch (const YAML::Exception &) {
+        out.clear();
     }
-    return 0;
+    return out;
 }
 
 } // namespace
@@ -93,10 +119,8 @@ PromAnswer parseInstantVector(const QByteArray &json)
                 s.value = std::nan("");
             else if (text == u"+Inf" || text == u"-Inf")
                 s.value = text.startsWith(u'-') ? -INFINITY : INFINITY;
-            else {
-                answer.error = u"a result's value is not a number: '" + text.left(40) + u'\'';
-                return answer;
-            }
+            else
+                continue; // a native histogram, or not a number: this result says nothing
         }
         answer.samples.append(std::move(s));
     }
@@ -140,8 +164,11 @@ QList<ProbeObservation> observeProbes(const QList<PromSample> &probes, const QLi
     auto groupOf = [&](const PromSample &s) -> Group * {
         const QString fromValue = s.labels.value(set.sourceLabel);
         const QString toValue = s.labels.value(set.targetLabel);
-        if (fromValue.isEmpty() || toValue.isEmpty())
+        if (fromValue.isEmpty() || toValue.isEmpty()) {
+            if (reading.missing)
+                reading.missing(fromValue.isEmpty() ? set.sourceLabel : set.targetLabel);
             return nullptr;
+        }
         const auto from =
             resolve(*reading.sites, QStringLiteral("site"), set.sourceLabel, fromValue);
         const auto to = resolve(*reading.sites, QStringLiteral("site"), set.targetLabel, toValue);
@@ -158,8 +185,15 @@ QList<ProbeObservation> observeProbes(const QList<PromSample> &probes, const QLi
                 o.node = *node;
             }
         }
-        if (!set.portLabel.isEmpty())
-            o.port = s.labels.value(set.portLabel).toInt();
+        if (!set.portLabel.isEmpty()) {
+            bool ok = false;
+            o.port = s.labels.value(set.portLabel).toInt(&ok);
+            if (!ok || o.port < 1 || o.port > 65535) {
+                if (reading.missing)
+                    reading.missing(set.portLabel);
+                return nullptr;
+            }
+        }
         Group &g = groups[o.key()];
         if (g.o.from.isEmpty())
             g.o = o;
@@ -168,10 +202,7 @@ QList<ProbeObservation> observeProbes(const QList<PromSample> &probes, const QLi
     auto target = [](const PromSample &s) {
         return s.labels.value(QStringLiteral("instance"), s.labels.value(QStringLiteral("target")));
     };
-    auto isStale = [&reading](const PromSample &s) {
-        return s.timeMs >= 0 && reading.staleAfterMs &&
-               reading.nowMs - s.timeMs > reading.staleAfterMs(s.server);
-    };
+    auto isStale = [&reading](const PromSample &s) { return reading.stale && reading.stale(s); };
     // A prober that is down leaves `up` 0 and no fresh probe_success for its targets.
     QSet<QString> downTargets;
     for (const PromSample &s : ups) {
@@ -213,7 +244,7 @@ QList<ProbeObservation> observeProbes(const QList<PromSample> &probes, const QLi
         } else if (g.working.isEmpty() && !g.stale.isEmpty()) {
             o.state = VerdictState::Unknown;
             o.why = name + u": no fresh sample since " + clock(g.newestStaleMs) +
-                    u" UTC (older than twice the scrape interval: " +
+                    u" UTC (older than twice the scrape interval, so not trusted: " +
                     g.stale.join(QStringLiteral(", ")) + u')';
         } else if (g.working.isEmpty()) {
             o.state = VerdictState::Unknown;
@@ -243,30 +274,47 @@ PrometheusSource::PrometheusSource(PrometheusMapping mapping, const QStringList 
 {
     m_queries = m_mapping.queries();
     m_servers.resize(m_mapping.servers.size());
-    for (Server &s : m_servers)
-        s.scrapeIntervalMs = m_mapping.scrapeIntervalMs;
+    if (m_mapping.scrapeIntervalMs > 0) { // the mapping says: the servers are not asked
+        for (Server &s : m_servers)
+            s.staleAfterMs.insert(QString(), staleBound(m_mapping.scrapeIntervalMs, 0));
+    }
     m_timer.setInterval(int(m_mapping.intervalMs));
     connect(&m_timer, &QTimer::timeout, this, &PrometheusSource::poll);
 }
 
 PrometheusSource::~PrometheusSource()
 {
+    abandon();
+}
+
+void PrometheusSource::abandon()
+{
     for (Ask &a : m_asks) {
         if (a.reply) {
             a.reply->disconnect(this); // no result is wanted any more
             a.reply->abort();
+            a.reply->deleteLater();
+            a.reply = nullptr;
         }
     }
+    m_pending = 0;
+}
+
+int PrometheusSource::queryIndex(const PromQuery &query) const
+{
+    return int(m_queries.indexOf(&query));
 }
 
 void PrometheusSource::ask(std::vector<Ask> &asks, qint64 atMs)
 {
     const QByteArray time = QByteArray::number(double(atMs) / 1000.0, 'f', 3);
+    // Generous: a slow query layer (Thanos, Mimir) is not a server down; a poll still waits
+    // for the last one's answers rather than piling up.
+    const int timeout = int(std::max<qint64>(2 * m_mapping.intervalMs, 5000));
     for (int server = 0; server < int(m_mapping.servers.size()); ++server) {
         if (m_servers[server].retryAtMs > atMs)
             continue; // backing off
         const HttpServer &where = m_mapping.servers[server];
-        const int timeout = int(std::max<qint64>(m_mapping.intervalMs, 1000));
         auto send = [&](int query, bool timestamps) {
             Ask a{server, query, timestamps, nullptr, {}, false};
             std::variant<QNetworkRequest, QString> request;
@@ -274,9 +322,11 @@ void PrometheusSource::ask(std::vector<Ask> &asks, qint64 atMs)
                 request = requestTo(where, QStringLiteral("/api/v1/status/config"), {}, timeout);
             } else {
                 // Every query of a poll is evaluated at the same instant; PromQL is encoded
-                // whole ('+' would otherwise read as a space).
-                const QString promql = timestamps ? u"timestamp(" + m_queries[query]->promql + u')'
-                                                  : m_queries[query]->promql;
+                // whole ('+' would otherwise read as a space). A newline before timestamp()'s
+                // ')' keeps a query that ends in a # comment whole.
+                const QString promql = timestamps
+                                           ? u"timestamp(" + m_queries[query]->promql + u"\n)"
+                                           : m_queries[query]->promql;
                 request = requestTo(where, QStringLiteral("/api/v1/query"),
                                     QString::fromLatin1("query=" + QUrl::toPercentEncoding(promql) +
                                                         "&time=" + time),
@@ -294,7 +344,7 @@ void PrometheusSource::ask(std::vector<Ask> &asks, qint64 atMs)
             ++m_pending;
             asks.push_back(std::move(a));
         };
-        if (m_servers[server].scrapeIntervalMs == 0)
+        if (m_servers[server].staleAfterMs.isEmpty())
             send(-1, false);
         for (int q = 0; q < int(m_queries.size()); ++q) {
             send(q, false);
@@ -310,15 +360,21 @@ void PrometheusSource::answered(QNetworkReply *reply)
             continue;
         const QByteArray body = reply->readAll();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const bool apiError =
+            QJsonDocument::fromJson(body).object().value(QStringLiteral("status")).toString() ==
+            u"error";
         if (a.query < 0) {
-            // A server without /api/v1/status/config (Thanos, Mimir): Prometheus's default.
-            const qint64 scrape =
-                reply->error() == QNetworkReply::NoError ? scrapeIntervalOf(body) : 0;
-            if (reply->error() == QNetworkReply::NoError || status > 0)
-                m_servers[a.server].scrapeIntervalMs = scrape > 0 ? scrape : kDefaultScrapeMs;
-            else
-                a.unreachable = true, a.answer.error = reply->errorString();
-        } else if (status == 400 || status == 422) { // Prometheus objects to the query itself
+            if (reply->error() == QNetworkReply::NoError) {
+                m_servers[a.server].staleAfterMs = staleAfterOf(body);
+            } else if (status == 404 || status == 405) {
+                // A query layer without /api/v1/status/config (Thanos, Mimir): Prometheus's
+                // default interval, unless the mapping says.
+                m_servers[a.server].staleAfterMs.insert(QString(),
+                                                        staleBound(kDefaultScrapeMs, 10000));
+            } // anything else: asked again at the next poll
+        } else if (status == 400 || status == 422 || (status >= 500 && apiError)) {
+            // Prometheus objects to the query itself (bad_data, execution, a query timeout):
+            // that query fails, not the server.
             a.answer = parseInstantVector(body);
             a.answer.refused = true;
             if (a.answer.error.isEmpty())
@@ -332,14 +388,31 @@ void PrometheusSource::answered(QNetworkReply *reply)
                     : reply->errorString();
         } else {
             a.answer = parseInstantVector(body);
+            // Not Prometheus's API at all (a login page in front of it): the server is wrong,
+            // not the query.
+            if (!a.answer.error.isEmpty() && !a.answer.refused)
+                a.unreachable = true;
         }
         for (PromSample &s : a.answer.samples)
             s.server = a.server;
         a.reply = nullptr;
     }
     reply->deleteLater();
-    if (--m_pending == 0)
-        finished();
+    if (--m_pending == 0) {
+        if (m_checking)
+            Q_EMIT checked();
+        else
+            finished();
+    }
+}
+
+QString PrometheusSource::refusal(const Ask &a) const
+{
+    const PromQuery &q = *m_queries[a.query];
+    return q.what + u": Prometheus " + m_mapping.servers[a.server].name + u" refuses " +
+           (a.timestamps ? QStringLiteral("its timestamp() (no staleness check)")
+                         : QStringLiteral("it")) +
+           u": " + a.answer.error.section(QStringLiteral("Prometheus says "), -1);
 }
 
 ErrorList PrometheusSource::check(int timeoutMs, QStringList *unreachable)
@@ -347,27 +420,23 @@ ErrorList PrometheusSource::check(int timeoutMs, QStringList *unreachable)
     ErrorList errors;
     if (m_mapping.servers.isEmpty() || m_pending > 0)
         return errors;
-    QEventLoop loop;
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    m_polls = -1; // finished() must not deliver anything for the check
+    m_checking = true;
     m_asks.clear();
     ask(m_asks, QDateTime::currentMSecsSinceEpoch());
     if (m_pending > 0) {
-        QMetaObject::Connection done =
-            connect(this, &PrometheusSource::polled, &loop, &QEventLoop::quit);
+        QEventLoop loop;
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        connect(this, &PrometheusSource::checked, &loop, &QEventLoop::quit);
         loop.exec();
-        disconnect(done);
     }
     for (Ask &a : m_asks) {
         if (a.reply) { // timed out
-            a.reply->disconnect(this);
-            a.reply->abort();
-            a.reply = nullptr;
             a.unreachable = true;
-            a.answer.error = QStringLiteral("no answer in ") + seconds(timeoutMs);
+            a.answer.error = u"no answer in " + seconds(timeoutMs);
         }
     }
-    m_pending = 0;
+    abandon();
+    m_checking = false;
     QSet<int> said;
     for (const Ask &a : m_asks) {
         const HttpServer &server = m_mapping.servers[a.server];
@@ -376,15 +445,12 @@ ErrorList PrometheusSource::check(int timeoutMs, QStringList *unreachable)
             unreachable->append(u"Prometheus " + server.name + u" at " + server.url.toString() +
                                 u" cannot be asked: " + a.answer.error);
         }
-        if (a.query >= 0 && a.answer.refused && !a.timestamps) {
+        if (a.query >= 0 && a.answer.refused) {
             const PromQuery &q = *m_queries[a.query];
-            errors.append(Error{q.what + u": Prometheus " + server.name + u" refuses it: " +
-                                    a.answer.error.section(QStringLiteral("Prometheus says "), -1),
-                                m_mapping.file, q.place.line, q.place.column});
+            errors.append(Error{refusal(a), m_mapping.file, q.place.line, q.place.column});
         }
     }
     m_asks.clear();
-    m_polls = 0;
     return errors;
 }
 
@@ -417,6 +483,15 @@ void PrometheusSource::annotate(const QString &text, const QJsonObject &details)
     Q_EMIT said(text);
 }
 
+void PrometheusSource::reportOnce(const QString &key, const QString &text,
+                                  const QJsonObject &details)
+{
+    if (m_reported.contains(key))
+        return;
+    m_reported.insert(key);
+    annotate(text, details);
+}
+
 void PrometheusSource::serverAnswered(int index, const QString &problem)
 {
     Server &s = m_servers[index];
@@ -429,7 +504,9 @@ void PrometheusSource::serverAnswered(int index, const QString &problem)
             annotate(name + u" answers again",
                      {{QStringLiteral("problem"), QStringLiteral("answers")},
                       {QStringLiteral("server"), where.name}});
-        s = Server{s.scrapeIntervalMs, {}, 0, 0, true};
+        s.problem.clear();
+        s.failures = 0;
+        s.retryAtMs = 0;
         return;
     }
     ++s.failures;
@@ -447,10 +524,6 @@ void PrometheusSource::serverAnswered(int index, const QString &problem)
 
 void PrometheusSource::finished()
 {
-    if (m_polls < 0) { // the start-up check
-        Q_EMIT polled(m_polls);
-        return;
-    }
     // Which servers answered; the queries they refused.
     std::vector<QString> problems(m_servers.size());
     std::vector<char> asked(m_servers.size(), 0);
@@ -458,17 +531,13 @@ void PrometheusSource::finished()
         asked[a.server] = 1;
         if (a.unreachable && problems[a.server].isEmpty())
             problems[a.server] = a.answer.error;
-        if (a.query >= 0 && a.answer.refused && !a.timestamps) {
+        if (a.query >= 0 && a.answer.refused) {
             const PromQuery &q = *m_queries[a.query];
-            const QString key = u"refused|" + QString::number(a.server) + u'|' + q.what;
-            if (!m_reported.contains(key)) {
-                m_reported.insert(key);
-                annotate(q.what + u" (" + q.place.toString() + u") is refused by Prometheus " +
-                             m_mapping.servers[a.server].name + u": " +
-                             a.answer.error.section(QStringLiteral("Prometheus says "), -1),
-                         {{QStringLiteral("problem"), QStringLiteral("refused")},
-                          {QStringLiteral("query"), q.what}});
-            }
+            reportOnce(u"refused|" + QString::number(a.server) + u'|' + q.what +
+                           (a.timestamps ? u"|t" : u""),
+                       refusal(a) + u" (" + q.place.toString() + u')',
+                       {{QStringLiteral("problem"), QStringLiteral("refused")},
+                        {QStringLiteral("query"), q.what}});
         }
     }
     for (int i = 0; i < int(m_servers.size()); ++i) {
@@ -483,15 +552,24 @@ void PrometheusSource::finished()
     Q_EMIT polled(m_polls);
 }
 
-qint64 PrometheusSource::staleAfterMs(int server) const
+bool PrometheusSource::isStale(const PromSample &s) const
 {
-    const qint64 scrape = m_servers[server].scrapeIntervalMs;
-    return 2 * (scrape > 0 ? scrape : kDefaultScrapeMs);
+    if (s.timeMs < 0)
+        return false; // an expression: timestamp() gave the evaluation time, nothing to check
+    const QHash<QString, qint64> &bounds = m_servers[s.server].staleAfterMs;
+    const qint64 bound = bounds.value(s.labels.value(QStringLiteral("job")),
+                                      bounds.value(QString(), staleBound(kDefaultScrapeMs, 10000)));
+    return m_pollMs - s.timeMs > bound;
+}
+
+bool PrometheusSource::anyServerSilent() const
+{
+    return std::any_of(m_servers.cbegin(), m_servers.cend(),
+                       [](const Server &s) { return !s.problem.isEmpty(); });
 }
 
 QList<PromSample> PrometheusSource::samplesOf(int query) const
 {
-    QList<PromSample> out;
     QHash<QString, qint64> times; // server|labels -> scrape time
     for (const Ask &a : m_asks) {
         if (a.query != query || !a.timestamps || !a.answer.error.isEmpty())
@@ -500,12 +578,23 @@ QList<PromSample> PrometheusSource::samplesOf(int query) const
             times.insert(QString::number(a.server) + u'|' + labelKey(s.labels),
                          qint64(std::llround(s.value * 1000.0)));
     }
+    // The same series from two servers (a highly available pair scraping the same targets):
+    // the freshest.
+    QList<PromSample> out;
+    QHash<QString, qsizetype> seen; // labels -> index in out
     for (const Ask &a : m_asks) {
         if (a.query != query || a.timestamps || !a.answer.error.isEmpty())
             continue;
         for (PromSample s : a.answer.samples) {
-            s.timeMs = times.value(QString::number(a.server) + u'|' + labelKey(s.labels), -1);
-            out.append(std::move(s));
+            const QString key = labelKey(s.labels);
+            s.timeMs = times.value(QString::number(a.server) + u'|' + key, -1);
+            const auto it = seen.constFind(key);
+            if (it == seen.cend()) {
+                seen.insert(key, out.size());
+                out.append(std::move(s));
+            } else if (s.timeMs > out[*it].timeMs) {
+                out[*it] = std::move(s);
+            }
         }
     }
     return out;
@@ -514,24 +603,30 @@ QList<PromSample> PrometheusSource::samplesOf(int query) const
 void PrometheusSource::reportUnmatched(const QString &kind, const QString &label,
                                        const QString &value, const PromQuery &query)
 {
-    const QString key = kind + u'|' + label + u'|' + value;
-    if (m_reported.contains(key))
-        return;
-    m_reported.insert(key);
     const QStringList &ids = kind == u"site" ? m_sites.ids() : m_nodes.ids();
     QStringList some = ids.mid(0, 6);
     if (ids.size() > 6)
         some.append(QStringLiteral("…"));
-    annotate(u"label " + label + u"=\"" + value + u"\" in " + query.what + u" (" +
-                 query.place.toString() + u") names no " + kind + u" of the scenario (" +
-                 some.join(QStringLiteral(", ")) +
-                 u"); what it says is ignored: map it under "
-                 u"values." +
-                 kind + u"s in the mapping",
-             {{QStringLiteral("problem"), QStringLiteral("unmatched")},
-              {QStringLiteral("label"), label},
-              {QStringLiteral("value"), value},
-              {QStringLiteral("kind"), kind}});
+    reportOnce(kind + u'|' + label + u'|' + value,
+               u"label " + label + u"=\"" + value + u"\" in " + query.what + u" (" +
+                   query.place.toString() + u") names no " + kind + u" of the scenario (" +
+                   some.join(QStringLiteral(", ")) +
+                   u"); what it says is ignored: map it under values." + kind + u"s in the mapping",
+               {{QStringLiteral("problem"), QStringLiteral("unmatched")},
+                {QStringLiteral("label"), label},
+                {QStringLiteral("value"), value},
+                {QStringLiteral("kind"), kind}});
+}
+
+void PrometheusSource::reportMissing(const QString &label, const PromQuery &query)
+{
+    reportOnce(u"missing|" + query.what + u'|' + label,
+               query.what + u" (" + query.place.toString() + u") gives results without a usable '" +
+                   label + u"' label; they are ignored: check the label names in the mapping",
+               {{QStringLiteral("problem"), QStringLiteral("unmatched")},
+                {QStringLiteral("label"), label},
+                {QStringLiteral("value"), QString()},
+                {QStringLiteral("query"), query.what}});
 }
 
 void PrometheusSource::deliverSeries(const QString &key, const QString &node, const QString &metric,
@@ -555,42 +650,61 @@ void PrometheusSource::deliverSeries(const QString &key, const QString &node, co
 
 void PrometheusSource::deliverCpu()
 {
-    const int query = int(m_queries.indexOf(&m_mapping.cpuQuery));
+    const int query = queryIndex(m_mapping.cpuQuery);
     if (query < 0)
         return;
     for (const PromSample &s : samplesOf(query)) {
         const QString value = s.labels.value(m_mapping.nodeLabel);
-        if (value.isEmpty())
+        if (value.isEmpty()) {
+            reportMissing(m_mapping.nodeLabel, m_mapping.cpuQuery);
             continue;
+        }
         const auto node = m_nodes.resolve(value);
         if (!node) {
             reportUnmatched(QStringLiteral("node"), m_mapping.nodeLabel, value, m_mapping.cpuQuery);
             continue;
         }
-        const bool stale = s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server);
         deliverSeries(u"node/" + *node + u"/cpu", *node, QStringLiteral("cpu"), QStringLiteral("%"),
-                      stale ? std::nan("") : s.value);
+                      isStale(s) ? std::nan("") : s.value);
     }
 }
 
 void PrometheusSource::deliverProbes()
 {
+    // Every probe set's observations; two sets covering the same hops (an ICMP and a TCP job)
+    // are one observation, the worse of the two.
     QList<ProbeObservation> now;
-    for (const ProbeSet &set : std::as_const(m_mapping.probes)) {
-        const int probe = int(m_queries.indexOf(&set.probe));
-        const int up = set.up.isEmpty() ? -1 : int(m_queries.indexOf(&set.up));
+    QHash<QString, qsizetype> byKey;
+    for (const ProbeSet &set : m_mapping.probes) {
+        const int probe = queryIndex(set.probe);
+        const int up = set.up.isEmpty() ? -1 : queryIndex(set.up);
         ProbeReading reading;
         reading.set = &set;
         reading.sites = &m_sites;
         reading.nodes = &m_nodes;
         reading.nowMs = m_pollMs;
-        reading.staleAfterMs = [this](int server) { return staleAfterMs(server); };
+        reading.stale = [this](const PromSample &s) { return isStale(s); };
         reading.unmatched = [this, &set](const QString &kind, const QString &label,
                                          const QString &value) {
             reportUnmatched(kind, label, value, set.probe);
         };
-        now +=
+        reading.missing = [this, &set](const QString &label) { reportMissing(label, set.probe); };
+        const QList<ProbeObservation> seen =
             observeProbes(samplesOf(probe), up >= 0 ? samplesOf(up) : QList<PromSample>{}, reading);
+        for (const ProbeObservation &o : seen) {
+            const auto it = byKey.constFind(o.key());
+            if (it == byKey.cend()) {
+                byKey.insert(o.key(), now.size());
+                now.append(o);
+                continue;
+            }
+            ProbeObservation &merged = now[*it];
+            const QStringList targets = merged.targets + o.targets;
+            if (int(o.state) > int(merged.state))
+                merged = o;
+            merged.targets = targets;
+            merged.targets.removeDuplicates();
+        }
     }
     auto deliver = [this](const ProbeObservation &o, const QString &state) {
         Event e;
@@ -621,19 +735,18 @@ void PrometheusSource::deliverProbes()
     }
     // Gone from Prometheus's answers: unknown (a gap is not the last value), until it has been
     // gone `forget_after` — then no probe covers it any more.
-    QString why;
-    for (const Server &s : m_servers) {
-        if (!s.problem.isEmpty())
-            why = QStringLiteral("Prometheus cannot be asked");
-    }
+    const QString why = anyServerSilent() ? QStringLiteral("Prometheus cannot be asked")
+                                          : QStringLiteral("no sample from Prometheus");
     for (auto it = m_probes.begin(); it != m_probes.end();) {
         if (seen.contains(it.key())) {
             ++it;
             continue;
         }
         ProbeObservation o = it->observation;
-        const QString name = u"probe " + o.from + u" -> " + o.to +
-                             (o.node.isEmpty() ? QString() : u" (" + o.node + u')');
+        QString name = u"probe " + o.from + u" -> " + o.to;
+        if (!o.node.isEmpty() || o.port > 0)
+            name +=
+                u" (" + o.node + (o.port > 0 ? u':' + QString::number(o.port) : QString()) + u')';
         if (m_pollMs - it->lastSeenMs >= m_mapping.forgetAfterMs) {
             o.why = name + u" is no longer in Prometheus (no sample for " +
                     seconds(m_mapping.forgetAfterMs) + u')';
@@ -643,9 +756,7 @@ void PrometheusSource::deliverProbes()
         }
         if (o.state != VerdictState::Unknown) {
             o.state = VerdictState::Unknown;
-            o.why = name + u": " +
-                    (why.isEmpty() ? QStringLiteral("no sample from Prometheus") : why) +
-                    u" since " + clock(it->lastSeenMs) + u" UTC";
+            o.why = name + u": " + why + u" since " + clock(it->lastSeenMs) + u" UTC";
             it->observation = o;
             deliver(o, toString(o.state));
         }
@@ -655,39 +766,43 @@ void PrometheusSource::deliverProbes()
 
 void PrometheusSource::deliverCharts()
 {
-    for (const ChartQuery &chart : std::as_const(m_mapping.charts)) {
-        const int query = int(m_queries.indexOf(&chart.query));
-        for (const PromSample &s : samplesOf(query)) {
+    for (const ChartQuery &chart : m_mapping.charts) {
+        for (const PromSample &s : samplesOf(queryIndex(chart.query))) {
             QString line, node;
             if (!chart.nodeLabel.isEmpty()) {
                 const QString value = s.labels.value(chart.nodeLabel);
-                const auto id = value.isEmpty() ? std::nullopt : m_nodes.resolve(value);
+                if (value.isEmpty()) {
+                    reportMissing(chart.nodeLabel, chart.query);
+                    continue;
+                }
+                const auto id = m_nodes.resolve(value);
                 if (!id) {
-                    if (!value.isEmpty())
-                        reportUnmatched(QStringLiteral("node"), chart.nodeLabel, value,
-                                        chart.query);
+                    reportUnmatched(QStringLiteral("node"), chart.nodeLabel, value, chart.query);
                     continue;
                 }
                 line = node = *id;
             } else {
                 const QString fromValue = s.labels.value(chart.sourceLabel);
                 const QString toValue = s.labels.value(chart.targetLabel);
-                const auto from = m_sites.resolve(fromValue);
-                const auto to = m_sites.resolve(toValue);
-                if (!from || !to) {
-                    if (!from && !fromValue.isEmpty())
-                        reportUnmatched(QStringLiteral("site"), chart.sourceLabel, fromValue,
-                                        chart.query);
-                    if (!to && !toValue.isEmpty())
-                        reportUnmatched(QStringLiteral("site"), chart.targetLabel, toValue,
-                                        chart.query);
+                if (fromValue.isEmpty() || toValue.isEmpty()) {
+                    reportMissing(fromValue.isEmpty() ? chart.sourceLabel : chart.targetLabel,
+                                  chart.query);
                     continue;
                 }
+                const auto from = m_sites.resolve(fromValue);
+                const auto to = m_sites.resolve(toValue);
+                if (!from)
+                    reportUnmatched(QStringLiteral("site"), chart.sourceLabel, fromValue,
+                                    chart.query);
+                if (!to)
+                    reportUnmatched(QStringLiteral("site"), chart.targetLabel, toValue,
+                                    chart.query);
+                if (!from || !to)
+                    continue;
                 line = *from + u" -> " + *to;
             }
-            const bool stale = s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server);
             deliverSeries(u"promql/" + chart.name + u'/' + line, node, chart.name, chart.unit,
-                          stale ? std::nan("") : s.value);
+                          isStale(s) ? std::nan("") : s.value);
         }
     }
 }
@@ -696,13 +811,14 @@ void PrometheusSource::deliverSli()
 {
     if (m_mapping.slis.isEmpty())
         return;
-    // The users' view: the worst of the SLIs (every sample of each), NaN when none answered.
+    // The users' view: the worst of the SLIs (every sample of each), NaN when none answered —
+    // or when a server is silent: what it said last may be the worst, and the others' good
+    // news is no all-clear.
     double failing = std::nan("");
     QString why;
-    for (const SliQuery &sli : std::as_const(m_mapping.slis)) {
-        for (const PromSample &s : samplesOf(int(m_queries.indexOf(&sli.query)))) {
-            if (std::isnan(s.value) ||
-                (s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server)))
+    for (const SliQuery &sli : m_mapping.slis) {
+        for (const PromSample &s : samplesOf(queryIndex(sli.query))) {
+            if (std::isnan(s.value) || isStale(s))
                 continue;
             const double share = std::clamp(sli.isSuccess ? 1.0 - s.value : s.value, 0.0, 1.0);
             if (std::isnan(failing) || share > failing) {
@@ -720,14 +836,15 @@ void PrometheusSource::deliverSli()
             }
         }
     }
+    if (anyServerSilent())
+        failing = std::nan("");
     deliverSeries(QStringLiteral("service/failure_ratio"), {}, QStringLiteral("failure_ratio"),
                   QStringLiteral("%"), failing * 100.0);
-    if (const int requests = int(m_queries.indexOf(&m_mapping.sliRequests)); requests >= 0) {
+    if (const int requests = queryIndex(m_mapping.sliRequests); requests >= 0) {
         // What the users send, and what of it fails: the impact in requests.
         double offered = std::nan("");
         for (const PromSample &s : samplesOf(requests)) {
-            if (!std::isnan(s.value) &&
-                !(s.timeMs >= 0 && m_pollMs - s.timeMs > staleAfterMs(s.server)))
+            if (!std::isnan(s.value) && !isStale(s))
                 offered = (std::isnan(offered) ? 0.0 : offered) + s.value;
         }
         deliverSeries(QStringLiteral("service/offered"), {}, QStringLiteral("offered"),

@@ -67,8 +67,9 @@ struct ProbeReading
     const IdResolver *sites = nullptr;
     const IdResolver *nodes = nullptr;
     qint64 nowMs = 0;
-    std::function<qint64(int server)> staleAfterMs; // a sample older than this is stale
+    std::function<bool(const PromSample &)> stale; // too old to trust (null: none is)
     std::function<void(const QString &kind, const QString &label, const QString &value)> unmatched;
+    std::function<void(const QString &label)> missing; // a result lacks it (or it is no port)
 };
 
 // Probes grouped by what they cover (site pair, node, port): blocked when a fresh probe whose
@@ -103,6 +104,7 @@ public:
 Q_SIGNALS:
     void polled(int polls);         // after a poll's results were delivered
     void said(const QString &text); // every annotation it records about itself
+    void checked();                 // check()'s answers are in (its own event loop)
 
 private:
     struct Ask
@@ -116,11 +118,10 @@ private:
     };
     struct Server
     {
-        qint64 scrapeIntervalMs = 0; // 0: not known yet
-        QString problem;             // why it could not be asked last time (empty: it could)
-        int failures = 0;            // in a row
+        QHash<QString, qint64> staleAfterMs; // by job ("" any other); empty: not known yet
+        QString problem;  // why it could not be asked last time (empty: it could)
+        int failures = 0; // in a row
         qint64 retryAtMs = 0;
-        bool everAnswered = false;
     };
     struct Series
     {
@@ -135,14 +136,21 @@ private:
 
     void ask(std::vector<Ask> &asks, qint64 atMs);
     void answered(QNetworkReply *reply);
+    void abandon(); // the replies still awaited
     void poll();
     void finished();
-    // The samples of one query from every server that answered, with their scrape times.
+    int queryIndex(const PromQuery &query) const; // -1: none
+    // The samples of one query from every server that answered, with their scrape times (of
+    // one series from several servers, the freshest).
     QList<PromSample> samplesOf(int query) const;
-    qint64 staleAfterMs(int server) const;
+    bool isStale(const PromSample &sample) const;
+    bool anyServerSilent() const; // a server cannot be asked (now, or is backed off)
+    QString refusal(const Ask &ask) const;
     void annotate(const QString &text, const QJsonObject &details);
+    void reportOnce(const QString &key, const QString &text, const QJsonObject &details);
     void reportUnmatched(const QString &kind, const QString &label, const QString &value,
                          const PromQuery &query);
+    void reportMissing(const QString &label, const PromQuery &query);
     void deliverSeries(const QString &key, const QString &node, const QString &metric,
                        const QString &unit, double value);
     void deliverCpu();
@@ -151,7 +159,7 @@ private:
     void deliverSli();
     void serverAnswered(int server, const QString &problem);
 
-    PrometheusMapping m_mapping;
+    const PrometheusMapping m_mapping; // const: m_queries points into it
     QList<const PromQuery *> m_queries;
     IdResolver m_sites;
     IdResolver m_nodes;
@@ -163,6 +171,7 @@ private:
     std::vector<Ask> m_asks;
     int m_pending = 0;
     int m_polls = 0;
+    bool m_checking = false;
     std::vector<Server> m_servers;
     QSet<QString> m_reported;        // unmatched values and refused queries already said
     QHash<QString, Seen> m_probes;   // by ProbeObservation::key()

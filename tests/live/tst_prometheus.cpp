@@ -286,7 +286,7 @@ private Q_SLOTS:
         const IdResolver nodes({}, {}, true, kNodes);
         ProbeReading r = reading(set, sites, nodes);
         r.nowMs = 100000;
-        r.staleAfterMs = [](int) { return qint64(1000); }; // scrape every 500 ms
+        r.stale = [&r](const PromSample &s) { return r.nowMs - s.timeMs > 1000; }; // 500 ms scrapes
         PromSample old =
             sample(QStringLiteral("dc3"), QStringLiteral("dc2"), QStringLiteral("c:2"), 1);
         old.timeMs = 100000 - 5400;
@@ -308,10 +308,10 @@ private Q_SLOTS:
         QCOMPARE(exact.resolve(QStringLiteral("dc1")), QStringLiteral("dc1"));
         QVERIFY(!exact.resolve(QStringLiteral("DC1")));
         const IdResolver folded({}, {}, true,
-                                {QStringLiteral("a"), QStringLiteral("A"), QStringLiteral("b")});
-        QCOMPARE(folded.resolve(QStringLiteral("B")), QStringLiteral("b"));
-        QCOMPARE(folded.resolve(QStringLiteral("a")), QStringLiteral("a")); // exact wins
-        QVERIFY(!folded.resolve(QStringLiteral("ä"))); // and "A" and "a" fold to both: neither
+                                {QStringLiteral("Ab"), QStringLiteral("aB"), QStringLiteral("c")});
+        QCOMPARE(folded.resolve(QStringLiteral("C")), QStringLiteral("c"));
+        QCOMPARE(folded.resolve(QStringLiteral("aB")), QStringLiteral("aB")); // exact wins
+        QVERIFY(!folded.resolve(QStringLiteral("ab"))); // folds to both: names neither
         ValueNames values;
         values.sites.insert(QStringLiteral("DC1"), QStringLiteral("dc9"));
         QCOMPARE(unknownTargets(values, kSites, kNodes),
