@@ -1,5 +1,7 @@
 #include "live_listener.h"
 
+#include <QPointer>
+
 namespace warroom {
 
 LiveListener::LiveListener(QObject *parent)
@@ -21,9 +23,14 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
     QMetaObject::invokeMethod(m_context, [this, context = m_context, path, options, sources] {
+        // The start may wait on the network in its own event loop (the Prometheus check):
+        // stop() can delete the context meanwhile, and then nothing must follow.
+        const QPointer<QObject> alive(context);
         auto session = LiveSession::start(path, options, sources, [](const QString &why) {
             qWarning("warroom: a source's message was refused: %s", qPrintable(why));
         });
+        if (!alive)
+            return; // the session, if any, closes its recording as it goes
         if (!session) {
             QStringList lines;
             for (const Error &e : session.errors())

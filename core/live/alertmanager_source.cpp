@@ -132,7 +132,13 @@ QString AlertTracker::id(const IdResolver *ids, const QString &label, const Aler
     const QString value = a.labels.value(label).toString();
     if (value.isEmpty() || !ids)
         return value;
-    return ids->resolve(value).value_or(value); // an unknown one is kept as it was written
+    if (auto id = ids->resolve(value))
+        return *id;
+    // Naming nothing here: said, and left out (the labels keep it).
+    if (m_labels.unmatched)
+        m_labels.unmatched(ids == m_labels.sites ? QStringLiteral("site") : QStringLiteral("node"),
+                           label, value);
+    return {};
 }
 
 Event AlertTracker::event(const Alert &a, Kind kind, qint64 nowMs, const QString &how) const
@@ -148,7 +154,13 @@ Event AlertTracker::event(const Alert &a, Kind kind, qint64 nowMs, const QString
     e.node = id(m_labels.nodes, m_labels.node, a);
     e.site = id(m_labels.sites, m_labels.site, a);
     const QString severity = a.labels.value(m_labels.severity).toString();
-    const QString summary = a.annotations.value(QStringLiteral("summary")).toString();
+    // What it says: its summary, else its description, else its instance.
+    QString summary = a.annotations.value(QStringLiteral("summary")).toString();
+    if (summary.isEmpty())
+        summary =
+            a.annotations.value(QStringLiteral("description")).toString().section(u'\n', 0, 0);
+    if (summary.isEmpty())
+        summary = a.labels.value(QStringLiteral("instance")).toString();
     QString what = kind == Kind::Firing      ? QStringLiteral(" firing")
                    : kind == Kind::Resolved  ? QStringLiteral(" resolved")
                    : !a.silencedBy.isEmpty() ? QStringLiteral(" silenced")
@@ -226,9 +238,22 @@ AlertmanagerSource::AlertmanagerSource(PrometheusMapping mapping, const QStringL
     , m_nodes(m_mapping.values.nodes, m_mapping.values.rewrites, m_mapping.values.caseInsensitive,
               nodes)
     , m_deliver(std::move(deliver))
-    , m_tracker(AlertLabels{m_mapping.alertNodeLabel, m_mapping.alertSiteLabel,
-                            m_mapping.alertSeverityLabel, sites.isEmpty() ? nullptr : &m_sites,
-                            nodes.isEmpty() ? nullptr : &m_nodes})
+    , m_tracker(AlertLabels{
+          m_mapping.alertNodeLabel, m_mapping.alertSiteLabel, m_mapping.alertSeverityLabel,
+          sites.isEmpty() ? nullptr : &m_sites, nodes.isEmpty() ? nullptr : &m_nodes,
+          [this](const QString &kind, const QString &label, const QString &value) {
+              if (m_unmatched.contains(kind + u'|' + label + u'|' + value))
+                  return;
+              m_unmatched.insert(kind + u'|' + label + u'|' + value);
+              annotate(u"alert label " + label + u"=\"" + value + u"\" names no " + kind +
+                           u" of the scenario; the alert is kept without it: "
+                           u"map it under values." +
+                           kind + u"s in the mapping",
+                       {{QStringLiteral("problem"), QStringLiteral("unmatched")},
+                        {QStringLiteral("label"), label},
+                        {QStringLiteral("value"), value},
+                        {QStringLiteral("kind"), kind}});
+          }})
     , m_network(new QNetworkAccessManager(this))
 {
     m_timer.setInterval(int(m_mapping.alertIntervalMs));
@@ -274,7 +299,7 @@ void AlertmanagerSource::poll()
                                    int(std::max<qint64>(m_mapping.alertIntervalMs, 1000)));
     if (const auto *why = std::get_if<QString>(&request)) {
         m_polling = false;
-        said(*why);
+        answering(*why);
         return;
     }
     QNetworkReply *reply = m_network->get(std::get<QNetworkRequest>(request));
@@ -292,23 +317,33 @@ void AlertmanagerSource::poll()
             else
                 deliver(m_tracker.poll(std::get<QList<Alert>>(alerts), now));
         }
-        said(problem);
+        answering(problem);
         Q_EMIT polled();
     });
 }
 
-void AlertmanagerSource::said(const QString &problem)
+void AlertmanagerSource::annotate(const QString &text, const QJsonObject &details)
 {
-    if (problem == m_problem)
-        return;
     Event e;
     e.timeMs = QDateTime::currentMSecsSinceEpoch();
     e.kind = EventKind::Annotation;
     e.subject = QStringLiteral("alertmanager");
-    e.text = u"Alertmanager at " + m_mapping.alertmanager.url.toString() +
-             (problem.isEmpty() ? QStringLiteral(" answers again")
-                                : QString(u" cannot be asked: " + problem));
+    e.text = text;
+    e.details = details;
     m_deliver(std::move(e));
+    Q_EMIT said(text);
+}
+
+void AlertmanagerSource::answering(const QString &problem)
+{
+    if (problem == m_problem)
+        return;
+    annotate(u"Alertmanager at " + m_mapping.alertmanager.url.toString() +
+                 (problem.isEmpty() ? QStringLiteral(" answers again")
+                                    : QString(u" cannot be asked: " + problem)),
+             {{QStringLiteral("problem"),
+               problem.isEmpty() ? QStringLiteral("answers") : QStringLiteral("unreachable")},
+              {QStringLiteral("server"), QStringLiteral("alertmanager")}});
     m_problem = problem;
 }
 

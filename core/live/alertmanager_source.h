@@ -45,6 +45,8 @@ struct AlertLabels
     QString severity = QStringLiteral("severity");
     const IdResolver *sites = nullptr; // null: values as they are
     const IdResolver *nodes = nullptr;
+    // Hears of a value naming no id (the event then leaves node or site empty).
+    std::function<void(const QString &kind, const QString &label, const QString &value)> unmatched;
 };
 
 // Which alerts fire, from both ways Alertmanager tells: each alert becomes one `alert.firing`
@@ -94,13 +96,15 @@ public:
 
 Q_SIGNALS:
     void polled();
-    void notified(); // a webhook was received (and answered)
+    void notified();                // a webhook was received (and answered)
+    void said(const QString &text); // every annotation it records about itself
 
 private:
     void poll();
     void acceptWebhook();
     void deliver(const QList<Event> &events);
-    void said(const QString &problem); // annotates a change of Alertmanager's answering
+    void answering(const QString &problem); // annotates a change of Alertmanager's answering
+    void annotate(const QString &text, const QJsonObject &details);
 
     PrometheusMapping m_mapping;
     IdResolver m_sites;
@@ -111,7 +115,8 @@ private:
     QTcpServer *m_webhook = nullptr;
     QTimer m_timer;
     bool m_polling = false;
-    QString m_problem; // why Alertmanager could not be asked last time
+    QString m_problem;         // why Alertmanager could not be asked last time
+    QSet<QString> m_unmatched; // label values already said to name nothing
 };
 
 } // namespace warroom

@@ -1,5 +1,7 @@
 #include "label_values.h"
 
+#include "core/scenario/yaml_reader.h" // closestMatch
+
 namespace warroom {
 
 IdResolver::IdResolver(QHash<QString, QString> table, QList<ValueNames::Rewrite> rewrites,
@@ -58,21 +60,28 @@ std::optional<QString> IdResolver::resolve(const QString &value) const
     return id;
 }
 
-QStringList unknownTargets(const ValueNames &values, const QStringList &sites,
-                           const QStringList &nodes)
+ErrorList unknownTargets(const ValueNames &values, const QStringList &sites,
+                         const QStringList &nodes)
 {
-    QStringList out;
-    auto check = [&out](const QHash<QString, QString> &table, const QStringList &ids,
-                        const QString &what, const QString &kind) {
-        for (auto it = table.cbegin(); it != table.cend(); ++it) {
-            if (!ids.contains(it.value()))
-                out.append(u"'values." + what + u"': '" + it.key() + u"' names " + it.value() +
-                           u", which is not a " + kind + u" of the scenario");
+    ErrorList out;
+    auto check = [&](const QHash<QString, QString> &table, const QStringList &ids,
+                     const QString &what, const QString &kind) {
+        QStringList keys = table.keys();
+        keys.sort();
+        for (const QString &value : keys) {
+            const QString id = table.value(value);
+            if (ids.contains(id))
+                continue;
+            const QString near = closestMatch(id, ids);
+            const SourcePlace place = values.places.value(what + u'|' + value);
+            out.append(Error{u"'values." + what + u"': '" + value + u"' names " + id +
+                                 u", which is not a " + kind + u" of the scenario" +
+                                 (near.isEmpty() ? QString() : u"; did you mean " + near + u'?'),
+                             place.file, place.line, place.column});
         }
     };
     check(values.sites, sites, QStringLiteral("sites"), QStringLiteral("site"));
     check(values.nodes, nodes, QStringLiteral("nodes"), QStringLiteral("node"));
-    out.sort();
     return out;
 }
 

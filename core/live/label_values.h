@@ -2,6 +2,8 @@
 
 #include "prometheus_mapping.h"
 
+#include "core/util/error.h"
+
 #include <QHash>
 #include <QStringList>
 
@@ -34,9 +36,9 @@ private:
     mutable QHash<QString, std::optional<QString>> m_cache;
 };
 
-// Which table entries name ids that do not exist: "values.sites: 'DC9' names dc9, which is
-// not a site of the scenario".
-QStringList unknownTargets(const ValueNames &values, const QStringList &sites,
-                           const QStringList &nodes);
+// The table entries that name ids the scenario lacks, each at its place: "'values.sites':
+// 'US-EAST' names us-est, which is not a site of the scenario; did you mean us-east?".
+ErrorList unknownTargets(const ValueNames &values, const QStringList &sites,
+                         const QStringList &nodes);
 
 } // namespace warroom

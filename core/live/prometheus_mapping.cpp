@@ -194,17 +194,20 @@ void readValues(YamlReader &r, const YAML::Node &values, PrometheusMapping &m)
                 {QStringLiteral("sites"), QStringLiteral("nodes"), QStringLiteral("rewrite"),
                  QStringLiteral("case_insensitive")},
                 what);
-    auto table = [&r](const YAML::Node &n, const QString &w, QHash<QString, QString> &out) {
+    auto table = [&r, &m](const YAML::Node &n, const QString &kind, QHash<QString, QString> &out) {
+        const QString w = u"'values." + kind + u'\'';
         if (!n.IsDefined() || !r.expectMap(n, w))
             return;
         for (const auto &kv : n) {
             const QString value = QString::fromStdString(kv.first.Scalar());
-            if (auto id = r.identifier(kv.second, w))
+            if (auto id = r.identifier(kv.second, w)) {
                 out.insert(value, *id);
+                m.values.places.insert(kind + u'|' + value, r.placeOf(kv.second));
+            }
         }
     };
-    table(r.child(values, "sites", what), QStringLiteral("'values.sites'"), m.values.sites);
-    table(r.child(values, "nodes", what), QStringLiteral("'values.nodes'"), m.values.nodes);
+    table(r.child(values, "sites", what), QStringLiteral("sites"), m.values.sites);
+    table(r.child(values, "nodes", what), QStringLiteral("nodes"), m.values.nodes);
     if (const YAML::Node n = r.child(values, "case_insensitive", what); n.IsDefined())
         m.values.caseInsensitive =
             r.boolean(n, QStringLiteral("'values.case_insensitive'")).value_or(true);

@@ -50,6 +50,7 @@ struct ValueNames
     QHash<QString, QString> nodes; // label value -> node id
     QList<Rewrite> rewrites;
     bool caseInsensitive = true;
+    QHash<QString, SourcePlace> places; // "sites|VALUE", "nodes|VALUE": where each entry is
 };
 
 // Reachability probes (the blackbox exporter): `probe_success`, optionally the probe scrapes'

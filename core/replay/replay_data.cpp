@@ -41,10 +41,21 @@ void addLine(ChartData &chart, const Recording &r, const QString &key, const QSt
         {name, windowOf(r, *series, r.startMs(), r.endMs(), columns, scale), key, scale});
 }
 
-// Annotations a live source writes about itself (PrometheusSource: down, answers again).
-const QString kSourceSubject = QStringLiteral("prometheus");
+// Annotations live sources write about themselves (down, answers again, a label naming
+// nothing).
+const QStringList kSourceSubjects{QStringLiteral("prometheus"), QStringLiteral("alertmanager")};
 
 // A live writer's last heartbeat (docs/recording-format.md), -1 for a writer that keeps none.
+// The newest event read, by id: a live source may append an event dated before one appended
+// earlier (a poll's answers come after a webhook's alert), so the list's last by time is not it.
+qint64 lastIdOf(const QList<Event> &events)
+{
+    qint64 id = 0;
+    for (const Event &e : events)
+        id = std::max(id, e.id);
+    return id;
+}
+
 qint64 heartbeatOf(const Recording &r)
 {
     const QString beat = r.meta(QStringLiteral("heartbeat_ms"));
@@ -224,7 +235,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
         while (!data->events.isEmpty() && data->events.last().timeMs >= data->eventsUntilMs)
             data->events.removeLast();
     }
-    data->lastEventId = data->events.isEmpty() ? 0 : data->events.last().id;
+    data->lastEventId = lastIdOf(data->events);
     data->lifeEvents = r.events(EventFilter::ofKinds(
         {EventKind::NodeLaunched, EventKind::NodeDraining, EventKind::NodeTerminated}));
     data->lives = std::make_shared<const NodeLives>(data->lifeEvents);
@@ -232,9 +243,13 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->stateEvents =
         r.events(EventFilter::ofKinds({EventKind::ServiceState, EventKind::ServiceCause,
                                        EventKind::BacklogStarted, EventKind::BacklogDrained}));
-    EventFilter sources = EventFilter::ofKinds({EventKind::Annotation});
-    sources.subject = kSourceSubject;
-    data->sourceEvents = r.events(sources);
+    for (const QString &subject : kSourceSubjects) {
+        EventFilter sources = EventFilter::ofKinds({EventKind::Annotation});
+        sources.subject = subject;
+        data->sourceEvents += r.events(sources);
+    }
+    std::stable_sort(data->sourceEvents.begin(), data->sourceEvents.end(),
+                     [](const Event &a, const Event &b) { return a.timeMs < b.timeMs; });
     data->monitoringEvents = r.events(EventFilter::ofKinds({EventKind::MonitoringChanged}));
     data->summary = summarize(r);
     data->charts = chartsOf(r, data->first, columns);
@@ -257,7 +272,7 @@ Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const Re
         return opened.errors();
     auto all = std::make_shared<ReplayData>(*data);
     all->events = opened.value()->events();
-    all->lastEventId = all->events.isEmpty() ? 0 : all->events.last().id;
+    all->lastEventId = lastIdOf(all->events);
     all->complete = true;
     all->eventsUntilMs = std::numeric_limits<qint64>::max();
     return std::shared_ptr<const ReplayData>(std::move(all));
@@ -299,7 +314,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
         next->events = r.events();
     else
         next->events += fresh;
-    next->lastEventId = next->events.isEmpty() ? 0 : next->events.last().id;
+    next->lastEventId = lastIdOf(next->events);
     next->eventCount = r.eventCount();
     for (const Event &e : fresh) {
         if (e.kind == EventKind::NodeLaunched || e.kind == EventKind::NodeDraining ||
@@ -310,7 +325,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
         else if (e.kind == EventKind::ServiceState || e.kind == EventKind::ServiceCause ||
                  e.kind == EventKind::BacklogStarted || e.kind == EventKind::BacklogDrained)
             next->stateEvents.append(e);
-        else if (e.kind == EventKind::Annotation && e.subject == kSourceSubject)
+        else if (e.kind == EventKind::Annotation && kSourceSubjects.contains(e.subject))
             next->sourceEvents.append(e);
         else if (e.kind == EventKind::MonitoringChanged)
             next->monitoringEvents.append(e);

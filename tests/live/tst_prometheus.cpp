@@ -3,12 +3,16 @@
 // alerts told twice (poll and webhook) recorded once, and the webhook over real HTTP.
 #include "core/live/alertmanager_source.h"
 #include "core/live/http_request.h"
+#include "core/live/ingest_server.h"
 #include "core/live/label_values.h"
 #include "core/live/observed_service.h"
 #include "core/live/prometheus_mapping.h"
 #include "core/live/prometheus_source.h"
+#include "core/replay/replay_data.h"
+#include "core/store/recording_writer.h"
 #include "support/test_support.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -314,9 +318,10 @@ private Q_SLOTS:
         QVERIFY(!folded.resolve(QStringLiteral("ab"))); // folds to both: names neither
         ValueNames values;
         values.sites.insert(QStringLiteral("DC1"), QStringLiteral("dc9"));
-        QCOMPARE(unknownTargets(values, kSites, kNodes),
-                 QStringList{QStringLiteral("'values.sites': 'DC1' names dc9, which is not a site "
-                                            "of the scenario")});
+        const ErrorList wrong = unknownTargets(values, kSites, kNodes);
+        QCOMPARE(wrong.size(), 1);
+        QCOMPARE(wrong[0].message, QStringLiteral("'values.sites': 'DC1' names dc9, which is not "
+                                                  "a site of the scenario; did you mean dc1?"));
     }
 
     // The SLI's share failing drives the service state under the scenario's thresholds,
@@ -431,8 +436,12 @@ private Q_SLOTS:
         QCOMPARE(alerts.size(), 1);
         QVERIFY(alerts[0].suppressed());
         const IdResolver nodes({}, {}, true, kNodes);
-        AlertTracker tracker(AlertLabels{QStringLiteral("dst_node"), QStringLiteral("site"),
-                                         QStringLiteral("sev"), nullptr, &nodes});
+        AlertTracker tracker(AlertLabels{QStringLiteral("dst_node"),
+                                         QStringLiteral("site"),
+                                         QStringLiteral("sev"),
+                                         nullptr,
+                                         &nodes,
+                                         {}});
         QList<Event> events = tracker.poll(alerts, 1000);
         QCOMPARE(events.size(), 1);
         QVERIFY(events[0].kind == EventKind::AlertSilenced);
@@ -459,6 +468,50 @@ private Q_SLOTS:
         events = tracker.poll({}, 4000);
         QCOMPARE(events.size(), 1);
         QVERIFY(events[0].kind == EventKind::AlertResolved);
+    }
+
+    // A live source appends an event dated before one appended earlier (a poll's answers come
+    // after a webhook's alert): following the recording reads each event once.
+    void followingReadsOutOfOrderEventsOnce()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("live.warroom"));
+        const Scenario scenario =
+            test::parseOrFail(QByteArray("warroom: 1\nname: t\nsites: [{id: dc1, kind: "
+                                         "datacenter}]\nnodes: [{id: a, role: r, site: dc1}]\n"));
+        QVERIFY(createLiveRecording(path, scenario, QStringLiteral("prometheus")));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        auto append = [&path](const Event &e) {
+            auto writer = RecordingWriter::openForAppend(path);
+            QVERIFY(writer);
+            writer.value()->append(e);
+            QVERIFY(writer.value()->close());
+        };
+        Event alert;
+        alert.timeMs = now + 5000;
+        alert.kind = EventKind::AlertFiring;
+        alert.subject = QStringLiteral("ProbeFailing");
+        append(alert);
+        Event unmatched;
+        unmatched.timeMs = now + 3000;
+        unmatched.kind = EventKind::Annotation;
+        unmatched.subject = QStringLiteral("prometheus");
+        unmatched.details = {{QStringLiteral("problem"), QStringLiteral("unmatched")}};
+        append(unmatched);
+        auto data = loadReplayData(path);
+        QVERIFY(data);
+        QCOMPARE(data.value()->sourceEvents.size(), 1);
+        Event probe;
+        probe.timeMs = now + 6000;
+        probe.kind = EventKind::ProbeObserved;
+        append(probe);
+        for (int refresh = 0; refresh < 3; ++refresh) {
+            data = refreshReplayData(data.value());
+            QVERIFY(data);
+        }
+        QCOMPARE(data.value()->events.size(), 3);
+        QCOMPARE(data.value()->sourceEvents.size(), 1);
+        QCOMPARE(data.value()->observations.size(), 1);
     }
 
     // Alertmanager's webhook (v4) over real HTTP on loopback; bad requests get a clear 4xx.
