@@ -103,13 +103,15 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         for (const HttpServer &server : mapping->servers)
             out << "watching Prometheus " << server.name << " at " << server.url.toString()
                 << " every " << mapping->intervalMs << " ms" << Qt::endl;
-        for (const QString &warning : live.warnings())
-            err << "warroom-cli ingest: " << warning << "; asking again with backoff" << Qt::endl;
-        // What the source says of itself (a server down, a label value naming nothing).
+        // What the sources say of themselves (a server down, a label value naming nothing),
+        // as they record it; a server the start could not ask is said by the first poll.
+        const auto say = [&err](const QString &text) {
+            err << "warroom-cli ingest: " << text << Qt::endl;
+        };
         if (PrometheusSource *source = live.prometheus())
-            QObject::connect(source, &PrometheusSource::said, [&err](const QString &text) {
-                err << "warroom-cli ingest: " << text << Qt::endl;
-            });
+            QObject::connect(source, &PrometheusSource::said, say);
+        if (AlertmanagerSource *source = live.alertmanager())
+            QObject::connect(source, &AlertmanagerSource::said, say);
         if (!mapping->alertmanager.url.isEmpty())
             out << "watching Alertmanager at " << mapping->alertmanager.url.toString() << Qt::endl;
         if (live.alertmanager() && mapping->webhookPort != 0)
@@ -285,7 +287,8 @@ int importCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QString source = positional.at(1);
     HttpServer server;
     if (QFileInfo(source).isFile()) {
-        const auto mapping = loadPrometheusMapping(source);
+        // Its scenario may not exist yet: importing is how it comes to be.
+        const auto mapping = loadPrometheusMapping(source, MappingUse::Import);
         if (!mapping)
             return reportErrors(mapping.errors(), false, out, err);
         if (mapping->servers.isEmpty()) {
@@ -297,8 +300,13 @@ int importCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         server.url = QUrl(source, QUrl::StrictMode);
         if (!server.url.isValid() ||
             (server.url.scheme() != u"http" && server.url.scheme() != u"https")) {
-            err << "warroom-cli import: '" << source
+            err << "warroom-cli import: '" << server.url.toString(QUrl::RemoveUserInfo)
                 << "' is neither a mapping file nor an http(s):// address\n";
+            return ExitInvalid;
+        }
+        if (!server.url.userInfo().isEmpty()) {
+            err << "warroom-cli import: a password does not go on the command line: give a "
+                   "mapping file with basic_auth and a password_file\n";
             return ExitInvalid;
         }
         server.name = server.url.host();

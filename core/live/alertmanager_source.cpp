@@ -309,7 +309,7 @@ void AlertmanagerSource::poll()
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         QString problem;
         if (reply->error() != QNetworkReply::NoError) {
-            problem = reply->errorString();
+            problem = httpProblem(reply);
         } else {
             auto alerts = parseAlertList(reply->readAll(), m_mapping.alertmanager.url);
             if (auto *error = std::get_if<QString>(&alerts))

@@ -18,20 +18,22 @@ public:
         : m_level(level)
     {}
 
-    // A `service.state` event when the state changed and the new one held `state_for`.
-    // NaN (no SLI answered) changes nothing. `why` names the SLI that failed the most.
+    // A `service.state` event at the first answer (the state it says, at once), then when the
+    // state changed and the new one held `state_for`. NaN (no SLI answered) changes nothing.
+    // `why` names the SLI that failed the most.
     std::optional<Event> observe(qint64 nowMs, double failing, const QString &why);
     const QString &state() const { return m_state; }
 
 private:
     QString stateFor(double failing) const;
+    Event event(qint64 nowMs, const QString &previous, qint64 previousSinceMs, double failing,
+                const QString &why) const;
 
     ServiceLevel m_level;
     QString m_state = QStringLiteral("ok");
     qint64 m_sinceMs = -1;
     QString m_candidate;
     qint64 m_candidateSinceMs = 0;
-    double m_worst = 0.0; // the candidate's worst share, for the text
 };
 
 } // namespace warroom

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSslCertificate>
 
 namespace warroom {
 
@@ -29,6 +30,11 @@ std::optional<QUrl> httpUrl(YamlReader &r, const YAML::Node &node, const QString
     if (!url.userInfo().isEmpty()) {
         r.error(node, what + u" must not hold a user or password: use basic_auth with a "
                              u"password_file");
+        return std::nullopt;
+    }
+    if (url.hasQuery() || url.hasFragment()) {
+        r.error(node, what + u" must not have a ?query or #fragment: put a key in 'headers' "
+                             u"or a file, not in the address");
         return std::nullopt;
     }
     return url;
@@ -117,8 +123,10 @@ std::optional<HttpServer> server(YamlReader &r, const YAML::Node &node, const QS
                         u'\'' + w + u'\'');
             s.username = r.string(r.child(auth, "username", w, true), u'\'' + w + u".username'")
                              .value_or(QString());
-            s.passwordFile = existingFile(r, r.child(auth, "password_file", w, true),
-                                          u'\'' + w + u".password_file'");
+            const YAML::Node file = r.child(auth, "password_file", w, true);
+            s.passwordFile = existingFile(r, file, u'\'' + w + u".password_file'");
+            if (!s.passwordFile.isEmpty() && QFileInfo(s.passwordFile).size() == 0)
+                r.error(file, u'\'' + w + u".password_file': " + s.passwordFile + u" is empty");
         }
     }
     if (const YAML::Node n = r.child(node, "bearer_token_file", what); n.IsDefined())
@@ -148,8 +156,11 @@ std::optional<HttpServer> server(YamlReader &r, const YAML::Node &node, const QS
                         {QStringLiteral("ca_file"), QStringLiteral("cert_file"),
                          QStringLiteral("key_file"), QStringLiteral("insecure_skip_verify")},
                         u'\'' + w + u'\'');
-            if (const YAML::Node n = r.child(tls, "ca_file", w); n.IsDefined())
+            if (const YAML::Node n = r.child(tls, "ca_file", w); n.IsDefined()) {
                 s.caFile = existingFile(r, n, u'\'' + w + u".ca_file'");
+                if (!s.caFile.isEmpty() && QSslCertificate::fromPath(s.caFile).isEmpty())
+                    r.error(n, u'\'' + w + u".ca_file': no PEM certificate in " + s.caFile);
+            }
             if (const YAML::Node n = r.child(tls, "cert_file", w); n.IsDefined())
                 s.certFile = existingFile(r, n, u'\'' + w + u".cert_file'");
             if (const YAML::Node n = r.child(tls, "key_file", w); n.IsDefined())
@@ -292,7 +303,8 @@ void readCharts(YamlReader &r, const YAML::Node &list, PrometheusMapping &m)
                     u'\'' + what + u'\'');
         ChartQuery c;
         const YAML::Node nameNode = r.child(item, "name", u'\'' + what + u'\'', true);
-        c.name = r.string(nameNode, u'\'' + what + u".name'").value_or(QString()).trimmed();
+        if (nameNode.IsDefined())
+            c.name = r.string(nameNode, u'\'' + what + u".name'").value_or(QString()).trimmed();
         if (c.name.contains(u'/'))
             r.error(nameNode, u'\'' + what + u".name' must not contain '/'");
         c.query = query(r, r.child(item, "query", u'\'' + what + u'\'', true), what + u".query");
@@ -304,7 +316,11 @@ void readCharts(YamlReader &r, const YAML::Node &list, PrometheusMapping &m)
         const bool perPair = !c.sourceLabel.isEmpty() || !c.targetLabel.isEmpty();
         if (perPair && (c.sourceLabel.isEmpty() || c.targetLabel.isEmpty()))
             r.error(item, u'\'' + what + u"' needs both source_label and target_label");
-        if (perPair == !c.nodeLabel.isEmpty())
+        if (perPair && !c.nodeLabel.isEmpty())
+            r.error(item, u'\'' + what +
+                              u"' has both node_label and source_label/target_label: a line per "
+                              u"node or per site pair, not both");
+        else if (!perPair && c.nodeLabel.isEmpty())
             r.error(item, u'\'' + what +
                               u"' needs node_label (a line per node) or source_label and "
                               u"target_label (a line per site pair)");
@@ -415,7 +431,8 @@ QList<const PromQuery *> PrometheusMapping::queries() const
     return out;
 }
 
-Result<PrometheusMapping> parsePrometheusMapping(const QByteArray &text, const QString &fileName)
+Result<PrometheusMapping> parsePrometheusMapping(const QByteArray &text, const QString &fileName,
+                                                 MappingUse use)
 {
     YamlReader r(fileName);
     YAML::Node root;
@@ -449,7 +466,7 @@ Result<PrometheusMapping> parsePrometheusMapping(const QByteArray &text, const Q
     if (const YAML::Node n = r.child(root, "scenario", what, true); n.IsDefined()) {
         if (auto s = r.string(n, QStringLiteral("'scenario'"))) {
             m.scenario = QFileInfo(fileName).dir().absoluteFilePath(*s);
-            if (!QFileInfo::exists(m.scenario))
+            if (use == MappingUse::Watch && !QFileInfo::exists(m.scenario))
                 r.error(n, u"'scenario': no file " + m.scenario);
         }
     }
@@ -473,19 +490,20 @@ Result<PrometheusMapping> parsePrometheusMapping(const QByteArray &text, const Q
         readSlis(r, n, m);
     if (const YAML::Node n = r.child(root, "alertmanager", what); n.IsDefined())
         readAlertmanager(r, n, m);
-    if (m.servers.isEmpty() && !m.queries().isEmpty())
+    if (m.servers.isEmpty() && !m.queries().isEmpty() &&
+        !r.child(root, "prometheus", what).IsDefined())
         r.error(root, QStringLiteral("the mapping asks queries but names no 'prometheus' to ask"));
     if (!r.errors().isEmpty())
         return r.errors();
     return m;
 }
 
-Result<PrometheusMapping> loadPrometheusMapping(const QString &path)
+Result<PrometheusMapping> loadPrometheusMapping(const QString &path, MappingUse use)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error{u"cannot open the Prometheus mapping: " + file.errorString(), path, 0, 0};
-    return parsePrometheusMapping(file.readAll(), path);
+    return parsePrometheusMapping(file.readAll(), path, use);
 }
 
 } // namespace warroom

@@ -121,7 +121,16 @@ struct PrometheusMapping
     QList<const PromQuery *> queries() const;
 };
 
-Result<PrometheusMapping> loadPrometheusMapping(const QString &path);
-Result<PrometheusMapping> parsePrometheusMapping(const QByteArray &text, const QString &fileName);
+// Watching needs the mapping's scenario; importing one does not.
+enum class MappingUse
+{
+    Watch,
+    Import
+};
+
+Result<PrometheusMapping> loadPrometheusMapping(const QString &path,
+                                                MappingUse use = MappingUse::Watch);
+Result<PrometheusMapping> parsePrometheusMapping(const QByteArray &text, const QString &fileName,
+                                                 MappingUse use = MappingUse::Watch);
 
 } // namespace warroom

@@ -80,6 +80,26 @@ QHash<QString, qint64> staleAfterOf(const QByteArray &json)
 
 } // namespace
 
+QString httpProblem(QNetworkReply *reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 401 || status == 403)
+        return u"HTTP " + QString::number(status) +
+               u": not let in (check basic_auth, bearer_token_file or headers in the mapping)";
+    if (status > 0) {
+        const QString reason =
+            reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().trimmed();
+        return u"HTTP " + QString::number(status) + (reason.isEmpty() ? QString() : u' ' + reason);
+    }
+    switch (reply->error()) {
+    case QNetworkReply::SslHandshakeFailedError:
+        return reply->errorString() +
+               u" (is its certificate signed by a CA the system or tls.ca_file trusts?)";
+    default:
+        return reply->errorString();
+    }
+}
+
 PromAnswer parseInstantVector(const QByteArray &json)
 {
     PromAnswer answer;
@@ -381,11 +401,7 @@ void PrometheusSource::answered(QNetworkReply *reply)
                 a.answer.error = reply->errorString();
         } else if (reply->error() != QNetworkReply::NoError) {
             a.unreachable = true;
-            a.answer.error =
-                status > 0
-                    ? u"HTTP " + QString::number(status) + u' ' +
-                          reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()
-                    : reply->errorString();
+            a.answer.error = httpProblem(reply);
         } else {
             a.answer = parseInstantVector(body);
             // Not Prometheus's API at all (a login page in front of it): the server is wrong,

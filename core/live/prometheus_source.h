@@ -41,6 +41,8 @@ struct PromAnswer
     bool refused = false;
 };
 PromAnswer parseInstantVector(const QByteArray &json);
+// Why a request failed, for people: "HTTP 401: not let in (check basic_auth …)".
+QString httpProblem(QNetworkReply *reply);
 
 // The set of labels of a sample without its name, to join a query with its timestamp().
 QString labelKey(const QHash<QString, QString> &labels);

@@ -363,8 +363,12 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
         case EventKind::NodeCrashed:
         case EventKind::NodeRestarted:
         case EventKind::NodeUnhealthy:
-        case EventKind::Annotation:
             take = true;
+            break;
+        case EventKind::Annotation:
+            // A person's note; not what a live source says of itself (a server down, a label
+            // naming nothing): that is about the watching, not the incident.
+            take = e.subject != u"prometheus" && e.subject != u"alertmanager";
             break;
         case EventKind::VerdictChanged:
             take = e.text.contains(u"blocked") || e.text.contains(u"unknown");

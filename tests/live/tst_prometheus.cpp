@@ -10,6 +10,7 @@
 #include "core/live/prometheus_source.h"
 #include "core/replay/replay_data.h"
 #include "core/store/recording_writer.h"
+#include "core/summary/service_periods.h"
 #include "support/test_support.h"
 
 #include <QDateTime>
@@ -333,7 +334,11 @@ private Q_SLOTS:
         level.degradedAbove = 0.01;
         level.stateForMs = 3000;
         ObservedService service(level);
-        QVERIFY(!service.observe(0, 0.0, {}));
+        const auto first = service.observe(0, 0.0, {}); // the first answer says the state
+        QVERIFY(first);
+        QCOMPARE(first->subject, QStringLiteral("ok"));
+        QCOMPARE(first->details.value(QStringLiteral("previous")).toString(),
+                 QStringLiteral("unknown"));
         QVERIFY(!service.observe(1000, 0.20, QStringLiteral("sli.error_ratio")));
         QVERIFY(!service.observe(2000, std::nan(""), {})); // no answer: changes nothing
         QVERIFY(!service.observe(3000, 0.30, QStringLiteral("sli.error_ratio")));
@@ -342,7 +347,7 @@ private Q_SLOTS:
         QCOMPARE(outage->subject, QStringLiteral("outage"));
         QCOMPARE(outage->details.value(QStringLiteral("since_ms")).toInteger(), 1000);
         QCOMPARE(outage->text,
-                 QStringLiteral("service outage: 25.0 % of requests fail (SLI); sli.error_ratio"));
+                 QStringLiteral("service outage by its SLIs: 25.0 % failing; sli.error_ratio"));
         // 3 % is below outage_above but above its half: still out.
         QVERIFY(!service.observe(5000, 0.03, {}));
         QVERIFY(!service.observe(9000, 0.03, {}));
@@ -352,6 +357,27 @@ private Q_SLOTS:
         const auto ok = service.observe(13000, 0.0, {});
         QVERIFY(ok);
         QCOMPARE(ok->subject, QStringLiteral("ok"));
+    }
+
+    // With SLIs the states are theirs: a probe failing while the SLI says ok is no outage.
+    void sliStatesOverrideProbes()
+    {
+        ObservedService service;
+        QList<Event> events{*service.observe(1000, 0.0, {})};
+        Event probe;
+        probe.timeMs = 2000;
+        probe.kind = EventKind::ProbeObserved;
+        probe.site = QStringLiteral("dc2");
+        probe.subject = QStringLiteral("dc1");
+        probe.details = {{QStringLiteral("state"), QStringLiteral("blocked")}};
+        events.append(probe);
+        const QList<ServicePeriod> periods =
+            servicePeriods(events, 0, 100000, StateSource::Observed);
+        QCOMPARE(periods.size(), 1);
+        QCOMPARE(periods[0].state, QStringLiteral("ok"));
+        // Without the SLI's state, the failing probe is an outage.
+        QCOMPARE(servicePeriods({probe}, 0, 100000, StateSource::Observed).last().state,
+                 QStringLiteral("outage"));
     }
 
     // Credentials and headers go into each request, read from their files when it is made;

@@ -146,11 +146,16 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
             const QString alertmanager =
                 details.value(QStringLiteral("alertmanager_url")).toString();
             const QString rule = details.value(QStringLiteral("generator_url")).toString();
-            if (!alertmanager.isEmpty())
+            // Only the web: a recording or a webhook could carry any address.
+            auto web = [](const QString &url) {
+                const QString scheme = QUrl(url).scheme();
+                return scheme == u"http" || scheme == u"https";
+            };
+            if (web(alertmanager))
                 context.addAction(tr("Open in Alertmanager"), this, [alertmanager] {
                     QDesktopServices::openUrl(QUrl(alertmanager));
                 });
-            if (!rule.isEmpty())
+            if (web(rule))
                 context.addAction(tr("Open the alert's rule in Prometheus"), this,
                                   [rule] { QDesktopServices::openUrl(QUrl(rule)); });
         }
