@@ -6,6 +6,7 @@
 // intervals; the alert comes in once over the webhook and the poll; the public probe failing is
 // an outage; the prober going down makes the probed hops unknown; app-2's CPU is charted.
 #include "core/store/recording.h"
+#include "support/monitoring_stack.h"
 #include "support/test_support.h"
 #include "ui/map/map_view.h"
 #include "ui/recording_window.h"
@@ -28,29 +29,6 @@ using namespace warroom;
 namespace {
 
 constexpr qint64 kPollMs = 1500; // the mapping's interval
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-// A service that is up: accepts connections and closes them.
-class Service : public QTcpServer
-{
-public:
-    explicit Service(quint16 port)
-    {
-        listen(QHostAddress::LocalHost, port);
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = nextPendingConnection()) {
-                s->disconnectFromHost();
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            }
-        });
-    }
-};
 
 // The drawn state of the hops from node `from` to node `to` (all the same, or "mixed"), and
 // whether any of them is observed by a probe.
@@ -93,9 +71,9 @@ private:
     QTemporaryDir m_dir;
     QHash<QString, quint16> m_ports;
     QHash<QString, QProcess *> m_daemons;
-    std::unique_ptr<Service> m_cache;
-    std::unique_ptr<Service> m_db;
-    std::unique_ptr<Service> m_lb;
+    std::unique_ptr<test::Listener> m_cache;
+    std::unique_ptr<test::Listener> m_db;
+    std::unique_ptr<test::Listener> m_lb;
 };
 
 QProcess *TestMonitoring::daemon(const QString &name, const QString &program,
@@ -137,10 +115,10 @@ void TestMonitoring::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     for (const char *name : {"PROMETHEUS", "BLACKBOX", "ALERTMANAGER", "NODE_EXPORTER", "CACHE",
                              "DB", "LB", "WEBHOOK"})
-        m_ports.insert(QString::fromLatin1(name), freePort());
-    m_cache = std::make_unique<Service>(m_ports[QStringLiteral("CACHE")]);
-    m_db = std::make_unique<Service>(m_ports[QStringLiteral("DB")]);
-    m_lb = std::make_unique<Service>(m_ports[QStringLiteral("LB")]);
+        m_ports.insert(QString::fromLatin1(name), test::freePort());
+    m_cache = std::make_unique<test::Listener>(m_ports[QStringLiteral("CACHE")]);
+    m_db = std::make_unique<test::Listener>(m_ports[QStringLiteral("DB")]);
+    m_lb = std::make_unique<test::Listener>(m_ports[QStringLiteral("LB")]);
     render(QStringLiteral("prometheus.yml.in"));
     render(QStringLiteral("alertmanager.yml.in"));
     render(QStringLiteral("mapping.yaml.in"));

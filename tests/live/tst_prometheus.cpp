@@ -11,6 +11,7 @@
 #include "core/replay/replay_data.h"
 #include "core/store/recording_writer.h"
 #include "core/summary/service_periods.h"
+#include "support/monitoring_stack.h"
 #include "support/test_support.h"
 
 #include <QDateTime>
@@ -60,13 +61,6 @@ ProbeReading reading(const ProbeSet &set, const IdResolver &sites, const IdResol
     r.sites = &sites;
     r.nodes = &nodes;
     return r;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
 }
 
 Alert alert(const QString &fingerprint, bool firing)
@@ -545,7 +539,7 @@ private Q_SLOTS:
     {
         QList<Event> received;
         PrometheusMapping withHook;
-        withHook.webhookPort = freePort();
+        withHook.webhookPort = test::freePort();
         AlertmanagerSource hooked(withHook, {}, {}, [&](feed::Message message) {
             received.append(std::get<Event>(message));
         });
