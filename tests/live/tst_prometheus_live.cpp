@@ -115,6 +115,11 @@ series:
     query: probe_duration_seconds{job="blackbox"}
     unit: s
     node_label: dst_node
+  - name: slowest probe
+    query: max by (src_site, dst_site) (probe_duration_seconds{job="blackbox"})
+    unit: s
+    source_label: src_site
+    target_label: dst_site
 sli:
   error_ratio: max(sli_error_ratio)
   requests: max(sli_requests_per_second)
@@ -364,6 +369,19 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
         return s ? s->count : 0;
     };
     QVERIFY(probeDuration() >= 3);
+    // A line per site pair, its values mapped as the probes' are (DC9 names nothing: no line).
+    {
+        const auto recording = Recording::open(path);
+        QVERIFY(recording);
+        const StoredSeries *pair =
+            recording.value()->seriesByKey(QStringLiteral("promql/slowest probe/dc2 -> dc1"));
+        QVERIFY(pair && pair->count >= 3);
+        QCOMPARE(pair->info.unit, QStringLiteral("s"));
+        int lines = 0;
+        for (const StoredSeries &series : recording.value()->series())
+            lines += series.info.key.startsWith(u"promql/slowest probe/");
+        QCOMPARE(lines, 1);
+    }
     QVERIFY(session.value()->close());
     const auto recording = Recording::open(path);
     QVERIFY(recording);
