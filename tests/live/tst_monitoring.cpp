@@ -11,17 +11,10 @@
 #include "ui/map/map_view.h"
 #include "ui/recording_window.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace warroom;
@@ -61,110 +54,67 @@ class TestMonitoring : public QObject
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase();
     void warRoomFollowsRealProbesAlertsAndCpu();
 
 private:
-    QProcess *daemon(const QString &name, const QString &program, const QStringList &arguments);
-    QString render(const QString &templateName);
+    void render(const QString &templateName);
 
-    QTemporaryDir m_dir;
-    QHash<QString, quint16> m_ports;
-    QHash<QString, QProcess *> m_daemons;
+    test::MonitoringStack m_stack; // stops the daemons with the test
     std::unique_ptr<test::Listener> m_cache;
     std::unique_ptr<test::Listener> m_db;
     std::unique_ptr<test::Listener> m_lb;
 };
 
-QProcess *TestMonitoring::daemon(const QString &name, const QString &program,
-                                 const QStringList &arguments)
-{
-    auto *p = new QProcess(this);
-    p->setProcessChannelMode(QProcess::MergedChannels);
-    p->setStandardOutputFile(m_dir.filePath(name + u".log"));
-    p->start(program, arguments);
-    if (!p->waitForStarted(10000))
-        qFatal("cannot start %s (%s): run scripts/install-deps", qPrintable(program),
-               qPrintable(p->errorString()));
-    m_daemons.insert(name, p);
-    return p;
-}
-
-QString TestMonitoring::render(const QString &templateName)
+// A template of resources/monitoring with its @NAME_PORT@, @DIR@, @INTERVAL@ and @SCENARIO@
+// filled in, as scripts/monitoring-demo does.
+void TestMonitoring::render(const QString &templateName)
 {
     QFile in(QStringLiteral(WARROOM_SOURCE_DIR "/resources/monitoring/") + templateName);
-    if (!in.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(in.fileName()));
+    QVERIFY(in.open(QIODevice::ReadOnly));
     QString text = QString::fromUtf8(in.readAll());
-    for (auto it = m_ports.cbegin(); it != m_ports.cend(); ++it)
-        text.replace(u'@' + it.key() + u"_PORT@", QString::number(it.value()));
-    text.replace(QStringLiteral("@DIR@"), m_dir.path());
+    for (const char *name : {"PROMETHEUS", "BLACKBOX", "ALERTMANAGER", "NODE_EXPORTER", "CACHE",
+                             "DB", "LB", "WEBHOOK"})
+        text.replace(u'@' + QLatin1StringView(name) + u"_PORT@",
+                     QString::number(m_stack.port(QString::fromLatin1(name))));
+    text.replace(QStringLiteral("@DIR@"), m_stack.path({}));
     text.replace(QStringLiteral("@INTERVAL@"), QString::number(kPollMs) + u"ms");
     text.replace(QStringLiteral("@SCENARIO@"),
                  QStringLiteral(WARROOM_SOURCE_DIR "/resources/monitoring/two-sites.yaml"));
     QString name = templateName;
     name.remove(QStringLiteral(".in"));
-    QFile out(m_dir.filePath(name));
-    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0)
-        qFatal("cannot write %s", qPrintable(out.fileName()));
-    return out.fileName();
+    QVERIFY(m_stack.write(name, text.toUtf8()));
 }
 
 void TestMonitoring::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-    for (const char *name : {"PROMETHEUS", "BLACKBOX", "ALERTMANAGER", "NODE_EXPORTER", "CACHE",
-                             "DB", "LB", "WEBHOOK"})
-        m_ports.insert(QString::fromLatin1(name), test::freePort());
-    m_cache = std::make_unique<test::Listener>(m_ports[QStringLiteral("CACHE")]);
-    m_db = std::make_unique<test::Listener>(m_ports[QStringLiteral("DB")]);
-    m_lb = std::make_unique<test::Listener>(m_ports[QStringLiteral("LB")]);
-    render(QStringLiteral("prometheus.yml.in"));
-    render(QStringLiteral("alertmanager.yml.in"));
-    render(QStringLiteral("mapping.yaml.in"));
-    for (const QString &name : {QStringLiteral("blackbox.yml"), QStringLiteral("rules.yml")})
-        QVERIFY(QFile::copy(QStringLiteral(WARROOM_SOURCE_DIR "/resources/monitoring/") + name,
-                            m_dir.filePath(name)));
-    auto at = [this](const char *name) -> QString {
-        return u"127.0.0.1:" + QString::number(m_ports[QString::fromLatin1(name)]);
-    };
-    daemon(QStringLiteral("node-exporter"), QStringLiteral("prometheus-node-exporter"),
-           {u"--web.listen-address=" + at("NODE_EXPORTER"),
-            QStringLiteral("--collector.disable-defaults"), QStringLiteral("--collector.cpu")});
-    daemon(QStringLiteral("blackbox"), QStringLiteral("prometheus-blackbox-exporter"),
-           {u"--config.file=" + m_dir.filePath(QStringLiteral("blackbox.yml")),
-            u"--web.listen-address=" + at("BLACKBOX"), QStringLiteral("--timeout-offset=0.1")});
-    daemon(QStringLiteral("alertmanager"), QStringLiteral("prometheus-alertmanager"),
-           {u"--config.file=" + m_dir.filePath(QStringLiteral("alertmanager.yml")),
-            u"--storage.path=" + m_dir.filePath(QStringLiteral("alertmanager-data")),
-            u"--web.listen-address=" + at("ALERTMANAGER"),
-            QStringLiteral("--cluster.listen-address=")});
-    daemon(QStringLiteral("prometheus"), QStringLiteral("prometheus"),
-           {u"--config.file=" + m_dir.filePath(QStringLiteral("prometheus.yml")),
-            u"--storage.tsdb.path=" + m_dir.filePath(QStringLiteral("prometheus-data")),
-            u"--web.listen-address=" + at("PROMETHEUS")});
-    // Ready when Prometheus has a probe result for both services.
-    QNetworkAccessManager network;
-    const QUrl query(u"http://" + at("PROMETHEUS") + u"/api/v1/query?query=probe_success");
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            QNetworkReply *reply = network.get(QNetworkRequest(query));
-            QSignalSpy done(reply, &QNetworkReply::finished);
-            done.wait(2000);
-            const QByteArray body = reply->readAll();
-            reply->deleteLater();
-            return body.count("\"probe_success\"") == 3;
-        }(),
-        30000);
-}
-
-void TestMonitoring::cleanupTestCase()
-{
-    for (QProcess *p : std::as_const(m_daemons)) {
-        p->terminate();
-        if (!p->waitForFinished(5000))
-            p->kill();
-    }
+    test::MonitoringStack &s = m_stack;
+    m_cache = std::make_unique<test::Listener>(s.port(QStringLiteral("CACHE")));
+    m_db = std::make_unique<test::Listener>(s.port(QStringLiteral("DB")));
+    m_lb = std::make_unique<test::Listener>(s.port(QStringLiteral("LB")));
+    for (const char *name : {"prometheus.yml.in", "alertmanager.yml.in", "mapping.yaml.in",
+                             "blackbox.yml", "rules.yml"})
+        render(QString::fromLatin1(name));
+    s.start(QStringLiteral("node-exporter"), QStringLiteral("prometheus-node-exporter"),
+            {u"--web.listen-address=" + s.at(QStringLiteral("NODE_EXPORTER")),
+             QStringLiteral("--collector.disable-defaults"), QStringLiteral("--collector.cpu")});
+    s.start(QStringLiteral("blackbox"), QStringLiteral("prometheus-blackbox-exporter"),
+            {u"--config.file=" + s.path(QStringLiteral("blackbox.yml")),
+             u"--web.listen-address=" + s.at(QStringLiteral("BLACKBOX")),
+             QStringLiteral("--timeout-offset=0.1")});
+    s.start(QStringLiteral("alertmanager"), QStringLiteral("prometheus-alertmanager"),
+            {u"--config.file=" + s.path(QStringLiteral("alertmanager.yml")),
+             u"--storage.path=" + s.path(QStringLiteral("alertmanager-data")),
+             u"--web.listen-address=" + s.at(QStringLiteral("ALERTMANAGER")),
+             QStringLiteral("--cluster.listen-address=")});
+    s.start(QStringLiteral("prometheus"), QStringLiteral("prometheus"),
+            {u"--config.file=" + s.path(QStringLiteral("prometheus.yml")),
+             u"--storage.tsdb.path=" + s.path(QStringLiteral("prometheus-data")),
+             u"--web.listen-address=" + s.at(QStringLiteral("PROMETHEUS"))});
+    // Ready when Prometheus has a probe result for the three services.
+    HttpServer prometheus;
+    prometheus.url = QUrl(u"http://" + s.at(QStringLiteral("PROMETHEUS")));
+    QVERIFY(s.waitForResults(prometheus, QStringLiteral("probe_success"), 3, 30000));
 }
 
 void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
@@ -172,7 +122,7 @@ void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
     RecordingWindow window;
     window.resize(1400, 900);
     QSignalSpy loaded(&window, &RecordingWindow::loaded);
-    window.watchPrometheus(m_dir.filePath(QStringLiteral("mapping.yaml")));
+    window.watchPrometheus(m_stack.path(QStringLiteral("mapping.yaml")));
     QVERIFY(loaded.wait(30000));
     QVERIFY(window.data()->live);
     const QString path = window.data()->path;
@@ -221,7 +171,7 @@ void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
 
     // The prober goes down: the probed hops are unknown (grey), not blocked.
     sinceCut.restart();
-    m_daemons[QStringLiteral("blackbox")]->kill();
+    m_stack.kill(QStringLiteral("blackbox"));
     QTRY_COMPARE_WITH_TIMEOUT(hop(db).state, QStringLiteral("unknown"), 4 * kPollMs + 2000);
     qInfo("app-2 -> db-primary unknown %lld ms after the prober died", sinceCut.elapsed());
     QTRY_COMPARE_WITH_TIMEOUT(hop(cache).state, QStringLiteral("unknown"), 2 * kPollMs);
@@ -237,7 +187,7 @@ void TestMonitoring::warRoomFollowsRealProbesAlertsAndCpu()
     QTRY_VERIFY_WITH_TIMEOUT(cpuSamples() >= 3, 4 * kPollMs);
 
     // Prometheus itself goes: the timeline says so, and why.
-    m_daemons[QStringLiteral("prometheus")]->kill();
+    m_stack.kill(QStringLiteral("prometheus"));
     QTRY_VERIFY_WITH_TIMEOUT(std::any_of(window.data()->events.cbegin(),
                                          window.data()->events.cend(),
                                          [](const Event &e) {
