@@ -92,6 +92,10 @@ const QString kUsage = QStringLiteral(
     "                  a training drill: the scenario played live, faults typed on stdin\n"
     "  import prometheus MAPPING|URL [--site-label L] [--role-label L] [--node-label L]\n"
     "                    [-o SCENARIO.yaml]\n"
+    "  push FILE.warroom postgresql://HOST:PORT/DB?incident=NAME\n"
+    "  pull postgresql://HOST:PORT/DB?incident=NAME FILE.warroom\n"
+    "  incidents postgresql://HOST:PORT/DB\n"
+    "                  recordings shared in PostgreSQL, copied row for row\n"
     "                  a commented scenario from a Prometheus's targets and service graph\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
@@ -207,6 +211,12 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return drillCommand(rest, out, err);
     if (command == u"import")
         return importCommand(rest, out, err);
+    if (command == u"push")
+        return pushCommand(rest, out, err);
+    if (command == u"pull")
+        return pullCommand(rest, out, err);
+    if (command == u"incidents")
+        return incidentsCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

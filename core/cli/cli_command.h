@@ -30,5 +30,8 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int importCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int pushCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int pullCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int incidentsCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace warroom

@@ -1,0 +1,184 @@
+// Recordings shared in a real PostgreSQL (a private cluster started by the test): push then
+// pull gives the file back row for row, both ways; incidents are listed; wrong addresses,
+// names taken and files in the way are refused with a clear message.
+#include "core/cli/cli.h"
+#include "core/store/recording.h"
+#include "core/store/shared_copy.h"
+#include "support/postgres_cluster.h"
+#include "support/test_support.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextStream>
+
+using namespace warroom;
+
+namespace {
+
+// Every row of every table of a recording file, as text, in key order.
+QStringList rowsOf(const QString &file)
+{
+    QStringList out;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rows"));
+        db.setDatabaseName(file);
+        if (!db.open())
+            return {QStringLiteral("cannot open")};
+        for (const char *table :
+             {"meta", "events", "series", "chunks", "topology_versions", "layout", "postmortems"}) {
+            QSqlQuery q(db);
+            q.exec(u"SELECT * FROM " + QLatin1StringView(table) + u" ORDER BY 1, 2");
+            while (q.next()) {
+                QStringList fields{QLatin1StringView(table)};
+                for (int i = 0; i < q.record().count(); ++i) {
+                    const QVariant v = q.value(i);
+                    fields.append(v.typeId() == QMetaType::QByteArray
+                                      ? QString::fromLatin1(v.toByteArray().toHex())
+                                  : v.typeId() == QMetaType::Double
+                                      ? QString::number(v.toDouble(), 'g', 17)
+                                      : v.toString());
+                }
+                out.append(fields.join(u'|'));
+            }
+        }
+        QSqlQuery version(db);
+        version.exec(QStringLiteral("PRAGMA user_version"));
+        version.next();
+        out.append(u"user_version|" + version.value(0).toString());
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("rows"));
+    return out;
+}
+
+int cli(const QStringList &args, QString *output)
+{
+    QString text;
+    QTextStream out(&text), err(&text);
+    const int code = runCli(QStringList{QStringLiteral("warroom-cli")} + args, out, err);
+    out.flush();
+    err.flush();
+    *output = text;
+    return code;
+}
+
+} // namespace
+
+class TestSharedCopy : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_cluster.ok(), qPrintable(m_cluster.error()));
+        QVERIFY(test::recordBundledStories(m_dir.path()));
+        m_file = m_dir.filePath(QStringLiteral("lemniscus-2020.warroom"));
+        // A hand-placed node and a post-mortem: every table holds rows, bytes and doubles.
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("w"));
+        db.setDatabaseName(m_file);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO layout VALUES ('node:lb-1', 0.1, -2.5e-7)")));
+        QVERIFY(
+            q.exec(QStringLiteral("INSERT INTO postmortems VALUES ('pm-1', x'00ff7b0a5c', 7)")));
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("w"));
+    }
+
+    void pushThenPullGivesTheFileBack()
+    {
+        QString output;
+        QCOMPARE(
+            cli({QStringLiteral("push"), m_file, m_cluster.address(QStringLiteral("lemniscus"))},
+                &output),
+            0);
+        QVERIFY2(output.contains(u"pushed"), qPrintable(output));
+        const QString pulled = m_dir.filePath(QStringLiteral("pulled.warroom"));
+        QCOMPARE(
+            cli({QStringLiteral("pull"), m_cluster.address(QStringLiteral("lemniscus")), pulled},
+                &output),
+            0);
+        const QStringList before = rowsOf(m_file);
+        const QStringList after = rowsOf(pulled);
+        QVERIFY(before.size() > 1000);
+        QCOMPARE(after.size(), before.size());
+        QCOMPARE(after, before);
+        // And the other way: the pulled file pushed again and pulled again is the same.
+        QCOMPARE(cli({QStringLiteral("push"), pulled, m_cluster.address(QStringLiteral("again"))},
+                     &output),
+                 0);
+        const QString twice = m_dir.filePath(QStringLiteral("twice.warroom"));
+        QCOMPARE(cli({QStringLiteral("pull"), m_cluster.address(QStringLiteral("again")), twice},
+                     &output),
+                 0);
+        QCOMPARE(rowsOf(twice), before);
+        // What opens it opens the copy the same: its summary's hashes are equal.
+        const auto original = Recording::open(m_file);
+        const auto copy = Recording::open(twice);
+        QVERIFY(original && copy);
+        QCOMPARE(copy.value()->meta(QStringLiteral("events_hash")),
+                 original.value()->meta(QStringLiteral("events_hash")));
+        QCOMPARE(copy.value()->events().size(), original.value()->events().size());
+    }
+
+    void incidentsAreListed()
+    {
+        QString output;
+        QCOMPARE(cli({QStringLiteral("incidents"), m_cluster.address()}, &output), 0);
+        QVERIFY2(output.contains(u"lemniscus  ") && output.contains(u"again  "),
+                 qPrintable(output));
+        QVERIFY2(output.contains(u" events"), qPrintable(output));
+    }
+
+    void mistakesAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("error");
+        const QString file = m_dir.filePath(QStringLiteral("lemniscus-2020.warroom"));
+        QTest::newRow("name taken") << QStringList{QStringLiteral("push"), file,
+                                                   m_cluster.address(QStringLiteral("lemniscus"))}
+                                    << QStringLiteral("an incident named lemniscus is already in");
+        QTest::newRow("password")
+            << QStringList{QStringLiteral("push"), file,
+                           QStringLiteral("postgresql://warroom:secret@127.0.0.1:1/w?incident=x")}
+            << QStringLiteral("a password does not go in the address");
+        QTest::newRow("no incident")
+            << QStringList{QStringLiteral("push"), file, m_cluster.address()}
+            << QStringLiteral("name the incident");
+        QTest::newRow("file in the way")
+            << QStringList{QStringLiteral("pull"), m_cluster.address(QStringLiteral("lemniscus")),
+                           file}
+            << QStringLiteral("exists: pull writes a new recording");
+        QTest::newRow("unknown incident")
+            << QStringList{QStringLiteral("pull"), m_cluster.address(QStringLiteral("nope")),
+                           m_dir.filePath(QStringLiteral("nope.warroom"))}
+            << QStringLiteral("no incident named nope");
+        QTest::newRow("no server")
+            << QStringList{QStringLiteral("incidents"),
+                           QStringLiteral("postgresql://127.0.0.1:1/warroom?connect_timeout=2")}
+            << QStringLiteral("cannot connect to postgresql://127.0.0.1:1/warroom");
+    }
+
+    void mistakesAreRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, error);
+        QString output;
+        QCOMPARE(cli(args, &output), 2);
+        QVERIFY2(output.contains(error), qPrintable(output));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("nope.warroom"))));
+    }
+
+private:
+    test::PostgresCluster m_cluster;
+    QTemporaryDir m_dir;
+    QString m_file;
+};
+
+QTEST_GUILESS_MAIN(TestSharedCopy)
+#include "tst_shared_copy.moc"

@@ -1,0 +1,88 @@
+#include "postgres_cluster.h"
+
+#include "monitoring_stack.h" // freePort
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+
+#include <unistd.h>
+
+namespace warroom::test {
+
+namespace {
+
+const QString kBin = QStringLiteral("/usr/lib/postgresql/15/bin/");
+
+} // namespace
+
+bool PostgresCluster::run(const QStringList &command, QString *output)
+{
+    QStringList line = command;
+    QString program = line.takeFirst();
+    if (geteuid() == 0) { // as the unprivileged postgres user
+        line.prepend(program);
+        line = QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--")} +
+               line;
+        program = QStringLiteral("runuser");
+    }
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setWorkingDirectory(m_dir.path());
+    p.start(program, line);
+    const bool done =
+        p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    const QString text = QString::fromLocal8Bit(p.readAll());
+    if (output)
+        *output = text;
+    if (!done)
+        m_error = command.join(u' ') + u" failed: " + text.trimmed() + p.errorString();
+    return done;
+}
+
+PostgresCluster::PostgresCluster()
+{
+    if (!m_dir.isValid()) {
+        m_error = QStringLiteral("no temporary folder");
+        return;
+    }
+    m_data = m_dir.filePath(QStringLiteral("data"));
+    if (geteuid() == 0) {
+        // The folder (and the path to it) must be the postgres user's to use.
+        QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                                QFileDevice::ExeOther);
+        QProcess::execute(QStringLiteral("chown"), {QStringLiteral("postgres:"), m_dir.path()});
+    }
+    m_port = freePort();
+    if (!run({kBin + u"initdb", QStringLiteral("-D"), m_data, QStringLiteral("-U"),
+              QStringLiteral("warroom"), QStringLiteral("-A"), QStringLiteral("trust"),
+              QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-sync"),
+              QStringLiteral("--no-instructions")}))
+        return;
+    const QString options = u"-p " + QString::number(m_port) + u" -k " + m_dir.path() +
+                            u" -c listen_addresses=127.0.0.1 -c fsync=off";
+    if (!run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-o"), options,
+              QStringLiteral("-l"), m_dir.filePath(QStringLiteral("server.log")),
+              QStringLiteral("-w"), QStringLiteral("start")}))
+        return;
+    m_started = true;
+    run({kBin + u"createdb", QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
+         QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-U"),
+         QStringLiteral("warroom"), QStringLiteral("warroom")});
+}
+
+PostgresCluster::~PostgresCluster()
+{
+    if (m_started)
+        run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-m"),
+             QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")});
+}
+
+QString PostgresCluster::address(const QString &incident) const
+{
+    return u"postgresql://127.0.0.1:" + QString::number(m_port) + u"/warroom?user=warroom" +
+           (incident.isEmpty() ? QString() : u"&incident=" + incident);
+}
+
+} // namespace warroom::test
