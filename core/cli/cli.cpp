@@ -92,11 +92,11 @@ const QString kUsage = QStringLiteral(
     "                  a training drill: the scenario played live, faults typed on stdin\n"
     "  import prometheus MAPPING|URL [--site-label L] [--role-label L] [--node-label L]\n"
     "                    [-o SCENARIO.yaml]\n"
+    "                  a commented scenario from a Prometheus's targets and service graph\n"
     "  push FILE.warroom postgresql://HOST:PORT/DB?incident=NAME\n"
     "  pull postgresql://HOST:PORT/DB?incident=NAME FILE.warroom\n"
     "  incidents postgresql://HOST:PORT/DB\n"
     "                  recordings shared in PostgreSQL, copied row for row\n"
-    "                  a commented scenario from a Prometheus's targets and service graph\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");

@@ -1,18 +1,21 @@
 #include "shared_copy.h"
 
 #include "recording_writer.h"
+#include "schema.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QUrl>
 #include <QUrlQuery>
 #include <QUuid>
 
 #include <libpq-fe.h>
 
+#include <cmath>
 #include <memory>
 
 namespace warroom {
@@ -135,7 +138,13 @@ Result<Connection> connect(const SharedAddress &where)
     Connection c(PQconnectdb(where.conninfo.toUtf8().constData()));
     if (PQstatus(c.get()) != CONNECTION_OK)
         return Error{u"cannot connect to " + where.display + u": " + pgError(c.get()), {}, 0, 0};
-    PQsetClientEncoding(c.get(), "UTF8");
+    // Text in UTF-8 both ways; doubles printed so that they read back exactly.
+    if (PQsetClientEncoding(c.get(), "UTF8") != 0)
+        return Error{
+            u"cannot speak UTF-8 with " + where.display + u": " + pgError(c.get()), {}, 0, 0};
+    PgResult set(PQexec(c.get(), "SET extra_float_digits = 3"));
+    if (PQresultStatus(set.get()) != PGRES_COMMAND_OK)
+        return Error{pgError(c.get()), {}, 0, 0};
     return c;
 }
 
@@ -155,14 +164,16 @@ Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params =
     return r;
 }
 
-// The shared schema, made or migrated to the current version (in the caller's transaction).
-Result<bool> ensureSchema(PGconn *c)
+// The shared schema's version in the database: 0 when nothing was pushed yet; an error for a
+// newer Warroom's, which this one would misread.
+Result<int> sharedSchemaOf(PGconn *c)
 {
-    if (auto r = exec(c, QStringLiteral("CREATE TABLE IF NOT EXISTS warroom_schema (version "
-                                        "integer NOT NULL)"));
-        !r)
-        return r.errors();
-    auto version = exec(c, QStringLiteral("SELECT max(version) FROM warroom_schema"));
+    auto exists = exec(c, QStringLiteral("SELECT to_regclass('warroom_schema') IS NOT NULL"));
+    if (!exists)
+        return exists.errors();
+    if (QByteArray(PQgetvalue(exists.value().get(), 0, 0)) != "t")
+        return 0;
+    auto version = exec(c, QStringLiteral("SELECT coalesce(max(version), 0) FROM warroom_schema"));
     if (!version)
         return version.errors();
     const int have = QByteArray(PQgetvalue(version.value().get(), 0, 0)).toInt();
@@ -173,11 +184,32 @@ Result<bool> ensureSchema(PGconn *c)
                      {},
                      0,
                      0};
-    if (have == kSharedSchema)
+    return have;
+}
+
+// The shared schema, made when missing (in the caller's transaction). Only making it needs
+// the right to create tables; pushing into it needs only INSERT.
+Result<bool> ensureSchema(PGconn *c)
+{
+    auto have = sharedSchemaOf(c);
+    if (!have)
+        return have.errors();
+    if (have.value() == kSharedSchema)
         return true;
-    QStringList statements{QStringLiteral(
-        "CREATE TABLE incidents (id bigserial PRIMARY KEY, name text NOT NULL UNIQUE,"
-        " file_schema integer NOT NULL, created_ms bigint NOT NULL)")};
+    // One maker at a time; the others then find it made.
+    if (auto r =
+            exec(c, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('warroom_schema'))"));
+        !r)
+        return r.errors();
+    auto again = sharedSchemaOf(c);
+    if (!again)
+        return again.errors();
+    if (again.value() == kSharedSchema)
+        return true;
+    QStringList statements{
+        QStringLiteral("CREATE TABLE warroom_schema (version integer NOT NULL)"),
+        QStringLiteral("CREATE TABLE incidents (id bigserial PRIMARY KEY, name text NOT NULL "
+                       "UNIQUE, file_schema integer NOT NULL, created_ms bigint NOT NULL)")};
     for (const Table &t : tables()) {
         QStringList columns{
             QStringLiteral("incident bigint NOT NULL REFERENCES incidents (id) ON DELETE CASCADE")};
@@ -197,23 +229,30 @@ Result<bool> ensureSchema(PGconn *c)
     return true;
 }
 
-// One field in COPY's text format.
-void appendCopyField(QByteArray &line, const QVariant &value, Type type)
+// One field in COPY's text format; false for a text PostgreSQL cannot hold (a NUL).
+bool appendCopyField(QByteArray &line, const QVariant &value, Type type)
 {
     switch (type) {
     case Type::Integer:
         line += QByteArray::number(value.toLongLong());
-        return;
-    case Type::Real:
-        line += QByteArray::number(value.toDouble(), 'g', 17);
-        return;
+        return true;
+    case Type::Real: {
+        const double v = value.toDouble();
+        line += std::isnan(v)   ? QByteArray("NaN")
+                : std::isinf(v) ? QByteArray(v > 0 ? "Infinity" : "-Infinity")
+                                : QByteArray::number(v, 'g', 17);
+        return true;
+    }
     case Type::Blob:
-        line += "\\\\x" + value.toByteArray().toHex();
-        return;
+        line += "\\\\x" + value.toByteArray().toHex(); // COPY reads "\\x" as bytea's "\x"
+        return true;
     case Type::Text:
         break;
     }
-    for (const char ch : value.toString().toUtf8()) {
+    const QByteArray text = value.toString().toUtf8();
+    if (text.contains('\0'))
+        return false;
+    for (const char ch : text) {
         switch (ch) {
         case '\\':
             line += "\\\\";
@@ -231,6 +270,18 @@ void appendCopyField(QByteArray &line, const QVariant &value, Type type)
             line += ch;
         }
     }
+    return true;
+}
+
+// A double as PostgreSQL prints one.
+double doubleOf(const char *text)
+{
+    const QByteArray t(text);
+    if (t == "NaN")
+        return std::nan("");
+    if (t == "Infinity" || t == "-Infinity")
+        return t.startsWith('-') ? -INFINITY : INFINITY;
+    return t.toDouble();
 }
 
 struct SqliteFile
@@ -256,17 +307,26 @@ Result<SharedAddress> parseSharedAddress(const QString &text)
             {},
             0,
             0};
-    if (!url.password().isEmpty())
+    QUrlQuery query(url);
+    if (!url.password().isEmpty() || query.hasQueryItem(QStringLiteral("password")) ||
+        query.hasQueryItem(QStringLiteral("sslpassword")))
         return Error{QStringLiteral("a password does not go in the address (it would be on a "
                                     "command line): use PGPASSFILE, a service file or a prompt "
                                     "(docs/shared.md)"),
                      {},
                      0,
                      0};
-    QUrlQuery query(url);
+    if (url.hasFragment())
+        return Error{u"'" + url.toString(QUrl::RemoveFragment) +
+                         u"#…': an address has no #fragment (quote the address in the shell)",
+                     {},
+                     0,
+                     0};
     SharedAddress a;
     a.incident = query.queryItemValue(QStringLiteral("incident"), QUrl::FullyDecoded);
     query.removeAllQueryItems(QStringLiteral("incident"));
+    if (!query.hasQueryItem(QStringLiteral("connect_timeout"))) // never wait forever
+        query.addQueryItem(QStringLiteral("connect_timeout"), QStringLiteral("10"));
     QUrl forLibpq = url;
     forLibpq.setQuery(query);
     a.conninfo = forLibpq.toString(QUrl::FullyEncoded);
@@ -288,32 +348,53 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
     db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
     if (!db.open())
         return Error{u"cannot open " + file + u": " + db.lastError().text(), {}, 0, 0};
-    QSqlQuery version(db);
-    if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next())
-        return Error{u"cannot read " + file, {}, 0, 0};
-    const int fileSchema = version.value(0).toInt();
+    const Result<int> fileSchema = schema::versionOf(db);
+    if (!fileSchema)
+        return Error{file + u": " + fileSchema.errors().first().message, {}, 0, 0};
+    if (fileSchema.value() > schema::kCurrentVersion)
+        return Error{file + u" is a recording of a newer Warroom (schema " +
+                         QString::number(fileSchema.value()) + u')',
+                     {},
+                     0,
+                     0};
+    QTemporaryDir migrated; // an older recording: a copy brought up to date is what is pushed
+    if (fileSchema.value() < schema::kCurrentVersion) {
+        db.close();
+        const QString copy = migrated.filePath(QStringLiteral("migrated.warroom"));
+        if (!QFile::copy(file, copy))
+            return Error{u"cannot copy " + file + u" to bring it up to date", {}, 0, 0};
+        auto writer = RecordingWriter::openForAppend(copy);
+        if (!writer)
+            return writer.errors();
+        if (auto closed = writer.value()->close(); !closed)
+            return closed.errors();
+        db.setDatabaseName(copy);
+        if (!db.open())
+            return Error{u"cannot open " + copy + u": " + db.lastError().text(), {}, 0, 0};
+    }
+    // One snapshot of the file, however many tables (a recording still being written).
+    db.transaction();
 
     auto connected = connect(to);
     if (!connected)
         return connected.errors();
     PGconn *c = connected.value().get();
+    // A push that fails anywhere leaves nothing: the connection closes with the transaction
+    // open, and PostgreSQL rolls it back.
     if (auto r = exec(c, QStringLiteral("BEGIN")); !r)
-        return r.errors();
-    // One writer makes the schema at a time.
-    if (auto r = exec(c, QStringLiteral("SELECT pg_advisory_xact_lock(4242)")); !r)
         return r.errors();
     if (auto r = ensureSchema(c); !r)
         return r.errors();
     auto made = exec(c,
                      QStringLiteral("INSERT INTO incidents (name, file_schema, created_ms) VALUES "
                                     "($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id"),
-                     {to.incident, QString::number(fileSchema),
+                     {to.incident, QString::number(schema::kCurrentVersion),
                       QString::number(QDateTime::currentMSecsSinceEpoch())});
     if (!made)
         return made.errors();
     if (PQntuples(made.value().get()) == 0)
-        return Error{u"an incident named " + to.incident + u" is already in " + to.display +
-                         u": choose another name",
+        return Error{u"an incident named " + to.incident + u" is already there (" + to.display +
+                         u"): choose another name",
                      {},
                      0,
                      0};
@@ -338,7 +419,16 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
             buffer += incident;
             for (int i = 0; i < int(t.columns.size()); ++i) {
                 buffer += '\t';
-                appendCopyField(buffer, rows.value(i), t.columns[i].type);
+                if (!appendCopyField(buffer, rows.value(i), t.columns[i].type)) {
+                    PQputCopyEnd(c, "a text holds a NUL character");
+                    return Error{u"cannot push " + file + u": a row's " +
+                                     QLatin1StringView(t.name) + u'.' +
+                                     QLatin1StringView(t.columns[i].name) +
+                                     u" holds a NUL character, which PostgreSQL's text cannot",
+                                 {},
+                                 0,
+                                 0};
+                }
             }
             buffer += '\n';
             if (qstrcmp(t.name, "events") == 0)
@@ -348,6 +438,14 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
                     return Error{pgError(c), {}, 0, 0};
                 buffer.clear();
             }
+        }
+        if (rows.lastError().isValid()) { // a damaged page: nothing is stored
+            PQputCopyEnd(c, "the file could not be read");
+            return Error{u"cannot read " + QLatin1StringView(t.name) + u" of " + file + u": " +
+                             rows.lastError().text(),
+                         {},
+                         0,
+                         0};
         }
         if ((!buffer.isEmpty() && PQputCopyData(c, buffer.constData(), int(buffer.size())) != 1) ||
             PQputCopyEnd(c, nullptr) != 1)
@@ -377,6 +475,15 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     // One snapshot of the incident, however many tables.
     if (auto r = exec(c, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")); !r)
         return r.errors();
+    auto have = sharedSchemaOf(c);
+    if (!have)
+        return have.errors();
+    if (have.value() == 0)
+        return Error{u"no incident named " + from.incident + u" in " + from.display +
+                         u" (nothing was pushed there)",
+                     {},
+                     0,
+                     0};
     auto found = exec(c, QStringLiteral("SELECT id, file_schema FROM incidents WHERE name = $1"),
                       {from.incident});
     if (!found)
@@ -384,9 +491,23 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     if (PQntuples(found.value().get()) == 0)
         return Error{u"no incident named " + from.incident + u" in " + from.display, {}, 0, 0};
     const QString incident = QString::fromLatin1(PQgetvalue(found.value().get(), 0, 0));
+    if (QByteArray(PQgetvalue(found.value().get(), 0, 1)).toInt() > schema::kCurrentVersion)
+        return Error{u"incident " + from.incident + u" was pushed by a newer Warroom", {}, 0, 0};
 
+    // Written under another name, then put in place whole: a pull that fails or is killed
+    // leaves no half recording under the name, and never replaces a file.
+    const QString part = file + u".part-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    struct Removal
     {
-        auto writer = RecordingWriter::create(file); // the file's schema, empty
+        QString path;
+        ~Removal()
+        {
+            if (!path.isEmpty())
+                QFile::remove(path);
+        }
+    } removal{part};
+    {
+        auto writer = RecordingWriter::create(part); // the file's schema, empty
         if (!writer)
             return writer.errors();
         if (auto closed = writer.value()->close(); !closed)
@@ -394,13 +515,12 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     }
     SqliteFile sqlite;
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), sqlite.connection);
-    db.setDatabaseName(file);
+    db.setDatabaseName(part);
     if (!db.open())
-        return Error{u"cannot open " + file + u": " + db.lastError().text(), {}, 0, 0};
-    auto fail = [&](const QString &why) -> Result<qint64> {
+        return Error{u"cannot open " + part + u": " + db.lastError().text(), {}, 0, 0};
+    auto fail = [&db](const QString &why) -> Result<qint64> {
         db.rollback();
         db.close();
-        QFile::remove(file);
         return Error{why, {}, 0, 0};
     };
     db.transaction();
@@ -429,7 +549,7 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
                     insert.bindValue(col, QByteArray(value).toLongLong());
                     break;
                 case Type::Real:
-                    insert.bindValue(col, QByteArray(value).toDouble());
+                    insert.bindValue(col, doubleOf(value));
                     break;
                 case Type::Text:
                     insert.bindValue(col, QString::fromUtf8(value));
@@ -455,6 +575,10 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     if (!db.commit())
         return fail(u"cannot write " + file + u": " + db.lastError().text());
     db.close();
+    if (!QFile::rename(part, file)) // refuses a name that appeared meanwhile
+        return Error{
+            u"cannot write " + file + u" (it exists now, or its folder refuses it)", {}, 0, 0};
+    removal.path.clear();
     return events;
 }
 
@@ -464,11 +588,11 @@ Result<QList<SharedIncident>> listIncidents(const SharedAddress &where)
     if (!connected)
         return connected.errors();
     PGconn *c = connected.value().get();
-    auto exists = exec(c, QStringLiteral("SELECT to_regclass('incidents') IS NOT NULL"));
-    if (!exists)
-        return exists.errors();
+    auto have = sharedSchemaOf(c);
+    if (!have)
+        return have.errors();
     QList<SharedIncident> out;
-    if (QByteArray(PQgetvalue(exists.value().get(), 0, 0)) != "t")
+    if (have.value() == 0)
         return out; // nothing pushed yet
     auto rows =
         exec(c, QStringLiteral("SELECT i.name, i.created_ms,"

@@ -7,6 +7,7 @@
 #include "support/postgres_cluster.h"
 #include "support/test_support.h"
 
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -85,6 +86,12 @@ private Q_SLOTS:
         QVERIFY(q.exec(QStringLiteral("INSERT INTO layout VALUES ('node:lb-1', 0.1, -2.5e-7)")));
         QVERIFY(
             q.exec(QStringLiteral("INSERT INTO postmortems VALUES ('pm-1', x'00ff7b0a5c', 7)")));
+        // Texts COPY must escape: a backslash, a tab, line ends, and beyond the BMP.
+        QVERIFY(q.prepare(QStringLiteral("INSERT INTO events (time_ms, kind, text) VALUES (?, "
+                                         "'annotation', ?)")));
+        q.addBindValue(QVariant(qint64(1591000000000)));
+        q.addBindValue(QStringLiteral("C:\\path\tcol\r\nnext \\N \U0001F525 é"));
+        QVERIFY(q.exec());
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("w"));
@@ -126,6 +133,40 @@ private Q_SLOTS:
         QCOMPARE(copy.value()->events().size(), original.value()->events().size());
     }
 
+    // A recording of an older file schema (before layout and post-mortems) is brought up to
+    // date on the way: pulled, it is the current schema with the same events.
+    void anOlderRecordingIsPushed()
+    {
+        const QString old = m_dir.filePath(QStringLiteral("old.warroom"));
+        QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("pagerduty-2011.warroom")), old));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old"));
+            db.setDatabaseName(old);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE postmortems")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE layout")));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 1")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("old"));
+        QString output;
+        QCOMPARE(
+            cli({QStringLiteral("push"), old, m_cluster.address(QStringLiteral("old"))}, &output),
+            0);
+        const QString pulled = m_dir.filePath(QStringLiteral("old-pulled.warroom"));
+        QCOMPARE(cli({QStringLiteral("pull"), m_cluster.address(QStringLiteral("old")), pulled},
+                     &output),
+                 0);
+        const QRegularExpression event(QStringLiteral("^events\\|"));
+        const QStringList events = rowsOf(pulled).filter(event);
+        QVERIFY(!events.isEmpty());
+        QCOMPARE(events, rowsOf(old).filter(event));
+        QVERIFY(rowsOf(pulled).contains(QStringLiteral("user_version|3")));
+        QVERIFY(rowsOf(old).contains(QStringLiteral("user_version|1"))); // the original untouched
+    }
+
     void incidentsAreListed()
     {
         QString output;
@@ -140,9 +181,10 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("error");
         const QString file = m_dir.filePath(QStringLiteral("lemniscus-2020.warroom"));
-        QTest::newRow("name taken") << QStringList{QStringLiteral("push"), file,
-                                                   m_cluster.address(QStringLiteral("lemniscus"))}
-                                    << QStringLiteral("an incident named lemniscus is already in");
+        QTest::newRow("name taken")
+            << QStringList{QStringLiteral("push"), file,
+                           m_cluster.address(QStringLiteral("lemniscus"))}
+            << QStringLiteral("an incident named lemniscus is already there");
         QTest::newRow("password")
             << QStringList{QStringLiteral("push"), file,
                            QStringLiteral("postgresql://warroom:secret@127.0.0.1:1/w?incident=x")}
@@ -158,6 +200,10 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("pull"), m_cluster.address(QStringLiteral("nope")),
                            m_dir.filePath(QStringLiteral("nope.warroom"))}
             << QStringLiteral("no incident named nope");
+        QTest::newRow("password as a parameter")
+            << QStringList{QStringLiteral("incidents"),
+                           QStringLiteral("postgresql://127.0.0.1:1/w?password=secret")}
+            << QStringLiteral("a password does not go in the address");
         QTest::newRow("no server")
             << QStringList{QStringLiteral("incidents"),
                            QStringLiteral("postgresql://127.0.0.1:1/warroom?connect_timeout=2")}

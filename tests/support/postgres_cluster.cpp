@@ -62,11 +62,13 @@ PostgresCluster::PostgresCluster()
         return;
     const QString options = u"-p " + QString::number(m_port) + u" -k " + m_dir.path() +
                             u" -c listen_addresses=127.0.0.1 -c fsync=off";
+    // Stopped in any case (a start that timed out may still come up).
+    m_started = true;
     if (!run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-o"), options,
               QStringLiteral("-l"), m_dir.filePath(QStringLiteral("server.log")),
-              QStringLiteral("-w"), QStringLiteral("start")}))
+              QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
+              QStringLiteral("start")}))
         return;
-    m_started = true;
     run({kBin + u"createdb", QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
          QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-U"),
          QStringLiteral("warroom"), QStringLiteral("warroom")});
