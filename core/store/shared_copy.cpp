@@ -142,7 +142,9 @@ Result<Connection> connect(const SharedAddress &where)
     if (PQsetClientEncoding(c.get(), "UTF8") != 0)
         return Error{
             u"cannot speak UTF-8 with " + where.display + u": " + pgError(c.get()), {}, 0, 0};
-    PgResult set(PQexec(c.get(), "SET extra_float_digits = 3"));
+    // Warroom's tables live in their own schema, `warroom`: no clash with another
+    // application's `events` in `public`.
+    PgResult set(PQexec(c.get(), "SET extra_float_digits = 3; SET search_path = warroom"));
     if (PQresultStatus(set.get()) != PGRES_COMMAND_OK)
         return Error{pgError(c.get()), {}, 0, 0};
     return c;
@@ -168,7 +170,8 @@ Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params =
 // newer Warroom's, which this one would misread.
 Result<int> sharedSchemaOf(PGconn *c)
 {
-    auto exists = exec(c, QStringLiteral("SELECT to_regclass('warroom_schema') IS NOT NULL"));
+    auto exists =
+        exec(c, QStringLiteral("SELECT to_regclass('warroom.warroom_schema') IS NOT NULL"));
     if (!exists)
         return exists.errors();
     if (QByteArray(PQgetvalue(exists.value().get(), 0, 0)) != "t")
@@ -207,6 +210,7 @@ Result<bool> ensureSchema(PGconn *c)
     if (again.value() == kSharedSchema)
         return true;
     QStringList statements{
+        QStringLiteral("CREATE SCHEMA IF NOT EXISTS warroom"),
         QStringLiteral("CREATE TABLE warroom_schema (version integer NOT NULL)"),
         QStringLiteral("CREATE TABLE incidents (id bigserial PRIMARY KEY, name text NOT NULL "
                        "UNIQUE, file_schema integer NOT NULL, created_ms bigint NOT NULL)")};
