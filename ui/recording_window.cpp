@@ -1,4 +1,5 @@
 #include "recording_window.h"
+#include "core/store/shared_address.h"
 
 #include "drill/drill_panel.h"
 #include "live_listener.h"
@@ -211,8 +212,8 @@ void RecordingWindow::build()
 void RecordingWindow::openFile(const QString &path)
 {
     settings::addRecentFile(path);
-    setWindowTitle(QFileInfo(path).fileName() + u" — Warroom");
-    m_header->setMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()), {});
+    setWindowTitle(recordingDisplayName(path) + u" — Warroom");
+    m_header->setMessage(tr("Opening %1…").arg(recordingDisplayName(path)), {});
     m_session->open(path);
 }
 

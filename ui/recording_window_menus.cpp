@@ -1,6 +1,8 @@
 // The war room's menus: every command with its shortcut shown where it is offered, and the
 // keyboard's way around the panels (Escape back to the map, F6 from panel to panel).
+#include "core/store/shared_address.h"
 #include "recording_window.h"
+#include "shared_incident_dialog.h"
 
 #include "live_listener.h"
 #include "map/map_view.h"
@@ -55,6 +57,11 @@ void RecordingWindow::buildMenus()
             tr("Recordings and scenarios (*.warroom *.yaml *.yml *.json)"));
         if (!path.isEmpty())
             openFile(path);
+    });
+    file->addAction(tr("Open &shared incident…"), this, [this] {
+        SharedIncidentDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted && !dialog.incidentAddress().isEmpty())
+            openFile(dialog.incidentAddress());
     });
     QMenu *recent = file->addMenu(tr("Open &recent"));
     connect(recent, &QMenu::aboutToShow, this, [this, recent] {
@@ -332,11 +339,11 @@ void RecordingWindow::cyclePanels(int direction)
 void RecordingWindow::exportMap(const QString &format)
 {
     const auto &data = m_session->data();
-    const QString suggested =
-        (data ? QFileInfo(data->path).completeBaseName() : QStringLiteral("map")) + u'-' +
-        QDateTime::fromMSecsSinceEpoch(m_session->time(), Qt::UTC)
-            .toString(QStringLiteral("yyyyMMdd-HHmmss")) +
-        u'.' + format;
+    const QString suggested = (data ? recordingBaseName(data->path) : QStringLiteral("map")) +
+                              u'-' +
+                              QDateTime::fromMSecsSinceEpoch(m_session->time(), Qt::UTC)
+                                  .toString(QStringLiteral("yyyyMMdd-HHmmss")) +
+                              u'.' + format;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export the map"), suggested,
                                                       format.toUpper() + u" (*." + format + u')');
     if (!path.isEmpty() && !m_map->exportTo(path))
@@ -350,8 +357,7 @@ void RecordingWindow::exportPostMortem()
         return;
     const PostMortem pm = m_postMortem->document()->postMortem();
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export the post-mortem"),
-        QFileInfo(data->path).completeBaseName() + u'-' + pm.id + u".pdf",
+        this, tr("Export the post-mortem"), recordingBaseName(data->path) + u'-' + pm.id + u".pdf",
         tr("PDF (*.pdf);;HTML, one file (*.html);;Markdown (*.md);;JSON (*.json)"));
     if (path.isEmpty())
         return;

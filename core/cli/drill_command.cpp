@@ -4,6 +4,7 @@
 #include "cli_command.h"
 #include "core/live/live_session.h"
 #include "core/scenario/scenario_loader.h"
+#include "core/store/recording.h"
 #include "core/util/host_port.h"
 
 #include <QCoreApplication>
@@ -96,7 +97,12 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     const QString path = parser.value(output);
-    if (QFile::exists(path)) {
+    const auto exists = Recording::exists(path);
+    if (!exists) {
+        err << "warroom-cli drill: " << exists.errors().first().toString() << '\n';
+        return ExitInvalid;
+    }
+    if (exists.value()) {
         err << "warroom-cli drill: " << path << " exists; a drill starts a new recording\n";
         return ExitInvalid;
     }

@@ -77,7 +77,10 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
                      {},
                      0,
                      0};
-    const bool exists = QFile::exists(path);
+    const auto found = Recording::exists(path);
+    if (!found)
+        return found.errors();
+    const bool exists = found.value();
     // Where the recording begins: data from before moves it (a feed replaying an old incident).
     qint64 startMs = QDateTime::currentMSecsSinceEpoch();
     if (exists) {

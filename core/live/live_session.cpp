@@ -1,5 +1,7 @@
 #include "live_session.h"
 
+#include "core/store/recording.h"
+
 #include "alertmanager_source.h"
 #include "label_values.h"
 #include "prometheus_source.h"
@@ -67,7 +69,10 @@ LiveSession::start(const QString &path, const IngestOptions &options, const Live
                 return refusedQueries;
         }
     }
-    if (!QFile::exists(path)) {
+    const auto exists = Recording::exists(path);
+    if (!exists)
+        return exists.errors();
+    if (!exists.value()) {
         std::optional<Scenario> first = watched;
         if (!sources.scenario.isEmpty()) {
             auto loaded = loadScenarioFile(sources.scenario);

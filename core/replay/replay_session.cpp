@@ -5,6 +5,8 @@
 
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
+#include "core/store/shared_address.h"
+#include "core/store/shared_follower.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -67,6 +69,8 @@ ReplaySession::ReplaySession(QObject *parent)
 {
     m_livePoll.setInterval(kLivePollMs);
     connect(&m_livePoll, &QTimer::timeout, this, &ReplaySession::pollLive);
+    m_writerWatch.setInterval(1000);
+    connect(&m_writerWatch, &QTimer::timeout, this, &ReplaySession::watchWriter);
 }
 
 ReplaySession::~ReplaySession() = default;
@@ -112,6 +116,10 @@ void ReplaySession::open(const QString &path)
     // Whatever the last recording was still reading for a refresh is not this one's.
     m_refresh.cancel();
     m_livePoll.stop();
+    m_writerWatch.stop();
+    m_follower.reset();
+    m_connectionLost.clear();
+    m_refreshAgain = false;
     if (QFileInfo::exists(path) && !Recording::looksLikeRecording(path))
         simulateThenOpen(path);
     else
@@ -171,13 +179,19 @@ void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
     m_sinceGrowth.start();
     m_time = m_data->startMs;
     m_following = false;
+    const bool shared = isSharedAddress(m_data->path);
     if (m_data->live && !writerStopped(*m_data)) {
-        m_livePoll.start();
+        if (shared)
+            m_writerWatch.start();
+        else
+            m_livePoll.start();
         m_following = true;
         m_time = m_data->endMs;
     } else {
         m_livePoll.stop();
     }
+    if (shared) // live or not, others may write its post-mortems
+        follow();
     Q_EMIT opened();
     retire(std::move(old)); // every view holds the new data now
     Q_EMIT stateChanged();
@@ -205,7 +219,39 @@ void ReplaySession::readAllEvents()
                 setTime(std::clamp(*std::exchange(m_pendingSeek, std::nullopt), m_data->startMs,
                                    m_data->endMs));
             Q_EMIT loaded(m_data->path);
+            if (std::exchange(m_refreshAgain, false))
+                pollLive();
         });
+}
+
+void ReplaySession::follow()
+{
+    if (m_follower)
+        return;
+    m_follower = std::make_unique<SharedFollower>(m_data->path);
+    connect(m_follower.get(), &SharedFollower::changed, this, &ReplaySession::pollLive);
+    connect(m_follower.get(), &SharedFollower::connectionChanged, this,
+            &ReplaySession::connectionChanged);
+    m_follower->start();
+}
+
+void ReplaySession::connectionChanged(bool connected, const QString &why)
+{
+    const bool wasLost = !m_connectionLost.isEmpty();
+    m_connectionLost = connected ? QString() : why;
+    if (connected) // whatever was committed while away (or before listening began)
+        pollLive();
+    if (wasLost != !m_connectionLost.isEmpty() || !connected)
+        Q_EMIT stateChanged();
+}
+
+void ReplaySession::watchWriter()
+{
+    if (!m_data || !m_data->live || !writerStopped(*m_data))
+        return;
+    m_writerWatch.stop();
+    m_following = false;
+    Q_EMIT stateChanged();
 }
 
 void ReplaySession::fail(const QString &what, const ErrorList &errors)
@@ -320,13 +366,18 @@ LiveHealth ReplaySession::liveHealth() const
     health.writerLastSeenMs = m_data->heartbeatMs;
     health.lastDataWallMs = m_lastDataWallMs;
     health.lagMs = m_lagMs;
+    health.connectionLost = m_connectionLost;
     return health;
 }
 
 void ReplaySession::pollLive()
 {
-    if (m_refresh.pending() || !m_data || !m_data->complete)
-        return; // a big recording's events are still being read: grow from all of them
+    if (m_refresh.pending() || !m_data || !m_data->complete) {
+        // A big recording's events are still being read (grow from all of them), or a refresh
+        // is under way: what was committed since is read right after.
+        m_refreshAgain = m_data != nullptr;
+        return;
+    }
     m_refresh.run(
         [shown = m_data, trainee = m_trainee](const JobControl &) {
             return asShown(refreshReplayData(recorded(shown)), trainee, shown);
@@ -334,6 +385,8 @@ void ReplaySession::pollLive()
         [this](ReadResult result) {
             if (result)
                 adoptLive(result.value());
+            if (std::exchange(m_refreshAgain, false))
+                pollLive();
         });
 }
 
@@ -343,6 +396,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
         // A quiet poll: nothing came. The writer may have died meanwhile.
         if (writerStopped(*m_data)) {
             m_livePoll.stop();
+            m_writerWatch.stop();
             m_following = false;
             Q_EMIT stateChanged();
         }
@@ -386,6 +440,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
     const bool stopped = writerStopped(*m_data);
     if (!m_data->live || stopped) {
         m_livePoll.stop();
+        m_writerWatch.stop();
         m_following = false;
     }
     Q_EMIT dataChanged(appended ? before : -1);

@@ -16,6 +16,7 @@ namespace warroom {
 
 class ReachabilityEngine;
 class ReplayCursor;
+class SharedFollower;
 
 // How a live recording's writer is doing, as the window tells it.
 struct LiveHealth
@@ -25,6 +26,7 @@ struct LiveHealth
     qint64 writerLastSeenMs = -1; // its last heartbeat (wall clock, ms since the epoch)
     qint64 lastDataWallMs = -1;   // when the newest data arrived here (wall clock)
     qint64 lagMs = -1;            // from the newest event's arrival at the writer to here
+    QString connectionLost;       // a shared incident's server cannot be reached: why
 };
 
 // What is viewed and when: one recording, the cursor's time, playing and its speed, following
@@ -104,6 +106,9 @@ private:
     void readAllEvents();
     void pollLive();
     void adoptLive(std::shared_ptr<const ReplayData> data);
+    void follow(); // a shared incident: told of every commit instead of polling
+    void connectionChanged(bool connected, const QString &why);
+    void watchWriter();
     void fail(const QString &what, const ErrorList &errors);
     void setTime(qint64 timeMs);
 
@@ -120,6 +125,10 @@ private:
     bool m_skipQuiet = false;
     bool m_following = false;
     QTimer m_livePoll;
+    std::unique_ptr<SharedFollower> m_follower;
+    QTimer m_writerWatch;        // a shared live incident: its writer's heartbeat, no reading
+    bool m_refreshAgain = false; // told of a commit while a refresh was under way
+    QString m_connectionLost;
     QElapsedTimer m_sinceGrowth; // wall time since a live recording last grew
     qint64 m_lastDataWallMs = -1;
     qint64 m_lagMs = -1;

@@ -2,14 +2,18 @@
 
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
+#include "core/store/shared_copy.h"
 #include "core/util/files.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <atomic>
+#include <optional>
 
 namespace warroom {
 
@@ -50,11 +54,32 @@ QList<std::pair<QString, QString>> simulationMeta(const Scenario &scenario,
 Result<SimulationStats> recordSimulation(const Scenario &scenario, const SimulationOptions &options,
                                          const QString &path)
 {
-    // Its own partial file: two simulations into the same path never write one file.
+    // Its own partial file (or shared incident): two simulations into the same path never
+    // write one recording, and a failed one leaves the old in place.
     static std::atomic<int> serial{0};
-    const QString partial = path + u".partial-" +
-                            QString::number(QCoreApplication::applicationPid()) + u'-' +
-                            QString::number(++serial);
+    const QString suffix = u".partial-" + QString::number(QCoreApplication::applicationPid()) +
+                           u'-' + QString::number(++serial);
+    std::optional<SharedAddress> shared;
+    QString partial = path + suffix;
+    if (isSharedAddress(path)) {
+        auto address = parseSharedAddress(path);
+        if (!address)
+            return address.errors();
+        shared = address.value();
+        QUrl url(path);
+        QUrlQuery query(url);
+        query.removeAllQueryItems(QStringLiteral("incident"));
+        query.addQueryItem(QStringLiteral("incident"), shared->incident + suffix);
+        url.setQuery(query);
+        partial = url.toString(QUrl::FullyEncoded);
+    }
+    auto discard = [&] {
+        if (!shared) {
+            QFile::remove(partial);
+        } else if (auto a = parseSharedAddress(partial)) {
+            removeIncident(a.value());
+        }
+    };
     auto writer = RecordingWriter::create(partial);
     if (!writer)
         return writer.errors();
@@ -66,7 +91,7 @@ Result<SimulationStats> recordSimulation(const Scenario &scenario, const Simulat
     }();
     if (!stats) {
         writer.value().reset();
-        QFile::remove(partial);
+        discard();
         return stats;
     }
     RecordingWriter &w = *writer.value();
@@ -77,8 +102,14 @@ Result<SimulationStats> recordSimulation(const Scenario &scenario, const Simulat
     const Result<bool> closed = w.close();
     writer.value().reset();
     if (!closed) {
-        QFile::remove(partial);
+        discard();
         return closed.errors();
+    }
+    if (shared) {
+        auto moved = replaceIncident(parseSharedAddress(partial).value(), shared->incident);
+        if (!moved)
+            discard();
+        return moved ? stats : Result<SimulationStats>(moved.errors());
     }
     QFile::remove(path);
     if (!QFile::rename(partial, path))

@@ -2,6 +2,8 @@
 
 #include "schema.h"
 #include "series_chunks.h"
+#include "shared_copy.h"
+#include "shared_schema.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -40,13 +42,31 @@ Recording::~Recording()
 
 bool Recording::looksLikeRecording(const QString &path)
 {
+    if (isSharedAddress(path))
+        return true;
     QFile file(path);
     return file.open(QIODevice::ReadOnly) &&
            file.read(16) == QByteArrayLiteral("SQLite format 3\0");
 }
 
+Result<bool> Recording::exists(const QString &path)
+{
+    if (!isSharedAddress(path))
+        return QFileInfo::exists(path);
+    const auto address = parseSharedAddress(path);
+    if (!address)
+        return address.errors();
+    return incidentExists(address.value());
+}
+
 Result<std::unique_ptr<Recording>> Recording::open(const QString &path)
 {
+    if (isSharedAddress(path)) {
+        std::unique_ptr<Recording> recording(new Recording(path));
+        if (auto loaded = recording->loadShared(); !loaded)
+            return loaded.errors();
+        return recording;
+    }
     const QFileInfo info(path);
     if (!info.exists())
         return Error{QStringLiteral("no such file"), path, 0, 0};
@@ -74,7 +94,89 @@ Result<bool> Recording::load()
         // Older files are read as they are; what later versions added is simply empty.
     }
     m_version = version.value();
+    return loadCatalogue();
+}
 
+Result<bool> Recording::loadShared()
+{
+    const auto address = parseSharedAddress(m_path);
+    if (!address)
+        return address.errors();
+    const QString where = address.value().display;
+    if (address.value().incident.isEmpty())
+        return Error{u"name the incident: " + where + u"?incident=NAME", {}, 0, 0};
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connection);
+    if (!db.isValid())
+        return Error{QStringLiteral("Qt's PostgreSQL driver (QPSQL) is missing: "
+                                    "scripts/install-deps installs it"),
+                     {},
+                     0,
+                     0};
+    // QPSQL takes libpq's keywords one by one: the address's, as libpq reads them.
+    const auto keywords = pg::conninfoKeywords(address.value().conninfo);
+    if (!keywords)
+        return Error{where + u": " + keywords.errors().first().message, {}, 0, 0};
+    QStringList options;
+    for (const auto &[keyword, value] : keywords.value()) {
+        if (keyword == u"host")
+            db.setHostName(value);
+        else if (keyword == u"port")
+            db.setPort(value.toInt());
+        else if (keyword == u"dbname")
+            db.setDatabaseName(value);
+        else if (keyword == u"user")
+            db.setUserName(value);
+        else
+            options.append(keyword + u'=' + value);
+    }
+    db.setConnectOptions(options.join(u';'));
+    if (!db.open())
+        return Error{u"cannot connect to " + where + u": " +
+                         db.lastError().databaseText().trimmed(),
+                     {},
+                     0,
+                     0};
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SET extra_float_digits = 3")) ||
+        !q.exec(QStringLiteral("SELECT to_regclass('warroom.warroom_schema') IS NOT NULL")) ||
+        !q.next())
+        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+    const QString noIncident = u"no incident named " + address.value().incident + u" in " + where;
+    if (!q.value(0).toBool())
+        return Error{noIncident + u" (nothing was shared there yet)", {}, 0, 0};
+    if (!q.exec(QStringLiteral("SELECT max(version) FROM warroom.warroom_schema")) || !q.next())
+        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+    if (q.value(0).toInt() > pg::kSharedSchema)
+        return Error{where + u" holds incidents of a newer Warroom (shared schema " +
+                         q.value(0).toString() + u"); update Warroom",
+                     {},
+                     0,
+                     0};
+    q.prepare(QStringLiteral("SELECT id, file_schema FROM warroom.incidents WHERE name = ?"));
+    q.bindValue(0, address.value().incident);
+    if (!q.exec())
+        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+    if (!q.next())
+        return Error{noIncident, {}, 0, 0};
+    m_incident = q.value(0).toLongLong();
+    m_version = q.value(1).toInt();
+    if (m_version > schema::kCurrentVersion)
+        return Error{
+            u"incident " + address.value().incident + u" was written by a newer Warroom", {}, 0, 0};
+    // The incident as this connection sees it: views named as the file's tables, so that
+    // every query below reads a shared incident as it reads a file.
+    for (const pg::Table &t : pg::tables()) {
+        const QString name = QLatin1StringView(t.name);
+        if (!q.exec(u"CREATE TEMP VIEW " + name + u" AS SELECT " + pg::columnList(t) +
+                    u" FROM warroom." + name + u" WHERE incident = " + QString::number(m_incident)))
+            return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+    }
+    return loadCatalogue();
+}
+
+Result<bool> Recording::loadCatalogue()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT key, value FROM meta")))
         return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};

@@ -61,10 +61,15 @@ struct TopologyVersion
 class Recording
 {
 public:
+    // `path` is a recording file or a shared incident's address
+    // (postgresql://HOST:PORT/DATABASE?incident=NAME, docs/shared.md).
     static Result<std::unique_ptr<Recording>> open(const QString &path);
-    // Whether the file starts like a SQLite database (a recording, or another SQLite file);
-    // cheap, for choosing how to open a file. open() tells which it is.
+    // Whether the file starts like a SQLite database (a recording, or another SQLite file), or
+    // the text is a shared incident's address; cheap, for choosing how to open it. open()
+    // tells which it is.
     static bool looksLikeRecording(const QString &path);
+    // Whether there is a recording file, or a shared incident, at `path`.
+    static Result<bool> exists(const QString &path);
     ~Recording();
 
     Recording(const Recording &) = delete;
@@ -103,6 +108,8 @@ public:
 private:
     explicit Recording(QString path);
     Result<bool> load();
+    Result<bool> loadShared();
+    Result<bool> loadCatalogue(); // metadata and series, from either
     // Calls `entry(index, min, max)` for the entries [first, last) of `level`.
     template<typename F>
     bool readEntries(const StoredSeries &series, int level, qint64 first, qint64 last,
@@ -110,6 +117,7 @@ private:
 
     QString m_path;
     QString m_connection;
+    qint64 m_incident = 0; // in a shared database
     int m_version = 0;
     QHash<QString, QString> m_meta;
     QList<StoredSeries> m_series;

@@ -1,129 +1,25 @@
 #include "recording_writer.h"
 
-#include "schema.h"
+#include "shared_address.h"
+#include "writer_backend.h"
 
-#include <QDateTime>
 #include <QFile>
-#include <QJsonDocument>
-#include <QSqlDatabase>
-#include <QSqlDriver>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QUuid>
 
-#include <sqlite3.h>
-
-#include <cmath>
 #include <limits>
 #include <memory>
 
 namespace warroom {
 
-struct RecordingWriter::Batch
-{
-    std::vector<Event> events;
-    std::vector<std::pair<int, SeriesInfo>> series;
-    std::vector<SeriesChunk> chunks;
-    std::vector<std::tuple<int, qint64, int>> extents; // series, count, levels
-    std::vector<std::pair<QString, QString>> meta;
-    struct Version
-    {
-        qint64 timeMs;
-        QString reason;
-        QByteArray json;
-    };
-    std::vector<Version> versions;
-    std::vector<std::tuple<QString, double, double>> layout;
-    std::vector<std::pair<QString, QByteArray>> postMortems;
-
-    bool empty() const
-    {
-        return events.empty() && series.empty() && chunks.empty() && extents.empty() &&
-               meta.empty() && versions.empty() && layout.empty() && postMortems.empty();
-    }
-};
-
-namespace {
-
-// SQLite stores a null QString as NULL; the schema wants text.
-QString text(const QString &value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
-}
-
-Error sqlError(const QString &what, const QSqlError &error)
-{
-    return Error{what + u": " + error.text(), {}, 0, 0};
-}
-
-// Events are the bulk of a busy live feed: written through SQLite's own API, UTF-8 bound
-// without copies through QVariant, kRowsPerInsert rows per statement; several times faster
-// than a QSqlQuery per event.
-constexpr int kRowsPerInsert = 32;
-
-Result<bool> writeEvents(const QSqlDatabase &db, const std::vector<Event> &events)
-{
-    const QVariant handle = db.driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return Error{QStringLiteral("writing events: not an SQLite connection"), {}, 0, 0};
-    sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
-    using Statement = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)>;
-    auto prepare = [sqlite](int rows) -> Statement {
-        QByteArray sql = "INSERT INTO events (id, time_ms, kind, node, site, subject, text, "
-                         "details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        for (int i = 1; i < rows; ++i)
-            sql += ", (?, ?, ?, ?, ?, ?, ?, ?)";
-        sqlite3_stmt *statement = nullptr;
-        sqlite3_prepare_v2(sqlite, sql.constData(), int(sql.size()), &statement, nullptr);
-        return Statement(statement, sqlite3_finalize);
-    };
-    const Statement many = prepare(kRowsPerInsert);
-    const Statement one = prepare(1);
-    if (!many || !one)
-        return Error{u"writing events: " + QString::fromUtf8(sqlite3_errmsg(sqlite)), {}, 0, 0};
-    std::vector<QByteArray> texts(size_t(kRowsPerInsert) * 6); // kept until the step
-    for (size_t first = 0; first < events.size();) {
-        const bool full = events.size() - first >= size_t(kRowsPerInsert);
-        sqlite3_stmt *insert = full ? many.get() : one.get();
-        const int rows = full ? kRowsPerInsert : 1;
-        for (int row = 0; row < rows; ++row) {
-            const Event &e = events[first + size_t(row)];
-            QByteArray *t = &texts[size_t(row) * 6];
-            t[0] = toString(e.kind).toUtf8();
-            t[1] = e.node.toUtf8();
-            t[2] = e.site.toUtf8();
-            t[3] = e.subject.toUtf8();
-            t[4] = e.text.toUtf8();
-            t[5] = e.details.isEmpty() ? QByteArrayLiteral("{}")
-                                       : QJsonDocument(e.details).toJson(QJsonDocument::Compact);
-            const int at = row * 8;
-            sqlite3_bind_int64(insert, at + 1, e.id);
-            sqlite3_bind_int64(insert, at + 2, e.timeMs);
-            for (int i = 0; i < 6; ++i)
-                sqlite3_bind_text(insert, at + 3 + i, t[i].constData(), int(t[i].size()),
-                                  SQLITE_STATIC);
-        }
-        const int stepped = sqlite3_step(insert);
-        sqlite3_reset(insert);
-        if (stepped != SQLITE_DONE)
-            return Error{
-                u"writing an event: " + QString::fromUtf8(sqlite3_errmsg(sqlite)), {}, 0, 0};
-        first += size_t(rows);
-    }
-    return true;
-}
-
-} // namespace
-
 RecordingWriter::RecordingWriter(QString path)
     : m_path(std::move(path))
-    , m_connection(u"warroom-writer-" + QUuid::createUuid().toString(QUuid::WithoutBraces))
-    , m_pending(std::make_unique<Batch>())
+    , m_pending(std::make_unique<WriterBatch>())
 {}
 
 Result<std::unique_ptr<RecordingWriter>> RecordingWriter::create(const QString &path)
 {
-    for (const QString &file : QStringList{path, path + u"-wal", path + u"-shm"}) {
+    const QStringList files =
+        isSharedAddress(path) ? QStringList() : QStringList{path, path + u"-wal", path + u"-shm"};
+    for (const QString &file : files) {
         if (QFile::exists(file) && !QFile::remove(file))
             return Error{QStringLiteral("cannot replace the existing file"), path, 0, 0};
     }
@@ -135,7 +31,7 @@ Result<std::unique_ptr<RecordingWriter>> RecordingWriter::create(const QString &
 
 Result<std::unique_ptr<RecordingWriter>> RecordingWriter::openForAppend(const QString &path)
 {
-    if (!QFile::exists(path))
+    if (!isSharedAddress(path) && !QFile::exists(path))
         return Error{QStringLiteral("no such file"), path, 0, 0};
     std::unique_ptr<RecordingWriter> writer(new RecordingWriter(path));
     if (auto started = writer->start(false); !started)
@@ -192,7 +88,7 @@ qint64 RecordingWriter::append(Event event)
 {
     qint64 id = 0;
     const qsizetype bytes = 64 + event.text.size() * 2;
-    submit(bytes, [&](Batch &b) {
+    submit(bytes, [&](WriterBatch &b) {
         id = event.id = m_nextEventId++;
         b.events.push_back(std::move(event));
     });
@@ -202,7 +98,7 @@ qint64 RecordingWriter::append(Event event)
 int RecordingWriter::addSeries(const SeriesInfo &info)
 {
     int id = 0;
-    submit(64, [&](Batch &b) {
+    submit(64, [&](WriterBatch &b) {
         id = m_nextSeriesId++;
         b.series.emplace_back(id, info);
     });
@@ -216,7 +112,7 @@ void RecordingWriter::addChunks(std::vector<SeriesChunk> chunks)
     qsizetype bytes = 0;
     for (const SeriesChunk &c : chunks)
         bytes += c.data.size() + 32;
-    submit(bytes, [&](Batch &b) {
+    submit(bytes, [&](WriterBatch &b) {
         if (b.chunks.empty())
             b.chunks = std::move(chunks);
         else
@@ -227,18 +123,18 @@ void RecordingWriter::addChunks(std::vector<SeriesChunk> chunks)
 
 void RecordingWriter::setSeriesExtent(int series, qint64 count, int levels)
 {
-    submit(16, [&](Batch &b) { b.extents.emplace_back(series, count, levels); });
+    submit(16, [&](WriterBatch &b) { b.extents.emplace_back(series, count, levels); });
 }
 
 void RecordingWriter::setMeta(const QString &key, const QString &value)
 {
-    submit(value.size() * 2, [&](Batch &b) { b.meta.emplace_back(key, value); });
+    submit(value.size() * 2, [&](WriterBatch &b) { b.meta.emplace_back(key, value); });
 }
 
 void RecordingWriter::addTopologyVersion(qint64 timeMs, const QString &reason,
                                          const QByteArray &json)
 {
-    submit(json.size(), [&](Batch &b) { b.versions.push_back({timeMs, reason, json}); });
+    submit(json.size(), [&](WriterBatch &b) { b.versions.push_back({timeMs, reason, json}); });
 }
 
 void RecordingWriter::removeLayout(const QString &element)
@@ -250,18 +146,19 @@ void RecordingWriter::removeLayout(const QString &element)
 
 void RecordingWriter::setLayout(const QString &element, double x, double y)
 {
-    submit(element.size() * 2 + 16, [&](Batch &b) { b.layout.emplace_back(element, x, y); });
+    submit(element.size() * 2 + 16, [&](WriterBatch &b) { b.layout.emplace_back(element, x, y); });
 }
 
 void RecordingWriter::setPostMortem(const QString &id, const QByteArray &json)
 {
-    submit(json.size(), [&](Batch &b) { b.postMortems.emplace_back(id, json); });
+    submit(json.size(), [&](WriterBatch &b) { b.postMortems.emplace_back(id, json); });
 }
 
 void RecordingWriter::removePostMortem(const QString &id)
 {
     // A null JSON in the batch: the row goes (a post-mortem's JSON is never empty).
-    submit(id.size() * 2 + 16, [&](Batch &b) { b.postMortems.emplace_back(id, QByteArray()); });
+    submit(id.size() * 2 + 16,
+           [&](WriterBatch &b) { b.postMortems.emplace_back(id, QByteArray()); });
 }
 
 Result<bool> RecordingWriter::flush()
@@ -278,7 +175,10 @@ Result<bool> RecordingWriter::flush()
 void RecordingWriter::run(bool create)
 {
     {
-        auto opened = open(create);
+        m_backend = isSharedAddress(m_path) ? makeSharedBackend(m_path) : makeFileBackend(m_path);
+        auto opened = m_backend->open(create, &m_nextEventId, &m_nextSeriesId);
+        if (!opened)
+            m_backend.reset();
         std::lock_guard lock(m_mutex);
         if (!opened)
             m_errors = opened.errors();
@@ -286,22 +186,21 @@ void RecordingWriter::run(bool create)
             m_started = true;
     }
     m_progress.notify_all();
-    if (!m_started) {
-        QSqlDatabase::removeDatabase(m_connection);
+    if (!m_started)
         return;
-    }
     for (;;) {
         std::unique_lock lock(m_mutex);
         m_wake.wait(lock,
                     [&] { return m_stop || !m_pending->empty() || m_committed < m_submitted; });
-        std::unique_ptr<Batch> batch = std::exchange(m_pending, std::make_unique<Batch>());
+        std::unique_ptr<WriterBatch> batch =
+            std::exchange(m_pending, std::make_unique<WriterBatch>());
         const quint64 submitted = m_submitted;
         const bool stopping = m_stop;
         m_pendingBytes = 0;
         lock.unlock();
         m_progress.notify_all();
 
-        Result<bool> written = batch->empty() ? Result<bool>(true) : write(*batch);
+        Result<bool> written = batch->empty() ? Result<bool>(true) : m_backend->write(*batch);
         lock.lock();
         if (!written && m_errors.isEmpty())
             m_errors = written.errors();
@@ -311,159 +210,7 @@ void RecordingWriter::run(bool create)
         if (stopping)
             break;
     }
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connection);
-}
-
-Result<bool> RecordingWriter::open(bool create)
-{
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-    db.setDatabaseName(m_path);
-    if (!db.open())
-        return Error{db.lastError().text(), m_path, 0, 0};
-    QSqlQuery pragma(db);
-    // WAL: readers never block the writer nor the other way round. NORMAL sync in WAL mode
-    // keeps every commit across a crash of the process.
-    for (const char *sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
-        if (!pragma.exec(QString::fromLatin1(sql)))
-            return Error{u"not a Warroom recording (" + pragma.lastError().text() + u')', m_path, 0,
-                         0};
-    }
-    auto migrated = schema::migrate(db);
-    if (!migrated)
-        return Error{migrated.errors().first().message, m_path, 0, 0};
-    if (!create) {
-        QSqlQuery q(db);
-        if (q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM events")) && q.next())
-            m_nextEventId = q.value(0).toLongLong() + 1;
-        if (q.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM series")) && q.next())
-            m_nextSeriesId = q.value(0).toInt() + 1;
-    }
-    return true;
-}
-
-Result<bool> RecordingWriter::write(const Batch &batch)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    if (!db.transaction())
-        return sqlError(QStringLiteral("begin"), db.lastError());
-    auto fail = [&](const QString &what, const QSqlQuery &q) -> Result<bool> {
-        const Error e = sqlError(what, q.lastError());
-        db.rollback();
-        return Error{e.message, m_path, 0, 0};
-    };
-
-    if (!batch.events.empty()) {
-        if (auto written = writeEvents(db, batch.events); !written) {
-            db.rollback();
-            return Error{written.errors().first().message, m_path, 0, 0};
-        }
-    }
-    if (!batch.series.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO series (id, key, node, metric, unit, start_ms, "
-                                 "interval_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        for (const auto &[id, info] : batch.series) {
-            q.bindValue(0, id);
-            q.bindValue(1, text(info.key));
-            q.bindValue(2, text(info.node));
-            q.bindValue(3, text(info.metric));
-            q.bindValue(4, text(info.unit));
-            q.bindValue(5, info.startMs);
-            q.bindValue(6, info.intervalMs);
-            if (!q.exec())
-                return fail(u"adding series " + info.key, q);
-        }
-    }
-    if (!batch.chunks.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO chunks (series, level, idx, count, data) "
-                                 "VALUES (?, ?, ?, ?, ?)"));
-        for (const SeriesChunk &c : batch.chunks) {
-            q.bindValue(0, c.series);
-            q.bindValue(1, c.level);
-            q.bindValue(2, c.index);
-            q.bindValue(3, c.count);
-            q.bindValue(4, c.data);
-            if (!q.exec())
-                return fail(QStringLiteral("writing samples"), q);
-        }
-    }
-    if (!batch.extents.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE series SET count = ?, levels = ? WHERE id = ?"));
-        for (const auto &[series, count, levels] : batch.extents) {
-            q.bindValue(0, count);
-            q.bindValue(1, levels);
-            q.bindValue(2, series);
-            if (!q.exec())
-                return fail(QStringLiteral("updating a series"), q);
-        }
-    }
-    if (!batch.meta.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
-        for (const auto &[key, value] : batch.meta) {
-            q.bindValue(0, text(key));
-            q.bindValue(1, text(value));
-            if (!q.exec())
-                return fail(u"writing metadata " + key, q);
-        }
-    }
-    if (!batch.versions.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral(
-            "INSERT INTO topology_versions (time_ms, reason, json) VALUES (?, ?, ?)"));
-        for (const Batch::Version &v : batch.versions) {
-            q.bindValue(0, v.timeMs);
-            q.bindValue(1, text(v.reason));
-            q.bindValue(2, v.json);
-            if (!q.exec())
-                return fail(QStringLiteral("writing a topology version"), q);
-        }
-    }
-    if (!batch.layout.empty()) {
-        QSqlQuery place(db);
-        place.prepare(
-            QStringLiteral("INSERT OR REPLACE INTO layout (element, x, y) VALUES (?, ?, ?)"));
-        QSqlQuery remove(db);
-        remove.prepare(QStringLiteral("DELETE FROM layout WHERE element = ?"));
-        for (const auto &[element, x, y] : batch.layout) {
-            QSqlQuery &q = std::isnan(x) ? remove : place;
-            q.bindValue(0, text(element));
-            if (!std::isnan(x)) {
-                q.bindValue(1, x);
-                q.bindValue(2, y);
-            }
-            if (!q.exec())
-                return fail(QStringLiteral("writing the layout"), q);
-        }
-    }
-    if (!batch.postMortems.empty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO postmortems (id, json, updated_ms) "
-                                 "VALUES (?, ?, ?)"));
-        QSqlQuery remove(db);
-        remove.prepare(QStringLiteral("DELETE FROM postmortems WHERE id = ?"));
-        for (const auto &[id, json] : batch.postMortems) {
-            QSqlQuery &query = json.isEmpty() ? remove : q;
-            query.bindValue(0, text(id));
-            if (!json.isEmpty()) {
-                q.bindValue(1, json);
-                q.bindValue(2, QDateTime::currentMSecsSinceEpoch());
-            }
-            if (!query.exec())
-                return fail(json.isEmpty() ? QStringLiteral("removing a post-mortem")
-                                           : QStringLiteral("writing a post-mortem"),
-                            query);
-        }
-    }
-    if (!db.commit())
-        return sqlError(QStringLiteral("commit"), db.lastError());
-    return true;
+    m_backend.reset(); // closes the connection on the thread that used it
 }
 
 } // namespace warroom

@@ -12,16 +12,21 @@
 
 namespace warroom {
 
-// The one writer of a recording: a thread of its own that owns the SQLite connection and
-// commits whatever was handed to it since the last commit in one transaction. Producers never
-// touch the database; they hand over batches and go on. When more than `kMaxPendingBytes`
-// wait, producers block (backpressure) instead of growing without bound.
+struct WriterBatch;
+class WriterBackend;
+
+// The one writer of a recording: a thread of its own that owns the connection (a file's SQLite
+// or a shared incident's PostgreSQL, writer_backend.h) and commits whatever was handed to it since
+// the last commit in one transaction. Producers never touch the database; they hand over batches
+// and go on. When more than `kMaxPendingBytes` wait, producers block (backpressure) instead of
+// growing without bound.
 class RecordingWriter
 {
 public:
     static constexpr qsizetype kMaxPendingBytes = 64 << 20;
 
-    // A new, empty recording at `path`; an existing file there is replaced.
+    // A new, empty recording at `path`; an existing file there is replaced. `path` may be a
+    // shared incident's address: a new incident of that name (an existing one is an error).
     static Result<std::unique_ptr<RecordingWriter>> create(const QString &path);
     // An existing recording, migrated to the current schema, to append to.
     static Result<std::unique_ptr<RecordingWriter>> openForAppend(const QString &path);
@@ -53,21 +58,18 @@ public:
     Result<bool> close();
 
 private:
-    struct Batch;
     explicit RecordingWriter(QString path);
     Result<bool> start(bool create);
     void run(bool create);
-    Result<bool> open(bool create);
-    Result<bool> write(const Batch &batch);
     template<typename F> void submit(qsizetype bytes, F &&addTo);
 
     QString m_path;
-    QString m_connection;
+    std::unique_ptr<WriterBackend> m_backend; // used on m_thread only
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;     // writer: something to do
     std::condition_variable m_progress; // producers: space freed or a commit done
-    std::unique_ptr<Batch> m_pending;
+    std::unique_ptr<WriterBatch> m_pending;
     qsizetype m_pendingBytes = 0;
     quint64 m_submitted = 0;
     quint64 m_committed = 0;

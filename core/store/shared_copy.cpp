@@ -2,6 +2,7 @@
 
 #include "recording_writer.h"
 #include "schema.h"
+#include "shared_schema.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -9,284 +10,13 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
-#include <QUrl>
-#include <QUrlQuery>
 #include <QUuid>
-
-#include <libpq-fe.h>
-
-#include <cmath>
-#include <memory>
 
 namespace warroom {
 
+using namespace pg;
+
 namespace {
-
-// The shared schema's version; migrations as the file's (core/store/schema.cpp).
-constexpr int kSharedSchema = 1;
-
-enum class Type
-{
-    Integer,
-    Real,
-    Text,
-    Blob
-};
-
-struct Column
-{
-    const char *name;
-    Type type;
-};
-
-// The recording's tables as the file has them (schema version 3), each row keyed in the
-// database by its incident too.
-struct Table
-{
-    const char *name;
-    std::vector<Column> columns;
-    const char *orderBy;
-};
-
-const std::vector<Table> &tables()
-{
-    static const std::vector<Table> all{
-        {"meta", {{"key", Type::Text}, {"value", Type::Text}}, "key"},
-        {"events",
-         {{"id", Type::Integer},
-          {"time_ms", Type::Integer},
-          {"kind", Type::Text},
-          {"node", Type::Text},
-          {"site", Type::Text},
-          {"subject", Type::Text},
-          {"text", Type::Text},
-          {"details", Type::Text}},
-         "id"},
-        {"series",
-         {{"id", Type::Integer},
-          {"key", Type::Text},
-          {"node", Type::Text},
-          {"metric", Type::Text},
-          {"unit", Type::Text},
-          {"start_ms", Type::Integer},
-          {"interval_ms", Type::Integer},
-          {"count", Type::Integer},
-          {"levels", Type::Integer}},
-         "id"},
-        {"chunks",
-         {{"series", Type::Integer},
-          {"level", Type::Integer},
-          {"idx", Type::Integer},
-          {"count", Type::Integer},
-          {"data", Type::Blob}},
-         "series, level, idx"},
-        {"topology_versions",
-         {{"id", Type::Integer},
-          {"time_ms", Type::Integer},
-          {"reason", Type::Text},
-          {"json", Type::Blob}},
-         "id"},
-        {"layout", {{"element", Type::Text}, {"x", Type::Real}, {"y", Type::Real}}, "element"},
-        {"postmortems",
-         {{"id", Type::Text}, {"json", Type::Blob}, {"updated_ms", Type::Integer}},
-         "id"},
-    };
-    return all;
-}
-
-QString columnList(const Table &t)
-{
-    QStringList names;
-    for (const Column &c : t.columns)
-        names.append(QLatin1StringView(c.name));
-    return names.join(QStringLiteral(", "));
-}
-
-const char *pgType(Type type)
-{
-    switch (type) {
-    case Type::Integer:
-        return "bigint";
-    case Type::Real:
-        return "double precision";
-    case Type::Text:
-        return "text";
-    case Type::Blob:
-        return "bytea";
-    }
-    return "text";
-}
-
-struct PgConnDeleter
-{
-    void operator()(PGconn *c) const { PQfinish(c); }
-};
-using Connection = std::unique_ptr<PGconn, PgConnDeleter>;
-struct PgResultDeleter
-{
-    void operator()(PGresult *r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
-
-QString pgError(PGconn *c)
-{
-    return QString::fromUtf8(PQerrorMessage(c)).trimmed();
-}
-
-Result<Connection> connect(const SharedAddress &where)
-{
-    Connection c(PQconnectdb(where.conninfo.toUtf8().constData()));
-    if (PQstatus(c.get()) != CONNECTION_OK)
-        return Error{u"cannot connect to " + where.display + u": " + pgError(c.get()), {}, 0, 0};
-    // Text in UTF-8 both ways; doubles printed so that they read back exactly.
-    if (PQsetClientEncoding(c.get(), "UTF8") != 0)
-        return Error{
-            u"cannot speak UTF-8 with " + where.display + u": " + pgError(c.get()), {}, 0, 0};
-    // Warroom's tables live in their own schema, `warroom`: no clash with another
-    // application's `events` in `public`.
-    PgResult set(PQexec(c.get(), "SET extra_float_digits = 3; SET search_path = warroom"));
-    if (PQresultStatus(set.get()) != PGRES_COMMAND_OK)
-        return Error{pgError(c.get()), {}, 0, 0};
-    return c;
-}
-
-Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params = {})
-{
-    std::vector<QByteArray> values;
-    std::vector<const char *> pointers;
-    for (const QString &p : params)
-        values.push_back(p.toUtf8());
-    for (const QByteArray &v : values)
-        pointers.push_back(v.constData());
-    PgResult r(PQexecParams(c, sql.toUtf8().constData(), int(pointers.size()), nullptr,
-                            pointers.data(), nullptr, nullptr, 0));
-    const ExecStatusType status = PQresultStatus(r.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-        return Error{pgError(c) + u" (in: " + sql.simplified().left(120) + u')', {}, 0, 0};
-    return r;
-}
-
-// The shared schema's version in the database: 0 when nothing was pushed yet; an error for a
-// newer Warroom's, which this one would misread.
-Result<int> sharedSchemaOf(PGconn *c)
-{
-    auto exists =
-        exec(c, QStringLiteral("SELECT to_regclass('warroom.warroom_schema') IS NOT NULL"));
-    if (!exists)
-        return exists.errors();
-    if (QByteArray(PQgetvalue(exists.value().get(), 0, 0)) != "t")
-        return 0;
-    auto version = exec(c, QStringLiteral("SELECT coalesce(max(version), 0) FROM warroom_schema"));
-    if (!version)
-        return version.errors();
-    const int have = QByteArray(PQgetvalue(version.value().get(), 0, 0)).toInt();
-    if (have > kSharedSchema)
-        return Error{u"the database holds incidents of a newer Warroom (shared schema " +
-                         QString::number(have) + u", this one knows " +
-                         QString::number(kSharedSchema) + u')',
-                     {},
-                     0,
-                     0};
-    return have;
-}
-
-// The shared schema, made when missing (in the caller's transaction). Only making it needs
-// the right to create tables; pushing into it needs only INSERT.
-Result<bool> ensureSchema(PGconn *c)
-{
-    auto have = sharedSchemaOf(c);
-    if (!have)
-        return have.errors();
-    if (have.value() == kSharedSchema)
-        return true;
-    // One maker at a time; the others then find it made.
-    if (auto r =
-            exec(c, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('warroom_schema'))"));
-        !r)
-        return r.errors();
-    auto again = sharedSchemaOf(c);
-    if (!again)
-        return again.errors();
-    if (again.value() == kSharedSchema)
-        return true;
-    QStringList statements{
-        QStringLiteral("CREATE SCHEMA IF NOT EXISTS warroom"),
-        QStringLiteral("CREATE TABLE warroom_schema (version integer NOT NULL)"),
-        QStringLiteral("CREATE TABLE incidents (id bigserial PRIMARY KEY, name text NOT NULL "
-                       "UNIQUE, file_schema integer NOT NULL, created_ms bigint NOT NULL)")};
-    for (const Table &t : tables()) {
-        QStringList columns{
-            QStringLiteral("incident bigint NOT NULL REFERENCES incidents (id) ON DELETE CASCADE")};
-        for (const Column &col : t.columns)
-            columns.append(QLatin1StringView(col.name) + u' ' +
-                           QLatin1StringView(pgType(col.type)) + u" NOT NULL");
-        columns.append(u"PRIMARY KEY (incident, " + QLatin1StringView(t.orderBy) + u')');
-        statements.append(u"CREATE TABLE " + QLatin1StringView(t.name) + u" (" +
-                          columns.join(QStringLiteral(", ")) + u')');
-    }
-    statements.append(QStringLiteral("CREATE INDEX events_by_time ON events (incident, time_ms)"));
-    statements.append(QStringLiteral("INSERT INTO warroom_schema VALUES (1)"));
-    for (const QString &sql : std::as_const(statements)) {
-        if (auto r = exec(c, sql); !r)
-            return r.errors();
-    }
-    return true;
-}
-
-// One field in COPY's text format; false for a text PostgreSQL cannot hold (a NUL).
-bool appendCopyField(QByteArray &line, const QVariant &value, Type type)
-{
-    switch (type) {
-    case Type::Integer:
-        line += QByteArray::number(value.toLongLong());
-        return true;
-    case Type::Real: {
-        const double v = value.toDouble();
-        line += std::isnan(v)   ? QByteArray("NaN")
-                : std::isinf(v) ? QByteArray(v > 0 ? "Infinity" : "-Infinity")
-                                : QByteArray::number(v, 'g', 17);
-        return true;
-    }
-    case Type::Blob:
-        line += "\\\\x" + value.toByteArray().toHex(); // COPY reads "\\x" as bytea's "\x"
-        return true;
-    case Type::Text:
-        break;
-    }
-    const QByteArray text = value.toString().toUtf8();
-    if (text.contains('\0'))
-        return false;
-    for (const char ch : text) {
-        switch (ch) {
-        case '\\':
-            line += "\\\\";
-            break;
-        case '\n':
-            line += "\\n";
-            break;
-        case '\r':
-            line += "\\r";
-            break;
-        case '\t':
-            line += "\\t";
-            break;
-        default:
-            line += ch;
-        }
-    }
-    return true;
-}
-
-// A double as PostgreSQL prints one.
-double doubleOf(const char *text)
-{
-    const QByteArray t(text);
-    if (t == "NaN")
-        return std::nan("");
-    if (t == "Infinity" || t == "-Infinity")
-        return t.startsWith('-') ? -INFINITY : INFINITY;
-    return t.toDouble();
-}
 
 struct SqliteFile
 {
@@ -295,50 +25,6 @@ struct SqliteFile
 };
 
 } // namespace
-
-bool isSharedAddress(const QString &text)
-{
-    return text.startsWith(u"postgresql://") || text.startsWith(u"postgres://");
-}
-
-Result<SharedAddress> parseSharedAddress(const QString &text)
-{
-    const QUrl url(text, QUrl::StrictMode);
-    if (!isSharedAddress(text) || !url.isValid())
-        return Error{
-            u"'" + text +
-                u"' is not an address such as postgresql://HOST:PORT/DATABASE?incident=NAME",
-            {},
-            0,
-            0};
-    QUrlQuery query(url);
-    if (!url.password().isEmpty() || query.hasQueryItem(QStringLiteral("password")) ||
-        query.hasQueryItem(QStringLiteral("sslpassword")))
-        return Error{QStringLiteral("a password does not go in the address (it would be on a "
-                                    "command line): use PGPASSFILE, a service file or a prompt "
-                                    "(docs/shared.md)"),
-                     {},
-                     0,
-                     0};
-    if (url.hasFragment())
-        return Error{u"'" + url.toString(QUrl::RemoveFragment) +
-                         u"#…': an address has no #fragment (quote the address in the shell)",
-                     {},
-                     0,
-                     0};
-    SharedAddress a;
-    a.incident = query.queryItemValue(QStringLiteral("incident"), QUrl::FullyDecoded);
-    query.removeAllQueryItems(QStringLiteral("incident"));
-    if (!query.hasQueryItem(QStringLiteral("connect_timeout"))) // never wait forever
-        query.addQueryItem(QStringLiteral("connect_timeout"), QStringLiteral("10"));
-    QUrl forLibpq = url;
-    forLibpq.setQuery(query);
-    a.conninfo = forLibpq.toString(QUrl::FullyEncoded);
-    QUrl shown = forLibpq;
-    shown.setQuery(QString());
-    a.display = shown.toString() + (a.incident.isEmpty() ? QString() : u" incident " + a.incident);
-    return a;
-}
 
 Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
 {
@@ -584,6 +270,55 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
             u"cannot write " + file + u" (it exists now, or its folder refuses it)", {}, 0, 0};
     removal.path.clear();
     return events;
+}
+
+Result<bool> incidentExists(const SharedAddress &where)
+{
+    auto connected = connect(where);
+    if (!connected)
+        return connected.errors();
+    PGconn *c = connected.value().get();
+    auto have = sharedSchemaOf(c);
+    if (!have)
+        return have.errors();
+    if (have.value() == 0)
+        return false;
+    auto found =
+        exec(c, QStringLiteral("SELECT 1 FROM incidents WHERE name = $1"), {where.incident});
+    if (!found)
+        return found.errors();
+    return PQntuples(found.value().get()) > 0;
+}
+
+Result<bool> replaceIncident(const SharedAddress &from, const QString &to)
+{
+    auto connected = connect(from);
+    if (!connected)
+        return connected.errors();
+    PGconn *c = connected.value().get();
+    const std::pair<const char *, QStringList> steps[] = {
+        {"BEGIN", {}},
+        {"DELETE FROM incidents WHERE name = $1", {to}},
+        {"UPDATE incidents SET name = $1 WHERE name = $2", {to, from.incident}},
+        {"COMMIT", {}},
+    };
+    for (const auto &[sql, params] : steps) {
+        if (auto r = exec(c, QString::fromLatin1(sql), params); !r)
+            return r.errors();
+    }
+    return true;
+}
+
+Result<bool> removeIncident(const SharedAddress &where)
+{
+    auto connected = connect(where);
+    if (!connected)
+        return connected.errors();
+    auto removed = exec(connected.value().get(),
+                        QStringLiteral("DELETE FROM incidents WHERE name = $1"), {where.incident});
+    if (!removed)
+        return removed.errors();
+    return true;
 }
 
 Result<QList<SharedIncident>> listIncidents(const SharedAddress &where)

@@ -1,24 +1,10 @@
 #pragma once
 
-#include "core/util/result.h"
+#include "shared_address.h"
 
 #include <QStringList>
 
 namespace warroom {
-
-// Where an incident lives in a shared PostgreSQL (docs/shared.md):
-// `postgresql://HOST:PORT/DATABASE?incident=NAME` (user, TLS and the rest as libpq reads them:
-// `?sslmode=verify-full`, PGUSER, PGPASSFILE, a service file). A password in the address is
-// refused: it would be on a command line and in the shell's history.
-struct SharedAddress
-{
-    QString conninfo; // for libpq, without `incident`
-    QString incident; // empty: the database as a whole (listing)
-    QString display;  // for messages, without secrets
-};
-
-bool isSharedAddress(const QString &text);
-Result<SharedAddress> parseSharedAddress(const QString &text);
 
 struct SharedIncident
 {
@@ -34,6 +20,13 @@ struct SharedIncident
 Result<qint64> pushRecording(const QString &file, const SharedAddress &to);
 // Writes an incident into a new recording file, row for row, so that it is the file pushed.
 Result<qint64> pullRecording(const SharedAddress &from, const QString &file);
+// Whether the database holds an incident of the address's name.
+Result<bool> incidentExists(const SharedAddress &where);
+// Gives the incident at `from` the name `to`, replacing an incident of that name, in one
+// transaction (a simulation written under a name of its own, then put in place whole).
+Result<bool> replaceIncident(const SharedAddress &from, const QString &to);
+// Takes an incident out of the database, with everything recorded in it.
+Result<bool> removeIncident(const SharedAddress &where);
 // The incidents a database holds, by name.
 Result<QList<SharedIncident>> listIncidents(const SharedAddress &where);
 

@@ -1,4 +1,5 @@
 #include "action_items_panel.h"
+#include "core/store/shared_address.h"
 
 #include "action_item_delegate.h"
 #include "core/counterfactual/counterfactual.h"
@@ -294,8 +295,8 @@ void ActionItemsPanel::simulate(int row)
         QCryptographicHash::hash((m_path + u'\n' + whatIf).toUtf8(), QCryptographicHash::Sha1)
             .toHex()
             .left(12));
-    const QString out = QDir(folder).filePath(QFileInfo(m_path).completeBaseName() + u"-what-if-" +
-                                              key + u".warroom");
+    const QString out =
+        QDir(folder).filePath(recordingBaseName(m_path) + u"-what-if-" + key + u".warroom");
     auto progress = std::make_shared<std::atomic<int>>(0);
     m_running = progress;
     m_simulatingRow = row;

@@ -1,4 +1,5 @@
 #include "compare_panel.h"
+#include "core/store/shared_address.h"
 
 #include "core/replay/replay_data.h"
 #include "core/replay/replay_session.h"
@@ -85,7 +86,7 @@ ComparePanel::ComparePanel(QWidget *parent)
     connect(m_b, &ReplaySession::loaded, this, [this] {
         const auto &data = m_b->data();
         m_title->setText(tr("B: %1").arg(data->summary.title.isEmpty()
-                                             ? QFileInfo(data->path).fileName()
+                                             ? recordingDisplayName(data->path)
                                              : data->summary.title));
         m_title->setToolTip(data->path);
         m_bGeneration = ~quint64(0);
@@ -109,7 +110,7 @@ void ComparePanel::open(const QString &path)
     m_path = path;
     m_differences.clear();
     m_table->setRowCount(0);
-    m_title->setText(tr("B: opening %1…").arg(QFileInfo(path).fileName()));
+    m_title->setText(tr("B: opening %1…").arg(recordingDisplayName(path)));
     m_b->open(path);
 }
 

@@ -113,7 +113,10 @@ void HeaderBar::refresh()
     m_live.clear();
     m_liveWarning = false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (health.writerStopped) {
+    if (!health.connectionLost.isEmpty()) {
+        m_liveWarning = true;
+        m_live = tr("⚠ %1 — showing what was read; reconnecting").arg(health.connectionLost);
+    } else if (health.writerStopped) {
         m_liveWarning = true;
         m_live = tr("⚠ its writer stopped unexpectedly (last seen %1 UTC, by this computer's "
                     "clock): the recording ends there")

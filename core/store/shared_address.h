@@ -1,0 +1,27 @@
+#pragma once
+
+#include "core/util/result.h"
+
+#include <QString>
+
+namespace warroom {
+
+// Where an incident lives in a shared PostgreSQL (docs/shared.md):
+// `postgresql://HOST:PORT/DATABASE?incident=NAME` (user, TLS and the rest as libpq reads them:
+// `?sslmode=verify-full`, PGUSER, PGPASSFILE, a service file). A password in the address is
+// refused: it would be on a command line and in the shell's history.
+struct SharedAddress
+{
+    QString conninfo; // for libpq, without `incident`
+    QString incident; // empty: the database as a whole (listing)
+    QString display;  // for messages, without secrets
+};
+
+bool isSharedAddress(const QString &text);
+// How a recording is named to people: its file's name, or "NAME on HOST:PORT/DATABASE".
+QString recordingDisplayName(const QString &path);
+// A short name for titles and files made from it: the file's base name, or the incident's.
+QString recordingBaseName(const QString &path);
+Result<SharedAddress> parseSharedAddress(const QString &text);
+
+} // namespace warroom
