@@ -60,25 +60,37 @@ PostgresCluster::PostgresCluster()
               QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--no-sync"),
               QStringLiteral("--no-instructions")}))
         return;
-    const QString options = u"-p " + QString::number(m_port) + u" -k " + m_dir.path() +
-                            u" -c listen_addresses=127.0.0.1 -c fsync=off";
-    // Stopped in any case (a start that timed out may still come up).
-    m_started = true;
-    if (!run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-o"), options,
-              QStringLiteral("-l"), m_dir.filePath(QStringLiteral("server.log")),
-              QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
-              QStringLiteral("start")}))
+    if (!start())
         return;
     run({kBin + u"createdb", QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
          QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-U"),
          QStringLiteral("warroom"), QStringLiteral("warroom")});
 }
 
+bool PostgresCluster::start()
+{
+    const QString options = u"-p " + QString::number(m_port) + u" -k " + m_dir.path() +
+                            u" -c listen_addresses=127.0.0.1 -c fsync=off";
+    // Stopped in any case (a start that timed out may still come up).
+    m_started = true;
+    return run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-o"), options,
+                QStringLiteral("-l"), m_dir.filePath(QStringLiteral("server.log")),
+                QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
+                QStringLiteral("start")});
+}
+
+bool PostgresCluster::stop()
+{
+    if (!m_started)
+        return true;
+    m_started = false;
+    return run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-m"),
+                QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")});
+}
+
 PostgresCluster::~PostgresCluster()
 {
-    if (m_started)
-        run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-m"),
-             QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")});
+    stop();
 }
 
 QString PostgresCluster::address(const QString &incident) const

@@ -20,6 +20,9 @@ public:
     quint16 port() const { return m_port; }
     // postgresql://127.0.0.1:PORT/warroom?user=warroom[&incident=NAME]
     QString address(const QString &incident = {}) const;
+    // The server stopped (fast: clients are cut off) and started again on the same port.
+    bool stop();
+    bool start();
 
 private:
     bool run(const QStringList &command, QString *output = nullptr);

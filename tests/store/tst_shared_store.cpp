@@ -1,0 +1,206 @@
+// The shared back end of the store against a real PostgreSQL (a private cluster started by the
+// test): a simulation written into an incident reads back as the file does; windows' sessions
+// following a live incident are told of every commit (LISTEN/NOTIFY), say when the server goes
+// away, and catch up with nothing missing when it is back; one writer of events at a time;
+// post-mortems saved from one desk reach the others.
+#include "core/live/ingest_server.h"
+#include "core/postmortem/postmortem_store.h"
+#include "core/replay/replay_session.h"
+#include "core/scenario/scenario_loader.h"
+#include "core/sim/record_simulation.h"
+#include "core/store/recording.h"
+#include "core/store/recording_writer.h"
+#include "support/postgres_cluster.h"
+#include "support/test_support.h"
+
+#include <QDateTime>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace warroom;
+
+namespace {
+
+Event annotation(qint64 timeMs, const QString &text)
+{
+    Event e;
+    e.timeMs = timeMs;
+    e.kind = EventKind::Annotation;
+    e.text = text;
+    return e;
+}
+
+// Waits until `session` has read `count` events (each refresh comes with dataChanged).
+bool waitForEvents(ReplaySession &session, qsizetype count, int timeoutMs = 15000)
+{
+    QSignalSpy grew(&session, &ReplaySession::dataChanged);
+    while (!session.data() || session.data()->events.size() < count) {
+        if (!grew.wait(timeoutMs))
+            return false;
+    }
+    return true;
+}
+
+bool waitForState(ReplaySession &session, const std::function<bool()> &done, int timeoutMs = 30000)
+{
+    QSignalSpy changed(&session, &ReplaySession::stateChanged);
+    while (!done()) {
+        if (!changed.wait(timeoutMs))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestSharedStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_cluster.ok(), qPrintable(m_cluster.error()));
+        auto scenario = loadScenarioFile(test::scenarioPath(QStringLiteral("lemniscus-2020")));
+        QVERIFY(scenario);
+        m_scenario = scenario.value();
+    }
+
+    // simulate -o ADDRESS: the incident reads as the file of the same simulation does.
+    void simulationReadsAsTheFile()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("lem.warroom"));
+        const QString shared = m_cluster.address(QStringLiteral("lem"));
+        SimulationOptions options;
+        QVERIFY(recordSimulation(m_scenario, options, file));
+        QVERIFY(recordSimulation(m_scenario, options, shared));
+        // A second simulation under the name replaces the first, as a file is replaced.
+        QVERIFY(recordSimulation(m_scenario, options, shared));
+        auto a = Recording::open(file);
+        auto b = Recording::open(shared);
+        QVERIFY2(b, qPrintable(b ? QString() : b.errors().first().message));
+        QCOMPARE(b.value()->meta(QStringLiteral("events_hash")),
+                 a.value()->meta(QStringLiteral("events_hash")));
+        QCOMPARE(b.value()->metadata(), a.value()->metadata());
+        QCOMPARE(b.value()->eventCount(), a.value()->eventCount());
+        const QList<Event> fromFile = a.value()->events();
+        const QList<Event> fromShared = b.value()->events();
+        QCOMPARE(fromShared.size(), fromFile.size());
+        for (qsizetype i = 0; i < fromFile.size(); ++i) {
+            QCOMPARE(fromShared[i].id, fromFile[i].id);
+            QCOMPARE(fromShared[i].text, fromFile[i].text);
+            QCOMPARE(fromShared[i].details, fromFile[i].details);
+        }
+        QCOMPARE(b.value()->series().size(), a.value()->series().size());
+        for (const StoredSeries &s : a.value()->series()) {
+            const StoredSeries *t = b.value()->seriesByKey(s.info.key);
+            QVERIFY(t);
+            QCOMPARE(t->count, s.count);
+            const auto x = a.value()->window(s, s.info.startMs, s.endMs(), 400);
+            QCOMPARE(b.value()->window(*t, t->info.startMs, t->endMs(), 400), x);
+        }
+        QCOMPARE(b.value()->topologyJson(b.value()->topologyVersions().first().id),
+                 a.value()->topologyJson(a.value()->topologyVersions().first().id));
+        // Filters work on the shared back end as on the file.
+        EventFilter alerts;
+        alerts.kinds = {QStringLiteral("alert.*")};
+        QCOMPARE(b.value()->events(alerts).size(), a.value()->events(alerts).size());
+        QVERIFY(!Recording::exists(m_cluster.address(QStringLiteral("nope"))).value());
+        QVERIFY(Recording::exists(shared).value());
+    }
+
+    void wrongAddressesAreSaid()
+    {
+        auto missing = Recording::open(m_cluster.address(QStringLiteral("no-such-incident")));
+        QVERIFY(!missing);
+        QVERIFY2(missing.errors().first().message.contains(u"no incident named no-such-incident"),
+                 qPrintable(missing.errors().first().message));
+        auto unnamed = Recording::open(m_cluster.address());
+        QVERIFY(!unnamed);
+        QVERIFY(unnamed.errors().first().message.contains(u"name the incident"));
+        auto refused =
+            Recording::open(QStringLiteral("postgresql://127.0.0.1:1/warroom?incident=x"));
+        QVERIFY(!refused);
+        QVERIFY2(refused.errors().first().message.contains(u"cannot connect"),
+                 qPrintable(refused.errors().first().message));
+        auto taken = RecordingWriter::create(m_cluster.address(QStringLiteral("lem")));
+        QVERIFY(!taken);
+        QVERIFY(taken.errors().first().message.contains(u"already there"));
+    }
+
+    // Two sessions (two windows) follow one live incident; each commit reaches both.
+    void followersAreToldOfEveryCommit()
+    {
+        const QString address = m_cluster.address(QStringLiteral("live"));
+        QVERIFY(createLiveRecording(address, m_scenario, QStringLiteral("feed")));
+        auto writer = RecordingWriter::openForAppend(address);
+        QVERIFY(writer);
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+        writer.value()->setMeta(QStringLiteral("live"), QStringLiteral("1"));
+        writer.value()->setMeta(QStringLiteral("heartbeat_ms"), QString::number(t0));
+        writer.value()->append(annotation(t0, QStringLiteral("first")));
+        QVERIFY(writer.value()->flush());
+
+        ReplaySession a, b;
+        QSignalSpy openedA(&a, &ReplaySession::opened), openedB(&b, &ReplaySession::opened);
+        a.open(address);
+        b.open(address);
+        QVERIFY(openedA.wait(15000));
+        QVERIFY(openedB.count() == 1 || openedB.wait(15000));
+        QVERIFY(a.following());
+        const qsizetype before = a.data()->events.size();
+        QCOMPARE(b.data()->events.size(), before);
+
+        for (int i = 0; i < 3; ++i) {
+            writer.value()->append(annotation(t0 + 1 + i, u"note " + QString::number(i)));
+            QVERIFY(writer.value()->flush());
+            QVERIFY(waitForEvents(a, before + i + 1));
+            QVERIFY(waitForEvents(b, before + i + 1));
+        }
+        QCOMPARE(a.data()->events.last().text, QStringLiteral("note 2"));
+        QCOMPARE(b.data()->events.last().text, QStringLiteral("note 2"));
+
+        // One writer of events at a time: a second one is refused at its first events.
+        auto second = RecordingWriter::openForAppend(address);
+        QVERIFY(second);
+        second.value()->append(annotation(t0 + 10, QStringLiteral("intruder")));
+        const Result<bool> refused = second.value()->flush();
+        QVERIFY(!refused);
+        QVERIFY2(refused.errors().first().message.contains(u"another writer"),
+                 qPrintable(refused.errors().first().message));
+        second.value().reset();
+
+        // A post-mortem saved from another desk reaches both.
+        PostMortem pm;
+        pm.id = QStringLiteral("pm-1");
+        pm.title = QStringLiteral("Written at desk C");
+        QVERIFY(savePostMortem(address, pm));
+        QSignalSpy changedA(&a, &ReplaySession::dataChanged);
+        while (a.data()->postMortems.isEmpty())
+            QVERIFY(changedA.wait(15000));
+        QCOMPARE(a.data()->postMortems.first().title, QStringLiteral("Written at desk C"));
+
+        // The server goes away: the session says so and keeps what it has; the writer goes on
+        // (its batch waits), and once the server is back the session reads what it missed.
+        QVERIFY(m_cluster.stop());
+        QVERIFY(waitForState(a, [&] { return !a.liveHealth().connectionLost.isEmpty(); }));
+        QCOMPARE(a.data()->events.size(), before + 3);
+        writer.value()->append(annotation(t0 + 20, QStringLiteral("while away")));
+        QVERIFY(m_cluster.start());
+        QVERIFY(writer.value()->flush());
+        QVERIFY(waitForEvents(a, before + 4, 30000));
+        QCOMPARE(a.data()->events.last().text, QStringLiteral("while away"));
+        QVERIFY(waitForState(a, [&] { return a.liveHealth().connectionLost.isEmpty(); }));
+        QVERIFY(waitForEvents(b, before + 4, 30000));
+        QVERIFY(writer.value()->close());
+    }
+
+private:
+    test::PostgresCluster m_cluster;
+    QTemporaryDir m_dir;
+    Scenario m_scenario;
+};
+
+QTEST_GUILESS_MAIN(TestSharedStore)
+#include "tst_shared_store.moc"
