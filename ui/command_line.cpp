@@ -77,6 +77,11 @@ GuiOptions parseCommandLine(const QStringList &arguments)
         QStringLiteral("trainee"),
         QStringLiteral("Open a drill's recording as a trainee: rule names stay hidden until the "
                        "instructor reveals them."));
+    const QCommandLineOption as(QStringLiteral("as"),
+                                QStringLiteral("Who writes the post-mortem's edits (default: the "
+                                               "user's name)."),
+                                QStringLiteral("NAME"));
+    parser.addOption(as);
     for (const auto &o : {drill, speed, from, instructor, showRootCause, trainee})
         parser.addOption(o);
     parser.addOption(prometheus);
@@ -146,6 +151,7 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     options.prometheus = parser.value(prometheus);
     options.drill = parser.value(drill);
     options.trainee = parser.isSet(trainee);
+    options.author = parser.value(as);
     if (int(!options.file.isEmpty()) + int(!options.prometheus.isEmpty()) +
             int(!options.drill.isEmpty()) >
         1) {

@@ -23,6 +23,7 @@ struct GuiOptions
     QString prometheus; // a Prometheus mapping to watch live (instead of a file)
     QString drill;      // a scenario to run as a training drill (instead of a file)
     DrillOptions drillOptions;
+    QString author;         // --as: who writes post-mortem edits (else the OS user)
     bool trainee = false;   // FILE is a drill's recording, seen by a trainee
     QString screenshot;     // render the window to this PNG once loaded, then exit
     QString state;          // ... and/or write what the window shows as JSON (docs/war-room.md)

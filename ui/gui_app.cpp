@@ -1,5 +1,7 @@
 #include "gui_app.h"
 
+#include "core/postmortem/postmortem_merge.h"
+
 #include "charts/metric_chart.h"
 #include "command_line.h"
 #include "main_window.h"
@@ -126,6 +128,7 @@ int runGui(QApplication &app, const GuiOptions &options)
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();
         replay->setTraineeView(options.trainee);
+        setPostMortemAuthor(options.author);
         if (!options.prometheus.isEmpty())
             replay->watchPrometheus(options.prometheus);
         else if (!options.drill.isEmpty())

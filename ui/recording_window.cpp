@@ -228,6 +228,7 @@ void RecordingWindow::opened()
     m_postMortem->setCacheFolder(m_session->cacheFolder() + QStringLiteral("/what-if"));
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems,
                                data->postMortemProblems, data->unreadablePostMortems);
+    m_postMortemsStamp = data->postMortemsStamp;
     m_layout = data->layout;
     m_layoutUndo.clear();
     m_map->setManualLayout(m_layout);
@@ -256,6 +257,9 @@ void RecordingWindow::grew(qsizetype newFrom)
     if (m_drillPanel) // a trainee's diagnosis may be all that came
         m_drillPanel->update(*data);
     m_postMortem->setEvents(data->events);
+    if (data->postMortemsStamp != m_postMortemsStamp) // written at another desk
+        m_postMortem->updateWritten(data->postMortems);
+    m_postMortemsStamp = data->postMortemsStamp;
     m_log->grow(newFrom);
     m_charts->grow(newFrom);
     showOverview(newFrom);

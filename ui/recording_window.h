@@ -208,6 +208,7 @@ private:
     QUndoStack m_layoutUndo;
     qint64 m_figuresTime = -1; // the moment the map's badges were asked for
     LatestJob m_figures{this};
+    QString m_postMortemsStamp; // the post-mortems as last read, to tell new writes
 };
 
 } // namespace warroom

@@ -264,6 +264,10 @@ QJsonObject toJson(const PostMortem &pm)
                  : QJsonObject{{QStringLiteral("what_if"), a.simulatedWhatIf},
                                {QStringLiteral("rows"), comparisonRowsJson(a.effect)}}}});
     o.insert(QStringLiteral("action_items"), actions);
+    if (!pm.revisions.isEmpty())
+        o.insert(QStringLiteral("revisions"), pm.revisions);
+    if (!pm.conflicts.isEmpty())
+        o.insert(QStringLiteral("conflicts"), pm.conflicts);
     return o;
 }
 
@@ -414,6 +418,8 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
         }
         pm.actions.append(item);
     }
+    pm.revisions = o.value(QStringLiteral("revisions")).toObject();
+    pm.conflicts = o.value(QStringLiteral("conflicts")).toArray();
     if (!errors.isEmpty())
         return errors;
     return pm;

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QDate>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QStringList>
@@ -151,6 +152,12 @@ struct PostMortem
     // Read from a file: action items' values the editor would refuse ("action item 2: priority
     // must be ..."), kept as they were rather than lost; shown by the editor. Not written.
     QStringList readProblems;
+    // Written together (docs/shared.md): each part's revision, last author and time, by part
+    // ("field:summary", "entry:u3", "action:2"): {"rev": n, "by": "alice", "at": ms}; and
+    // the edits that lost to a later one at the same time, kept to be resolved:
+    // [{"part", "label", "value", "by", "at"}] (postmortem_merge.h).
+    QJsonObject revisions;
+    QJsonArray conflicts;
 
     int entryIndex(const QString &id) const;
     QString newEntryId() const; // "u<n>", unused so far

@@ -1,6 +1,11 @@
 #include "postmortem_document.h"
 
+#include "core/postmortem/postmortem_merge.h"
 #include "core/postmortem/postmortem_store.h"
+#include "core/store/postmortem_rows.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
 
 #include <QCoreApplication>
 #include <QPointer>
@@ -21,8 +26,9 @@ public:
         , m_mergeKey(mergeKey)
     {}
 
-    void undo() override { m_document->show(m_before); }
-    void redo() override { m_document->show(m_after); }
+    // Only this desk's edit is taken back (or made again): parts others changed since stay.
+    void undo() override { m_document->show(shift(m_after, m_before)); }
+    void redo() override { m_document->show(shift(m_before, m_after)); }
     int id() const override { return m_mergeKey.isEmpty() ? -1 : 1; }
     bool mergeWith(const QUndoCommand *other) override
     {
@@ -34,6 +40,12 @@ public:
     }
 
 private:
+    PostMortem shift(const PostMortem &from, const PostMortem &to) const
+    {
+        const PostMortem &current = m_document->postMortem();
+        return current == from ? to : applyChange(current, from, to);
+    }
+
     PostMortemDocument *m_document;
     PostMortem m_before;
     PostMortem m_after;
@@ -56,13 +68,100 @@ PostMortemDocument::~PostMortemDocument()
     m_writes.waitForDone();
 }
 
+namespace {
+
+QByteArray serialized(const PostMortem &pm)
+{
+    return QJsonDocument(toJson(pm)).toJson(QJsonDocument::Compact);
+}
+
+struct Saved
+{
+    QString error;
+    PostMortem sent;  // what the editor had
+    PostMortem saved; // ... as written: others' edits merged in, revisions stamped
+};
+
+// Writes `mine` if the stored post-mortem is still the one it was edited from; else merges the
+// stored one in and tries again. Runs on the writes' thread.
+Saved saveMerging(const QString &path, PostMortem mine,
+                  const std::shared_ptr<PostMortemDocument::Stored> &stored)
+{
+    Saved out{{}, mine, mine};
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        PostMortem base;
+        QByteArray baseJson;
+        {
+            std::lock_guard lock(stored->mutex);
+            base = stored->base;
+            baseJson = stored->json;
+        }
+        PostMortem next = mine;
+        stampRevisions(next, base, postMortemAuthor(), QDateTime::currentMSecsSinceEpoch());
+        const QByteArray json = serialized(next);
+        const auto written = writePostMortemIf(path, next.id, json, baseJson);
+        if (!written) {
+            out.error = written.errors().first().toString();
+            return out;
+        }
+        if (!written.value()) {
+            std::lock_guard lock(stored->mutex);
+            stored->base = next;
+            stored->json = json;
+            out.saved = next;
+            return out;
+        }
+        // Someone else wrote it since: their edits and these, merged, are written next.
+        const QByteArray theirsJson = *written.value();
+        PostMortem theirs;
+        theirs.id = mine.id;
+        if (!theirsJson.isEmpty()) {
+            auto read = postMortemFromJson(QJsonDocument::fromJson(theirsJson).object(),
+                                           QStringLiteral("stored"));
+            if (!read) {
+                out.error = read.errors().first().toString();
+                return out;
+            }
+            theirs = read.value();
+            mine = mergePostMortems(base, mine, theirs);
+        }
+        std::lock_guard lock(stored->mutex);
+        stored->base = theirs;
+        stored->json = theirsJson;
+    }
+    out.error = QStringLiteral("the post-mortem kept changing under this desk's writes");
+    return out;
+}
+
+} // namespace
+
 void PostMortemDocument::open(const QString &path, const PostMortem &postMortem)
 {
     if (m_autosave.isActive())
         save();
     m_path = path;
     m_current = postMortem;
+    m_stored = std::make_shared<Stored>();
+    m_stored->base = postMortem;
+    m_stored->json = postMortem.id.isEmpty() ? QByteArray() : serialized(postMortem);
     m_undo.clear();
+    Q_EMIT changed();
+}
+
+void PostMortemDocument::incoming(const PostMortem &theirs)
+{
+    if (m_path.isEmpty() || theirs.id != m_current.id)
+        return;
+    {
+        std::lock_guard lock(m_stored->mutex);
+        if (theirs == m_stored->base)
+            return; // this desk's own write, told back
+        m_current = mergePostMortems(m_stored->base, m_current, theirs);
+        m_stored->base = theirs;
+        m_stored->json = serialized(theirs); // as good as the stored bytes: a mismatch merges
+    }
+    if (!(m_current == theirs) && !m_autosave.isActive())
+        m_autosave.start(); // this desk's edits, not in what was read, still to write
     Q_EMIT changed();
 }
 
@@ -91,15 +190,30 @@ void PostMortemDocument::save()
     // Written on a pool of one thread: one write at a time, in the order they were asked for.
     // The result comes back to this thread as a queued call, if the document still exists.
     QPointer<PostMortemDocument> self(this);
-    m_lastSave = QtConcurrent::run(&m_writes, [path = m_path, pm = m_current, self] {
-        const Result<bool> done = savePostMortem(path, pm);
-        const QString error = done ? QString() : done.errors().first().toString();
-        QMetaObject::invokeMethod(qApp, [self, error] {
-            if (self)
-                self->reportSaved(error);
+    m_lastSave =
+        QtConcurrent::run(&m_writes, [path = m_path, pm = m_current, stored = m_stored, self] {
+            const Saved done = saveMerging(path, pm, stored);
+            QMetaObject::invokeMethod(qApp, [self, done, stored] {
+                if (self && self->m_stored == stored)
+                    self->adoptSaved(done.sent, done.saved);
+                if (self)
+                    self->reportSaved(done.error);
+            });
+            return done.error;
         });
-        return error;
-    });
+}
+
+void PostMortemDocument::adoptSaved(const PostMortem &sent, const PostMortem &saved)
+{
+    // What others wrote, merged in by the save, joins what was typed here since.
+    PostMortem next = applyChange(m_current, sent, saved);
+    next.revisions = saved.revisions;
+    if (m_current.conflicts == sent.conflicts)
+        next.conflicts = saved.conflicts;
+    if (next == m_current)
+        return;
+    m_current = next;
+    Q_EMIT changed();
 }
 
 void PostMortemDocument::remove()

@@ -8,11 +8,16 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <memory>
+#include <mutex>
+
 namespace warroom {
 
 // The post-mortem being edited: every change goes through set() as one undoable step, and is
 // written into the recording on a worker thread at most kAutosaveMs after it was made (one
-// transaction each; a kill loses at most that last second).
+// transaction each; a kill loses at most that last second). Several desks may edit it at
+// once: a write only replaces what this desk last read (compare-and-set), else the two are
+// merged part by part first; undo takes back only this desk's edits.
 class PostMortemDocument : public QObject
 {
     Q_OBJECT
@@ -25,6 +30,9 @@ public:
 
     // Starts editing `postMortem` of the recording at `path` (no undo history yet).
     void open(const QString &path, const PostMortem &postMortem);
+    // The same post-mortem as another desk wrote it (a shared incident, or another window on
+    // the file): merged with the edits made here (postmortem_merge.h), never overwriting them.
+    void incoming(const PostMortem &theirs);
     bool isOpen() const { return !m_path.isEmpty(); }
     const PostMortem &postMortem() const { return m_current; }
     const QString &path() const { return m_path; }
@@ -51,6 +59,20 @@ private:
     friend class PostMortemChange;
     void show(const PostMortem &state); // undo and redo land here
     void reportSaved(const QString &error);
+    void adoptSaved(const PostMortem &sent, const PostMortem &saved);
+
+public:
+    // What the store holds, as this desk last read or wrote it: what edits are merged against.
+    // Shared with the writes' thread.
+    struct Stored
+    {
+        std::mutex mutex;
+        PostMortem base;
+        QByteArray json; // its bytes as stored (compare-and-set)
+    };
+
+private:
+    std::shared_ptr<Stored> m_stored = std::make_shared<Stored>();
 
     QString m_path;
     PostMortem m_current;

@@ -1,5 +1,7 @@
 #include "postmortem_editor.h"
 
+#include "core/postmortem/postmortem_merge.h"
+
 #include "action_items_panel.h"
 
 #include "core/util/duration.h"
@@ -11,10 +13,12 @@
 #include <QDateTime>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QJsonObject>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -137,7 +141,13 @@ void PostMortemEditor::build()
     m_undoDelete->setObjectName(QStringLiteral("undoDelete"));
     m_undoDelete->hide();
     connect(m_undoDelete, &QPushButton::clicked, this, &PostMortemEditor::undoDelete);
+    m_conflicts = new QPushButton;
+    m_conflicts->setObjectName(QStringLiteral("conflicts"));
+    m_conflicts->setStyleSheet(QStringLiteral("color: #D55E00"));
+    m_conflicts->hide();
+    connect(m_conflicts, &QPushButton::clicked, this, &PostMortemEditor::resolveConflicts);
     state->addWidget(m_saveState, 1);
+    state->addWidget(m_conflicts);
     state->addWidget(m_undoDelete);
     layout->addLayout(state);
 
@@ -360,6 +370,55 @@ void PostMortemEditor::setRecording(const QString &path, const QList<Event> &eve
             u"<span style='color:#D55E00'>" +
             tr("Left out, cannot be read: %1").arg(unreadable.join(u"; ")).toHtmlEscaped() +
             u"</span>");
+}
+
+void PostMortemEditor::updateWritten(const QList<PostMortem> &written)
+{
+    const QString openId = m_document->postMortem().id;
+    for (const PostMortem &pm : written) {
+        if (m_which->findData(pm.id) < 0) // a draft another desk began
+            m_which->addItem(pm.title.isEmpty() ? pm.id : pm.id + u" — " + pm.title, pm.id);
+        if (pm.id == openId)
+            m_document->incoming(pm);
+        for (PostMortem &known : m_written) {
+            if (known.id == pm.id && known.id != openId)
+                known = pm;
+        }
+        if (std::none_of(m_written.cbegin(), m_written.cend(),
+                         [&](const PostMortem &k) { return k.id == pm.id; }))
+            m_written.append(pm);
+    }
+    if (!m_document->isOpen() && !written.isEmpty()) {
+        m_document->open(m_path, written.first());
+        refresh();
+    }
+}
+
+void PostMortemEditor::resolveConflicts()
+{
+    const PostMortem &pm = m_document->postMortem();
+    if (pm.conflicts.isEmpty())
+        return;
+    const QJsonObject c = pm.conflicts.first().toObject();
+    const QJsonValue kept = c.value(QStringLiteral("value"));
+    const QString text =
+        kept.isString()   ? kept.toString()
+        : kept.isObject() ? kept.toObject()
+                                .value(QStringLiteral("text"))
+                                .toString(kept.toObject().value(QStringLiteral("what")).toString())
+                          : tr("(removed)");
+    QMessageBox box(QMessageBox::Warning, tr("Edits made at the same time"),
+                    tr("%1 was changed by %2 and here at the same time. This desk's edit "
+                       "was written last; theirs was kept:\n\n%3")
+                        .arg(c.value(QStringLiteral("label")).toString(),
+                             c.value(QStringLiteral("by")).toString(tr("someone")), text),
+                    QMessageBox::NoButton, this);
+    QPushButton *useKept = box.addButton(tr("Use theirs"), QMessageBox::AcceptRole);
+    box.addButton(tr("Keep this one"), QMessageBox::RejectRole);
+    box.exec();
+    const bool useTheirs = box.clickedButton() == useKept;
+    m_document->set(resolveConflict(pm, 0, useTheirs),
+                    useTheirs ? tr("Use the kept edit") : tr("Drop the kept edit"));
 }
 
 void PostMortemEditor::setCursor(qint64 timeMs, const QString &context)
@@ -661,6 +720,9 @@ void PostMortemEditor::refresh()
     for (QLineEdit *e : {m_entryText, m_seenAt, m_failedAt})
         e->setEnabled(i >= 0);
     m_actions->refresh();
+    m_conflicts->setVisible(open && !pm.conflicts.isEmpty());
+    m_conflicts->setText(
+        tr("⚠ %n edit(s) made at the same time: resolve…", "", int(pm.conflicts.size())));
     if (!open) {
         m_metrics->setText(tr("No post-mortem in this recording yet: <b>New draft</b> proposes "
                               "one from what was recorded."));

@@ -39,6 +39,11 @@ public:
     void setRecording(const QString &path, const QList<Event> &events,
                       const RecordingSummary &summary, const QList<PostMortem> &written,
                       const QStringList &unreadable = {}, const QStringList &unreadableIds = {});
+    // The post-mortems as the recording holds them now (another desk wrote): the open one
+    // merged with the edits made here, new drafts listed.
+    void updateWritten(const QList<PostMortem> &written);
+    // The first edit kept aside by a merge: theirs, or this desk's.
+    void resolveConflicts();
     // Where the replay is, and what is selected there ("lb-1"), for entries added "at cursor".
     void setCursor(qint64 timeMs, const QString &context);
     // Every event, once all are read (a big recording's first ones come with setRecording).
@@ -116,6 +121,7 @@ private:
     QAction *m_rename;
     QAction *m_delete;
     QPushButton *m_undoDelete;
+    QPushButton *m_conflicts;
     QLabel *m_saveState;
     QLabel *m_metrics;
     QLineEdit *m_title;
