@@ -85,6 +85,12 @@ PostMortem compose(const PostMortem &shell, const Parts &parts, const QJsonObjec
     return pm.value();
 }
 
+// A part's value, undefined where the document has no such part (QMap's default is null).
+QJsonValue valueOf(const Parts &parts, const QString &part)
+{
+    return parts.value(part, QJsonValue(QJsonValue::Undefined));
+}
+
 int revisionOf(const QJsonObject &revisions, const QString &part)
 {
     return revisions.value(part).toObject().value(QStringLiteral("rev")).toInt();
@@ -119,7 +125,7 @@ void stampRevisions(PostMortem &to, const PostMortem &from, const QString &by, q
     QStringList keys = before.keys() + after.keys();
     keys.removeDuplicates();
     for (const QString &part : std::as_const(keys)) {
-        if (before.value(part) == after.value(part))
+        if (valueOf(before, part) == valueOf(after, part))
             continue;
         const int rev = std::max(revisionOf(from.revisions, part), revisionOf(to.revisions, part));
         to.revisions.insert(part, QJsonObject{{QStringLiteral("rev"), rev + 1},
@@ -145,11 +151,12 @@ PostMortem mergePostMortems(const PostMortem &base, const PostMortem &mine,
     }
     QList<std::pair<QString, QJsonValue>> addedByBoth;
     for (const QString &part : std::as_const(keys)) {
-        const bool stale = revisionOf(theirs.revisions, part) <= revisionOf(base.revisions, part) &&
-                           theirs.revisions.contains(part);
-        const QJsonValue bv = b.value(part);
-        const QJsonValue mv = m.value(part);
-        const QJsonValue tv = stale ? bv : t.value(part);
+        // Theirs no newer than the base: a read that came late, not an edit.
+        const int baseRevision = revisionOf(base.revisions, part);
+        const bool stale = baseRevision > 0 && revisionOf(theirs.revisions, part) <= baseRevision;
+        const QJsonValue bv = valueOf(b, part);
+        const QJsonValue mv = valueOf(m, part);
+        const QJsonValue tv = stale ? bv : valueOf(t, part);
         QJsonValue chosen;
         if (mv == tv || tv == bv) {
             chosen = mv;
@@ -196,12 +203,14 @@ PostMortem applyChange(const PostMortem &current, const PostMortem &from, const 
     QStringList keys = f.keys() + t.keys();
     keys.removeDuplicates();
     for (const QString &part : std::as_const(keys)) {
-        if (f.value(part) == t.value(part) || out.value(part) != f.value(part))
+        const QJsonValue fv = valueOf(f, part);
+        const QJsonValue tv = valueOf(t, part);
+        if (fv == tv || valueOf(out, part) != fv)
             continue; // not this change's, or changed by someone since
-        if (t.value(part).isUndefined())
+        if (tv.isUndefined())
             out.remove(part);
         else
-            out.insert(part, t.value(part));
+            out.insert(part, tv);
     }
     return compose(current, out, current.revisions, current.conflicts);
 }
