@@ -721,8 +721,9 @@ void PostMortemEditor::refresh()
         e->setEnabled(i >= 0);
     m_actions->refresh();
     m_conflicts->setVisible(open && !pm.conflicts.isEmpty());
-    m_conflicts->setText(
-        tr("⚠ %n edit(s) made at the same time: resolve…", "", int(pm.conflicts.size())));
+    m_conflicts->setText(tr("⚠ %n conflict(s)…", "", int(pm.conflicts.size())));
+    m_conflicts->setToolTip(tr("Edits made at two desks at the same time: the later one was "
+                               "written, the other kept aside. Click to resolve."));
     if (!open) {
         m_metrics->setText(tr("No post-mortem in this recording yet: <b>New draft</b> proposes "
                               "one from what was recorded."));
