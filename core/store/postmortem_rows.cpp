@@ -103,9 +103,17 @@ Result<std::optional<QByteArray>> writeSharedIf(const QString &path, const QStri
     const QByteArray incidentText = incident.toLatin1();
     const QByteArray idText = id.toUtf8();
     const char *values[] = {incidentText.constData(), idText.constData()};
-    pg::PgResult stored(
-        PQexecParams(c, "SELECT json FROM postmortems WHERE incident = $1 AND id = $2", 2, nullptr,
-                     values, nullptr, nullptr, 1 /* binary: the bytes as stored */));
+    // A trainee compares with what it may read (its own post-mortems are not hidden).
+    auto readable =
+        pg::exec(c, QStringLiteral("SELECT has_table_privilege('warroom.postmortems', 'SELECT')"));
+    if (!readable)
+        return readable.errors();
+    const bool trainee = QByteArray(PQgetvalue(readable.value().get(), 0, 0)) != "t";
+    pg::PgResult stored(PQexecParams(
+        c,
+        trainee ? "SELECT json FROM trainee_postmortems WHERE incident = $1 AND id = $2"
+                : "SELECT json FROM postmortems WHERE incident = $1 AND id = $2",
+        2, nullptr, values, nullptr, nullptr, 1 /* binary: the bytes as stored */));
     if (PQresultStatus(stored.get()) != PGRES_TUPLES_OK)
         return Error{pg::pgError(c), where.value().display, 0, 0};
     const QByteArray now =

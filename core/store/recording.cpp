@@ -163,12 +163,23 @@ Result<bool> Recording::loadShared()
     if (m_version > schema::kCurrentVersion)
         return Error{
             u"incident " + address.value().incident + u" was written by a newer Warroom", {}, 0, 0};
+    // A role that may not read the events is a drill's trainee: it reads the trainees' views
+    // (rule names hidden until revealed, shared_trainee.cpp), which PostgreSQL enforces.
+    if (!q.exec(QStringLiteral("SELECT has_table_privilege('warroom.events', 'SELECT')")) ||
+        !q.next())
+        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+    const bool trainee = !q.value(0).toBool();
+    const QStringList traineeViews{QStringLiteral("events"), QStringLiteral("meta"),
+                                   QStringLiteral("topology_versions"),
+                                   QStringLiteral("postmortems")};
     // The incident as this connection sees it: views named as the file's tables, so that
     // every query below reads a shared incident as it reads a file.
     for (const pg::Table &t : pg::tables()) {
         const QString name = QLatin1StringView(t.name);
+        const QString source = trainee && traineeViews.contains(name) ? u"trainee_" + name : name;
         if (!q.exec(u"CREATE TEMP VIEW " + name + u" AS SELECT " + pg::columnList(t) +
-                    u" FROM warroom." + name + u" WHERE incident = " + QString::number(m_incident)))
+                    u" FROM warroom." + source + u" WHERE incident = " +
+                    QString::number(m_incident)))
             return Error{where + u": " + q.lastError().text(), {}, 0, 0};
     }
     return loadCatalogue();

@@ -147,6 +147,10 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
         while (PgResult more{PQgetResult(c)}) {
         }
     }
+    if (auto r = exec(c, QStringLiteral("SELECT note_hidden_rules($1)"),
+                      {QString::fromLatin1(incident)});
+        !r)
+        return r.errors();
     if (auto r = exec(c, QStringLiteral("COMMIT")); !r)
         return r.errors();
     return events;

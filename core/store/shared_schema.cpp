@@ -160,12 +160,14 @@ Result<bool> ensureSchema(PGconn *c)
         return again.errors();
     if (again.value() == kSharedSchema)
         return true;
-    QStringList statements{
-        QStringLiteral("CREATE SCHEMA IF NOT EXISTS warroom"),
-        QStringLiteral("CREATE TABLE warroom_schema (version integer NOT NULL)"),
-        QStringLiteral("CREATE TABLE incidents (id bigserial PRIMARY KEY, name text NOT NULL "
-                       "UNIQUE, file_schema integer NOT NULL, created_ms bigint NOT NULL)")};
-    for (const Table &t : tables()) {
+    QStringList statements;
+    if (again.value() < 1)
+        statements = {
+            QStringLiteral("CREATE SCHEMA IF NOT EXISTS warroom"),
+            QStringLiteral("CREATE TABLE warroom_schema (version integer NOT NULL)"),
+            QStringLiteral("CREATE TABLE incidents (id bigserial PRIMARY KEY, name text NOT NULL "
+                           "UNIQUE, file_schema integer NOT NULL, created_ms bigint NOT NULL)")};
+    for (const Table &t : again.value() < 1 ? tables() : std::vector<Table>()) {
         QStringList columns{
             QStringLiteral("incident bigint NOT NULL REFERENCES incidents (id) ON DELETE CASCADE")};
         for (const Column &col : t.columns)
@@ -175,8 +177,15 @@ Result<bool> ensureSchema(PGconn *c)
         statements.append(u"CREATE TABLE " + QLatin1StringView(t.name) + u" (" +
                           columns.join(QStringLiteral(", ")) + u')');
     }
-    statements.append(QStringLiteral("CREATE INDEX events_by_time ON events (incident, time_ms)"));
-    statements.append(QStringLiteral("INSERT INTO warroom_schema VALUES (1)"));
+    if (again.value() < 1) {
+        statements.append(
+            QStringLiteral("CREATE INDEX events_by_time ON events (incident, time_ms)"));
+        statements.append(QStringLiteral("INSERT INTO warroom_schema VALUES (1)"));
+    }
+    if (again.value() < 2) { // the trainees' views (shared_trainee.cpp)
+        statements += traineeViewsMigration();
+        statements.append(QStringLiteral("INSERT INTO warroom_schema VALUES (2)"));
+    }
     for (const QString &sql : std::as_const(statements)) {
         if (auto r = exec(c, sql); !r)
             return r.errors();

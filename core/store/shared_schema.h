@@ -17,7 +17,7 @@ class QVariant;
 namespace warroom::pg {
 
 // The shared schema's version; migrations as the file's (core/store/schema.cpp).
-constexpr int kSharedSchema = 1;
+constexpr int kSharedSchema = 2;
 
 enum class Type
 {
@@ -64,7 +64,9 @@ Result<Connection> connect(const SharedAddress &where);
 Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params = {});
 // The shared schema's version in the database: 0 when none; an error for a newer one.
 Result<int> sharedSchemaOf(PGconn *c);
-// The shared schema, made when missing (in the caller's transaction).
+// Version 2's statements: the trainees' views (shared_trainee.cpp).
+QStringList traineeViewsMigration();
+// The shared schema, made or brought up to date when needed (in the caller's transaction).
 Result<bool> ensureSchema(PGconn *c);
 // The NOTIFY channel of an incident: its followers LISTEN there; the payload says what changed
 // ("events,samples,meta,topology,layout,postmortems", comma-separated).

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QThread>
 
+#include <algorithm>
 #include <cmath>
 
 namespace warroom {
@@ -380,6 +381,15 @@ Result<bool> SharedBackend::writeOnce(const WriterBatch &batch)
     }
     if (!batch.postMortems.empty())
         changed.append(QStringLiteral("postmortems"));
+    // Rule names new to the incident, numbered for the trainees' views (shared_trainee.cpp).
+    const bool mayNameRules =
+        !batch.versions.empty() ||
+        std::any_of(batch.events.cbegin(), batch.events.cend(), [](const Event &e) {
+            return e.kind == EventKind::RuleAdded || e.kind == EventKind::RuleRemoved ||
+                   e.kind == EventKind::RuleCorrected;
+        });
+    if (mayNameRules && !run("SELECT warroom.note_hidden_rules($1)", Params().number(m_incident)))
+        return fail(QStringLiteral("naming rules for trainees"));
     // Followers are told at commit, never of what a rollback took back.
     if (!run("SELECT pg_notify($1, $2)",
              Params().text(pg::channelOf(m_incident)).text(changed.join(u','))))

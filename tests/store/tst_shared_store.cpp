@@ -14,7 +14,11 @@
 #include "support/test_support.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -194,6 +198,95 @@ private Q_SLOTS:
         QVERIFY(waitForState(a, [&] { return a.liveHealth().connectionLost.isEmpty(); }));
         QVERIFY(waitForEvents(b, before + 4, 30000));
         QVERIFY(writer.value()->close());
+    }
+
+    // A drill's trainee connects with a role that may read only the trainees' views: the
+    // tables are refused by PostgreSQL, and what it reads has the rule names hidden and the
+    // instructor's injections left out, until the instructor reveals them.
+    void traineeRoleReadsOnlyTheHiddenView()
+    {
+        const QString address = m_cluster.address(QStringLiteral("drill"));
+        QVERIFY(recordSimulation(m_scenario, SimulationOptions{}, address));
+        {
+            auto writer = RecordingWriter::openForAppend(address);
+            QVERIFY(writer);
+            writer.value()->setMeta(QStringLiteral("drill_hidden"), QStringLiteral("1"));
+            Event injected;
+            injected.timeMs = m_scenario.start.toMSecsSinceEpoch() + 1000;
+            injected.kind = EventKind::FaultStarted;
+            injected.subject = QStringLiteral("drill-block-1");
+            injected.text = QStringLiteral("instructor blocked dc1 -> dc2 (drill-block-1)");
+            injected.details = {{QStringLiteral("injected_by"), QStringLiteral("ines")},
+                                {QStringLiteral("change"), QStringLiteral("rule_block")},
+                                {QStringLiteral("target"), QStringLiteral("drill-block-1")}};
+            writer.value()->append(injected);
+            Event added = injected;
+            added.kind = EventKind::RuleAdded;
+            added.details = {};
+            writer.value()->append(added);
+            QVERIFY(writer.value()->close());
+        }
+        QVERIFY(m_cluster.psql(
+            {QStringLiteral("-f"), QStringLiteral(WARROOM_SOURCE_DIR "/resources/sql/roles.sql")}));
+        QVERIFY(m_cluster.psql({QStringLiteral("-c"),
+                                QStringLiteral("CREATE ROLE tom LOGIN IN ROLE warroom_trainee")}));
+        const QString asTom =
+            QString(address).replace(QStringLiteral("user=warroom"), QStringLiteral("user=tom"));
+
+        // PostgreSQL itself refuses the tables.
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("tom"));
+            db.setHostName(QStringLiteral("127.0.0.1"));
+            db.setPort(m_cluster.port());
+            db.setDatabaseName(QStringLiteral("warroom"));
+            db.setUserName(QStringLiteral("tom"));
+            QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+            QSqlQuery q(db);
+            QVERIFY(!q.exec(QStringLiteral("SELECT text FROM warroom.events")));
+            QVERIFY2(q.lastError().text().contains(u"permission denied"),
+                     qPrintable(q.lastError().text()));
+            QVERIFY(!q.exec(QStringLiteral("SELECT name FROM warroom.hidden_rules")));
+            QVERIFY(!q.exec(QStringLiteral("SELECT json FROM warroom.topology_versions")));
+            QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM warroom.trainee_events")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tom"));
+
+        auto everything = [](const Recording &r) {
+            QString all;
+            for (const Event &e : r.events())
+                all += e.subject + e.text + QString::fromUtf8(QJsonDocument(e.details).toJson()) +
+                       u'\n';
+            for (const TopologyVersion &v : r.topologyVersions())
+                all += QString::fromUtf8(r.topologyJson(v.id));
+            return all;
+        };
+        {
+            auto seen = Recording::open(asTom);
+            QVERIFY2(seen, qPrintable(seen ? QString() : seen.errors().first().message));
+            const QString all = everything(*seen.value());
+            QVERIFY(!all.contains(u"dc3-egress"));
+            QVERIFY(!all.contains(u"drill-block-1"));
+            QVERIFY(!all.contains(u"lemniscus-2020.yaml:"));
+            QVERIFY(all.contains(u"hidden-1"));
+            QVERIFY(seen.value()->eventCount() > 0);
+        }
+        // Revealed: the trainee reads what was recorded.
+        {
+            auto writer = RecordingWriter::openForAppend(address);
+            QVERIFY(writer);
+            Event reveal;
+            reveal.timeMs = m_scenario.start.toMSecsSinceEpoch() + 2000;
+            reveal.kind = EventKind::Annotation;
+            reveal.subject = QStringLiteral("drill.reveal");
+            reveal.text = QStringLiteral("revealed");
+            writer.value()->append(reveal);
+            QVERIFY(writer.value()->close());
+        }
+        auto revealed = Recording::open(asTom);
+        QVERIFY(revealed);
+        QVERIFY(everything(*revealed.value()).contains(u"dc3-egress"));
     }
 
 private:

@@ -88,6 +88,24 @@ bool PostgresCluster::stop()
                 QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")});
 }
 
+bool PostgresCluster::psql(const QStringList &arguments)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral("psql"),
+            QStringList{QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                        QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"),
+                        QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port),
+                        QStringLiteral("-U"), QStringLiteral("warroom"),
+                        QStringLiteral("warroom")} +
+                arguments);
+    const bool done =
+        p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    if (!done)
+        m_error = u"psql failed: " + QString::fromLocal8Bit(p.readAll()).trimmed();
+    return done;
+}
+
 PostgresCluster::~PostgresCluster()
 {
     stop();

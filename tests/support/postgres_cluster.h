@@ -22,6 +22,8 @@ public:
     QString address(const QString &incident = {}) const;
     // The server stopped (fast: clients are cut off) and started again on the same port.
     bool stop();
+    // psql as the cluster's superuser `warroom` on its database, stopping at the first error.
+    bool psql(const QStringList &arguments);
     bool start();
 
 private:
