@@ -144,10 +144,17 @@ PostMortem mergePostMortems(const PostMortem &base, const PostMortem &mine,
     keys.removeDuplicates();
     Parts out;
     QJsonObject revisions = mine.revisions;
-    QJsonArray conflicts = mine.conflicts;
-    for (const QJsonValue &c : theirs.conflicts) { // theirs' unresolved ones stay
-        if (!conflicts.contains(c))
-            conflicts.append(c);
+    // Conflicts merge as parts do: one resolved at either desk (in the base, gone from that
+    // side) stays resolved; one new at either desk stays.
+    QJsonArray conflicts;
+    for (const QJsonArray &side : {mine.conflicts, theirs.conflicts}) {
+        for (const QJsonValue &c : side) {
+            const bool resolvedSomewhere =
+                base.conflicts.contains(c) &&
+                !(mine.conflicts.contains(c) && theirs.conflicts.contains(c));
+            if (!resolvedSomewhere && !conflicts.contains(c))
+                conflicts.append(c);
+        }
     }
     QList<std::pair<QString, QJsonValue>> addedByBoth;
     for (const QString &part : std::as_const(keys)) {

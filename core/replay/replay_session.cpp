@@ -118,6 +118,7 @@ void ReplaySession::open(const QString &path)
     m_livePoll.stop();
     m_writerWatch.stop();
     m_follower.reset();
+    ++m_followerGeneration;
     m_connectionLost.clear();
     m_refreshAgain = false;
     if (QFileInfo::exists(path) && !Recording::looksLikeRecording(path))
@@ -229,9 +230,18 @@ void ReplaySession::follow()
     if (m_follower)
         return;
     m_follower = std::make_unique<SharedFollower>(m_data->path);
-    connect(m_follower.get(), &SharedFollower::changed, this, &ReplaySession::pollLive);
-    connect(m_follower.get(), &SharedFollower::connectionChanged, this,
-            &ReplaySession::connectionChanged);
+    // What a follower of an earlier recording posted before it went is not this one's news.
+    const SharedFollower *follower = m_follower.get();
+    const quint64 generation = ++m_followerGeneration;
+    connect(follower, &SharedFollower::changed, this, [this, generation] {
+        if (generation == m_followerGeneration && m_follower)
+            pollLive();
+    });
+    connect(follower, &SharedFollower::connectionChanged, this,
+            [this, generation](bool connected, const QString &why) {
+                if (generation == m_followerGeneration && m_follower)
+                    connectionChanged(connected, why);
+            });
     m_follower->start();
 }
 

@@ -126,6 +126,7 @@ private:
     bool m_following = false;
     QTimer m_livePoll;
     std::unique_ptr<SharedFollower> m_follower;
+    quint64 m_followerGeneration = 0;
     QTimer m_writerWatch;        // a shared live incident: its writer's heartbeat, no reading
     bool m_refreshAgain = false; // told of a commit while a refresh was under way
     QString m_connectionLost;

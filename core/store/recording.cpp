@@ -126,8 +126,12 @@ Result<bool> Recording::loadShared()
             db.setDatabaseName(value);
         else if (keyword == u"user")
             db.setUserName(value);
-        else
-            options.append(keyword + u'=' + value);
+        else // quoted as libpq reads it: a value may hold spaces
+            options.append(keyword + u"='" +
+                           QString(value)
+                               .replace(u'\\', QStringLiteral("\\\\"))
+                               .replace(u'\'', QStringLiteral("\\'")) +
+                           u'\'');
     }
     db.setConnectOptions(options.join(u';'));
     if (!db.open())

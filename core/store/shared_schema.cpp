@@ -188,7 +188,13 @@ Result<bool> ensureSchema(PGconn *c)
     }
     for (const QString &sql : std::as_const(statements)) {
         if (auto r = exec(c, sql); !r)
-            return r.errors();
+            return Error{u"bringing the shared schema to version " +
+                             QString::number(kSharedSchema) +
+                             u" (the database's owner must run one write first, docs/shared.md): " +
+                             r.errors().first().message,
+                         {},
+                         0,
+                         0};
     }
     return true;
 }

@@ -93,6 +93,7 @@ private:
     pg::Connection m_conn;
     qint64 m_incident = 0;
     bool m_writesEvents = false; // holds the incident's writer lock
+    QByteArray m_transaction;    // the id of the last batch's transaction
 };
 
 // One writer of events per incident (ids are numbered by it): a session-level advisory lock
@@ -224,13 +225,25 @@ Result<bool> SharedBackend::write(const WriterBatch &batch)
         m_writesEvents = false;
         if (!connect())
             continue;
+        // The connection may have gone after the commit and before its answer: then the batch
+        // is in, and writing it again would double it.
+        bool committed = false;
+        if (!m_transaction.isEmpty()) {
+            const auto status =
+                pg::exec(m_conn.get(), QStringLiteral("SELECT txid_status($1::bigint)"),
+                         {QString::fromLatin1(m_transaction)});
+            if (!status)
+                continue;
+            committed = QByteArray(PQgetvalue(status.value().get(), 0, 0)) == "committed";
+        }
         if (heldLock) {
-            const qint64 first =
-                batch.events.empty() ? std::numeric_limits<qint64>::max() : batch.events.front().id;
+            const qint64 first = committed || batch.events.empty()
+                                     ? std::numeric_limits<qint64>::max()
+                                     : batch.events.front().id;
             if (auto locked = lockAsWriter(first); !locked)
                 return locked;
         }
-        written = writeOnce(batch);
+        written = committed ? Result<bool>(true) : writeOnce(batch);
     }
     return written;
 }
@@ -251,8 +264,12 @@ Result<bool> SharedBackend::writeOnce(const WriterBatch &batch)
         pg::PgResult rollback(PQexec(c, "ROLLBACK"));
         return e;
     };
-    if (pg::PgResult begin(PQexec(c, "BEGIN")); PQresultStatus(begin.get()) != PGRES_COMMAND_OK)
+    m_transaction.clear();
+    if (pg::PgResult begin(PQexec(c, "BEGIN; SELECT txid_current()"));
+        PQresultStatus(begin.get()) != PGRES_TUPLES_OK)
         return fail(QStringLiteral("begin"));
+    else
+        m_transaction = PQgetvalue(begin.get(), 0, 0); // to ask, if the commit's answer is lost
     const QByteArray incident = QByteArray::number(m_incident);
     QStringList changed;
 

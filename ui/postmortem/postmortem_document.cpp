@@ -115,6 +115,11 @@ Saved saveMerging(const QString &path, PostMortem mine,
         const QByteArray theirsJson = *written.value();
         PostMortem theirs;
         theirs.id = mine.id;
+        if (theirsJson.isEmpty() && !baseJson.isEmpty()) {
+            out.error = QStringLiteral("this post-mortem was deleted at another desk: the edits "
+                                       "made here are not written (Export… keeps them)");
+            return out;
+        }
         if (!theirsJson.isEmpty()) {
             auto read = postMortemFromJson(QJsonDocument::fromJson(theirsJson).object(),
                                            QStringLiteral("stored"));
@@ -135,7 +140,7 @@ Saved saveMerging(const QString &path, PostMortem mine,
 
 } // namespace
 
-void PostMortemDocument::open(const QString &path, const PostMortem &postMortem)
+void PostMortemDocument::open(const QString &path, const PostMortem &postMortem, bool inStore)
 {
     if (m_autosave.isActive())
         save();
@@ -143,7 +148,7 @@ void PostMortemDocument::open(const QString &path, const PostMortem &postMortem)
     m_current = postMortem;
     m_stored = std::make_shared<Stored>();
     m_stored->base = postMortem;
-    m_stored->json = postMortem.id.isEmpty() ? QByteArray() : serialized(postMortem);
+    m_stored->json = postMortem.id.isEmpty() || !inStore ? QByteArray() : serialized(postMortem);
     m_undo.clear();
     Q_EMIT changed();
 }
@@ -205,11 +210,10 @@ void PostMortemDocument::save()
 
 void PostMortemDocument::adoptSaved(const PostMortem &sent, const PostMortem &saved)
 {
-    // What others wrote, merged in by the save, joins what was typed here since.
-    PostMortem next = applyChange(m_current, sent, saved);
+    // What others wrote, merged in by the save, joins what was typed here since (a part typed
+    // over meanwhile keeps theirs as a conflict, as any merge does).
+    PostMortem next = mergePostMortems(sent, m_current, saved);
     next.revisions = saved.revisions;
-    if (m_current.conflicts == sent.conflicts)
-        next.conflicts = saved.conflicts;
     if (next == m_current)
         return;
     m_current = next;

@@ -29,7 +29,9 @@ public:
     ~PostMortemDocument() override;
 
     // Starts editing `postMortem` of the recording at `path` (no undo history yet).
-    void open(const QString &path, const PostMortem &postMortem);
+    // `inStore`: the recording holds it as given (false: a new draft, or one restored after a
+    // delete, that the first save writes).
+    void open(const QString &path, const PostMortem &postMortem, bool inStore = true);
     // The same post-mortem as another desk wrote it (a shared incident, or another window on
     // the file): merged with the edits made here (postmortem_merge.h), never overwriting them.
     void incoming(const PostMortem &theirs);

@@ -396,10 +396,11 @@ void PostMortemEditor::updateWritten(const QList<PostMortem> &written)
 
 void PostMortemEditor::resolveConflicts()
 {
-    const PostMortem &pm = m_document->postMortem();
-    if (pm.conflicts.isEmpty())
+    if (m_document->postMortem().conflicts.isEmpty())
         return;
-    const QJsonObject c = pm.conflicts.first().toObject();
+    // A copy: another desk's edit may arrive while the question is open.
+    const QJsonValue shown = m_document->postMortem().conflicts.first();
+    const QJsonObject c = shown.toObject();
     const QJsonValue kept = c.value(QStringLiteral("value"));
     const QString text =
         kept.isString()   ? kept.toString()
@@ -409,15 +410,22 @@ void PostMortemEditor::resolveConflicts()
                           : tr("(removed)");
     QMessageBox box(QMessageBox::Warning, tr("Edits made at the same time"),
                     tr("%1 was changed by %2 and here at the same time. This desk's edit "
-                       "was written last; theirs was kept:\n\n%3")
+                       "was written last; theirs was kept aside:\n\n%3")
                         .arg(c.value(QStringLiteral("label")).toString(),
                              c.value(QStringLiteral("by")).toString(tr("someone")), text),
-                    QMessageBox::NoButton, this);
+                    QMessageBox::Cancel, this);
     QPushButton *useKept = box.addButton(tr("Use theirs"), QMessageBox::AcceptRole);
-    box.addButton(tr("Keep this one"), QMessageBox::RejectRole);
+    QPushButton *keepOurs = box.addButton(tr("Keep this one"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
     box.exec();
+    if (box.clickedButton() != useKept && box.clickedButton() != keepOurs)
+        return; // closed, Escape, Cancel: still to resolve
+    const PostMortem &pm = m_document->postMortem();
+    const int index = int(pm.conflicts.toVariantList().indexOf(shown.toVariant()));
+    if (index < 0)
+        return; // resolved at another desk meanwhile
     const bool useTheirs = box.clickedButton() == useKept;
-    m_document->set(resolveConflict(pm, 0, useTheirs),
+    m_document->set(resolveConflict(pm, index, useTheirs),
                     useTheirs ? tr("Use the kept edit") : tr("Drop the kept edit"));
 }
 

@@ -23,7 +23,7 @@ void PostMortemEditor::newDraft()
     m_written.append(pm);
     m_which->addItem(pm.id + u" — " + pm.title, pm.id);
     m_which->setCurrentIndex(m_which->count() - 1);
-    m_document->open(m_path, pm);
+    m_document->open(m_path, pm, false);
     m_document->save(); // in the file at once
 }
 
@@ -120,7 +120,7 @@ void PostMortemEditor::undoDelete()
     m_written.append(back);
     m_which->addItem(back.title.isEmpty() ? back.id : back.id + u" — " + back.title, back.id);
     m_which->setCurrentIndex(m_which->count() - 1);
-    m_document->open(m_path, back);
+    m_document->open(m_path, back, false);
     m_document->save();
     m_undoDelete->setVisible(!m_deleted.isEmpty());
 }
