@@ -151,10 +151,18 @@ void BM_PsqlCopyEvents(benchmark::State &state)
     state.SetItemsProcessed(state.iterations() * kEvents);
 }
 
+QString &lastSamplesIncident()
+{
+    static QString name;
+    return name;
+}
+
 void BM_SharedIngestSamples(benchmark::State &state)
 {
     for (auto _ : state) {
-        auto writer = RecordingWriter::create(freshIncident());
+        const QString address = freshIncident();
+        lastSamplesIncident() = u"bench-" + QString::number(serial());
+        auto writer = RecordingWriter::create(address);
         if (!writer) {
             state.SkipWithError(qPrintable(writer.errors().first().message));
             return;
@@ -185,7 +193,7 @@ void BM_SharedIngestSamples(benchmark::State &state)
 // by psql's \copy into another incident.
 void BM_PsqlCopySamples(benchmark::State &state)
 {
-    const QString source = incidentIdOf(u"bench-" + QString::number(serial()));
+    const QString source = incidentIdOf(lastSamplesIncident());
     const QString name = u"copy-samples-" + QString::number(++serial());
     cluster().psql({QStringLiteral("-c"),
                     u"INSERT INTO warroom.incidents (name, file_schema, created_ms) VALUES ('" +
@@ -198,7 +206,8 @@ void BM_PsqlCopySamples(benchmark::State &state)
                              u", series, level, idx, count, data FROM warroom.chunks WHERE "
                              u"incident = " +
                              source + u") TO '" + file + u'\''})) {
-        state.SkipWithError("run BM_SharedIngestSamples first (the rows to copy)");
+        state.SkipWithError(qPrintable(u"run BM_SharedIngestSamples first (the rows to copy): " +
+                                       cluster().error()));
         return;
     }
     for (auto _ : state) {
