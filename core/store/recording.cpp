@@ -172,20 +172,7 @@ Result<bool> Recording::loadShared()
     if (!q.exec(QStringLiteral("SELECT has_table_privilege('warroom.events', 'SELECT')")) ||
         !q.next())
         return Error{where + u": " + q.lastError().text(), {}, 0, 0};
-    const bool trainee = !q.value(0).toBool();
-    const QStringList traineeViews{QStringLiteral("events"), QStringLiteral("meta"),
-                                   QStringLiteral("topology_versions"),
-                                   QStringLiteral("postmortems")};
-    // The incident as this connection sees it: views named as the file's tables, so that
-    // every query below reads a shared incident as it reads a file.
-    for (const pg::Table &t : pg::tables()) {
-        const QString name = QLatin1StringView(t.name);
-        const QString source = trainee && traineeViews.contains(name) ? u"trainee_" + name : name;
-        if (!q.exec(u"CREATE TEMP VIEW " + name + u" AS SELECT " + pg::columnList(t) +
-                    u" FROM warroom." + source + u" WHERE incident = " +
-                    QString::number(m_incident)))
-            return Error{where + u": " + q.lastError().text(), {}, 0, 0};
-    }
+    m_trainee = !q.value(0).toBool();
     return loadCatalogue();
 }
 
@@ -193,12 +180,12 @@ Result<bool> Recording::loadCatalogue()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("SELECT key, value FROM meta")))
+    if (!q.exec(u"SELECT key, value" + from("meta")))
         return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};
     while (q.next())
         m_meta.insert(q.value(0).toString(), q.value(1).toString());
-    if (!q.exec(QStringLiteral("SELECT id, key, node, metric, unit, start_ms, interval_ms, count, "
-                               "levels FROM series ORDER BY id")))
+    if (!q.exec(u"SELECT id, key, node, metric, unit, start_ms, interval_ms, count, levels" +
+                from("series") + u" ORDER BY id"))
         return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};
     while (q.next()) {
         StoredSeries s;
@@ -215,6 +202,22 @@ Result<bool> Recording::loadCatalogue()
         m_series.append(s);
     }
     return true;
+}
+
+QString Recording::from(const char *table, QStringView conditions) const
+{
+    const QString name = QLatin1StringView(table);
+    if (m_incident == 0) // a file
+        return u" FROM " + name + (conditions.isEmpty() ? QString() : u" WHERE " + conditions);
+    // A shared incident: its rows of the shared table, or of the trainees' view of it for a
+    // role that may read only those (shared_trainee.cpp).
+    static const QStringList hiddenFromTrainees{QStringLiteral("events"), QStringLiteral("meta"),
+                                                QStringLiteral("topology_versions"),
+                                                QStringLiteral("postmortems")};
+    const QString source =
+        m_trainee && hiddenFromTrainees.contains(name) ? u"trainee_" + name : name;
+    return u" FROM warroom." + source + u" WHERE incident = " + QString::number(m_incident) +
+           (conditions.isEmpty() ? QString() : u" AND (" + conditions + u')');
 }
 
 qint64 Recording::startMs() const
@@ -236,15 +239,15 @@ const StoredSeries *Recording::seriesByKey(const QString &key) const
 qint64 Recording::eventCount() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (q.exec(QStringLiteral("SELECT count(*) FROM events")) && q.next())
+    if (q.exec(u"SELECT count(*)" + from("events")) && q.next())
         return q.value(0).toLongLong();
     return 0;
 }
 
 QList<Event> Recording::events(const EventFilter &filter) const
 {
-    QString sql = QStringLiteral("SELECT id, time_ms, kind, node, site, subject, text, details "
-                                 "FROM events WHERE time_ms >= ? AND time_ms < ? AND id > ?");
+    QString sql = u"SELECT id, time_ms, kind, node, site, subject, text, details" +
+                  from("events", u"time_ms >= ? AND time_ms < ? AND id > ?");
     QVariantList values = {filter.fromMs, filter.toMs, filter.afterId};
     if (!filter.node.isEmpty()) {
         sql += QStringLiteral(" AND node = ?");
@@ -307,8 +310,9 @@ bool Recording::readEntries(const StoredSeries &series, int level, qint64 first,
         return true;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT idx, count, data FROM chunks WHERE series = ? AND level = ? "
-                             "AND idx BETWEEN ? AND ? ORDER BY idx"));
+    q.prepare(u"SELECT idx, count, data" +
+              from("chunks", u"series = ? AND level = ? AND idx BETWEEN ? AND ?") +
+              u" ORDER BY idx");
     q.bindValue(0, series.id);
     q.bindValue(1, level);
     q.bindValue(2, first / chunks::kEntries);
@@ -393,8 +397,8 @@ QList<TopologyVersion> Recording::topologyVersions() const
 {
     QList<TopologyVersion> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (!q.exec(QStringLiteral("SELECT id, time_ms, reason FROM topology_versions ORDER BY "
-                               "time_ms, id")))
+    if (!q.exec(u"SELECT id, time_ms, reason" + from("topology_versions") +
+                u" ORDER BY time_ms, id"))
         return out;
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString()});
@@ -405,7 +409,7 @@ QHash<QString, std::pair<double, double>> Recording::layout() const
 {
     QHash<QString, std::pair<double, double>> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (m_version < 2 || !q.exec(QStringLiteral("SELECT element, x, y FROM layout")))
+    if (m_version < 2 || !q.exec(u"SELECT element, x, y" + from("layout")))
         return out; // older files have no layout yet
     while (q.next())
         out.insert(q.value(0).toString(), {q.value(1).toDouble(), q.value(2).toDouble()});
@@ -416,7 +420,7 @@ QList<std::pair<QString, QByteArray>> Recording::postMortems() const
 {
     QList<std::pair<QString, QByteArray>> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (m_version < 3 || !q.exec(QStringLiteral("SELECT id, json FROM postmortems ORDER BY id")))
+    if (m_version < 3 || !q.exec(u"SELECT id, json" + from("postmortems") + u" ORDER BY id"))
         return out; // older files have none
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toByteArray()});
@@ -427,8 +431,8 @@ QString Recording::postMortemsStamp() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (m_version < 3 ||
-        !q.exec(QStringLiteral("SELECT count(*), coalesce(max(updated_ms), 0), "
-                               "coalesce(sum(length(json)), 0) FROM postmortems")) ||
+        !q.exec(u"SELECT count(*), coalesce(max(updated_ms), 0), coalesce(sum(length(json)), 0)" +
+                from("postmortems")) ||
         !q.next())
         return {};
     return q.value(0).toString() + u'/' + q.value(1).toString() + u'/' + q.value(2).toString();
@@ -437,7 +441,7 @@ QString Recording::postMortemsStamp() const
 QByteArray Recording::topologyJson(qint64 versionId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT json FROM topology_versions WHERE id = ?"));
+    q.prepare(u"SELECT json" + from("topology_versions", u"id = ?"));
     q.bindValue(0, versionId);
     if (q.exec() && q.next())
         return q.value(0).toByteArray();

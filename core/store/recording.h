@@ -110,6 +110,9 @@ private:
     Result<bool> load();
     Result<bool> loadShared();
     Result<bool> loadCatalogue(); // metadata and series, from either
+    // " FROM table WHERE conditions" for a file; for a shared incident the same over its rows
+    // only (no temporary views: a streaming replica can serve them too).
+    QString from(const char *table, QStringView conditions = {}) const;
     // Calls `entry(index, min, max)` for the entries [first, last) of `level`.
     template<typename F>
     bool readEntries(const StoredSeries &series, int level, qint64 first, qint64 last,
@@ -117,7 +120,8 @@ private:
 
     QString m_path;
     QString m_connection;
-    qint64 m_incident = 0; // in a shared database
+    qint64 m_incident = 0;  // in a shared database
+    bool m_trainee = false; // ... read through the trainees' views
     int m_version = 0;
     QHash<QString, QString> m_meta;
     QList<StoredSeries> m_series;

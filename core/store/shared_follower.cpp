@@ -127,6 +127,29 @@ void SharedFollower::run()
             continue;
         }
         const qint64 incident = QByteArray(PQgetvalue(found.value().get(), 0, 0)).toLongLong();
+        auto standby = pg::exec(c.get(), QStringLiteral("SELECT pg_is_in_recovery()"));
+        if (standby && QByteArray(PQgetvalue(standby.value().get(), 0, 0)) == "t") {
+            // A streaming replica: NOTIFY does not reach standbys. What it has replayed is
+            // watched instead (a cheap function, twice a second; no table is read).
+            backoffMs = 250;
+            lastProblem.clear();
+            everConnected = true;
+            Q_EMIT connectionChanged(true, {});
+            QByteArray replayed;
+            for (;;) {
+                auto at = pg::exec(c.get(), QStringLiteral("SELECT pg_last_wal_replay_lsn()"));
+                if (!at)
+                    break;
+                const QByteArray now = PQgetvalue(at.value().get(), 0, 0);
+                if (!replayed.isEmpty() && now != replayed)
+                    Q_EMIT changed(QStringLiteral("replayed"));
+                replayed = now;
+                if (waitForWake(500))
+                    return;
+            }
+            problem(u"lost the connection to " + where.display + u": " + pg::pgError(c.get()));
+            continue;
+        }
         if (auto listening = pg::exec(c.get(), u"LISTEN " + pg::channelOf(incident)); !listening) {
             problem(listening.errors().first().message);
             if (waitForWake(backoffMs))

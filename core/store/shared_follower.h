@@ -12,7 +12,9 @@ namespace warroom {
 // committed something (changed), when the server went away (connectionChanged false, why) and
 // when it is back (connectionChanged true: read what came meanwhile). A thread of its own waits
 // on the connection's socket, never on a timer; lost connections come back with backoff
-// (0.25 s doubling to 10 s). Signals arrive queued in the thread that made the follower.
+// (0.25 s doubling to 10 s). On a streaming replica, where NOTIFY does not arrive, it watches
+// the position the replica has replayed instead (twice a second, no table read). Signals
+// arrive queued in the thread that made the follower.
 class SharedFollower : public QObject
 {
     Q_OBJECT

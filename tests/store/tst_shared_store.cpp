@@ -3,6 +3,7 @@
 // following a live incident are told of every commit (LISTEN/NOTIFY), say when the server goes
 // away, and catch up with nothing missing when it is back; one writer of events at a time;
 // post-mortems saved from one desk reach the others.
+#include "core/live/feed_protocol.h"
 #include "core/live/ingest_server.h"
 #include "core/postmortem/postmortem_store.h"
 #include "core/replay/replay_session.h"
@@ -14,13 +15,21 @@
 #include "support/test_support.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <set>
 
 using namespace warroom;
 
@@ -287,6 +296,166 @@ private Q_SLOTS:
         auto revealed = Recording::open(asTom);
         QVERIFY(revealed);
         QVERIFY(everything(*revealed.value()).contains(u"dc3-egress"));
+    }
+
+    // Across a network: TLS with the server's certificate checked against a CA and its name
+    // (sslmode=verify-full), for writing, reading and following; another CA is refused.
+    void verifyFullTls()
+    {
+        test::PostgresCluster tls;
+        QVERIFY2(tls.ok(), qPrintable(tls.error()));
+        QVERIFY2(tls.enableTls(), qPrintable(tls.error()));
+        const QString address = tls.address(QStringLiteral("over-tls")) +
+                                u"&sslmode=verify-full&sslrootcert=" + tls.caFile();
+        QVERIFY(recordSimulation(m_scenario, SimulationOptions{}, address));
+        auto read = Recording::open(address);
+        QVERIFY2(read, qPrintable(read ? QString() : read.errors().first().message));
+        QVERIFY(read.value()->eventCount() > 0);
+        ReplaySession session;
+        QSignalSpy opened(&session, &ReplaySession::opened);
+        session.open(address);
+        QVERIFY(opened.wait(15000));
+        // The follower listens over TLS too: a post-mortem written elsewhere arrives.
+        PostMortem pm;
+        pm.id = QStringLiteral("pm-tls");
+        QVERIFY(savePostMortem(address, pm));
+        QSignalSpy changed(&session, &ReplaySession::dataChanged);
+        while (session.data()->postMortems.isEmpty())
+            QVERIFY(changed.wait(15000));
+
+        // A certificate nobody this client trusts vouches for: refused, and said.
+        const QString strangers = m_dir.filePath(QStringLiteral("other-ca.crt"));
+        QProcess openssl;
+        openssl.setProcessChannelMode(QProcess::MergedChannels); // its progress dots, kept out
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                       QStringLiteral("-keyout"), m_dir.filePath(QStringLiteral("other-ca.key")),
+                       QStringLiteral("-out"), strangers, QStringLiteral("-days"),
+                       QStringLiteral("2"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=someone else")});
+        QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
+        auto refused = Recording::open(tls.address(QStringLiteral("over-tls")) +
+                                       u"&sslmode=verify-full&sslrootcert=" + strangers);
+        QVERIFY(!refused);
+        QVERIFY2(refused.errors().first().message.contains(u"certificate", Qt::CaseInsensitive),
+                 qPrintable(refused.errors().first().message));
+    }
+
+    // kill -9 of the ingesting process 8 times during a feed into PostgreSQL: every event it
+    // acknowledged is in the incident, and the next ingest appends (the dead one's writer lock
+    // went with its connection).
+    void acknowledgedEventsSurviveKills()
+    {
+        const QString address = m_cluster.address(QStringLiteral("killed"));
+        QRandomGenerator random(17);
+        qint64 next = 0;
+        std::set<qint64> acked;
+        int roundsAcknowledged = 0;
+        for (int round = 0; round < 8; ++round) {
+            QProcess ingest;
+            ingest.start(QStringLiteral(WARROOM_CLI_PATH),
+                         {QStringLiteral("ingest"), QStringLiteral("--listen"),
+                          QStringLiteral("127.0.0.1:0"), QStringLiteral("-o"), address});
+            QByteArray said;
+            QTRY_VERIFY_WITH_TIMEOUT((said += ingest.readAllStandardOutput()).contains(", writing"),
+                                     20000);
+            const quint16 port = quint16(said.split(':').at(1).split(',').first().toUInt());
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(socket.waitForConnected(5000));
+            const qint64 first = next;
+            QByteArray payload;
+            for (int i = 0; i < 30000; ++i) {
+                Event e;
+                e.timeMs = 1'700'000'000'000LL + next;
+                e.kind = EventKind::Annotation;
+                e.subject = u"e" + QString::number(next++);
+                payload += feed::eventLine(e);
+            }
+            socket.write(payload);
+            qint64 ack = 0;
+            QByteArray partial;
+            auto readReplies = [&] {
+                partial += socket.readAll();
+                qsizetype newline;
+                while ((newline = partial.indexOf('\n')) >= 0) {
+                    const QJsonObject o = QJsonDocument::fromJson(partial.left(newline)).object();
+                    partial.remove(0, newline + 1);
+                    if (o.contains(QStringLiteral("ack")))
+                        ack = qint64(o.value(QStringLiteral("ack")).toDouble());
+                }
+            };
+            const int killAfter = 200 + int(random.bounded(600));
+            QElapsedTimer clock;
+            clock.start();
+            while (clock.elapsed() < killAfter) {
+                socket.waitForReadyRead(10);
+                readReplies();
+            }
+            ingest.kill();
+            QVERIFY(ingest.waitForFinished(10000));
+            socket.waitForReadyRead(100);
+            readReplies();
+            for (qint64 n = first; n < first + ack; ++n)
+                acked.insert(n);
+            roundsAcknowledged += ack > 0;
+            next = first + 30000; // the unacknowledged rest may or may not be there
+        }
+        // Each ingest after a kill appended: the dead one's lock did not stay.
+        QVERIFY2(roundsAcknowledged >= 6, qPrintable(QString::number(roundsAcknowledged)));
+        auto r = Recording::open(address);
+        QVERIFY(r);
+        std::set<qint64> stored;
+        for (const Event &e : r.value()->events(EventFilter::ofKinds({EventKind::Annotation})))
+            stored.insert(e.subject.mid(1).toLongLong());
+        for (qint64 n : acked)
+            QVERIFY2(stored.count(n), qPrintable(QString::number(n)));
+        qInfo("%zu events acknowledged across 8 kills, all stored", acked.size());
+    }
+
+    // Viewers on a streaming replica: commands and windows read an incident there as on the
+    // primary (no temporary views: a hot standby refuses them), and what the primary commits
+    // reaches them once replayed.
+    void readsFromAStreamingReplica()
+    {
+        const QString replica = m_cluster.startReplica(QStringLiteral("lem"));
+        QVERIFY2(!replica.isEmpty(), qPrintable(m_cluster.error()));
+        auto primary = Recording::open(m_cluster.address(QStringLiteral("lem")));
+        QVERIFY(primary);
+        std::unique_ptr<Recording> standby;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                auto r = Recording::open(replica);
+                if (r)
+                    standby = std::move(r.value());
+                return standby != nullptr;
+            }(),
+            20000);
+        QCOMPARE(standby->eventCount(), primary.value()->eventCount());
+        QCOMPARE(standby->meta(QStringLiteral("events_hash")),
+                 primary.value()->meta(QStringLiteral("events_hash")));
+        const StoredSeries &s = primary.value()->series().first();
+        QCOMPARE(standby->window(*standby->seriesByKey(s.info.key), s.info.startMs, s.endMs(), 100),
+                 primary.value()->window(s, s.info.startMs, s.endMs(), 100));
+        // A window's session on the replica hears of what the primary commits once replayed.
+        ReplaySession viewer;
+        QSignalSpy opened(&viewer, &ReplaySession::opened);
+        viewer.open(replica);
+        QVERIFY(opened.wait(15000));
+        PostMortem pm;
+        pm.id = QStringLiteral("pm-replica");
+        QVERIFY(savePostMortem(m_cluster.address(QStringLiteral("lem")), pm));
+        QSignalSpy changed(&viewer, &ReplaySession::dataChanged);
+        while (std::none_of(viewer.data()->postMortems.cbegin(), viewer.data()->postMortems.cend(),
+                            [](const PostMortem &p) { return p.id == u"pm-replica"; }))
+            QVERIFY(changed.wait(15000));
+        QVERIFY(viewer.liveHealth().connectionLost.isEmpty());
+        // A standby refuses writes: said, not hidden.
+        auto writer = RecordingWriter::openForAppend(replica);
+        QVERIFY(!writer);
+        QVERIFY2(writer.errors().first().message.contains(u"read-only", Qt::CaseInsensitive),
+                 qPrintable(writer.errors().first().message));
     }
 
 private:

@@ -70,7 +70,7 @@ PostgresCluster::PostgresCluster()
 bool PostgresCluster::start()
 {
     const QString options = u"-p " + QString::number(m_port) + u" -k " + m_dir.path() +
-                            u" -c listen_addresses=127.0.0.1 -c fsync=off";
+                            u" -c listen_addresses=127.0.0.1 -c fsync=off" + m_serverOptions;
     // Stopped in any case (a start that timed out may still come up).
     m_started = true;
     return run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-o"), options,
@@ -86,6 +86,55 @@ bool PostgresCluster::stop()
     m_started = false;
     return run({kBin + u"pg_ctl", QStringLiteral("-D"), m_data, QStringLiteral("-m"),
                 QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")});
+}
+
+QString PostgresCluster::caFile() const
+{
+    return m_dir.filePath(QStringLiteral("tls/ca.crt"));
+}
+
+bool PostgresCluster::enableTls()
+{
+    const QString tls = m_dir.filePath(QStringLiteral("tls"));
+    QDir().mkpath(tls);
+    QFile san(tls + u"/san.cnf");
+    if (!san.open(QIODevice::WriteOnly) || san.write("subjectAltName=IP:127.0.0.1\n") < 0)
+        return false;
+    san.close();
+    const QStringList steps[] = {
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+         QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+         QStringLiteral("ca.key"), QStringLiteral("-out"), QStringLiteral("ca.crt"),
+         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+         QStringLiteral("/CN=warroom test CA")},
+        {QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+         QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("server.key"),
+         QStringLiteral("-out"), QStringLiteral("server.csr"), QStringLiteral("-subj"),
+         QStringLiteral("/CN=127.0.0.1")},
+        {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+         QStringLiteral("server.csr"), QStringLiteral("-CA"), QStringLiteral("ca.crt"),
+         QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-CAcreateserial"),
+         QStringLiteral("-out"), QStringLiteral("server.crt"), QStringLiteral("-days"),
+         QStringLiteral("2"), QStringLiteral("-extfile"), QStringLiteral("san.cnf")},
+    };
+    for (const QStringList &step : steps) {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.setWorkingDirectory(tls);
+        p.start(QStringLiteral("openssl"), step);
+        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+            m_error = u"openssl failed: " + QString::fromLocal8Bit(p.readAll());
+            return false;
+        }
+    }
+    // The server reads its key only when it is its owner's alone.
+    QFile::setPermissions(tls + u"/server.key", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (geteuid() == 0)
+        QProcess::execute(QStringLiteral("chown"),
+                          {QStringLiteral("-R"), QStringLiteral("postgres:"), tls});
+    m_serverOptions = u" -c ssl=on -c ssl_cert_file=" + tls + u"/server.crt -c ssl_key_file=" +
+                      tls + u"/server.key";
+    return stop() && start();
 }
 
 bool PostgresCluster::psql(const QStringList &arguments)
@@ -106,8 +155,32 @@ bool PostgresCluster::psql(const QStringList &arguments)
     return done;
 }
 
+QString PostgresCluster::startReplica(const QString &incident)
+{
+    m_replicaData = m_dir.filePath(QStringLiteral("replica"));
+    m_replicaPort = freePort();
+    if (!run({kBin + u"pg_basebackup", QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
+              QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-U"),
+              QStringLiteral("warroom"), QStringLiteral("-D"), m_replicaData, QStringLiteral("-R"),
+              QStringLiteral("-X"), QStringLiteral("stream"), QStringLiteral("-c"),
+              QStringLiteral("fast")}))
+        return {};
+    const QString options = u"-p " + QString::number(m_replicaPort) + u" -k " + m_dir.path() +
+                            u" -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on";
+    if (!run({kBin + u"pg_ctl", QStringLiteral("-D"), m_replicaData, QStringLiteral("-o"), options,
+              QStringLiteral("-l"), m_dir.filePath(QStringLiteral("replica.log")),
+              QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
+              QStringLiteral("start")}))
+        return {};
+    return u"postgresql://127.0.0.1:" + QString::number(m_replicaPort) +
+           u"/warroom?user=warroom&incident=" + incident;
+}
+
 PostgresCluster::~PostgresCluster()
 {
+    if (!m_replicaData.isEmpty())
+        run({kBin + u"pg_ctl", QStringLiteral("-D"), m_replicaData, QStringLiteral("-m"),
+             QStringLiteral("immediate"), QStringLiteral("-w"), QStringLiteral("stop")});
     stop();
 }
 

@@ -22,6 +22,13 @@ public:
     QString address(const QString &incident = {}) const;
     // The server stopped (fast: clients are cut off) and started again on the same port.
     bool stop();
+    // Restarts the server with TLS: a certificate for 127.0.0.1 signed by a CA made here
+    // (openssl), whose certificate is caFile(), for sslmode=verify-full.
+    bool enableTls();
+    QString caFile() const;
+    // A streaming replica of this cluster (pg_basebackup, hot standby) on a port of its own:
+    // its address for `incident`, or empty (error() says why).
+    QString startReplica(const QString &incident);
     // psql as the cluster's superuser `warroom` on its database, stopping at the first error.
     bool psql(const QStringList &arguments);
     bool start();
@@ -33,6 +40,9 @@ private:
     QString m_data;
     quint16 m_port = 0;
     QString m_error;
+    QString m_serverOptions; // more -c settings (TLS)
+    QString m_replicaData;   // a standby's folder, stopped with the cluster
+    quint16 m_replicaPort = 0;
     bool m_started = false;
 };
 
