@@ -1,5 +1,7 @@
 #include "postmortem.h"
 
+#include <QRandomGenerator>
+
 #include "core/analysis/analysis.h"
 
 #include <QRegularExpression>
@@ -151,10 +153,16 @@ int PostMortem::entryIndex(const QString &entryId) const
 
 QString PostMortem::newEntryId() const
 {
+    const QString desk = QString::number(QRandomGenerator::global()->bounded(0x10000), 16);
     int n = 1;
-    while (entryIndex(u"u" + QString::number(n)) >= 0)
+    while (entryIndex(u"u" + QString::number(n) + u'-' + desk) >= 0)
         ++n;
-    return u"u" + QString::number(n);
+    return u"u" + QString::number(n) + u'-' + desk;
+}
+
+QString newActionId()
+{
+    return u"a-" + QString::number(QRandomGenerator::global()->generate(), 16);
 }
 
 IncidentMetrics metricsOf(const PostMortem &pm)
@@ -249,6 +257,7 @@ QJsonObject toJson(const PostMortem &pm)
     QJsonArray actions;
     for (const ActionItem &a : pm.actions)
         actions.append(QJsonObject{
+            {QStringLiteral("id"), a.id},
             {QStringLiteral("what"), a.what},
             {QStringLiteral("owner"), a.owner},
             {QStringLiteral("due"), a.due.isValid() ? QJsonValue(a.due.toString(Qt::ISODate))
@@ -343,6 +352,10 @@ Result<PostMortem> postMortemFromJson(const QJsonObject &o, const QString &sourc
         const QJsonObject a = actions[i].toObject();
         const QString where = u"action item " + QString::number(i + 1) + u": ";
         ActionItem item;
+        item.id = a.value(QStringLiteral("id")).toString();
+        if (item.id.isEmpty() || std::any_of(pm.actions.cbegin(), pm.actions.cend(),
+                                             [&](const ActionItem &b) { return b.id == item.id; }))
+            item.id = u"a" + QString::number(i + 1); // written before ids: by position
         const std::pair<ActionField, const char16_t *> fields[] = {
             {ActionField::What, u"what"},     {ActionField::Owner, u"owner"},
             {ActionField::Due, u"due"},       {ActionField::Priority, u"priority"},

@@ -55,6 +55,9 @@ struct TimelineEntry
 // status open, in progress, blocked, done, won't do.
 struct ActionItem
 {
+    // Stable within its post-mortem, so that desks writing it at once merge item by item:
+    // "a1", "a2" for items of a file written before ids (by position), newActionId() for new ones.
+    QString id;
     QString what;
     QString owner;
     QDate due;
@@ -85,6 +88,7 @@ enum class ActionField
     WhatIf,
 };
 
+QString newActionId();                 // "a-<8 hex>", unlike another desk's
 const QStringList &actionPriorities(); // P0 .. P3
 const QStringList &actionStatuses();   // open .. won't do
 // Why `text` cannot be the item's `field` ("priority must be P0, P1, P2 or P3, not \"P9\""),
@@ -160,7 +164,8 @@ struct PostMortem
     QJsonArray conflicts;
 
     int entryIndex(const QString &id) const;
-    QString newEntryId() const; // "u<n>", unused so far
+    // "u<n>-<4 hex>": unused so far, and unlike another desk's new entry at the same time.
+    QString newEntryId() const;
     bool operator==(const PostMortem &) const = default;
 };
 

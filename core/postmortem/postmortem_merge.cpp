@@ -25,6 +25,28 @@ bool isPart(const QString &key)
 
 using Parts = QMap<QString, QJsonValue>;
 
+// An action item's part: by its id ("action:a-3f9c2e01"), by position when it has none.
+QString actionKey(const QJsonObject &item, int index)
+{
+    const QString id = item.value(QStringLiteral("id")).toString();
+    return id.isEmpty() ? QString(u"action:#" + QString::number(index + 1)) : u"action:" + id;
+}
+
+// The action items' order: as `first` has them, then those only `second` has, in its order.
+QStringList actionOrder(const PostMortem &first, const PostMortem &second)
+{
+    QStringList order;
+    for (const PostMortem *pm : {&first, &second}) {
+        const QJsonArray actions = toJson(*pm).value(QStringLiteral("action_items")).toArray();
+        for (int i = 0; i < actions.size(); ++i) {
+            const QString key = actionKey(actions[i].toObject(), i);
+            if (!order.contains(key))
+                order.append(key);
+        }
+    }
+    return order;
+}
+
 Parts partsOf(const QJsonObject &doc)
 {
     Parts parts;
@@ -36,13 +58,13 @@ Parts partsOf(const QJsonObject &doc)
         parts.insert(u"entry:" + e.toObject().value(QStringLiteral("id")).toString(), e);
     const QJsonArray actions = doc.value(QStringLiteral("action_items")).toArray();
     for (int i = 0; i < actions.size(); ++i)
-        parts.insert(u"action:" + QString::number(i + 1), actions[i]);
+        parts.insert(actionKey(actions[i].toObject(), i), actions[i]);
     return parts;
 }
 
 // A document from its parts: entries in time order, action items in their order.
 PostMortem compose(const PostMortem &shell, const Parts &parts, const QJsonObject &revisions,
-                   const QJsonArray &conflicts)
+                   const QJsonArray &conflicts, const QStringList &order)
 {
     QJsonObject doc{{QStringLiteral("format"), QStringLiteral("warroom-postmortem")},
                     {QStringLiteral("version"), 1},
@@ -55,7 +77,9 @@ PostMortem compose(const PostMortem &shell, const Parts &parts, const QJsonObjec
         else if (it.key().startsWith(u"entry:"))
             entries.append(it.value().toObject());
         else if (it.key().startsWith(u"action:"))
-            actions.append({it.key().mid(7).toInt(), it.value()});
+            actions.append({order.contains(it.key()) ? int(order.indexOf(it.key()))
+                                                     : int(order.size() + actions.size()),
+                            it.value()});
     }
     std::stable_sort(entries.begin(), entries.end(),
                      [](const QJsonObject &a, const QJsonObject &b) {
@@ -94,6 +118,15 @@ QJsonValue valueOf(const Parts &parts, const QString &part)
 int revisionOf(const QJsonObject &revisions, const QString &part)
 {
     return revisions.value(part).toObject().value(QStringLiteral("rev")).toInt();
+}
+
+// A conflict's part in words, with what the item says ("action item a-1c: “Alert on …”").
+QString labelOf(const QString &part, const QJsonValue &mine, const QJsonValue &theirs)
+{
+    const QJsonObject o = (mine.isObject() ? mine : theirs).toObject();
+    const QString says =
+        o.value(QLatin1StringView(part.startsWith(u"entry:") ? "text" : "what")).toString();
+    return says.isEmpty() ? partLabel(part) : partLabel(part) + u": “" + says.left(60) + u"”";
 }
 
 QString fresh(const QString &id, const Parts &taken)
@@ -158,9 +191,13 @@ PostMortem mergePostMortems(const PostMortem &base, const PostMortem &mine,
     }
     QList<std::pair<QString, QJsonValue>> addedByBoth;
     for (const QString &part : std::as_const(keys)) {
-        // Theirs no newer than the base: a read that came late, not an edit.
+        // Theirs older than the base (or the base's very write): a read that came late, not an
+        // edit. Two desks may give one revision number to different edits at once: those are
+        // told apart by their author and time, and merged.
         const int baseRevision = revisionOf(base.revisions, part);
-        const bool stale = baseRevision > 0 && revisionOf(theirs.revisions, part) <= baseRevision;
+        const bool stale =
+            baseRevision > 0 && (revisionOf(theirs.revisions, part) < baseRevision ||
+                                 theirs.revisions.value(part) == base.revisions.value(part));
         const QJsonValue bv = valueOf(b, part);
         const QJsonValue mv = valueOf(m, part);
         const QJsonValue tv = stale ? bv : valueOf(t, part);
@@ -179,7 +216,7 @@ PostMortem mergePostMortems(const PostMortem &base, const PostMortem &mine,
             chosen = mv;
             const QJsonObject rev = theirs.revisions.value(part).toObject();
             conflicts.append(QJsonObject{{QStringLiteral("part"), part},
-                                         {QStringLiteral("label"), partLabel(part)},
+                                         {QStringLiteral("label"), labelOf(part, mv, tv)},
                                          {QStringLiteral("value"), tv},
                                          {QStringLiteral("by"), rev.value(QStringLiteral("by"))},
                                          {QStringLiteral("at"), rev.value(QStringLiteral("at"))}});
@@ -199,7 +236,7 @@ PostMortem mergePostMortems(const PostMortem &base, const PostMortem &mine,
         entry.insert(QStringLiteral("id"), id);
         out.insert(u"entry:" + id, entry);
     }
-    return compose(mine, out, revisions, conflicts);
+    return compose(mine, out, revisions, conflicts, actionOrder(mine, theirs));
 }
 
 PostMortem applyChange(const PostMortem &current, const PostMortem &from, const PostMortem &to)
@@ -219,7 +256,7 @@ PostMortem applyChange(const PostMortem &current, const PostMortem &from, const 
         else
             out.insert(part, tv);
     }
-    return compose(current, out, current.revisions, current.conflicts);
+    return compose(current, out, current.revisions, current.conflicts, actionOrder(current, to));
 }
 
 PostMortem resolveConflict(const PostMortem &pm, int index, bool useKept)
@@ -238,7 +275,7 @@ PostMortem resolveConflict(const PostMortem &pm, int index, bool useKept)
         else
             parts.insert(part, kept);
     }
-    return compose(pm, parts, pm.revisions, rest);
+    return compose(pm, parts, pm.revisions, rest, actionOrder(pm, pm));
 }
 
 QString partLabel(const QString &part)
@@ -246,7 +283,7 @@ QString partLabel(const QString &part)
     if (part.startsWith(u"entry:"))
         return u"timeline entry " + part.mid(6);
     if (part.startsWith(u"action:"))
-        return u"action item " + part.mid(7);
+        return u"action item " + part.mid(7).remove(u'#');
     QString name = part.mid(6);
     name.replace(u'_', u' ');
     if (!name.isEmpty())

@@ -6,7 +6,7 @@ namespace warroom {
 
 // Post-mortems written together (docs/shared.md). A post-mortem is edited part by part: each
 // field ("field:summary"), each timeline entry ("entry:u3") and each action item
-// ("action:2", by position) has its own revision, last author and time in `revisions`.
+// ("action:a-3f9c2e01", by its id) has its own revision, last author and time in `revisions`.
 
 // Who writes: `--as NAME`, else the OS user.
 QString postMortemAuthor();
@@ -31,7 +31,7 @@ PostMortem applyChange(const PostMortem &current, const PostMortem &from, const 
 // is dropped.
 PostMortem resolveConflict(const PostMortem &pm, int index, bool useKept);
 
-// A conflict's part, in words: "Summary", "timeline entry u3", "action item 2".
+// A conflict's part, in words: "Summary", "timeline entry u3", "action item a-3f9c2e01".
 QString partLabel(const QString &part);
 
 } // namespace warroom

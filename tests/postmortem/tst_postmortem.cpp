@@ -596,7 +596,7 @@ private:
         pm.timeline[0].marks |= int(EntryMark::Detection);
         pm.timeline.first().timeMs = pm.impact.startMs + 5 * 60000;
         TimelineEntry note;
-        note.id = pm.newEntryId();
+        note.id = QStringLiteral("u1"); // fixed: the report names its snapshot after it
         note.timeMs = pm.impact.startMs + 6 * 60000;
         note.text = QStringLiteral("Map snapshot at the first DC3 outage");
         note.kind = QStringLiteral("note");
@@ -609,6 +609,7 @@ private:
         std::stable_sort(pm.timeline.begin(), pm.timeline.end(),
                          [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
         ActionItem scope;
+        scope.id = QStringLiteral("a1");
         scope.what = QStringLiteral("Scope dc3-egress to the test hosts");
         scope.owner = QStringLiteral("netops");
         scope.due = QDate(2020, 6, 5);

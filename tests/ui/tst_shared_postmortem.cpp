@@ -131,6 +131,42 @@ private Q_SLOTS:
         QVERIFY(merged.conflicts.isEmpty());
     }
 
+    // Action items merge by id: one deleted at a desk while another desk edits a later one,
+    // and one added at each, leave all four changes in.
+    void actionItemsMergeByTheirIds()
+    {
+        PostMortem base = draft();
+        for (const char *what : {"first", "second", "third"}) {
+            ActionItem a;
+            a.id = newActionId();
+            a.what = QString::fromLatin1(what);
+            base.actions.append(a);
+        }
+        PostMortem mine = base, theirs = base;
+        mine.actions.removeFirst();
+        ActionItem mineNew;
+        mineNew.id = newActionId();
+        mineNew.what = QStringLiteral("added here");
+        mine.actions.append(mineNew);
+        theirs.actions[2].owner = QStringLiteral("netops");
+        ActionItem theirsNew;
+        theirsNew.id = newActionId();
+        theirsNew.what = QStringLiteral("added there");
+        theirs.actions.append(theirsNew);
+        stampRevisions(theirs, base, QStringLiteral("bob"), 5);
+        const PostMortem merged = mergePostMortems(base, mine, theirs);
+        QVERIFY(merged.conflicts.isEmpty());
+        QStringList whats;
+        for (const ActionItem &a : merged.actions)
+            whats.append(a.what);
+        QCOMPARE(whats, QStringList({QStringLiteral("second"), QStringLiteral("third"),
+                                     QStringLiteral("added here"), QStringLiteral("added there")}));
+        QCOMPARE(merged.actions[1].owner, QStringLiteral("netops"));
+        // New entries' ids differ from desk to desk.
+        QVERIFY(draft().newEntryId() != draft().newEntryId() ||
+                draft().newEntryId() != draft().newEntryId());
+    }
+
     void undoLeavesOthersEdits()
     {
         const PostMortem before = draft();

@@ -118,6 +118,7 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
         edit(
             [](PostMortem &pm) {
                 ActionItem item; // P2, open: the defaults
+                item.id = newActionId();
                 item.what = tr("What to do");
                 pm.actions.append(item);
             },

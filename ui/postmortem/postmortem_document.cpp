@@ -75,6 +75,14 @@ QByteArray serialized(const PostMortem &pm)
     return QJsonDocument(toJson(pm)).toJson(QJsonDocument::Compact);
 }
 
+// The stored versions' number, in `revisions` beside the parts' (not a part: never merged).
+const QString kDocumentRevision = QStringLiteral("document");
+
+int documentRevision(const PostMortem &pm)
+{
+    return pm.revisions.value(kDocumentRevision).toObject().value(QStringLiteral("rev")).toInt();
+}
+
 struct Saved
 {
     QString error;
@@ -98,6 +106,9 @@ Saved saveMerging(const QString &path, PostMortem mine,
         }
         PostMortem next = mine;
         stampRevisions(next, base, postMortemAuthor(), QDateTime::currentMSecsSinceEpoch());
+        // Writes replace only what they read, so the stored versions are one line: numbered.
+        next.revisions.insert(kDocumentRevision,
+                              QJsonObject{{QStringLiteral("rev"), documentRevision(base) + 1}});
         const QByteArray json = serialized(next);
         const auto written = writePostMortemIf(path, next.id, json, baseJson);
         if (!written) {
@@ -161,6 +172,9 @@ void PostMortemDocument::incoming(const PostMortem &theirs)
         std::lock_guard lock(m_stored->mutex);
         if (theirs == m_stored->base)
             return; // this desk's own write, told back
+        const int known = documentRevision(m_stored->base);
+        if (documentRevision(theirs) < known || (known > 0 && documentRevision(theirs) == known))
+            return; // read before what this desk knows: a late answer, nothing new
         m_current = mergePostMortems(m_stored->base, m_current, theirs);
         m_stored->base = theirs;
         m_stored->json = serialized(theirs); // as good as the stored bytes: a mismatch merges

@@ -595,7 +595,13 @@ void PostMortemEditor::attachSnapshot(const QString &entryId, const QByteArray &
 
 void PostMortemEditor::addActionItem(const ActionItem &item)
 {
-    edit([&](PostMortem &pm) { pm.actions.append(item); }, tr("Add action item"));
+    edit(
+        [&](PostMortem &pm) {
+            pm.actions.append(item);
+            if (pm.actions.last().id.isEmpty())
+                pm.actions.last().id = newActionId();
+        },
+        tr("Add action item"));
 }
 
 QPlainTextEdit *PostMortemEditor::sectionEditor(const QString &label) const
