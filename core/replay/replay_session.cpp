@@ -249,15 +249,30 @@ void ReplaySession::connectionChanged(bool connected, const QString &why)
 {
     const bool wasLost = !m_connectionLost.isEmpty();
     m_connectionLost = connected ? QString() : why;
+    if (connected && wasLost) {
+        // The writer's heartbeats were held up too: it is judged again once they could come.
+        m_sinceReconnect.start();
+        if (m_data && m_data->live)
+            m_writerWatch.start();
+    }
     if (connected) // whatever was committed while away (or before listening began)
         pollLive();
     if (wasLost != !m_connectionLost.isEmpty() || !connected)
         Q_EMIT stateChanged();
 }
 
+bool ReplaySession::writerGone() const
+{
+    // Not judged while the server cannot be reached, nor just after: the heartbeats wait too.
+    if (!m_connectionLost.isEmpty() ||
+        (m_sinceReconnect.isValid() && m_sinceReconnect.elapsed() < kWriterSilentMs))
+        return false;
+    return writerStopped(*m_data);
+}
+
 void ReplaySession::watchWriter()
 {
-    if (!m_data || !m_data->live || !writerStopped(*m_data))
+    if (!m_data || !m_data->live || !writerGone())
         return;
     m_writerWatch.stop();
     m_following = false;
@@ -371,7 +386,7 @@ LiveHealth ReplaySession::liveHealth() const
     LiveHealth health;
     if (!m_data)
         return health;
-    health.writerStopped = writerStopped(*m_data);
+    health.writerStopped = writerGone();
     health.live = m_data->live && !health.writerStopped;
     health.writerLastSeenMs = m_data->heartbeatMs;
     health.lastDataWallMs = m_lastDataWallMs;
@@ -404,7 +419,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
 {
     if (data == m_data) {
         // A quiet poll: nothing came. The writer may have died meanwhile.
-        if (writerStopped(*m_data)) {
+        if (writerGone()) {
             m_livePoll.stop();
             m_writerWatch.stop();
             m_following = false;
@@ -447,7 +462,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
             qint64(m_data->events.last().details.value(QStringLiteral("received_ms")).toDouble());
         m_lagMs = received > 0 ? QDateTime::currentMSecsSinceEpoch() - received : -1;
     }
-    const bool stopped = writerStopped(*m_data);
+    const bool stopped = writerGone();
     if (!m_data->live || stopped) {
         m_livePoll.stop();
         m_writerWatch.stop();

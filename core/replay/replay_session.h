@@ -109,6 +109,7 @@ private:
     void follow(); // a shared incident: told of every commit instead of polling
     void connectionChanged(bool connected, const QString &why);
     void watchWriter();
+    bool writerGone() const; // the live writer stopped without closing (as far as can be seen)
     void fail(const QString &what, const ErrorList &errors);
     void setTime(qint64 timeMs);
 
@@ -130,6 +131,7 @@ private:
     QTimer m_writerWatch;        // a shared live incident: its writer's heartbeat, no reading
     bool m_refreshAgain = false; // told of a commit while a refresh was under way
     QString m_connectionLost;
+    QElapsedTimer m_sinceReconnect;
     QElapsedTimer m_sinceGrowth; // wall time since a live recording last grew
     qint64 m_lastDataWallMs = -1;
     qint64 m_lagMs = -1;

@@ -66,6 +66,15 @@ Result<SimulationStats> recordSimulation(const Scenario &scenario, const Simulat
         if (!address)
             return address.errors();
         shared = address.value();
+        // A team's incident is not replaced by a simulation: its post-mortems, its live feed.
+        if (auto exists = incidentExists(*shared); !exists || exists.value())
+            return exists ? Result<SimulationStats>(Error{u"an incident named " + shared->incident +
+                                                              u" is already in " + shared->display +
+                                                              u": choose another name",
+                                                          {},
+                                                          0,
+                                                          0})
+                          : Result<SimulationStats>(exists.errors());
         QUrl url(path);
         QUrlQuery query(url);
         query.removeAllQueryItems(QStringLiteral("incident"));

@@ -431,7 +431,7 @@ QString Recording::postMortemsStamp() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (m_version < 3 ||
-        !q.exec(u"SELECT count(*), coalesce(max(updated_ms), 0), coalesce(sum(length(json)), 0)" +
+        !q.exec(u"SELECT count(*), coalesce(sum(updated_ms), 0), coalesce(sum(length(json)), 0)" +
                 from("postmortems")) ||
         !q.next())
         return {};

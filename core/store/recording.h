@@ -100,8 +100,9 @@ public:
     QHash<QString, std::pair<double, double>> layout() const;
     // The post-mortems written in the recording: id -> JSON form, in id order.
     QList<std::pair<QString, QByteArray>> postMortems() const;
-    // Changes whenever a post-mortem is written (how many, when last, how long): a live reader
-    // reads them again only then.
+    // Changes whenever a post-mortem is written (how many, the sum of their write times — any
+    // rewrite moves it, even from a desk whose clock is behind — how long): a live reader reads
+    // them again only then.
     QString postMortemsStamp() const;
     QByteArray topologyJson(qint64 versionId) const;
 

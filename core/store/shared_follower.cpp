@@ -105,6 +105,8 @@ void SharedFollower::run()
         }
         if (m_stop)
             return;
+        if (c)
+            pg::quietNotices(c.get());
         if (!c || polling != PGRES_POLLING_OK) {
             problem(u"cannot reach " + where.display + u": " +
                     (c ? pg::pgError(c.get()) : QStringLiteral("no memory")));

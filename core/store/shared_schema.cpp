@@ -93,12 +93,21 @@ Result<Connection> connect(const SharedAddress &where)
     if (PQsetClientEncoding(c.get(), "UTF8") != 0)
         return Error{
             u"cannot speak UTF-8 with " + where.display + u": " + pgError(c.get()), {}, 0, 0};
+    // The server's notices (and its "terminating connection" when it stops) are not printed
+    // on stderr: what matters reaches the caller as an error with its place.
+    quietNotices(c.get());
     // Warroom's tables live in their own schema, `warroom`: no clash with another
     // application's `events` in `public`.
     PgResult set(PQexec(c.get(), "SET extra_float_digits = 3; SET search_path = warroom"));
     if (PQresultStatus(set.get()) != PGRES_COMMAND_OK)
-        return Error{pgError(c.get()), {}, 0, 0};
+        return Error{where.display + u": " + pgError(c.get()), {}, 0, 0};
     return c;
+}
+
+void quietNotices(PGconn *c)
+{
+    PQsetNoticeProcessor(
+        c, [](void *, const char *) {}, nullptr);
 }
 
 Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params)

@@ -62,6 +62,8 @@ Result<QList<std::pair<QString, QString>>> conninfoKeywords(const QString &conni
 // A connection speaking UTF-8, printing doubles exactly, with `warroom` first in its path.
 Result<Connection> connect(const SharedAddress &where);
 Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params = {});
+// Notices from the server are not printed on stderr.
+void quietNotices(PGconn *c);
 // The shared schema's version in the database: 0 when none; an error for a newer one.
 Result<int> sharedSchemaOf(PGconn *c);
 // Version 2's statements: the trainees' views (shared_trainee.cpp).

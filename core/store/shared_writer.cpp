@@ -6,6 +6,7 @@
 #include "writer_backend.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QThread>
 
@@ -75,6 +76,7 @@ public:
 
 private:
     Result<bool> connect();
+    Result<bool> openIncident(bool create, qint64 *nextEventId, int *nextSeriesId);
     Result<bool> lockAsWriter(qint64 firstEventId);
     Result<bool> writeOnce(const WriterBatch &batch);
     Error error(const QString &what) const
@@ -99,6 +101,7 @@ private:
 // One writer of events per incident (ids are numbered by it): a session-level advisory lock
 // on (this key, the incident's id).
 constexpr int kWriterLockKey = 0x57524F4F; // "WROO", as the file's application id
+constexpr qint64 kRetryForMs = 5 * 60 * 1000;
 
 Result<bool> SharedBackend::connect()
 {
@@ -110,6 +113,18 @@ Result<bool> SharedBackend::connect()
 }
 
 Result<bool> SharedBackend::open(bool create, qint64 *nextEventId, int *nextSeriesId)
+{
+    Result<bool> opened = openIncident(create, nextEventId, nextSeriesId);
+    if (opened || m_where.display.isEmpty())
+        return opened;
+    // Every error says where it happened.
+    const QString message = opened.errors().first().message;
+    return message.contains(m_where.display)
+               ? opened
+               : Result<bool>(Error{m_where.display + u": " + message, {}, 0, 0});
+}
+
+Result<bool> SharedBackend::openIncident(bool create, qint64 *nextEventId, int *nextSeriesId)
 {
     auto parsed = parseSharedAddress(m_address);
     if (!parsed)
@@ -216,11 +231,15 @@ Result<bool> SharedBackend::lockAsWriter(qint64 firstEventId)
 Result<bool> SharedBackend::write(const WriterBatch &batch)
 {
     // The server restarting, or the network between: the batch is written again on a new
-    // connection (nothing of a failed transaction stayed), for up to about half a minute.
+    // connection (nothing of a failed transaction stayed), for up to five minutes; producers
+    // wait meanwhile (their acknowledgements too).
     Result<bool> written = writeOnce(batch);
-    for (int attempt = 0; !written && PQstatus(m_conn.get()) == CONNECTION_BAD && attempt < 6;
+    QElapsedTimer away;
+    away.start();
+    for (int attempt = 0;
+         !written && PQstatus(m_conn.get()) == CONNECTION_BAD && away.elapsed() < kRetryForMs;
          ++attempt) {
-        QThread::msleep(500u << attempt > 8000u ? 8000u : 500u << attempt);
+        QThread::msleep(attempt < 4 ? 500u << attempt : 8000u);
         const bool heldLock = m_writesEvents;
         m_writesEvents = false;
         if (!connect())

@@ -88,8 +88,11 @@ private Q_SLOTS:
         SimulationOptions options;
         QVERIFY(recordSimulation(m_scenario, options, file));
         QVERIFY(recordSimulation(m_scenario, options, shared));
-        // A second simulation under the name replaces the first, as a file is replaced.
-        QVERIFY(recordSimulation(m_scenario, options, shared));
+        // A second simulation under the name does not replace the team's incident.
+        const auto again = recordSimulation(m_scenario, options, shared);
+        QVERIFY(!again);
+        QVERIFY2(again.errors().first().message.contains(u"already in"),
+                 qPrintable(again.errors().first().message));
         auto a = Recording::open(file);
         auto b = Recording::open(shared);
         QVERIFY2(b, qPrintable(b ? QString() : b.errors().first().message));

@@ -238,6 +238,16 @@ private Q_SLOTS:
                    holds(pm, QStringLiteral("summary from B")) && !pm.conflicts.isEmpty();
         }));
         QCOMPARE(ea->document()->postMortem().summary, QStringLiteral("summary from B"));
+        // And then the desks fall quiet: nothing new is not written again and again (each
+        // write is told to the other desk, which would answer it).
+        QSignalSpy savedA(ea->document(), &PostMortemDocument::saved);
+        QSignalSpy savedB(eb->document(), &PostMortemDocument::saved);
+        int rounds = 0;
+        while ((savedA.wait(2500) || savedB.count() > 0) && rounds < 6) {
+            savedB.clear();
+            ++rounds;
+        }
+        QVERIFY2(rounds < 6, "the post-mortem is written again and again");
         QVERIFY(eb->document()->postMortem().entryIndex(id) >= 0); // A's entry kept through it
         QVERIFY(writer.value()->close());
     }

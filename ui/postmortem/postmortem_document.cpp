@@ -83,6 +83,14 @@ int documentRevision(const PostMortem &pm)
     return pm.revisions.value(kDocumentRevision).toObject().value(QStringLiteral("rev")).toInt();
 }
 
+// The same post-mortem but for the bookkeeping of who wrote what when.
+bool sameContent(PostMortem a, PostMortem b)
+{
+    a.revisions = {};
+    b.revisions = {};
+    return a == b;
+}
+
 struct Saved
 {
     QString error;
@@ -103,6 +111,10 @@ Saved saveMerging(const QString &path, PostMortem mine,
             std::lock_guard lock(stored->mutex);
             base = stored->base;
             baseJson = stored->json;
+        }
+        if (!baseJson.isEmpty() && sameContent(mine, base)) {
+            out.saved = base; // nothing new to write: writing it would tell every desk again
+            return out;
         }
         PostMortem next = mine;
         stampRevisions(next, base, postMortemAuthor(), QDateTime::currentMSecsSinceEpoch());
@@ -175,7 +187,10 @@ void PostMortemDocument::incoming(const PostMortem &theirs)
         const int known = documentRevision(m_stored->base);
         if (documentRevision(theirs) < known || (known > 0 && documentRevision(theirs) == known))
             return; // read before what this desk knows: a late answer, nothing new
-        m_current = mergePostMortems(m_stored->base, m_current, theirs);
+        const PostMortem merged = mergePostMortems(m_stored->base, m_current, theirs);
+        // Nothing of this desk's beyond what arrived: take it as it is (a write of the same
+        // content would go round every desk for ever).
+        m_current = sameContent(merged, theirs) ? theirs : merged;
         m_stored->base = theirs;
         m_stored->json = serialized(theirs); // as good as the stored bytes: a mismatch merges
     }
@@ -228,6 +243,8 @@ void PostMortemDocument::adoptSaved(const PostMortem &sent, const PostMortem &sa
     // over meanwhile keeps theirs as a conflict, as any merge does).
     PostMortem next = mergePostMortems(sent, m_current, saved);
     next.revisions = saved.revisions;
+    if (sameContent(next, saved))
+        next = saved;
     if (next == m_current)
         return;
     m_current = next;

@@ -409,13 +409,13 @@ void PostMortemEditor::resolveConflicts()
                                 .toString(kept.toObject().value(QStringLiteral("what")).toString())
                           : tr("(removed)");
     QMessageBox box(QMessageBox::Warning, tr("Edits made at the same time"),
-                    tr("%1 was changed by %2 and here at the same time. This desk's edit "
-                       "was written last; theirs was kept aside:\n\n%3")
+                    tr("%1 was written at two desks at the same time. The later write is "
+                       "in the post-mortem; this one, by %2, was kept aside:\n\n%3")
                         .arg(c.value(QStringLiteral("label")).toString(),
                              c.value(QStringLiteral("by")).toString(tr("someone")), text),
                     QMessageBox::Cancel, this);
-    QPushButton *useKept = box.addButton(tr("Use theirs"), QMessageBox::AcceptRole);
-    QPushButton *keepOurs = box.addButton(tr("Keep this one"), QMessageBox::DestructiveRole);
+    QPushButton *useKept = box.addButton(tr("Use the kept one"), QMessageBox::AcceptRole);
+    QPushButton *keepOurs = box.addButton(tr("Keep the written one"), QMessageBox::DestructiveRole);
     box.setDefaultButton(QMessageBox::Cancel);
     box.exec();
     if (box.clickedButton() != useKept && box.clickedButton() != keepOurs)

@@ -115,7 +115,9 @@ void HeaderBar::refresh()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (!health.connectionLost.isEmpty()) {
         m_liveWarning = true;
-        m_live = tr("⚠ %1 — showing what was read; reconnecting").arg(health.connectionLost);
+        m_live = tr("⚠ lost the shared incident's server — showing what was read, "
+                    "reconnecting (%1)")
+                     .arg(health.connectionLost.section(u'\n', 0, 0));
     } else if (health.writerStopped) {
         m_liveWarning = true;
         m_live = tr("⚠ its writer stopped unexpectedly (last seen %1 UTC, by this computer's "
