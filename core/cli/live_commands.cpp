@@ -11,6 +11,7 @@
 #include "core/scenario/scenario_loader.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
+#include "core/store/shared_address.h"
 #include "core/util/host_port.h"
 
 #include <QCoreApplication>
@@ -98,7 +99,7 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return reportErrors(session.errors(), false, out, err);
     LiveSession &live = *session.value();
     out << "listening on " << options.address.toString() << ':' << live.server()->port()
-        << ", writing " << path << Qt::endl;
+        << ", writing " << (isSharedAddress(path) ? recordingDisplayName(path) : path) << Qt::endl;
     if (const auto &mapping = live.mapping()) {
         for (const HttpServer &server : mapping->servers)
             out << "watching Prometheus " << server.name << " at " << server.url.toString()

@@ -1,6 +1,7 @@
 // warroom-cli simulate, events and summary: making and reading recordings.
 #include "cli.h"
 #include "cli_command.h"
+#include "core/store/shared_address.h"
 
 #include "core/live/drill.h"
 #include "core/postmortem/postmortem.h"
@@ -147,9 +148,10 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     const QLocale c(QLocale::English);
-    out << "wrote " << target << ": " << formatDuration(stats->endMs - stats->startMs) << " of '"
-        << scenario->name << "' simulated in " << QString::number(timer.elapsed() / 1000.0, 'f', 1)
-        << " s, " << c.toString(stats->events) << " events, " << c.toString(stats->samples)
+    out << "wrote " << (isSharedAddress(target) ? recordingDisplayName(target) : target) << ": "
+        << formatDuration(stats->endMs - stats->startMs) << " of '" << scenario->name
+        << "' simulated in " << QString::number(timer.elapsed() / 1000.0, 'f', 1) << " s, "
+        << c.toString(stats->events) << " events, " << c.toString(stats->samples)
         << " samples, seed " << stats->seed << ", events hash " << stats->eventsHash.left(16)
         << '\n';
     return ExitClean;

@@ -89,7 +89,8 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
             return existing.errors();
         startMs = existing.value()->startMs();
     }
-    auto writer = exists ? RecordingWriter::openForAppend(path) : RecordingWriter::create(path);
+    auto writer =
+        exists ? RecordingWriter::openForAppend(path, true) : RecordingWriter::create(path);
     if (!writer)
         return writer.errors();
     std::unique_ptr<IngestServer> server(new IngestServer);

@@ -105,7 +105,8 @@ public:
         }
         QSqlDatabase::removeDatabase(m_connection);
     }
-    Result<bool> open(bool create, qint64 *nextEventId, int *nextSeriesId) override;
+    Result<bool> open(bool create, bool appendsEvents, qint64 *nextEventId,
+                      int *nextSeriesId) override;
     Result<bool> write(const WriterBatch &batch) override;
 
 private:
@@ -115,7 +116,8 @@ private:
 
 } // namespace
 
-Result<bool> FileBackend::open(bool create, qint64 *nextEventId, int *nextSeriesId)
+Result<bool> FileBackend::open(bool create, bool /*appendsEvents: SQLite has one writer*/,
+                               qint64 *nextEventId, int *nextSeriesId)
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);

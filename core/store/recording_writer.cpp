@@ -29,11 +29,13 @@ Result<std::unique_ptr<RecordingWriter>> RecordingWriter::create(const QString &
     return writer;
 }
 
-Result<std::unique_ptr<RecordingWriter>> RecordingWriter::openForAppend(const QString &path)
+Result<std::unique_ptr<RecordingWriter>> RecordingWriter::openForAppend(const QString &path,
+                                                                        bool appendsEvents)
 {
     if (!isSharedAddress(path) && !QFile::exists(path))
         return Error{QStringLiteral("no such file"), path, 0, 0};
     std::unique_ptr<RecordingWriter> writer(new RecordingWriter(path));
+    writer->m_appendsEvents = appendsEvents;
     if (auto started = writer->start(false); !started)
         return started.errors();
     return writer;
@@ -176,7 +178,8 @@ void RecordingWriter::run(bool create)
 {
     {
         m_backend = isSharedAddress(m_path) ? makeSharedBackend(m_path) : makeFileBackend(m_path);
-        auto opened = m_backend->open(create, &m_nextEventId, &m_nextSeriesId);
+        auto opened =
+            m_backend->open(create, m_appendsEvents || create, &m_nextEventId, &m_nextSeriesId);
         if (!opened)
             m_backend.reset();
         std::lock_guard lock(m_mutex);

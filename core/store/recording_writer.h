@@ -29,7 +29,10 @@ public:
     // shared incident's address: a new incident of that name (an existing one is an error).
     static Result<std::unique_ptr<RecordingWriter>> create(const QString &path);
     // An existing recording, migrated to the current schema, to append to.
-    static Result<std::unique_ptr<RecordingWriter>> openForAppend(const QString &path);
+    // `appendsEvents`: a live source that will append events claims the recording now (a shared
+    // incident takes one such writer: a second is refused here rather than at its first event).
+    static Result<std::unique_ptr<RecordingWriter>> openForAppend(const QString &path,
+                                                                  bool appendsEvents = false);
 
     ~RecordingWriter(); // commits what is pending, then closes
 
@@ -65,6 +68,7 @@ private:
 
     QString m_path;
     std::unique_ptr<WriterBackend> m_backend; // used on m_thread only
+    bool m_appendsEvents = false;
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;     // writer: something to do

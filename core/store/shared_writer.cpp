@@ -71,7 +71,8 @@ public:
     explicit SharedBackend(QString address)
         : m_address(std::move(address))
     {}
-    Result<bool> open(bool create, qint64 *nextEventId, int *nextSeriesId) override;
+    Result<bool> open(bool create, bool appendsEvents, qint64 *nextEventId,
+                      int *nextSeriesId) override;
     Result<bool> write(const WriterBatch &batch) override;
 
 private:
@@ -112,9 +113,12 @@ Result<bool> SharedBackend::connect()
     return true;
 }
 
-Result<bool> SharedBackend::open(bool create, qint64 *nextEventId, int *nextSeriesId)
+Result<bool> SharedBackend::open(bool create, bool appendsEvents, qint64 *nextEventId,
+                                 int *nextSeriesId)
 {
     Result<bool> opened = openIncident(create, nextEventId, nextSeriesId);
+    if (opened && appendsEvents && !m_writesEvents)
+        opened = lockAsWriter(*nextEventId);
     if (opened || m_where.display.isEmpty())
         return opened;
     // Every error says where it happened.

@@ -45,7 +45,10 @@ class WriterBackend
 public:
     virtual ~WriterBackend() = default;
     // Opens (with `create`: makes a new, empty) recording; says the ids to continue from.
-    virtual Result<bool> open(bool create, qint64 *nextEventId, int *nextSeriesId) = 0;
+    // `appendsEvents`: this writer will append events (a live source): where only one may,
+    // that is claimed now, so that a second one is refused at once.
+    virtual Result<bool> open(bool create, bool appendsEvents, qint64 *nextEventId,
+                              int *nextSeriesId) = 0;
     virtual Result<bool> write(const WriterBatch &batch) = 0;
 };
 

@@ -186,6 +186,11 @@ private Q_SLOTS:
         QVERIFY2(refused.errors().first().message.contains(u"another writer"),
                  qPrintable(refused.errors().first().message));
         second.value().reset();
+        // An ingest into the incident is refused when it starts, not at its feeder's first line.
+        auto ingest = IngestServer::start(address, IngestOptions{});
+        QVERIFY(!ingest);
+        QVERIFY2(ingest.errors().first().message.contains(u"another writer"),
+                 qPrintable(ingest.errors().first().message));
 
         // A post-mortem saved from another desk reaches both.
         PostMortem pm;
