@@ -4,6 +4,7 @@
 #include "core/live/ingest_server.h"
 #include "core/sim/random.h"
 #include "core/store/recording.h"
+#include "support/feed_replies.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,28 +32,7 @@ Event numbered(qint64 n)
     return e;
 }
 
-// Replies read so far from a socket: errors (line -> message) and the last ack.
-struct Replies
-{
-    std::map<qint64, QString> errors;
-    qint64 ack = 0;
-    QByteArray partial;
-
-    void read(QTcpSocket &socket)
-    {
-        partial += socket.readAll();
-        qsizetype newline;
-        while ((newline = partial.indexOf('\n')) >= 0) {
-            const QJsonObject o = QJsonDocument::fromJson(partial.left(newline)).object();
-            partial.remove(0, newline + 1);
-            if (o.contains(QStringLiteral("ack")))
-                ack = qint64(o.value(QStringLiteral("ack")).toDouble());
-            else
-                errors[qint64(o.value(QStringLiteral("line")).toDouble())] =
-                    o.value(QStringLiteral("error")).toString();
-        }
-    }
-};
+using Replies = test::FeedReplies;
 
 qint64 residentKib()
 {

@@ -11,6 +11,7 @@
 #include "core/sim/record_simulation.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
+#include "support/feed_replies.h"
 #include "support/postgres_cluster.h"
 #include "support/test_support.h"
 
@@ -382,32 +383,21 @@ private Q_SLOTS:
                 payload += feed::eventLine(e);
             }
             socket.write(payload);
-            qint64 ack = 0;
-            QByteArray partial;
-            auto readReplies = [&] {
-                partial += socket.readAll();
-                qsizetype newline;
-                while ((newline = partial.indexOf('\n')) >= 0) {
-                    const QJsonObject o = QJsonDocument::fromJson(partial.left(newline)).object();
-                    partial.remove(0, newline + 1);
-                    if (o.contains(QStringLiteral("ack")))
-                        ack = qint64(o.value(QStringLiteral("ack")).toDouble());
-                }
-            };
+            test::FeedReplies replies;
             const int killAfter = 200 + int(random.bounded(600));
             QElapsedTimer clock;
             clock.start();
             while (clock.elapsed() < killAfter) {
                 socket.waitForReadyRead(10);
-                readReplies();
+                replies.read(socket);
             }
             ingest.kill();
             QVERIFY(ingest.waitForFinished(10000));
             socket.waitForReadyRead(100);
-            readReplies();
-            for (qint64 n = first; n < first + ack; ++n)
+            replies.read(socket);
+            for (qint64 n = first; n < first + replies.ack; ++n)
                 acked.insert(n);
-            roundsAcknowledged += ack > 0;
+            roundsAcknowledged += replies.ack > 0;
             next = first + 30000; // the unacknowledged rest may or may not be there
         }
         // Each ingest after a kill appended: the dead one's lock did not stay.
