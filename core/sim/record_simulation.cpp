@@ -115,7 +115,7 @@ Result<SimulationStats> recordSimulation(const Scenario &scenario, const Simulat
         return closed.errors();
     }
     if (shared) {
-        auto moved = replaceIncident(parseSharedAddress(partial).value(), shared->incident);
+        auto moved = renameIncident(parseSharedAddress(partial).value(), shared->incident);
         if (!moved)
             discard();
         return moved ? stats : Result<SimulationStats>(moved.errors());

@@ -294,22 +294,21 @@ Result<bool> incidentExists(const SharedAddress &where)
     return PQntuples(found.value().get()) > 0;
 }
 
-Result<bool> replaceIncident(const SharedAddress &from, const QString &to)
+Result<bool> renameIncident(const SharedAddress &from, const QString &to)
 {
     auto connected = connect(from);
     if (!connected)
         return connected.errors();
-    PGconn *c = connected.value().get();
-    const std::pair<const char *, QStringList> steps[] = {
-        {"BEGIN", {}},
-        {"DELETE FROM incidents WHERE name = $1", {to}},
-        {"UPDATE incidents SET name = $1 WHERE name = $2", {to, from.incident}},
-        {"COMMIT", {}},
-    };
-    for (const auto &[sql, params] : steps) {
-        if (auto r = exec(c, QString::fromLatin1(sql), params); !r)
-            return r.errors();
-    }
+    // The name's uniqueness is the guard: an incident that took it meanwhile is never replaced.
+    auto renamed =
+        exec(connected.value().get(),
+             QStringLiteral("UPDATE incidents SET name = $1 WHERE name = $2"), {to, from.incident});
+    if (!renamed)
+        return Error{u"cannot name the incident " + to + u" in " + from.display + u": " +
+                         renamed.errors().first().message,
+                     {},
+                     0,
+                     0};
     return true;
 }
 

@@ -22,9 +22,9 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to);
 Result<qint64> pullRecording(const SharedAddress &from, const QString &file);
 // Whether the database holds an incident of the address's name.
 Result<bool> incidentExists(const SharedAddress &where);
-// Gives the incident at `from` the name `to`, replacing an incident of that name, in one
-// transaction (a simulation written under a name of its own, then put in place whole).
-Result<bool> replaceIncident(const SharedAddress &from, const QString &to);
+// Gives the incident at `from` the name `to`, which must be free (a simulation written under a
+// name of its own, then put in place whole).
+Result<bool> renameIncident(const SharedAddress &from, const QString &to);
 // Takes an incident out of the database, with everything recorded in it.
 Result<bool> removeIncident(const SharedAddress &where);
 // The incidents a database holds, by name.
