@@ -1,10 +1,10 @@
 #include "postmortem_rows.h"
 
-#include "recording_writer.h"
 #include "schema.h"
 #include "shared_schema.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -17,14 +17,8 @@ namespace {
 Result<std::optional<QByteArray>> writeFileIf(const QString &path, const QString &id,
                                               const QByteArray &json, const QByteArray &expected)
 {
-    {
-        // An older file gets the post-mortems' table first (as any write would migrate it).
-        auto writer = RecordingWriter::openForAppend(path);
-        if (!writer)
-            return writer.errors();
-        if (auto closed = writer.value()->close(); !closed)
-            return closed.errors();
-    }
+    if (!QFileInfo::exists(path)) // SQLite would make an empty one
+        return Error{QStringLiteral("no such file"), path, 0, 0};
     const QString name = u"pm-cas-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
     Result<std::optional<QByteArray>> result = std::optional<QByteArray>();
     {
@@ -37,6 +31,11 @@ Result<std::optional<QByteArray>> writeFileIf(const QString &path, const QString
         };
         if (!db.open()) {
             result = Error{db.lastError().text(), path, 0, 0};
+        } else if (auto migrated = schema::migrate(db); !migrated) {
+            // An older file gets the post-mortems' table first (as any write migrates it);
+            // a current one costs a pragma read, not a writer thread per autosave.
+            result = Error{migrated.errors().first().message, path, 0, 0};
+            db.close();
         } else {
             QSqlQuery q(db);
             if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) { // the compare and the set as one
