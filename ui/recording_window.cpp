@@ -256,7 +256,7 @@ void RecordingWindow::grew(qsizetype newFrom)
     const auto &data = m_session->data();
     if (m_drillPanel) // a trainee's diagnosis may be all that came
         m_drillPanel->update(*data);
-    m_postMortem->setEvents(data->events);
+    m_postMortem->grow(data->events, data->summary);
     if (data->postMortemsStamp != m_postMortemsStamp) // written at another desk
         m_postMortem->updateWritten(data->postMortems);
     m_postMortemsStamp = data->postMortemsStamp;

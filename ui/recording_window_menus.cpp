@@ -14,6 +14,7 @@
 #include "warroom/event_log_panel.h"
 
 #include "core/postmortem/report.h"
+#include "core/postmortem/timeline_proposal.h"
 #include "core/replay/replay_session.h"
 #include "core/store/recording.h"
 
@@ -355,7 +356,7 @@ void RecordingWindow::exportPostMortem()
     const auto &data = m_session->data();
     if (!data || !m_postMortem->document()->isOpen())
         return;
-    const PostMortem pm = m_postMortem->document()->postMortem();
+    const PostMortem pm = withImpactOf(m_postMortem->document()->postMortem(), data->summary);
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export the post-mortem"), recordingBaseName(data->path) + u'-' + pm.id + u".pdf",
         tr("PDF (*.pdf);;HTML, one file (*.html);;Markdown (*.md);;JSON (*.json)"));

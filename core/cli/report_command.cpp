@@ -6,6 +6,7 @@
 #include "core/postmortem/report.h"
 #include "core/postmortem/timeline_proposal.h"
 #include "core/store/recording.h"
+#include "core/summary/recording_summary.h"
 
 namespace warroom {
 
@@ -82,6 +83,7 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     } else {
         chosenPm = readable.isEmpty() ? proposePostMortem(recording) : readable.first();
     }
+    chosenPm = withImpactOf(std::move(chosenPm), summarize(recording));
     const Result<bool> done = writeReport(
         chosenPm, chosen, path,
         chosen == ReportFormat::Json ? QList<ReportChart>() : reportCharts(recording, chosenPm));

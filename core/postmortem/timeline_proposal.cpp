@@ -538,6 +538,12 @@ PostMortem proposePostMortem(const QList<Event> &events, const RecordingSummary 
     return pm;
 }
 
+PostMortem withImpactOf(PostMortem pm, const RecordingSummary &summary)
+{
+    pm.impact = impactOf(summary);
+    return pm;
+}
+
 PostMortem proposePostMortem(const Recording &recording, const QString &id)
 {
     return proposePostMortem(recording.events(), summarize(recording), id);

@@ -20,5 +20,8 @@ PostMortem proposePostMortem(const Recording &recording,
 
 // The impact of a recording, from its summary.
 Impact impactOf(const RecordingSummary &summary);
+// The post-mortem with the impact its recording has now. The impact is computed, never typed:
+// what a draft stored is only the impact when it was written, and a live incident's grows after.
+PostMortem withImpactOf(PostMortem pm, const RecordingSummary &summary);
 
 } // namespace warroom

@@ -1,4 +1,5 @@
 #include "core/cli/cli.h"
+#include "core/postmortem/postmortem_store.h"
 #include "core/summary/run_comparison.h"
 #include "support/test_support.h"
 
@@ -339,6 +340,28 @@ private Q_SLOTS:
                                 m_dir.filePath(QStringLiteral("x.docx"))});
         QCOMPARE(format.exitCode, int(ExitInvalid));
         QVERIFY(format.err.contains(u"unknown format 'docx'"));
+    }
+
+    // A post-mortem drafted while the incident was young stored the impact of then: the report
+    // takes the impact the recording has now (computed, never typed).
+    void reportTakesTheRecordingsImpact()
+    {
+        const QString rec = m_dir.filePath(QStringLiteral("young.warroom"));
+        QCOMPARE(cli({QStringLiteral("simulate"), lemniscus(), QStringLiteral("-o"), rec}).exitCode,
+                 int(ExitClean));
+        PostMortem early;
+        early.id = QStringLiteral("pm-1");
+        early.title = QStringLiteral("drafted at the first alert");
+        QVERIFY(savePostMortem(rec, early));
+        const QString json = m_dir.filePath(QStringLiteral("young.json"));
+        QCOMPARE(cli({QStringLiteral("report"), rec, QStringLiteral("-o"), json}).exitCode,
+                 int(ExitClean));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(doc[u"title"].toString(), early.title);
+        QVERIFY(doc[u"impact"][u"outages"].toInt() > 0);
+        QVERIFY(doc[u"impact"][u"outage_ms"].toDouble() > 0);
     }
 
     void eventsAreFiltered()

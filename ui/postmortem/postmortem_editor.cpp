@@ -1,6 +1,7 @@
 #include "postmortem_editor.h"
 
 #include "core/postmortem/postmortem_merge.h"
+#include "core/postmortem/timeline_proposal.h"
 
 #include "action_items_panel.h"
 
@@ -190,6 +191,7 @@ void PostMortemEditor::build()
              QStringLiteral("authors"));
     });
     m_metrics = new QLabel;
+    m_metrics->setObjectName(QStringLiteral("impactAndTimes"));
     m_metrics->setWordWrap(true);
     m_metrics->setTextFormat(Qt::RichText);
     layout->addWidget(m_metrics);
@@ -353,6 +355,7 @@ void PostMortemEditor::setRecording(const QString &path, const QList<Event> &eve
     m_path = path;
     m_events = events;
     m_summary = summary;
+    m_impact = impactOf(summary);
     m_actions->setRecording(path, summary.scenarioFile);
     m_deleted.clear(); // Undo delete belongs to the recording it was deleted from
     m_undoDelete->hide();
@@ -370,6 +373,17 @@ void PostMortemEditor::setRecording(const QString &path, const QList<Event> &eve
             u"<span style='color:#D55E00'>" +
             tr("Left out, cannot be read: %1").arg(unreadable.join(u"; ")).toHtmlEscaped() +
             u"</span>");
+}
+
+void PostMortemEditor::grow(const QList<Event> &events, const RecordingSummary &summary)
+{
+    m_events = events;
+    m_summary = summary;
+    const Impact now = impactOf(summary);
+    const bool moved = !(now == m_impact);
+    m_impact = now;
+    if (moved && m_document->isOpen())
+        refresh();
 }
 
 void PostMortemEditor::updateWritten(const QList<PostMortem> &written)
@@ -743,22 +757,25 @@ void PostMortemEditor::refresh()
                               "one from what was recorded."));
         m_saveState->clear();
     } else {
-        const IncidentMetrics m = metricsOf(pm);
+        PostMortem shown = pm; // the impact the recording has now, not the one stored
+        shown.impact = m_impact;
+        const Impact &impact = m_impact;
+        const IncidentMetrics m = metricsOf(shown);
         int proposed = 0, accepted = 0;
         for (const TimelineEntry &e : pm.timeline) {
             proposed += e.status == TimelineEntry::Status::Proposed;
             accepted += e.status == TimelineEntry::Status::Accepted;
         }
         m_metrics->setText(
-            u"<b>Impact</b> " + formatDuration(pm.impact.outageMs) + u" of outage in " +
-            QString::number(pm.impact.outages) +
-            (pm.impact.outages == 1 ? QStringLiteral(" outage") : QStringLiteral(" outages")) +
+            u"<b>Impact</b> " + formatDuration(impact.outageMs) + u" of outage in " +
+            QString::number(impact.outages) +
+            (impact.outages == 1 ? QStringLiteral(" outage") : QStringLiteral(" outages")) +
             u", from " +
             (m.startMs < 0 ? QStringLiteral("—")
                            : formatUtc(m.startMs, QStringLiteral("HH:mm:ss"))) +
             u" UTC &nbsp; <b>TTD</b> " + span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " +
             span(m.timeToDiagnose()) + u" &nbsp; <b>TTM</b> " + span(m.timeToMitigate()) +
-            u" &nbsp; <b>TTR</b> " + span(m.timeToResolve()) + queuesText(pm.impact) + u"<br>" +
+            u" &nbsp; <b>TTR</b> " + span(m.timeToResolve()) + queuesText(impact) + u"<br>" +
             QString::number(accepted) + u" entries accepted, " + QString::number(proposed) +
             u" proposals to review");
     }

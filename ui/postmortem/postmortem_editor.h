@@ -46,8 +46,9 @@ public:
     void resolveConflicts();
     // Where the replay is, and what is selected there ("lb-1"), for entries added "at cursor".
     void setCursor(qint64 timeMs, const QString &context);
-    // Every event, once all are read (a big recording's first ones come with setRecording).
-    void setEvents(const QList<Event> &events) { m_events = events; }
+    // Every event, once all are read (a big recording's first ones come with setRecording), or
+    // as a live incident grows, with the summary they make: the impact shown follows it.
+    void grow(const QList<Event> &events, const RecordingSummary &summary);
 
     PostMortemDocument *document() const { return m_document; }
     const TimelineModel *timelineModel() const { return m_model; }
@@ -111,6 +112,7 @@ private:
     QList<Event> m_events;
     QList<PostMortem> m_written; // the recording's post-mortems, the edited one kept current
     RecordingSummary m_summary;
+    Impact m_impact; // of m_summary
     qint64 m_cursorMs = 0;
     QString m_cursorContext;
     bool m_refreshing = false;
