@@ -28,6 +28,9 @@ QList<PostMortem> readPostMortems(const Recording &recording, ErrorList *problem
             errors += pm.errors();
             unreadable.append(id);
         } else {
+            // The row's name is the post-mortem's: a trainee's is stored as "ROLE/NAME" and read
+            // by the trainee as NAME (docs/shared.md).
+            pm.value().id = id;
             out.append(pm.value());
         }
     }

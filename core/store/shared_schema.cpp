@@ -195,6 +195,10 @@ Result<bool> ensureSchema(PGconn *c)
         statements += traineeViewsMigration();
         statements.append(QStringLiteral("INSERT INTO warroom_schema VALUES (2)"));
     }
+    if (again.value() < 3) { // trainees' own post-mortems (shared_trainee.cpp)
+        statements += traineeWritesMigration();
+        statements.append(QStringLiteral("INSERT INTO warroom_schema VALUES (3)"));
+    }
     for (const QString &sql : std::as_const(statements)) {
         if (auto r = exec(c, sql); !r)
             return Error{u"bringing the shared schema to version " +

@@ -17,7 +17,7 @@ class QVariant;
 namespace warroom::pg {
 
 // The shared schema's version; migrations as the file's (core/store/schema.cpp).
-constexpr int kSharedSchema = 2;
+constexpr int kSharedSchema = 3;
 
 enum class Type
 {
@@ -68,6 +68,8 @@ void quietNotices(PGconn *c);
 Result<int> sharedSchemaOf(PGconn *c);
 // Version 2's statements: the trainees' views (shared_trainee.cpp).
 QStringList traineeViewsMigration();
+// Version 3's: trainees write their own post-mortems of drills, and read only those.
+QStringList traineeWritesMigration();
 // The shared schema, made or brought up to date when needed (in the caller's transaction).
 Result<bool> ensureSchema(PGconn *c);
 // The NOTIFY channel of an incident: its followers LISTEN there; the payload says what changed

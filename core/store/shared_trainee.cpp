@@ -1,9 +1,11 @@
-// The shared schema's version 2: what a drill's trainees may read, enforced by PostgreSQL
-// (docs/shared.md). A role granted only the trainee_* views (resources/sql/roles.sql) reads a
-// drill's incident with its rules renamed "hidden-1", "hidden-2", … (in order of appearance,
-// as the window's own trainee view names them), their places and descriptions gone, and the
-// instructor's injections left out, until the instructor reveals them (a drill.reveal
-// annotation); views run with their owner's rights, so the trainee never reads the tables.
+// The shared schema's versions 2 and 3: what a drill's trainees may read and write, enforced
+// by PostgreSQL (docs/shared.md). A role granted only the trainee_* views (resources/sql/
+// roles.sql) reads a drill's incident with its rules renamed "hidden-1", "hidden-2", … (in
+// order of appearance, as the window's own trainee view names them), their places and
+// descriptions gone, and the instructor's injections left out, until the instructor reveals
+// them (a drill.reveal annotation); views run with their owner's rights, so the trainee never
+// reads the tables. It writes post-mortems through one function, only its own and only of
+// drills, and reads back only its own.
 #include "shared_schema.h"
 
 namespace warroom::pg {
@@ -117,6 +119,66 @@ FROM warroom.postmortems p JOIN warroom.trainee_hiding h ON h.incident = p.incid
 )SQL"),
         // Incidents shared before this version: their names, once.
         QStringLiteral("SELECT warroom.note_hidden_rules(id) FROM warroom.incidents"),
+    };
+}
+
+QStringList traineeWritesMigration()
+{
+    return {
+        // Whose post-mortem a row is: a trainee's (its login role) or the team's (NULL).
+        QStringLiteral("ALTER TABLE postmortems ADD COLUMN owner text"),
+        // A trainee reads only its own, under the name it gave (stored as "ROLE/NAME", so two
+        // trainees' "pm-1" never meet); the instructor's draft would give the answer away.
+        QStringLiteral(R"SQL(
+CREATE OR REPLACE VIEW trainee_postmortems AS
+SELECT p.incident, substr(p.id, length(session_user) + 2) AS id,
+  CASE WHEN h.hiding
+    THEN convert_to(warroom.hide_text(convert_from(p.json, 'UTF8'), h.names, h.aliases), 'UTF8')
+    ELSE p.json END AS json,
+  p.updated_ms
+FROM warroom.postmortems p JOIN warroom.trainee_hiding h ON h.incident = p.incident
+WHERE p.owner = session_user
+)SQL"),
+        // The one way a trainee writes: its own post-mortem of a drill, compared with what it
+        // read (as its view shows it) and set in one step; returns what is stored instead when
+        // that changed meanwhile. Runs with the owner's rights, so it is the only door.
+        QStringLiteral(R"SQL(
+CREATE FUNCTION write_own_postmortem(inc bigint, pm_id text, body bytea, expected bytea,
+                                     updated bigint)
+RETURNS TABLE (written boolean, stored bytea)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = warroom, pg_temp AS $$
+DECLARE
+  full_id text := session_user || '/' || pm_id;
+  now_body bytea;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM warroom.meta m
+                 WHERE m.incident = inc AND m.key = 'drill' AND m.value = '1') THEN
+    RAISE EXCEPTION 'a trainee writes post-mortems of drills only'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF pm_id IS NULL OR pm_id = '' OR body IS NULL THEN
+    RAISE EXCEPTION 'a post-mortem needs a name and a body' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  PERFORM pg_advisory_xact_lock(inc::integer, hashtext(full_id));
+  IF EXISTS (SELECT 1 FROM warroom.postmortems p WHERE p.incident = inc AND p.id = full_id
+             AND p.owner IS DISTINCT FROM session_user) THEN
+    RAISE EXCEPTION 'post-mortem % is not yours', full_id USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  SELECT t.json INTO now_body FROM warroom.trainee_postmortems t
+  WHERE t.incident = inc AND t.id = pm_id;
+  IF coalesce(now_body, ''::bytea) <> coalesce(expected, ''::bytea) THEN
+    RETURN QUERY SELECT false, coalesce(now_body, ''::bytea);
+    RETURN;
+  END IF;
+  INSERT INTO warroom.postmortems (incident, id, json, updated_ms, owner)
+  VALUES (inc, full_id, body, updated, session_user)
+  ON CONFLICT (incident, id) DO UPDATE SET json = EXCLUDED.json, updated_ms = EXCLUDED.updated_ms;
+  PERFORM pg_notify('warroom_incident_' || inc, 'postmortems');
+  RETURN QUERY SELECT true, NULL::bytea;
+END $$
+)SQL"),
+        QStringLiteral("REVOKE EXECUTE ON FUNCTION write_own_postmortem(bigint, text, bytea, "
+                       "bytea, bigint) FROM PUBLIC"),
     };
 }
 

@@ -35,8 +35,11 @@ GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA warroom TO warroom_commande
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA warroom TO warroom_commander;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA warroom TO warroom_commander;
 
--- Trainees read; writing their own post-mortems is not given yet (docs/shared.md).
+-- Trainees read through the views, and write their own post-mortems of drills through one
+-- function (stored as "ROLE/NAME"; they read back only their own).
 GRANT USAGE ON SCHEMA warroom TO warroom_trainee;
+GRANT EXECUTE ON FUNCTION warroom.write_own_postmortem(bigint, text, bytea, bytea, bigint)
+  TO warroom_trainee;
 GRANT SELECT ON warroom.warroom_schema, warroom.incidents, warroom.series, warroom.chunks,
   warroom.layout, warroom.trainee_events, warroom.trainee_meta,
   warroom.trainee_topology_versions, warroom.trainee_postmortems TO warroom_trainee;

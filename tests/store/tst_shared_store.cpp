@@ -9,6 +9,7 @@
 #include "core/replay/replay_session.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
+#include "core/store/postmortem_rows.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
 #include "support/feed_replies.h"
@@ -305,6 +306,106 @@ private Q_SLOTS:
         auto revealed = Recording::open(asTom);
         QVERIFY(revealed);
         QVERIFY(everything(*revealed.value()).contains(u"dc3-egress"));
+    }
+
+    // A trainee writes its own post-mortems of a drill, through the one function PostgreSQL
+    // lets it call: never another's, never a real incident's, never the table itself; it reads
+    // back only its own (the instructor's draft would give the answer away), the instructor
+    // reads them all.
+    void traineesWriteOnlyTheirOwnPostMortems()
+    {
+        const QString drill = m_cluster.address(QStringLiteral("trainee-drill"));
+        const QString real = m_cluster.address(QStringLiteral("trainee-real"));
+        for (const QString &address : {drill, real})
+            QVERIFY(recordSimulation(m_scenario, SimulationOptions{}, address));
+        {
+            auto writer = RecordingWriter::openForAppend(drill);
+            QVERIFY(writer);
+            writer.value()->setMeta(QStringLiteral("drill"), QStringLiteral("1"));
+            writer.value()->setMeta(QStringLiteral("drill_hidden"), QStringLiteral("1"));
+            QVERIFY(writer.value()->close());
+        }
+        PostMortem instructors;
+        instructors.id = QStringLiteral("pm-1");
+        instructors.rootCause = QStringLiteral("the answer");
+        QVERIFY(savePostMortem(drill, instructors));
+        QVERIFY(m_cluster.psql(
+            {QStringLiteral("-f"), QStringLiteral(WARROOM_SOURCE_DIR "/resources/sql/roles.sql")}));
+        for (const QString &who : {QStringLiteral("tina"), QStringLiteral("tess")})
+            QVERIFY(m_cluster.psql(
+                {QStringLiteral("-c"), u"CREATE ROLE " + who + u" LOGIN IN ROLE warroom_trainee"}));
+        auto as = [](QString address, const QString &who) {
+            return address.replace(QStringLiteral("user=warroom"), u"user=" + who);
+        };
+        auto written = [](const QString &address) {
+            auto r = Recording::open(address);
+            QMap<QString, QString> out; // id → root cause
+            if (r) {
+                for (const PostMortem &pm : readPostMortems(*r.value()))
+                    out.insert(pm.id, pm.rootCause);
+            }
+            return out;
+        };
+        QVERIFY(written(as(drill, QStringLiteral("tina"))).isEmpty()); // not the instructor's
+
+        auto json = [](const QString &rootCause) {
+            PostMortem pm;
+            pm.id = QStringLiteral("pm-1");
+            pm.rootCause = rootCause;
+            return QJsonDocument(toJson(pm)).toJson(QJsonDocument::Compact);
+        };
+        const QByteArray tinas = json(QStringLiteral("tina: hidden-1 blocks dc1"));
+        auto done =
+            writePostMortemIf(as(drill, QStringLiteral("tina")), QStringLiteral("pm-1"), tinas, {});
+        QVERIFY2(done && !done.value(),
+                 qPrintable(done ? QString() : done.errors().first().message));
+        QVERIFY(writePostMortemIf(as(drill, QStringLiteral("tess")), QStringLiteral("pm-1"),
+                                  json(QStringLiteral("tess: dc2 is down")), {}));
+        // Compared and set: written from an old read, what is stored comes back instead.
+        auto stale = writePostMortemIf(as(drill, QStringLiteral("tina")), QStringLiteral("pm-1"),
+                                       json(QStringLiteral("tina again")), {});
+        QVERIFY(stale && stale.value());
+        QCOMPARE(*stale.value(), tinas);
+        QCOMPARE(written(as(drill, QStringLiteral("tina"))),
+                 (QMap<QString, QString>{
+                     {QStringLiteral("pm-1"), QStringLiteral("tina: hidden-1 blocks dc1")}}));
+        QCOMPARE(written(as(drill, QStringLiteral("tess"))).value(QStringLiteral("pm-1")),
+                 QStringLiteral("tess: dc2 is down"));
+        QCOMPARE(written(drill),
+                 (QMap<QString, QString>{
+                     {QStringLiteral("pm-1"), QStringLiteral("the answer")},
+                     {QStringLiteral("tina/pm-1"), QStringLiteral("tina: hidden-1 blocks dc1")},
+                     {QStringLiteral("tess/pm-1"), QStringLiteral("tess: dc2 is down")}}));
+
+        // Not a drill: refused by the server.
+        auto refused = writePostMortemIf(as(real, QStringLiteral("tina")), QStringLiteral("pm-1"),
+                                         json(QStringLiteral("x")), {});
+        QVERIFY(!refused);
+        QVERIFY2(refused.errors().first().message.contains(u"drills only"),
+                 qPrintable(refused.errors().first().message));
+        // Nor the table, nor another's row.
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("tina"));
+        db.setHostName(QStringLiteral("127.0.0.1"));
+        db.setPort(m_cluster.port());
+        db.setDatabaseName(QStringLiteral("warroom"));
+        db.setUserName(QStringLiteral("tina"));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        {
+            QSqlQuery q(db);
+            QVERIFY(!q.exec(QStringLiteral("UPDATE warroom.postmortems SET json = 'x'")));
+            QVERIFY(q.lastError().text().contains(u"permission denied"));
+            QVERIFY(!q.exec(QStringLiteral("INSERT INTO warroom.postmortems (incident, id, json, "
+                                           "updated_ms) VALUES (1, 'x', 'x', 0)")));
+            QVERIFY(q.lastError().text().contains(u"permission denied"));
+            // Its "own" name is always under its role: tess's row is out of reach.
+            QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM warroom.trainee_postmortems")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("tina"));
     }
 
     // Across a network: TLS with the server's certificate checked against a CA and its name
