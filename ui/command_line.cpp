@@ -112,7 +112,10 @@ GuiOptions parseCommandLine(const QStringList &arguments)
     parser.addOption(state);
     parser.addOption(size);
     parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QStringLiteral("A scenario or a recording (.warroom) to open."),
+                                 QStringLiteral("A scenario, a recording (.warroom), or a shared "
+                                                "incident's address, postgresql://HOST:PORT/"
+                                                "DATABASE?incident=NAME (docs/shared.md), to "
+                                                "open."),
                                  QStringLiteral("[FILE]"));
 
     GuiOptions options;

@@ -24,17 +24,21 @@
 
 namespace warroom {
 
-int runGui(QApplication &app, const GuiOptions &options)
+int sayCommandLine(const GuiOptions &options)
 {
-    QTextStream err(stderr);
     if (options.help) {
         QTextStream(stdout) << options.helpText;
         return 0;
     }
-    if (!options.error.isEmpty()) {
-        err << "warroom: " << options.error << "\n\n" << options.helpText;
-        return 2;
-    }
+    QTextStream(stderr) << "warroom: " << options.error << "\n\n" << options.helpText;
+    return 2;
+}
+
+int runGui(QApplication &app, const GuiOptions &options)
+{
+    QTextStream err(stderr);
+    if (options.help || !options.error.isEmpty())
+        return sayCommandLine(options);
     std::unique_ptr<QMainWindow> window;
     if (!options.prometheus.isEmpty() || !options.drill.isEmpty() ||
         Recording::looksLikeRecording(options.file))

@@ -60,7 +60,8 @@ void RecordingWindow::buildMenus()
             openFile(path);
     });
     file->addAction(tr("Open &shared incident…"), this, [this] {
-        SharedIncidentDialog dialog(this);
+        const auto &data = m_session->data();
+        SharedIncidentDialog dialog(data ? data->path : QString(), this);
         if (dialog.exec() == QDialog::Accepted && !dialog.incidentAddress().isEmpty())
             openFile(dialog.incidentAddress());
     });

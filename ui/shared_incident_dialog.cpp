@@ -1,7 +1,9 @@
 #include "shared_incident_dialog.h"
 
+#include "core/store/shared_address.h"
 #include "core/store/shared_copy.h"
 
+#include <QColor>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDialogButtonBox>
@@ -24,7 +26,21 @@ constexpr auto kLastDatabase = "shared/lastDatabase";
 
 } // namespace
 
-SharedIncidentDialog::SharedIncidentDialog(QWidget *parent)
+namespace {
+
+// The address without its incident: the database.
+QString databaseOf(const QString &address)
+{
+    QUrl url(address.trimmed());
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("incident"));
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+} // namespace
+
+SharedIncidentDialog::SharedIncidentDialog(const QString &current, QWidget *parent)
     : QDialog(parent)
     , m_database(new QLineEdit(this))
     , m_incidents(new QListWidget(this))
@@ -41,7 +57,13 @@ SharedIncidentDialog::SharedIncidentDialog(QWidget *parent)
     layout->addWidget(explain);
     auto *row = new QHBoxLayout;
     m_database->setPlaceholderText(QStringLiteral("postgresql://127.0.0.1:5432/warroom"));
-    m_database->setText(QSettings().value(QLatin1StringView(kLastDatabase)).toString());
+    if (isSharedAddress(current)) {
+        m_database->setText(databaseOf(current));
+        m_choose =
+            QUrlQuery(QUrl(current)).queryItemValue(QStringLiteral("incident"), QUrl::FullyDecoded);
+    } else {
+        m_database->setText(QSettings().value(QLatin1StringView(kLastDatabase)).toString());
+    }
     row->addWidget(m_database, 1);
     auto *listButton = new QPushButton(tr("&List incidents"), this);
     row->addWidget(listButton);
@@ -72,7 +94,7 @@ SharedIncidentDialog::SharedIncidentDialog(QWidget *parent)
 
 void SharedIncidentDialog::list()
 {
-    const auto address = parseSharedAddress(m_database->text().trimmed());
+    const auto address = parseSharedAddress(databaseOf(m_database->text()));
     m_incidents->clear();
     if (!address) {
         m_status->setText(address.errors().first().message);
@@ -91,15 +113,24 @@ void SharedIncidentDialog::list()
                     self->m_status->setText(found.errors().first().message);
                     return;
                 }
-                QSettings().setValue(QLatin1StringView(kLastDatabase), self->m_database->text());
+                QSettings().setValue(QLatin1StringView(kLastDatabase),
+                                     databaseOf(self->m_database->text()));
+                int chosen = 0;
                 for (const SharedIncident &i : found.value()) {
                     auto *item = new QListWidgetItem(
-                        tr("%1 — %2 · %Ln events · shared %3 UTC", nullptr, int(i.events))
-                            .arg(i.name, i.title.isEmpty() ? tr("(untitled)") : i.title,
-                                 QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
-                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+                        (i.live ? tr("● LIVE  ") : QString()) +
+                            tr("%1 — %2 · %Ln events · shared %3 UTC", nullptr, int(i.events))
+                                .arg(i.name, i.title.isEmpty() ? tr("(untitled)") : i.title,
+                                     QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
+                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
                         self->m_incidents);
                     item->setData(Qt::UserRole, i.name);
+                    if (i.live) {
+                        item->setForeground(QColor(0xD5, 0x5E, 0x00));
+                        item->setToolTip(tr("Being written now: opens live"));
+                    }
+                    if (i.name == self->m_choose)
+                        chosen = self->m_incidents->count() - 1;
                 }
                 self->m_status->setText(
                     found.value().isEmpty()
@@ -107,7 +138,7 @@ void SharedIncidentDialog::list()
                         : tr("%n incident(s) in %1.", nullptr, int(found.value().size()))
                               .arg(where.display));
                 if (self->m_incidents->count() > 0)
-                    self->m_incidents->setCurrentRow(0);
+                    self->m_incidents->setCurrentRow(chosen);
             });
     });
 }
@@ -117,7 +148,7 @@ QString SharedIncidentDialog::incidentAddress() const
     const QListWidgetItem *item = m_incidents->currentItem();
     if (!item)
         return {};
-    QUrl url(m_database->text().trimmed());
+    QUrl url(databaseOf(m_database->text()));
     QUrlQuery query(url);
     query.removeAllQueryItems(QStringLiteral("incident"));
     query.addQueryItem(QStringLiteral("incident"), item->data(Qt::UserRole).toString());

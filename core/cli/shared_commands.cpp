@@ -78,7 +78,10 @@ int incidentsCommand(const QStringList &args, QTextStream &out, QTextStream &err
     parser.addPositionalArgument(QStringLiteral("ADDRESS"),
                                  QStringLiteral("postgresql://HOST:PORT/DATABASE."));
     if (auto code = parseCommand(parser, args,
-                                 QStringLiteral("Lists the incidents a shared PostgreSQL holds."),
+                                 QStringLiteral("Lists the incidents a shared PostgreSQL holds "
+                                                "(with ?incident=NAME, that one): name, "
+                                                "created, events, LIVE while its writer is "
+                                                "connected, title."),
                                  out, err, 1))
         return *code;
     const auto where = addressOr(parser.positionalArguments().first(), "incidents", err);
@@ -90,12 +93,15 @@ int incidentsCommand(const QStringList &args, QTextStream &out, QTextStream &err
         return ExitInvalid;
     }
     if (incidents.value().isEmpty())
-        out << "no incidents in " << where->display << Qt::endl;
+        out << (where->incident.isEmpty()
+                    ? QString(u"no incidents in " + where->server)
+                    : QString(u"no incident named " + where->incident + u" in " + where->server))
+            << Qt::endl;
     for (const SharedIncident &i : incidents.value())
         out << i.name << "  "
             << QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
                    .toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-            << " UTC  " << i.events << " events"
+            << " UTC  " << i.events << " events" << (i.live ? QStringLiteral("  LIVE") : QString())
             << (i.title.isEmpty() ? QString() : u"  " + i.title) << Qt::endl;
     return ExitClean;
 }

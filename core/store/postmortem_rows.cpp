@@ -85,7 +85,7 @@ Result<std::optional<QByteArray>> writeSharedIf(const QString &path, const QStri
         return found.errors();
     if (PQntuples(found.value().get()) == 0)
         return Error{u"no incident named " + where.value().incident + u" in " +
-                         where.value().display,
+                         where.value().server,
                      {},
                      0,
                      0};

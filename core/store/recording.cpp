@@ -102,7 +102,7 @@ Result<bool> Recording::loadShared()
     const auto address = parseSharedAddress(m_path);
     if (!address)
         return address.errors();
-    const QString where = address.value().display;
+    const QString where = address.value().server;
     if (address.value().incident.isEmpty())
         return Error{u"name the incident: " + where + u"?incident=NAME", {}, 0, 0};
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connection);
@@ -160,8 +160,25 @@ Result<bool> Recording::loadShared()
     q.bindValue(0, address.value().incident);
     if (!q.exec())
         return Error{where + u": " + q.lastError().text(), {}, 0, 0};
-    if (!q.next())
-        return Error{noIncident, {}, 0, 0};
+    if (!q.next()) { // a name mistyped: the ones there are
+        QStringList names;
+        if (q.exec(QStringLiteral("SELECT name FROM warroom.incidents ORDER BY name"))) {
+            while (q.next())
+                names.append(q.value(0).toString());
+        }
+        constexpr int kShown = 8;
+        return Error{noIncident + u" (" +
+                         (names.isEmpty()
+                              ? QStringLiteral("it holds none")
+                              : u"it holds " + names.mid(0, kShown).join(u", ") +
+                                    (names.size() > kShown
+                                         ? u", … " + QString::number(names.size()) + u" in all"
+                                         : QString())) +
+                         u')',
+                     {},
+                     0,
+                     0};
+    }
     m_incident = q.value(0).toLongLong();
     m_version = q.value(1).toInt();
     if (m_version > schema::kCurrentVersion)

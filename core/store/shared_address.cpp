@@ -59,6 +59,8 @@ Result<SharedAddress> parseSharedAddress(const QString &text)
                      {},
                      0,
                      0};
+    if (query.allQueryItemValues(QStringLiteral("incident")).size() > 1)
+        return Error{QStringLiteral("the address names incident= more than once"), {}, 0, 0};
     SharedAddress a;
     a.incident = query.queryItemValue(QStringLiteral("incident"), QUrl::FullyDecoded);
     query.removeAllQueryItems(QStringLiteral("incident"));
@@ -69,7 +71,8 @@ Result<SharedAddress> parseSharedAddress(const QString &text)
     a.conninfo = forLibpq.toString(QUrl::FullyEncoded);
     QUrl shown = forLibpq;
     shown.setQuery(QString());
-    a.display = shown.toString() + (a.incident.isEmpty() ? QString() : u" incident " + a.incident);
+    a.server = shown.toString();
+    a.display = a.server + (a.incident.isEmpty() ? QString() : u" incident " + a.incident);
     return a;
 }
 

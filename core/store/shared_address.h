@@ -14,7 +14,8 @@ struct SharedAddress
 {
     QString conninfo; // for libpq, without `incident`
     QString incident; // empty: the database as a whole (listing)
-    QString display;  // for messages, without secrets
+    QString server;   // the database, for messages, without secrets: postgresql://HOST:PORT/DB
+    QString display;  // the incident, for messages: "SERVER incident NAME"
 };
 
 bool isSharedAddress(const QString &text);

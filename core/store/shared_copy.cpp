@@ -173,7 +173,7 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     if (!have)
         return have.errors();
     if (have.value() == 0)
-        return Error{u"no incident named " + from.incident + u" in " + from.display +
+        return Error{u"no incident named " + from.incident + u" in " + from.server +
                          u" (nothing was pushed there)",
                      {},
                      0,
@@ -183,7 +183,7 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     if (!found)
         return found.errors();
     if (PQntuples(found.value().get()) == 0)
-        return Error{u"no incident named " + from.incident + u" in " + from.display, {}, 0, 0};
+        return Error{u"no incident named " + from.incident + u" in " + from.server, {}, 0, 0};
     const QString incident = QString::fromLatin1(PQgetvalue(found.value().get(), 0, 0));
     if (QByteArray(PQgetvalue(found.value().get(), 0, 1)).toInt() > schema::kCurrentVersion)
         return Error{u"incident " + from.incident + u" was pushed by a newer Warroom", {}, 0, 0};
@@ -336,11 +336,26 @@ Result<QList<SharedIncident>> listIncidents(const SharedAddress &where)
     QList<SharedIncident> out;
     if (have.value() == 0)
         return out; // nothing pushed yet
-    auto rows =
-        exec(c, QStringLiteral("SELECT i.name, i.created_ms,"
-                               " (SELECT count(*) FROM events e WHERE e.incident = i.id),"
-                               " coalesce((SELECT value FROM meta m WHERE m.incident = i.id AND"
-                               " m.key = 'scenario_title'), '') FROM incidents i ORDER BY i.name"));
+    // A drill's trainee reads through its views (shared_trainee.cpp).
+    auto readable =
+        exec(c, QStringLiteral("SELECT has_table_privilege('warroom.events', 'SELECT')"));
+    if (!readable)
+        return readable.errors();
+    const QString prefix = QByteArray(PQgetvalue(readable.value().get(), 0, 0)) == "t"
+                               ? QString()
+                               : QStringLiteral("trainee_");
+    // Live: its one writer holds the incident's advisory lock (shared_writer.cpp).
+    auto rows = exec(
+        c,
+        u"SELECT i.name, i.created_ms, (SELECT count(*) FROM " + prefix +
+            u"events e WHERE e.incident = i.id), coalesce((SELECT value FROM " + prefix +
+            u"meta m WHERE m.incident = i.id AND m.key = 'scenario_title'), ''), EXISTS (SELECT "
+            u"1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
+            u"AND l.classid = " +
+            QString::number(kWriterLockKey) +
+            u"::oid AND l.objid = i.id::oid) FROM incidents i WHERE ($1 = '' OR i.name = $1) "
+            u"ORDER BY i.name",
+        {where.incident});
     if (!rows)
         return rows.errors();
     PGresult *r = rows.value().get();
@@ -348,7 +363,8 @@ Result<QList<SharedIncident>> listIncidents(const SharedAddress &where)
         out.append({QString::fromUtf8(PQgetvalue(r, row, 0)),
                     QByteArray(PQgetvalue(r, row, 1)).toLongLong(),
                     QByteArray(PQgetvalue(r, row, 2)).toLongLong(),
-                    QString::fromUtf8(PQgetvalue(r, row, 3))});
+                    QString::fromUtf8(PQgetvalue(r, row, 3)),
+                    QByteArray(PQgetvalue(r, row, 4)) == "t"});
     return out;
 }
 

@@ -12,6 +12,7 @@ struct SharedIncident
     qint64 createdMs = 0;
     qint64 events = 0;
     QString title;
+    bool live = false; // its writer of events is connected now (an ingest, a drill, a source)
 };
 
 // Copies a recording file into the database as an incident, row for row (events, series and

@@ -121,7 +121,7 @@ void SharedFollower::run()
                               {where.incident});
         const bool known = found && PQntuples(found.value().get()) == 1;
         if (!known) {
-            problem(found ? u"no incident named " + where.incident + u" in " + where.display
+            problem(found ? u"no incident named " + where.incident + u" in " + where.server
                           : found.errors().first().message);
             if (waitForWake(backoffMs))
                 return;

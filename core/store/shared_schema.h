@@ -18,6 +18,9 @@ namespace warroom::pg {
 
 // The shared schema's version; migrations as the file's (core/store/schema.cpp).
 constexpr int kSharedSchema = 3;
+// The session advisory lock (this key, the incident's id) held by an incident's one writer of
+// events: held, the incident is being written live.
+constexpr int kWriterLockKey = 0x57524F4F; // "WROO", as the file's application id
 
 enum class Type
 {

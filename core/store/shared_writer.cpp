@@ -101,7 +101,6 @@ private:
 
 // One writer of events per incident (ids are numbered by it): a session-level advisory lock
 // on (this key, the incident's id).
-constexpr int kWriterLockKey = 0x57524F4F; // "WROO", as the file's application id
 constexpr qint64 kRetryForMs = 5 * 60 * 1000;
 
 Result<bool> SharedBackend::connect()
@@ -167,7 +166,7 @@ Result<bool> SharedBackend::openIncident(bool create, qint64 *nextEventId, int *
             return found.errors();
         if (PQntuples(found.value().get()) == 0)
             return Error{
-                u"no incident named " + m_where.incident + u" in " + m_where.display, {}, 0, 0};
+                u"no incident named " + m_where.incident + u" in " + m_where.server, {}, 0, 0};
         m_incident = QByteArray(PQgetvalue(found.value().get(), 0, 0)).toLongLong();
         const int fileSchema = QByteArray(PQgetvalue(found.value().get(), 0, 1)).toInt();
         if (fileSchema > schema::kCurrentVersion)
@@ -207,9 +206,10 @@ Result<bool> SharedBackend::lockAsWriter(qint64 firstEventId)
 {
     PGconn *c = m_conn.get();
     const QString incident = QString::number(m_incident);
-    auto locked = pg::exec(
-        c, u"SELECT pg_try_advisory_lock(" + QString::number(kWriterLockKey) + u", $1::integer)",
-        {incident});
+    auto locked = pg::exec(c,
+                           u"SELECT pg_try_advisory_lock(" + QString::number(pg::kWriterLockKey) +
+                               u", $1::integer)",
+                           {incident});
     if (!locked)
         return locked.errors();
     if (QByteArray(PQgetvalue(locked.value().get(), 0, 0)) != "t")

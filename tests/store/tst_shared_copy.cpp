@@ -3,6 +3,8 @@
 // names taken and files in the way are refused with a clear message.
 #include "core/cli/cli.h"
 #include "core/store/recording.h"
+#include "core/store/recording_writer.h"
+#include "core/store/shared_address.h"
 #include "core/store/shared_copy.h"
 #include "support/postgres_cluster.h"
 #include "support/test_support.h"
@@ -174,6 +176,27 @@ private Q_SLOTS:
         QVERIFY2(output.contains(u"lemniscus  ") && output.contains(u"again  "),
                  qPrintable(output));
         QVERIFY2(output.contains(u" events"), qPrintable(output));
+        QVERIFY(!output.contains(u"LIVE"));
+        // One incident, when the address names it; LIVE while its writer of events is connected.
+        auto writer = RecordingWriter::openForAppend(m_cluster.address(QStringLiteral("again")),
+                                                     /*appendsEvents=*/true);
+        QVERIFY(writer);
+        output.clear();
+        QCOMPARE(
+            cli({QStringLiteral("incidents"), m_cluster.address(QStringLiteral("again"))}, &output),
+            0);
+        QCOMPARE(output.count(u'\n'), 1);
+        QVERIFY2(output.startsWith(u"again  ") && output.contains(u" LIVE"), qPrintable(output));
+        QVERIFY(writer.value()->close());
+        const auto after = listIncidents(parseSharedAddress(m_cluster.address()).value());
+        QVERIFY(after);
+        QVERIFY(std::none_of(after.value().cbegin(), after.value().cend(),
+                             [](const SharedIncident &i) { return i.live; }));
+        output.clear();
+        QCOMPARE(
+            cli({QStringLiteral("incidents"), m_cluster.address(QStringLiteral("nope"))}, &output),
+            0);
+        QVERIFY2(output.startsWith(u"no incident named nope in postgresql://"), qPrintable(output));
     }
 
     void mistakesAreRefused_data()

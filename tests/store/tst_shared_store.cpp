@@ -132,8 +132,17 @@ private Q_SLOTS:
     {
         auto missing = Recording::open(m_cluster.address(QStringLiteral("no-such-incident")));
         QVERIFY(!missing);
-        QVERIFY2(missing.errors().first().message.contains(u"no incident named no-such-incident"),
-                 qPrintable(missing.errors().first().message));
+        // Said once, with the names there are (a mistyped name is the usual cause).
+        const QString said = missing.errors().first().message;
+        QVERIFY2(said.startsWith(u"no incident named no-such-incident in postgresql://127.0.0.1:" +
+                                 QString::number(m_cluster.port()) + u"/warroom (it holds "),
+                 qPrintable(said));
+        QVERIFY2(said.contains(u"lem"), qPrintable(said));
+        QCOMPARE(said.count(u"no-such-incident"), 1);
+        auto twice = Recording::open(m_cluster.address(QStringLiteral("lem")) +
+                                     QStringLiteral("&incident=other"));
+        QVERIFY(!twice);
+        QVERIFY(twice.errors().first().message.contains(u"incident= more than once"));
         auto unnamed = Recording::open(m_cluster.address());
         QVERIFY(!unnamed);
         QVERIFY(unnamed.errors().first().message.contains(u"name the incident"));

@@ -1,6 +1,7 @@
 #include "drill_panel.h"
 
 #include "core/replay/replay_data.h"
+#include "core/store/shared_address.h"
 #include "core/util/duration.h"
 #include "ui/live_listener.h"
 
@@ -11,6 +12,8 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QVBoxLayout>
 
 namespace warroom {
@@ -116,8 +119,22 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
 
 void DrillPanel::update(const ReplayData &data)
 {
-    m_trainees->setText(
-        tr("Trainees open: <tt>warroom --trainee %1</tt>").arg(data.path.toHtmlEscaped()));
+    if (isSharedAddress(data.path)) {
+        // Each trainee as its own login role in warroom_trainee, never the instructor's: the
+        // role is what keeps the hidden view hidden (docs/shared.md).
+        QUrl url(data.path);
+        QUrlQuery query(url);
+        query.removeAllQueryItems(QStringLiteral("user"));
+        query.addQueryItem(QStringLiteral("user"), QStringLiteral("ROLE"));
+        url.setQuery(query);
+        m_trainees->setText(tr("Trainees open: <tt>warroom --trainee '%1'</tt><br>each as its "
+                               "own login ROLE in <tt>warroom_trainee</tt>, which PostgreSQL lets "
+                               "read only the hidden view (docs/shared.md)")
+                                .arg(url.toString().toHtmlEscaped()));
+    } else {
+        m_trainees->setText(
+            tr("Trainees open: <tt>warroom --trainee %1</tt>").arg(data.path.toHtmlEscaped()));
+    }
     if (m_topology.sites.isEmpty() && !data.versions.isEmpty()) {
         m_topology = data.first;
         fillTargets();

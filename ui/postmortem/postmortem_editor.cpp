@@ -99,6 +99,13 @@ void PostMortemEditor::build()
     m_which->setMinimumContentsLength(12);
     top->addWidget(new QLabel(tr("Post-mortem")));
     top->addWidget(m_which, 1);
+    // Who the edits made here are recorded as: what the other desks see next to them.
+    auto *author = new QLabel(tr("✎ as <b>%1</b>").arg(postMortemAuthor().toHtmlEscaped()));
+    author->setObjectName(QStringLiteral("author"));
+    author->setToolTip(tr("Entries and edits made here are recorded as %1 (your login; "
+                          "<tt>warroom --as NAME</tt> writes as another name)")
+                           .arg(postMortemAuthor().toHtmlEscaped()));
+    top->addWidget(author);
     layout->addLayout(top);
     auto *tools = new QToolBar;
     tools->setObjectName(QStringLiteral("postMortemTools"));
