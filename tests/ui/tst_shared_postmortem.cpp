@@ -13,6 +13,8 @@
 #include "ui/recording_window.h"
 
 #include <QDateTime>
+#include <QImage>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -196,7 +198,11 @@ private Q_SLOTS:
                                 QString::number(QDateTime::currentMSecsSinceEpoch()));
         QVERIFY(writer.value()->flush());
 
-        RecordingWindow a, b;
+        // Two people (one process plays both: who writes is set before each desk's edits).
+        setPostMortemAuthor(QStringLiteral("alice"));
+        RecordingWindow a;
+        setPostMortemAuthor(QStringLiteral("bob"));
+        RecordingWindow b;
         for (RecordingWindow *w : {&a, &b}) {
             QSignalSpy shown(w, &RecordingWindow::firstFrame);
             w->openFile(address);
@@ -204,6 +210,7 @@ private Q_SLOTS:
         }
         PostMortemEditor *ea = a.postMortemEditor();
         PostMortemEditor *eb = b.postMortemEditor();
+        setPostMortemAuthor(QStringLiteral("alice"));
         ea->newDraft();
         QVERIFY(ea->document()->saveNow());
         // The draft begun at A opens at B.
@@ -219,6 +226,7 @@ private Q_SLOTS:
         // Both desks write the summary at once: neither text is lost.
         ea->setField(&PostMortem::summary, QStringLiteral("summary from A"),
                      QStringLiteral("Summary"));
+        setPostMortemAuthor(QStringLiteral("bob"));
         eb->setField(&PostMortem::summary, QStringLiteral("summary from B"),
                      QStringLiteral("Summary"));
         QVERIFY(ea->document()->saveNow());
@@ -249,6 +257,26 @@ private Q_SLOTS:
         }
         QVERIFY2(rounds < 6, "the post-mortem is written again and again");
         QVERIFY(eb->document()->postMortem().entryIndex(id) >= 0); // A's entry kept through it
+        // The picture in docs/shared.md, both desks side by side:
+        // WARROOM_SHARED_SCREENSHOTS=$PWD/docs/images build/tests/tst_shared_postmortem
+        if (const QString dir = qEnvironmentVariable("WARROOM_SHARED_SCREENSHOTS");
+            !dir.isEmpty()) {
+            QImage both(2 * 1200 + 8, 800, QImage::Format_RGB32);
+            both.fill(Qt::darkGray);
+            QPainter painter(&both);
+            int x = 0;
+            for (RecordingWindow *w : {&a, &b}) {
+                w->resize(1200, 800);
+                w->show();
+                w->showPostMortem();
+                QVERIFY(QTest::qWaitForWindowExposed(w));
+                QTest::qWait(500); // a frame drawn at the new size
+                painter.drawImage(x, 0, w->grab().toImage());
+                x += 1200 + 8;
+            }
+            painter.end();
+            QVERIFY(both.save(dir + u"/shared-two-desks.png"));
+        }
         QVERIFY(writer.value()->close());
     }
 };

@@ -147,7 +147,9 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
     connect(m_cancel, &QPushButton::clicked, this, &ActionItemsPanel::cancelSimulation);
     buttons->addWidget(add);
     buttons->addWidget(remove);
-    buttons->addSpacing(12);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    auto *whatIf = new QHBoxLayout; // its own row: the panel beside the map may be narrow
     m_compare = new QPushButton(tr("Compare in the window"));
     m_compare->setToolTip(tr("Open the replay with this item's what-if beside the map, on one "
                              "clock, with the hops that differ"));
@@ -157,12 +159,12 @@ ActionItemsPanel::ActionItemsPanel(PostMortemDocument *document, QWidget *parent
         if (row >= 0 && row < actions.size() && !replayOf(actions[row].whatIf).isEmpty())
             Q_EMIT compareRequested(replayOf(actions[row].whatIf));
     });
-    buttons->addWidget(m_simulate);
-    buttons->addWidget(m_compare);
-    buttons->addWidget(m_progress);
-    buttons->addWidget(m_cancel);
-    buttons->addStretch(1);
-    layout->addLayout(buttons);
+    whatIf->addWidget(m_simulate);
+    whatIf->addWidget(m_compare);
+    whatIf->addWidget(m_progress);
+    whatIf->addWidget(m_cancel);
+    whatIf->addStretch(1);
+    layout->addLayout(whatIf);
     m_progressTimer.setInterval(100); // the bar only: the result comes by a signal
     connect(&m_progressTimer, &QTimer::timeout, this, &ActionItemsPanel::showProgress);
     updateButtons();

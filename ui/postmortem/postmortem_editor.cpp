@@ -99,13 +99,6 @@ void PostMortemEditor::build()
     m_which->setMinimumContentsLength(12);
     top->addWidget(new QLabel(tr("Post-mortem")));
     top->addWidget(m_which, 1);
-    // Who the edits made here are recorded as: what the other desks see next to them.
-    auto *author = new QLabel(tr("✎ as <b>%1</b>").arg(postMortemAuthor().toHtmlEscaped()));
-    author->setObjectName(QStringLiteral("author"));
-    author->setToolTip(tr("Entries and edits made here are recorded as %1 (your login; "
-                          "<tt>warroom --as NAME</tt> writes as another name)")
-                           .arg(postMortemAuthor().toHtmlEscaped()));
-    top->addWidget(author);
     layout->addLayout(top);
     auto *tools = new QToolBar;
     tools->setObjectName(QStringLiteral("postMortemTools"));
@@ -154,8 +147,16 @@ void PostMortemEditor::build()
     m_conflicts->setStyleSheet(QStringLiteral("color: #D55E00"));
     m_conflicts->hide();
     connect(m_conflicts, &QPushButton::clicked, this, &PostMortemEditor::resolveConflicts);
-    state->addWidget(m_saveState, 1);
+    // Who the edits made here are recorded as: what the other desks see next to them.
+    auto *author = new QLabel(tr("✎ as <b>%1</b>").arg(postMortemAuthor().toHtmlEscaped()));
+    author->setObjectName(QStringLiteral("author"));
+    author->setToolTip(tr("Entries and edits made here are recorded as %1 (your login; "
+                          "<tt>warroom --as NAME</tt> writes as another name)")
+                           .arg(postMortemAuthor().toHtmlEscaped()));
+    // First in the row: a row wider than the panel scrolls, and these must stay in sight.
     state->addWidget(m_conflicts);
+    state->addWidget(author);
+    state->addWidget(m_saveState, 1);
     state->addWidget(m_undoDelete);
     layout->addLayout(state);
 
@@ -171,14 +172,14 @@ void PostMortemEditor::build()
         {QStringLiteral("draft"), QStringLiteral("in review"), QStringLiteral("final")});
     m_authors = new QLineEdit;
     m_authors->setPlaceholderText(tr("comma separated"));
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_incident, 1);
-    row->addWidget(new QLabel(tr("Severity")));
+    auto *row = new QHBoxLayout; // two short choices share a row; the panel may be narrow
     row->addWidget(m_severity);
     row->addWidget(new QLabel(tr("Status")));
     row->addWidget(m_state);
+    row->addStretch(1);
     header->addRow(tr("Title"), m_title);
-    header->addRow(tr("Incident"), row);
+    header->addRow(tr("Incident"), m_incident);
+    header->addRow(tr("Severity"), row);
     header->addRow(tr("Authors"), m_authors);
     layout->addLayout(header);
     connect(m_title, &QLineEdit::textEdited, this,
