@@ -72,7 +72,25 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         QStringLiteral("Also watch a Prometheus (and Alertmanager) as this mapping file says "
                        "(docs/prometheus.md); its scenario starts a new recording."),
         QStringLiteral("MAPPING"));
-    for (const auto &o : {listen, output, token, scenario, prometheus})
+    const QCommandLineOption maxPast(
+        QStringLiteral("max-past"),
+        QStringLiteral("Refuse times before the recording's start by more than this (default "
+                       "3660d: a replay of an old incident passes, a 1970 default does not)."),
+        QStringLiteral("DURATION"), QStringLiteral("3660d"));
+    const QCommandLineOption maxAhead(QStringLiteral("max-ahead"),
+                                      QStringLiteral("Refuse times beyond now by more than this "
+                                                     "(default 1d)."),
+                                      QStringLiteral("DURATION"), QStringLiteral("1d"));
+    const QCommandLineOption idleTimeout(QStringLiteral("idle-timeout"),
+                                         QStringLiteral("Close a connection that sent no line "
+                                                        "for this long (default 5m)."),
+                                         QStringLiteral("DURATION"), QStringLiteral("5m"));
+    const QCommandLineOption perAddress(QStringLiteral("max-per-address"),
+                                        QStringLiteral("Connections from one address (default "
+                                                       "64; 256 in all)."),
+                                        QStringLiteral("N"), QStringLiteral("64"));
+    for (const auto &o :
+         {listen, output, token, scenario, prometheus, maxPast, maxAhead, idleTimeout, perAddress})
         parser.addOption(o);
     if (auto code = parseCommand(parser, args,
                                  QStringLiteral("Receives a live feed (newline-delimited JSON over "
@@ -89,6 +107,24 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     options.address = where->first;
     options.port = where->second;
     options.token = parser.value(token);
+    for (const auto &[option, field] :
+         {std::pair{&maxPast, &options.maxPastMs}, std::pair{&maxAhead, &options.maxAheadMs}}) {
+        *field = parseDurationMs(parser.value(*option));
+        if (*field < 0) {
+            err << "warroom-cli ingest: --" << option->names().first()
+                << " takes a duration such as 1d or 12h, not '" << parser.value(*option) << "'\n";
+            return ExitInvalid;
+        }
+    }
+    const qint64 idleMs = parseDurationMs(parser.value(idleTimeout));
+    bool perAddressOk = false;
+    options.maxPerAddress = parser.value(perAddress).toInt(&perAddressOk);
+    if (idleMs <= 0 || idleMs > 24LL * 3600 * 1000 || !perAddressOk || options.maxPerAddress < 1) {
+        err << "warroom-cli ingest: --idle-timeout takes a duration up to a day (5m), "
+               "--max-per-address a number from 1\n";
+        return ExitInvalid;
+    }
+    options.idleTimeoutMs = int(idleMs);
     LiveSources sources;
     sources.scenario = parser.value(scenario);
     sources.prometheusMapping = parser.value(prometheus);
@@ -171,6 +207,8 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     qint64 sent = 0;
     qint64 acked = 0;
+    qint64 refused = 0;
+    QString lastRefusal;
     QByteArray replies;
     auto pump = [&](int waitMs) {
         socket.waitForReadyRead(waitMs);
@@ -181,9 +219,12 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             replies.remove(0, newline + 1);
             if (reply.contains(QStringLiteral("ack")))
                 acked = qint64(reply.value(QStringLiteral("ack")).toDouble());
-            else if (reply.contains(QStringLiteral("error")))
+            else if (reply.contains(QStringLiteral("error"))) {
+                ++refused;
+                lastRefusal = reply.value(QStringLiteral("error")).toString();
                 err << "server: line " << reply.value(QStringLiteral("line")).toInteger() << ": "
-                    << reply.value(QStringLiteral("error")).toString() << '\n';
+                    << lastRefusal << '\n';
+            }
         }
     };
     auto send = [&](const QByteArray &line) {
@@ -197,8 +238,9 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (parser.isSet(token))
         send(feed::helloLine(parser.value(token)));
     // What readers of the recording need besides its events and series.
+    // (Its range, start_ms and end_ms, is the server's: the data received moves it.)
     for (const char *key : {"scenario_name", "scenario_title", "outage_above", "degraded_above",
-                            "queues", "tick_ms", "start_ms"}) {
+                            "queues", "tick_ms"}) {
         const QString value = r.meta(QString::fromLatin1(key));
         if (!value.isEmpty())
             send(feed::metaLine(QString::fromLatin1(key), value));
@@ -239,11 +281,26 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     QElapsedTimer waiting;
     waiting.start();
-    while (acked < sent && socket.state() == QTcpSocket::ConnectedState &&
-           waiting.elapsed() < 60000)
+    while (acked + refused < sent && socket.state() == QTcpSocket::ConnectedState &&
+           waiting.elapsed() < 60000) // every line answered: acknowledged or refused
         pump(200);
     out << "sent " << sent << " lines, " << acked << " acknowledged (committed)\n";
-    return acked == sent ? ExitClean : ExitInvalid;
+    if (acked == sent)
+        return ExitClean;
+    // Why not all: each reason that applies, so that a stop is never silent.
+    QStringList why;
+    if (refused > 0)
+        why.append(QString::number(refused) +
+                   u" refused by the server (each said above; the "
+                   u"last: " +
+                   lastRefusal + u')');
+    if (socket.state() != QTcpSocket::ConnectedState)
+        why.append(u"the connection was closed (" + socket.errorString() + u')');
+    else if (acked + refused < sent)
+        why.append(QString::number(sent - acked - refused) +
+                   u" not acknowledged within 60 s of the last (the server is slow or stuck)");
+    err << "warroom-cli feed: stopped short: " << why.join(QStringLiteral("; ")) << '\n';
+    return ExitInvalid;
 }
 
 int importCommand(const QStringList &args, QTextStream &out, QTextStream &err)

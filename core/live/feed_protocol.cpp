@@ -225,12 +225,72 @@ private:
     const char *m_end;
 };
 
+// What a line's strings hold that no text should: a NUL (raw or escaped) or half of a UTF-16
+// surrogate pair, which JSON's \u escapes can spell but no Unicode text holds. The JSON parser
+// would take both (a NUL cuts a C string, a lone surrogate becomes U+FFFD or garbage downstream).
+std::optional<QString> badText(const QByteArray &bytes)
+{
+    if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0)
+        return u"a NUL byte at column " + QString::number(nul + 1);
+    if (!bytes.contains("\\u"))
+        return std::nullopt; // the common line: nothing to look at
+    bool inString = false;
+    int highAt = -1; // a high surrogate's column, waiting for its low half
+    auto hex = [&](qsizetype at) -> int {
+        if (at + 4 > bytes.size())
+            return -1;
+        bool ok = false;
+        const int v = QByteArray::fromRawData(bytes.constData() + at, 4).toInt(&ok, 16);
+        return ok ? v : -1;
+    };
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const char c = bytes[i];
+        if (!inString) {
+            inString = c == '"';
+            continue;
+        }
+        if (c == '"') {
+            if (highAt >= 0)
+                break;
+            inString = false;
+        } else if (c == '\\' && i + 1 < bytes.size()) {
+            if (bytes[i + 1] != 'u') {
+                if (highAt >= 0)
+                    break;
+                ++i;
+                continue;
+            }
+            const int unit = hex(i + 2);
+            const int column = int(i) + 1;
+            if (unit == 0)
+                return u"\\u0000 (a NUL) in a text at column " + QString::number(column);
+            const bool high = unit >= 0xD800 && unit <= 0xDBFF;
+            const bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+            if (highAt >= 0 && !low)
+                break;
+            if (low && highAt < 0)
+                return u"a lone surrogate (\\u" + QString::number(unit, 16).toUpper() +
+                       u") in a text at column " + QString::number(column);
+            highAt = high ? column : -1;
+            i += 5;
+            continue;
+        }
+        if (highAt >= 0)
+            break;
+    }
+    if (highAt >= 0)
+        return u"a lone surrogate in a text at column " + QString::number(highAt);
+    return std::nullopt;
+}
+
 } // namespace
 
 std::variant<Message, QString> parseLine(const QByteArray &bytes)
 {
     if (bytes.size() > kMaxLineBytes)
         return QStringLiteral("longer than %1 bytes").arg(kMaxLineBytes);
+    if (auto bad = badText(bytes)) // (two quick scans for the common line)
+        return *bad;
     if (auto event = EventLineReader(bytes).read())
         return Message(std::move(*event));
     QJsonParseError error;

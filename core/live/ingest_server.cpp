@@ -20,6 +20,8 @@ namespace warroom {
 namespace {
 constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its acks is dropped
 constexpr qint64 kSamplesCommitGapMs = 200;    // between commits that rewrite partial chunks
+constexpr qint64 kEvictableIdleMs = 2000;      // a connection this quiet may make room for another
+constexpr int kIdleCheckMs = 1000;
 
 // What every new live recording starts with: its format, its source, a range beginning now.
 void beginLiveRecording(RecordingWriter &w, const QString &source, qint64 nowMs)
@@ -41,7 +43,19 @@ struct IngestServer::Client
     qint64 accepted = 0;     // ... stored
     qint64 acked = 0;        // ... acknowledged
     bool greeted = false;    // the token was given (or none is needed)
+    bool anyLine = false;    // a complete line came
+    QElapsedTimer quiet;     // since the last line accepted (or since connected)
 };
+
+bool serverOwnedMeta(const QString &key)
+{
+    static const QStringList owned{QStringLiteral("format"),      QStringLiteral("source"),
+                                   QStringLiteral("start_ms"),    QStringLiteral("end_ms"),
+                                   QStringLiteral("live"),        QStringLiteral("heartbeat_ms"),
+                                   QStringLiteral("events_hash"), QStringLiteral("samples_hash"),
+                                   QStringLiteral("schema"),      QStringLiteral("writer")};
+    return owned.contains(key) || key.startsWith(u"drill");
+}
 
 Result<bool> createLiveRecording(const QString &path, const Scenario &scenario,
                                  const QString &source)
@@ -96,6 +110,7 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
     std::unique_ptr<IngestServer> server(new IngestServer);
     server->m_path = path;
     server->m_startMs = startMs;
+    server->m_earliestAllowedMs = startMs - options.maxPastMs;
     server->m_options = options;
     server->m_writer = std::move(writer.value());
     server->m_sink = std::make_unique<RecordingSink>(*server->m_writer);
@@ -122,6 +137,9 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
         ingest->scheduleCommit();
     });
     server->m_heartbeat->start(kHeartbeatMs);
+    auto *idle = new QTimer(server.get());
+    connect(idle, &QTimer::timeout, server.get(), &IngestServer::closeIdle);
+    idle->start(std::min({kIdleCheckMs, options.idleTimeoutMs, options.firstLineMs}));
     return server;
 }
 
@@ -133,7 +151,7 @@ quint16 IngestServer::port() const
 void IngestServer::accept()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_clients.size() >= m_options.maxConnections) {
+        if (!makeRoom(socket->peerAddress())) {
             socket->write(R"({"error":"too many connections","line":0})"
                           "\n");
             socket->disconnectFromHost();
@@ -142,6 +160,7 @@ void IngestServer::accept()
         }
         auto client = std::make_shared<Client>();
         client->socket = socket;
+        client->quiet.start();
         client->greeted = m_options.token.isEmpty();
         socket->setReadBufferSize(m_options.readBufferBytes);
         m_clients.insert(socket, client);
@@ -151,6 +170,66 @@ void IngestServer::accept()
         });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] { drop(socket); });
     }
+}
+
+bool IngestServer::makeRoom(const QHostAddress &address)
+{
+    int fromThere = 0;
+    for (const auto &client : std::as_const(m_clients))
+        fromThere += client->socket->peerAddress().isEqual(address);
+    const bool addressFull = fromThere >= m_options.maxPerAddress;
+    if (!addressFull && m_clients.size() < m_options.maxConnections)
+        return true;
+    // First one that never finished a line (the oldest: a feeder sends its first line at once,
+    // a connection that holds a slot silently does not), else the one quiet longest.
+    Client *quietest = nullptr;
+    auto before = [](const Client &a, const Client &b) {
+        if (a.anyLine != b.anyLine)
+            return !a.anyLine;
+        return a.quiet.elapsed() > b.quiet.elapsed();
+    };
+    for (const auto &client : std::as_const(m_clients)) {
+        if (addressFull && !client->socket->peerAddress().isEqual(address))
+            continue;
+        if (!quietest || before(*client, *quietest))
+            quietest = client.get();
+    }
+    if (!quietest || (quietest->anyLine && quietest->quiet.elapsed() < kEvictableIdleMs))
+        return false; // all busy: the newcomer waits for a slot
+    closeClient(*quietest, QStringLiteral("closed to make room for another connection: no complete "
+                                          "line for %1 s")
+                               .arg(quietest->quiet.elapsed() / 1000));
+    return true;
+}
+
+void IngestServer::closeIdle()
+{
+    QList<Client *> silent;
+    for (const auto &client : std::as_const(m_clients)) {
+        const qint64 quiet = client->quiet.elapsed();
+        if (quiet > m_options.idleTimeoutMs || (!client->anyLine && quiet > m_options.firstLineMs))
+            silent.append(client.get());
+    }
+    for (Client *client : silent)
+        closeClient(
+            *client,
+            client->anyLine
+                ? QStringLiteral("closed: no line for %1 s").arg(m_options.idleTimeoutMs / 1000)
+                : QStringLiteral("closed: no complete line within %1 s of connecting")
+                      .arg(m_options.firstLineMs / 1000));
+}
+
+void IngestServer::closeClient(Client &client, const QString &why)
+{
+    QTcpSocket *socket = client.socket;
+    reject(client, why); // said as an error of the line it was at
+    socket->disconnectFromHost();
+    if (m_clients.remove(socket)) // the client is gone from here on
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        socket->deleteLater();
+    else // one that does not read what is still to be sent is not waited for
+        QTimer::singleShot(5000, socket, [socket] { socket->abort(); });
 }
 
 void IngestServer::drop(QTcpSocket *socket)
@@ -197,6 +276,7 @@ void IngestServer::handle(Client &client, const QByteArray &line)
 {
     if (line.trimmed().isEmpty())
         return;
+    client.anyLine = true;
     auto reply = [&](const QString &error) { reject(client, error); };
     auto parsed = feed::parseLine(line);
     if (auto *error = std::get_if<QString>(&parsed)) {
@@ -215,6 +295,11 @@ void IngestServer::handle(Client &client, const QByteArray &line)
         }
         client.greeted = true;
         ++client.accepted;
+        client.quiet.restart();
+        return;
+    }
+    if (auto refused = refusedFromClient(message)) {
+        reply(*refused);
         return;
     }
     if (auto error = store(std::move(message))) {
@@ -222,6 +307,49 @@ void IngestServer::handle(Client &client, const QByteArray &line)
         return;
     }
     ++client.accepted;
+    client.quiet.restart();
+}
+
+// What a client may not send, though a source in this process may: times outside the window,
+// metadata the server owns.
+std::optional<QString> IngestServer::refusedFromClient(const feed::Message &message) const
+{
+    const qint64 latest = QDateTime::currentMSecsSinceEpoch() + m_options.maxAheadMs;
+    auto outside = [&](qint64 t, const QString &what) -> std::optional<QString> {
+        if (t >= m_earliestAllowedMs && t <= latest)
+            return std::nullopt;
+        const auto utc = [](qint64 ms) {
+            return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+        };
+        if (t < m_earliestAllowedMs)
+            return what + u" " + QString::number(t) + u" is before " + utc(m_earliestAllowedMs) +
+                   u" (the recording's start less the server's --max-past)";
+        return what + u" " + QString::number(t) + u" is after " + utc(latest) +
+               u" (now and the server's --max-ahead)";
+    };
+    if (const auto *e = std::get_if<Event>(&message))
+        return outside(e->timeMs, QStringLiteral("time_ms"));
+    if (const auto *t = std::get_if<feed::TopologyMessage>(&message))
+        return outside(t->timeMs, QStringLiteral("time_ms"));
+    if (const auto *info = std::get_if<SeriesInfo>(&message)) {
+        if (info->intervalMs > 24LL * 3600 * 1000)
+            return QStringLiteral("interval_ms above a day");
+        return outside(info->startMs, QStringLiteral("start_ms"));
+    }
+    if (const auto *samples = std::get_if<feed::Samples>(&message)) {
+        const auto it = m_series.constFind(samples->key);
+        if (it == m_series.cend())
+            return std::nullopt; // store() says it is not declared
+        const qint64 last = it->startMs + (it->count + samples->values.size() - 1) * it->intervalMs;
+        if (last > latest)
+            return u"the samples reach " +
+                   QDateTime::fromMSecsSinceEpoch(last, Qt::UTC).toString(Qt::ISODate) +
+                   u", beyond now and the server's --max-ahead";
+        return std::nullopt;
+    }
+    if (const auto *meta = std::get_if<feed::Meta>(&message); meta && serverOwnedMeta(meta->key))
+        return u"meta \"" + meta->key.left(40) + u"\" is the server's to set";
+    return std::nullopt;
 }
 
 std::optional<QString> IngestServer::store(feed::Message message)

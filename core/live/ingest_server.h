@@ -34,8 +34,23 @@ struct IngestOptions
     quint16 port = 0; // 0: any free port
     QString token;    // required from clients when not empty (and off loopback)
     int maxConnections = 256;
+    int maxPerAddress = 64;                 // from one address (loopback counts as one)
     qsizetype readBufferBytes = 256 * 1024; // per connection: beyond it TCP pushes back
+    // Times a client may send (docs/feed-protocol.md): not before the recording's start (as it
+    // was when the server started) by more than maxPastMs — a replay of an old incident moves
+    // the start back, a clock in seconds or a 1970 default does not —, not beyond the server's
+    // clock by more than maxAheadMs.
+    qint64 maxPastMs = 10LL * 366 * 24 * 3600 * 1000;
+    qint64 maxAheadMs = 24LL * 3600 * 1000;
+    // A connection with no complete line accepted for this long is closed; one that has not
+    // finished its first line within firstLineMs too (a slow or silent client holds a slot).
+    int idleTimeoutMs = 300'000;
+    int firstLineMs = 10'000;
 };
+
+// Metadata only the server writes (a client's `meta` line for one is refused): what the
+// recording is, where its range lies, whether it is live, its hashes, a drill's settings.
+bool serverOwnedMeta(const QString &key);
 
 // Receives the feed protocol (docs/feed-protocol.md) over TCP and appends everything to a
 // recording through its one writer. A batch is acknowledged ({"ack": n}) only once committed;
@@ -74,6 +89,12 @@ private:
     void handle(Client &client, const QByteArray &line);
     std::optional<QString> store(feed::Message message); // the error, if refused
     void reject(Client &client, const QString &why);     // {"error": why, "line": its number}
+    std::optional<QString> refusedFromClient(const feed::Message &message) const;
+    void closeIdle(); // connections silent for too long
+    // Room for a newcomer from `address` when full: the connection idle longest (from that
+    // address when it holds its share) is closed. False when every one is busy.
+    bool makeRoom(const QHostAddress &address);
+    void closeClient(Client &client, const QString &why);
     void beat();       // the heartbeat, committed with the next commit
     void writeRange(); // start_ms and end_ms as the data received moved them
     void scheduleCommit();
@@ -98,6 +119,7 @@ private:
     qint64 m_stored = 0;
     qint64 m_committed = 0;
     qint64 m_startMs = 0;
+    qint64 m_earliestAllowedMs = 0;                           // the server's start minus maxPastMs
     qint64 m_earliestMs = std::numeric_limits<qint64>::max(); // of everything received
     qint64 m_endMs = 0;
     bool m_commitScheduled = false;

@@ -1,0 +1,275 @@
+// What a feed must not get in (issue: hardening): times outside the server's window, metadata
+// only the server writes, texts holding a NUL or half a surrogate pair; what must not lock a
+// feeder out: connections that hold a slot and say nothing; and a feed that stops short says why.
+#include "core/live/feed_protocol.h"
+#include "core/live/ingest_server.h"
+#include "core/store/recording.h"
+#include "core/store/recording_writer.h"
+#include "support/feed_replies.h"
+
+#include <QDateTime>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace warroom;
+
+namespace {
+
+using Replies = test::FeedReplies;
+
+Event at(qint64 timeMs, const QString &text = QStringLiteral("x"))
+{
+    Event e;
+    e.timeMs = timeMs;
+    e.kind = EventKind::Annotation;
+    e.text = text;
+    return e;
+}
+
+// Sends `lines` and reads the replies until `count` lines were answered (acknowledged or not).
+// The server runs in this thread: waiting spins the event loop (on the socket's signal).
+bool exchange(QTcpSocket &socket, const QByteArray &lines, qint64 count, Replies &replies)
+{
+    socket.write(lines);
+    QSignalSpy ready(&socket, &QTcpSocket::readyRead);
+    while (replies.ack + qint64(replies.errors.size()) < count) {
+        if (socket.bytesAvailable() == 0 && !ready.wait(10000)) {
+            qWarning("%lld acknowledged, %zu refused of %lld", replies.ack, replies.errors.size(),
+                     count);
+            return false;
+        }
+        replies.read(socket);
+    }
+    return true;
+}
+
+} // namespace
+
+class TestFeedHostile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 9e15 (the year 287168), -9e15, -1, a time in seconds: refused with their line; an old
+    // incident replayed (2020) and now are taken; samples may not run past tomorrow. The
+    // recording's range stays where the data taken puts it.
+    void absurdTimesAreRefused()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("times.warroom"));
+        auto server = IngestServer::start(path, {});
+        QVERIFY(server);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
+        QVERIFY(socket.waitForConnected(5000));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 replay =
+            QDateTime(QDate(2020, 5, 25), QTime(8, 50), Qt::UTC).toMSecsSinceEpoch();
+        QByteArray lines =
+            feed::eventLine(at(9'000'000'000'000'000LL)) +            // 1
+            feed::eventLine(at(-9'000'000'000'000'000LL)) +           // 2
+            feed::eventLine(at(-1)) +                                 // 3
+            feed::eventLine(at(now / 1000)) +                         // 4: seconds
+            feed::eventLine(at(replay, QStringLiteral("replayed"))) + // 5
+            feed::eventLine(at(now, QStringLiteral("now"))) +         // 6
+            feed::topologyLine(1, QStringLiteral("feed"), "{}") +     // 7
+            feed::seriesLine({QStringLiteral("old"), {}, QStringLiteral("cpu"), {}, 0, 1000}) + // 8
+            feed::seriesLine(
+                {QStringLiteral("hourly"), {}, QStringLiteral("cpu"), {}, now, 3600 * 1000}) + // 9
+            feed::samplesLine(QStringLiteral("hourly"), QList<float>(20, 1.0f)) +
+            feed::samplesLine(QStringLiteral("hourly"), QList<float>(10, 1.0f));
+        Replies replies;
+        QVERIFY(exchange(socket, lines, 11, replies));
+        QCOMPARE(replies.ack, 4); // lines 5, 6, 9, 10
+        QVERIFY2(replies.errors[1].contains(u"is after"), qPrintable(replies.errors[1]));
+        for (qint64 line : {2, 3, 4, 7, 8})
+            QVERIFY2(replies.errors[line].contains(u"is before"),
+                     qPrintable(QString::number(line) + u": " + replies.errors[line]));
+        QVERIFY2(replies.errors[11].contains(u"beyond now"), qPrintable(replies.errors[11]));
+        QCOMPARE(replies.errors.size(), size_t(7));
+        QVERIFY(server.value()->close());
+        auto r = Recording::open(path);
+        QVERIFY(r);
+        QCOMPARE(r.value()->startMs(), replay);
+        QVERIFY(r.value()->endMs() <= now + 24 * 3600 * 1000);
+        QCOMPARE(r.value()->eventCount(), 2);
+    }
+
+    // A client's meta line may name the scenario; it may not move the range, say what the
+    // recording is, whether it is live, or unhide a drill.
+    void serverMetadataIsProtected()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("meta.warroom"));
+        auto server = IngestServer::start(path, {});
+        QVERIFY(server);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray lines;
+        const QStringList owned = {QStringLiteral("start_ms"), QStringLiteral("end_ms"),
+                                   QStringLiteral("format"),   QStringLiteral("live"),
+                                   QStringLiteral("source"),   QStringLiteral("drill_hidden")};
+        for (const QString &key : owned)
+            lines += feed::metaLine(key, QStringLiteral("0"));
+        lines += feed::metaLine(QStringLiteral("scenario_title"), QStringLiteral("Fed"));
+        Replies replies;
+        QVERIFY(exchange(socket, lines, owned.size() + 1, replies));
+        QCOMPARE(replies.ack, 1);
+        for (int i = 0; i < owned.size(); ++i)
+            QCOMPARE(replies.errors[i + 1], u"meta \"" + owned[i] + u"\" is the server's to set");
+        QVERIFY(server.value()->close());
+        auto r = Recording::open(path);
+        QCOMPARE(r.value()->meta(QStringLiteral("scenario_title")), QStringLiteral("Fed"));
+        QCOMPARE(r.value()->meta(QStringLiteral("format")), QStringLiteral("warroom-recording"));
+        QVERIFY(r.value()->startMs() > 1'600'000'000'000LL);
+    }
+
+    void textsWithNulOrLoneSurrogatesAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("error"); // empty: taken
+        const QByteArray head = R"({"type":"event","time_ms":1700000000000,"kind":"annotation",)";
+        QTest::newRow("escaped NUL") << head + R"("text":"a\u0000b"})"
+                                     << QStringLiteral("\\u0000 (a NUL) in a text at column 70");
+        QTest::newRow("raw NUL") << head + QByteArray("\"text\":\"a\0b\"}", 13)
+                                 << QStringLiteral("a NUL byte at column 70");
+        QTest::newRow("high half alone")
+            << head + R"("text":"\ud83d"})"
+            << QStringLiteral("a lone surrogate in a text at column 69");
+        QTest::newRow("high half, then a letter")
+            << head + R"("text":"\ud83d\u0041"})"
+            << QStringLiteral("a lone surrogate in a text at column 69");
+        QTest::newRow("high half at a string's end")
+            << head + R"("subject":"\ud83d","text":"\udc00"})"
+            << QStringLiteral("a lone surrogate in a text at column 72");
+        QTest::newRow("low half alone") << head + R"("text":"\uDC00"})"
+                                        << QStringLiteral("a lone surrogate (\\uDC00) in a text "
+                                                          "at column 69");
+        QTest::newRow("in details")
+            << head + R"("details":{"k":"\u0000"}})" << QStringLiteral("\\u0000 (a NUL)");
+        QTest::newRow("a whole pair") << head + R"("text":"\ud83d\ude00"})" << QString();
+        QTest::newRow("an escaped backslash, then u0000")
+            << head + R"("text":"\\u0000"})" << QString();
+    }
+
+    void textsWithNulOrLoneSurrogatesAreRefused()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, error);
+        const auto parsed = feed::parseLine(line);
+        const auto *refused = std::get_if<QString>(&parsed);
+        if (error.isEmpty())
+            QVERIFY2(!refused, qPrintable(refused ? *refused : QString()));
+        else
+            QVERIFY2(refused && refused->startsWith(error),
+                     qPrintable(refused ? *refused : QString()));
+    }
+
+    // 300 connections that never say a thing (from one address, as a local attacker would):
+    // the server keeps at most its share for that address, and a feeder that comes after them
+    // gets in — the oldest silent one makes room — and has every event acknowledged.
+    void silentConnectionsDoNotLockOutAFeeder()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("crowd.warroom"));
+        auto server = IngestServer::start(path, {});
+        QVERIFY(server);
+        std::vector<std::unique_ptr<QTcpSocket>> crowd;
+        for (int i = 0; i < 300; ++i) {
+            crowd.push_back(std::make_unique<QTcpSocket>());
+            QSignalSpy connected(crowd.back().get(), &QTcpSocket::connected);
+            crowd.back()->connectToHost(QHostAddress::LocalHost, server.value()->port());
+            QVERIFY(connected.wait(5000));
+        }
+        QTRY_VERIFY(server.value()->connections() == IngestOptions{}.maxPerAddress);
+        QTcpSocket feeder;
+        QSignalSpy connected(&feeder, &QTcpSocket::connected);
+        feeder.connectToHost(QHostAddress::LocalHost, server.value()->port());
+        QVERIFY(connected.wait(5000));
+        QByteArray lines;
+        for (int i = 0; i < 1000; ++i)
+            lines += feed::eventLine(at(1'700'000'000'000LL + i));
+        Replies replies;
+        QVERIFY(exchange(feeder, lines, 1000, replies));
+        QCOMPARE(replies.ack, 1000);
+        QVERIFY(replies.errors.empty());
+        QVERIFY(server.value()->connections() <= IngestOptions{}.maxPerAddress);
+        QVERIFY(server.value()->close());
+    }
+
+    // A connection that never finishes its first line is closed after firstLineMs, one that
+    // stops sending after idleTimeoutMs; each is told why.
+    void silentConnectionsAreClosed()
+    {
+        IngestOptions options;
+        options.firstLineMs = 500;
+        options.idleTimeoutMs = 1500;
+        auto server = IngestServer::start(m_dir.filePath(QStringLiteral("idle.warroom")), options);
+        QVERIFY(server);
+        QTcpSocket slow, quiet;
+        for (QTcpSocket *s : {&slow, &quiet}) {
+            s->connectToHost(QHostAddress::LocalHost, server.value()->port());
+            QVERIFY(s->waitForConnected(5000));
+        }
+        slow.write("{\"type\":"); // and never the rest
+        quiet.write(feed::eventLine(at(1'700'000'000'000LL)));
+        for (QTcpSocket *s : {&slow, &quiet}) {
+            QSignalSpy closed(s, &QTcpSocket::disconnected);
+            QVERIFY(s->state() == QAbstractSocket::UnconnectedState || closed.wait(5000));
+        }
+        Replies slowReplies, quietReplies;
+        slowReplies.read(slow);
+        quietReplies.read(quiet);
+        QVERIFY(slowReplies.errors.begin()->second.startsWith(
+            u"closed: no complete line within 0 s of connecting"));
+        QCOMPARE(quietReplies.ack, 1);
+        QVERIFY2(quietReplies.errors.begin()->second.startsWith(u"closed: no line for 1 s"),
+                 qPrintable(quietReplies.errors.begin()->second));
+        QCOMPARE(server.value()->connections(), 0);
+        QVERIFY(server.value()->close());
+    }
+
+    // `warroom-cli feed` that could not deliver everything says why, not only the counts.
+    void aFeedThatStopsShortSaysWhy()
+    {
+        const QString from = m_dir.filePath(QStringLiteral("from.warroom"));
+        {
+            auto writer = RecordingWriter::create(from);
+            QVERIFY(writer);
+            const qint64 start = 1'700'000'000'000LL;
+            writer.value()->setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
+            writer.value()->setMeta(QStringLiteral("start_ms"), QString::number(start));
+            writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(start + 2000));
+            for (int i = 0; i < 3; ++i)
+                writer.value()->append(at(start + i * 1000));
+            QVERIFY(writer.value()->close());
+        }
+        IngestOptions options;
+        options.maxPastMs = 0; // this server takes nothing older than now
+        auto server = IngestServer::start(m_dir.filePath(QStringLiteral("to.warroom")), options);
+        QVERIFY(server);
+        QProcess feed;
+        feed.start(QStringLiteral(WARROOM_CLI_PATH),
+                   {QStringLiteral("feed"), from, QStringLiteral("--speed"), QStringLiteral("0"),
+                    QStringLiteral("--to"),
+                    u"127.0.0.1:" + QString::number(server.value()->port())});
+        QSignalSpy finished(&feed, &QProcess::finished);
+        QVERIFY(finished.wait(30000));
+        const QString err = QString::fromUtf8(feed.readAllStandardError());
+        QCOMPARE(feed.exitCode(), 2);
+        QVERIFY2(err.contains(u"warroom-cli feed: stopped short: 3 refused by the server (each "
+                              u"said above; the last: time_ms 1700000002000 is before"),
+                 qPrintable(err));
+        QVERIFY(server.value()->close());
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestFeedHostile)
+#include "tst_feed_hostile.moc"
