@@ -39,6 +39,7 @@ int runGui(QApplication &app, const GuiOptions &options)
     QTextStream err(stderr);
     if (options.help || !options.error.isEmpty())
         return sayCommandLine(options);
+    setPostMortemAuthor(options.author); // before any editor shows whom it writes as
     std::unique_ptr<QMainWindow> window;
     if (!options.prometheus.isEmpty() || !options.drill.isEmpty() ||
         Recording::looksLikeRecording(options.file))
@@ -132,7 +133,6 @@ int runGui(QApplication &app, const GuiOptions &options)
         QObject::connect(replay, &RecordingWindow::loadFailed, replay, failed);
         replay->show();
         replay->setTraineeView(options.trainee);
-        setPostMortemAuthor(options.author);
         if (!options.prometheus.isEmpty())
             replay->watchPrometheus(options.prometheus);
         else if (!options.drill.isEmpty())

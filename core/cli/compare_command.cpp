@@ -15,7 +15,9 @@ int compareCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print JSON (docs/cli.md)."));
     parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("A"), QStringLiteral("A recording (as it was)."));
+    parser.addPositionalArgument(
+        QStringLiteral("A"),
+        QStringLiteral("A recording (as it was): a file or a shared incident's address."));
     parser.addPositionalArgument(QStringLiteral("B"),
                                  QStringLiteral("Another run of it (a variant, a what-if)."));
     if (auto code = parseCommand(parser, args,

@@ -5,6 +5,7 @@
 #include "core/live/live_session.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/store/recording.h"
+#include "core/store/shared_address.h"
 #include "core/util/host_port.h"
 
 #include <QCoreApplication>
@@ -146,8 +147,12 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     LiveSession &live = *session.value();
     IngestServer *sink = live.server();
     out << "drill running at " << options.speed << "x into " << path << " (feed on "
-        << ingest.address.toString() << ':' << sink->port() << "); trainees: warroom --trainee "
-        << path << '\n'
+        << ingest.address.toString() << ':' << sink->port()
+        << "); trainees: " << traineeCommand(path)
+        << (isSharedAddress(path) ? " (ROLE: each trainee's own login role in warroom_trainee, "
+                                    "docs/shared.md)"
+                                  : "")
+        << '\n'
         << kInstructorHelp << Qt::endl;
 
     QObject::connect(live.drill(), &Drill::ended, qApp, [&out] {

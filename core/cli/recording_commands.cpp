@@ -178,7 +178,9 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     for (const QCommandLineOption &o : {kind, node, from, to, limit, json})
         parser.addOption(o);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording."));
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"), QStringLiteral("A recording: a file, or a shared incident's "
+                                               "address postgresql://HOST:PORT/DB?incident=NAME."));
     if (auto code =
             parseCommand(parser, args, QStringLiteral("Lists a recording's events."), out, err))
         return *code;
@@ -242,7 +244,9 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print JSON (docs/cli.md)."));
     parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording."));
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"), QStringLiteral("A recording: a file, or a shared incident's "
+                                               "address postgresql://HOST:PORT/DB?incident=NAME."));
     if (auto code = parseCommand(parser, args,
                                  QStringLiteral("Summarizes a recording: outages with their causes "
                                                 "and where the errors surfaced, autoscaler actions "

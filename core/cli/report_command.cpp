@@ -27,7 +27,9 @@ int reportCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     parser.addOption(id);
     parser.addOption(format);
     parser.addOption(output);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A recording."));
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"), QStringLiteral("A recording: a file, or a shared incident's "
+                                               "address postgresql://HOST:PORT/DB?incident=NAME."));
     if (auto code = parseCommand(parser, args,
                                  QStringLiteral("Exports a recording's post-mortem as a report: "
                                                 "Markdown (CommonMark), one self-contained HTML "

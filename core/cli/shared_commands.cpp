@@ -92,6 +92,21 @@ int incidentsCommand(const QStringList &args, QTextStream &out, QTextStream &err
         err << "warroom-cli incidents: " << incidents.errors().first().message << '\n';
         return ExitInvalid;
     }
+    if (incidents.value().isEmpty() && !where->incident.isEmpty()) {
+        // Named and not there: said as everywhere else (with the names there are).
+        SharedAddress database = *where;
+        database.incident.clear();
+        auto all = listIncidents(database);
+        QStringList names;
+        for (const SharedIncident &i : all ? all.value() : QList<SharedIncident>())
+            names.append(i.name);
+        err << "warroom-cli incidents: no incident named " << where->incident << " in "
+            << where->server << " ("
+            << (names.isEmpty() ? QStringLiteral("it holds none")
+                                : u"it holds " + names.join(QStringLiteral(", ")))
+            << ")\n";
+        return ExitInvalid;
+    }
     if (incidents.value().isEmpty())
         out << (where->incident.isEmpty()
                     ? QString(u"no incidents in " + where->server)

@@ -10,6 +10,11 @@ namespace warroom {
 
 namespace {
 
+bool isReveal(const Event &e)
+{
+    return e.kind == EventKind::Annotation && e.subject == u"drill.reveal";
+}
+
 ChartData chartNamed(const QString &title, const QString &unit)
 {
     ChartData chart;
@@ -220,6 +225,13 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->live = r.meta(QStringLiteral("live")) == u"1";
     data->heartbeatMs = heartbeatOf(r);
     data->drillHidesRootCause = r.meta(QStringLiteral("drill_hidden")) == u"1";
+    if (r.readsTraineeViews()) {
+        EventFilter reveals;
+        reveals.kinds = {QStringLiteral("annotation")};
+        reveals.subject = QStringLiteral("drill.reveal");
+        reveals.limit = 1;
+        data->revealedByServer = !r.events(reveals).isEmpty();
+    }
     if (data->versions.isEmpty() && !data->live) // a live one gets its topology from its source
         return Error{QStringLiteral("the recording holds no topology"), path, 0, 0};
     if (!data->versions.isEmpty())
@@ -307,6 +319,10 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     EventFilter after;
     after.afterId = data->lastEventId;
     const QList<Event> fresh = r.events(after);
+    // Revealed to a trainee reading through the server's views: all of it is read again.
+    if (r.readsTraineeViews() && !data->revealedByServer &&
+        std::any_of(fresh.cbegin(), fresh.cend(), isReveal))
+        return loadReplayData(data->path, columns);
     // A live source appends in time order; one that does not is read again in full.
     const bool reordered = !fresh.isEmpty() && !next->events.isEmpty() &&
                            fresh.first().timeMs < next->events.last().timeMs;

@@ -76,6 +76,9 @@ struct ReplayData
     bool live = false;               // still being written by a live source (its end keeps growing)
     qint64 heartbeatMs = -1; // a live writer's last sign of life (wall clock; -1: none kept)
     bool drillHidesRootCause = false; // a drill whose trainees see no rule names until revealed
+    // Read through the server's trainee views after the reveal: what was read before it (names
+    // hidden by the server) is read again, not grown from.
+    bool revealedByServer = false;
     // A trainee's view of a drill (withRootCauseHidden): the data as recorded, which a live
     // refresh grows from. Null for data as recorded.
     std::shared_ptr<const ReplayData> unhidden;

@@ -431,7 +431,8 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
     cost.start();
     const qsizetype before = m_data->events.size();
     // A trainee's view that shows the rule names from now on (revealed) is read anew.
-    const bool sameHiding = (data->unhidden == nullptr) == (m_data->unhidden == nullptr);
+    const bool sameHiding = (data->unhidden == nullptr) == (m_data->unhidden == nullptr) &&
+                            data->revealedByServer == m_data->revealedByServer;
     const bool appended =
         sameHiding && data->events.size() >= before &&
         (before == 0 || data->events[before - 1].id == m_data->events[before - 1].id);

@@ -86,6 +86,8 @@ public:
     const StoredSeries *seriesByKey(const QString &key) const;
 
     qint64 eventCount() const;
+    // Read through the trainees' views of a shared drill (rule names hidden by the server).
+    bool readsTraineeViews() const { return m_trainee; }
     QList<Event> events(const EventFilter &filter = {}) const;
 
     // Level-0 samples with start time in [fromMs, toMs); NaN where there was no value.

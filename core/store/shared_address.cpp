@@ -34,6 +34,21 @@ QString recordingBaseName(const QString &path)
     return incident.isEmpty() ? QStringLiteral("incident") : incident;
 }
 
+QString traineeCommand(const QString &path)
+{
+    QString shown = path;
+    if (isSharedAddress(path)) {
+        QUrl url(path);
+        QUrlQuery query(url);
+        query.removeAllQueryItems(QStringLiteral("user"));
+        query.addQueryItem(QStringLiteral("user"), QStringLiteral("ROLE"));
+        url.setQuery(query);
+        url.setUserName({});
+        shown = url.toString();
+    }
+    return u"warroom --trainee '" + shown.replace(u'\'', QStringLiteral("'\\''")) + u'\'';
+}
+
 Result<SharedAddress> parseSharedAddress(const QString &text)
 {
     const QUrl url(text, QUrl::StrictMode);
@@ -48,7 +63,7 @@ Result<SharedAddress> parseSharedAddress(const QString &text)
     if (!url.password().isEmpty() || query.hasQueryItem(QStringLiteral("password")) ||
         query.hasQueryItem(QStringLiteral("sslpassword")))
         return Error{QStringLiteral("a password does not go in the address (it would be on a "
-                                    "command line): use PGPASSFILE, a service file or a prompt "
+                                    "command line): use ~/.pgpass (PGPASSFILE) or a service file "
                                     "(docs/shared.md)"),
                      {},
                      0,

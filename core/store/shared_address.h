@@ -24,5 +24,8 @@ QString recordingDisplayName(const QString &path);
 // A short name for titles and files made from it: the file's base name, or the incident's.
 QString recordingBaseName(const QString &path);
 Result<SharedAddress> parseSharedAddress(const QString &text);
+// What a drill's trainees run to open `path`, quoted for a shell: for a shared incident, as a
+// login role of their own (ROLE, in warroom_trainee), never the instructor's.
+QString traineeCommand(const QString &path);
 
 } // namespace warroom

@@ -125,6 +125,16 @@ FROM warroom.postmortems p JOIN warroom.trainee_hiding h ON h.incident = p.incid
 QStringList traineeWritesMigration()
 {
     return {
+        // The scenario's own text (its comments and rule descriptions tell the story) is not
+        // the trainee's to read until revealed.
+        QStringLiteral(R"SQL(
+CREATE OR REPLACE VIEW trainee_meta AS
+SELECT m.incident, m.key,
+  CASE WHEN NOT h.hiding THEN m.value
+       WHEN m.key IN ('scenario_text', 'base_scenario_text') THEN ''
+       ELSE warroom.hide_text(m.value, h.names, h.aliases) END AS value
+FROM warroom.meta m JOIN warroom.trainee_hiding h ON h.incident = m.incident
+)SQL"),
         // Whose post-mortem a row is: a trainee's (its login role) or the team's (NULL).
         QStringLiteral("ALTER TABLE postmortems ADD COLUMN owner text"),
         // A trainee reads only its own, under the name it gave (stored as "ROLE/NAME", so two

@@ -195,8 +195,11 @@ private Q_SLOTS:
         output.clear();
         QCOMPARE(
             cli({QStringLiteral("incidents"), m_cluster.address(QStringLiteral("nope"))}, &output),
-            0);
-        QVERIFY2(output.startsWith(u"no incident named nope in postgresql://"), qPrintable(output));
+            2);
+        QVERIFY2(output.startsWith(u"warroom-cli incidents: no incident named nope in "
+                                   u"postgresql://") &&
+                     output.contains(u"(it holds again, lemniscus"),
+                 qPrintable(output));
     }
 
     void mistakesAreRefused_data()

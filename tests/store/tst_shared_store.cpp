@@ -299,8 +299,17 @@ private Q_SLOTS:
             QVERIFY(!all.contains(u"lemniscus-2020.yaml:"));
             QVERIFY(all.contains(u"hidden-1"));
             QVERIFY(seen.value()->eventCount() > 0);
+            // The scenario's text (its comments and descriptions tell the story) is withheld.
+            QVERIFY(seen.value()->meta(QStringLiteral("scenario_text")).isEmpty());
         }
-        // Revealed: the trainee reads what was recorded.
+        // Revealed: the trainee reads what was recorded — a window already open reads it all
+        // again (what it read before was hidden by the server), not only what came after.
+        ReplaySession open;
+        QSignalSpy opened(&open, &ReplaySession::opened);
+        open.open(asTom);
+        QVERIFY(opened.wait(15000));
+        QVERIFY(!open.data()->revealedByServer);
+        QVERIFY(!open.data()->versions.first().json.contains("dc3-egress"));
         {
             auto writer = RecordingWriter::openForAppend(address);
             QVERIFY(writer);
@@ -312,9 +321,16 @@ private Q_SLOTS:
             writer.value()->append(reveal);
             QVERIFY(writer.value()->close());
         }
+        {
+            QSignalSpy changed(&open, &ReplaySession::dataChanged);
+            while (!open.data()->revealedByServer)
+                QVERIFY(changed.wait(15000));
+        }
+        QVERIFY(open.data()->versions.first().json.contains("dc3-egress"));
         auto revealed = Recording::open(asTom);
         QVERIFY(revealed);
         QVERIFY(everything(*revealed.value()).contains(u"dc3-egress"));
+        QVERIFY(revealed.value()->meta(QStringLiteral("scenario_text")).contains(u"dc3-egress"));
     }
 
     // A trainee writes its own post-mortems of a drill, through the one function PostgreSQL

@@ -12,8 +12,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QUrl>
-#include <QUrlQuery>
 #include <QVBoxLayout>
 
 namespace warroom {
@@ -119,22 +117,12 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
 
 void DrillPanel::update(const ReplayData &data)
 {
-    if (isSharedAddress(data.path)) {
-        // Each trainee as its own login role in warroom_trainee, never the instructor's: the
-        // role is what keeps the hidden view hidden (docs/shared.md).
-        QUrl url(data.path);
-        QUrlQuery query(url);
-        query.removeAllQueryItems(QStringLiteral("user"));
-        query.addQueryItem(QStringLiteral("user"), QStringLiteral("ROLE"));
-        url.setQuery(query);
-        m_trainees->setText(tr("Trainees open: <tt>warroom --trainee '%1'</tt><br>each as its "
-                               "own login ROLE in <tt>warroom_trainee</tt>, which PostgreSQL lets "
-                               "read only the hidden view (docs/shared.md)")
-                                .arg(url.toString().toHtmlEscaped()));
-    } else {
-        m_trainees->setText(
-            tr("Trainees open: <tt>warroom --trainee %1</tt>").arg(data.path.toHtmlEscaped()));
-    }
+    m_trainees->setText(
+        tr("Trainees open: <tt>%1</tt>").arg(traineeCommand(data.path).toHtmlEscaped()) +
+        (isSharedAddress(data.path)
+             ? tr("<br>ROLE: each trainee's own login role in <tt>warroom_trainee</tt>, which "
+                  "PostgreSQL lets read only the hidden view (docs/shared.md)")
+             : QString()));
     if (m_topology.sites.isEmpty() && !data.versions.isEmpty()) {
         m_topology = data.first;
         fillTargets();
