@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 
 namespace warroom {
 
@@ -125,6 +126,11 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     options.idleTimeoutMs = int(idleMs);
+    // From the writer's thread (the main one may be waiting on it): stdio, one line at a time.
+    options.storeNotice = [](const QString &text) {
+        std::fprintf(stderr, "warroom-cli ingest: %s\n", text.toLocal8Bit().constData());
+        std::fflush(stderr);
+    };
     LiveSources sources;
     sources.scenario = parser.value(scenario);
     sources.prometheusMapping = parser.value(prometheus);

@@ -113,6 +113,7 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
     server->m_earliestAllowedMs = startMs - options.maxPastMs;
     server->m_options = options;
     server->m_writer = std::move(writer.value());
+    server->m_writer->setNotices(options.storeNotice);
     server->m_sink = std::make_unique<RecordingSink>(*server->m_writer);
     if (!exists)
         beginLiveRecording(*server->m_writer, QStringLiteral("feed"), startMs);

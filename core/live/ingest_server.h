@@ -8,6 +8,7 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -46,6 +47,9 @@ struct IngestOptions
     // finished its first line within firstLineMs too (a slow or silent client holds a slot).
     int idleTimeoutMs = 300'000;
     int firstLineMs = 10'000;
+    // What the recording's writer says while a write waits (a shared database gone away), on
+    // the writer's thread (RecordingWriter::setNotices).
+    std::function<void(const QString &)> storeNotice;
 };
 
 // Metadata only the server writes (a client's `meta` line for one is refused): what the

@@ -174,10 +174,25 @@ Result<bool> RecordingWriter::flush()
     return true;
 }
 
+void RecordingWriter::setNotices(std::function<void(const QString &)> notice)
+{
+    std::lock_guard lock(m_mutex);
+    m_notice = std::move(notice);
+}
+
 void RecordingWriter::run(bool create)
 {
     {
         m_backend = isSharedAddress(m_path) ? makeSharedBackend(m_path) : makeFileBackend(m_path);
+        m_backend->notice = [this](const QString &text) {
+            std::function<void(const QString &)> notice;
+            {
+                std::lock_guard lock(m_mutex);
+                notice = m_notice;
+            }
+            if (notice)
+                notice(text);
+        };
         auto opened =
             m_backend->open(create, m_appendsEvents || create, &m_nextEventId, &m_nextSeriesId);
         if (!opened)

@@ -56,6 +56,10 @@ public:
     // ... or that there is none with that id any more.
     void removePostMortem(const QString &id);
 
+    // Hears, on the writer's own thread, what someone running it should know while a write
+    // waits (a shared database unreachable, and back): e.g. printed by `ingest`.
+    void setNotices(std::function<void(const QString &)> notice);
+
     // Blocks until everything handed over so far is committed; the first write error if any.
     Result<bool> flush();
     Result<bool> close();
@@ -69,6 +73,7 @@ private:
     QString m_path;
     std::unique_ptr<WriterBackend> m_backend; // used on m_thread only
     bool m_appendsEvents = false;
+    std::function<void(const QString &)> m_notice; // under m_mutex
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;     // writer: something to do

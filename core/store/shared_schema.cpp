@@ -121,8 +121,19 @@ Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params)
     PgResult r(PQexecParams(c, sql.toUtf8().constData(), int(pointers.size()), nullptr,
                             pointers.data(), nullptr, nullptr, 0));
     const ExecStatusType status = PQresultStatus(r.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        // Refused for the role: say which roles may, not the SQL that was refused.
+        const char *state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        if (state && QByteArrayView(state) == "42501")
+            return Error{pgError(c).remove(QStringLiteral("ERROR:  ")) +
+                             u": your database role may not do this (recording and pushing "
+                             u"need warroom_commander, post-mortems warroom_scribe; "
+                             u"docs/shared.md, Roles)",
+                         {},
+                         0,
+                         0};
         return Error{pgError(c) + u" (in: " + sql.simplified().left(120) + u')', {}, 0, 0};
+    }
     return r;
 }
 

@@ -240,6 +240,11 @@ Result<bool> SharedBackend::write(const WriterBatch &batch)
     Result<bool> written = writeOnce(batch);
     QElapsedTimer away;
     away.start();
+    const bool lost = !written && PQstatus(m_conn.get()) == CONNECTION_BAD;
+    if (lost && notice)
+        notice(u"the database is unreachable (" + written.errors().first().message +
+               u"): writing again as soon as it answers, for up to 5 min; nothing new is "
+               u"acknowledged meanwhile");
     for (int attempt = 0;
          !written && PQstatus(m_conn.get()) == CONNECTION_BAD && away.elapsed() < kRetryForMs;
          ++attempt) {
@@ -268,6 +273,11 @@ Result<bool> SharedBackend::write(const WriterBatch &batch)
         }
         written = committed ? Result<bool>(true) : writeOnce(batch);
     }
+    if (lost && notice)
+        notice(written ? QString(u"the database answers again: what waited " +
+                                 QString::number(away.elapsed() / 1000) + u" s is written")
+                       : QString(u"gave up after " + QString::number(away.elapsed() / 1000) +
+                                 u" s: " + written.errors().first().message));
     return written;
 }
 

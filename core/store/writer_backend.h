@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 // What the one writer of a recording hands to where it is stored: a file (SQLite) or a shared
 // incident (PostgreSQL). Internal to core/store; RecordingWriter is the interface.
 
@@ -50,6 +52,10 @@ public:
     virtual Result<bool> open(bool create, bool appendsEvents, qint64 *nextEventId,
                               int *nextSeriesId) = 0;
     virtual Result<bool> write(const WriterBatch &batch) = 0;
+
+    // Told, on the writer's thread, what the people running the writer should know while it
+    // waits (a database gone away, back again). Set before the first write.
+    std::function<void(const QString &)> notice;
 };
 
 std::unique_ptr<WriterBackend> makeFileBackend(const QString &path);

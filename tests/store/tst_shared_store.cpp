@@ -12,6 +12,8 @@
 #include "core/store/postmortem_rows.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
+#include "core/store/shared_address.h"
+#include "core/store/shared_copy.h"
 #include "support/feed_replies.h"
 #include "support/postgres_cluster.h"
 #include "support/test_support.h"
@@ -31,6 +33,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <mutex>
 #include <set>
 
 using namespace warroom;
@@ -215,12 +218,26 @@ private Q_SLOTS:
 
         // The server goes away: the session says so and keeps what it has; the writer goes on
         // (its batch waits), and once the server is back the session reads what it missed.
+        std::mutex noticesMutex; // told on the writer's thread
+        QStringList notices;
+        writer.value()->setNotices([&](const QString &text) {
+            std::lock_guard lock(noticesMutex);
+            notices.append(text);
+        });
         QVERIFY(m_cluster.stop());
         QVERIFY(waitForState(a, [&] { return !a.liveHealth().connectionLost.isEmpty(); }));
         QCOMPARE(a.data()->events.size(), before + 3);
         writer.value()->append(annotation(t0 + 20, QStringLiteral("while away")));
         QVERIFY(m_cluster.start());
         QVERIFY(writer.value()->flush());
+        {
+            // The writer said it waited, and when it was through (ingest prints these).
+            std::lock_guard lock(noticesMutex);
+            QCOMPARE(notices.size(), 2);
+            QVERIFY2(notices[0].startsWith(u"the database is unreachable ("),
+                     qPrintable(notices[0]));
+            QVERIFY2(notices[1].startsWith(u"the database answers again"), qPrintable(notices[1]));
+        }
         QVERIFY(waitForEvents(a, before + 4, 30000));
         QCOMPARE(a.data()->events.last().text, QStringLiteral("while away"));
         QVERIFY(waitForState(a, [&] { return a.liveHealth().connectionLost.isEmpty(); }));
@@ -408,6 +425,13 @@ private Q_SLOTS:
         QVERIFY(!refused);
         QVERIFY2(refused.errors().first().message.contains(u"drills only"),
                  qPrintable(refused.errors().first().message));
+        // Copying the drill out is refused for the role, and said so.
+        auto pulled = pullRecording(parseSharedAddress(as(drill, QStringLiteral("tina"))).value(),
+                                    m_dir.filePath(QStringLiteral("tina.warroom")));
+        QVERIFY(!pulled);
+        QVERIFY2(pulled.errors().first().message.contains(
+                     u"permission denied for table meta: your database role may not do this"),
+                 qPrintable(pulled.errors().first().message));
         // Nor the table, nor another's row.
         QSqlDatabase db =
             QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("tina"));
