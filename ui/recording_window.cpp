@@ -228,6 +228,7 @@ void RecordingWindow::opened()
     m_postMortem->setCacheFolder(m_session->cacheFolder() + QStringLiteral("/what-if"));
     m_postMortem->setRecording(data->path, data->events, data->summary, data->postMortems,
                                data->postMortemProblems, data->unreadablePostMortems);
+    m_postMortem->setReadOnly(data->postMortemsReadOnly);
     m_postMortemsStamp = data->postMortemsStamp;
     m_layout = data->layout;
     m_layoutUndo.clear();

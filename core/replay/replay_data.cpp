@@ -270,6 +270,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->postMortemsStamp = r.postMortemsStamp();
     ErrorList problems;
     data->postMortems = readPostMortems(r, &problems, &data->unreadablePostMortems);
+    data->postMortemsReadOnly = r.postMortemsReadOnly();
     for (const Error &e : problems)
         data->postMortemProblems.append(e.toString());
     return std::shared_ptr<const ReplayData>(std::move(data));

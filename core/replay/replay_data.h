@@ -90,6 +90,7 @@ struct ReplayData
     QList<PostMortem> postMortems;                    // written in the recording
     QStringList postMortemProblems;    // those that could not be read, and why (left out)
     QStringList unreadablePostMortems; // their ids
+    QString postMortemsReadOnly;       // why this reader may not write them (empty: it may)
     QString postMortemsStamp;          // Recording::postMortemsStamp() when read
 
     Topology topology(int version) const; // parses the stored version

@@ -190,7 +190,45 @@ Result<bool> Recording::loadShared()
         !q.next())
         return Error{where + u": " + q.lastError().text(), {}, 0, 0};
     m_trainee = !q.value(0).toBool();
-    return loadCatalogue();
+    // What the role may write: a trainee its own post-mortems of drills (through the function
+    // of shared schema 3), others the table (roles.sql).
+    const QString mayWrite =
+        m_trainee
+            ? QStringLiteral("SELECT coalesce(has_function_privilege(to_regprocedure('warroom."
+                             "write_own_postmortem(bigint,text,bytea,bytea,bigint)'), 'EXECUTE'), "
+                             "false)")
+            : QStringLiteral("SELECT has_table_privilege('warroom.postmortems', 'INSERT') "
+                             "AND has_table_privilege('warroom.postmortems', 'UPDATE')");
+    if (!q.exec(mayWrite) || !q.next())
+        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+    if (!q.value(0).toBool())
+        m_sharedReadOnly =
+            m_trainee ? QStringLiteral("your database role may read this drill only (a trainee "
+                                       "writes post-mortems once the database's owner ran "
+                                       "resources/sql/roles.sql)")
+                      : QStringLiteral("your database role may read incidents, not write "
+                                       "post-mortems (that needs warroom_scribe)");
+    if (auto loaded = loadCatalogue(); !loaded)
+        return loaded;
+    if (m_trainee && m_sharedReadOnly.isEmpty() && meta(QStringLiteral("drill")) != u"1")
+        m_sharedReadOnly =
+            QStringLiteral("a trainee's role writes post-mortems of drills only, and this "
+                           "incident is not a drill");
+    return true;
+}
+
+QString Recording::postMortemsReadOnly() const
+{
+    if (isSharedAddress(m_path))
+        return m_sharedReadOnly;
+    const QFileInfo file(m_path);
+    if (!file.isWritable())
+        return QStringLiteral("the recording's file is read-only");
+    // SQLite writes its journal beside the file.
+    if (!QFileInfo(file.absolutePath()).isWritable())
+        return QStringLiteral("the recording's folder is read-only (SQLite writes its journal "
+                              "there)");
+    return {};
 }
 
 Result<bool> Recording::loadCatalogue()

@@ -88,6 +88,9 @@ public:
     qint64 eventCount() const;
     // Read through the trainees' views of a shared drill (rule names hidden by the server).
     bool readsTraineeViews() const { return m_trainee; }
+    // Why this reader may not write the recording's post-mortems (empty: it may): a file or a
+    // folder that is read-only, a database role that may not.
+    QString postMortemsReadOnly() const;
     QList<Event> events(const EventFilter &filter = {}) const;
 
     // Level-0 samples with start time in [fromMs, toMs); NaN where there was no value.
@@ -123,8 +126,9 @@ private:
 
     QString m_path;
     QString m_connection;
-    qint64 m_incident = 0;  // in a shared database
-    bool m_trainee = false; // ... read through the trainees' views
+    qint64 m_incident = 0;    // in a shared database
+    bool m_trainee = false;   // ... read through the trainees' views
+    QString m_sharedReadOnly; // why the role may not write post-mortems (empty: it may)
     int m_version = 0;
     QHash<QString, QString> m_meta;
     QList<StoredSeries> m_series;

@@ -425,6 +425,22 @@ private Q_SLOTS:
         QVERIFY(!refused);
         QVERIFY2(refused.errors().first().message.contains(u"drills only"),
                  qPrintable(refused.errors().first().message));
+        // What each reader may write, known when it opens (the editor reads, not edits, else).
+        QVERIFY(Recording::open(as(drill, QStringLiteral("tina")))
+                    .value()
+                    ->postMortemsReadOnly()
+                    .isEmpty());
+        QVERIFY(Recording::open(as(real, QStringLiteral("tina")))
+                    .value()
+                    ->postMortemsReadOnly()
+                    .contains(u"this incident is not a drill"));
+        QVERIFY(m_cluster.psql({QStringLiteral("-c"),
+                                QStringLiteral("CREATE ROLE vic LOGIN IN ROLE warroom_viewer")}));
+        QVERIFY(Recording::open(as(real, QStringLiteral("vic")))
+                    .value()
+                    ->postMortemsReadOnly()
+                    .contains(u"needs warroom_scribe"));
+        QVERIFY(Recording::open(real).value()->postMortemsReadOnly().isEmpty());
         // Copying the drill out is refused for the role, and said so.
         auto pulled = pullRecording(parseSharedAddress(as(drill, QStringLiteral("tina"))).value(),
                                     m_dir.filePath(QStringLiteral("tina.warroom")));

@@ -432,6 +432,34 @@ private Q_SLOTS:
         QVERIFY(!shown->text().contains(u"0s of outage in 0 outages"));
     }
 
+    // Where post-mortems cannot be written (a role that may only read, a read-only file), the
+    // editor reads them and says why; nothing typed is taken and then lost.
+    void aReadOnlyRecordingIsReadNotEdited()
+    {
+        auto recording = Recording::open(copy(QStringLiteral("read-only")));
+        QVERIFY(recording);
+        PostMortem written;
+        written.id = QStringLiteral("pm-1");
+        written.title = QStringLiteral("as written");
+        PostMortemEditor editor;
+        editor.setRecording(recording.value()->path(), recording.value()->events(),
+                            summarize(*recording.value()), {written});
+        editor.setReadOnly(QStringLiteral("your database role may read incidents"));
+        auto *title = editor.findChild<QLineEdit *>(QStringLiteral("title"));
+        QVERIFY(title->isReadOnly());
+        QCOMPARE(title->text(), QStringLiteral("as written"));
+        editor.setField(&PostMortem::title, QStringLiteral("typed"), QStringLiteral("Title"));
+        editor.newDraft();
+        QVERIFY(editor.addNote(0, QStringLiteral("a note")).isEmpty());
+        QCOMPARE(editor.document()->postMortem().title, QStringLiteral("as written"));
+        QVERIFY(editor.document()->postMortem().timeline.isEmpty());
+        QVERIFY(editor.findChild<QLabel *>(QStringLiteral("saveState"))
+                    ->text()
+                    .contains(u"Read only: your database role may read incidents."));
+        editor.setReadOnly({});
+        QVERIFY(!title->isReadOnly());
+    }
+
     // Choosing an entry moves the replay to its moment.
     void selectingAnEntryMovesTheCursor()
     {

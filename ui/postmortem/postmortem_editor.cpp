@@ -104,6 +104,7 @@ void PostMortemEditor::build()
     tools->setObjectName(QStringLiteral("postMortemTools"));
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     QAction *draft = tools->addAction(tr("New draft"), this, &PostMortemEditor::askForNewDraft);
+    m_newDraft = draft;
     draft->setToolTip(tr("A post-mortem proposed from the recording: its timeline and impact"));
     m_rename = tools->addAction(tr("Rename…"), this, &PostMortemEditor::askToRename);
     m_rename->setToolTip(tr("Its title, which names it in the list"));
@@ -394,6 +395,12 @@ void PostMortemEditor::grow(const QList<Event> &events, const RecordingSummary &
         refresh();
 }
 
+void PostMortemEditor::setReadOnly(const QString &why)
+{
+    m_readOnly = why;
+    refresh();
+}
+
 void PostMortemEditor::updateWritten(const QList<PostMortem> &written)
 {
     const QString openId = m_document->postMortem().id;
@@ -495,7 +502,7 @@ int PostMortemEditor::setStatusOfAlike(const QString &entryId, TimelineEntry::St
 void PostMortemEditor::edit(const std::function<void(PostMortem &)> &change,
                             const QString &description, const QString &mergeKey)
 {
-    if (!m_document->isOpen() || m_refreshing)
+    if (!m_document->isOpen() || m_refreshing || !m_readOnly.isEmpty())
         return;
     PostMortem next = m_document->postMortem();
     change(next);
@@ -548,6 +555,8 @@ void PostMortemEditor::toggleStar(const QString &entryId)
 
 QString PostMortemEditor::addEntry(TimelineEntry entry)
 {
+    if (!m_readOnly.isEmpty())
+        return {};
     if (!m_document->isOpen())
         newDraft();
     entry.id = m_document->postMortem().newEntryId();
@@ -729,8 +738,19 @@ void PostMortemEditor::refresh()
                        static_cast<QWidget *>(m_severity), static_cast<QWidget *>(m_state),
                        static_cast<QWidget *>(m_authors), static_cast<QWidget *>(m_tabs)})
         w->setEnabled(open);
-    m_rename->setEnabled(open);
-    m_delete->setEnabled(open);
+    const bool editable = open && m_readOnly.isEmpty();
+    m_rename->setEnabled(editable);
+    m_delete->setEnabled(editable);
+    m_newDraft->setEnabled(m_readOnly.isEmpty());
+    for (QLineEdit *e : {m_title, m_incident, m_authors})
+        e->setReadOnly(!editable);
+    for (QComboBox *c : {m_severity, m_state})
+        c->setEnabled(editable);
+    for (const auto &[label, field] : sectionFields())
+        sectionEditor(label)->setReadOnly(!editable);
+    if (auto *triage = findChild<QToolBar *>(QStringLiteral("triage")))
+        triage->setEnabled(editable);
+    m_actions->setEnabled(editable || !open);
     auto setText = [](QLineEdit *edit, const QString &text) {
         if (edit->text() == text) // keeps the text cursor while typing
             return;
@@ -753,17 +773,25 @@ void PostMortemEditor::refresh()
     setText(m_entryText, current.text);
     setText(m_seenAt, current.seenAt);
     setText(m_failedAt, current.failedAt);
-    for (QLineEdit *e : {m_entryText, m_seenAt, m_failedAt})
+    for (QLineEdit *e : {m_entryText, m_seenAt, m_failedAt}) {
         e->setEnabled(i >= 0);
+        e->setReadOnly(!editable);
+    }
     m_actions->refresh();
     m_conflicts->setVisible(open && !pm.conflicts.isEmpty());
     m_conflicts->setText(tr("⚠ %n conflict(s)…", "", int(pm.conflicts.size())));
     m_conflicts->setToolTip(tr("Edits made at two desks at the same time: the later one was "
                                "written, the other kept aside. Click to resolve."));
+    if (!m_readOnly.isEmpty())
+        m_saveState->setText(u"<span style='color:#D55E00'>" +
+                             tr("Read only: %1.").arg(m_readOnly).toHtmlEscaped() + u"</span>");
     if (!open) {
-        m_metrics->setText(tr("No post-mortem in this recording yet: <b>New draft</b> proposes "
-                              "one from what was recorded."));
-        m_saveState->clear();
+        m_metrics->setText(m_readOnly.isEmpty()
+                               ? tr("No post-mortem in this recording yet: <b>New draft</b> "
+                                    "proposes one from what was recorded.")
+                               : tr("No post-mortem in this recording yet."));
+        if (m_readOnly.isEmpty())
+            m_saveState->clear();
     } else {
         PostMortem shown = pm; // the impact the recording has now, not the one stored
         shown.impact = m_impact;

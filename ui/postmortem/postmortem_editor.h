@@ -42,6 +42,10 @@ public:
     // The post-mortems as the recording holds them now (another desk wrote): the open one
     // merged with the edits made here, new drafts listed.
     void updateWritten(const QList<PostMortem> &written);
+    // Why post-mortems cannot be written here (a read-only file, a role that may only read;
+    // empty: they can): read, not edited, and said so.
+    void setReadOnly(const QString &why);
+    QString readOnly() const { return m_readOnly; }
     // The first edit kept aside by a merge: theirs, or this desk's.
     void resolveConflicts();
     // Where the replay is, and what is selected there ("lb-1"), for entries added "at cursor".
@@ -116,6 +120,8 @@ private:
     qint64 m_cursorMs = 0;
     QString m_cursorContext;
     bool m_refreshing = false;
+    QString m_readOnly; // why nothing can be written (empty: it can)
+    QAction *m_newDraft = nullptr;
 
     QList<PostMortem> m_deleted; // this session's, newest last, for undoDelete()
     QStringList m_unreadableIds; // held by the recording, not readable: taken

@@ -17,7 +17,7 @@ namespace warroom {
 
 void PostMortemEditor::newDraft()
 {
-    if (m_path.isEmpty())
+    if (m_path.isEmpty() || !m_readOnly.isEmpty())
         return;
     PostMortem pm = proposePostMortem(m_events, m_summary, unusedId());
     m_written.append(pm);
