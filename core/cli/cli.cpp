@@ -97,6 +97,8 @@ const QString kUsage = QStringLiteral(
     "  pull postgresql://HOST:PORT/DB?incident=NAME FILE.warroom\n"
     "  incidents postgresql://HOST:PORT/DB\n"
     "                  recordings shared in PostgreSQL, copied row for row\n"
+    "  verify FILE     its events and samples hashed from what is stored (equal for exact\n"
+    "                  copies), checked against the events_hash it was recorded with\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");
@@ -217,6 +219,8 @@ int runCli(const QStringList &args, QTextStream &out, QTextStream &err)
         return pullCommand(rest, out, err);
     if (command == u"incidents")
         return incidentsCommand(rest, out, err);
+    if (command == u"verify")
+        return verifyCommand(rest, out, err);
     if (command == u"help" || command == u"--help" || command == u"-h") {
         out << kUsage;
         return ExitClean;

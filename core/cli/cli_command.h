@@ -33,5 +33,6 @@ int importCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int pushCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int pullCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int incidentsCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int verifyCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace warroom

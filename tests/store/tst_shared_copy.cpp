@@ -2,6 +2,7 @@
 // pull gives the file back row for row, both ways; incidents are listed; wrong addresses,
 // names taken and files in the way are refused with a clear message.
 #include "core/cli/cli.h"
+#include "core/store/content_hashes.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
 #include "core/store/shared_address.h"
@@ -133,6 +134,41 @@ private Q_SLOTS:
         QCOMPARE(copy.value()->meta(QStringLiteral("events_hash")),
                  original.value()->meta(QStringLiteral("events_hash")));
         QCOMPARE(copy.value()->events().size(), original.value()->events().size());
+        // Hashed from what is stored, both ways: the file, the incident, the copy pulled back.
+        const ContentHashes file = contentHashes(*original.value());
+        QVERIFY(file.samples > 0);
+        for (const QString &where : {m_cluster.address(QStringLiteral("lemniscus")),
+                                     m_cluster.address(QStringLiteral("again")), twice}) {
+            auto r = Recording::open(where);
+            QVERIFY(r);
+            const ContentHashes there = contentHashes(*r.value());
+            QCOMPARE(there.eventsHash, file.eventsHash);
+            QCOMPARE(there.samplesHash, file.samplesHash);
+            QCOMPARE(there.samples, file.samples);
+        }
+        // A recording as it was simulated verifies against its events_hash (this one had an
+        // event added above: not as recorded).
+        QCOMPARE(cli({QStringLiteral("verify"),
+                      m_dir.filePath(QStringLiteral("pagerduty-2011.warroom"))},
+                     &output),
+                 0);
+        QVERIFY2(output.contains(u"events as recorded"), qPrintable(output));
+        // One event changed in a copy: said.
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+            db.setDatabaseName(twice);
+            QVERIFY(db.open());
+            QVERIFY(QSqlQuery(db).exec(QStringLiteral(
+                "UPDATE events SET text = 'edited' WHERE id = (SELECT max(id) FROM events)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        QVERIFY(contentHashes(*Recording::open(twice).value()).eventsHash != file.eventsHash);
+        output.clear();
+        QCOMPARE(cli({QStringLiteral("verify"), twice}, &output), 2);
+        QVERIFY2(output.contains(u"the events differ from the events_hash they were recorded with"),
+                 qPrintable(output));
     }
 
     // A recording of an older file schema (before layout and post-mortems) is brought up to
