@@ -397,6 +397,8 @@ void PostMortemEditor::grow(const QList<Event> &events, const RecordingSummary &
 
 void PostMortemEditor::setReadOnly(const QString &why)
 {
+    if (why == m_readOnly) // (a refresh would clear what the save state says now)
+        return;
     m_readOnly = why;
     refresh();
 }
