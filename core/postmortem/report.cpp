@@ -139,8 +139,11 @@ QList<std::pair<QString, QString>> impactRows(const PostMortem &pm)
 QList<std::pair<QString, QString>> metricRows(const PostMortem &pm)
 {
     const IncidentMetrics m = metricsOf(pm);
-    return {{QStringLiteral("Impact began"),
-             m.startMs < 0 ? QStringLiteral("—") : formatUtc(m.startMs) + u" UTC"},
+    // With no outage recorded the times count from the first accepted entry: said so.
+    QString began = m.startMs < 0 ? QStringLiteral("—") : formatUtc(m.startMs) + u" UTC";
+    if (m.startMs >= 0 && pm.impact.startMs < 0)
+        began += QStringLiteral(" (the first entry: no outage recorded)");
+    return {{QStringLiteral("Impact began"), began},
             {QStringLiteral("Time to detect"), span(m.timeToDetect())},
             {QStringLiteral("Time to diagnose"), span(m.timeToDiagnose())},
             {QStringLiteral("Time to mitigate"), span(m.timeToMitigate())},

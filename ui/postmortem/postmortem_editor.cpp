@@ -811,7 +811,9 @@ void PostMortemEditor::refresh()
             u", from " +
             (m.startMs < 0 ? QStringLiteral("—")
                            : formatUtc(m.startMs, QStringLiteral("HH:mm:ss"))) +
-            u" UTC &nbsp; <b>TTD</b> " + span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " +
+            (m.startMs >= 0 && impact.startMs < 0 ? QStringLiteral(" UTC (the first entry)")
+                                                  : QStringLiteral(" UTC")) +
+            u" &nbsp; <b>TTD</b> " + span(m.timeToDetect()) + u" &nbsp; <b>TTDiag</b> " +
             span(m.timeToDiagnose()) + u" &nbsp; <b>TTM</b> " + span(m.timeToMitigate()) +
             u" &nbsp; <b>TTR</b> " + span(m.timeToResolve()) + queuesText(impact) + u"<br>" +
             QString::number(accepted) + u" entries accepted, " + QString::number(proposed) +

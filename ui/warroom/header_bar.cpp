@@ -113,11 +113,11 @@ void HeaderBar::refresh()
     m_live.clear();
     m_liveWarning = false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QString liveWhy; // the chip's detail, on hover (a chip is short, and elided)
     if (!health.connectionLost.isEmpty()) {
         m_liveWarning = true;
-        m_live = tr("⚠ lost the shared incident's server — showing what was read, "
-                    "reconnecting (%1)")
-                     .arg(health.connectionLost.section(u'\n', 0, 0));
+        m_live = tr("⚠ database unreachable — reconnecting; showing what was read");
+        liveWhy = health.connectionLost.section(u'\n', 0, 0);
     } else if (health.writerStopped) {
         m_liveWarning = true;
         m_live = tr("⚠ its writer stopped unexpectedly (last seen %1 UTC, by this computer's "
@@ -151,7 +151,7 @@ void HeaderBar::refresh()
     // The chips are elided: their whole text on hover.
     QStringList tips;
     if (m_liveWarning)
-        tips.append(m_live);
+        tips.append(liveWhy.isEmpty() ? m_live : m_live + u" (" + liveWhy + u')');
     if (!m_monitoring.isEmpty())
         tips.append(tr("⚠ %1").arg(m_monitoring));
     setToolTip(tips.join(u'\n'));
