@@ -112,11 +112,18 @@ int incidentsCommand(const QStringList &args, QTextStream &out, QTextStream &err
                     ? QString(u"no incidents in " + where->server)
                     : QString(u"no incident named " + where->incident + u" in " + where->server))
             << Qt::endl;
+    // In columns: names padded, counts right-aligned, LIVE in its own column.
+    qsizetype nameWidth = 0, countWidth = 0;
+    for (const SharedIncident &i : incidents.value()) {
+        nameWidth = std::max(nameWidth, i.name.size());
+        countWidth = std::max(countWidth, QString::number(i.events).size());
+    }
     for (const SharedIncident &i : incidents.value())
-        out << i.name << "  "
+        out << i.name.leftJustified(nameWidth) << "  "
             << QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
                    .toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-            << " UTC  " << i.events << " events" << (i.live ? QStringLiteral("  LIVE") : QString())
+            << " UTC  " << QString::number(i.events).rightJustified(countWidth) << " events  "
+            << (i.live ? QStringLiteral("LIVE") : QStringLiteral("    "))
             << (i.title.isEmpty() ? QString() : u"  " + i.title) << Qt::endl;
     return ExitClean;
 }
