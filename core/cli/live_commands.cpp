@@ -76,8 +76,9 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const QCommandLineOption maxPast(
         QStringLiteral("max-past"),
         QStringLiteral("Refuse times before the recording's start by more than this (default "
-                       "3660d: a replay of an old incident passes, a 1970 default does not)."),
-        QStringLiteral("DURATION"), QStringLiteral("3660d"));
+                       "10958d, 30 years: a replay of an old incident passes, a 1970 default "
+                       "does not)."),
+        QStringLiteral("DURATION"), QStringLiteral("10958d"));
     const QCommandLineOption maxAhead(QStringLiteral("max-ahead"),
                                       QStringLiteral("Refuse times beyond now by more than this "
                                                      "(default 1d)."),
@@ -111,9 +112,11 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     for (const auto &[option, field] :
          {std::pair{&maxPast, &options.maxPastMs}, std::pair{&maxAhead, &options.maxAheadMs}}) {
         *field = parseDurationMs(parser.value(*option));
-        if (*field < 0) {
+        constexpr qint64 kCentury = 36525LL * 24 * 3600 * 1000;
+        if (*field < 0 || *field > kCentury) {
             err << "warroom-cli ingest: --" << option->names().first()
-                << " takes a duration such as 1d or 12h, not '" << parser.value(*option) << "'\n";
+                << " takes a duration such as 1d or 12h (at most 36525d), not '"
+                << parser.value(*option) << "'\n";
             return ExitInvalid;
         }
     }
@@ -233,8 +236,11 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             }
         }
     };
+    QElapsedTimer sinceSent; // a long gap in the recording: an empty line keeps the connection
+    sinceSent.start();
     auto send = [&](const QByteArray &line) {
         socket.write(line);
+        sinceSent.restart();
         ++sent;
         while (socket.bytesToWrite() > (1 << 20) && socket.state() == QTcpSocket::ConnectedState) {
             socket.waitForBytesWritten(1000); // the server holds us back: wait
@@ -278,8 +284,13 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             send(feed::eventLine(events[nextEvent]));
         if (factor > 0) {
             const qint64 due = qint64(double(t + kStep - r.startMs()) / factor);
-            while (clock.elapsed() < due && socket.state() == QTcpSocket::ConnectedState)
+            while (clock.elapsed() < due && socket.state() == QTcpSocket::ConnectedState) {
                 pump(int(std::min<qint64>(100, due - clock.elapsed())));
+                if (sinceSent.elapsed() > 60000) {
+                    socket.write("\n");
+                    sinceSent.restart();
+                }
+            }
         }
         pump(0);
         if (socket.state() != QTcpSocket::ConnectedState)

@@ -23,6 +23,13 @@ constexpr qint64 kSamplesCommitGapMs = 200;    // between commits that rewrite p
 constexpr qint64 kEvictableIdleMs = 2000;      // a connection this quiet may make room for another
 constexpr int kIdleCheckMs = 1000;
 
+QString seconds(qint64 ms)
+{
+    if (ms % 1000 == 0)
+        return QString::number(ms / 1000) + u" s";
+    return QString::number(ms) + u" ms";
+}
+
 // What every new live recording starts with: its format, its source, a range beginning now.
 void beginLiveRecording(RecordingWriter &w, const QString &source, qint64 nowMs)
 {
@@ -166,8 +173,10 @@ void IngestServer::accept()
         socket->setReadBufferSize(m_options.readBufferBytes);
         m_clients.insert(socket, client);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
-            if (auto it = m_clients.find(socket); it != m_clients.end())
-                read(**it);
+            if (auto it = m_clients.find(socket); it != m_clients.end()) {
+                const std::shared_ptr<Client> keep = *it; // handle() may drop it meanwhile
+                read(*keep);
+            }
         });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] { drop(socket); });
     }
@@ -212,12 +221,11 @@ void IngestServer::closeIdle()
             silent.append(client.get());
     }
     for (Client *client : silent)
-        closeClient(
-            *client,
-            client->anyLine
-                ? QStringLiteral("closed: no line for %1 s").arg(m_options.idleTimeoutMs / 1000)
-                : QStringLiteral("closed: no complete line within %1 s of connecting")
-                      .arg(m_options.firstLineMs / 1000));
+        closeClient(*client, client->anyLine
+                                 ? QString(u"closed: no line accepted for " +
+                                           seconds(m_options.idleTimeoutMs))
+                                 : QString(u"closed: no complete line within " +
+                                           seconds(m_options.firstLineMs) + u" of connecting"));
 }
 
 void IngestServer::closeClient(Client &client, const QString &why)
@@ -275,8 +283,11 @@ void IngestServer::read(Client &client)
 
 void IngestServer::handle(Client &client, const QByteArray &line)
 {
-    if (line.trimmed().isEmpty())
+    if (line.trimmed().isEmpty()) { // an empty line keeps a quiet feeder's connection
+        if (client.greeted)
+            client.quiet.restart();
         return;
+    }
     client.anyLine = true;
     auto reply = [&](const QString &error) { reject(client, error); };
     auto parsed = feed::parseLine(line);
@@ -439,7 +450,16 @@ void IngestServer::commit()
     m_sinceCommit.restart();
     m_sink->handOver(true);
     writeRange();
-    if (!m_writer->flush())
+    QElapsedTimer flushing;
+    flushing.start();
+    const bool flushed = bool(m_writer->flush());
+    // The server itself waited (a shared database away): its clients were not quiet meanwhile,
+    // they were not read. Their silence counts from now.
+    if (flushing.elapsed() > kEvictableIdleMs) {
+        for (const auto &client : std::as_const(m_clients))
+            client->quiet.restart();
+    }
+    if (!flushed)
         return; // the writer keeps its error; nothing is acknowledged
     m_committed = m_stored;
     for (const auto &client : std::as_const(m_clients)) {

@@ -41,7 +41,7 @@ struct IngestOptions
     // was when the server started) by more than maxPastMs — a replay of an old incident moves
     // the start back, a clock in seconds or a 1970 default does not —, not beyond the server's
     // clock by more than maxAheadMs.
-    qint64 maxPastMs = 10LL * 366 * 24 * 3600 * 1000;
+    qint64 maxPastMs = 10958LL * 24 * 3600 * 1000; // 30 years
     qint64 maxAheadMs = 24LL * 3600 * 1000;
     // A connection with no complete line accepted for this long is closed; one that has not
     // finished its first line within firstLineMs too (a slow or silent client holds a slot).

@@ -322,8 +322,12 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
     const QList<Event> fresh = r.events(after);
     // Revealed to a trainee reading through the server's views: all of it is read again.
     if (r.readsTraineeViews() && !data->revealedByServer &&
-        std::any_of(fresh.cbegin(), fresh.cend(), isReveal))
-        return loadReplayData(data->path, columns);
+        std::any_of(fresh.cbegin(), fresh.cend(), isReveal)) {
+        auto loaded = loadReplayData(data->path, columns);
+        if (!loaded)
+            return loaded;
+        return withAllEvents(loaded.value()); // all of it: a live refresh grows from it
+    }
     // A live source appends in time order; one that does not is read again in full.
     const bool reordered = !fresh.isEmpty() && !next->events.isEmpty() &&
                            fresh.first().timeMs < next->events.last().timeMs;

@@ -124,8 +124,9 @@ Result<PgResult> exec(PGconn *c, const QString &sql, const QStringList &params)
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         // Refused for the role: say which roles may, not the SQL that was refused.
         const char *state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-        if (state && QByteArrayView(state) == "42501")
-            return Error{pgError(c).remove(QStringLiteral("ERROR:  ")) +
+        const QString said = pgError(c);
+        if (state && QByteArrayView(state) == "42501" && !said.contains(u"must be owner"))
+            return Error{QString(said).remove(QStringLiteral("ERROR:  ")) +
                              u": your database role may not do this (recording and pushing "
                              u"need warroom_commander, post-mortems warroom_scribe; "
                              u"docs/shared.md, Roles)",

@@ -131,7 +131,8 @@ QStringList traineeWritesMigration()
 CREATE OR REPLACE VIEW trainee_meta AS
 SELECT m.incident, m.key,
   CASE WHEN NOT h.hiding THEN m.value
-       WHEN m.key IN ('scenario_text', 'base_scenario_text') THEN ''
+       WHEN m.key IN ('scenario_text', 'base_scenario_text', 'scenario_description', 'what_ifs')
+         THEN ''
        ELSE warroom.hide_text(m.value, h.names, h.aliases) END AS value
 FROM warroom.meta m JOIN warroom.trainee_hiding h ON h.incident = m.incident
 )SQL"),

@@ -54,6 +54,7 @@ private:
 
 PostMortemDocument::PostMortemDocument(QObject *parent)
     : QObject(parent)
+    , m_author(postMortemAuthor())
 {
     m_writes.setMaxThreadCount(1);
     m_autosave.setSingleShot(true);
@@ -101,7 +102,7 @@ struct Saved
 // Writes `mine` if the stored post-mortem is still the one it was edited from; else merges the
 // stored one in and tries again. Runs on the writes' thread.
 Saved saveMerging(const QString &path, PostMortem mine,
-                  const std::shared_ptr<PostMortemDocument::Stored> &stored)
+                  const std::shared_ptr<PostMortemDocument::Stored> &stored, const QString &author)
 {
     Saved out{{}, mine, mine};
     for (int attempt = 0; attempt < 8; ++attempt) {
@@ -117,7 +118,7 @@ Saved saveMerging(const QString &path, PostMortem mine,
             return out;
         }
         PostMortem next = mine;
-        stampRevisions(next, base, postMortemAuthor(), QDateTime::currentMSecsSinceEpoch());
+        stampRevisions(next, base, author, QDateTime::currentMSecsSinceEpoch());
         // Writes replace only what they read, so the stored versions are one line: numbered.
         next.revisions.insert(kDocumentRevision,
                               QJsonObject{{QStringLiteral("rev"), documentRevision(base) + 1}});
@@ -224,9 +225,9 @@ void PostMortemDocument::save()
     // Written on a pool of one thread: one write at a time, in the order they were asked for.
     // The result comes back to this thread as a queued call, if the document still exists.
     QPointer<PostMortemDocument> self(this);
-    m_lastSave =
-        QtConcurrent::run(&m_writes, [path = m_path, pm = m_current, stored = m_stored, self] {
-            const Saved done = saveMerging(path, pm, stored);
+    m_lastSave = QtConcurrent::run(
+        &m_writes, [path = m_path, pm = m_current, stored = m_stored, self, author = m_author] {
+            const Saved done = saveMerging(path, pm, stored, author);
             QMetaObject::invokeMethod(qApp, [self, done, stored] {
                 if (self && self->m_stored == stored)
                     self->adoptSaved(done.sent, done.saved);

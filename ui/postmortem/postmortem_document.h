@@ -26,6 +26,8 @@ public:
     static constexpr int kAutosaveMs = 1000;
 
     explicit PostMortemDocument(QObject *parent = nullptr);
+    // Whom the edits made here are recorded as: the author when the document was made.
+    const QString &author() const { return m_author; }
     ~PostMortemDocument() override;
 
     // Starts editing `postMortem` of the recording at `path` (no undo history yet).
@@ -74,6 +76,7 @@ public:
     };
 
 private:
+    QString m_author; // whose edits this desk writes (postMortemAuthor() when made)
     std::shared_ptr<Stored> m_stored = std::make_shared<Stored>();
 
     QString m_path;

@@ -149,11 +149,11 @@ void PostMortemEditor::build()
     m_conflicts->hide();
     connect(m_conflicts, &QPushButton::clicked, this, &PostMortemEditor::resolveConflicts);
     // Who the edits made here are recorded as: what the other desks see next to them.
-    auto *author = new QLabel(tr("✎ as <b>%1</b>").arg(postMortemAuthor().toHtmlEscaped()));
+    auto *author = new QLabel(tr("✎ as <b>%1</b>").arg(m_document->author().toHtmlEscaped()));
     author->setObjectName(QStringLiteral("author"));
     author->setToolTip(tr("Entries and edits made here are recorded as %1 (your login; "
                           "<tt>warroom --as NAME</tt> writes as another name)")
-                           .arg(postMortemAuthor().toHtmlEscaped()));
+                           .arg(m_document->author().toHtmlEscaped()));
     // First in the row: a row wider than the panel scrolls, and these must stay in sight.
     state->addWidget(m_conflicts);
     state->addWidget(author);
