@@ -8,6 +8,8 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+
 #include <array>
 
 namespace warroom {
@@ -51,7 +53,10 @@ QJsonValue time(qint64 ms)
 
 qint64 timeFrom(const QJsonValue &v)
 {
-    return v.isDouble() ? qint64(v.toDouble()) : -1;
+    // Beyond what milliseconds since the epoch can be (and NaN): no time, not undefined
+    // behaviour (found by fuzz_postmortem).
+    const double d = v.toDouble(std::nan(""));
+    return v.isDouble() && std::abs(d) <= 9e15 ? qint64(d) : -1;
 }
 
 QJsonObject impactJson(const Impact &i)

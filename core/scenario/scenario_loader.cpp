@@ -609,6 +609,8 @@ qint64 parseDurationMs(const QString &text)
             factor = 7 * 86400e3;
         total += m.captured(1).toDouble() * factor;
     }
+    if (!(total <= 9e15)) // beyond any date (and NaN): malformed, not an overflow (fuzz_time)
+        return -1;
     return qint64(total);
 }
 

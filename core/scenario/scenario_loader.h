@@ -15,7 +15,8 @@ namespace warroom {
 Result<Scenario> loadScenarioFile(const QString &path);
 Result<Scenario> parseScenario(const QByteArray &text, const QString &fileName);
 
-// "90s", "5m", "2h", "3d", "1w", "250ms" or a number of seconds. -1 when malformed.
+// "90s", "5m", "2h", "3d", "1w", "250ms" or a number of seconds. -1 when malformed (or beyond
+// any date: more than 9e15 ms).
 qint64 parseDurationMs(const QString &text);
 
 // A moment as people type it: an ISO 8601 time ("2020-05-25T08:50:00Z") or an offset from

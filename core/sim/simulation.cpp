@@ -512,7 +512,8 @@ void Simulation::resolveCall(Endpoint &ep, int dependency, Call &call) const
                 broken.push_back(c); // warming up or out of rotation: refuses
             }
         }
-        auto failAll = [&] { (anyHang ? call.directHang : call.directRefuse) += weight; };
+        // (weight copied: clang 14 cannot capture a structured binding)
+        auto failAll = [&, w = weight] { (anyHang ? call.directHang : call.directRefuse) += w; };
         switch (dep.need) {
         case InstanceNeed::Any:
         case InstanceNeed::AtLeast: {

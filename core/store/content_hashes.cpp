@@ -26,9 +26,9 @@ ContentHashes contentHashes(const Recording &recording)
     for (const StoredSeries &s : recording.series()) {
         samples.addData(QByteArray(s.info.key.toUtf8() + '\n'));
         const std::vector<float> values = recording.samples(s, s.info.startMs, s.endMs());
-        QByteArray bits(qsizetype(values.size() * sizeof(float)), Qt::Uninitialized);
-        std::memcpy(bits.data(), values.data(), size_t(bits.size()));
-        samples.addData(bits);
+        if (!values.empty()) // (memcpy from an empty vector's null data is undefined)
+            samples.addData(QByteArrayView(reinterpret_cast<const char *>(values.data()),
+                                           qsizetype(values.size() * sizeof(float))));
         out.samples += qint64(values.size());
     }
     out.samplesHash = samples.result().toHex();

@@ -210,6 +210,18 @@ private Q_SLOTS:
     }
 
     // The JSON form round-trips everything, snapshots included; bad input names its place.
+    // A time no clock can read (found by fuzz_postmortem) is no time, not undefined behaviour.
+    void absurdTimesReadAsNoTime()
+    {
+        QJsonObject o = toJson(filledIn());
+        QJsonObject impact = o.value(QStringLiteral("impact")).toObject();
+        impact.insert(QStringLiteral("start_ms"), 1.7e50);
+        o.insert(QStringLiteral("impact"), impact);
+        const auto read = postMortemFromJson(o, QStringLiteral("x"));
+        QVERIFY(read);
+        QCOMPARE(read.value().impact.startMs, qint64(-1));
+    }
+
     void jsonRoundTripsAndErrorsNameThePlace()
     {
         const PostMortem pm = filledIn();

@@ -151,6 +151,8 @@ private Q_SLOTS:
         QTest::newRow("compound_garbage") << QStringLiteral("1h soon") << qint64(-1);
         QTest::newRow("garbage") << QStringLiteral("soon") << qint64(-1);
         QTest::newRow("negative") << QStringLiteral("-5m") << qint64(-1);
+        // Beyond any date: malformed, not an overflow (found by fuzz_time).
+        QTest::newRow("beyond any date") << QStringLiteral("1000000000w") << qint64(-1);
     }
     void durations()
     {
