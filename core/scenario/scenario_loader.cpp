@@ -589,26 +589,27 @@ qint64 parseDurationMs(const QString &text)
     static const QRegularExpression whole(
         QStringLiteral("^\\s*(?:\\d+(?:\\.\\d+)?\\s*(?:ms|s|m|h|d|w)\\s*)+$"));
     static const QRegularExpression term(QStringLiteral("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d|w)"));
-    if (const QRegularExpressionMatch m = plain.match(text); m.hasMatch())
-        return qint64(m.captured(1).toDouble() * 1000.0);
-    if (!whole.match(text).hasMatch())
-        return -1;
     double total = 0.0;
-    for (const QRegularExpressionMatch &m : term.globalMatch(text)) {
-        const QString unit = m.captured(2);
-        double factor = 1000.0;
-        if (unit == u"ms")
-            factor = 1.0;
-        else if (unit == u"m")
-            factor = 60e3;
-        else if (unit == u"h")
-            factor = 3600e3;
-        else if (unit == u"d")
-            factor = 86400e3;
-        else if (unit == u"w")
-            factor = 7 * 86400e3;
-        total += m.captured(1).toDouble() * factor;
-    }
+    if (const QRegularExpressionMatch m = plain.match(text); m.hasMatch())
+        total = m.captured(1).toDouble() * 1000.0;
+    else if (!whole.match(text).hasMatch())
+        return -1;
+    else
+        for (const QRegularExpressionMatch &m : term.globalMatch(text)) {
+            const QString unit = m.captured(2);
+            double factor = 1000.0;
+            if (unit == u"ms")
+                factor = 1.0;
+            else if (unit == u"m")
+                factor = 60e3;
+            else if (unit == u"h")
+                factor = 3600e3;
+            else if (unit == u"d")
+                factor = 86400e3;
+            else if (unit == u"w")
+                factor = 7 * 86400e3;
+            total += m.captured(1).toDouble() * factor;
+        }
     if (!(total <= 9e15)) // beyond any date (and NaN): malformed, not an overflow (fuzz_time)
         return -1;
     return qint64(total);

@@ -153,6 +153,8 @@ private Q_SLOTS:
         QTest::newRow("negative") << QStringLiteral("-5m") << qint64(-1);
         // Beyond any date: malformed, not an overflow (found by fuzz_time).
         QTest::newRow("beyond any date") << QStringLiteral("1000000000w") << qint64(-1);
+        QTest::newRow("seconds beyond any date")
+            << QStringLiteral("99999999999999999999999") << qint64(-1);
     }
     void durations()
     {
