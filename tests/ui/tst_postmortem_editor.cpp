@@ -8,6 +8,7 @@
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
 #include "core/summary/recording_summary.h"
+#include "support/action_items.h"
 #include "support/test_support.h"
 #include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
@@ -39,24 +40,7 @@
 
 using namespace warroom;
 
-namespace {
-
-// An action item as a team writes it (aggregate initialisation would name every field).
-ActionItem actionItem(const QString &what, const QString &owner, QDate due, const QString &priority,
-                      const QString &status, const QString &ticket, const QString &whatIf = {})
-{
-    ActionItem a;
-    a.what = what;
-    a.owner = owner;
-    a.due = due;
-    a.priority = priority;
-    a.status = status;
-    a.ticket = ticket;
-    a.whatIf = whatIf;
-    return a;
-}
-
-} // namespace
+using test::actionItem;
 
 class TestPostMortemEditor : public QObject
 {
