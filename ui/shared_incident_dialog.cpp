@@ -68,6 +68,9 @@ SharedIncidentDialog::SharedIncidentDialog(const QString &current, QWidget *pare
     auto *listButton = new QPushButton(tr("&List incidents"), this);
     row->addWidget(listButton);
     layout->addLayout(row);
+    // A long title is cut at its end, not scrolled sideways; its whole line on hover.
+    m_incidents->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_incidents->setTextElideMode(Qt::ElideRight);
     layout->addWidget(m_incidents, 1);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -76,7 +79,7 @@ SharedIncidentDialog::SharedIncidentDialog(const QString &current, QWidget *pare
     QPushButton *open = buttons->button(QDialogButtonBox::Open);
     open->setEnabled(false);
     layout->addWidget(buttons);
-    resize(560, 380);
+    resize(720, 420);
 
     connect(listButton, &QPushButton::clicked, this, &SharedIncidentDialog::list);
     connect(m_database, &QLineEdit::returnPressed, this, &SharedIncidentDialog::list);
@@ -105,41 +108,42 @@ void SharedIncidentDialog::list()
     QPointer<SharedIncidentDialog> self(this);
     QThreadPool::globalInstance()->start([self, asked, where = address.value()] {
         auto found = listIncidents(where);
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(), [self, asked, where, found = std::move(found)] {
-                if (!self || asked != self->m_listing)
-                    return;
-                if (!found) {
-                    self->m_status->setText(found.errors().first().message);
-                    return;
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, asked, where,
+                                                                 found = std::move(found)] {
+            if (!self || asked != self->m_listing)
+                return;
+            if (!found) {
+                self->m_status->setText(found.errors().first().message);
+                return;
+            }
+            QSettings().setValue(QLatin1StringView(kLastDatabase),
+                                 databaseOf(self->m_database->text()));
+            int chosen = 0;
+            for (const SharedIncident &i : found.value()) {
+                auto *item = new QListWidgetItem(
+                    (i.live ? tr("● LIVE  ") : QString()) +
+                        tr("%1 — %2 · %Ln events · shared %3 UTC", nullptr, int(i.events))
+                            .arg(i.name, i.title.isEmpty() ? tr("(untitled)") : i.title,
+                                 QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
+                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+                    self->m_incidents);
+                item->setData(Qt::UserRole, i.name);
+                item->setToolTip(item->text());
+                if (i.live) {
+                    item->setForeground(QColor(0xD5, 0x5E, 0x00));
+                    item->setToolTip(item->text() + u'\n' + tr("Being written now: opens live"));
                 }
-                QSettings().setValue(QLatin1StringView(kLastDatabase),
-                                     databaseOf(self->m_database->text()));
-                int chosen = 0;
-                for (const SharedIncident &i : found.value()) {
-                    auto *item = new QListWidgetItem(
-                        (i.live ? tr("● LIVE  ") : QString()) +
-                            tr("%1 — %2 · %Ln events · shared %3 UTC", nullptr, int(i.events))
-                                .arg(i.name, i.title.isEmpty() ? tr("(untitled)") : i.title,
-                                     QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
-                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
-                        self->m_incidents);
-                    item->setData(Qt::UserRole, i.name);
-                    if (i.live) {
-                        item->setForeground(QColor(0xD5, 0x5E, 0x00));
-                        item->setToolTip(tr("Being written now: opens live"));
-                    }
-                    if (i.name == self->m_choose)
-                        chosen = self->m_incidents->count() - 1;
-                }
-                self->m_status->setText(
-                    found.value().isEmpty()
-                        ? tr("No incident in %1 yet.").arg(where.display)
-                        : tr("%n incident(s) in %1.", nullptr, int(found.value().size()))
-                              .arg(where.display));
-                if (self->m_incidents->count() > 0)
-                    self->m_incidents->setCurrentRow(chosen);
-            });
+                if (i.name == self->m_choose)
+                    chosen = self->m_incidents->count() - 1;
+            }
+            self->m_status->setText(
+                found.value().isEmpty()
+                    ? tr("No incident in %1 yet.").arg(where.display)
+                    : tr("%n incident(s) in %1.", nullptr, int(found.value().size()))
+                          .arg(where.display));
+            if (self->m_incidents->count() > 0)
+                self->m_incidents->setCurrentRow(chosen);
+        });
     });
 }
 

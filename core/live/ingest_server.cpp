@@ -159,9 +159,11 @@ quint16 IngestServer::port() const
 void IngestServer::accept()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (!makeRoom(socket->peerAddress())) {
-            socket->write(R"({"error":"too many connections","line":0})"
-                          "\n");
+        if (const std::optional<QString> full = makeRoom(socket->peerAddress())) {
+            socket->write(QJsonDocument(QJsonObject{{QStringLiteral("error"), *full},
+                                                    {QStringLiteral("line"), 0}})
+                              .toJson(QJsonDocument::Compact) +
+                          '\n');
             socket->disconnectFromHost();
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             continue;
@@ -182,14 +184,14 @@ void IngestServer::accept()
     }
 }
 
-bool IngestServer::makeRoom(const QHostAddress &address)
+std::optional<QString> IngestServer::makeRoom(const QHostAddress &address)
 {
     int fromThere = 0;
     for (const auto &client : std::as_const(m_clients))
         fromThere += client->socket->peerAddress().isEqual(address);
     const bool addressFull = fromThere >= m_options.maxPerAddress;
     if (!addressFull && m_clients.size() < m_options.maxConnections)
-        return true;
+        return std::nullopt;
     // First one that never finished a line (the oldest: a feeder sends its first line at once,
     // a connection that holds a slot silently does not), else the one quiet longest.
     Client *quietest = nullptr;
@@ -205,11 +207,12 @@ bool IngestServer::makeRoom(const QHostAddress &address)
             quietest = client.get();
     }
     if (!quietest || (quietest->anyLine && quietest->quiet.elapsed() < kEvictableIdleMs))
-        return false; // all busy: the newcomer waits for a slot
+        return addressFull ? QStringLiteral("too many connections from this address")
+                           : QStringLiteral("too many connections"); // all busy
     closeClient(*quietest, QStringLiteral("closed to make room for another connection: no complete "
                                           "line for %1 s")
                                .arg(quietest->quiet.elapsed() / 1000));
-    return true;
+    return std::nullopt;
 }
 
 void IngestServer::closeIdle()

@@ -96,8 +96,8 @@ private:
     std::optional<QString> refusedFromClient(const feed::Message &message) const;
     void closeIdle(); // connections silent for too long
     // Room for a newcomer from `address` when full: the connection idle longest (from that
-    // address when it holds its share) is closed. False when every one is busy.
-    bool makeRoom(const QHostAddress &address);
+    // address when it holds its share) is closed. Why not, when every one is busy.
+    std::optional<QString> makeRoom(const QHostAddress &address);
     void closeClient(Client &client, const QString &why);
     void beat();       // the heartbeat, committed with the next commit
     void writeRange(); // start_ms and end_ms as the data received moved them
