@@ -122,10 +122,12 @@ void SharedIncidentDialog::list()
             for (const SharedIncident &i : found.value()) {
                 auto *item = new QListWidgetItem(
                     (i.live ? tr("● LIVE  ") : QString()) +
-                        tr("%1 — %2 · %Ln events · shared %3 UTC", nullptr, int(i.events))
-                            .arg(i.name, i.title.isEmpty() ? tr("(untitled)") : i.title,
+                        // The title last: what is cut when the line is too long.
+                        tr("%1 · %Ln events · shared %2 UTC — %3", nullptr, int(i.events))
+                            .arg(i.name,
                                  QDateTime::fromMSecsSinceEpoch(i.createdMs, Qt::UTC)
-                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm"))),
+                                     .toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                 i.title.isEmpty() ? tr("(untitled)") : i.title),
                     self->m_incidents);
                 item->setData(Qt::UserRole, i.name);
                 item->setToolTip(item->text());
