@@ -6,8 +6,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray line = QByteArray::fromRawData(reinterpret_cast<const char *>(data),
-                                                    qsizetype(size));
+    const QByteArray line =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
     const auto parsed = warroom::feed::parseLine(line);
     // What was taken writes back as a line that parses again.
     if (const auto *message = std::get_if<warroom::feed::Message>(&parsed)) {

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const auto pm = warroom::postMortemFromJson(doc.object(), QStringLiteral("fuzz"));
     if (!pm)
         return 0;
-    const auto again = warroom::postMortemFromJson(warroom::toJson(pm.value()),
-                                                   QStringLiteral("fuzz again"));
+    const auto again =
+        warroom::postMortemFromJson(warroom::toJson(pm.value()), QStringLiteral("fuzz again"));
     if (again)
         (void)warroom::mergePostMortems(pm.value(), again.value(), pm.value());
     return 0;

@@ -18,8 +18,8 @@ QString g_path;
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static QCoreApplication app(*argc, *argv); // QSqlDatabase loads its driver through it
-    g_path = QDir::temp().filePath(QStringLiteral("warroom-fuzz-%1.warroom")
-                                       .arg(QCoreApplication::applicationPid()));
+    g_path = QDir::temp().filePath(
+        QStringLiteral("warroom-fuzz-%1.warroom").arg(QCoreApplication::applicationPid()));
     return 0;
 }
 
