@@ -8,6 +8,7 @@
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
 #include "support/action_items.h"
+#include "support/recording_window_support.h"
 #include "support/test_support.h"
 #include "ui/charts/metric_chart.h"
 #include "ui/map/map_view.h"
@@ -296,16 +297,11 @@ private:
     }
     QString copy(const QString &name)
     {
-        const QString to = m_dir.filePath(name + u".warroom");
-        if (!QFile::exists(to))
-            QFile::copy(m_dir.filePath(QStringLiteral("l.warroom")), to);
-        return to;
+        return test::copyOf(m_dir.filePath(QStringLiteral("l.warroom")), name);
     }
     static bool open(RecordingWindow &window, const QString &path)
     {
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(path);
-        return loaded.wait(60000);
+        return test::openRecording(window, path);
     }
     QTemporaryDir m_dir;
 };
