@@ -1,6 +1,5 @@
 #include "postmortem_editor.h"
 
-
 #include "action_items_panel.h"
 
 #include "core/util/duration.h"
