@@ -1,6 +1,7 @@
 #include "gui_app.h"
 
 #include "core/postmortem/postmortem_merge.h"
+#include "core/replay/replay_session.h"
 
 #include "charts/metric_chart.h"
 #include "command_line.h"
@@ -54,7 +55,7 @@ int runGui(QApplication &app, const GuiOptions &options)
         if (!replay)
             return true;
         replay->render();
-        if (replay->drawing())
+        if (replay->drawing() || !replay->session()->damageCheckDone())
             return false;
         for (int i = 0; i < replay->chartCount(); ++i) {
             const auto [from, to] = replay->chart(i)->visibleRange();

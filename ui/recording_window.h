@@ -81,6 +81,10 @@ public:
     MapView *mapView() const { return m_map; }
     // Waits for the layout writes handed to the worker (tests, closing).
     void waitForLayoutSaved() { m_layoutWrites.waitForDone(); }
+    // Writes a copy of the recording (with the map as placed now) and opens it: the way on
+    // from a read-only file. Asks where; saveCopyTo() is the same without asking.
+    void saveCopyAs();
+    void saveCopyTo(const QString &path);
     const EventLogModel *eventLog() const;
     EventLogFilter *eventFilter() const;
     EventLogPanel *eventLogPanel() const { return m_log; }
@@ -136,6 +140,7 @@ public:
     QUndoStack *layoutUndo() { return &m_layoutUndo; }
 
 Q_SIGNALS:
+    void copySaved(const QString &path, const QString &error); // error empty: saved, opening it
     void firstFrame();                // the recording is open and its start drawn
     void liveUpdated();               // a live recording grew and is drawn
     void loaded(const QString &path); // ... and every event read
@@ -208,6 +213,7 @@ private:
     QUndoStack m_layoutUndo;
     qint64 m_figuresTime = -1; // the moment the map's badges were asked for
     LatestJob m_figures{this};
+    LatestJob m_copying{this};  // a copy being saved (File ▸ Save a copy as…)
     QString m_postMortemsStamp; // the post-mortems as last read, to tell new writes
 };
 

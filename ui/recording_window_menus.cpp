@@ -74,6 +74,8 @@ void RecordingWindow::buildMenus()
             recent->addAction(tr("(none yet)"))->setEnabled(false);
     });
     file->addSeparator();
+    file->addAction(tr("Save a &copy as…"), QKeySequence::SaveAs, this,
+                    &RecordingWindow::saveCopyAs);
     file->addAction(tr("&Compare with…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(
             this, tr("Compare with another run of the incident"), {},

@@ -67,6 +67,19 @@ std::unique_ptr<Recording> openRecording(const QString &file, QTextStream &err)
     return std::move(recording.value());
 }
 
+// Says, once a command is done, the damage that reading the recording met (left out of what
+// the command printed).
+struct DamageNotice
+{
+    const Recording &recording;
+    QTextStream &err;
+    ~DamageNotice()
+    {
+        for (const QString &what : recording.damage())
+            err << "warning: " << recording.path() << ": " << what << '\n';
+    }
+};
+
 } // namespace
 
 int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -187,6 +200,7 @@ int eventsCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     auto recording = openRecording(parser.positionalArguments().first(), err);
     if (!recording)
         return ExitInvalid;
+    const DamageNotice damage{*recording, err};
     EventFilter filter;
     for (const QString &k : parser.values(kind)) {
         EventKind parsed;
@@ -257,6 +271,7 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     auto recording = openRecording(parser.positionalArguments().first(), err);
     if (!recording)
         return ExitInvalid;
+    const DamageNotice damage{*recording, err};
     const RecordingSummary summary = summarize(*recording);
     QList<DrillFaultOutcome> drill;
     if (recording->meta(QStringLiteral("drill")) == u"1") {

@@ -1,5 +1,6 @@
-// warroom-cli verify: what a recording holds, hashed from what is stored, against what it says
-// it holds (the events_hash a simulation keeps): exact copies hash the same, a changed one not.
+// warroom-cli verify: a recording's damage (its file's structure, every checksum), and what it
+// holds, hashed from what is stored, against what it says it holds (the events_hash a
+// simulation keeps): exact copies hash the same, a changed one not.
 #include "cli.h"
 #include "cli_command.h"
 #include "core/store/content_hashes.h"
@@ -18,7 +19,9 @@ int verifyCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                                 "what is stored (equal for exact copies: a file, "
                                                 "the incident pushed from it, pulled back) and "
                                                 "checks them against the events_hash it was "
-                                                "recorded with."),
+                                                "recorded with; checks a file's structure and "
+                                                "the checksum of every event, sample chunk and "
+                                                "topology version, and lists what is damaged."),
                                  out, err))
         return *code;
     const QString path = parser.positionalArguments().first();
@@ -27,9 +30,17 @@ int verifyCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << opened.errors().first().toString() << '\n';
         return ExitInvalid;
     }
-    const ContentHashes hashes = contentHashes(*opened.value());
+    const Recording &recording = *opened.value();
+    recording.check(); // the file's structure and every checksum
+    const ContentHashes hashes = contentHashes(recording);
     out << "events  " << hashes.events << "  sha256 " << hashes.eventsHash << '\n'
         << "samples " << hashes.samples << "  sha256 " << hashes.samplesHash << '\n';
+    if (!recording.damage().isEmpty()) {
+        err << path << ": damaged (what is listed was left out of the figures above):\n";
+        for (const QString &what : recording.damage())
+            err << "  " << what << '\n';
+        return ExitInvalid;
+    }
     const QString recorded = opened.value()->meta(QStringLiteral("events_hash"));
     if (recorded.isEmpty()) {
         out << "(no events_hash recorded to check against: a live recording keeps none)\n";

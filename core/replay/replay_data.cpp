@@ -208,6 +208,14 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
 
 } // namespace
 
+void addDamage(QStringList &into, const QStringList &found)
+{
+    for (const QString &what : found) {
+        if (!into.contains(what))
+            into.append(what);
+    }
+}
+
 Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, int columns)
 {
     auto opened = Recording::open(path);
@@ -273,6 +281,7 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     data->postMortemsReadOnly = r.postMortemsReadOnly();
     for (const Error &e : problems)
         data->postMortemProblems.append(e.toString());
+    data->damage = r.damage();
     return std::shared_ptr<const ReplayData>(std::move(data));
 }
 
@@ -285,6 +294,7 @@ Result<std::shared_ptr<const ReplayData>> withAllEvents(std::shared_ptr<const Re
         return opened.errors();
     auto all = std::make_shared<ReplayData>(*data);
     all->events = opened.value()->events();
+    addDamage(all->damage, opened.value()->damage());
     all->lastEventId = lastIdOf(all->events);
     all->complete = true;
     all->eventsUntilMs = std::numeric_limits<qint64>::max();
@@ -373,6 +383,7 @@ Result<std::shared_ptr<const ReplayData>> refreshReplayData(std::shared_ptr<cons
         for (const Error &e : problems)
             next->postMortemProblems.append(e.toString());
     }
+    addDamage(next->damage, r.damage());
     const bool grew = !fresh.isEmpty() || next->versions.size() != data->versions.size() ||
                       next->endMs != data->endMs || next->live != data->live;
     if (!grew && !written && next->heartbeatMs == data->heartbeatMs)

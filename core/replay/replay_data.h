@@ -92,9 +92,13 @@ struct ReplayData
     QStringList unreadablePostMortems; // their ids
     QString postMortemsReadOnly;       // why this reader may not write them (empty: it may)
     QString postMortemsStamp;          // Recording::postMortemsStamp() when read
+    QStringList damage; // met while reading (Recording::damage): left out of what is here
 
     Topology topology(int version) const; // parses the stored version
 };
+
+// Adds what is not in `into` yet, in order.
+void addDamage(QStringList &into, const QStringList &found);
 
 // The charts of one node: CPU, and requests with errors (lines without points yet).
 QList<ChartData> nodeCharts(const QString &node);

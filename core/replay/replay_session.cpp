@@ -5,6 +5,7 @@
 
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/record_simulation.h"
+#include "core/store/recording.h"
 #include "core/store/shared_address.h"
 #include "core/store/shared_follower.h"
 
@@ -169,6 +170,36 @@ void ReplaySession::openRecording(const QString &path)
                   });
 }
 
+void ReplaySession::checkForDamage()
+{
+    m_checkedDamage.clear();
+    m_damageChecked = false;
+    if (isSharedAddress(m_data->path)) { // PostgreSQL keeps its own integrity
+        m_checking.cancel();
+        m_damageChecked = true;
+        return;
+    }
+    m_checking.run(
+        [path = m_data->path](const JobControl &) {
+            auto opened = Recording::open(path);
+            return opened ? opened.value()->check()
+                          : QStringList{opened.errors().first().toString()};
+        },
+        [this](QStringList found) {
+            m_checkedDamage = std::move(found);
+            m_damageChecked = true;
+            Q_EMIT stateChanged();
+            Q_EMIT damageChecked();
+        });
+}
+
+QStringList ReplaySession::damage() const
+{
+    QStringList all = m_data ? m_data->damage : QStringList();
+    addDamage(all, m_checkedDamage);
+    return all;
+}
+
 void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
 {
     std::shared_ptr<const ReplayData> old = std::exchange(m_data, std::move(data));
@@ -193,6 +224,7 @@ void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
     }
     if (shared) // live or not, others may write its post-mortems
         follow();
+    checkForDamage();
     Q_EMIT opened();
     retire(std::move(old)); // every view holds the new data now
     Q_EMIT stateChanged();

@@ -80,6 +80,10 @@ public:
     void setFollowing(bool following); // live recordings only
     qint64 lastShowable() const;       // the latest time whose events are all read
     LiveHealth liveHealth() const;
+    // What is damaged in the recording: met while reading it, and found by the whole-file
+    // check that runs once a file is opened (damageChecked() when it is done).
+    QStringList damage() const;
+    bool damageCheckDone() const { return m_damageChecked; }
     // This thread's time for the last live refresh that brought something: taking the data and
     // every view's answer to dataChanged (bench_follow_live: independent of what was there).
     qint64 lastRefreshNs() const { return m_lastRefreshNs; }
@@ -98,6 +102,7 @@ Q_SIGNALS:
     void timeChanged(qint64 timeMs);
     void stateChanged(); // playing, speed, following, live or the writer's health
     void failed(const QString &what, const QStringList &errors);
+    void damageChecked(); // damage() is complete
 
 private:
     void simulateThenOpen(const QString &scenarioPath);
@@ -114,6 +119,7 @@ private:
     void setTime(qint64 timeMs);
 
     void rebuildCursor();
+    void checkForDamage();
 
     std::shared_ptr<const ReplayData> m_data;
     std::unique_ptr<ReplayCursor> m_cursor;
@@ -139,6 +145,9 @@ private:
     std::shared_ptr<std::atomic<int>> m_simulated;
     LatestJob m_opening{this}; // simulating, reading the first frame, then every event
     LatestJob m_refresh{this}; // the live poll
+    QStringList m_checkedDamage;
+    bool m_damageChecked = false;
+    LatestJob m_checking{this}; // the whole-file check of an opened file
 };
 
 } // namespace warroom

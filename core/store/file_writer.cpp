@@ -1,11 +1,11 @@
 // The file back end of RecordingWriter: one SQLite file in WAL mode.
+#include "row_checksums.h"
 #include "schema.h"
 #include "writer_backend.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QSqlDatabase>
-#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -36,16 +36,19 @@ constexpr int kRowsPerInsert = 32;
 
 Result<bool> writeEvents(const QSqlDatabase &db, const std::vector<Event> &events)
 {
-    const QVariant handle = db.driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+    sqlite3 *sqlite = checksums::sqliteOf(db);
+    if (!sqlite)
         return Error{QStringLiteral("writing events: not an SQLite connection"), {}, 0, 0};
-    sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
     using Statement = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)>;
     auto prepare = [sqlite](int rows) -> Statement {
         QByteArray sql = "INSERT INTO events (id, time_ms, kind, node, site, subject, text, "
-                         "details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        for (int i = 1; i < rows; ++i)
-            sql += ", (?, ?, ?, ?, ?, ?, ?, ?)";
+                         "details, crc) VALUES ";
+        for (int row = 0; row < rows; ++row) {
+            QByteArray values;
+            for (int column = 1; column <= 8; ++column)
+                values += (column > 1 ? ", ?" : "?") + QByteArray::number(row * 8 + column);
+            sql += (row > 0 ? ", (" : "(") + values + ", warroom_crc(" + values + "))";
+        }
         sqlite3_stmt *statement = nullptr;
         sqlite3_prepare_v2(sqlite, sql.constData(), int(sql.size()), &statement, nullptr);
         return Statement(statement, sqlite3_finalize);
@@ -131,6 +134,9 @@ Result<bool> FileBackend::open(bool create, bool /*appendsEvents: SQLite has one
             return Error{u"not a Warroom recording (" + pragma.lastError().text() + u')', m_path, 0,
                          0};
     }
+    if (!checksums::addSqlFunctions(db))
+        return Error{QStringLiteral("cannot checksum the recording (not SQLite's own driver)"),
+                     m_path, 0, 0};
     auto migrated = schema::migrate(db);
     if (!migrated)
         return Error{migrated.errors().first().message, m_path, 0, 0};
@@ -163,8 +169,7 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
     }
     if (!batch.series.empty()) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO series (id, key, node, metric, unit, start_ms, "
-                                 "interval_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        q.prepare(checksums::insertStatement("series", false));
         for (const auto &[id, info] : batch.series) {
             q.bindValue(0, id);
             q.bindValue(1, text(info.key));
@@ -173,14 +178,15 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
             q.bindValue(4, text(info.unit));
             q.bindValue(5, info.startMs);
             q.bindValue(6, info.intervalMs);
+            q.bindValue(7, 0); // count and levels: set as samples come
+            q.bindValue(8, 1);
             if (!q.exec())
                 return fail(u"adding series " + info.key, q);
         }
     }
     if (!batch.chunks.empty()) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO chunks (series, level, idx, count, data) "
-                                 "VALUES (?, ?, ?, ?, ?)"));
+        q.prepare(checksums::insertStatement("chunks", true));
         for (const SeriesChunk &c : batch.chunks) {
             q.bindValue(0, c.series);
             q.bindValue(1, c.level);
@@ -193,7 +199,10 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
     }
     if (!batch.extents.empty()) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE series SET count = ?, levels = ? WHERE id = ?"));
+        q.prepare(QStringLiteral("UPDATE series SET count = v.count, levels = v.levels, crc = "
+                                 "warroom_crc(series.id, key, node, metric, unit, start_ms, "
+                                 "interval_ms, v.count, v.levels) FROM (SELECT ? AS count, ? AS "
+                                 "levels, ? AS id) AS v WHERE series.id = v.id"));
         for (const auto &[series, count, levels] : batch.extents) {
             q.bindValue(0, count);
             q.bindValue(1, levels);
@@ -204,7 +213,7 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
     }
     if (!batch.meta.empty()) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+        q.prepare(checksums::insertStatement("meta", true));
         for (const auto &[key, value] : batch.meta) {
             q.bindValue(0, text(key));
             q.bindValue(1, text(value));
@@ -214,8 +223,7 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
     }
     if (!batch.versions.empty()) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral(
-            "INSERT INTO topology_versions (time_ms, reason, json) VALUES (?, ?, ?)"));
+        q.prepare(checksums::insertStatement("topology_versions", false));
         for (const WriterBatch::Version &v : batch.versions) {
             q.bindValue(0, v.timeMs);
             q.bindValue(1, text(v.reason));
@@ -226,8 +234,7 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
     }
     if (!batch.layout.empty()) {
         QSqlQuery place(db);
-        place.prepare(
-            QStringLiteral("INSERT OR REPLACE INTO layout (element, x, y) VALUES (?, ?, ?)"));
+        place.prepare(checksums::insertStatement("layout", true));
         QSqlQuery remove(db);
         remove.prepare(QStringLiteral("DELETE FROM layout WHERE element = ?"));
         for (const auto &[element, x, y] : batch.layout) {
@@ -243,8 +250,7 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
     }
     if (!batch.postMortems.empty()) {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO postmortems (id, json, updated_ms) "
-                                 "VALUES (?, ?, ?)"));
+        q.prepare(checksums::insertStatement("postmortems", true));
         QSqlQuery remove(db);
         remove.prepare(QStringLiteral("DELETE FROM postmortems WHERE id = ?"));
         for (const auto &[id, json] : batch.postMortems) {

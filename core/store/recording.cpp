@@ -1,5 +1,6 @@
 #include "recording.h"
 
+#include "row_checksums.h"
 #include "schema.h"
 #include "series_chunks.h"
 #include "shared_copy.h"
@@ -94,6 +95,11 @@ Result<bool> Recording::load()
         // Older files are read as they are; what later versions added is simply empty.
     }
     m_version = version.value();
+    m_checksummed = m_version >= 4;
+    if (m_checksummed && !checksums::addSqlFunctions(db))
+        return Error{QStringLiteral("cannot check the recording's checksums (not SQLite's own "
+                                    "driver)"),
+                     m_path, 0, 0};
     return loadCatalogue();
 }
 
@@ -235,14 +241,26 @@ Result<bool> Recording::loadCatalogue()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
-    if (!q.exec(u"SELECT key, value" + from("meta")))
-        return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};
-    while (q.next())
-        m_meta.insert(q.value(0).toString(), q.value(1).toString());
-    if (!q.exec(u"SELECT id, key, node, metric, unit, start_ms, interval_ms, count, levels" +
-                from("series") + u" ORDER BY id"))
-        return Error{u"not a Warroom recording (" + q.lastError().text() + u')', m_path, 0, 0};
+    if (!q.exec(u"SELECT key, value" + intact("meta") + from("meta")))
+        return Error{schema::unreadable(q.lastError().text()), m_path, 0, 0};
     while (q.next()) {
+        if (q.value(2).toBool())
+            m_meta.insert(q.value(0).toString(), q.value(1).toString());
+        else
+            noteDamage(u"the metadata " + q.value(0).toString() +
+                       u" does not match its checksum: ignored");
+    }
+    if (q.lastError().isValid())
+        noteReadError("the metadata", q.lastError().text());
+    if (!q.exec(u"SELECT id, key, node, metric, unit, start_ms, interval_ms, count, levels" +
+                intact("series") + from("series") + u" ORDER BY id"))
+        return Error{schema::unreadable(q.lastError().text()), m_path, 0, 0};
+    while (q.next()) {
+        if (!q.value(9).toBool()) {
+            noteDamage(u"the series " + q.value(1).toString() +
+                       u" does not match its checksum: none of its samples are drawn");
+            continue;
+        }
         StoredSeries s;
         s.id = q.value(0).toInt();
         s.info.key = q.value(1).toString();
@@ -275,6 +293,11 @@ QString Recording::from(const char *table, QStringView conditions) const
            (conditions.isEmpty() ? QString() : u" AND (" + conditions + u')');
 }
 
+QString Recording::intact(const char *table) const
+{
+    return m_checksummed ? checksums::intactColumn(table) : QStringLiteral(", 1");
+}
+
 qint64 Recording::startMs() const
 {
     return m_meta.value(QStringLiteral("start_ms")).toLongLong();
@@ -302,7 +325,7 @@ qint64 Recording::eventCount() const
 QList<Event> Recording::events(const EventFilter &filter) const
 {
     QString sql = u"SELECT id, time_ms, kind, node, site, subject, text, details" +
-                  from("events", u"time_ms >= ? AND time_ms < ? AND id > ?");
+                  intact("events") + from("events", u"time_ms >= ? AND time_ms < ? AND id > ?");
     QVariantList values = {filter.fromMs, filter.toMs, filter.afterId};
     if (!filter.node.isEmpty()) {
         sql += QStringLiteral(" AND node = ?");
@@ -339,12 +362,18 @@ QList<Event> Recording::events(const EventFilter &filter) const
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values[i]);
     QList<Event> out;
-    if (!q.exec())
+    if (!q.exec()) {
+        noteReadError("the events", q.lastError().text());
         return out;
+    }
     while (q.next()) {
         Event e;
         e.id = q.value(0).toLongLong();
         e.timeMs = q.value(1).toLongLong();
+        if (!q.value(8).toBool()) {
+            noteDamage(eventDamage(e.id, e.timeMs));
+            continue;
+        }
         if (!eventKindFromString(q.value(2).toString(), &e.kind))
             e.kind = EventKind::Annotation; // a kind of a newer Warroom: keep it readable
         e.node = q.value(3).toString();
@@ -354,6 +383,8 @@ QList<Event> Recording::events(const EventFilter &filter) const
         e.details = QJsonDocument::fromJson(q.value(7).toByteArray()).object();
         out.append(std::move(e));
     }
+    if (q.lastError().isValid()) // the rest could not be read
+        noteReadError("the events", q.lastError().text());
     return out;
 }
 
@@ -365,22 +396,31 @@ bool Recording::readEntries(const StoredSeries &series, int level, qint64 first,
         return true;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(u"SELECT idx, count, data" +
+    q.prepare(u"SELECT idx, count, data" + intact("chunks") +
               from("chunks", u"series = ? AND level = ? AND idx BETWEEN ? AND ?") +
               u" ORDER BY idx");
     q.bindValue(0, series.id);
     q.bindValue(1, level);
     q.bindValue(2, first / chunks::kEntries);
     q.bindValue(3, (last - 1) / chunks::kEntries);
-    if (!q.exec())
+    if (!q.exec()) {
+        noteReadError("samples", q.lastError().text());
         return false;
+    }
     const int width = level == 0 ? 1 : 2;
     while (q.next()) {
-        const qint64 base = q.value(0).toLongLong() * chunks::kEntries;
+        const qint64 index = q.value(0).toLongLong();
+        const qint64 base = index * chunks::kEntries;
         const int count = q.value(1).toInt();
         const QByteArray data = q.value(2).toByteArray();
-        if (data.size() < qsizetype(count) * width * qsizetype(sizeof(float)))
-            return false; // a damaged chunk: show nothing rather than garbage
+        // A damaged chunk is left out (no values there), never drawn.
+        const bool intact = count >= 0 &&
+                            data.size() >= qsizetype(count) * width * qsizetype(sizeof(float)) &&
+                            q.value(3).toBool();
+        if (!intact) {
+            noteDamage(chunkDamage(series.id, level, index));
+            continue;
+        }
         const char *p = data.constData();
         const qint64 from = std::max(first, base);
         const qint64 to = std::min(last, base + count);
@@ -391,6 +431,8 @@ bool Recording::readEntries(const StoredSeries &series, int level, qint64 first,
             entry(i, min, max);
         }
     }
+    if (q.lastError().isValid())
+        noteReadError("samples", q.lastError().text());
     return true;
 }
 
@@ -453,10 +495,14 @@ QList<TopologyVersion> Recording::topologyVersions() const
     QList<TopologyVersion> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(u"SELECT id, time_ms, reason" + from("topology_versions") +
-                u" ORDER BY time_ms, id"))
+                u" ORDER BY time_ms, id")) {
+        noteReadError("the topology", q.lastError().text());
         return out;
+    }
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString()});
+    if (q.lastError().isValid())
+        noteReadError("the topology", q.lastError().text());
     return out;
 }
 
@@ -464,10 +510,15 @@ QHash<QString, std::pair<double, double>> Recording::layout() const
 {
     QHash<QString, std::pair<double, double>> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (m_version < 2 || !q.exec(u"SELECT element, x, y" + from("layout")))
+    if (m_version < 2 || !q.exec(u"SELECT element, x, y" + intact("layout") + from("layout")))
         return out; // older files have no layout yet
-    while (q.next())
-        out.insert(q.value(0).toString(), {q.value(1).toDouble(), q.value(2).toDouble()});
+    while (q.next()) {
+        if (q.value(3).toBool())
+            out.insert(q.value(0).toString(), {q.value(1).toDouble(), q.value(2).toDouble()});
+        else
+            noteDamage(u"the map position of " + q.value(0).toString() +
+                       u" does not match its checksum: placed automatically");
+    }
     return out;
 }
 
@@ -475,10 +526,16 @@ QList<std::pair<QString, QByteArray>> Recording::postMortems() const
 {
     QList<std::pair<QString, QByteArray>> out;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    if (m_version < 3 || !q.exec(u"SELECT id, json" + from("postmortems") + u" ORDER BY id"))
+    if (m_version < 3 ||
+        !q.exec(u"SELECT id, json" + intact("postmortems") + from("postmortems") + u" ORDER BY id"))
         return out; // older files have none
-    while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toByteArray()});
+    while (q.next()) {
+        if (q.value(2).toBool())
+            out.append({q.value(0).toString(), q.value(1).toByteArray()});
+        else
+            noteDamage(u"the post-mortem " + q.value(0).toString() +
+                       u" does not match its checksum: not opened");
+    }
     return out;
 }
 
@@ -496,11 +553,19 @@ QString Recording::postMortemsStamp() const
 QByteArray Recording::topologyJson(qint64 versionId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(u"SELECT json" + from("topology_versions", u"id = ?"));
+    q.prepare(u"SELECT json, time_ms, reason" + intact("topology_versions") +
+              from("topology_versions", u"id = ?"));
     q.bindValue(0, versionId);
-    if (q.exec() && q.next())
-        return q.value(0).toByteArray();
-    return {};
+    if (!q.exec() || !q.next()) {
+        if (q.lastError().isValid())
+            noteReadError("the topology", q.lastError().text());
+        return {};
+    }
+    if (!q.value(3).toBool()) {
+        noteDamage(topologyDamage(versionId, q.value(1).toLongLong(), q.value(2).toString()));
+        return {};
+    }
+    return q.value(0).toByteArray();
 }
 
 } // namespace warroom

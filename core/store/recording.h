@@ -111,6 +111,14 @@ public:
     QString postMortemsStamp() const;
     QByteArray topologyJson(qint64 versionId) const;
 
+    // Damage met while reading (a row or chunk that does not match its checksum, a part of the
+    // file SQLite cannot read), each once, in words with what it touches; what it touches was
+    // left out of what was returned.
+    const QStringList &damage() const { return m_damage; }
+    // Reads the whole file for damage (SQLite's integrity check, every checksum) and returns
+    // damage() with what it found. A shared incident: nothing (PostgreSQL keeps its own).
+    QStringList check() const;
+
 private:
     explicit Recording(QString path);
     Result<bool> load();
@@ -119,10 +127,18 @@ private:
     // " FROM table WHERE conditions" for a file; for a shared incident the same over its rows
     // only (no temporary views: a streaming replica can serve them too).
     QString from(const char *table, QStringView conditions = {}) const;
+    // ", whether the row is intact" as a column (always for rows without a checksum).
+    QString intact(const char *table) const;
     // Calls `entry(index, min, max)` for the entries [first, last) of `level`.
     template<typename F>
     bool readEntries(const StoredSeries &series, int level, qint64 first, qint64 last,
                      F &&entry) const;
+    // recording_damage.cpp: what damage is said as.
+    void noteDamage(const QString &what) const;
+    void noteReadError(const char *what, const QString &error) const;
+    QString eventDamage(qint64 id, qint64 timeMs) const;
+    QString chunkDamage(int series, int level, qint64 index) const;
+    QString topologyDamage(qint64 id, qint64 timeMs, const QString &reason) const;
 
     QString m_path;
     QString m_connection;
@@ -130,6 +146,8 @@ private:
     bool m_trainee = false;   // ... read through the trainees' views
     QString m_sharedReadOnly; // why the role may not write post-mortems (empty: it may)
     int m_version = 0;
+    bool m_checksummed = false; // a file of format 4 or later: rows carry checksums
+    mutable QStringList m_damage;
     QHash<QString, QString> m_meta;
     QList<StoredSeries> m_series;
     QHash<QString, int> m_seriesByKey;

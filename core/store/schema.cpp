@@ -1,5 +1,7 @@
 #include "schema.h"
 
+#include "row_checksums.h"
+
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -78,8 +80,18 @@ Result<bool> migrateToV3(QSqlDatabase &db)
                                        " updated_ms INTEGER NOT NULL)")});
 }
 
+// Version 4: a CRC-32 on every row of every table (row_checksums.h); rows written before have
+// none.
+Result<bool> migrateToV4(QSqlDatabase &db)
+{
+    QStringList statements;
+    for (const checksums::Table &t : checksums::kTables)
+        statements.append(u"ALTER TABLE " + QLatin1StringView(t.name) + u" ADD COLUMN crc INTEGER");
+    return execAll(db, statements);
+}
+
 const std::function<Result<bool>(QSqlDatabase &)> kMigrations[] = {migrateToV1, migrateToV2,
-                                                                   migrateToV3};
+                                                                   migrateToV3, migrateToV4};
 
 Result<qint64> pragma(QSqlDatabase &db, const QString &name)
 {
@@ -91,12 +103,19 @@ Result<qint64> pragma(QSqlDatabase &db, const QString &name)
 
 } // namespace
 
+QString unreadable(const QString &sqliteError)
+{
+    if (sqliteError.contains(u"malformed"))
+        return u"damaged: SQLite cannot read its structure (" + sqliteError.simplified() +
+               u"); it may be truncated or overwritten";
+    return u"not a Warroom recording (" + sqliteError.simplified() + u')';
+}
+
 Result<int> versionOf(QSqlDatabase &db)
 {
     const auto appId = pragma(db, QStringLiteral("application_id"));
     if (!appId)
-        return Error{
-            u"not a Warroom recording (" + appId.errors().first().message + u')', {}, 0, 0};
+        return Error{unreadable(appId.errors().first().message), {}, 0, 0};
     const auto version = pragma(db, QStringLiteral("user_version"));
     if (!version)
         return version.errors();

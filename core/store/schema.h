@@ -11,10 +11,13 @@ namespace warroom {
 namespace schema {
 
 constexpr int kApplicationId = 0x57524F4F; // "WROO"
-constexpr int kCurrentVersion = 3;
+constexpr int kCurrentVersion = 4;
 
 // Applies the migrations after the file's version, up to `target`, each in a transaction.
 Result<int> migrate(QSqlDatabase &db, int target = kCurrentVersion);
+
+// Why SQLite could not read a file, in words: damaged (malformed), or not a recording at all.
+QString unreadable(const QString &sqliteError);
 
 // The file's schema version; an error when it is not a Warroom recording.
 Result<int> versionOf(QSqlDatabase &db);

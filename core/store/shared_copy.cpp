@@ -1,6 +1,7 @@
 #include "shared_copy.h"
 
 #include "recording_writer.h"
+#include "row_checksums.h"
 #include "schema.h"
 #include "shared_schema.h"
 
@@ -265,6 +266,15 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
         }
         if (qstrcmp(t.name, "events") == 0)
             events = PQntuples(r);
+    }
+    // The rows are checksummed as they arrived (PostgreSQL keeps its own integrity).
+    if (!checksums::addSqlFunctions(db))
+        return fail(u"cannot write " + file + u": no checksums (not SQLite's own driver)");
+    for (const checksums::Table &t : checksums::kTables) {
+        QSqlQuery checksum(db);
+        if (!checksum.exec(u"UPDATE " + QLatin1StringView(t.name) + u" SET crc = warroom_crc(" +
+                           QLatin1StringView(t.columns) + u')'))
+            return fail(u"cannot write " + file + u": " + checksum.lastError().text());
     }
     if (!db.commit())
         return fail(u"cannot write " + file + u": " + db.lastError().text());

@@ -5,6 +5,8 @@
 #include "core/store/content_hashes.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
+#include "core/store/row_checksums.h"
+#include "core/store/schema.h"
 #include "core/store/shared_address.h"
 #include "core/store/shared_copy.h"
 #include "support/postgres_cluster.h"
@@ -86,15 +88,21 @@ private Q_SLOTS:
         db.setDatabaseName(m_file);
         QVERIFY(db.open());
         QSqlQuery q(db);
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO layout VALUES ('node:lb-1', 0.1, -2.5e-7)")));
-        QVERIFY(
-            q.exec(QStringLiteral("INSERT INTO postmortems VALUES ('pm-1', x'00ff7b0a5c', 7)")));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO layout (element, x, y) VALUES ('node:lb-1', 0.1, -2.5e-7)")));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO postmortems (id, json, updated_ms) VALUES ('pm-1', x'00ff7b0a5c', 7)")));
         // Texts COPY must escape: a backslash, a tab, line ends, and beyond the BMP.
         QVERIFY(q.prepare(QStringLiteral("INSERT INTO events (time_ms, kind, text) VALUES (?, "
                                          "'annotation', ?)")));
         q.addBindValue(QVariant(qint64(1591000000000)));
         q.addBindValue(QStringLiteral("C:\\path\tcol\r\nnext \\N \U0001F525 é"));
         QVERIFY(q.exec());
+        // Checksummed as a writer would (row_checksums.h).
+        QVERIFY(checksums::addSqlFunctions(db));
+        for (const checksums::Table &t : checksums::kTables)
+            QVERIFY(q.exec(u"UPDATE " + QLatin1StringView(t.name) + u" SET crc = warroom_crc(" +
+                           QLatin1StringView(t.columns) + u") WHERE crc IS NULL"));
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("w"));
@@ -159,8 +167,13 @@ private Q_SLOTS:
                 QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
             db.setDatabaseName(twice);
             QVERIFY(db.open());
+            // Edited with its checksum (as a writer would): not damage, but not as recorded.
+            QVERIFY(checksums::addSqlFunctions(db));
             QVERIFY(QSqlQuery(db).exec(QStringLiteral(
                 "UPDATE events SET text = 'edited' WHERE id = (SELECT max(id) FROM events)")));
+            QVERIFY(QSqlQuery(db).exec(u"UPDATE events SET crc = warroom_crc(" +
+                                       QLatin1StringView(checksums::table("events").columns) +
+                                       u") WHERE id = (SELECT max(id) FROM events)"));
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
@@ -185,6 +198,8 @@ private Q_SLOTS:
             QSqlQuery q(db);
             QVERIFY(q.exec(QStringLiteral("DROP TABLE postmortems")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE layout")));
+            for (const char *table : {"meta", "events", "series", "chunks", "topology_versions"})
+                QVERIFY(q.exec(u"ALTER TABLE " + QLatin1StringView(table) + u" DROP COLUMN crc"));
             QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 1")));
             db.close();
         }
@@ -200,8 +215,12 @@ private Q_SLOTS:
         const QRegularExpression event(QStringLiteral("^events\\|"));
         const QStringList events = rowsOf(pulled).filter(event);
         QVERIFY(!events.isEmpty());
-        QCOMPARE(events, rowsOf(old).filter(event));
-        QVERIFY(rowsOf(pulled).contains(QStringLiteral("user_version|3")));
+        QStringList withoutChecksums; // the old file's rows have none; pulled, each has one
+        for (const QString &row : events)
+            withoutChecksums.append(row.section(u'|', 0, -2));
+        QCOMPARE(withoutChecksums, rowsOf(old).filter(event));
+        QVERIFY(
+            rowsOf(pulled).contains(u"user_version|" + QString::number(schema::kCurrentVersion)));
         QVERIFY(rowsOf(old).contains(QStringLiteral("user_version|1"))); // the original untouched
     }
 

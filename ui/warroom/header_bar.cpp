@@ -4,6 +4,7 @@
 
 #include "core/replay/monitoring_status.h"
 #include "core/replay/replay_session.h"
+#include "core/store/shared_address.h"
 #include "core/util/duration.h"
 
 #include <QDateTime>
@@ -148,8 +149,26 @@ void HeaderBar::refresh()
     }
     // Monitoring that could not see or page: what the responders did not know at the time.
     m_monitoring = monitoringStatusAt(*data, t).text();
+    // The file itself: damage found in it, or that nothing can be saved in it.
+    const QStringList damage = m_session->damage();
+    QString fileWhy;
+    m_file.clear();
+    m_fileWarning = !damage.isEmpty();
+    if (!damage.isEmpty()) {
+        m_file = damage.size() == 1
+                     ? tr("⚠ recording damaged: 1 part left out")
+                     : tr("⚠ recording damaged: %1 parts left out").arg(damage.size());
+        fileWhy =
+            damage.mid(0, 12).join(u'\n') +
+            (damage.size() > 12 ? tr("\n… (warroom-cli verify lists everything)") : QString());
+    } else if (!isSharedAddress(data->path) && !data->postMortemsReadOnly.isEmpty()) {
+        m_file = tr("read-only: map layout and post-mortem not saved (File ▸ Save a copy as…)");
+        fileWhy = data->postMortemsReadOnly;
+    }
     // The chips are elided: their whole text on hover.
     QStringList tips;
+    if (!m_file.isEmpty())
+        tips.append(m_file + u'\n' + fileWhy);
     if (m_liveWarning)
         tips.append(liveWhy.isEmpty() ? m_live : m_live + u" (" + liveWhy + u')');
     if (!m_monitoring.isEmpty())
@@ -182,7 +201,8 @@ QString HeaderBar::liveText() const
 QString HeaderBar::text() const
 {
     const QString title = m_messageTitle.isEmpty() ? m_title : m_messageTitle;
-    return title + (m_monitoring.isEmpty() ? QString() : tr("  ⚠ %1").arg(m_monitoring)) +
+    return title + (m_file.isEmpty() ? QString() : u"  " + m_file) +
+           (m_monitoring.isEmpty() ? QString() : tr("  ⚠ %1").arg(m_monitoring)) +
            (m_live.isEmpty() ? QString() : u"  " + m_live) + u'\n' + stateText();
 }
 
@@ -225,6 +245,9 @@ void HeaderBar::paintEvent(QPaintEvent *)
     if (!m_monitoring.isEmpty())
         drawChip(tr("⚠ %1").arg(m_monitoring), std::max(120, rightEdge / 2), true,
                  QColor(Qt::black));
+    if (!m_file.isEmpty())
+        drawChip(m_file, std::max(120, rightEdge / 2), m_fileWarning,
+                 m_fileWarning ? QColor(Qt::black) : palette().color(QPalette::WindowText));
     const int liveWidth = w - rightEdge;
     p.setFont(big);
     p.setPen(palette().color(QPalette::WindowText));

@@ -32,6 +32,8 @@ public:
     bool liveWarning() const { return m_liveWarning; }
     // "monitoring blind to auth-1, auth-2 since 15:30 UTC" (its own chip), or empty.
     const QString &monitoringText() const { return m_monitoring; }
+    // What is wrong with the file itself: "⚠ recording damaged: …" or "read-only: …", or empty.
+    const QString &fileText() const { return m_file; }
     QString text() const; // both lines, as plain text
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override { return {200, sizeHint().height()}; }
@@ -49,6 +51,8 @@ private:
     QString m_live;
     bool m_liveWarning = false;
     QString m_monitoring;
+    QString m_file;
+    bool m_fileWarning = false;
     QString m_context; // "9 outages in the recording (58m30s)"
 };
 

@@ -63,8 +63,10 @@ QJsonObject windowState(const RecordingWindow &window)
                              {QStringLiteral("live"), header.liveText()},
                              {QStringLiteral("liveWarning"), header.liveWarning()},
                              {QStringLiteral("monitoring"), header.monitoringText()},
+                             {QStringLiteral("file"), header.fileText()},
                              {QStringLiteral("height"), header.height()}});
 
+    state.insert(QStringLiteral("damage"), QJsonArray::fromStringList(window.session()->damage()));
     QJsonArray charts;
     const ChartPanel &panel = *window.chartPanel();
     for (int i = 0; i < panel.count(); ++i) {

@@ -1,0 +1,159 @@
+// What a recording's damage is said as, and the whole-file check (Recording::check).
+#include "recording.h"
+#include "row_checksums.h"
+#include "series_chunks.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <functional>
+
+namespace warroom {
+
+namespace {
+
+constexpr int kDamageKept = 200; // then one line says how many more
+
+QString utc(qint64 ms)
+{
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+    if (!t.isValid())
+        return QString::number(ms) + u" ms";
+    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + u" UTC";
+}
+
+} // namespace
+
+void Recording::noteDamage(const QString &what) const
+{
+    if (m_damage.contains(what))
+        return;
+    if (m_damage.size() < kDamageKept) {
+        m_damage.append(what);
+        return;
+    }
+    static const QString more = QStringLiteral("… and more damage (warroom-cli verify lists it)");
+    if (!m_damage.contains(more))
+        m_damage.append(more);
+}
+
+void Recording::noteReadError(const char *what, const QString &error) const
+{
+    // SQLite stops at a page it cannot read: what came before it was returned.
+    noteDamage(u"reading " + QLatin1StringView(what) + u": " + error +
+               u" (what follows the damage is missing)");
+}
+
+QString Recording::eventDamage(qint64 id, qint64 timeMs) const
+{
+    return u"event " + QString::number(id) + u" (" + utc(timeMs) +
+           u") does not match its checksum: left out";
+}
+
+QString Recording::chunkDamage(int series, int level, qint64 index) const
+{
+    const StoredSeries *s = nullptr;
+    for (const StoredSeries &candidate : m_series) {
+        if (candidate.id == series)
+            s = &candidate;
+    }
+    if (!s)
+        return u"samples of a series not in the catalogue (id " + QString::number(series) +
+               u") do not match their checksum";
+    const qint64 perChunk = chunks::kEntries * chunks::samplesPerEntry(level);
+    const qint64 from = s->info.startMs + index * perChunk * s->info.intervalMs;
+    const qint64 to = std::min(s->endMs(), from + perChunk * s->info.intervalMs);
+    return u"samples of " + s->info.key + u" from " + utc(from) + u" to " + utc(to) +
+           (level == 0 ? QString() : u" (summary level " + QString::number(level) + u')') +
+           u" do not match their checksum: not drawn";
+}
+
+QString Recording::topologyDamage(qint64 id, qint64 timeMs, const QString &reason) const
+{
+    return u"topology version " + QString::number(id) + u" (" + utc(timeMs) + u", " + reason +
+           u") does not match its checksum: not used";
+}
+
+QStringList Recording::check() const
+{
+    if (m_incident != 0)
+        return m_damage;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("PRAGMA integrity_check"))) {
+        noteReadError("the file", q.lastError().text());
+    } else {
+        while (q.next()) {
+            const QString line = q.value(0).toString();
+            if (line != u"ok")
+                noteDamage(u"the file's structure is damaged: " + line.simplified());
+        }
+        if (q.lastError().isValid())
+            noteReadError("the file", q.lastError().text());
+    }
+    if (!m_checksummed)
+        return m_damage;
+    // Every row whose checksum does not match (or chunk shorter than its count says), said
+    // as reading it would.
+    struct Scan
+    {
+        const char *table;
+        const char *selected;
+        const char *alsoDamaged;
+        std::function<QString(const QSqlQuery &)> what;
+    };
+    const Scan scans[] = {
+        {"meta", "key", "",
+         [](const QSqlQuery &r) {
+             return u"the metadata " + r.value(0).toString() +
+                    u" does not match its checksum: ignored";
+         }},
+        {"series", "key", "",
+         [](const QSqlQuery &r) {
+             return u"the series " + r.value(0).toString() +
+                    u" does not match its checksum: none of its samples are drawn";
+         }},
+        {"events", "id, time_ms", "",
+         [this](const QSqlQuery &r) {
+             return eventDamage(r.value(0).toLongLong(), r.value(1).toLongLong());
+         }},
+        {"chunks", "series, level, idx",
+         " OR length(data) < count * 4 * (CASE level WHEN 0 THEN 1 ELSE 2 END)",
+         [this](const QSqlQuery &r) {
+             return chunkDamage(r.value(0).toInt(), r.value(1).toInt(), r.value(2).toLongLong());
+         }},
+        {"topology_versions", "id, time_ms, reason", "",
+         [this](const QSqlQuery &r) {
+             return topologyDamage(r.value(0).toLongLong(), r.value(1).toLongLong(),
+                                   r.value(2).toString());
+         }},
+        {"layout", "element", "",
+         [](const QSqlQuery &r) {
+             return u"the map position of " + r.value(0).toString() +
+                    u" does not match its checksum: placed automatically";
+         }},
+        {"postmortems", "id", "",
+         [](const QSqlQuery &r) {
+             return u"the post-mortem " + r.value(0).toString() +
+                    u" does not match its checksum: not opened";
+         }},
+    };
+    for (const Scan &scan : scans) {
+        const checksums::Table &t = checksums::table(scan.table);
+        if (!q.exec(u"SELECT " + QLatin1StringView(scan.selected) + u" FROM " +
+                    QLatin1StringView(t.name) + u" WHERE (crc IS NOT NULL AND crc != warroom_crc(" +
+                    QLatin1StringView(t.columns) + u"))" + QLatin1StringView(scan.alsoDamaged))) {
+            noteReadError(scan.table, q.lastError().text());
+            continue;
+        }
+        while (q.next())
+            noteDamage(scan.what(q));
+        if (q.lastError().isValid())
+            noteReadError(scan.table, q.lastError().text());
+    }
+    return m_damage;
+}
+
+} // namespace warroom
