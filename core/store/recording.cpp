@@ -227,11 +227,13 @@ QString Recording::postMortemsReadOnly() const
 {
     if (isSharedAddress(m_path))
         return m_sharedReadOnly;
+    // Marked read-only is read-only, even to a user (root) who could write it anyway.
     const QFileInfo file(m_path);
-    if (!file.isWritable())
+    if (!file.isWritable() || !(file.permissions() & QFile::WriteOwner))
         return QStringLiteral("the recording's file is read-only");
     // SQLite writes its journal beside the file.
-    if (!QFileInfo(file.absolutePath()).isWritable())
+    const QFileInfo folder(file.absolutePath());
+    if (!folder.isWritable() || !(folder.permissions() & QFile::WriteOwner))
         return QStringLiteral("the recording's folder is read-only (SQLite writes its journal "
                               "there)");
     return {};

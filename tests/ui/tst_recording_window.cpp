@@ -26,6 +26,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
+#include <QtEndian>
 
 using namespace warroom;
 
@@ -474,6 +475,86 @@ private Q_SLOTS:
         QVERIFY(failed.wait(30000));
         QVERIFY2(failed.first().first().toString().startsWith(path + u": "),
                  qPrintable(failed.first().first().toString()));
+    }
+
+    // A damaged copy (a bit of one sample flipped): the window opens it, draws nothing there,
+    // and says what is left out.
+    void aDamagedRecordingSaysWhatIsLeftOut()
+    {
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged.warroom"));
+        QVERIFY(QFile::copy(lemniscus(), damaged));
+        QString key;
+        {
+            QFile file(damaged);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            const QByteArray bytes = file.readAll();
+            auto r = Recording::open(damaged);
+            QVERIFY(r);
+            // Samples whose bytes are found once in the file: a level-0 chunk's.
+            qsizetype at = -1;
+            for (const StoredSeries &s : r.value()->series()) {
+                if (s.count < 5000)
+                    continue;
+                const std::vector<float> values = r.value()->samples(
+                    s, s.info.startMs, s.info.startMs + 2000 * s.info.intervalMs);
+                for (int i = 0; i + 16 < int(values.size()) && at < 0; i += 97) {
+                    QByteArray needle(64, '\0');
+                    qToLittleEndian<float>(values.data() + i, 16, needle.data());
+                    const qsizetype found = bytes.indexOf(needle);
+                    if (found > 0 && bytes.indexOf(needle, found + 1) < 0 &&
+                        needle.count('\0') < 16)
+                        at = found;
+                }
+                if (at > 0) {
+                    key = s.info.key;
+                    break;
+                }
+            }
+            QVERIFY(at > 0);
+            file.seek(at + 3);
+            file.write(QByteArray(1, char(bytes[at + 3] ^ 0x10)));
+        }
+        RecordingWindow window;
+        QSignalSpy checked(window.session(), &ReplaySession::damageChecked);
+        QVERIFY(openAndWait(window, damaged));
+        QVERIFY(window.session()->damageCheckDone() || checked.wait(60000));
+        window.render();
+        QVERIFY2(window.header()->fileText().startsWith(u"⚠ recording damaged: 1 part left out"),
+                 qPrintable(window.header()->fileText()));
+        QVERIFY2(window.header()->toolTip().contains(u"samples of " + key + u" from "),
+                 qPrintable(window.header()->toolTip()));
+        QVERIFY(window.header()->text().contains(u"recording damaged"));
+    }
+
+    // A read-only file: the window says that the layout and post-mortem are not saved, and a
+    // copy saved from it opens, whole and writable.
+    void aReadOnlyRecordingOffersACopy()
+    {
+        const QString readOnly = m_dir.filePath(QStringLiteral("read-only.warroom"));
+        QVERIFY(QFile::copy(lemniscus(), readOnly));
+        QVERIFY(QFile::setPermissions(readOnly, QFile::ReadOwner | QFile::ReadGroup));
+        RecordingWindow window;
+        QVERIFY(openAndWait(window, readOnly));
+        window.render();
+        QVERIFY2(window.header()->fileText().startsWith(
+                     u"read-only: map layout and post-mortem not saved"),
+                 qPrintable(window.header()->fileText()));
+        const QString copy = m_dir.filePath(QStringLiteral("saved-copy.warroom"));
+        QSignalSpy saved(&window, &RecordingWindow::copySaved);
+        QSignalSpy loaded(&window, &RecordingWindow::loaded);
+        window.saveCopyTo(copy);
+        QVERIFY(saved.wait(60000));
+        QCOMPARE(saved.first().at(1).toString(), QString());
+        QVERIFY(loaded.count() > 0 || loaded.wait(60000));
+        QCOMPARE(window.data()->path, copy);
+        window.render();
+        QCOMPARE(window.header()->fileText(), QString());
+        auto original = Recording::open(readOnly);
+        auto copied = Recording::open(copy);
+        QVERIFY(original && copied);
+        QCOMPARE(copied.value()->check(), QStringList());
+        QCOMPARE(copied.value()->eventCount(), original.value()->eventCount());
+        QCOMPARE(copied.value()->postMortemsReadOnly(), QString());
     }
 
 private:
