@@ -466,7 +466,7 @@ const EventLogModel *RecordingWindow::eventLog() const
     return m_log->model();
 }
 
-EventLogFilter *RecordingWindow::eventFilter() const
+EventLogFilter *RecordingWindow::eventLogFilter() const
 {
     return m_log->filter();
 }

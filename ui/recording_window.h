@@ -86,7 +86,7 @@ public:
     void saveCopyAs();
     void saveCopyTo(const QString &path);
     const EventLogModel *eventLog() const;
-    EventLogFilter *eventFilter() const;
+    EventLogFilter *eventLogFilter() const;
     EventLogPanel *eventLogPanel() const { return m_log; }
     ChartPanel *chartPanel() const { return m_charts; }
     HeaderBar *header() const { return m_header; }

@@ -19,8 +19,9 @@ namespace warroom {
 
 namespace {
 constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its acks is dropped
-constexpr qint64 kSamplesCommitGapMs = 200;    // between commits that rewrite partial chunks
-constexpr qint64 kEvictableIdleMs = 2000;      // a connection this quiet may make room for another
+constexpr int kFlushWaitMs = 2000; // longer: the writer waits for space, the server goes on
+constexpr qint64 kSamplesCommitGapMs = 200; // between commits that rewrite partial chunks
+constexpr qint64 kEvictableIdleMs = 2000;   // a connection this quiet may make room for another
 constexpr int kIdleCheckMs = 1000;
 
 QString seconds(qint64 ms)
@@ -121,6 +122,7 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
     server->m_options = options;
     server->m_writer = std::move(writer.value());
     server->m_writer->setNotices(options.storeNotice);
+    server->m_writer->setWaitForSpace(true); // a full disk pauses the feed, loses nothing
     server->m_sink = std::make_unique<RecordingSink>(*server->m_writer);
     if (!exists)
         beginLiveRecording(*server->m_writer, QStringLiteral("feed"), startMs);
@@ -455,7 +457,16 @@ void IngestServer::commit()
     writeRange();
     QElapsedTimer flushing;
     flushing.start();
-    const bool flushed = bool(m_writer->flush());
+    const Result<bool> committed = m_writer->flush(kFlushWaitMs);
+    if (committed && !committed.value()) {
+        // A full disk waited out by the writer: nothing is acknowledged until it is written.
+        // The clients' silence does not count meanwhile; ask again shortly.
+        for (const auto &client : std::as_const(m_clients))
+            client->quiet.restart();
+        scheduleCommit();
+        return;
+    }
+    const bool flushed = bool(committed);
     // The server itself waited (a shared database away): its clients were not quiet meanwhile,
     // they were not read. Their silence counts from now.
     if (flushing.elapsed() > kEvictableIdleMs) {

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QStorageInfo>
 #include <QThreadPool>
 
 namespace warroom {
@@ -424,6 +425,7 @@ LiveHealth ReplaySession::liveHealth() const
     health.lastDataWallMs = m_lastDataWallMs;
     health.lagMs = m_lagMs;
     health.connectionLost = m_connectionLost;
+    health.diskFreeBytes = m_diskFreeBytes;
     return health;
 }
 
@@ -437,9 +439,16 @@ void ReplaySession::pollLive()
     }
     m_refresh.run(
         [shown = m_data, trainee = m_trainee](const JobControl &) {
-            return asShown(refreshReplayData(recorded(shown)), trainee, shown);
+            // A file's disk too: a writer gone quiet on a full disk waits, it did not die.
+            const qint64 free =
+                isSharedAddress(shown->path)
+                    ? -1
+                    : QStorageInfo(QFileInfo(shown->path).absolutePath()).bytesAvailable();
+            return std::pair(asShown(refreshReplayData(recorded(shown)), trainee, shown), free);
         },
-        [this](ReadResult result) {
+        [this](std::pair<ReadResult, qint64> polled) {
+            auto &[result, free] = polled;
+            m_diskFreeBytes = free;
             if (result)
                 adoptLive(result.value());
             if (std::exchange(m_refreshAgain, false))
@@ -450,8 +459,9 @@ void ReplaySession::pollLive()
 void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
 {
     if (data == m_data) {
-        // A quiet poll: nothing came. The writer may have died meanwhile.
-        if (writerGone()) {
+        // A quiet poll: nothing came. The writer may have died meanwhile (one waiting for
+        // space on a full disk is watched on: it goes on once there is space).
+        if (writerGone() && !liveHealth().diskFull()) {
             m_livePoll.stop();
             m_writerWatch.stop();
             m_following = false;

@@ -27,6 +27,8 @@ struct LiveHealth
     qint64 lastDataWallMs = -1;   // when the newest data arrived here (wall clock)
     qint64 lagMs = -1;            // from the newest event's arrival at the writer to here
     QString connectionLost;       // a shared incident's server cannot be reached: why
+    qint64 diskFreeBytes = -1;    // a live file's disk: space left (-1: not known)
+    bool diskFull() const { return diskFreeBytes >= 0 && diskFreeBytes < 1024 * 1024; }
 };
 
 // What is viewed and when: one recording, the cursor's time, playing and its speed, following
@@ -141,6 +143,7 @@ private:
     QElapsedTimer m_sinceGrowth; // wall time since a live recording last grew
     qint64 m_lastDataWallMs = -1;
     qint64 m_lagMs = -1;
+    qint64 m_diskFreeBytes = -1; // of a live file's disk, at the last poll
     qint64 m_lastRefreshNs = 0;
     std::shared_ptr<std::atomic<int>> m_simulated;
     LatestJob m_opening{this}; // simulating, reading the first frame, then every event

@@ -111,6 +111,12 @@ public:
     Result<bool> open(bool create, bool appendsEvents, qint64 *nextEventId,
                       int *nextSeriesId) override;
     Result<bool> write(const WriterBatch &batch) override;
+    bool mayRetry(const ErrorList &errors) const override
+    {
+        // SQLite's words for SQLITE_FULL and SQLITE_IOERR: the space or the device comes back.
+        const QString &message = errors.first().message;
+        return message.contains(u"database or disk is full") || message.contains(u"disk I/O error");
+    }
 
 private:
     QString m_path;

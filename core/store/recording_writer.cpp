@@ -163,12 +163,16 @@ void RecordingWriter::removePostMortem(const QString &id)
            [&](WriterBatch &b) { b.postMortems.emplace_back(id, QByteArray()); });
 }
 
-Result<bool> RecordingWriter::flush()
+Result<bool> RecordingWriter::flush(int waitMs)
 {
     std::unique_lock lock(m_mutex);
     const quint64 target = m_submitted;
     m_wake.notify_one();
-    m_progress.wait(lock, [&] { return m_committed >= target || !m_errors.isEmpty(); });
+    const auto done = [&] { return m_committed >= target || !m_errors.isEmpty(); };
+    if (waitMs < 0)
+        m_progress.wait(lock, done);
+    else if (!m_progress.wait_for(lock, std::chrono::milliseconds(waitMs), done))
+        return false;
     if (!m_errors.isEmpty())
         return m_errors;
     return true;
@@ -178,6 +182,36 @@ void RecordingWriter::setNotices(std::function<void(const QString &)> notice)
 {
     std::lock_guard lock(m_mutex);
     m_notice = std::move(notice);
+}
+
+Result<bool> RecordingWriter::retryUntilWritten(const WriterBatch &batch, Result<bool> written)
+{
+    // A full disk or an I/O error: what was handed over stays here, nothing is acknowledged,
+    // and the same batch is tried again every second until it goes through (or, once closing,
+    // for at most kRetryWhenClosingMs more).
+    constexpr auto kRetryEvery = std::chrono::seconds(1);
+    constexpr qint64 kRetryWhenClosingMs = 30'000;
+    m_waitingForSpace = true;
+    m_backend->notice(u"cannot write " + m_path + u": " + written.errors().first().message +
+                      u" — what was received waits in memory (nothing acknowledged is lost) and "
+                      u"is written when there is space again; trying every second");
+    qint64 closingWaitedMs = 0;
+    while (!written) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, kRetryEvery, [&] { return false; });
+            if (m_stop)
+                closingWaitedMs += 1000;
+        }
+        written = m_backend->write(batch);
+        if (!written &&
+            (!m_backend->mayRetry(written.errors()) || closingWaitedMs >= kRetryWhenClosingMs))
+            break;
+    }
+    m_waitingForSpace = false;
+    if (written)
+        m_backend->notice(u"writing " + m_path + u" again: everything received is saved");
+    return written;
 }
 
 void RecordingWriter::run(bool create)
@@ -219,6 +253,8 @@ void RecordingWriter::run(bool create)
         m_progress.notify_all();
 
         Result<bool> written = batch->empty() ? Result<bool>(true) : m_backend->write(*batch);
+        if (!written && m_waitForSpace && m_backend->mayRetry(written.errors()))
+            written = retryUntilWritten(*batch, written);
         lock.lock();
         if (!written && m_errors.isEmpty())
             m_errors = written.errors();

@@ -4,6 +4,7 @@
 #include "core/util/result.h"
 #include "series_chunks.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -61,13 +62,21 @@ public:
     void setNotices(std::function<void(const QString &)> notice);
 
     // Blocks until everything handed over so far is committed; the first write error if any.
-    Result<bool> flush();
+    // With `waitMs` >= 0, waits at most that long: false when not committed yet (a full disk
+    // being waited out), and the caller asks again later.
+    Result<bool> flush(int waitMs = -1);
+    // A long-running writer (a live feed) waits out a full disk or an I/O error: the failed
+    // write is retried every second with everything handed over kept, until it goes through.
+    // Without it (the default) a write error is final. Set before handing anything over.
+    void setWaitForSpace(bool wait) { m_waitForSpace = wait; }
+    bool waitingForSpace() const { return m_waitingForSpace.load(); }
     Result<bool> close();
 
 private:
     explicit RecordingWriter(QString path);
     Result<bool> start(bool create);
     void run(bool create);
+    Result<bool> retryUntilWritten(const WriterBatch &batch, Result<bool> written);
     template<typename F> void submit(qsizetype bytes, F &&addTo);
 
     QString m_path;
@@ -84,6 +93,8 @@ private:
     quint64 m_committed = 0;
     bool m_started = false;
     bool m_stop = false;
+    std::atomic<bool> m_waitForSpace = false;
+    std::atomic<bool> m_waitingForSpace = false;
     ErrorList m_errors;
     qint64 m_nextEventId = 1;
     int m_nextSeriesId = 1;

@@ -52,6 +52,9 @@ public:
     virtual Result<bool> open(bool create, bool appendsEvents, qint64 *nextEventId,
                               int *nextSeriesId) = 0;
     virtual Result<bool> write(const WriterBatch &batch) = 0;
+    // Whether a failed write may go through later as it is (a full disk, an I/O error): the
+    // writer then keeps the batch and tries again.
+    virtual bool mayRetry(const ErrorList &) const { return false; }
 
     // Told, on the writer's thread, what the people running the writer should know while it
     // waits (a database gone away, back again). Set before the first write.

@@ -84,7 +84,7 @@ private Q_SLOTS:
     {
         RecordingWindow window;
         QVERIFY(openAndWait(window, lemniscus()));
-        QAbstractItemModelTester tester(window.eventFilter(),
+        QAbstractItemModelTester tester(window.eventLogFilter(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const ReplayData &data = *window.data();
         QCOMPARE(window.eventLog()->rowCount(), data.events.size());
@@ -98,16 +98,16 @@ private Q_SLOTS:
         QTRY_COMPARE(window.eventLogPanel()->highlightedRow(),
                      int(after - data.events.cbegin()) - 1);
         QVERIFY(data.events[window.eventLogPanel()->highlightedRow()].timeMs <= e.timeMs);
-        window.eventFilter()->setKinds({QStringLiteral("rule.corrected")});
-        QCOMPARE(window.eventFilter()->rowCount(), 1);
+        window.eventLogFilter()->setKinds({QStringLiteral("rule.corrected")});
+        QCOMPARE(window.eventLogFilter()->rowCount(), 1);
         window.seek(data.startMs);
         window.stepToEvent(+1); // the next event of that kind
         QCOMPARE(window.cursorTime(),
-                 window.eventFilter()->index(0, 0).data(EventLogModel::TimeRole).toLongLong());
+                 window.eventLogFilter()->index(0, 0).data(EventLogModel::TimeRole).toLongLong());
         window.stepToEvent(+1); // none after it: the cursor stays
         QCOMPARE(window.cursorTime(),
-                 window.eventFilter()->index(0, 0).data(EventLogModel::TimeRole).toLongLong());
-        window.eventFilter()->setKinds({});
+                 window.eventLogFilter()->index(0, 0).data(EventLogModel::TimeRole).toLongLong());
+        window.eventLogFilter()->setKinds({});
         const qint64 corrected = window.cursorTime();
         window.stepToEvent(-1); // any kind: the event just before
         QVERIFY(window.cursorTime() < corrected);
@@ -160,15 +160,15 @@ private Q_SLOTS:
         QVERIFY(!map->highlighted(QStringLiteral("db-primary"))); // not its neighbour
         QCOMPARE(window.chartCount(), charts + 2);
         QCOMPARE(window.chartTitle(0), QStringLiteral("lb-1 CPU"));
-        for (int row = 0; row < window.eventFilter()->rowCount(); ++row) // the log: its events
-            QCOMPARE(window.eventFilter()->index(row, EventLogModel::Node).data().toString(),
+        for (int row = 0; row < window.eventLogFilter()->rowCount(); ++row) // the log: its events
+            QCOMPARE(window.eventLogFilter()->index(row, EventLogModel::Node).data().toString(),
                      QStringLiteral("lb-1"));
-        QVERIFY(window.eventFilter()->rowCount() > 0);
+        QVERIFY(window.eventLogFilter()->rowCount() > 0);
         QTRY_VERIFY(window.chart(1)->markerCount() > 0); // its alerts, on its own chart
         QTest::mouseClick(map, Qt::LeftButton, {}, lb.center().toPoint());
         QCOMPARE(map->selectedNode(), QString());
         QCOMPARE(window.chartCount(), charts);
-        QCOMPARE(window.eventFilter()->rowCount(), window.eventLog()->rowCount());
+        QCOMPARE(window.eventLogFilter()->rowCount(), window.eventLog()->rowCount());
     }
 
     // A node dragged by hand stays there, and the recording remembers it.

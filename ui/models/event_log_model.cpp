@@ -258,7 +258,7 @@ void EventLogFilter::collect()
     m_rows.clear();
     const int count = m_events ? m_events->rowCount() : 0;
     for (int row = 0; row < count; ++row) {
-        if (accepts(m_events->event(row)))
+        if (accepts(m_events->eventAt(row)))
             m_rows.append(row);
     }
 }
@@ -271,7 +271,7 @@ void EventLogFilter::appended(int first, int last)
     }
     QList<int> rows;
     for (int row = first; row <= last; ++row) {
-        if (accepts(m_events->event(row)))
+        if (accepts(m_events->eventAt(row)))
             rows.append(row);
     }
     if (rows.isEmpty())
@@ -363,7 +363,7 @@ int EventLogFilter::rowAtTime(qint64 timeMs) const
     // The filter keeps the source's time order: the last row at or before is a binary search.
     const auto after =
         std::upper_bound(m_rows.cbegin(), m_rows.cend(), timeMs,
-                         [this](qint64 t, int row) { return t < m_events->event(row).timeMs; });
+                         [this](qint64 t, int row) { return t < m_events->eventAt(row).timeMs; });
     return int(after - m_rows.cbegin()) - 1;
 }
 

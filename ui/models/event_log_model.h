@@ -43,7 +43,7 @@ public:
     // The stretches the service was not ok (serviceSpans): the Service column reads them.
     void setServiceSpans(QList<ServiceSpan> spans);
     ServiceState serviceStateAt(qint64 timeMs) const;
-    const Event &event(int row) const { return m_events[row]; }
+    const Event &eventAt(int row) const { return m_events[row]; }
     // The last row at or before `timeMs` (-1 when every event is later): the row a replay
     // cursor at that time selects.
     int rowAtTime(qint64 timeMs) const;

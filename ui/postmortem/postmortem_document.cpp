@@ -60,6 +60,9 @@ PostMortemDocument::PostMortemDocument(QObject *parent)
     m_autosave.setSingleShot(true);
     m_autosave.setInterval(kAutosaveMs);
     connect(&m_autosave, &QTimer::timeout, this, &PostMortemDocument::save);
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(kRetryMs);
+    connect(&m_retry, &QTimer::timeout, this, &PostMortemDocument::save);
 }
 
 PostMortemDocument::~PostMortemDocument()
@@ -220,6 +223,7 @@ void PostMortemDocument::show(const PostMortem &state)
 void PostMortemDocument::save()
 {
     m_autosave.stop();
+    m_retry.stop();
     if (m_path.isEmpty())
         return;
     // Written on a pool of one thread: one write at a time, in the order they were asked for.
@@ -257,6 +261,7 @@ void PostMortemDocument::remove()
     if (m_path.isEmpty())
         return;
     m_autosave.stop();
+    m_retry.stop();
     QPointer<PostMortemDocument> self(this);
     m_lastSave = QtConcurrent::run(&m_writes, [path = m_path, id = m_current.id, self] {
         const Result<bool> done = removePostMortem(path, id);
@@ -276,10 +281,13 @@ void PostMortemDocument::remove()
 void PostMortemDocument::reportSaved(const QString &error)
 {
     m_lastError = error;
-    if (error.isEmpty())
+    if (error.isEmpty()) {
         Q_EMIT saved();
-    else
-        Q_EMIT saveFailed(error);
+        return;
+    }
+    if (!m_path.isEmpty() && !m_autosave.isActive())
+        m_retry.start();
+    Q_EMIT saveFailed(error);
 }
 
 bool PostMortemDocument::saveNow()

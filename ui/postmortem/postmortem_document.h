@@ -24,6 +24,9 @@ class PostMortemDocument : public QObject
 
 public:
     static constexpr int kAutosaveMs = 1000;
+    // A write that failed (a full disk, a file gone read-only) is tried again this often;
+    // what was typed stays here meanwhile.
+    static constexpr int kRetryMs = 5000;
 
     explicit PostMortemDocument(QObject *parent = nullptr);
     // Whom the edits made here are recorded as: the author when the document was made.
@@ -76,6 +79,7 @@ public:
     };
 
 private:
+    QTimer m_retry;   // a failed write, tried again
     QString m_author; // whose edits this desk writes (postMortemAuthor() when made)
     std::shared_ptr<Stored> m_stored = std::make_shared<Stored>();
 

@@ -77,7 +77,10 @@ PostMortemEditor::PostMortemEditor(QWidget *parent)
     });
     connect(m_document, &PostMortemDocument::saveFailed, this, [this](const QString &message) {
         m_saveState->setText(u"<span style='color:#D55E00'>" + tr("Not saved: ") +
-                             message.toHtmlEscaped() + u"</span>");
+                             message.toHtmlEscaped() +
+                             tr(" — kept in this window; trying again every %1 s")
+                                 .arg(PostMortemDocument::kRetryMs / 1000) +
+                             u"</span>");
     });
     refresh();
 }

@@ -128,7 +128,7 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
     auto addRow = [this](const QModelIndex &index) {
         const int row = m_filter->mapToSource(index).row();
         if (index.isValid() && row >= 0 && row < m_model->rowCount())
-            Q_EMIT addToTimelineRequested(m_model->event(row));
+            Q_EMIT addToTimelineRequested(m_model->eventAt(row));
     };
     connect(m_view, &QTableView::doubleClicked, this, addRow);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -142,7 +142,7 @@ EventLogPanel::EventLogPanel(ReplaySession *session, QWidget *parent)
         // An alert from Alertmanager links back to where it came from.
         const int row = m_filter->mapToSource(index).row();
         if (row >= 0 && row < m_model->rowCount()) {
-            const QJsonObject &details = m_model->event(row).details;
+            const QJsonObject &details = m_model->eventAt(row).details;
             const QString alertmanager =
                 details.value(QStringLiteral("alertmanager_url")).toString();
             const QString rule = details.value(QStringLiteral("generator_url")).toString();

@@ -119,6 +119,15 @@ void HeaderBar::refresh()
         m_liveWarning = true;
         m_live = tr("⚠ database unreachable — reconnecting; showing what was read");
         liveWhy = health.connectionLost.section(u'\n', 0, 0);
+    } else if (health.writerStopped && health.diskFull()) {
+        m_liveWarning = true;
+        m_live = tr("⚠ no data since %1 UTC: the disk holding the recording is full — its writer "
+                    "waits for space")
+                     .arg(formatUtc(health.writerLastSeenMs).mid(11));
+        liveWhy = tr("%1 KiB free where %2 is written; free some space and it goes on (nothing "
+                     "acknowledged is lost)")
+                      .arg(health.diskFreeBytes / 1024)
+                      .arg(data->path);
     } else if (health.writerStopped) {
         m_liveWarning = true;
         m_live = tr("⚠ its writer stopped unexpectedly (last seen %1 UTC, by this computer's "

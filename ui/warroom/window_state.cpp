@@ -92,7 +92,7 @@ QJsonObject windowState(const RecordingWindow &window)
     QJsonObject row;
     if (log.highlightedRow() >= 0) {
         const QModelIndex index = log.filter()->index(log.highlightedRow(), 0);
-        const Event &e = log.model()->event(log.filter()->mapToSource(index).row());
+        const Event &e = log.model()->eventAt(log.filter()->mapToSource(index).row());
         row = {{QStringLiteral("time"), moment(e.timeMs)},
                {QStringLiteral("kind"), toString(e.kind)},
                {QStringLiteral("text"), e.text}};
