@@ -208,17 +208,39 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const Recording &r = *opened.value();
     QTcpSocket socket;
-    socket.connectToHost(where->first, where->second);
-    if (!socket.waitForConnected(10000)) {
-        err << "warroom-cli feed: cannot connect to " << parser.value(to) << ": "
-            << socket.errorString() << '\n';
-        return ExitInvalid;
+    QByteArray replies;
+    // A server full of connections says so at once and closes (it makes room by closing idle
+    // ones, which takes a moment): try again a little later, a few times.
+    for (int attempt = 0, waitMs = 500;; ++attempt, waitMs *= 2) {
+        socket.connectToHost(where->first, where->second);
+        if (!socket.waitForConnected(10000)) {
+            err << "warroom-cli feed: cannot connect to " << parser.value(to) << ": "
+                << socket.errorString() << '\n';
+            return ExitInvalid;
+        }
+        if (socket.waitForReadyRead(200))
+            replies = socket.readAll();
+        if (!replies.contains("too many connections"))
+            break;
+        socket.abort();
+        if (attempt == 5) {
+            err << "warroom-cli feed: " << parser.value(to) << " refused: "
+                << QJsonDocument::fromJson(replies.left(replies.indexOf('\n')))
+                       .object()
+                       .value(QStringLiteral("error"))
+                       .toString()
+                << " (tried 6 times)\n";
+            return ExitInvalid;
+        }
+        err << "warroom-cli feed: " << parser.value(to) << " is full; trying again in "
+            << waitMs / 1000.0 << " s\n";
+        replies.clear();
+        QThread::msleep(ulong(waitMs));
     }
     qint64 sent = 0;
     qint64 acked = 0;
     qint64 refused = 0;
     QString lastRefusal;
-    QByteArray replies;
     auto pump = [&](int waitMs) {
         socket.waitForReadyRead(waitMs);
         replies += socket.readAll();

@@ -7,6 +7,7 @@
 #include "core/store/recording_writer.h"
 #include "feed_protocol.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
@@ -22,6 +23,7 @@ constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its 
 constexpr int kFlushWaitMs = 2000; // longer: the writer waits for space, the server goes on
 constexpr qint64 kSamplesCommitGapMs = 200; // between commits that rewrite partial chunks
 constexpr qint64 kEvictableIdleMs = 2000;   // a connection this quiet may make room for another
+constexpr qint64 kNewcomerGraceMs = 1000;   // ... one with nothing taken yet, once this old
 constexpr int kIdleCheckMs = 1000;
 
 QString seconds(qint64 ms)
@@ -53,7 +55,23 @@ struct IngestServer::Client
     bool greeted = false;    // the token was given (or none is needed)
     bool anyLine = false;    // a complete line came
     QElapsedTimer quiet;     // since the last line accepted (or since connected)
+    QElapsedTimer age;       // since connected
 };
+
+namespace {
+
+// Compared in time that does not depend on where they differ (their digests are).
+bool sameSecret(const QString &given, const QString &expected)
+{
+    const QByteArray a = QCryptographicHash::hash(given.toUtf8(), QCryptographicHash::Sha256);
+    const QByteArray b = QCryptographicHash::hash(expected.toUtf8(), QCryptographicHash::Sha256);
+    unsigned char differ = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        differ |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return differ == 0;
+}
+
+} // namespace
 
 bool serverOwnedMeta(const QString &key)
 {
@@ -173,6 +191,7 @@ void IngestServer::accept()
         auto client = std::make_shared<Client>();
         client->socket = socket;
         client->quiet.start();
+        client->age.start();
         client->greeted = m_options.token.isEmpty();
         socket->setReadBufferSize(m_options.readBufferBytes);
         m_clients.insert(socket, client);
@@ -194,25 +213,31 @@ std::optional<QString> IngestServer::makeRoom(const QHostAddress &address)
     const bool addressFull = fromThere >= m_options.maxPerAddress;
     if (!addressFull && m_clients.size() < m_options.maxConnections)
         return std::nullopt;
-    // First one that never finished a line (the oldest: a feeder sends its first line at once,
-    // a connection that holds a slot silently does not), else the one quiet longest.
+    // First one that never had a line taken, the oldest (a feeder's first line is taken at
+    // once; a connection that holds a slot silently, or sends only what is refused, never), if
+    // it had a moment to speak; else the one quiet longest.
     Client *quietest = nullptr;
+    auto evictable = [](const Client &c) {
+        return c.accepted == 0 ? c.age.elapsed() >= kNewcomerGraceMs
+                               : c.quiet.elapsed() >= kEvictableIdleMs;
+    };
     auto before = [](const Client &a, const Client &b) {
-        if (a.anyLine != b.anyLine)
-            return !a.anyLine;
-        return a.quiet.elapsed() > b.quiet.elapsed();
+        if ((a.accepted == 0) != (b.accepted == 0))
+            return a.accepted == 0;
+        return a.accepted == 0 ? a.age.elapsed() > b.age.elapsed()
+                               : a.quiet.elapsed() > b.quiet.elapsed();
     };
     for (const auto &client : std::as_const(m_clients)) {
         if (addressFull && !client->socket->peerAddress().isEqual(address))
             continue;
-        if (!quietest || before(*client, *quietest))
+        if (evictable(*client) && (!quietest || before(*client, *quietest)))
             quietest = client.get();
     }
-    if (!quietest || (quietest->anyLine && quietest->quiet.elapsed() < kEvictableIdleMs))
+    if (!quietest)
         return addressFull ? QStringLiteral("too many connections from this address")
                            : QStringLiteral("too many connections"); // all busy
-    closeClient(*quietest, QStringLiteral("closed to make room for another connection: no complete "
-                                          "line for %1 s")
+    closeClient(*quietest, QStringLiteral("closed to make room for another connection: no line "
+                                          "taken for %1 s")
                                .arg(quietest->quiet.elapsed() / 1000));
     return std::nullopt;
 }
@@ -222,13 +247,17 @@ void IngestServer::closeIdle()
     QList<Client *> silent;
     for (const auto &client : std::as_const(m_clients)) {
         const qint64 quiet = client->quiet.elapsed();
-        if (quiet > m_options.idleTimeoutMs || (!client->anyLine && quiet > m_options.firstLineMs))
+        // Nothing taken soon after connecting (silence, or only what is refused): closed.
+        if (quiet > m_options.idleTimeoutMs ||
+            (client->accepted == 0 && quiet > m_options.firstLineMs))
             silent.append(client.get());
     }
     for (Client *client : silent)
-        closeClient(*client, client->anyLine
-                                 ? QString(u"closed: no line accepted for " +
-                                           seconds(m_options.idleTimeoutMs))
+        closeClient(*client, client->accepted > 0 ? QString(u"closed: no line accepted for " +
+                                                            seconds(m_options.idleTimeoutMs))
+                             : client->anyLine
+                                 ? QString(u"closed: no line accepted within " +
+                                           seconds(m_options.firstLineMs) + u" of connecting")
                                  : QString(u"closed: no complete line within " +
                                            seconds(m_options.firstLineMs) + u" of connecting"));
 }
@@ -303,7 +332,7 @@ void IngestServer::handle(Client &client, const QByteArray &line)
     feed::Message &message = std::get<feed::Message>(parsed);
     if (!client.greeted) {
         const auto *hello = std::get_if<feed::Hello>(&message);
-        if (!hello || hello->token != m_options.token) {
+        if (!hello || !sameSecret(hello->token, m_options.token)) {
             reply(QStringLiteral("a token is required: send {\"type\":\"hello\",\"token\":...} "
                                  "first"));
             client.socket->disconnectFromHost();
