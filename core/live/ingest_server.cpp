@@ -23,7 +23,7 @@ constexpr qsizetype kMaxUnsentBytes = 1 << 20; // a client that never reads its 
 constexpr int kFlushWaitMs = 2000; // longer: the writer waits for space, the server goes on
 constexpr qint64 kSamplesCommitGapMs = 200; // between commits that rewrite partial chunks
 constexpr qint64 kEvictableIdleMs = 2000;   // a connection this quiet may make room for another
-constexpr qint64 kNewcomerGraceMs = 1000;   // ... one with nothing taken yet, once this old
+constexpr qint64 kNewcomerGraceMs = 250;    // ... one with nothing taken yet, once this old
 constexpr int kIdleCheckMs = 1000;
 
 QString seconds(qint64 ms)

@@ -187,9 +187,9 @@ private Q_SLOTS:
             QVERIFY(connected.wait(5000));
         }
         QTRY_VERIFY(server.value()->connections() == IngestOptions{}.maxPerAddress);
-        // A second later (the silent ones, taking nothing, lose their place after one; a
+        // A moment later (the silent ones, taking nothing, lose their place after 250 ms; a
         // connection younger than that is not closed for a newcomer, and `feed` retries).
-        QTest::qWait(1100);
+        QTest::qWait(300);
         QTcpSocket feeder;
         QSignalSpy connected(&feeder, &QTcpSocket::connected);
         feeder.connectToHost(QHostAddress::LocalHost, server.value()->port());
