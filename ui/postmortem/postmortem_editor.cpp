@@ -310,7 +310,8 @@ void PostMortemEditor::build()
     scroll->setWidgetResizable(true);
     auto *writeUp = new QWidget;
     auto *wl = new QVBoxLayout(writeUp);
-    for (const auto &[label, field] : sectionFields()) {
+    for (const auto &section : sectionFields()) {
+        const auto &[label, field] = section;
         auto *title = new QLabel(u"<b>" + label + u"</b>");
         auto *text = new QPlainTextEdit;
         text->setObjectName(label);
@@ -319,9 +320,10 @@ void PostMortemEditor::build()
         wl->addWidget(title);
         wl->addWidget(text);
         m_sections.append({label, text});
-        connect(text, &QPlainTextEdit::textChanged, this, [this, text, field, label] {
+        // (The pair by name: clang 14 captures no structured bindings.)
+        connect(text, &QPlainTextEdit::textChanged, this, [this, text, section] {
             if (!m_refreshing)
-                setField(field, text->toPlainText(), label);
+                setField(section.second, text->toPlainText(), section.first);
         });
     }
     scroll->setWidget(writeUp);
