@@ -2,9 +2,12 @@
 
 #include "core/model/topology_json.h"
 #include "core/postmortem/postmortem_store.h"
+#include "core/store/shared_address.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QStorageInfo>
 
 namespace warroom {
 
@@ -282,6 +285,8 @@ Result<std::shared_ptr<const ReplayData>> loadReplayData(const QString &path, in
     for (const Error &e : problems)
         data->postMortemProblems.append(e.toString());
     data->damage = r.damage();
+    if (!isSharedAddress(path)) // a live writer gone quiet on a full disk waits, it is not dead
+        data->diskFreeBytes = QStorageInfo(QFileInfo(path).absolutePath()).bytesAvailable();
     return std::shared_ptr<const ReplayData>(std::move(data));
 }
 

@@ -92,7 +92,8 @@ struct ReplayData
     QStringList unreadablePostMortems; // their ids
     QString postMortemsReadOnly;       // why this reader may not write them (empty: it may)
     QString postMortemsStamp;          // Recording::postMortemsStamp() when read
-    QStringList damage; // met while reading (Recording::damage): left out of what is here
+    QStringList damage;        // met while reading (Recording::damage): left out of what is here
+    qint64 diskFreeBytes = -1; // a file's disk when read (-1: a shared incident, or not known)
 
     Topology topology(int version) const; // parses the stored version
 };

@@ -213,7 +213,9 @@ void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
     m_time = m_data->startMs;
     m_following = false;
     const bool shared = isSharedAddress(m_data->path);
-    if (m_data->live && !writerStopped(*m_data)) {
+    m_diskFreeBytes = m_data->diskFreeBytes;
+    // A writer quiet on a full disk is watched too: it goes on once there is space.
+    if (m_data->live && (!writerStopped(*m_data) || liveHealth().diskFull())) {
         if (shared)
             m_writerWatch.start();
         else
