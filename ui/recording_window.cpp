@@ -549,6 +549,9 @@ void RecordingWindow::applyLayout(const Layout &from, const Layout &to)
         return;
     m_layout = to;
     m_map->setManualLayout(m_layout);
+    // A read-only file (the header says so) keeps the layout for this session only.
+    if (!isSharedAddress(data->path) && !data->postMortemsReadOnly.isEmpty())
+        return;
     // What changed, saved in the recording itself, on a pool of one thread (in order).
     QList<std::pair<QString, std::optional<std::pair<double, double>>>> changes;
     for (auto it = to.cbegin(); it != to.cend(); ++it) {

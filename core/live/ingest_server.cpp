@@ -521,6 +521,7 @@ Result<bool> IngestServer::close()
     if (m_closed)
         return true;
     m_closed = true;
+    m_writer->beginClose(); // its last words must not wait behind a full disk's backlog
     if (m_heartbeat)
         m_heartbeat->stop();
     if (m_server)

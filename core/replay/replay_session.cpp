@@ -21,6 +21,7 @@ namespace warroom {
 namespace {
 
 constexpr int kLivePollMs = 250;          // a live recording is read again this often
+constexpr int kGonePollMs = 5000;         // ... one whose writer stopped without closing it
 constexpr qint64 kWriterSilentMs = 10000; // no heartbeat this long: the writer is gone
 constexpr qint64 kQuietWallMs = 1500;     // "skip quiet": a gap longer than this in wall time
 constexpr qint64 kQuietLandWallMs = 400;  // ... lands this long (wall time) before the event
@@ -69,7 +70,9 @@ bool writerStopped(const ReplayData &data)
 ReplaySession::ReplaySession(QObject *parent)
     : QObject(parent)
 {
-    m_livePoll.setInterval(kLivePollMs);
+    m_livePollMs = kLivePollMs;
+    m_checkPool.setMaxThreadCount(1);
+    m_livePoll.setInterval(m_livePollMs);
     connect(&m_livePoll, &QTimer::timeout, this, &ReplaySession::pollLive);
     m_writerWatch.setInterval(1000);
     connect(&m_writerWatch, &QTimer::timeout, this, &ReplaySession::watchWriter);
@@ -181,10 +184,11 @@ void ReplaySession::checkForDamage()
         return;
     }
     m_checking.run(
-        [path = m_data->path](const JobControl &) {
+        [path = m_data->path](const JobControl &job) {
+            // (A file that cannot be opened again now, moved or busy, is not called damaged.)
             auto opened = Recording::open(path);
-            return opened ? opened.value()->check()
-                          : QStringList{opened.errors().first().toString()};
+            return opened ? opened.value()->check([&job] { return job.cancelled(); })
+                          : QStringList();
         },
         [this](QStringList found) {
             m_checkedDamage = std::move(found);
@@ -214,7 +218,7 @@ void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
     m_following = false;
     const bool shared = isSharedAddress(m_data->path);
     m_diskFreeBytes = m_data->diskFreeBytes;
-    // A writer quiet on a full disk is watched too: it goes on once there is space.
+    m_livePoll.setInterval(m_livePollMs);
     if (m_data->live && (!writerStopped(*m_data) || liveHealth().diskFull())) {
         if (shared)
             m_writerWatch.start();
@@ -222,6 +226,9 @@ void ReplaySession::adopt(std::shared_ptr<const ReplayData> data)
             m_livePoll.start();
         m_following = true;
         m_time = m_data->endMs;
+    } else if (m_data->live && !shared) {
+        m_livePoll.setInterval(kGonePollMs); // watched on: its writer may come back
+        m_livePoll.start();
     } else {
         m_livePoll.stop();
     }
@@ -431,6 +438,22 @@ LiveHealth ReplaySession::liveHealth() const
     return health;
 }
 
+void ReplaySession::writerLost()
+{
+    m_following = false;
+    m_writerWatch.stop();
+    if (isSharedAddress(m_data->path)) {
+        m_livePoll.stop();
+    } else {
+        // A file is watched on (slowly unless its disk is full): a writer that waited for
+        // space, or one started again on it, goes on, and the window with it.
+        m_livePoll.setInterval(liveHealth().diskFull() ? m_livePollMs : kGonePollMs);
+        if (!m_livePoll.isActive())
+            m_livePoll.start();
+    }
+    Q_EMIT stateChanged();
+}
+
 void ReplaySession::pollLive()
 {
     if (m_refresh.pending() || !m_data || !m_data->complete) {
@@ -463,12 +486,8 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
     if (data == m_data) {
         // A quiet poll: nothing came. The writer may have died meanwhile (one waiting for
         // space on a full disk is watched on: it goes on once there is space).
-        if (writerGone() && !liveHealth().diskFull()) {
-            m_livePoll.stop();
-            m_writerWatch.stop();
-            m_following = false;
-            Q_EMIT stateChanged();
-        }
+        if (writerGone())
+            writerLost();
         return;
     }
     QElapsedTimer cost;
@@ -508,10 +527,15 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
         m_lagMs = received > 0 ? QDateTime::currentMSecsSinceEpoch() - received : -1;
     }
     const bool stopped = writerGone();
-    if (!m_data->live || stopped) {
+    if (!m_data->live) {
         m_livePoll.stop();
         m_writerWatch.stop();
         m_following = false;
+    } else if (stopped) {
+        writerLost();
+    } else if (m_livePoll.interval() != m_livePollMs) { // its writer came back
+        m_livePoll.setInterval(m_livePollMs);
+        m_following = true;
     }
     Q_EMIT dataChanged(appended ? before : -1);
     retire(std::move(old));

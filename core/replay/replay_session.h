@@ -55,7 +55,11 @@ public:
     // A drill trainee's view: rule names hidden until the instructor reveals them. Before open.
     void setTraineeView(bool trainee) { m_trainee = trainee; }
     bool traineeView() const { return m_trainee; }
-    void setLivePollInterval(int ms) { m_livePoll.setInterval(ms); }
+    void setLivePollInterval(int ms)
+    {
+        m_livePollMs = ms;
+        m_livePoll.setInterval(ms);
+    }
 
     const std::shared_ptr<const ReplayData> &data() const { return m_data; }
     bool isOpen() const { return m_data != nullptr; }
@@ -116,6 +120,7 @@ private:
     void follow(); // a shared incident: told of every commit instead of polling
     void connectionChanged(bool connected, const QString &why);
     void watchWriter();
+    void writerLost(); // the live writer stopped without closing (killed, or waiting on a disk)
     bool writerGone() const; // the live writer stopped without closing (as far as can be seen)
     void fail(const QString &what, const ErrorList &errors);
     void setTime(qint64 timeMs);
@@ -134,6 +139,7 @@ private:
     bool m_skipQuiet = false;
     bool m_following = false;
     QTimer m_livePoll;
+    int m_livePollMs = 0; // how often a live file is read (setLivePollInterval)
     std::unique_ptr<SharedFollower> m_follower;
     quint64 m_followerGeneration = 0;
     QTimer m_writerWatch;        // a shared live incident: its writer's heartbeat, no reading
@@ -150,7 +156,9 @@ private:
     LatestJob m_refresh{this}; // the live poll
     QStringList m_checkedDamage;
     bool m_damageChecked = false;
-    LatestJob m_checking{this}; // the whole-file check of an opened file
+    // The whole-file check of an opened file, on a thread of its own (not the pool's two).
+    QThreadPool m_checkPool;
+    LatestJob m_checking{this, &m_checkPool};
 };
 
 } // namespace warroom

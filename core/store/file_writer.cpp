@@ -272,8 +272,13 @@ Result<bool> FileBackend::write(const WriterBatch &batch)
                             query);
         }
     }
-    if (!db.commit())
-        return sqlError(QStringLiteral("commit"), db.lastError());
+    if (!db.commit()) {
+        // (SQLite may have rolled back already on a full disk; an explicit one is harmless and
+        // leaves no transaction open for the retry's BEGIN.)
+        const Error e = sqlError(QStringLiteral("commit"), db.lastError());
+        db.rollback();
+        return Error{e.message, m_path, 0, 0};
+    }
     return true;
 }
 

@@ -1,5 +1,6 @@
 #include "postmortem_rows.h"
 
+#include "row_checksums.h"
 #include "schema.h"
 #include "shared_schema.h"
 
@@ -31,6 +32,11 @@ Result<std::optional<QByteArray>> writeFileIf(const QString &path, const QString
         };
         if (!db.open()) {
             result = Error{db.lastError().text(), path, 0, 0};
+        } else if (!checksums::addSqlFunctions(db)) {
+            result = Error{QStringLiteral("cannot checksum the post-mortem (not SQLite's own "
+                                          "driver)"),
+                           path, 0, 0};
+            db.close();
         } else if (auto migrated = schema::migrate(db); !migrated) {
             // An older file gets the post-mortems' table first (as any write migrates it);
             // a current one costs a pragma read, not a writer thread per autosave.
@@ -41,19 +47,23 @@ Result<std::optional<QByteArray>> writeFileIf(const QString &path, const QString
             if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) { // the compare and the set as one
                 fail(q);
             } else {
-                q.prepare(QStringLiteral("SELECT json FROM postmortems WHERE id = ?"));
+                q.prepare(u"SELECT json" + checksums::intactColumn("postmortems") +
+                          u" FROM postmortems WHERE id = ?");
                 q.bindValue(0, id);
                 if (!q.exec()) {
                     fail(q);
                 } else {
-                    const QByteArray stored = q.next() ? q.value(0).toByteArray() : QByteArray();
+                    // A stored row that fails its checksum is no one's version: replaced.
+                    const bool found = q.next();
+                    const QByteArray stored = !found                ? QByteArray()
+                                              : q.value(1).toBool() ? q.value(0).toByteArray()
+                                                                    : expected;
                     q.finish();
                     if (stored != expected) {
                         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
                         result = std::optional<QByteArray>(stored);
                     } else {
-                        q.prepare(QStringLiteral("INSERT OR REPLACE INTO postmortems (id, json, "
-                                                 "updated_ms) VALUES (?, ?, ?)"));
+                        q.prepare(checksums::insertStatement("postmortems", true));
                         q.bindValue(0, id);
                         q.bindValue(1, json);
                         q.bindValue(2, QDateTime::currentMSecsSinceEpoch());

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <limits>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -117,7 +118,8 @@ public:
     const QStringList &damage() const { return m_damage; }
     // Reads the whole file for damage (SQLite's integrity check, every checksum) and returns
     // damage() with what it found. A shared incident: nothing (PostgreSQL keeps its own).
-    QStringList check() const;
+    // `cancelled`, asked as it reads, stops it early (what was found so far is returned).
+    QStringList check(const std::function<bool()> &cancelled = {}) const;
 
 private:
     explicit Recording(QString path);

@@ -8,6 +8,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <sqlite3.h>
+
 #include <functional>
 
 namespace warroom {
@@ -76,24 +78,46 @@ QString Recording::topologyDamage(qint64 id, qint64 timeMs, const QString &reaso
            u") does not match its checksum: not used";
 }
 
-QStringList Recording::check() const
+QStringList Recording::check(const std::function<bool()> &cancelled) const
 {
     if (m_incident != 0)
         return m_damage;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    // SQLite asks every few thousand steps whether to go on: a check nobody waits for stops
+    // within milliseconds, even inside the integrity check.
+    sqlite3 *sqlite = checksums::sqliteOf(db);
+    struct Handler
+    {
+        sqlite3 *db;
+        ~Handler()
+        {
+            if (db)
+                sqlite3_progress_handler(db, 0, nullptr, nullptr);
+        }
+    } handler{cancelled ? sqlite : nullptr};
+    if (handler.db)
+        sqlite3_progress_handler(
+            handler.db, 10000,
+            [](void *asked) {
+                return (*static_cast<const std::function<bool()> *>(asked))() ? 1 : 0;
+            },
+            const_cast<std::function<bool()> *>(&cancelled));
+    const auto stopped = [&] { return cancelled && cancelled(); };
+    QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("PRAGMA integrity_check"))) {
-        noteReadError("the file", q.lastError().text());
+        if (!stopped())
+            noteReadError("the file", q.lastError().text());
     } else {
         while (q.next()) {
             const QString line = q.value(0).toString();
             if (line != u"ok")
                 noteDamage(u"the file's structure is damaged: " + line.simplified());
         }
-        if (q.lastError().isValid())
+        if (q.lastError().isValid() && !stopped())
             noteReadError("the file", q.lastError().text());
     }
-    if (!m_checksummed)
+    if (!m_checksummed || stopped())
         return m_damage;
     // Every row whose checksum does not match (or chunk shorter than its count says), said
     // as reading it would.
@@ -141,16 +165,19 @@ QStringList Recording::check() const
          }},
     };
     for (const Scan &scan : scans) {
+        if (stopped())
+            break;
         const checksums::Table &t = checksums::table(scan.table);
         if (!q.exec(u"SELECT " + QLatin1StringView(scan.selected) + u" FROM " +
                     QLatin1StringView(t.name) + u" WHERE (crc IS NOT NULL AND crc != warroom_crc(" +
                     QLatin1StringView(t.columns) + u"))" + QLatin1StringView(scan.alsoDamaged))) {
-            noteReadError(scan.table, q.lastError().text());
+            if (!stopped())
+                noteReadError(scan.table, q.lastError().text());
             continue;
         }
         while (q.next())
             noteDamage(scan.what(q));
-        if (q.lastError().isValid())
+        if (q.lastError().isValid() && !stopped())
             noteReadError(scan.table, q.lastError().text());
     }
     return m_damage;

@@ -59,6 +59,15 @@ RecordingWriter::~RecordingWriter()
     close();
 }
 
+void RecordingWriter::beginClose()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_closing = true;
+    }
+    m_progress.notify_all();
+}
+
 Result<bool> RecordingWriter::close()
 {
     {
@@ -77,8 +86,9 @@ Result<bool> RecordingWriter::close()
 template<typename F> void RecordingWriter::submit(qsizetype bytes, F &&addTo)
 {
     std::unique_lock lock(m_mutex);
-    m_progress.wait(
-        lock, [&] { return m_pendingBytes < kMaxPendingBytes || m_stop || !m_errors.isEmpty(); });
+    m_progress.wait(lock, [&] {
+        return m_pendingBytes < kMaxPendingBytes || m_stop || m_closing || !m_errors.isEmpty();
+    });
     addTo(*m_pending);
     m_pendingBytes += bytes;
     ++m_submitted;
@@ -200,13 +210,16 @@ Result<bool> RecordingWriter::retryUntilWritten(const WriterBatch &batch, Result
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait_for(lock, kRetryEvery, [&] { return false; });
-            if (m_stop)
+            if (m_stop || m_closing)
                 closingWaitedMs += 1000;
         }
         written = m_backend->write(batch);
-        if (!written &&
-            (!m_backend->mayRetry(written.errors()) || closingWaitedMs >= kRetryWhenClosingMs))
+        if (!written && !m_backend->mayRetry(written.errors()))
             break;
+        if (!written && closingWaitedMs >= kRetryWhenClosingMs) {
+            m_gaveUp = true; // the writer's thread's own
+            break;
+        }
     }
     m_waitingForSpace = false;
     if (written)
@@ -253,7 +266,7 @@ void RecordingWriter::run(bool create)
         m_progress.notify_all();
 
         Result<bool> written = batch->empty() ? Result<bool>(true) : m_backend->write(*batch);
-        if (!written && m_waitForSpace && m_backend->mayRetry(written.errors()))
+        if (!written && m_waitForSpace && !m_gaveUp && m_backend->mayRetry(written.errors()))
             written = retryUntilWritten(*batch, written);
         lock.lock();
         if (!written && m_errors.isEmpty())

@@ -71,6 +71,10 @@ public:
     void setWaitForSpace(bool wait) { m_waitForSpace = wait; }
     bool waitingForSpace() const { return m_waitingForSpace.load(); }
     Result<bool> close();
+    // The owner is closing: what it hands over from now on is taken however much waits (its
+    // last words, written or not, must not block it), and a full disk is waited out for at
+    // most 30 s more.
+    void beginClose();
 
 private:
     explicit RecordingWriter(QString path);
@@ -93,6 +97,8 @@ private:
     quint64 m_committed = 0;
     bool m_started = false;
     bool m_stop = false;
+    bool m_closing = false; // beginClose()
+    bool m_gaveUp = false;  // a full disk outlasted the closing: no more retries (writer's)
     std::atomic<bool> m_waitForSpace = false;
     std::atomic<bool> m_waitingForSpace = false;
     ErrorList m_errors;

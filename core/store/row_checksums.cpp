@@ -17,19 +17,30 @@ namespace {
 
 void rowCrc(sqlite3_context *context, int count, sqlite3_value **values)
 {
+    // Each value with its type: numbers as their 8 bytes (exact, whatever SQLite's number
+    // formatting), texts as UTF-8 (Qt binds UTF-16; the file stores UTF-8) and blobs as they
+    // are, each after its length. What the writer binds and what a reader reads hash alike: a
+    // REAL column's value is a REAL both ways, even when stored as an integer.
     uLong crc = crc32(0, nullptr, 0);
     for (int i = 0; i < count; ++i) {
-        // Texts as UTF-8 (Qt binds UTF-16; the file stores UTF-8), numbers as their text: the
-        // same whether bound as a number or made one by a column's affinity.
         sqlite3_value *value = values[i];
         const int type = sqlite3_value_type(value);
-        const void *bytes = type == SQLITE_NULL   ? nullptr
-                            : type == SQLITE_BLOB ? sqlite3_value_blob(value)
-                                                  : sqlite3_value_text(value);
-        const qint64 length = type == SQLITE_NULL ? -1 : sqlite3_value_bytes(value);
-        unsigned char prefix[8];
-        qToLittleEndian<qint64>(length, prefix);
-        crc = crc32(crc, prefix, sizeof prefix);
+        unsigned char head[9];
+        head[0] = static_cast<unsigned char>(type);
+        qint64 length = 0;
+        const void *bytes = nullptr;
+        if (type == SQLITE_INTEGER) {
+            qToLittleEndian<qint64>(sqlite3_value_int64(value), head + 1);
+        } else if (type == SQLITE_FLOAT) {
+            qToLittleEndian<double>(sqlite3_value_double(value), head + 1);
+        } else if (type == SQLITE_NULL) {
+            qToLittleEndian<qint64>(-1, head + 1);
+        } else {
+            bytes = type == SQLITE_BLOB ? sqlite3_value_blob(value) : sqlite3_value_text(value);
+            length = sqlite3_value_bytes(value);
+            qToLittleEndian<qint64>(length, head + 1);
+        }
+        crc = crc32(crc, head, sizeof head);
         if (bytes && length > 0)
             crc = crc32(crc, static_cast<const Bytef *>(bytes), uInt(length)); // < 2 GiB each
     }

@@ -38,8 +38,8 @@ QString intactColumn(const char *table);
 
 // The SQLite connection under a QSQLITE database (null for another driver).
 sqlite3 *sqliteOf(const QSqlDatabase &db);
-// warroom_crc(value, ...): CRC-32 over each value's bytes as SQLite gives them (numbers as
-// their text), each with its length first; NULL counted apart from an empty text.
+// warroom_crc(value, ...): CRC-32 over each value with its type: numbers as their 8 bytes,
+// texts as UTF-8 and blobs as they are, after their length; NULL apart from an empty text.
 bool addSqlFunctions(sqlite3 *db);
 bool addSqlFunctions(const QSqlDatabase &db);
 

@@ -1,5 +1,6 @@
 #include "shared_copy.h"
 
+#include "recording.h"
 #include "recording_writer.h"
 #include "row_checksums.h"
 #include "schema.h"
@@ -33,6 +34,19 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
         return Error{u"name the incident: " + to.display + u"?incident=NAME", {}, 0, 0};
     if (!QFile::exists(file))
         return Error{u"no recording " + file, {}, 0, 0};
+    // A damaged file is not shared: its damage would be checksummed anew on the way back.
+    if (auto recording = Recording::open(file); recording) {
+        const QStringList damage = recording.value()->check();
+        if (!damage.isEmpty())
+            return Error{file + u" is damaged, not pushed (warroom-cli verify lists it all): " +
+                             damage.first() +
+                             (damage.size() > 1
+                                  ? u" (and " + QString::number(damage.size() - 1) + u" more)"
+                                  : QString()),
+                         {},
+                         0,
+                         0};
+    }
     SqliteFile sqlite;
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), sqlite.connection);
     db.setDatabaseName(file);

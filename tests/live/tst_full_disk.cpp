@@ -157,15 +157,14 @@ void TestFullDisk::aFeedWaitsOutAFullDisk()
 
     // The war room on the same file says why nothing comes (once the writer's heartbeat is
     // old enough to be missed).
-    {
-        RecordingWindow window;
-        QSignalSpy loaded(&window, &RecordingWindow::loaded);
-        window.openFile(path);
-        QVERIFY(loaded.wait(30000));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            window.header()->liveText().contains(u"the disk holding the recording is full"), 30000);
-        QVERIFY(window.header()->liveWarning());
-    }
+    RecordingWindow window;
+    QSignalSpy loaded(&window, &RecordingWindow::loaded);
+    window.openFile(path);
+    QVERIFY(loaded.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT((window.render(), window.header()->liveText().contains(
+                                                   u"the disk holding the recording is full")),
+                             30000);
+    QVERIFY(window.header()->liveWarning());
 
     // Nothing more is acknowledged while full.
     const qint64 ackedWhileFull = replies.ack;
@@ -178,6 +177,10 @@ void TestFullDisk::aFeedWaitsOutAFullDisk()
     QVERIFY(QFile::remove(m_small + u"/filler"));
     QTRY_VERIFY_WITH_TIMEOUT((errors += ingest.readAllStandardError()).contains("again"), 30000);
     QTRY_VERIFY_WITH_TIMEOUT((replies.read(socket), replies.ack == sent), 30000);
+    // ... and the window, still open, follows it live again.
+    QTRY_VERIFY_WITH_TIMEOUT((window.render(), !window.header()->liveWarning() &&
+                                                   window.header()->liveText().contains(u"LIVE")),
+                             30000);
     socket.disconnectFromHost();
     ingest.terminate();
     QVERIFY(ingest.waitForFinished(30000));

@@ -508,8 +508,8 @@ sli:
         auto [session, path] = watch("password", "  tls: {ca_file: ca.crt}");
         QVERIFY2(session, session ? "" : qPrintable(session.errors().first().toString()));
         QCOMPARE(session.value()->warnings(), QStringList{});
-        auto samples = [&path] {
-            const auto recording = Recording::open(path);
+        auto samples = [&file = path] { // (clang 14 captures no structured bindings)
+            const auto recording = Recording::open(file);
             const StoredSeries *r =
                 recording ? recording.value()->seriesByKey(QStringLiteral("service/failure_ratio"))
                           : nullptr;
