@@ -130,7 +130,10 @@ MetricChart::MetricChart(QWidget *parent)
     }
     c->addAxis(m_time, Qt::AlignBottom);
     c->addAxis(m_value, Qt::AlignLeft);
+    // QChartView made an empty chart of its own and only lets go of it: deleted here.
+    QChart *made = chart();
     setChart(c);
+    delete made;
     setMinimumHeight(215); // title, legend, plot and both axes with their titles
     m_click.setSingleShot(true);
     m_click.setInterval(QApplication::doubleClickInterval());
@@ -274,6 +277,7 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
         upper->append(double(start), m_top);
         upper->append(double(std::max(end, start + (m_to - m_from) / 400)), m_top);
         auto *band = new QAreaSeries(upper);
+        upper->setParent(band); // an area series does not own its line: gone with the band
         band->setColor(QColor(0xD5, 0x5E, 0x00, 40));
         band->setBorderColor(Qt::transparent);
         attach(band);

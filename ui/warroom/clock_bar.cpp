@@ -17,6 +17,8 @@
 #include <QToolButton>
 #include <QToolTip>
 
+#include <algorithm>
+
 namespace warroom {
 
 namespace {
@@ -151,8 +153,11 @@ void ClockBar::refresh()
     const qint64 t = m_session->time();
     m_clock->setText(formatUtc(t, QStringLiteral("ddd yyyy-MM-dd HH:mm:ss")) + u" UTC");
     if (!m_slider->isSliderDown())
-        m_slider->setValue(int(kSliderSteps * double(t - data->startMs) /
-                               double(std::max<qint64>(1, data->endMs - data->startMs))));
+        // (Following live, the clock runs past a short recording's end: the slider's end.)
+        m_slider->setValue(int(
+            kSliderSteps * std::clamp(double(t - data->startMs) /
+                                          double(std::max<qint64>(1, data->endMs - data->startMs)),
+                                      0.0, 1.0)));
     // Shown for as long as the file says it is live; a writer that died leaves it in its place,
     // disabled, so that nothing beside it shifts.
     const bool live = m_session->liveHealth().live;
