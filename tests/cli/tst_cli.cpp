@@ -493,7 +493,7 @@ private Q_SLOTS:
             drill.write(line + '\n');
             QTRY_VERIFY_WITH_TIMEOUT(
                 (said += QString::fromUtf8(drill.readAllStandardOutput()), said.contains(expected)),
-                10000);
+                60000); // a wait, not a budget: the first answer comes once the drill is read
         };
         answer("crash nowhere", QStringLiteral("error: no node 'nowhere' in the scenario"));
         answer("cut-link dc1-dc2 10m", QStringLiteral("injected at the next tick"));
