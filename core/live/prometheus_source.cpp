@@ -30,11 +30,6 @@ QString clock(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
 }
 
-QString seconds(qint64 ms)
-{
-    return formatDuration(ms);
-}
-
 qint64 durationOf(const YAML::Node &node, qint64 fallback)
 {
     if (!node.IsScalar())
@@ -448,7 +443,7 @@ ErrorList PrometheusSource::check(int timeoutMs, QStringList *unreachable)
     for (Ask &a : m_asks) {
         if (a.reply) { // timed out
             a.unreachable = true;
-            a.answer.error = u"no answer in " + seconds(timeoutMs);
+            a.answer.error = u"no answer in " + formatDuration(timeoutMs);
         }
     }
     abandon();
@@ -532,7 +527,8 @@ void PrometheusSource::serverAnswered(int index, const QString &problem)
     s.retryAtMs = m_pollMs + backoff - m_mapping.intervalMs / 2;
     if (problem != s.problem)
         annotate(name + u" cannot be asked: " + problem +
-                     u" (asked again with backoff, up to every " + seconds(kMostBackoffMs) + u')',
+                     u" (asked again with backoff, up to every " + formatDuration(kMostBackoffMs) +
+                     u')',
                  {{QStringLiteral("problem"), QStringLiteral("unreachable")},
                   {QStringLiteral("server"), where.name}});
     s.problem = problem;
@@ -765,7 +761,7 @@ void PrometheusSource::deliverProbes()
                 u" (" + o.node + (o.port > 0 ? u':' + QString::number(o.port) : QString()) + u')';
         if (m_pollMs - it->lastSeenMs >= m_mapping.forgetAfterMs) {
             o.why = name + u" is no longer in Prometheus (no sample for " +
-                    seconds(m_mapping.forgetAfterMs) + u')';
+                    formatDuration(m_mapping.forgetAfterMs) + u')';
             deliver(o, QStringLiteral("none"));
             it = m_probes.erase(it);
             continue;

@@ -3,9 +3,9 @@
 #include "replay_data.h"
 
 #include "core/util/duration.h"
+#include "core/util/numbers.h"
 
 #include <QJsonArray>
-#include <QLocale>
 
 namespace warroom {
 
@@ -41,12 +41,6 @@ double lineValueAt(const ReplayData &data, const QString &key, qint64 timeMs)
     return -1.0;
 }
 
-QString count(double value)
-{
-    static const QLocale english(QLocale::English);
-    return english.toString(qint64(value));
-}
-
 // "notifications: 697,344 waiting, deliveries 31 min late (target 3m)"
 QString backlogWhy(const ReplayData &data, const QString &queue, qint64 timeMs)
 {
@@ -56,7 +50,7 @@ QString backlogWhy(const ReplayData &data, const QString &queue, qint64 timeMs)
                        ? QString(u"requests waiting outside to be resent" + queue.mid(8))
                        : queue;
     if (waiting >= 0)
-        text += u": " + count(waiting) + u" waiting";
+        text += u": " + formatCount(waiting) + u" waiting";
     const double lateMs = lineValueAt(data, prefix + u"delivery_latency", timeMs) * 60000.0;
     if (lateMs > 0) {
         text += u", deliveries " + formatDuration(qint64(lateMs)) + u" late";

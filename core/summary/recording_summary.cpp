@@ -18,11 +18,6 @@ namespace warroom {
 
 namespace {
 
-QString count(double value)
-{
-    return formatCount(value);
-}
-
 // Sum and max of a series over the whole recording (rates times the interval).
 std::pair<double, double> totalAndMax(const Recording &recording, const QString &key)
 {
@@ -295,13 +290,13 @@ QString summaryText(const RecordingSummary &s)
     out += u"recording: " + formatUtc(s.startMs) + u" to " + formatUtc(s.endMs) + u" UTC (" +
            formatDuration(s.endMs - s.startMs) + u")" +
            (s.simulated ? u", seed " + QString::number(s.seed) : QString()) + u", " +
-           count(double(s.eventCount)) + u" events";
+           formatCount(double(s.eventCount)) + u" events";
     if (!s.whatIfs.isEmpty())
         out += u", what-if " + s.whatIfs.join(QStringLiteral(", "));
     out += u'\n';
     if (s.requestsCounted)
-        out += u"requests: " + count(s.offeredRequests) + u" offered, " + count(s.failedRequests) +
-               u" failed (" +
+        out += u"requests: " + formatCount(s.offeredRequests) + u" offered, " +
+               formatCount(s.failedRequests) + u" failed (" +
                QString::number(s.offeredRequests > 0 ? 100.0 * s.failedRequests / s.offeredRequests
                                                      : 0.0,
                                'f', 3) +
@@ -324,7 +319,7 @@ QString summaryText(const RecordingSummary &s)
                formatDuration(o.durationMs()) + u')' +
                (std::isnan(o.failedRequests) || !s.requestsCounted
                     ? QString(u'\n')
-                    : QString(u": " + count(o.failedRequests) + u" requests failed\n"));
+                    : QString(u": " + formatCount(o.failedRequests) + u" requests failed\n"));
         for (const QString &c : o.causes)
             out += u"      failed at:   " + c + u'\n';
         if (!o.surfaced.isEmpty())
@@ -354,21 +349,21 @@ QString summaryText(const RecordingSummary &s)
     if (!s.backlogs.isEmpty() || !s.deliveries.isEmpty())
         out += QStringLiteral("\nBacklogs:\n");
     for (const Backlog &b : s.backlogs) {
-        out += u"  " + b.queue + u": peak " + count(b.peak) + u" items at " + formatUtc(b.peakMs) +
-               u", ";
+        out += u"  " + b.queue + u": peak " + formatCount(b.peak) + u" items at " +
+               formatUtc(b.peakMs) + u", ";
         out += b.drainedMs < 0 ? QStringLiteral("not drained by the end")
                                : u"drained " + formatDuration(b.drainMs()) + u" after the peak (" +
                                      formatUtc(b.drainedMs).mid(11) + u')';
         out += u'\n';
     }
     for (const Deliveries &d : s.deliveries) {
-        out += u"  deliveries of " + d.queue + u": " + count(d.delivered) + u" delivered, " +
-               count(d.late) + u" late";
+        out += u"  deliveries of " + d.queue + u": " + formatCount(d.delivered) + u" delivered, " +
+               formatCount(d.late) + u" late";
         if (d.targetMs > 0)
             out += u" (target " + formatDuration(d.targetMs) + u')';
         out += u", slowest " + formatDuration(qint64(d.maxLatencyMs));
         if (d.waitingAtEnd >= 1.0)
-            out += u", " + count(d.waitingAtEnd) + u" still waiting at the end";
+            out += u", " + formatCount(d.waitingAtEnd) + u" still waiting at the end";
         out += u'\n';
     }
     if (!s.promotions.isEmpty() || !s.maxLagMs.isEmpty())
@@ -381,7 +376,8 @@ QString summaryText(const RecordingSummary &s)
         if (p.lost + p.divergent < 0.5)
             out += QStringLiteral("no write missing\n");
         else
-            out += count(p.lost) + u" writes lost, " + count(p.divergent) + u" divergent\n";
+            out += formatCount(p.lost) + u" writes lost, " + formatCount(p.divergent) +
+                   u" divergent\n";
     }
     out += u"\nalerts fired: " + QString::number(s.alerts);
     if (s.lateAlerts > 0)

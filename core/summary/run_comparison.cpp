@@ -12,7 +12,7 @@ namespace warroom {
 
 namespace {
 
-QString span(qint64 ms)
+QString spanOrNever(qint64 ms)
 {
     return formatDurationOr(ms, QStringLiteral("never"));
 }
@@ -76,7 +76,7 @@ QList<ComparisonRow> compareRuns(const RunOutcome &a, const RunOutcome &b)
                                    : sx < 0  ? QStringLiteral("A never did")
                                    : sy < sx ? u"−" + formatDuration(sx - sy)
                                              : u"+" + formatDuration(sy - sx);
-        rows.append({what, span(x), span(y), difference, double(x), double(y)});
+        rows.append({what, spanOrNever(x), spanOrNever(y), difference, double(x), double(y)});
     };
     auto amount = [&rows](const QString &what, double x, double y) {
         // From the figures as printed (whole items), so that "same" and the sums agree.
