@@ -11,8 +11,8 @@ function(warroom_add_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
-  if(WARROOM_SANITIZE OR WARROOM_FUZZ)
-    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 4") # ASan and UBSan run 2-5 times slower
+  if(WARROOM_SANITIZE OR WARROOM_FUZZ OR WARROOM_TSAN)
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 4") # the sanitizers run 2-15 times slower
   endif()
   set(env "QT_QPA_PLATFORM=offscreen")
   set(labels core)

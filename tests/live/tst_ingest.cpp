@@ -5,6 +5,7 @@
 #include "core/sim/random.h"
 #include "core/store/recording.h"
 #include "support/feed_replies.h"
+#include "support/test_support.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -207,15 +208,18 @@ private Q_SLOTS:
         QCOMPARE(r.value()->eventCount(), 10001);
     }
 
-    // kill -9 of the ingesting process 20 times during a 1 M-event feed: every acknowledged
-    // event is in the recording and the file passes SQLite's integrity check.
+    // kill -9 of the ingesting process 20 times during a 1 M-event feed (under the sanitizers
+    // 8 times during 160,000): every acknowledged event is in the recording and the file passes
+    // SQLite's integrity check.
     void acknowledgedEventsSurviveKills()
     {
         const QString path = m_dir.filePath(QStringLiteral("killed.warroom"));
+        const int rounds = test::kSanitized ? 8 : 20;
+        const int perRound = test::kSanitized ? 20000 : 50000;
         Random random(11);
         qint64 next = 0;
         std::set<qint64> acked;
-        for (int round = 0; round < 20; ++round) {
+        for (int round = 0; round < rounds; ++round) {
             QProcess ingest;
             ingest.start(QStringLiteral(WARROOM_CLI_PATH),
                          {QStringLiteral("ingest"), QStringLiteral("--listen"),
@@ -228,7 +232,7 @@ private Q_SLOTS:
             QVERIFY(socket.waitForConnected(5000));
             const qint64 first = next;
             QByteArray payload;
-            for (int i = 0; i < 50000; ++i)
+            for (int i = 0; i < perRound; ++i)
                 payload += feed::eventLine(numbered(next++));
             socket.write(payload);
             Replies replies;
@@ -245,10 +249,10 @@ private Q_SLOTS:
             replies.read(socket);
             for (qint64 n = first; n < first + replies.ack; ++n)
                 acked.insert(n);
-            next =
-                first + 50000; // the unacknowledged rest is not resent: it may or may not be there
+            next = first +
+                   perRound; // the unacknowledged rest is not resent: it may or may not be there
         }
-        QCOMPARE(next, 1000000);
+        QCOMPARE(next, qint64(rounds) * perRound);
         QVERIFY(!acked.empty());
         auto r = Recording::open(path);
         QVERIFY(r);
@@ -266,7 +270,8 @@ private Q_SLOTS:
             QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("check"));
-        qInfo("%zu of 1,000,000 events acknowledged across 20 kills, all stored", acked.size());
+        qInfo("%zu of %lld events acknowledged across %d kills, all stored", acked.size(), next,
+              rounds);
     }
 
     // 200 idle or slow clients (and one sending an endless line) do not stop another from

@@ -7,6 +7,15 @@
 
 namespace warroom::test {
 
+// Built with AddressSanitizer and UBSan (build-asan/, scripts/test-sanitized): code runs 5-15
+// times slower there, so suites that repeat the same paths over long runs take a shorter share
+// of them; the Release suite runs them all.
+#ifdef WARROOM_SANITIZED
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 QString scenarioPath(const QString &name); // "lemniscus-2020" -> the bundled file
 Scenario loadBundled(const QString &name); // fails the test when it does not load
 // Simulates both bundled stories into DIR/lemniscus-2020.warroom and DIR/pagerduty-2011.warroom.
