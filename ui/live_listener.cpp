@@ -1,5 +1,7 @@
 #include "live_listener.h"
 
+#include "core/util/handover.h"
+
 #include <QPointer>
 
 namespace warroom {
@@ -22,7 +24,7 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
     m_thread.start();
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
-    QMetaObject::invokeMethod(m_context, [this, context = m_context, path, options, sources] {
+    postTo(m_context, [this, context = m_context, path, options, sources] {
         // The start may wait on the network in its own event loop (the Prometheus check):
         // stop() can delete the context meanwhile, and then nothing must follow.
         const QPointer<QObject> alive(context);
@@ -36,7 +38,7 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
             for (const Error &e : session.errors())
                 lines.append(e.toString());
             const QString message = lines.join(u'\n');
-            QMetaObject::invokeMethod(this, [this, message] { Q_EMIT failed(message); });
+            postTo(this, [this, message] { Q_EMIT failed(message); });
             return;
         }
         // Closed with the context, on this thread (stop()).
@@ -44,10 +46,10 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
         connect(context, &QObject::destroyed, [running] { delete running; });
         if (Drill *drill = running->drill()) {
             connect(drill, &Drill::ended, this, &LiveListener::drillEnded);
-            QMetaObject::invokeMethod(this, [this, drill] { m_drill = drill; });
+            postTo(this, [this, drill] { m_drill = drill; });
         }
         const quint16 port = running->server()->port();
-        QMetaObject::invokeMethod(this, [this, path, port] {
+        postTo(this, [this, path, port] {
             m_listening = true;
             Q_EMIT started(path, port);
         });
@@ -60,16 +62,16 @@ void LiveListener::inject(const DrillFault &fault)
         Q_EMIT injected(fault, tr("no drill is running"));
         return;
     }
-    QMetaObject::invokeMethod(m_drill, [this, drill = m_drill, fault] {
+    postTo(m_drill, [this, drill = m_drill, fault] {
         const QString error = drill->inject(fault).value_or(QString());
-        QMetaObject::invokeMethod(this, [this, fault, error] { Q_EMIT injected(fault, error); });
+        postTo(this, [this, fault, error] { Q_EMIT injected(fault, error); });
     });
 }
 
 void LiveListener::reveal(const QString &by)
 {
     if (m_drill)
-        QMetaObject::invokeMethod(m_drill, [drill = m_drill, by] { drill->reveal(by); });
+        postTo(m_drill, [drill = m_drill, by] { drill->reveal(by); });
 }
 
 void LiveListener::stop()

@@ -8,6 +8,7 @@
 #include "core/store/recording.h"
 #include "core/store/shared_address.h"
 #include "core/store/shared_follower.h"
+#include "core/util/handover.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -56,7 +57,8 @@ QStringList texts(const ErrorList &errors)
 void retire(std::shared_ptr<const ReplayData> old)
 {
     if (old && old.use_count() == 1)
-        QThreadPool::globalInstance()->start([old = std::move(old)]() mutable { old.reset(); });
+        startInPool(QThreadPool::globalInstance(),
+                    [old = std::move(old)]() mutable { old.reset(); });
 }
 
 bool writerStopped(const ReplayData &data)

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QMetaObject>
+#include "core/util/handover.h"
+
 #include <QObject>
 #include <QThreadPool>
 
@@ -63,25 +64,23 @@ public:
             generation = ++state->generation;
             ++state->running;
         }
-        m_pool->start([state, generation, cancelled, owner = m_owner, job = std::move(job),
-                       apply = std::move(apply)]() mutable {
+        startInPool(m_pool, [state, generation, cancelled, owner = m_owner, job = std::move(job),
+                             apply = std::move(apply)]() mutable {
             if (!cancelled->load()) {
                 auto result = std::make_shared<T>(job(JobControl(cancelled)));
                 if (!cancelled->load()) {
-                    QMetaObject::invokeMethod(
-                        owner,
-                        [state, generation, result, apply = std::move(apply)]() mutable {
-                            if (state->current(generation)) {
-                                state->finish(generation);
-                                apply(std::move(*result));
-                            } else if (result.use_count() == 1) {
-                                // Superseded: freed where it was made, not on this thread (a
-                                // million events take tens of milliseconds to free).
-                                QThreadPool::globalInstance()->start(
-                                    [dropped = std::move(result)]() mutable { dropped.reset(); });
-                            }
-                        },
-                        Qt::QueuedConnection);
+                    postTo(owner, [state, generation, result, apply = std::move(apply)]() mutable {
+                        if (state->current(generation)) {
+                            state->finish(generation);
+                            apply(std::move(*result));
+                        } else if (result.use_count() == 1) {
+                            // Superseded: freed where it was made, not on this thread (a
+                            // million events take tens of milliseconds to free).
+                            startInPool(
+                                QThreadPool::globalInstance(),
+                                [dropped = std::move(result)]() mutable { dropped.reset(); });
+                        }
+                    });
                 }
             }
             std::lock_guard lock(state->mutex);

@@ -374,7 +374,7 @@ QString MapScene::markerText(const MapBundle &b) const
 
 QString MapScene::bundleText(const MapBundle &b) const
 {
-    auto one = [this](const MapHop &h) -> QString {
+    auto one = [](const MapHop &h) -> QString {
         return h.report.text() + (h.optional ? QStringLiteral(" (optional)") : QString());
     };
     if (b.hops.size() == 1)
