@@ -65,6 +65,20 @@ public:
         release();
     }
     HandOverBaton &operator=(const HandOverBaton &) = delete;
+    // Qt frees the posted call on whichever thread lets go of it last, through a reference
+    // count in its own code: the call's end happens before its captures are destroyed.
+    ~HandOverBaton()
+    {
+#ifdef WARROOM_UNDER_TSAN
+        __tsan_acquire(this);
+#endif
+    }
+    void done()
+    {
+#ifdef WARROOM_UNDER_TSAN
+        __tsan_release(this);
+#endif
+    }
 
 private:
     void release() const
@@ -103,6 +117,7 @@ template<typename Call> void postTo(QObject *receiver, Call &&call)
         [call = std::forward<Call>(call), baton = HandOverBaton(token)]() mutable {
             takeOverHere();
             call();
+            baton.done();
         },
         Qt::QueuedConnection);
 }

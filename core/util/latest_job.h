@@ -69,13 +69,16 @@ public:
             if (!cancelled->load()) {
                 auto result = std::make_shared<T>(job(JobControl(cancelled)));
                 if (!cancelled->load()) {
-                    postTo(owner, [state, generation, result, apply = std::move(apply)]() mutable {
+                    // The owner's thread holds the only reference from here on: what it
+                    // applies is never freed behind its back by this thread.
+                    postTo(owner, [state, generation, result = std::move(result),
+                                   apply = std::move(apply)]() mutable {
                         if (state->current(generation)) {
                             state->finish(generation);
                             apply(std::move(*result));
-                        } else if (result.use_count() == 1) {
-                            // Superseded: freed where it was made, not on this thread (a
-                            // million events take tens of milliseconds to free).
+                        } else {
+                            // Superseded: freed on a pool thread, not on the owner's (a million
+                            // events take tens of milliseconds to free).
                             startInPool(
                                 QThreadPool::globalInstance(),
                                 [dropped = std::move(result)]() mutable { dropped.reset(); });
