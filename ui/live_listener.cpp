@@ -4,6 +4,8 @@
 
 #include <QPointer>
 
+#include <utility>
+
 namespace warroom {
 
 LiveListener::LiveListener(QObject *parent)
@@ -38,7 +40,10 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
             for (const Error &e : session.errors())
                 lines.append(e.toString());
             const QString message = lines.join(u'\n');
-            postTo(this, [this, message] { Q_EMIT failed(message); });
+            postTo(this, [this, message] {
+                answerWaitingFaults(tr("the drill did not start"));
+                Q_EMIT failed(message);
+            });
             return;
         }
         // Closed with the context, on this thread (stop()).
@@ -51,6 +56,10 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
         const quint16 port = running->server()->port();
         postTo(this, [this, path, port] {
             m_listening = true;
+            // Asked for while the drill was starting (the window can show its first frame
+            // before the drill is known here).
+            for (const DrillFault &fault : std::exchange(m_waitingFaults, {}))
+                inject(fault);
             Q_EMIT started(path, port);
         });
     });
@@ -58,6 +67,10 @@ void LiveListener::start(const QString &path, const IngestOptions &options,
 
 void LiveListener::inject(const DrillFault &fault)
 {
+    if (!m_drill && m_thread.isRunning() && !m_listening) {
+        m_waitingFaults.append(fault); // still starting: injected once it has started
+        return;
+    }
     if (!m_drill) {
         Q_EMIT injected(fault, tr("no drill is running"));
         return;
@@ -66,6 +79,12 @@ void LiveListener::inject(const DrillFault &fault)
         const QString error = drill->inject(fault).value_or(QString());
         postTo(this, [this, fault, error] { Q_EMIT injected(fault, error); });
     });
+}
+
+void LiveListener::answerWaitingFaults(const QString &error)
+{
+    for (const DrillFault &fault : std::exchange(m_waitingFaults, {}))
+        Q_EMIT injected(fault, error);
 }
 
 void LiveListener::reveal(const QString &by)
@@ -85,6 +104,7 @@ void LiveListener::stop()
     m_thread.quit();
     m_thread.wait();
     m_listening = false;
+    m_waitingFaults.clear(); // the drill they were for is stopped
 }
 
 } // namespace warroom

@@ -36,10 +36,13 @@ Q_SIGNALS:
     void drillEnded();                                            // the scenario reached its end
 
 private:
+    void answerWaitingFaults(const QString &error);
+
     QThread m_thread;
     QObject *m_context = nullptr; // lives on m_thread, owns the server
     QPointer<Drill> m_drill;      // lives on m_thread too
     bool m_listening = false;
+    QList<DrillFault> m_waitingFaults; // asked for before the drill had started
 };
 
 } // namespace warroom

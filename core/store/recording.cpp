@@ -8,6 +8,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -275,6 +276,23 @@ Result<bool> Recording::loadCatalogue()
         s.levels = std::clamp(q.value(8).toInt(), 1, chunks::kMaxLevels);
         m_seriesByKey.insert(s.info.key, int(m_series.size()));
         m_series.append(s);
+    }
+    // A series holds only the samples its chunks hold: a damaged count must not size anything.
+    if (!m_series.isEmpty() &&
+        q.exec(u"SELECT series, MAX(idx * " + QString::number(chunks::kEntries) + u" + count)" +
+               from("chunks", u"level = 0") + u" GROUP BY series")) {
+        QHash<int, qint64> held;
+        while (q.next())
+            held.insert(q.value(0).toInt(), q.value(1).toLongLong());
+        for (StoredSeries &s : m_series) {
+            const qint64 stored = held.value(s.id, 0);
+            if (s.count > stored) {
+                noteDamage(u"the series " + s.info.key + u" says it holds " +
+                           QString::number(s.count) + u" samples, its chunks " +
+                           QString::number(stored) + u": only those are drawn");
+                s.count = stored;
+            }
+        }
     }
     return true;
 }

@@ -130,36 +130,36 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
     };
     const Scan scans[] = {
         {"meta", "key", "",
-         [](const QSqlQuery &r) {
+         [](const QSqlQuery &r) -> QString {
              return u"the metadata " + r.value(0).toString() +
                     u" does not match its checksum: ignored";
          }},
         {"series", "key", "",
-         [](const QSqlQuery &r) {
+         [](const QSqlQuery &r) -> QString {
              return u"the series " + r.value(0).toString() +
                     u" does not match its checksum: none of its samples are drawn";
          }},
         {"events", "id, time_ms", "",
-         [this](const QSqlQuery &r) {
+         [this](const QSqlQuery &r) -> QString {
              return eventDamage(r.value(0).toLongLong(), r.value(1).toLongLong());
          }},
         {"chunks", "series, level, idx",
          " OR length(data) < count * 4 * (CASE level WHEN 0 THEN 1 ELSE 2 END)",
-         [this](const QSqlQuery &r) {
+         [this](const QSqlQuery &r) -> QString {
              return chunkDamage(r.value(0).toInt(), r.value(1).toInt(), r.value(2).toLongLong());
          }},
         {"topology_versions", "id, time_ms, reason", "",
-         [this](const QSqlQuery &r) {
+         [this](const QSqlQuery &r) -> QString {
              return topologyDamage(r.value(0).toLongLong(), r.value(1).toLongLong(),
                                    r.value(2).toString());
          }},
         {"layout", "element", "",
-         [](const QSqlQuery &r) {
+         [](const QSqlQuery &r) -> QString {
              return u"the map position of " + r.value(0).toString() +
                     u" does not match its checksum: placed automatically";
          }},
         {"postmortems", "id", "",
-         [](const QSqlQuery &r) {
+         [](const QSqlQuery &r) -> QString {
              return u"the post-mortem " + r.value(0).toString() +
                     u" does not match its checksum: not opened";
          }},

@@ -18,9 +18,11 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace warroom;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -118,6 +120,8 @@ private Q_SLOTS:
     void aFlippedSampleIsReportedNotDrawn();
     void aFlippedEventIsLeftOutAndNamed();
     void verifyListsTheDamage();
+    void damagedMetadataAndSeriesAreSaid_data();
+    void damagedMetadataAndSeriesAreSaid();
     void olderRecordingsWithoutChecksumsStillOpen();
 
 private:
@@ -388,6 +392,53 @@ void TestDamagedRecordings::verifyListsTheDamage()
     cli.start(QStringLiteral(WARROOM_CLI_PATH), {QStringLiteral("verify"), m_original});
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitCode(), 0);
+}
+
+// A changed metadata value or series row (the checksum left as it was), and a series whose
+// count was changed along with its checksum: opened, the whole check, and verify say what
+// they met (a report built from such a row once crashed; a count once sized an allocation).
+void TestDamagedRecordings::damagedMetadataAndSeriesAreSaid_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("meta") << u"UPDATE meta SET value = value || 'x' WHERE key = 'seed'"_s
+                          << u"the metadata seed does not match its checksum: ignored"_s;
+    QTest::newRow("series") << u"UPDATE series SET unit = 'zz' WHERE key = 'node/web/cpu'"_s
+                            << u"the series node/web/cpu does not match its checksum"_s;
+    QTest::newRow("count") << u"UPDATE series SET count = 9000000000000, crc = NULL "
+                              "WHERE key = 'node/web/cpu'"_s
+                           << u"the series node/web/cpu says it holds 9000000000000 samples"_s;
+}
+
+void TestDamagedRecordings::damagedMetadataAndSeriesAreSaid()
+{
+    QFETCH(QString, change);
+    QFETCH(QString, said);
+    const QString path = writeVariant(QString::fromLatin1(QTest::currentDataTag()), m_bytes);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("d"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY2(q.exec(change), qPrintable(change));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("d"));
+    auto opened = Recording::open(path);
+    QVERIFY(opened);
+    const auto saidSo = [&](const QStringList &lines) {
+        return std::any_of(lines.begin(), lines.end(),
+                           [&](const QString &l) { return l.startsWith(said); });
+    };
+    QVERIFY2(saidSo(opened.value()->check()), qPrintable(opened.value()->check().join(u'\n')));
+    const ContentHashes hashes = contentHashes(*opened.value());
+    QVERIFY(hashes.samples > 0);
+    QProcess cli;
+    cli.start(QStringLiteral(WARROOM_CLI_PATH), {QStringLiteral("verify"), path});
+    QVERIFY(cli.waitForFinished(60000));
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 2);
+    QVERIFY2(err.contains(said), qPrintable(err));
 }
 
 void TestDamagedRecordings::olderRecordingsWithoutChecksumsStillOpen()

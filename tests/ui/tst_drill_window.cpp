@@ -61,7 +61,8 @@ private Q_SLOTS:
         panel->setFault(
             {DrillFault::Kind::Block, QStringLiteral("dc1"), QStringLiteral("dc2"), 3, 0, {}});
         panel->inject();
-        QTRY_VERIFY_WITH_TIMEOUT(panel->statusText().startsWith(u"Injected: block dc1"), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().startsWith(u"Injected: block dc1"),
+                                  qPrintable(panel->statusText()), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(panel->faultRows(), 1, 10000);
         QVERIFY2(panel->faultRow(0).contains(u"rule_add deny-dc1-to-dc2 | alice | not yet"),
                  qPrintable(panel->faultRow(0)));
