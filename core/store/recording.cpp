@@ -44,7 +44,9 @@ Recording::~Recording()
 
 bool Recording::looksLikeRecording(const QString &path)
 {
-    if (isSharedAddress(path))
+    // A .warroom that is not SQLite (empty, overwritten, a folder) is a damaged recording, and
+    // is said to be one, not read as a scenario.
+    if (isSharedAddress(path) || path.endsWith(u".warroom", Qt::CaseInsensitive))
         return true;
     QFile file(path);
     return file.open(QIODevice::ReadOnly) &&
@@ -71,9 +73,19 @@ Result<std::unique_ptr<Recording>> Recording::open(const QString &path)
     }
     const QFileInfo info(path);
     if (!info.exists())
-        return Error{QStringLiteral("no such file"), path, 0, 0};
+        return Error{QFileInfo::exists(path + u"-wal")
+                         ? QStringLiteral("no such file, only its write-ahead log (%1-wal): the "
+                                          "recording itself was moved or deleted, and the log "
+                                          "alone cannot be read")
+                               .arg(info.fileName())
+                         : QStringLiteral("no such file"),
+                     path, 0, 0};
     if (!info.isFile())
         return Error{QStringLiteral("not a file"), path, 0, 0};
+    if (info.size() == 0)
+        return Error{QStringLiteral("damaged: an empty file (0 bytes) — truncated, or never "
+                                    "written"),
+                     path, 0, 0};
     std::unique_ptr<Recording> recording(new Recording(path));
     if (auto loaded = recording->load(); !loaded)
         return loaded.errors();

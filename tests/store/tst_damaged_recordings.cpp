@@ -122,6 +122,7 @@ private Q_SLOTS:
     void verifyListsTheDamage();
     void damagedMetadataAndSeriesAreSaid_data();
     void damagedMetadataAndSeriesAreSaid();
+    void anEmptyFileAndALoneLogSayWhatTheyAre();
     void olderRecordingsWithoutChecksumsStillOpen();
 
 private:
@@ -439,6 +440,28 @@ void TestDamagedRecordings::damagedMetadataAndSeriesAreSaid()
     QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.exitCode(), 2);
     QVERIFY2(err.contains(said), qPrintable(err));
+}
+
+// An empty .warroom and a write-ahead log whose recording is gone each say what they are; a
+// .warroom that is not SQLite at all opens as a damaged recording, not as a scenario.
+void TestDamagedRecordings::anEmptyFileAndALoneLogSayWhatTheyAre()
+{
+    const QString empty = writeVariant(QStringLiteral("nothing"), {});
+    const auto opened = Recording::open(empty);
+    QVERIFY(!opened);
+    QVERIFY2(opened.errors().first().message.startsWith(u"damaged: an empty file"),
+             qPrintable(opened.errors().first().message));
+    QVERIFY(Recording::looksLikeRecording(empty));
+
+    const QString gone = m_dir.filePath(QStringLiteral("gone.warroom"));
+    QFile wal(gone + u"-wal");
+    QVERIFY(wal.open(QIODevice::WriteOnly));
+    wal.write(m_bytes.left(4096));
+    wal.close();
+    const auto lone = Recording::open(gone);
+    QVERIFY(!lone);
+    QVERIFY2(lone.errors().first().message.contains(u"only its write-ahead log (gone.warroom-wal)"),
+             qPrintable(lone.errors().first().message));
 }
 
 void TestDamagedRecordings::olderRecordingsWithoutChecksumsStillOpen()

@@ -244,7 +244,8 @@ void TestRecording::foreignFilesAreRefusedWithAClearError_data()
     QTest::addColumn<QString>("expected");
     QTest::newRow("random_bytes") << QByteArray(4096, 'x')
                                   << QStringLiteral("not a Warroom recording");
-    QTest::newRow("empty_file") << QByteArray() << QStringLiteral("not a Warroom recording");
+    QTest::newRow("empty_file") << QByteArray()
+                                << QStringLiteral("damaged: an empty file (0 bytes)");
     QTest::newRow("another_apps_database")
         << QByteArray("sqlite") << QStringLiteral("another application");
     QTest::newRow("missing") << QByteArray("missing") << QStringLiteral("no such file");
