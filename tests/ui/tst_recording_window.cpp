@@ -524,6 +524,17 @@ private Q_SLOTS:
         QVERIFY2(window.header()->toolTip().contains(u"samples of " + key + u" from "),
                  qPrintable(window.header()->toolTip()));
         QVERIFY(window.header()->text().contains(u"recording damaged"));
+
+        // Damaged and read-only: both said.
+        QVERIFY(QFile::setPermissions(damaged, QFile::ReadOwner | QFile::ReadGroup));
+        RecordingWindow again;
+        QSignalSpy checkedAgain(again.session(), &ReplaySession::damageChecked);
+        QVERIFY(openAndWait(again, damaged));
+        QVERIFY(again.session()->damageCheckDone() || checkedAgain.wait(60000));
+        again.render();
+        QVERIFY2(again.header()->fileText().startsWith(u"⚠ recording damaged: 1 part left out · "
+                                                       u"read-only: map layout"),
+                 qPrintable(again.header()->fileText()));
     }
 
     // A read-only file: the window says that the layout and post-mortem are not saved, and a

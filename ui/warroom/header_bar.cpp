@@ -170,9 +170,14 @@ void HeaderBar::refresh()
         fileWhy =
             damage.mid(0, 12).join(u'\n') +
             (damage.size() > 12 ? tr("\n… (warroom-cli verify lists everything)") : QString());
-    } else if (!isSharedAddress(data->path) && !data->postMortemsReadOnly.isEmpty()) {
-        m_file = tr("read-only: map layout and post-mortem not saved (File ▸ Save a copy as…)");
-        fileWhy = data->postMortemsReadOnly;
+    }
+    // Damaged and read-only: both said, the damage first.
+    if (!isSharedAddress(data->path) && !data->postMortemsReadOnly.isEmpty()) {
+        const QString readOnly =
+            tr("read-only: map layout and post-mortem not saved (File ▸ Save a copy as…)");
+        m_file = m_file.isEmpty() ? readOnly : m_file + u" · " + readOnly;
+        fileWhy = fileWhy.isEmpty() ? data->postMortemsReadOnly
+                                    : data->postMortemsReadOnly + u'\n' + fileWhy;
     }
     // The chips are elided: their whole text on hover.
     QStringList tips;
