@@ -237,9 +237,15 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         replies.clear();
         QThread::msleep(ulong(waitMs));
     }
+    // Refusals: the first ones printed, the rest counted; a server that takes nothing any more
+    // (a time window the whole recording is outside) is not sent the rest.
+    constexpr qint64 kPrintedRefusals = 20;
+    constexpr qint64 kGiveUpAfterRefusals = 5000; // in a row, nothing acknowledged between
     qint64 sent = 0;
     qint64 acked = 0;
     qint64 refused = 0;
+    qint64 refusedInARow = 0;
+    QString firstRefusal;
     QString lastRefusal;
     auto pump = [&](int waitMs) {
         socket.waitForReadyRead(waitMs);
@@ -248,19 +254,32 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         while ((newline = replies.indexOf('\n')) >= 0) {
             const QJsonObject reply = QJsonDocument::fromJson(replies.left(newline)).object();
             replies.remove(0, newline + 1);
-            if (reply.contains(QStringLiteral("ack")))
-                acked = qint64(reply.value(QStringLiteral("ack")).toDouble());
-            else if (reply.contains(QStringLiteral("error"))) {
+            if (reply.contains(QStringLiteral("ack"))) {
+                const qint64 ack = qint64(reply.value(QStringLiteral("ack")).toDouble());
+                if (ack > acked)
+                    refusedInARow = 0;
+                acked = std::max(acked, ack);
+            } else if (reply.contains(QStringLiteral("error"))) {
                 ++refused;
-                lastRefusal = reply.value(QStringLiteral("error")).toString();
-                err << "server: line " << reply.value(QStringLiteral("line")).toInteger() << ": "
-                    << lastRefusal << '\n';
+                ++refusedInARow;
+                lastRefusal = u"line " +
+                              QString::number(reply.value(QStringLiteral("line")).toInteger()) +
+                              u": " + reply.value(QStringLiteral("error")).toString();
+                if (firstRefusal.isEmpty())
+                    firstRefusal = lastRefusal;
+                if (refused <= kPrintedRefusals)
+                    err << "server: " << lastRefusal << '\n';
+                else if (refused == kPrintedRefusals + 1)
+                    err << "server: … more refusals are counted, not printed\n";
             }
         }
     };
     QElapsedTimer sinceSent; // a long gap in the recording: an empty line keeps the connection
     sinceSent.start();
+    const auto givenUp = [&] { return refusedInARow >= kGiveUpAfterRefusals; };
     auto send = [&](const QByteArray &line) {
+        if (givenUp())
+            return;
         socket.write(line);
         sinceSent.restart();
         ++sent;
@@ -315,7 +334,7 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             }
         }
         pump(0);
-        if (socket.state() != QTcpSocket::ConnectedState)
+        if (socket.state() != QTcpSocket::ConnectedState || givenUp())
             break;
     }
     QElapsedTimer waiting;
@@ -328,11 +347,14 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitClean;
     // Why not all: each reason that applies, so that a stop is never silent.
     QStringList why;
+    if (givenUp())
+        why.append(u"gave up after " + QString::number(refusedInARow) +
+                   u" lines in a row refused and none acknowledged (the first refusal says why)");
     if (refused > 0)
-        why.append(QString::number(refused) +
-                   u" refused by the server (each said above; the "
-                   u"last: " +
-                   lastRefusal + u')');
+        why.append(QString::number(refused) + u" refused by the server (" +
+                   (refused <= kPrintedRefusals ? QStringLiteral("each said above; ")
+                                                : QStringLiteral("the first printed above; ")) +
+                   u"the first: " + firstRefusal + u"; the last: " + lastRefusal + u')');
     if (socket.state() != QTcpSocket::ConnectedState)
         why.append(u"the connection was closed (" + socket.errorString() + u')');
     else if (acked + refused < sent)

@@ -238,24 +238,35 @@ private Q_SLOTS:
         QVERIFY(server.value()->close());
     }
 
-    // `warroom-cli feed` that could not deliver everything says why, not only the counts.
+    // `warroom-cli feed` that could not deliver everything says why, not only the counts; a
+    // server that refuses everything is not sent the rest, nor its refusals all printed.
+    void aFeedThatStopsShortSaysWhy_data()
+    {
+        QTest::addColumn<int>("events");
+        QTest::newRow("three refused") << 3;
+        QTest::newRow("all 6000 refused") << 6000;
+    }
+
     void aFeedThatStopsShortSaysWhy()
     {
-        const QString from = m_dir.filePath(QStringLiteral("from.warroom"));
+        QFETCH(int, events);
+        const QString from = m_dir.filePath(u"from-" + QString::number(events) + u".warroom");
         {
             auto writer = RecordingWriter::create(from);
             QVERIFY(writer);
             const qint64 start = 1'700'000'000'000LL;
             writer.value()->setMeta(QStringLiteral("format"), QStringLiteral("warroom-recording"));
             writer.value()->setMeta(QStringLiteral("start_ms"), QString::number(start));
-            writer.value()->setMeta(QStringLiteral("end_ms"), QString::number(start + 2000));
-            for (int i = 0; i < 3; ++i)
+            writer.value()->setMeta(QStringLiteral("end_ms"),
+                                    QString::number(start + (events - 1) * 1000LL));
+            for (int i = 0; i < events; ++i)
                 writer.value()->append(at(start + i * 1000));
             QVERIFY(writer.value()->close());
         }
         IngestOptions options;
         options.maxPastMs = 0; // this server takes nothing older than now
-        auto server = IngestServer::start(m_dir.filePath(QStringLiteral("to.warroom")), options);
+        auto server = IngestServer::start(
+            m_dir.filePath(u"to-" + QString::number(events) + u".warroom"), options);
         QVERIFY(server);
         QProcess feed;
         feed.start(QStringLiteral(WARROOM_CLI_PATH),
@@ -266,9 +277,20 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         const QString err = QString::fromUtf8(feed.readAllStandardError());
         QCOMPARE(feed.exitCode(), 2);
-        QVERIFY2(err.contains(u"warroom-cli feed: stopped short: 3 refused by the server (each "
-                              u"said above; the last: time_ms 1700000002000 is before"),
-                 qPrintable(err));
+        if (events == 3) {
+            QVERIFY2(err.contains(u"warroom-cli feed: stopped short: 3 refused by the server "
+                                  u"(each said above; the first: line 1: time_ms 1700000000000 is "
+                                  u"before") &&
+                         err.contains(u"the last: line 3: time_ms 1700000002000 is before"),
+                     qPrintable(err));
+        } else {
+            QCOMPARE(err.count(u"server: line "), 20);
+            QVERIFY(err.contains(u"server: … more refusals are counted, not printed"));
+            // Sent as fast as it could (--speed 0): the refusals came after the last line.
+            QVERIFY2(err.contains(u"stopped short: gave up after ") &&
+                         err.contains(u" lines in a row refused and none acknowledged"),
+                     qPrintable(err.right(600)));
+        }
         QVERIFY(server.value()->close());
     }
 
