@@ -265,7 +265,11 @@ void IngestServer::closeIdle()
 void IngestServer::closeClient(Client &client, const QString &why)
 {
     QTcpSocket *socket = client.socket;
-    reject(client, why); // said as an error of the line it was at
+    // Of the connection, not of a line (line 0): the line it was at may have been taken.
+    client.socket->write(
+        QJsonDocument(QJsonObject{{QStringLiteral("error"), why}, {QStringLiteral("line"), 0}})
+            .toJson(QJsonDocument::Compact) +
+        '\n');
     socket->disconnectFromHost();
     if (m_clients.remove(socket)) // the client is gone from here on
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

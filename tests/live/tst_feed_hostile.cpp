@@ -234,6 +234,7 @@ private Q_SLOTS:
         QCOMPARE(quietReplies.ack, 1);
         QCOMPARE(quietReplies.errors.begin()->second,
                  QStringLiteral("closed: no line accepted for 4 s"));
+        QCOMPARE(quietReplies.errors.begin()->first, 0); // the connection's, not line 1's (taken)
         QCOMPARE(server.value()->connections(), 0);
         QVERIFY(server.value()->close());
     }
