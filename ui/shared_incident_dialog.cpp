@@ -2,6 +2,7 @@
 
 #include "core/store/shared_address.h"
 #include "core/store/shared_copy.h"
+#include "core/util/handover.h"
 
 #include <QColor>
 #include <QCoreApplication>
@@ -106,10 +107,9 @@ void SharedIncidentDialog::list()
     m_status->setText(tr("Asking %1…").arg(address.value().display));
     const int asked = ++m_listing;
     QPointer<SharedIncidentDialog> self(this);
-    QThreadPool::globalInstance()->start([self, asked, where = address.value()] {
+    startInPool(QThreadPool::globalInstance(), [self, asked, where = address.value()] {
         auto found = listIncidents(where);
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, asked, where,
-                                                                 found = std::move(found)] {
+        postTo(QCoreApplication::instance(), [self, asked, where, found = std::move(found)] {
             if (!self || asked != self->m_listing)
                 return;
             if (!found) {
