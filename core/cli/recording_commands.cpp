@@ -294,10 +294,17 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                 {QStringLiteral("diagnosed_after_ms"), f.diagnosedAfterMs}});
             o.insert(QStringLiteral("drill"), faults);
         }
+        // What was left out, with the figures, for scripts that read only these.
+        if (!recording->damage().isEmpty())
+            o.insert(QStringLiteral("damaged"), QJsonArray::fromStringList(recording->damage()));
         out << QJsonDocument(o).toJson(QJsonDocument::Indented);
         return ExitClean;
     }
     out << summaryText(summary);
+    if (const qsizetype damaged = recording->damage().size(); damaged > 0)
+        out << "\nIncomplete: " << damaged << (damaged == 1 ? " damaged part" : " damaged parts")
+            << " of the recording left out of these figures (warnings below; `warroom-cli "
+               "verify` lists them)\n";
     if (recording->meta(QStringLiteral("drill")) == u"1") {
         out << "\nDrill (instructor " << recording->meta(QStringLiteral("drill_instructor")) << ", "
             << recording->meta(QStringLiteral("drill_speed")) << "x): " << drill.size()

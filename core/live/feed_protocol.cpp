@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <array>
 #include <cmath>
@@ -34,6 +35,25 @@ std::optional<QString> text(const QJsonObject &o, const QString &name, bool requ
     if (!v.isString())
         return std::nullopt;
     return v.toString();
+}
+
+// A key is a lower-case name, so that "START_MS" or "start_ms " cannot pass for another key
+// beside the server's own; the service-level thresholds the summary and charts read are
+// fractions.
+std::optional<QString> metaProblem(const QString &key, const QString &value)
+{
+    static const QRegularExpression name(QStringLiteral("^[a-z][a-z0-9_.-]{0,63}$"));
+    if (!name.match(key).hasMatch())
+        return u"meta key \"" + key.left(40) +
+               u"\" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64)";
+    if (key == u"outage_above" || key == u"degraded_above") {
+        bool ok = false;
+        const double fraction = value.toDouble(&ok);
+        if (!ok || !(fraction >= 0.0 && fraction <= 1.0))
+            return u"meta \"" + key + u"\" must be a fraction from 0 to 1, not \"" +
+                   value.left(40) + u'"';
+    }
+    return std::nullopt;
 }
 
 // The common event line, read without building a JSON document: a flat object of the event's
@@ -385,6 +405,8 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         const auto value = text(o, QStringLiteral("value"), true);
         if (!key || !value)
             return QStringLiteral("\"key\" and \"value\" must be strings");
+        if (auto wrong = metaProblem(*key, *value))
+            return *wrong;
         return Message(Meta{*key, *value});
     }
     if (type == u"hello")

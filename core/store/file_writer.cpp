@@ -1,6 +1,7 @@
 // The file back end of RecordingWriter: one SQLite file in WAL mode.
 #include "row_checksums.h"
 #include "schema.h"
+#include "sql_error.h"
 #include "writer_backend.h"
 
 #include <QDateTime>
@@ -26,7 +27,7 @@ QString text(const QString &value)
 
 Error sqlError(const QString &what, const QSqlError &error)
 {
-    return Error{what + u": " + error.text(), {}, 0, 0};
+    return Error{what + u": " + sqlText(error), {}, 0, 0};
 }
 
 // Events are the bulk of a busy live feed: written through SQLite's own API, UTF-8 bound
@@ -104,6 +105,11 @@ public:
     {
         {
             QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            // A finished recording leaves WAL mode, so that those who only read it (read-only
+            // connections cannot remove them) leave no empty -wal and -shm files beside it.
+            // Refused while someone reads it: then it stays in WAL mode, as it was.
+            if (db.isOpen())
+                QSqlQuery(db).exec(QStringLiteral("PRAGMA journal_mode = DELETE"));
             db.close();
         }
         QSqlDatabase::removeDatabase(m_connection);
@@ -131,14 +137,14 @@ Result<bool> FileBackend::open(bool create, bool /*appendsEvents: SQLite has one
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
     if (!db.open())
-        return Error{db.lastError().text(), m_path, 0, 0};
+        return Error{sqlText(db.lastError()), m_path, 0, 0};
     QSqlQuery pragma(db);
     // WAL: readers never block the writer nor the other way round. NORMAL sync in WAL mode
     // keeps every commit across a crash of the process.
     for (const char *sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
         if (!pragma.exec(QString::fromLatin1(sql)))
-            return Error{u"not a Warroom recording (" + pragma.lastError().text() + u')', m_path, 0,
-                         0};
+            return Error{u"not a Warroom recording (" + sqlText(pragma.lastError()) + u')', m_path,
+                         0, 0};
     }
     if (!checksums::addSqlFunctions(db))
         return Error{QStringLiteral("cannot checksum the recording (not SQLite's own driver)"),

@@ -3,6 +3,7 @@
 #include "row_checksums.h"
 #include "schema.h"
 #include "shared_schema.h"
+#include "sql_error.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -27,11 +28,11 @@ Result<std::optional<QByteArray>> writeFileIf(const QString &path, const QString
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         auto fail = [&](const QSqlQuery &q) {
-            result = Error{q.lastError().text(), path, 0, 0};
+            result = Error{sqlText(q.lastError()), path, 0, 0};
             QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         };
         if (!db.open()) {
-            result = Error{db.lastError().text(), path, 0, 0};
+            result = Error{sqlText(db.lastError()), path, 0, 0};
         } else if (!checksums::addSqlFunctions(db)) {
             result = Error{QStringLiteral("cannot checksum the post-mortem (not SQLite's own "
                                           "driver)"),

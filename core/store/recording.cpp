@@ -5,6 +5,7 @@
 #include "series_chunks.h"
 #include "shared_copy.h"
 #include "shared_schema.h"
+#include "sql_error.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -98,7 +99,7 @@ Result<bool> Recording::load()
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
     if (!db.open())
-        return Error{db.lastError().text(), m_path, 0, 0};
+        return Error{sqlText(db.lastError()), m_path, 0, 0};
     const auto version = schema::versionOf(db);
     if (!version)
         return Error{version.errors().first().message, m_path, 0, 0};
@@ -163,22 +164,23 @@ Result<bool> Recording::loadShared()
     if (!q.exec(QStringLiteral("SET extra_float_digits = 3")) ||
         !q.exec(QStringLiteral("SELECT to_regclass('warroom.warroom_schema') IS NOT NULL")) ||
         !q.next())
-        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+        return Error{where + u": " + sqlText(q.lastError()), {}, 0, 0};
     const QString noIncident = u"no incident named " + address.value().incident + u" in " + where;
     if (!q.value(0).toBool())
         return Error{noIncident + u" (nothing was shared there yet)", {}, 0, 0};
     if (!q.exec(QStringLiteral("SELECT max(version) FROM warroom.warroom_schema")) || !q.next())
-        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+        return Error{where + u": " + sqlText(q.lastError()), {}, 0, 0};
     if (q.value(0).toInt() > pg::kSharedSchema)
         return Error{where + u" holds incidents of a newer Warroom (shared schema " +
                          q.value(0).toString() + u"); update Warroom",
                      {},
                      0,
                      0};
-    q.prepare(QStringLiteral("SELECT id, file_schema FROM warroom.incidents WHERE name = ?"));
+    if (!q.prepare(QStringLiteral("SELECT id, file_schema FROM warroom.incidents WHERE name = ?")))
+        return Error{where + u": " + sqlText(q.lastError()), {}, 0, 0};
     q.bindValue(0, address.value().incident);
     if (!q.exec())
-        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+        return Error{where + u": " + sqlText(q.lastError()), {}, 0, 0};
     if (!q.next()) { // a name mistyped: the ones there are
         QStringList names;
         if (q.exec(QStringLiteral("SELECT name FROM warroom.incidents ORDER BY name"))) {
@@ -207,7 +209,7 @@ Result<bool> Recording::loadShared()
     // (rule names hidden until revealed, shared_trainee.cpp), which PostgreSQL enforces.
     if (!q.exec(QStringLiteral("SELECT has_table_privilege('warroom.events', 'SELECT')")) ||
         !q.next())
-        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+        return Error{where + u": " + sqlText(q.lastError()), {}, 0, 0};
     m_trainee = !q.value(0).toBool();
     // What the role may write: a trainee its own post-mortems of drills (through the function
     // of shared schema 3), others the table (roles.sql).
@@ -219,7 +221,7 @@ Result<bool> Recording::loadShared()
             : QStringLiteral("SELECT has_table_privilege('warroom.postmortems', 'INSERT') "
                              "AND has_table_privilege('warroom.postmortems', 'UPDATE')");
     if (!q.exec(mayWrite) || !q.next())
-        return Error{where + u": " + q.lastError().text(), {}, 0, 0};
+        return Error{where + u": " + sqlText(q.lastError()), {}, 0, 0};
     if (!q.value(0).toBool())
         m_sharedReadOnly =
             m_trainee ? QStringLiteral("your database role may read this drill only (a trainee "
@@ -257,7 +259,7 @@ Result<bool> Recording::loadCatalogue()
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
     if (!q.exec(u"SELECT key, value" + intact("meta") + from("meta")))
-        return Error{schema::unreadable(q.lastError().text()), m_path, 0, 0};
+        return Error{schema::unreadable(sqlText(q.lastError())), m_path, 0, 0};
     while (q.next()) {
         if (q.value(2).toBool())
             m_meta.insert(q.value(0).toString(), q.value(1).toString());
@@ -266,10 +268,10 @@ Result<bool> Recording::loadCatalogue()
                        u" does not match its checksum: ignored");
     }
     if (q.lastError().isValid())
-        noteReadError("the metadata", q.lastError().text());
+        noteReadError("the metadata", sqlText(q.lastError()));
     if (!q.exec(u"SELECT id, key, node, metric, unit, start_ms, interval_ms, count, levels" +
                 intact("series") + from("series") + u" ORDER BY id"))
-        return Error{schema::unreadable(q.lastError().text()), m_path, 0, 0};
+        return Error{schema::unreadable(sqlText(q.lastError())), m_path, 0, 0};
     while (q.next()) {
         if (!q.value(9).toBool()) {
             noteDamage(u"the series " + q.value(1).toString() +
@@ -390,12 +392,17 @@ QList<Event> Recording::events(const EventFilter &filter) const
 
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(sql);
+    QList<Event> out;
+    // A statement SQLite cannot prepare (a damaged schema) says why here; executed anyway, it
+    // would only say "Parameter count mismatch".
+    if (!q.prepare(sql)) {
+        noteReadError("the events", sqlText(q.lastError()));
+        return out;
+    }
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values[i]);
-    QList<Event> out;
     if (!q.exec()) {
-        noteReadError("the events", q.lastError().text());
+        noteReadError("the events", sqlText(q.lastError()));
         return out;
     }
     while (q.next()) {
@@ -416,7 +423,7 @@ QList<Event> Recording::events(const EventFilter &filter) const
         out.append(std::move(e));
     }
     if (q.lastError().isValid()) // the rest could not be read
-        noteReadError("the events", q.lastError().text());
+        noteReadError("the events", sqlText(q.lastError()));
     return out;
 }
 
@@ -428,15 +435,18 @@ bool Recording::readEntries(const StoredSeries &series, int level, qint64 first,
         return true;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(u"SELECT idx, count, data" + intact("chunks") +
-              from("chunks", u"series = ? AND level = ? AND idx BETWEEN ? AND ?") +
-              u" ORDER BY idx");
+    if (!q.prepare(u"SELECT idx, count, data" + intact("chunks") +
+                   from("chunks", u"series = ? AND level = ? AND idx BETWEEN ? AND ?") +
+                   u" ORDER BY idx")) {
+        noteReadError("samples", sqlText(q.lastError()));
+        return false;
+    }
     q.bindValue(0, series.id);
     q.bindValue(1, level);
     q.bindValue(2, first / chunks::kEntries);
     q.bindValue(3, (last - 1) / chunks::kEntries);
     if (!q.exec()) {
-        noteReadError("samples", q.lastError().text());
+        noteReadError("samples", sqlText(q.lastError()));
         return false;
     }
     const int width = level == 0 ? 1 : 2;
@@ -464,7 +474,7 @@ bool Recording::readEntries(const StoredSeries &series, int level, qint64 first,
         }
     }
     if (q.lastError().isValid())
-        noteReadError("samples", q.lastError().text());
+        noteReadError("samples", sqlText(q.lastError()));
     return true;
 }
 
@@ -528,13 +538,13 @@ QList<TopologyVersion> Recording::topologyVersions() const
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(u"SELECT id, time_ms, reason" + from("topology_versions") +
                 u" ORDER BY time_ms, id")) {
-        noteReadError("the topology", q.lastError().text());
+        noteReadError("the topology", sqlText(q.lastError()));
         return out;
     }
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString()});
     if (q.lastError().isValid())
-        noteReadError("the topology", q.lastError().text());
+        noteReadError("the topology", sqlText(q.lastError()));
     return out;
 }
 
@@ -585,12 +595,15 @@ QString Recording::postMortemsStamp() const
 QByteArray Recording::topologyJson(qint64 versionId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(u"SELECT json, time_ms, reason" + intact("topology_versions") +
-              from("topology_versions", u"id = ?"));
+    if (!q.prepare(u"SELECT json, time_ms, reason" + intact("topology_versions") +
+                   from("topology_versions", u"id = ?"))) {
+        noteReadError("the topology", sqlText(q.lastError()));
+        return {};
+    }
     q.bindValue(0, versionId);
     if (!q.exec() || !q.next()) {
         if (q.lastError().isValid())
-            noteReadError("the topology", q.lastError().text());
+            noteReadError("the topology", sqlText(q.lastError()));
         return {};
     }
     if (!q.value(3).toBool()) {

@@ -2,6 +2,7 @@
 
 #include "recording.h"
 #include "recording_writer.h"
+#include "sql_error.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -29,13 +30,13 @@ Result<bool> saveRecordingCopy(const QString &from, const QString &to,
         db.setDatabaseName(from);
         db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open()) {
-            failure = db.lastError().text();
+            failure = sqlText(db.lastError());
         } else {
             QSqlQuery q(db);
             q.prepare(QStringLiteral("VACUUM INTO ?"));
             q.addBindValue(part);
             if (!q.exec())
-                failure = q.lastError().text();
+                failure = sqlText(q.lastError());
         }
         db.close();
     }

@@ -2,6 +2,7 @@
 #include "recording.h"
 #include "row_checksums.h"
 #include "series_chunks.h"
+#include "sql_error.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -107,7 +108,7 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("PRAGMA integrity_check"))) {
         if (!stopped())
-            noteReadError("the file", q.lastError().text());
+            noteReadError("the file", sqlText(q.lastError()));
     } else {
         while (q.next()) {
             const QString line = q.value(0).toString();
@@ -115,7 +116,7 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
                 noteDamage(u"the file's structure is damaged: " + line.simplified());
         }
         if (q.lastError().isValid() && !stopped())
-            noteReadError("the file", q.lastError().text());
+            noteReadError("the file", sqlText(q.lastError()));
     }
     if (!m_checksummed || stopped())
         return m_damage;
@@ -172,13 +173,13 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
                     QLatin1StringView(t.name) + u" WHERE (crc IS NOT NULL AND crc != warroom_crc(" +
                     QLatin1StringView(t.columns) + u"))" + QLatin1StringView(scan.alsoDamaged))) {
             if (!stopped())
-                noteReadError(scan.table, q.lastError().text());
+                noteReadError(scan.table, sqlText(q.lastError()));
             continue;
         }
         while (q.next())
             noteDamage(scan.what(q));
         if (q.lastError().isValid() && !stopped())
-            noteReadError(scan.table, q.lastError().text());
+            noteReadError(scan.table, sqlText(q.lastError()));
     }
     return m_damage;
 }

@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include "row_checksums.h"
+#include "sql_error.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -17,7 +18,7 @@ Result<bool> exec(QSqlDatabase &db, const QString &sql)
 {
     QSqlQuery query(db);
     if (!query.exec(sql))
-        return Error{query.lastError().text() + u" (in: " + sql.simplified() + u')', {}, 0, 0};
+        return Error{sqlText(query.lastError()) + u" (in: " + sql.simplified() + u')', {}, 0, 0};
     return true;
 }
 
@@ -97,7 +98,7 @@ Result<qint64> pragma(QSqlDatabase &db, const QString &name)
 {
     QSqlQuery query(db);
     if (!query.exec(u"PRAGMA " + name) || !query.next())
-        return Error{query.lastError().text(), {}, 0, 0};
+        return Error{sqlText(query.lastError()), {}, 0, 0};
     return query.value(0).toLongLong();
 }
 
@@ -153,7 +154,7 @@ Result<int> migrate(QSqlDatabase &db, int target)
         return current;
     for (int version = current.value(); version < target; ++version) {
         if (!db.transaction())
-            return Error{db.lastError().text(), {}, 0, 0};
+            return Error{sqlText(db.lastError()), {}, 0, 0};
         auto step = kMigrations[version](db);
         if (step) {
             step = execAll(db, {u"PRAGMA application_id = " + QString::number(kApplicationId),
@@ -168,7 +169,7 @@ Result<int> migrate(QSqlDatabase &db, int target)
                          0};
         }
         if (!db.commit())
-            return Error{db.lastError().text(), {}, 0, 0};
+            return Error{sqlText(db.lastError()), {}, 0, 0};
     }
     return target;
 }

@@ -5,6 +5,7 @@
 #include "row_checksums.h"
 #include "schema.h"
 #include "shared_schema.h"
+#include "sql_error.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -52,7 +53,7 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
     db.setDatabaseName(file);
     db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
     if (!db.open())
-        return Error{u"cannot open " + file + u": " + db.lastError().text(), {}, 0, 0};
+        return Error{u"cannot open " + file + u": " + sqlText(db.lastError()), {}, 0, 0};
     const Result<int> fileSchema = schema::versionOf(db);
     if (!fileSchema)
         return Error{file + u": " + fileSchema.errors().first().message, {}, 0, 0};
@@ -75,7 +76,7 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
             return closed.errors();
         db.setDatabaseName(copy);
         if (!db.open())
-            return Error{u"cannot open " + copy + u": " + db.lastError().text(), {}, 0, 0};
+            return Error{u"cannot open " + copy + u": " + sqlText(db.lastError()), {}, 0, 0};
     }
     // One snapshot of the file, however many tables (a recording still being written).
     db.transaction();
@@ -110,7 +111,7 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
         rows.setForwardOnly(true);
         if (!rows.exec(u"SELECT " + columnList(t) + u" FROM " + QLatin1StringView(t.name)))
             return Error{u"cannot read " + QLatin1StringView(t.name) + u" of " + file + u": " +
-                             rows.lastError().text(),
+                             sqlText(rows.lastError()),
                          {},
                          0,
                          0};
@@ -147,7 +148,7 @@ Result<qint64> pushRecording(const QString &file, const SharedAddress &to)
         if (rows.lastError().isValid()) { // a damaged page: nothing is stored
             PQputCopyEnd(c, "the file could not be read");
             return Error{u"cannot read " + QLatin1StringView(t.name) + u" of " + file + u": " +
-                             rows.lastError().text(),
+                             sqlText(rows.lastError()),
                          {},
                          0,
                          0};
@@ -226,7 +227,7 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), sqlite.connection);
     db.setDatabaseName(part);
     if (!db.open())
-        return Error{u"cannot open " + part + u": " + db.lastError().text(), {}, 0, 0};
+        return Error{u"cannot open " + part + u": " + sqlText(db.lastError()), {}, 0, 0};
     auto fail = [&db](const QString &why) -> Result<qint64> {
         db.rollback();
         db.close();
@@ -276,7 +277,7 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
             }
             if (!insert.exec())
                 return fail(u"cannot write " + QLatin1StringView(t.name) + u" of " + file + u": " +
-                            insert.lastError().text());
+                            sqlText(insert.lastError()));
         }
         if (qstrcmp(t.name, "events") == 0)
             events = PQntuples(r);
@@ -288,10 +289,10 @@ Result<qint64> pullRecording(const SharedAddress &from, const QString &file)
         QSqlQuery checksum(db);
         if (!checksum.exec(u"UPDATE " + QLatin1StringView(t.name) + u" SET crc = warroom_crc(" +
                            QLatin1StringView(t.columns) + u')'))
-            return fail(u"cannot write " + file + u": " + checksum.lastError().text());
+            return fail(u"cannot write " + file + u": " + sqlText(checksum.lastError()));
     }
     if (!db.commit())
-        return fail(u"cannot write " + file + u": " + db.lastError().text());
+        return fail(u"cannot write " + file + u": " + sqlText(db.lastError()));
     db.close();
     if (!QFile::rename(part, file)) // refuses a name that appeared meanwhile
         return Error{

@@ -129,6 +129,47 @@ private Q_SLOTS:
         QVERIFY(r.value()->startMs() > 1'600'000'000'000LL);
     }
 
+    // Keys that only look like another ("START_MS", "start_ms ") and thresholds that are not
+    // fractions are refused with their line; nothing of them is stored.
+    void malformedMetadataIsRefused()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("meta-malformed.warroom"));
+        auto server = IngestServer::start(path, {});
+        QVERIFY(server);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
+        QVERIFY(socket.waitForConnected(5000));
+        const QList<std::pair<QString, QString>> refused = {
+            {QStringLiteral("START_MS"), QStringLiteral("0")},
+            {QStringLiteral("start_ms "), QStringLiteral("0")},
+            {QString(), QStringLiteral("x")},
+            {QStringLiteral("outage_above"), QStringLiteral("-5")},
+            {QStringLiteral("degraded_above"), QStringLiteral("half")}};
+        QByteArray lines;
+        for (const auto &[key, value] : refused)
+            lines += feed::metaLine(key, value);
+        lines += feed::metaLine(QStringLiteral("outage_above"), QStringLiteral("0.25"));
+        Replies replies;
+        QVERIFY(exchange(socket, lines, refused.size() + 1, replies));
+        QCOMPARE(replies.ack, 1);
+        QCOMPARE(replies.errors.size(), size_t(refused.size()));
+        QCOMPARE(replies.errors[1],
+                 QStringLiteral("meta key \"START_MS\" must be a lower-case name "
+                                "(a-z, 0-9, '_', '.', '-'; at most 64)"));
+        QVERIFY(replies.errors[2].startsWith(u"meta key \"start_ms \" must be"));
+        QVERIFY(replies.errors[3].startsWith(u"meta key \"\" must be"));
+        QCOMPARE(
+            replies.errors[4],
+            QStringLiteral("meta \"outage_above\" must be a fraction from 0 to 1, not \"-5\""));
+        QVERIFY(replies.errors[5].startsWith(u"meta \"degraded_above\" must be a fraction"));
+        QVERIFY(server.value()->close());
+        auto r = Recording::open(path);
+        QVERIFY(r);
+        QCOMPARE(r.value()->meta(QStringLiteral("outage_above")), QStringLiteral("0.25"));
+        QVERIFY(r.value()->meta(QStringLiteral("START_MS")).isEmpty());
+        QVERIFY(r.value()->startMs() > 1'600'000'000'000LL);
+    }
+
     void textsWithNulOrLoneSurrogatesAreRefused_data()
     {
         QTest::addColumn<QByteArray>("line");

@@ -10,6 +10,9 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
@@ -150,11 +153,13 @@ void TestDamagedRecordings::initTestCase()
                                       R"({"title":"The batch path was cut","entries":[]})");
         QVERIFY(writer.value()->close());
     }
-    { // everything in the main file: a copy of it alone is the whole recording
+    { // everything in the main file: a copy of it alone is the whole recording, in WAL mode
+        // as a recording being written is (a finished one is not: the WAL variants need it)
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("c"));
         db.setDatabaseName(m_original);
         QVERIFY(db.open());
         QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode = WAL")));
         QVERIFY(q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
         QVERIFY(q.exec(QStringLiteral("PRAGMA page_size")) && q.next());
         m_pageSize = q.value(0).toInt();
@@ -358,7 +363,13 @@ void TestDamagedRecordings::aFlippedEventIsLeftOutAndNamed()
     auto opened = Recording::open(m_original);
     QVERIFY(opened);
     const QList<Event> events = opened.value()->events();
-    const Event &victim = events[events.size() / 2];
+    // A service's change of state, which the summary reads too, and whose text the file holds
+    // once (so that the flip lands in that row).
+    const auto victimAt = std::find_if(events.begin(), events.end(), [&](const Event &e) {
+        return e.kind == EventKind::ServiceState && m_bytes.count(e.text.toUtf8()) == 1;
+    });
+    QVERIFY(victimAt != events.end());
+    const Event &victim = *victimAt;
     const qsizetype at = m_bytes.indexOf(victim.text.toUtf8());
     QVERIFY(at > 0);
     QByteArray bytes = m_bytes;
@@ -374,6 +385,23 @@ void TestDamagedRecordings::aFlippedEventIsLeftOutAndNamed()
     QVERIFY2(damaged.value()->damage().first().startsWith(u"event " + QString::number(victim.id) +
                                                           u" ("),
              qPrintable(damaged.value()->damage().first()));
+    // A summary of it goes on (without the event), and says on stdout (and in its JSON) that it is
+    // incomplete.
+    QProcess cli;
+    cli.start(QStringLiteral(WARROOM_CLI_PATH), {QStringLiteral("summary"), path});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QString summary = QString::fromUtf8(cli.readAllStandardOutput());
+    QVERIFY2(summary.contains(u"Incomplete: 1 damaged part of the recording left out of these "
+                              u"figures"),
+             qPrintable(summary));
+    cli.start(QStringLiteral(WARROOM_CLI_PATH),
+              {QStringLiteral("summary"), path, QStringLiteral("--json")});
+    QVERIFY(cli.waitForFinished(60000));
+    const QJsonObject json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    const QJsonArray said = json.value(u"damaged").toArray();
+    QCOMPARE(said.size(), 1);
+    QVERIFY(said.first().toString().startsWith(u"event " + QString::number(victim.id) + u" ("));
 }
 
 void TestDamagedRecordings::verifyListsTheDamage()
