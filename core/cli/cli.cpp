@@ -97,8 +97,9 @@ const QString kUsage = QStringLiteral(
     "  pull postgresql://HOST:PORT/DB?incident=NAME FILE.warroom\n"
     "  incidents postgresql://HOST:PORT/DB\n"
     "                  recordings shared in PostgreSQL, copied row for row\n"
-    "  verify FILE     its events and samples hashed from what is stored (equal for exact\n"
-    "                  copies), checked against the events_hash it was recorded with\n"
+    "  verify FILE     checks a recording for damage (its structure, every row's checksum)\n"
+    "                  and lists it; its events and samples hashed (equal for exact copies),\n"
+    "                  checked against the events_hash it was recorded with\n"
     "\n"
     "Run 'warroom-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 clean, 1 findings, 2 invalid input or usage.\n");

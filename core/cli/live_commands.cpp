@@ -100,8 +100,13 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                  out, err, 0))
         return *code;
     const auto where = hostPort(parser.value(listen));
-    if (!where || !parser.isSet(output)) {
-        err << "warroom-cli ingest: needs --listen ADDR:PORT and -o FILE\n";
+    if (!parser.isSet(output)) {
+        err << "warroom-cli ingest: needs -o FILE (the recording to write)\n";
+        return ExitInvalid;
+    }
+    if (!where) {
+        err << "warroom-cli ingest: --listen takes ADDR:PORT (a port up to 65535), not '"
+            << parser.value(listen) << "'\n";
         return ExitInvalid;
     }
     const QString path = parser.value(output);
@@ -123,9 +128,14 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const qint64 idleMs = parseDurationMs(parser.value(idleTimeout));
     bool perAddressOk = false;
     options.maxPerAddress = parser.value(perAddress).toInt(&perAddressOk);
-    if (idleMs <= 0 || idleMs > 24LL * 3600 * 1000 || !perAddressOk || options.maxPerAddress < 1) {
-        err << "warroom-cli ingest: --idle-timeout takes a duration up to a day (5m), "
-               "--max-per-address a number from 1\n";
+    if (idleMs <= 0 || idleMs > 24LL * 3600 * 1000) {
+        err << "warroom-cli ingest: --idle-timeout takes a duration up to a day such as 5m, not '"
+            << parser.value(idleTimeout) << "'\n";
+        return ExitInvalid;
+    }
+    if (!perAddressOk || options.maxPerAddress < 1) {
+        err << "warroom-cli ingest: --max-per-address takes a number from 1, not '"
+            << parser.value(perAddress) << "'\n";
         return ExitInvalid;
     }
     options.idleTimeoutMs = int(idleMs);
@@ -177,7 +187,8 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("The ingest address."),
+    const QCommandLineOption to(QStringLiteral("to"),
+                                QStringLiteral("The ingest address (default 127.0.0.1:7070)."),
                                 QStringLiteral("ADDR:PORT"), QStringLiteral("127.0.0.1:7070"));
     const QCommandLineOption speed(QStringLiteral("speed"),
                                    QStringLiteral("Times real time (default 1; 0: as fast as "
@@ -197,8 +208,14 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const auto where = hostPort(parser.value(to));
     bool ok = false;
     const double factor = parser.value(speed).toDouble(&ok);
-    if (!where || !ok || factor < 0) {
-        err << "warroom-cli feed: --to ADDR:PORT and --speed N (a number, 0 or more)\n";
+    if (!where) {
+        err << "warroom-cli feed: --to takes ADDR:PORT (an IP address and a port), not '"
+            << parser.value(to) << "'\n";
+        return ExitInvalid;
+    }
+    if (!ok || factor < 0) {
+        err << "warroom-cli feed: --speed takes a number, 0 or more, not '" << parser.value(speed)
+            << "'\n";
         return ExitInvalid;
     }
     auto opened = Recording::open(parser.positionalArguments().first());
@@ -247,6 +264,7 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     qint64 refusedInARow = 0;
     QString firstRefusal;
     QString lastRefusal;
+    QString closedBecause;
     auto pump = [&](int waitMs) {
         socket.waitForReadyRead(waitMs);
         replies += socket.readAll();
@@ -259,6 +277,10 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 if (ack > acked)
                     refusedInARow = 0;
                 acked = std::max(acked, ack);
+            } else if (reply.value(QStringLiteral("line")).toInteger() == 0) {
+                // The server closes the connection itself, and says why (line 0: not a line).
+                closedBecause = reply.value(QStringLiteral("error")).toString();
+                err << "server: " << closedBecause << '\n';
             } else if (reply.contains(QStringLiteral("error"))) {
                 ++refused;
                 ++refusedInARow;
@@ -343,6 +365,12 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
            waiting.elapsed() < 60000) // every line answered: acknowledged or refused
         pump(200);
     out << "sent " << sent << " lines, " << acked << " acknowledged (committed)\n";
+    // What the recording could not give (damaged rows, left out as it was read) was not sent.
+    for (const QString &what : r.damage())
+        err << "warning: " << r.path() << ": " << what << '\n';
+    if (const qsizetype damaged = r.damage().size(); damaged > 0)
+        out << "not sent: " << damaged << (damaged == 1 ? " damaged part" : " damaged parts")
+            << " of " << r.path() << " (warnings on stderr; `warroom-cli verify` lists them)\n";
     if (acked == sent)
         return ExitClean;
     // Why not all: each reason that applies, so that a stop is never silent.
@@ -355,7 +383,11 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                    (refused <= kPrintedRefusals ? QStringLiteral("each said above; ")
                                                 : QStringLiteral("the first printed above; ")) +
                    u"the first: " + firstRefusal + u"; the last: " + lastRefusal + u')');
-    if (socket.state() != QTcpSocket::ConnectedState)
+    if (!closedBecause.isEmpty())
+        why.append(u"the server closed the connection (" +
+                   (closedBecause.startsWith(u"closed: ") ? closedBecause.mid(8) : closedBecause) +
+                   u')');
+    else if (socket.state() != QTcpSocket::ConnectedState)
         why.append(u"the connection was closed (" + socket.errorString() + u')');
     else if (acked + refused < sent)
         why.append(QString::number(sent - acked - refused) +

@@ -272,6 +272,9 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!recording)
         return ExitInvalid;
     const DamageNotice damage{*recording, err};
+    // Figures are only as good as the file: all of its damage is said, not only what the
+    // summary happens to read (a damaged event of another kind, a topology version).
+    recording->check();
     const RecordingSummary summary = summarize(*recording);
     QList<DrillFaultOutcome> drill;
     if (recording->meta(QStringLiteral("drill")) == u"1") {
@@ -303,7 +306,7 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     out << summaryText(summary);
     if (const qsizetype damaged = recording->damage().size(); damaged > 0)
         out << "\nIncomplete: " << damaged << (damaged == 1 ? " damaged part" : " damaged parts")
-            << " of the recording left out of these figures (warnings below; `warroom-cli "
+            << " of the recording left out of these figures (warnings on stderr; `warroom-cli "
                "verify` lists them)\n";
     if (recording->meta(QStringLiteral("drill")) == u"1") {
         out << "\nDrill (instructor " << recording->meta(QStringLiteral("drill_instructor")) << ", "

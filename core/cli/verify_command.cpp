@@ -36,7 +36,8 @@ int verifyCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     out << "events  " << hashes.events << "  sha256 " << hashes.eventsHash << '\n'
         << "samples " << hashes.samples << "  sha256 " << hashes.samplesHash << '\n';
     if (!recording.damage().isEmpty()) {
-        err << path << ": damaged (what is listed was left out of the figures above):\n";
+        out.flush(); // the figures first, then what they leave out
+        err << path << ": damaged (what is listed was left out of the figures on stdout):\n";
         for (const QString &what : recording.damage())
             err << "  " << what << '\n';
         return ExitInvalid;

@@ -1,5 +1,7 @@
 #include "feed_protocol.h"
 
+#include "core/model/topology_json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -395,6 +397,8 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
             return need(QStringLiteral("time_ms")) + u"an integer";
         if (!o.value(QStringLiteral("topology")).isObject())
             return need(QStringLiteral("topology")) + u"an object (a recording's topology)";
+        if (auto problem = topologyJsonProblem(o.value(QStringLiteral("topology")).toObject()))
+            return *problem;
         return Message(TopologyMessage{
             *time, o.value(QStringLiteral("reason")).toString(QStringLiteral("feed")),
             QJsonDocument(o.value(QStringLiteral("topology")).toObject())

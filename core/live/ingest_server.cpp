@@ -5,6 +5,7 @@
 #include "core/store/recording.h"
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
+#include "core/store/shared_address.h"
 #include "feed_protocol.h"
 
 #include <QCryptographicHash>
@@ -127,6 +128,10 @@ Result<std::unique_ptr<IngestServer>> IngestServer::start(const QString &path,
         auto existing = Recording::open(path);
         if (!existing)
             return existing.errors();
+        // Marked read-only is read-only, to root too (who could write it anyway).
+        if (const QString readOnly = existing.value()->postMortemsReadOnly();
+            !isSharedAddress(path) && !readOnly.isEmpty())
+            return Error{u"cannot append to it: " + readOnly, path, 0, 0};
         startMs = existing.value()->startMs();
     }
     auto writer =
@@ -329,20 +334,26 @@ void IngestServer::handle(Client &client, const QByteArray &line)
     client.anyLine = true;
     auto reply = [&](const QString &error) { reject(client, error); };
     auto parsed = feed::parseLine(line);
+    if (!client.greeted) {
+        // Told why before the connection closes (closeClient lets the reply go out first).
+        const auto *message = std::get_if<feed::Message>(&parsed);
+        const auto *hello = message ? std::get_if<feed::Hello>(message) : nullptr;
+        if (!hello) {
+            closeClient(client, QStringLiteral("closed: this server wants a token; the first line "
+                                               "must be {\"type\":\"hello\",\"token\":\"...\"}"));
+            return;
+        }
+        if (!sameSecret(hello->token, m_options.token)) {
+            closeClient(client, QStringLiteral("closed: wrong token"));
+            return;
+        }
+    }
     if (auto *error = std::get_if<QString>(&parsed)) {
         reply(*error);
         return;
     }
     feed::Message &message = std::get<feed::Message>(parsed);
     if (!client.greeted) {
-        const auto *hello = std::get_if<feed::Hello>(&message);
-        if (!hello || !sameSecret(hello->token, m_options.token)) {
-            reply(QStringLiteral("a token is required: send {\"type\":\"hello\",\"token\":...} "
-                                 "first"));
-            client.socket->disconnectFromHost();
-            drop(client.socket);
-            return;
-        }
         client.greeted = true;
         ++client.accepted;
         client.quiet.restart();

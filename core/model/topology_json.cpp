@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 
 namespace warroom {
 
@@ -267,6 +268,65 @@ Topology topologyFromJson(const QJsonObject &o)
 QByteArray topologyToJsonBytes(const Topology &topology, const std::vector<char> &present)
 {
     return QJsonDocument(topologyToJson(topology, present)).toJson(QJsonDocument::Compact);
+}
+
+std::optional<QString> topologyJsonProblem(const QJsonObject &o)
+{
+    const auto where = [](const char *list, qsizetype i) -> QString {
+        return u"topology: " + QLatin1StringView(list) + u'[' + QString::number(i) + u']';
+    };
+    const QJsonValue sites = o.value(QStringLiteral("sites"));
+    if (!sites.isArray() || sites.toArray().isEmpty())
+        return QStringLiteral("topology: \"sites\" must be a list of at least one site");
+    QSet<QString> siteIds;
+    const QJsonArray siteList = sites.toArray();
+    for (qsizetype i = 0; i < siteList.size(); ++i) {
+        const QString id = siteList[i].toObject().value(QStringLiteral("id")).toString();
+        if (id.isEmpty())
+            return where("sites", i) + u" needs an \"id\" (text)";
+        if (siteIds.contains(id))
+            return where("sites", i) + u": site \"" + id.left(40) + u"\" is listed twice";
+        siteIds.insert(id);
+    }
+    for (const char *list : {"links", "nodes", "dependencies", "rules", "scaling_groups"}) {
+        const QJsonValue v = o.value(QLatin1StringView(list));
+        if (v.isUndefined())
+            continue;
+        if (!v.isArray())
+            return u"topology: \"" + QLatin1StringView(list) + u"\" must be a list";
+        const QJsonArray items = v.toArray();
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            if (!items[i].isObject())
+                return where(list, i) + u" must be an object";
+        }
+    }
+    const QJsonArray links = o.value(QStringLiteral("links")).toArray();
+    for (qsizetype i = 0; i < links.size(); ++i) {
+        const QJsonArray between = links[i].toObject().value(QStringLiteral("between")).toArray();
+        if (between.size() != 2)
+            return where("links", i) + u" needs \"between\": the two sites it joins";
+        for (const QJsonValue &end : between) {
+            if (!siteIds.contains(end.toString()))
+                return where("links", i) + u" joins \"" + end.toString().left(40) +
+                       u"\", which is not one of its sites";
+        }
+    }
+    QSet<QString> nodeIds;
+    const QJsonArray nodes = o.value(QStringLiteral("nodes")).toArray();
+    for (qsizetype i = 0; i < nodes.size(); ++i) {
+        const QJsonObject node = nodes[i].toObject();
+        const QString id = node.value(QStringLiteral("id")).toString();
+        if (id.isEmpty())
+            return where("nodes", i) + u" needs an \"id\" (text)";
+        if (nodeIds.contains(id))
+            return where("nodes", i) + u": node \"" + id.left(40) + u"\" is listed twice";
+        nodeIds.insert(id);
+        const QString site = node.value(QStringLiteral("site")).toString();
+        if (!siteIds.contains(site))
+            return where("nodes", i) + u" (\"" + id.left(40) + u"\") is in site \"" +
+                   site.left(40) + u"\", which is not one of its sites";
+    }
+    return std::nullopt;
 }
 
 } // namespace warroom

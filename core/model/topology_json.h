@@ -4,6 +4,9 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QString>
+
+#include <optional>
 
 namespace warroom {
 
@@ -14,5 +17,9 @@ QJsonObject topologyToJson(const Topology &topology, const std::vector<char> &pr
 QByteArray topologyToJsonBytes(const Topology &topology, const std::vector<char> &present = {});
 // The topology a version describes. Places are kept for rules only (file and line).
 Topology topologyFromJson(const QJsonObject &json);
+// What makes `json` no topology a map can be drawn from (no sites, a site without an id, a link
+// or node naming a site it does not list, a list that is not one), or nothing: for what comes
+// from outside (a feed's topology line), which topologyFromJson would read leniently.
+std::optional<QString> topologyJsonProblem(const QJsonObject &json);
 
 } // namespace warroom

@@ -186,7 +186,7 @@ QList<ReportChart> reportCharts(const Recording &recording, const PostMortem &pm
     for (const Outage &o : summarize(recording).outages)
         outages.append({o.startMs, o.endMs});
     QList<ReportChart> charts;
-    const double outageAbove = recording.meta(QStringLiteral("outage_above")).toDouble();
+    const double outageAbove = outageThreshold(recording);
     if (const StoredSeries *failing =
             recording.seriesByKey(QStringLiteral("service/failure_ratio"))) {
         charts.append(

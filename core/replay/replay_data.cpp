@@ -78,8 +78,7 @@ QList<ChartData> chartsOf(const Recording &r, const Topology &start, int columns
     ChartData failing = chartNamed(QStringLiteral("Requests failing"), QStringLiteral("%"));
     addLine(failing, r, QStringLiteral("service/failure_ratio"), QStringLiteral("failing"),
             columns);
-    failing.thresholds.append(
-        {QStringLiteral("outage"), r.meta(QStringLiteral("outage_above")).toDouble() * 100.0});
+    failing.thresholds.append({QStringLiteral("outage"), outageThreshold(r) * 100.0});
     failing.markerKinds = {toString(EventKind::FaultStarted), toString(EventKind::RuleCorrected),
                            toString(EventKind::DnsFailover), toString(EventKind::AlertFiring)};
     charts.append(failing);

@@ -43,15 +43,36 @@ Recording::~Recording()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
+namespace {
+
+bool startsAsSQLite(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) &&
+           file.read(16) == QByteArrayLiteral("SQLite format 3\0");
+}
+
+// SQLite's "file is not a database", said for what the file seems to be.
+QString notADatabase(const QString &path)
+{
+    if (startsAsSQLite(path))
+        return QStringLiteral("damaged: SQLite cannot read its header (file is not a database): "
+                              "the start of the file was overwritten");
+    if (path.endsWith(u".warroom", Qt::CaseInsensitive))
+        return QStringLiteral("not a Warroom recording, or one whose start was overwritten: it "
+                              "does not begin as SQLite files do");
+    return QStringLiteral("not a Warroom recording (not a SQLite file)");
+}
+
+} // namespace
+
 bool Recording::looksLikeRecording(const QString &path)
 {
     // A .warroom that is not SQLite (empty, overwritten, a folder) is a damaged recording, and
     // is said to be one, not read as a scenario.
     if (isSharedAddress(path) || path.endsWith(u".warroom", Qt::CaseInsensitive))
         return true;
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) &&
-           file.read(16) == QByteArrayLiteral("SQLite format 3\0");
+    return startsAsSQLite(path);
 }
 
 Result<bool> Recording::exists(const QString &path)
@@ -101,8 +122,12 @@ Result<bool> Recording::load()
     if (!db.open())
         return Error{sqlText(db.lastError()), m_path, 0, 0};
     const auto version = schema::versionOf(db);
-    if (!version)
-        return Error{version.errors().first().message, m_path, 0, 0};
+    if (!version) {
+        QString message = version.errors().first().message;
+        if (message.contains(u"file is not a database"))
+            message = notADatabase(m_path);
+        return Error{message, m_path, 0, 0};
+    }
     if (version.value() == 0)
         return Error{QStringLiteral("not a Warroom recording (an empty database)"), m_path, 0, 0};
     if (version.value() < schema::kCurrentVersion) {

@@ -5,6 +5,7 @@
 #include "sql_error.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -110,10 +111,33 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
         if (!stopped())
             noteReadError("the file", sqlText(q.lastError()));
     } else {
+        // SQLite's findings, one per line (several lines to a row at times): the first few said
+        // as they are, pages cut off from their table (often a hundred: "Page 66 is never
+        // used") counted, so that the damage is one readable line.
+        static const QRegularExpression unusedPage(QStringLiteral("^Page \\d+ is never used$"));
+        QStringList findings;
+        int unusedPages = 0;
         while (q.next()) {
-            const QString line = q.value(0).toString();
-            if (line != u"ok")
-                noteDamage(u"the file's structure is damaged: " + line.simplified());
+            for (const QString &part : q.value(0).toString().split(u'\n')) {
+                const QString finding = part.simplified();
+                if (finding.isEmpty() || finding == u"ok" || finding.startsWith(u"***"))
+                    continue;
+                if (unusedPage.match(finding).hasMatch())
+                    ++unusedPages;
+                else
+                    findings.append(finding);
+            }
+        }
+        if (!findings.isEmpty() || unusedPages > 0) {
+            constexpr int kShown = 3;
+            QStringList said = findings.mid(0, kShown);
+            if (findings.size() > kShown)
+                said.append(QString::number(findings.size() - kShown) + u" more");
+            if (unusedPages > 0)
+                said.append(QString::number(unusedPages) +
+                            u" pages no longer reached from any table (what they held is lost)");
+            noteDamage(u"the file's structure is damaged (SQLite's integrity check): " +
+                       said.join(QStringLiteral("; ")));
         }
         if (q.lastError().isValid() && !stopped())
             noteReadError("the file", sqlText(q.lastError()));

@@ -3,6 +3,7 @@
 #include "core/util/numbers.h"
 #include "service_periods.h"
 
+#include "core/scenario/simulation_spec.h"
 #include "core/store/recording.h"
 #include "core/util/duration.h"
 
@@ -87,6 +88,13 @@ qint64 RecordingSummary::outageMs() const
     return total;
 }
 
+double outageThreshold(const Recording &recording)
+{
+    bool ok = false;
+    const double stored = recording.meta(QStringLiteral("outage_above")).toDouble(&ok);
+    return ok && stored >= 0.0 && stored <= 1.0 ? stored : ServiceLevel{}.outageAbove;
+}
+
 RecordingSummary summarize(const Recording &recording)
 {
     RecordingSummary s;
@@ -99,7 +107,7 @@ RecordingSummary summarize(const Recording &recording)
     s.endMs = recording.endMs();
     s.eventCount = recording.eventCount();
     s.eventsHash = recording.meta(QStringLiteral("events_hash"));
-    s.outageAbove = recording.meta(QStringLiteral("outage_above")).toDouble();
+    s.outageAbove = outageThreshold(recording);
     s.requestsCounted = recording.seriesByKey(QStringLiteral("service/offered")) != nullptr;
     s.offeredRequests = totalAndMax(recording, QStringLiteral("service/offered")).first;
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;

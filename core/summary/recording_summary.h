@@ -104,6 +104,9 @@ struct RecordingSummary
 };
 
 RecordingSummary summarize(const Recording &recording);
+// The failed share of requests above which the recording's service is out: its metadata
+// `outage_above`, or the scenarios' default (5 %) when it has none or it is damaged.
+double outageThreshold(const Recording &recording);
 // The series of a backlog episode's subject: "upstream/" (requests waiting to be resent),
 // "upstream/ID/" (of load ID, when there are several), "queue/Q/".
 QString backlogSeriesPrefix(const QString &subject);

@@ -77,7 +77,7 @@ private Q_SLOTS:
             feed::eventLine(at(now / 1000)) +                         // 4: seconds
             feed::eventLine(at(replay, QStringLiteral("replayed"))) + // 5
             feed::eventLine(at(now, QStringLiteral("now"))) +         // 6
-            feed::topologyLine(1, QStringLiteral("feed"), "{}") +     // 7
+            feed::topologyLine(1, QStringLiteral("feed"), R"({"sites":[{"id":"a"}]})") +        // 7
             feed::seriesLine({QStringLiteral("old"), {}, QStringLiteral("cpu"), {}, 0, 1000}) + // 8
             feed::seriesLine(
                 {QStringLiteral("hourly"), {}, QStringLiteral("cpu"), {}, now, 3600 * 1000}) + // 9
@@ -168,6 +168,92 @@ private Q_SLOTS:
         QCOMPARE(r.value()->meta(QStringLiteral("outage_above")), QStringLiteral("0.25"));
         QVERIFY(r.value()->meta(QStringLiteral("START_MS")).isEmpty());
         QVERIFY(r.value()->startMs() > 1'600'000'000'000LL);
+    }
+
+    // A topology line is the map from then on: one that draws nothing (no sites, a node in a
+    // site it does not list, lists that are not lists) is refused, saying what is wrong.
+    void topologiesThatDrawNothingAreRefused()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("topology.warroom"));
+        auto server = IngestServer::start(path, {});
+        QVERIFY(server);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
+        QVERIFY(socket.waitForConnected(5000));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QList<QByteArray> refused = {
+            R"({"sites":"x","nodes":42})", "{}",
+            R"({"sites":[{"id":"a"}],"nodes":[{"id":"web","site":"z"}]})",
+            R"({"sites":[{"id":"a"}],"links":[{"id":"l","between":["a","q"]}]})",
+            R"({"sites":[{"id":"a"},{"id":"a"}]})"};
+        QByteArray lines;
+        for (const QByteArray &topology : refused)
+            lines += feed::topologyLine(now, QStringLiteral("feed"), topology);
+        lines += feed::topologyLine(
+            now, QStringLiteral("feed"),
+            R"({"sites":[{"id":"a"},{"id":"b"}],"links":[{"id":"l","between":["a","b"]}],)"
+            R"("nodes":[{"id":"web","site":"a"}]})");
+        Replies replies;
+        QVERIFY(exchange(socket, lines, refused.size() + 1, replies));
+        QCOMPARE(replies.ack, 1);
+        QCOMPARE(replies.errors[1],
+                 QStringLiteral("topology: \"sites\" must be a list of at least one site"));
+        QCOMPARE(replies.errors[2], replies.errors[1]);
+        QCOMPARE(replies.errors[3], QStringLiteral("topology: nodes[0] (\"web\") is in site \"z\", "
+                                                   "which is not one of its sites"));
+        QCOMPARE(replies.errors[4], QStringLiteral("topology: links[0] joins \"q\", which is not "
+                                                   "one of its sites"));
+        QCOMPARE(replies.errors[5],
+                 QStringLiteral("topology: sites[1]: site \"a\" is listed twice"));
+        QVERIFY(server.value()->close());
+        auto r = Recording::open(path);
+        QVERIFY(r);
+        QCOMPARE(r.value()->topologyVersions().size(), 1);
+    }
+
+    // A server that wants a token closes a connection that does not give it first, and says
+    // why on line 0 (the connection) before closing.
+    void aWrongTokenIsToldWhyBeforeTheClose()
+    {
+        IngestOptions options;
+        options.token = QStringLiteral("s3cret");
+        auto server = IngestServer::start(m_dir.filePath(QStringLiteral("token.warroom")), options);
+        QVERIFY(server);
+        const QList<std::pair<QByteArray, QString>> cases = {
+            {feed::helloLine(QStringLiteral("wrong")), QStringLiteral("closed: wrong token")},
+            {"not json\n" + feed::helloLine(QStringLiteral("s3cret")),
+             QStringLiteral("closed: this server wants a token; the first line must be "
+                            "{\"type\":\"hello\",\"token\":\"...\"}")}};
+        for (const auto &[lines, said] : cases) {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write(lines);
+            Replies replies;
+            QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+            while (closed.isEmpty() && closed.wait(10000))
+                ;
+            replies.read(socket);
+            QCOMPARE(replies.errors.size(), size_t(1));
+            QCOMPARE(replies.errors[0], said);
+        }
+    }
+
+    // A recording marked read-only is not appended to, by root neither.
+    void aReadOnlyRecordingIsNotAppendedTo()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("readonly.warroom"));
+        {
+            auto first = IngestServer::start(path, {});
+            QVERIFY(first);
+            QVERIFY(first.value()->close());
+        }
+        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup));
+        auto refused = IngestServer::start(path, {});
+        QVERIFY(!refused);
+        QCOMPARE(refused.errors().first().toString(),
+                 QString(path + u": cannot append to it: the recording's file is read-only"));
+        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner));
     }
 
     void textsWithNulOrLoneSurrogatesAreRefused_data()

@@ -275,6 +275,9 @@ void TestRecording::foreignFilesAreRefusedWithAClearError_data()
     QTest::addColumn<QString>("expected");
     QTest::newRow("random_bytes") << QByteArray(4096, 'x')
                                   << QStringLiteral("not a Warroom recording");
+    QTest::newRow("sqlite_header_then_noise")
+        << QByteArray("SQLite format 3\0", 16) + QByteArray(4080, '\x5a')
+        << QStringLiteral("damaged: SQLite cannot read its header");
     QTest::newRow("empty_file") << QByteArray()
                                 << QStringLiteral("damaged: an empty file (0 bytes)");
     QTest::newRow("another_apps_database")

@@ -16,6 +16,11 @@ inline constexpr bool kSanitized = true;
 inline constexpr bool kSanitized = false;
 #endif
 
+// How long a test waits for a whole simulation (a what-if replayed, a variant compared) before
+// failing: a wait that ends on its signal, long enough for a sanitized build on a busy machine
+// (a 28-day what-if took over a minute there while two suites ran beside it).
+inline constexpr int kSimulationWaitMs = 300'000;
+
 QString scenarioPath(const QString &name); // "lemniscus-2020" -> the bundled file
 Scenario loadBundled(const QString &name); // fails the test when it does not load
 // Simulates both bundled stories into DIR/lemniscus-2020.warroom and DIR/pagerduty-2011.warroom.

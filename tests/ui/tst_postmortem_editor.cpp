@@ -531,7 +531,7 @@ private Q_SLOTS:
         ticker.start(0);
         panel->simulate(0);
         QVERIFY(panel->simulating());
-        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.wait(test::kSimulationWaitMs));
         ticker.stop();
         QCOMPARE(failed.count(), 0);
         QVERIFY2(turns > 10, qPrintable(QString::number(turns)));
@@ -553,7 +553,7 @@ private Q_SLOTS:
         QSignalSpy compared(&window, &RecordingWindow::comparisonShown);
         Q_EMIT panel->compareRequested(
             panel->replayOf(QStringLiteral("lemniscus-2020-rule-fixed.yaml")));
-        QVERIFY(compared.wait(60000));
+        QVERIFY(compared.wait(test::kSimulationWaitMs));
         QCOMPARE(window.comparePanel()->path(),
                  panel->replayOf(QStringLiteral("lemniscus-2020-rule-fixed.yaml")));
         editor->document()->undoStack()->undo();
@@ -581,7 +581,7 @@ private Q_SLOTS:
         next.actions[0].whatIf = QStringLiteral("no-such-variant.yaml");
         editor->document()->set(next, QStringLiteral("test"));
         panel->simulate(0);
-        QVERIFY(failed.wait(60000));
+        QVERIFY(failed.wait(test::kSimulationWaitMs));
         QVERIFY2(failed.last().at(1).toString().contains(
                      u"no-such-variant.yaml: not found beside the incident's scenario"),
                  qPrintable(failed.last().at(1).toString()));

@@ -127,7 +127,7 @@ private Q_SLOTS:
         for (int row : {0, 2}) { // the what-ifs replayed, as a team would before sending it
             QSignalSpy simulated(editor->actionItems(), &ActionItemsPanel::whatIfFinished);
             editor->actionItems()->simulate(row);
-            QVERIFY(simulated.wait(60000));
+            QVERIFY(simulated.wait(test::kSimulationWaitMs));
             QVERIFY(pm.actions[row].simulated());
         }
         // The map at the first outage, from the window itself.
@@ -238,7 +238,7 @@ private Q_SLOTS:
         for (int row : {0, 1}) {
             QSignalSpy simulated(editor->actionItems(), &ActionItemsPanel::whatIfFinished);
             editor->actionItems()->simulate(row);
-            QVERIFY(simulated.wait(60000));
+            QVERIFY(simulated.wait(test::kSimulationWaitMs));
         }
         // The standby stack shortens the outage; both cut the late notifications.
         QVERIFY2(effectLine(pm.actions[0]).contains(u"outage 35m49s → 10m"),

@@ -533,7 +533,7 @@ private Q_SLOTS:
         QVERIFY(again.session()->damageCheckDone() || checkedAgain.wait(60000));
         again.render();
         QVERIFY2(again.header()->fileText().startsWith(u"⚠ recording damaged: 1 part left out · "
-                                                       u"read-only: map layout"),
+                                                       u"read-only: nothing saved"),
                  qPrintable(again.header()->fileText()));
     }
 
@@ -548,7 +548,7 @@ private Q_SLOTS:
         QVERIFY(openAndWait(window, readOnly));
         window.render();
         QVERIFY2(window.header()->fileText().startsWith(
-                     u"read-only: map layout and post-mortem not saved"),
+                     u"read-only: nothing saved (File ▸ Save a copy as…)"),
                  qPrintable(window.header()->fileText()));
         const QString copy = m_dir.filePath(QStringLiteral("saved-copy.warroom"));
         QSignalSpy saved(&window, &RecordingWindow::copySaved);

@@ -2,6 +2,7 @@
 
 #include "action_items_panel.h"
 
+#include "core/store/shared_address.h"
 #include "core/util/duration.h"
 #include "postmortem_document.h"
 #include "timeline_model.h"
@@ -681,8 +682,14 @@ void PostMortemEditor::refresh()
     m_conflicts->setToolTip(tr("Edits made at two desks at the same time: the later one was "
                                "written, the other kept aside. Click to resolve."));
     if (!m_readOnly.isEmpty())
-        m_saveState->setText(u"<span style='color:#D55E00'>" +
-                             tr("Read only: %1.").arg(m_readOnly).toHtmlEscaped() + u"</span>");
+        m_saveState->setText(
+            u"<span style='color:#D55E00'>" +
+            (isSharedAddress(m_path)
+                 ? tr("Read only: %1.").arg(m_readOnly)
+                 : tr("Read only: %1. File ▸ Save a copy as… writes one you can edit.")
+                       .arg(m_readOnly))
+                .toHtmlEscaped() +
+            u"</span>");
     if (!open) {
         m_metrics->setText(m_readOnly.isEmpty()
                                ? tr("No post-mortem in this recording yet: <b>New draft</b> "

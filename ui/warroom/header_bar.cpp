@@ -173,8 +173,7 @@ void HeaderBar::refresh()
     }
     // Damaged and read-only: both said, the damage first.
     if (!isSharedAddress(data->path) && !data->postMortemsReadOnly.isEmpty()) {
-        const QString readOnly =
-            tr("read-only: map layout and post-mortem not saved (File ▸ Save a copy as…)");
+        const QString readOnly = tr("read-only: nothing saved (File ▸ Save a copy as…)");
         m_file = m_file.isEmpty() ? readOnly : m_file + u" · " + readOnly;
         fileWhy = fileWhy.isEmpty() ? data->postMortemsReadOnly
                                     : data->postMortemsReadOnly + u'\n' + fileWhy;
