@@ -13,6 +13,7 @@ the feeder's N events and nothing else.
 """
 import argparse
 import asyncio
+import logging
 import multiprocessing
 import os
 import random
@@ -152,6 +153,9 @@ async def attack_forever(port, stop):
 
 
 def attacker(port, stop):
+    # The server closes attackers while they write: asyncio's "socket.send() raised exception"
+    # for each of those writes says nothing worth printing.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     asyncio.run(attack_forever(port, stop))
 
 
