@@ -49,8 +49,8 @@ std::optional<QString> metaProblem(const QString &key, const QString &value)
         return u"meta key \"" + key.left(40) +
                u"\" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64)";
     if (key == u"outage_above" || key == u"degraded_above") {
-        bool ok = false;
-        const double fraction = value.toDouble(&ok);
+        bool ok = value == value.trimmed();
+        const double fraction = ok ? value.toDouble(&ok) : 0.0;
         if (!ok || !(fraction >= 0.0 && fraction <= 1.0))
             return u"meta \"" + key + u"\" must be a fraction from 0 to 1, not \"" +
                    value.left(40) + u'"';
@@ -324,6 +324,9 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         return QStringLiteral("not a JSON object");
     const QJsonObject o = doc.object();
     const QString type = o.value(QStringLiteral("type")).toString();
+    if (type.isEmpty())
+        return QStringLiteral("\"type\" is missing (event, samples, series, topology, meta or "
+                              "hello)");
     auto need = [](const QString &what) -> QString {
         return u'"' + what + u"\" is missing or not ";
     };

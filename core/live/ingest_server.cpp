@@ -243,7 +243,7 @@ std::optional<QString> IngestServer::makeRoom(const QHostAddress &address)
                            : QStringLiteral("too many connections"); // all busy
     closeClient(*quietest, QStringLiteral("closed to make room for another connection: no line "
                                           "taken for %1 s")
-                               .arg(quietest->quiet.elapsed() / 1000));
+                               .arg(double(quietest->quiet.elapsed()) / 1000.0, 0, 'f', 1));
     return std::nullopt;
 }
 
@@ -382,9 +382,14 @@ std::optional<QString> IngestServer::refusedFromClient(const feed::Message &mess
         const auto utc = [](qint64 ms) {
             return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
         };
-        if (t < m_earliestAllowedMs)
+        if (t < m_earliestAllowedMs) {
+            // A time in seconds (a common slip) would fit once made milliseconds: say so.
+            const bool seconds = t > 0 && t < latest / 1000 && t * 1000 >= m_earliestAllowedMs;
             return what + u" " + QString::number(t) + u" is before " + utc(m_earliestAllowedMs) +
-                   u" (the recording's start less the server's --max-past)";
+                   u" (the recording's start less the server's --max-past)" +
+                   (seconds ? QStringLiteral("; it looks like seconds: times are milliseconds")
+                            : QString());
+        }
         return what + u" " + QString::number(t) + u" is after " + utc(latest) +
                u" (now and the server's --max-ahead)";
     };

@@ -90,6 +90,9 @@ private Q_SLOTS:
         for (qint64 line : {2, 3, 4, 7, 8})
             QVERIFY2(replies.errors[line].contains(u"is before"),
                      qPrintable(QString::number(line) + u": " + replies.errors[line]));
+        QVERIFY2(replies.errors[4].endsWith(u"; it looks like seconds: times are milliseconds"),
+                 qPrintable(replies.errors[4]));
+        QVERIFY(!replies.errors[3].contains(u"seconds"));
         QVERIFY2(replies.errors[11].contains(u"beyond now"), qPrintable(replies.errors[11]));
         QCOMPARE(replies.errors.size(), size_t(7));
         QVERIFY(server.value()->close());
@@ -144,7 +147,8 @@ private Q_SLOTS:
             {QStringLiteral("start_ms "), QStringLiteral("0")},
             {QString(), QStringLiteral("x")},
             {QStringLiteral("outage_above"), QStringLiteral("-5")},
-            {QStringLiteral("degraded_above"), QStringLiteral("half")}};
+            {QStringLiteral("degraded_above"), QStringLiteral("half")},
+            {QStringLiteral("degraded_above"), QStringLiteral(" 0.3")}};
         QByteArray lines;
         for (const auto &[key, value] : refused)
             lines += feed::metaLine(key, value);
@@ -162,6 +166,7 @@ private Q_SLOTS:
             replies.errors[4],
             QStringLiteral("meta \"outage_above\" must be a fraction from 0 to 1, not \"-5\""));
         QVERIFY(replies.errors[5].startsWith(u"meta \"degraded_above\" must be a fraction"));
+        QVERIFY(replies.errors[6].startsWith(u"meta \"degraded_above\" must be a fraction"));
         QVERIFY(server.value()->close());
         auto r = Recording::open(path);
         QVERIFY(r);

@@ -54,7 +54,7 @@ const QList<std::pair<QByteArray, QString>> &malformed()
         {"{oops", QStringLiteral("not JSON")},
         {"[1,2,3]", QStringLiteral("not a JSON object")},
         {"\"text\"", QStringLiteral("not")},
-        {"{\"time_ms\":1}", QStringLiteral("\"type\" must be")},
+        {"{\"time_ms\":1}", QStringLiteral("\"type\" is missing")},
         {"{\"type\":\"nope\"}", QStringLiteral("\"type\" must be")},
         {"{\"type\":\"event\",\"kind\":\"link.down\"}", QStringLiteral("\"time_ms\"")},
         {"{\"type\":\"event\",\"time_ms\":\"soon\",\"kind\":\"link.down\"}",
