@@ -34,6 +34,12 @@ Event at(qint64 timeMs, const QString &text = QStringLiteral("x"))
 
 // Sends `lines` and reads the replies until `count` lines were answered (acknowledged or not).
 // The server runs in this thread: waiting spins the event loop (on the socket's signal).
+bool connectTo(QTcpSocket &socket, const IngestServer &server)
+{
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    return socket.waitForConnected(5000);
+}
+
 bool exchange(QTcpSocket &socket, const QByteArray &lines, qint64 count, Replies &replies)
 {
     socket.write(lines);
@@ -65,8 +71,7 @@ private Q_SLOTS:
         auto server = IngestServer::start(path, {});
         QVERIFY(server);
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(connectTo(socket, *server.value()));
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const qint64 replay =
             QDateTime(QDate(2020, 5, 25), QTime(8, 50), Qt::UTC).toMSecsSinceEpoch();
@@ -111,8 +116,7 @@ private Q_SLOTS:
         auto server = IngestServer::start(path, {});
         QVERIFY(server);
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(connectTo(socket, *server.value()));
         QByteArray lines;
         const QStringList owned = {QStringLiteral("start_ms"), QStringLiteral("end_ms"),
                                    QStringLiteral("format"),   QStringLiteral("live"),
@@ -140,8 +144,7 @@ private Q_SLOTS:
         auto server = IngestServer::start(path, {});
         QVERIFY(server);
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(connectTo(socket, *server.value()));
         const QList<std::pair<QString, QString>> refused = {
             {QStringLiteral("START_MS"), QStringLiteral("0")},
             {QStringLiteral("start_ms "), QStringLiteral("0")},
@@ -183,8 +186,7 @@ private Q_SLOTS:
         auto server = IngestServer::start(path, {});
         QVERIFY(server);
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(connectTo(socket, *server.value()));
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const QList<QByteArray> refused = {
             R"({"sites":"x","nodes":42})", "{}",
@@ -231,8 +233,7 @@ private Q_SLOTS:
                             "{\"type\":\"hello\",\"token\":\"...\"}")}};
         for (const auto &[lines, said] : cases) {
             QTcpSocket socket;
-            socket.connectToHost(QHostAddress::LocalHost, server.value()->port());
-            QVERIFY(socket.waitForConnected(5000));
+            QVERIFY(connectTo(socket, *server.value()));
             socket.write(lines);
             Replies replies;
             QSignalSpy closed(&socket, &QTcpSocket::disconnected);
