@@ -277,7 +277,8 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 if (ack > acked)
                     refusedInARow = 0;
                 acked = std::max(acked, ack);
-            } else if (reply.value(QStringLiteral("line")).toInteger() == 0) {
+            } else if (reply.contains(QStringLiteral("error")) &&
+                       reply.value(QStringLiteral("line")).toInteger(-1) == 0) {
                 // The server closes the connection itself, and says why (line 0: not a line).
                 closedBecause = reply.value(QStringLiteral("error")).toString();
                 err << "server: " << closedBecause << '\n';
@@ -320,10 +321,14 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         if (!value.isEmpty())
             send(feed::metaLine(QString::fromLatin1(key), value));
     }
+    // A damaged version reads as nothing: not sent (the damage notice says so at the end).
+    const auto sendTopology = [&](const TopologyVersion &version, const QString &reason) {
+        if (const QByteArray json = r.topologyJson(version.id); !json.isEmpty())
+            send(feed::topologyLine(version.timeMs, reason, json));
+    };
     const QList<TopologyVersion> versions = r.topologyVersions();
     if (!versions.isEmpty())
-        send(feed::topologyLine(versions.first().timeMs, QStringLiteral("feed"),
-                                r.topologyJson(versions.first().id)));
+        sendTopology(versions.first(), QStringLiteral("feed"));
     for (const StoredSeries &s : r.series())
         send(feed::seriesLine(s.info));
     // Events and samples second by second of recording time, paced by --speed.
@@ -336,8 +341,7 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     for (qint64 t = r.startMs(); t <= r.endMs(); t += kStep) {
         for (; nextVersion < versions.size() && versions[nextVersion].timeMs < t + kStep;
              ++nextVersion)
-            send(feed::topologyLine(versions[nextVersion].timeMs, versions[nextVersion].reason,
-                                    r.topologyJson(versions[nextVersion].id)));
+            sendTopology(versions[nextVersion], versions[nextVersion].reason);
         for (const StoredSeries &s : r.series()) {
             const std::vector<float> values = r.samples(s, t, t + kStep);
             if (!values.empty())

@@ -305,9 +305,11 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     out << summaryText(summary);
     if (const qsizetype damaged = recording->damage().size(); damaged > 0)
-        out << "\nIncomplete: " << damaged << (damaged == 1 ? " damaged part" : " damaged parts")
-            << " of the recording left out of these figures (warnings on stderr; `warroom-cli "
-               "verify` lists them)\n";
+        out << "\nIncomplete: " << damaged
+            << (damaged == 1 ? " damaged part of the recording could not be read"
+                             : " damaged parts of the recording could not be read")
+            << "; these figures leave out what it held (warnings on stderr; `warroom-cli verify` "
+               "lists them)\n";
     if (recording->meta(QStringLiteral("drill")) == u"1") {
         out << "\nDrill (instructor " << recording->meta(QStringLiteral("drill_instructor")) << ", "
             << recording->meta(QStringLiteral("drill_speed")) << "x): " << drill.size()

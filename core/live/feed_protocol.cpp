@@ -44,7 +44,9 @@ std::optional<QString> text(const QJsonObject &o, const QString &name, bool requ
 // fractions.
 std::optional<QString> metaProblem(const QString &key, const QString &value)
 {
-    static const QRegularExpression name(QStringLiteral("^[a-z][a-z0-9_.-]{0,63}$"));
+    // Anchored whole: a pattern's "$" would also let a key end in "\n" ("start_ms\n").
+    static const QRegularExpression name(
+        QRegularExpression::anchoredPattern(QStringLiteral("[a-z][a-z0-9_.-]{0,63}")));
     if (!name.match(key).hasMatch())
         return u"meta key \"" + key.left(40) +
                u"\" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64)";
@@ -324,7 +326,7 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         return QStringLiteral("not a JSON object");
     const QJsonObject o = doc.object();
     const QString type = o.value(QStringLiteral("type")).toString();
-    if (type.isEmpty())
+    if (!o.contains(QStringLiteral("type")))
         return QStringLiteral("\"type\" is missing (event, samples, series, topology, meta or "
                               "hello)");
     auto need = [](const QString &what) -> QString {

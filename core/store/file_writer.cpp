@@ -105,11 +105,6 @@ public:
     {
         {
             QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-            // A finished recording leaves WAL mode, so that those who only read it (read-only
-            // connections cannot remove them) leave no empty -wal and -shm files beside it.
-            // Refused while someone reads it: then it stays in WAL mode, as it was.
-            if (db.isOpen())
-                QSqlQuery(db).exec(QStringLiteral("PRAGMA journal_mode = DELETE"));
             db.close();
         }
         QSqlDatabase::removeDatabase(m_connection);

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <string_view>
 
 namespace warroom {
 
@@ -145,7 +146,16 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
     if (!m_checksummed || stopped())
         return m_damage;
     // Every row whose checksum does not match (or chunk shorter than its count says), said
-    // as reading it would.
+    // as reading it would; a table that cannot be read too, in the readers' words, so that the
+    // same damage met again while reading is one entry, not two.
+    const auto readLabel = [](const char *table) -> const char * {
+        const std::string_view t(table);
+        return t == "meta"                ? "the metadata"
+               : t == "events"            ? "the events"
+               : t == "chunks"            ? "samples"
+               : t == "topology_versions" ? "the topology"
+                                          : table;
+    };
     struct Scan
     {
         const char *table;
@@ -197,13 +207,13 @@ QStringList Recording::check(const std::function<bool()> &cancelled) const
                     QLatin1StringView(t.name) + u" WHERE (crc IS NOT NULL AND crc != warroom_crc(" +
                     QLatin1StringView(t.columns) + u"))" + QLatin1StringView(scan.alsoDamaged))) {
             if (!stopped())
-                noteReadError(scan.table, sqlText(q.lastError()));
+                noteReadError(readLabel(scan.table), sqlText(q.lastError()));
             continue;
         }
         while (q.next())
             noteDamage(scan.what(q));
         if (q.lastError().isValid() && !stopped())
-            noteReadError(scan.table, sqlText(q.lastError()));
+            noteReadError(readLabel(scan.table), sqlText(q.lastError()));
     }
     return m_damage;
 }

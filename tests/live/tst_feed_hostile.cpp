@@ -148,6 +148,7 @@ private Q_SLOTS:
         const QList<std::pair<QString, QString>> refused = {
             {QStringLiteral("START_MS"), QStringLiteral("0")},
             {QStringLiteral("start_ms "), QStringLiteral("0")},
+            {QStringLiteral("start_ms\n"), QStringLiteral("0")},
             {QString(), QStringLiteral("x")},
             {QStringLiteral("outage_above"), QStringLiteral("-5")},
             {QStringLiteral("degraded_above"), QStringLiteral("half")},
@@ -164,12 +165,13 @@ private Q_SLOTS:
                  QStringLiteral("meta key \"START_MS\" must be a lower-case name "
                                 "(a-z, 0-9, '_', '.', '-'; at most 64)"));
         QVERIFY(replies.errors[2].startsWith(u"meta key \"start_ms \" must be"));
-        QVERIFY(replies.errors[3].startsWith(u"meta key \"\" must be"));
+        QVERIFY(replies.errors[3].startsWith(u"meta key \"start_ms\n\" must be"));
+        QVERIFY(replies.errors[4].startsWith(u"meta key \"\" must be"));
         QCOMPARE(
-            replies.errors[4],
+            replies.errors[5],
             QStringLiteral("meta \"outage_above\" must be a fraction from 0 to 1, not \"-5\""));
-        QVERIFY(replies.errors[5].startsWith(u"meta \"degraded_above\" must be a fraction"));
         QVERIFY(replies.errors[6].startsWith(u"meta \"degraded_above\" must be a fraction"));
+        QVERIFY(replies.errors[7].startsWith(u"meta \"degraded_above\" must be a fraction"));
         QVERIFY(server.value()->close());
         auto r = Recording::open(path);
         QVERIFY(r);

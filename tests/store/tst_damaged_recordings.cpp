@@ -153,8 +153,8 @@ void TestDamagedRecordings::initTestCase()
                                       R"({"title":"The batch path was cut","entries":[]})");
         QVERIFY(writer.value()->close());
     }
-    { // everything in the main file: a copy of it alone is the whole recording, in WAL mode
-        // as a recording being written is (a finished one is not: the WAL variants need it)
+    { // everything in the main file: a copy of it alone is the whole recording (in WAL mode,
+        // as every recording is: the WAL variants need it)
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("c"));
         db.setDatabaseName(m_original);
         QVERIFY(db.open());
@@ -392,8 +392,8 @@ void TestDamagedRecordings::aFlippedEventIsLeftOutAndNamed()
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitCode(), 0);
     const QString summary = QString::fromUtf8(cli.readAllStandardOutput());
-    QVERIFY2(summary.contains(u"Incomplete: 1 damaged part of the recording left out of these "
-                              u"figures"),
+    QVERIFY2(summary.contains(u"Incomplete: 1 damaged part of the recording could not be read; "
+                              u"these figures leave out what it held"),
              qPrintable(summary));
     cli.start(QStringLiteral(WARROOM_CLI_PATH),
               {QStringLiteral("summary"), path, QStringLiteral("--json")});

@@ -57,7 +57,6 @@ private Q_SLOTS:
     void window_data();
     void window();
     void readersDoNotBlockTheWriter();
-    void readingAFinishedRecordingLeavesNoFilesBeside();
     void foreignFilesAreRefusedWithAClearError_data();
     void foreignFilesAreRefusedWithAClearError();
     void olderFilesAreMigrated();
@@ -238,35 +237,6 @@ void TestRecording::readersDoNotBlockTheWriter()
     QCOMPARE(before.size(), 1);
     QCOMPARE(reader.value()->eventCount(), 1001);
     QVERIFY(writer->close());
-}
-
-// A finished recording is no longer in WAL mode: reading it (read-only) creates no -wal or
-// -shm file, which a read-only connection could not remove.
-void TestRecording::readingAFinishedRecordingLeavesNoFilesBeside()
-{
-    const QString path = m_dir.filePath(QStringLiteral("finished.warroom"));
-    {
-        auto writer = createOrFail(path);
-        QVERIFY(writer);
-        writer->append(makeEvent(1, EventKind::Annotation, {}, QStringLiteral("only")));
-        QVERIFY(writer->close());
-    }
-    QVERIFY(!QFileInfo::exists(path + u"-wal"));
-    {
-        auto reader = Recording::open(path);
-        QVERIFY(reader);
-        QCOMPARE(reader.value()->events().size(), 1);
-    }
-    QVERIFY(!QFileInfo::exists(path + u"-wal"));
-    QVERIFY(!QFileInfo::exists(path + u"-shm"));
-    // Written to again, it is back in WAL mode while written, and what it had stays.
-    auto again = RecordingWriter::openForAppend(path);
-    QVERIFY(again);
-    again.value()->append(makeEvent(2, EventKind::Annotation, {}, QStringLiteral("more")));
-    QVERIFY(again.value()->close());
-    again.value().reset();
-    QCOMPARE(Recording::open(path).value()->events().size(), 2);
-    QVERIFY(!QFileInfo::exists(path + u"-shm"));
 }
 
 void TestRecording::foreignFilesAreRefusedWithAClearError_data()
