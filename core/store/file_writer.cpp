@@ -137,9 +137,13 @@ Result<bool> FileBackend::open(bool create, bool /*appendsEvents: SQLite has one
     // WAL: readers never block the writer nor the other way round. NORMAL sync in WAL mode
     // keeps every commit across a crash of the process.
     for (const char *sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
-        if (!pragma.exec(QString::fromLatin1(sql)))
-            return Error{u"not a Warroom recording (" + sqlText(pragma.lastError()) + u')', m_path,
-                         0, 0};
+        if (!pragma.exec(QString::fromLatin1(sql))) {
+            const QString why = sqlText(pragma.lastError());
+            return Error{why.contains(u"locked")
+                             ? QString(u"busy: another program holds the recording (" + why + u')')
+                             : QString(u"not a Warroom recording (" + why + u')'),
+                         m_path, 0, 0};
+        }
     }
     if (!checksums::addSqlFunctions(db))
         return Error{QStringLiteral("cannot checksum the recording (not SQLite's own driver)"),
