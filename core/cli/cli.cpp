@@ -4,6 +4,7 @@
 #include "core/analysis/analysis_report.h"
 #include "core/scenario/scenario_loader.h"
 #include "core/sim/simulator.h"
+#include "core/store/recording.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -36,6 +37,18 @@ int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStre
         err << errors.size() << (errors.size() == 1 ? " error\n" : " errors\n");
     }
     return ExitInvalid;
+}
+
+void warnOfDamage(const Recording &recording, QTextStream &err)
+{
+    for (const QString &what : recording.damage())
+        err << "warning: " << recording.path() << ": " << what << '\n';
+}
+
+QString damagedParts(qsizetype count)
+{
+    return QString::number(count) +
+           (count == 1 ? QStringLiteral(" damaged part") : QStringLiteral(" damaged parts"));
 }
 
 // Parses a command's arguments; returns an exit code when the command should stop here.

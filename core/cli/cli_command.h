@@ -9,6 +9,8 @@
 
 namespace warroom {
 
+class Recording;
+
 // What every warroom-cli command shares: argument parsing with --help, error reporting.
 
 // Parses a command's arguments; returns an exit code when the command should stop here.
@@ -18,6 +20,10 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
                                 int files = 1);
 // Prints errors (as text on err, or as JSON on out) and returns ExitInvalid.
 int reportErrors(const ErrorList &errors, bool json, QTextStream &out, QTextStream &err);
+// The damage reading `recording` met, one warning per part on err ("warning: FILE: …").
+void warnOfDamage(const Recording &recording, QTextStream &err);
+// "1 damaged part", "3 damaged parts".
+QString damagedParts(qsizetype count);
 // Runs the event loop until it is quit or the process gets SIGINT or SIGTERM.
 void execUntilInterrupted();
 

@@ -370,11 +370,10 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         pump(200);
     out << "sent " << sent << " lines, " << acked << " acknowledged (committed)\n";
     // What the recording could not give (damaged rows, left out as it was read) was not sent.
-    for (const QString &what : r.damage())
-        err << "warning: " << r.path() << ": " << what << '\n';
-    if (const qsizetype damaged = r.damage().size(); damaged > 0)
-        out << "not sent: " << damaged << (damaged == 1 ? " damaged part" : " damaged parts")
-            << " of " << r.path() << " (warnings on stderr; `warroom-cli verify` lists them)\n";
+    warnOfDamage(r, err);
+    if (!r.damage().isEmpty())
+        out << "not sent: " << damagedParts(r.damage().size()) << " of " << r.path()
+            << " (warnings on stderr; `warroom-cli verify` lists them)\n";
     if (acked == sent)
         return ExitClean;
     // Why not all: each reason that applies, so that a stop is never silent.

@@ -73,11 +73,7 @@ struct DamageNotice
 {
     const Recording &recording;
     QTextStream &err;
-    ~DamageNotice()
-    {
-        for (const QString &what : recording.damage())
-            err << "warning: " << recording.path() << ": " << what << '\n';
-    }
+    ~DamageNotice() { warnOfDamage(recording, err); }
 };
 
 } // namespace
@@ -304,12 +300,10 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitClean;
     }
     out << summaryText(summary);
-    if (const qsizetype damaged = recording->damage().size(); damaged > 0)
-        out << "\nIncomplete: " << damaged
-            << (damaged == 1 ? " damaged part of the recording could not be read"
-                             : " damaged parts of the recording could not be read")
-            << "; these figures leave out what it held (warnings on stderr; `warroom-cli verify` "
-               "lists them)\n";
+    if (!recording->damage().isEmpty())
+        out << "\nIncomplete: " << damagedParts(recording->damage().size())
+            << " of the recording could not be read; these figures leave out what it held "
+               "(warnings on stderr; `warroom-cli verify` lists them)\n";
     if (recording->meta(QStringLiteral("drill")) == u"1") {
         out << "\nDrill (instructor " << recording->meta(QStringLiteral("drill_instructor")) << ", "
             << recording->meta(QStringLiteral("drill_speed")) << "x): " << drill.size()

@@ -139,7 +139,9 @@ Result<bool> FileBackend::open(bool create, bool /*appendsEvents: SQLite has one
     for (const char *sql : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
         if (!pragma.exec(QString::fromLatin1(sql))) {
             const QString why = sqlText(pragma.lastError());
-            return Error{why.contains(u"locked")
+            // SQLite's result code (the low byte: the primary code of an extended one)
+            const int code = pragma.lastError().nativeErrorCode().toInt() & 0xff;
+            return Error{code == SQLITE_BUSY || code == SQLITE_LOCKED
                              ? QString(u"busy: another program holds the recording (" + why + u')')
                              : QString(u"not a Warroom recording (" + why + u')'),
                          m_path, 0, 0};
