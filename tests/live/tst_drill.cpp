@@ -52,7 +52,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         // Until ten simulated minutes passed (a second of wall time at 600x), then the pace.
-        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - start >= 600000, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - start >= 600000, test::kLiveWaitMs);
         const double simulated = double(drill.value()->nowMs() - start);
         const double expected = double(clock.elapsed()) * options.speed;
         QVERIFY2(simulated > 0.8 * expected && simulated < 1.2 * expected,
@@ -113,7 +113,7 @@ private Q_SLOTS:
                     ended += e.kind == EventKind::FaultEnded;
                 return ended == 2; // the block (1 min) and the spike (2 min)
             }(),
-            5000);
+            test::kLiveWaitMs);
         const QList<Event> events = eventsOf(messages);
         QStringList started;
         for (const Event &e : events) {
@@ -196,9 +196,9 @@ private Q_SLOTS:
                                         QStringLiteral("dc2"), 3, 0, options.instructor}));
         // 35 simulated minutes: the DC3 server launches, the rule bites.
         const qint64 began = drill.value()->nowMs();
-        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - began >= 35 * 60000, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - began >= 35 * 60000, test::kLiveWaitMs);
         QSignalSpy committed(ingest, &IngestServer::committedChanged);
-        QVERIFY(committed.wait(5000));
+        QVERIFY(committed.wait(test::kLiveWaitMs));
 
         auto data = loadReplayData(path);
         QVERIFY(data);
@@ -239,8 +239,8 @@ private Q_SLOTS:
 
         // A live refresh hides only what came, and hides it as hiding everything again would.
         const qint64 read = drill.value()->nowMs();
-        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - read >= 15 * 60000, 10000);
-        QVERIFY(committed.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(drill.value()->nowMs() - read >= 15 * 60000, test::kLiveWaitMs);
+        QVERIFY(committed.wait(test::kLiveWaitMs));
         auto later = refreshReplayData(data.value());
         QVERIFY(later);
         QVERIFY(later.value()->events.size() > data.value()->events.size());
@@ -254,7 +254,7 @@ private Q_SLOTS:
         QCOMPARE(withRootCauseHidden(data.value(), hidden), hidden); // nothing came
 
         drill.value()->reveal(options.instructor);
-        QVERIFY(committed.wait(5000));
+        QVERIFY(committed.wait(test::kLiveWaitMs));
         data = loadReplayData(path);
         QVERIFY(!rootCauseHidden(*data.value()));
         QVERIFY(server.value()->close());

@@ -290,9 +290,9 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
     QVERIFY2(session, session ? "" : qPrintable(session.errors().first().toString()));
     QVERIFY(session.value()->warnings().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("cache-1")),
-                              QStringLiteral("reachable"), 10 * kPollMs);
+                              QStringLiteral("reachable"), test::kLiveWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("db-primary")),
-                              QStringLiteral("reachable"), 10 * kPollMs);
+                              QStringLiteral("reachable"), test::kLiveWaitMs);
 
     // The users' error ratio climbs: an outage once it held state_for (1 s).
     QVERIFY(m_stack.write(QStringLiteral("textfile/sli.prom"),
@@ -302,7 +302,7 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
     // (same site pair, another node and port).
     m_cache.reset();
     QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("cache-1")),
-                              QStringLiteral("blocked"), 6 * kPollMs);
+                              QStringLiteral("blocked"), test::kLiveWaitMs);
     const QStringList broken = brokenAtEnd(path);
     QCOMPARE(broken.size(), 1);
     QVERIFY2(broken[0].startsWith(u"dc2/app-2 -> dc1/cache-1:6379: blocked: probe dc2 -> dc1 "
@@ -318,7 +318,7 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
         return n;
     };
     QTRY_COMPARE_WITH_TIMEOUT(alertsFor(EventKind::AlertSilenced, QStringLiteral("cache-1")), 1,
-                              15000);
+                              test::kLiveWaitMs);
     QCOMPARE(alertsFor(EventKind::AlertFiring, QStringLiteral("cache-1")), 0);
     const Event silenced = eventsOf(path, EventKind::AlertSilenced).first();
     QCOMPARE(silenced.site, QStringLiteral("dc1")); // DC1 through the table
@@ -343,7 +343,7 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
     QTest::qWait(int(4 * kPollMs));
     startPrometheus();
     QTRY_COMPARE_WITH_TIMEOUT(probedState(path, QStringLiteral("db-primary")),
-                              QStringLiteral("blocked"), 30000);
+                              QStringLiteral("blocked"), test::kLiveWaitMs);
     for (const Event &e : eventsOf(path, EventKind::ProbeObserved)) {
         if (e.timeMs > killedMs && e.node == u"db-primary")
             qInfo("after the kill: %s", qPrintable(e.text));
@@ -357,7 +357,8 @@ void TestPrometheusLive::probesLabelsSilencesRestartAndSli()
 
     // The SLI's outage is in the service states, and the summary counts it.
     // (The first state event is the SLI's first answer: ok.)
-    QTRY_VERIFY_WITH_TIMEOUT(eventsOf(path, EventKind::ServiceState).size() >= 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(eventsOf(path, EventKind::ServiceState).size() >= 2,
+                             test::kLiveWaitMs);
     QCOMPARE(eventsOf(path, EventKind::ServiceState).first().subject, QStringLiteral("ok"));
     QCOMPARE(eventsOf(path, EventKind::ServiceState).at(1).subject, QStringLiteral("outage"));
     auto probeDuration = [&path] {
@@ -420,7 +421,8 @@ void TestPrometheusLive::oneOfTwoServersDown()
     QVERIFY2(session.value()->warnings().first().startsWith(u"Prometheus dc2 at http://127.0.0.1:" +
                                                             QString::number(dead)),
              qPrintable(session.value()->warnings().first()));
-    QTRY_VERIFY_WITH_TIMEOUT(!probedState(path, QStringLiteral("cache-1")).isEmpty(), 10 * kPollMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!probedState(path, QStringLiteral("cache-1")).isEmpty(),
+                             test::kLiveWaitMs);
     auto downAnnotations = [&path] {
         int n = 0;
         for (const Event &e : eventsOf(path, EventKind::Annotation))
@@ -428,7 +430,7 @@ void TestPrometheusLive::oneOfTwoServersDown()
                  e.details.value(QStringLiteral("problem")).toString() == u"unreachable";
         return n;
     };
-    QTRY_COMPARE_WITH_TIMEOUT(downAnnotations(), 1, 10 * kPollMs);
+    QTRY_COMPARE_WITH_TIMEOUT(downAnnotations(), 1, test::kLiveWaitMs);
     QTest::qWait(int(6 * kPollMs)); // asked again with backoff: still said once
     QCOMPARE(downAnnotations(), 1);
 }
@@ -515,7 +517,7 @@ sli:
                           : nullptr;
             return r ? r->count : 0;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(samples() >= 3, 10 * kPollMs);
+        QTRY_VERIFY_WITH_TIMEOUT(samples() >= 3, test::kLiveWaitMs);
     }
     // A wrong password is said, and so is a server whose certificate nobody vouches for
     // (verification is on by default).
@@ -586,7 +588,7 @@ void TestPrometheusLive::importsATopologyFromTargetsAndServiceGraph()
             recording ? recording.value()->seriesByKey(QStringLiteral("node/pay-1/cpu")) : nullptr;
         return s ? s->count : 0;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(cpuOf() >= 2, 10 * kPollMs);
+    QTRY_VERIFY_WITH_TIMEOUT(cpuOf() >= 2, test::kLiveWaitMs);
 }
 
 QTEST_GUILESS_MAIN(TestPrometheusLive)

@@ -51,7 +51,7 @@ private Q_SLOTS:
         options.fromMs = (21 * 24 + 8) * 3600000LL + 30 * 60000; // 3w8h30m
         options.instructor = QStringLiteral("alice");
         instructor.runDrill(test::scenarioPath(QStringLiteral("lemniscus-2020")), options);
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(loaded.wait(test::kLiveWaitMs));
         QVERIFY(instructor.data()->live);
         DrillPanel *panel = instructor.drillPanel();
         QVERIFY(panel);
@@ -62,12 +62,12 @@ private Q_SLOTS:
             {DrillFault::Kind::Block, QStringLiteral("dc1"), QStringLiteral("dc2"), 3, 0, {}});
         panel->inject();
         QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().startsWith(u"Injected: block dc1"),
-                                  qPrintable(panel->statusText()), 60000);
-        QTRY_COMPARE_WITH_TIMEOUT(panel->faultRows(), 1, 10000);
+                                  qPrintable(panel->statusText()), test::kLiveWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->faultRows(), 1, test::kLiveWaitMs);
         QVERIFY2(panel->faultRow(0).contains(u"rule_add deny-dc1-to-dc2 | alice | not yet"),
                  qPrintable(panel->faultRow(0)));
         QTRY_VERIFY_WITH_TIMEOUT(shownText(instructor).contains(u"blocked by rule deny-dc1-to-dc2"),
-                                 10000);
+                                 test::kLiveWaitMs);
 
         // A trainee follows the same recording: the symptoms, not the rule's name.
         RecordingWindow trainee;
@@ -75,9 +75,10 @@ private Q_SLOTS:
         trainee.setTraineeView(true);
         QSignalSpy traineeLoaded(&trainee, &RecordingWindow::loaded);
         trainee.openFile(path);
-        QVERIFY(traineeLoaded.wait(30000));
+        QVERIFY(traineeLoaded.wait(test::kLiveWaitMs));
         QVERIFY(trainee.following());
-        QTRY_VERIFY_WITH_TIMEOUT(shownText(trainee).contains(u"blocked by rule hidden-"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(shownText(trainee).contains(u"blocked by rule hidden-"),
+                                 test::kLiveWaitMs);
         QVERIFY(!shownText(trainee).contains(u"deny-dc1-to-dc2"));
         QVERIFY(!shownText(trainee).contains(u"lemniscus-2020.yaml:"));
         QVERIFY(
@@ -92,7 +93,7 @@ private Q_SLOTS:
             editor->addNote(trainee.cursorTime(), QStringLiteral("a rule blocks dc1 from dc2"));
         editor->toggleMark(entry, EntryMark::Diagnosis);
         editor->document()->saveNow();
-        QTRY_VERIFY_WITH_TIMEOUT(!panel->faultRow(0).endsWith(u"not yet"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->faultRow(0).endsWith(u"not yet"), test::kLiveWaitMs);
         qInfo("instructor's panel: %s", qPrintable(panel->faultRow(0)));
         // The pictures in docs/drills.md:
         // WARROOM_DRILL_SCREENSHOTS=$PWD/docs/images build/tests/tst_drill_window
@@ -107,7 +108,7 @@ private Q_SLOTS:
         // Revealed: the trainee's view shows the rule's name.
         panel->reveal();
         QTRY_VERIFY_WITH_TIMEOUT(shownText(trainee).contains(u"blocked by rule deny-dc1-to-dc2"),
-                                 10000);
+                                 test::kLiveWaitMs);
     }
 };
 

@@ -45,7 +45,7 @@ private Q_SLOTS:
         window.resize(1400, 900);
         QSignalSpy loaded(&window, &RecordingWindow::loaded);
         window.openFile(path);
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(loaded.wait(test::kLiveWaitMs));
         QVERIFY(window.data()->live);
         QVERIFY(window.following());
         const QString lbHop = QStringLiteral("customer-monitoring");
@@ -69,7 +69,7 @@ private Q_SLOTS:
             ++sent;
         }
         QVERIFY(sent >= 3);
-        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), sent, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), sent, test::kLiveWaitMs);
         QTRY_COMPARE(window.map()->hopState(lbHop, QStringLiteral("lb-a")),
                      QStringLiteral("blocked"));
         // Following: at the end, and on with wall time while nothing new comes.
@@ -89,7 +89,7 @@ private Q_SLOTS:
         up.kind = EventKind::Annotation;
         up.text = QStringLiteral("still down");
         feed.write(feed::eventLine(up));
-        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), sent + 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), sent + 1, test::kLiveWaitMs);
         QCOMPARE(window.cursorTime(), start + 3600000);
         window.setFollowing(true);
         QVERIFY(window.cursorTime() >= start + 17 * 3600000LL);
@@ -97,7 +97,7 @@ private Q_SLOTS:
 
         // The source ends: the window notices, the recording replays as any other.
         QVERIFY(server.value()->close());
-        QTRY_VERIFY_WITH_TIMEOUT(!window.data()->live, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.data()->live, test::kLiveWaitMs);
         QVERIFY(!window.following());
     }
 
@@ -107,7 +107,7 @@ private Q_SLOTS:
         RecordingWindow window;
         QSignalSpy loaded(&window, &RecordingWindow::loaded);
         window.listen(0);
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(loaded.wait(test::kLiveWaitMs));
         QVERIFY(window.data()->live);
         QVERIFY(window.listeningPort() > 0);
         QVERIFY(window.statusText().contains(u"listening on 127.0.0.1:" +
@@ -125,7 +125,7 @@ private Q_SLOTS:
             e.text = QStringLiteral("note ") + QString::number(i);
             feed.write(feed::eventLine(e));
         }
-        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), 100, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.eventLog()->rowCount(), 100, test::kLiveWaitMs);
         auto *sites = window.findChild<QComboBox *>(QStringLiteral("siteFilter"));
         QVERIFY(sites);
         QTRY_COMPARE(sites->count(), 1 + int(topology.sites.size()));
