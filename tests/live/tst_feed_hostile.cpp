@@ -6,6 +6,7 @@
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
 #include "support/feed_replies.h"
+#include "support/test_support.h"
 
 #include <QDateTime>
 #include <QProcess>
@@ -45,7 +46,7 @@ bool exchange(QTcpSocket &socket, const QByteArray &lines, qint64 count, Replies
     socket.write(lines);
     QSignalSpy ready(&socket, &QTcpSocket::readyRead);
     while (replies.ack + qint64(replies.errors.size()) < count) {
-        if (socket.bytesAvailable() == 0 && !ready.wait(10000)) {
+        if (socket.bytesAvailable() == 0 && !ready.wait(test::kLiveWaitMs)) {
             qWarning("%lld acknowledged, %zu refused of %lld", replies.ack, replies.errors.size(),
                      count);
             return false;
@@ -319,7 +320,7 @@ private Q_SLOTS:
             crowd.push_back(std::make_unique<QTcpSocket>());
             QSignalSpy connected(crowd.back().get(), &QTcpSocket::connected);
             crowd.back()->connectToHost(QHostAddress::LocalHost, server.value()->port());
-            QVERIFY(connected.wait(5000));
+            QVERIFY(connected.wait(test::kLiveWaitMs));
         }
         QTRY_VERIFY(server.value()->connections() == IngestOptions{}.maxPerAddress);
         // A moment later (the silent ones, taking nothing, lose their place after 250 ms; a
@@ -328,7 +329,7 @@ private Q_SLOTS:
         QTcpSocket feeder;
         QSignalSpy connected(&feeder, &QTcpSocket::connected);
         feeder.connectToHost(QHostAddress::LocalHost, server.value()->port());
-        QVERIFY(connected.wait(5000));
+        QVERIFY(connected.wait(test::kLiveWaitMs));
         QByteArray lines;
         for (int i = 0; i < 1000; ++i)
             lines += feed::eventLine(at(1'700'000'000'000LL + i));
@@ -358,7 +359,8 @@ private Q_SLOTS:
         quiet.write(feed::eventLine(at(1'700'000'000'000LL)));
         for (QTcpSocket *s : {&slow, &quiet}) {
             QSignalSpy closed(s, &QTcpSocket::disconnected);
-            QVERIFY(s->state() == QAbstractSocket::UnconnectedState || closed.wait(10000));
+            QVERIFY(s->state() == QAbstractSocket::UnconnectedState ||
+                    closed.wait(test::kLiveWaitMs));
         }
         Replies slowReplies, quietReplies;
         slowReplies.read(slow);

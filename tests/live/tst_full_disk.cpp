@@ -4,6 +4,7 @@
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
 #include "support/feed_replies.h"
+#include "support/test_support.h"
 #include "ui/postmortem/postmortem_document.h"
 #include "ui/recording_window.h"
 #include "ui/warroom/header_bar.h"
@@ -225,7 +226,7 @@ void TestFullDisk::autosaveWaitsOutAFullDisk()
     typed.title = QStringLiteral("typed while the disk was full");
     typed.summary = QString(200 * 1024, u'w'); // more than any page SQLite has left
     document.set(typed, QStringLiteral("Title"));
-    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.wait(test::kLiveWaitMs));
     QVERIFY2(failed.first().first().toString().contains(u"full"),
              qPrintable(failed.first().first().toString()));
     QCOMPARE(document.postMortem().title, typed.title); // kept here

@@ -69,7 +69,7 @@ private Q_SLOTS:
         window.show();
         QSignalSpy loaded(&window, &MainWindow::loaded);
         window.openFile(test::scenarioPath(QStringLiteral("lemniscus-2020")));
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(loaded.wait(test::kLiveWaitMs));
         QCOMPARE(window.topologyModel()->rowCount(), 4);
         QCOMPARE(toString(window.findingModel()->row(0).kind), QStringLiteral("Latent"));
         QVERIFY2(window.detailsText().contains(QStringLiteral("dc3-egress")),
@@ -83,7 +83,7 @@ private Q_SLOTS:
         QSignalSpy loaded(&window, &MainWindow::loaded);
         window.openFile(test::scenarioPath(QStringLiteral("lemniscus-2020")));
         window.openFile(test::scenarioPath(QStringLiteral("pagerduty-2011")));
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(loaded.wait(test::kLiveWaitMs));
         QTRY_COMPARE(window.topologyModel()->rowCount(), 5);
         QCOMPARE(loaded.count(), 1);
         QVERIFY(loaded.first().first().toString().endsWith(QStringLiteral("pagerduty-2011.yaml")));
@@ -98,7 +98,7 @@ private Q_SLOTS:
         MainWindow window;
         QSignalSpy failed(&window, &MainWindow::loadFailed);
         window.openFile(file.fileName());
-        QVERIFY(failed.wait(10000));
+        QVERIFY(failed.wait(test::kLiveWaitMs));
         QVERIFY2(window.detailsText().contains(file.fileName() + u":4:11: the kind of site 'a'"),
                  qPrintable(window.detailsText()));
         QCOMPARE(window.topologyModel()->rowCount(), 0);

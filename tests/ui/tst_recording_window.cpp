@@ -290,7 +290,7 @@ private Q_SLOTS:
         QCOMPARE(life(launched.node), int(NodeLife::New));
         QVERIFY(map->animating().contains(terminated.node));
         QVERIFY(map->animating().contains(launched.node));
-        QTRY_VERIFY_WITH_TIMEOUT(map->animating().isEmpty(), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(map->animating().isEmpty(), test::kLiveWaitMs);
 
         window.seek(data.startMs);
         QTRY_COMPARE(life(launched.node), -1);

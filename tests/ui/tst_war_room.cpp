@@ -292,7 +292,7 @@ schedule:
         const QPoint left = middle + QPoint(-200, 0);
         const qint64 target = qint64(chart->chart()->mapToValue(QPointF(left)).x());
         QTest::mouseClick(chart->viewport(), Qt::LeftButton, {}, left);
-        QVERIFY(moved.wait(5000));
+        QVERIFY(moved.wait(test::kLiveWaitMs));
         QCOMPARE(moved.size(), 1);
         QCOMPARE(window.cursorTime(), target);
         // The crosshair's readout: the time and the line's value there.
