@@ -49,6 +49,58 @@ void execUntilInterrupted()
     std::signal(SIGTERM, SIG_DFL);
 }
 
+namespace {
+
+// What the server refused or closed, on stderr for whoever runs it, but at most kShown lines in
+// any kWindowMs: a hostile flood must neither fill a log nor block the server on a full pipe.
+class RefusalLog
+{
+public:
+    explicit RefusalLog(QTextStream &err)
+        : m_err(err)
+    {
+        m_clock.start();
+    }
+    ~RefusalLog() { flushHidden(); }
+
+    void said(const QString &peer, qint64 line, const QString &why)
+    {
+        if (m_clock.elapsed() - m_windowStartMs >= kWindowMs) {
+            flushHidden();
+            m_windowStartMs = m_clock.elapsed();
+            m_shown = 0;
+        }
+        if (m_shown++ >= kShown) {
+            ++m_hidden;
+            return;
+        }
+        m_err << "warroom-cli ingest: " << peer;
+        if (line > 0)
+            m_err << " line " << line;
+        m_err << ": " << why << Qt::endl;
+    }
+
+private:
+    static constexpr int kShown = 10;
+    static constexpr qint64 kWindowMs = 10'000;
+
+    void flushHidden()
+    {
+        if (m_hidden > 0)
+            m_err << "warroom-cli ingest: " << m_hidden << " more refused lines or connections "
+                  << "not shown" << Qt::endl;
+        m_hidden = 0;
+    }
+
+    QTextStream &m_err;
+    QElapsedTimer m_clock;
+    qint64 m_windowStartMs = 0;
+    int m_shown = 0;
+    qint64 m_hidden = 0;
+};
+
+} // namespace
+
 int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
@@ -105,7 +157,8 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     if (!where) {
-        err << "warroom-cli ingest: --listen takes ADDR:PORT (a port up to 65535), not '"
+        err << "warroom-cli ingest: --listen takes ADDR:PORT (an IP address or localhost, and a "
+               "port up to 65535), not '"
             << parser.value(listen) << "'\n";
         return ExitInvalid;
     }
@@ -153,6 +206,11 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!session)
         return reportErrors(session.errors(), false, out, err);
     LiveSession &live = *session.value();
+    RefusalLog refusals(err);
+    QObject::connect(live.server(), &IngestServer::refused, live.server(),
+                     [&refusals](const QString &peer, qint64 line, const QString &why) {
+                         refusals.said(peer, line, why);
+                     });
     out << "listening on " << options.address.toString() << ':' << live.server()->port()
         << ", writing " << (isSharedAddress(path) ? recordingDisplayName(path) : path) << Qt::endl;
     if (const auto &mapping = live.mapping()) {
@@ -209,7 +267,8 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     bool ok = false;
     const double factor = parser.value(speed).toDouble(&ok);
     if (!where) {
-        err << "warroom-cli feed: --to takes ADDR:PORT (an IP address and a port), not '"
+        err << "warroom-cli feed: --to takes ADDR:PORT (an IP address or localhost, and a port), "
+               "not '"
             << parser.value(to) << "'\n";
         return ExitInvalid;
     }

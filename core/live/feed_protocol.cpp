@@ -1,6 +1,7 @@
 #include "feed_protocol.h"
 
 #include "core/model/topology_json.h"
+#include "core/util/quoted.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -48,14 +49,14 @@ std::optional<QString> metaProblem(const QString &key, const QString &value)
     static const QRegularExpression name(
         QRegularExpression::anchoredPattern(QStringLiteral("[a-z][a-z0-9_.-]{0,63}")));
     if (!name.match(key).hasMatch())
-        return u"meta key \"" + key.left(40) +
-               u"\" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64)";
+        return u"meta key " + quotedForMessage(key) +
+               u" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64)";
     if (key == u"outage_above" || key == u"degraded_above") {
         bool ok = value == value.trimmed();
         const double fraction = ok ? value.toDouble(&ok) : 0.0;
         if (!ok || !(fraction >= 0.0 && fraction <= 1.0))
-            return u"meta \"" + key + u"\" must be a fraction from 0 to 1, not \"" +
-                   value.left(40) + u'"';
+            return u"meta \"" + key + u"\" must be a fraction from 0 to 1, not " +
+                   quotedForMessage(value);
     }
     return std::nullopt;
 }
@@ -260,6 +261,11 @@ std::optional<QString> badText(const QByteArray &bytes)
         return std::nullopt; // the common line: nothing to look at
     bool inString = false;
     int highAt = -1; // a high surrogate's column, waiting for its low half
+    int highUnit = 0;
+    auto lone = [](int unit, int column) -> QString {
+        return u"a lone surrogate (\\u" + QString::number(unit, 16).toUpper() +
+               u") in a text at column " + QString::number(column);
+    };
     auto hex = [&](qsizetype at) -> int {
         if (at + 4 > bytes.size())
             return -1;
@@ -293,9 +299,9 @@ std::optional<QString> badText(const QByteArray &bytes)
             if (highAt >= 0 && !low)
                 break;
             if (low && highAt < 0)
-                return u"a lone surrogate (\\u" + QString::number(unit, 16).toUpper() +
-                       u") in a text at column " + QString::number(column);
+                return lone(unit, column);
             highAt = high ? column : -1;
+            highUnit = unit;
             i += 5;
             continue;
         }
@@ -303,7 +309,7 @@ std::optional<QString> badText(const QByteArray &bytes)
             break;
     }
     if (highAt >= 0)
-        return u"a lone surrogate in a text at column " + QString::number(highAt);
+        return lone(highUnit, highAt);
     return std::nullopt;
 }
 
@@ -319,11 +325,16 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         return Message(std::move(*event));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
-    if (error.error != QJsonParseError::NoError)
+    if (error.error != QJsonParseError::NoError) {
+        // Qt reads only an object or an array whole: a lone string or number is JSON too, just
+        // not an object, and is told so rather than "illegal value".
+        if (QJsonDocument::fromJson('[' + bytes + ']').isArray())
+            return QStringLiteral("not a JSON object (a line is one object: {\"type\":…})");
         return u"not JSON: " + error.errorString() + u" at column " +
                QString::number(error.offset + 1);
+    }
     if (!doc.isObject())
-        return QStringLiteral("not a JSON object");
+        return QStringLiteral("not a JSON object (a line is one object: {\"type\":…})");
     const QJsonObject o = doc.object();
     const QString type = o.value(QStringLiteral("type")).toString();
     if (!o.contains(QStringLiteral("type")))
@@ -340,8 +351,8 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         e.timeMs = *time;
         const QString kind = o.value(QStringLiteral("kind")).toString();
         if (!eventKindFromString(kind, &e.kind))
-            return u"\"kind\" must be one of the event kinds (docs/recording-format.md), not \"" +
-                   kind.left(80) + u'"';
+            return u"\"kind\" must be one of the event kinds (docs/recording-format.md), not " +
+                   quotedForMessage(kind, 80);
         for (const auto &[name, field] :
              {std::pair{u"node", &Event::node}, std::pair{u"site", &Event::site},
               std::pair{u"subject", &Event::subject}, std::pair{u"text", &Event::text}}) {
@@ -420,8 +431,8 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
     }
     if (type == u"hello")
         return Message(Hello{o.value(QStringLiteral("token")).toString()});
-    return u"\"type\" must be event, samples, series, topology, meta or hello, not \"" +
-           type.left(40) + u'"';
+    return u"\"type\" must be event, samples, series, topology, meta or hello, not " +
+           quotedForMessage(type);
 }
 
 QByteArray eventLine(const Event &e)

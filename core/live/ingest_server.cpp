@@ -6,6 +6,7 @@
 #include "core/store/recording_sink.h"
 #include "core/store/recording_writer.h"
 #include "core/store/shared_address.h"
+#include "core/util/quoted.h"
 #include "feed_protocol.h"
 
 #include <QCryptographicHash>
@@ -60,6 +61,15 @@ struct IngestServer::Client
 };
 
 namespace {
+
+QString peerOf(const QTcpSocket &socket)
+{
+    const QHostAddress address = socket.peerAddress();
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u'[' + address.toString() + u']'
+                             : address.toString();
+    return host + u':' + QString::number(socket.peerPort());
+}
 
 // Compared in time that does not depend on where they differ (their digests are).
 bool sameSecret(const QString &given, const QString &expected)
@@ -185,6 +195,7 @@ void IngestServer::accept()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         if (const std::optional<QString> full = makeRoom(socket->peerAddress())) {
+            Q_EMIT refused(peerOf(*socket), 0, *full);
             socket->write(QJsonDocument(QJsonObject{{QStringLiteral("error"), *full},
                                                     {QStringLiteral("line"), 0}})
                               .toJson(QJsonDocument::Compact) +
@@ -270,6 +281,7 @@ void IngestServer::closeIdle()
 void IngestServer::closeClient(Client &client, const QString &why)
 {
     QTcpSocket *socket = client.socket;
+    Q_EMIT refused(peerOf(*socket), 0, why);
     // Of the connection, not of a line (line 0): the line it was at may have been taken.
     client.socket->write(
         QJsonDocument(QJsonObject{{QStringLiteral("error"), why}, {QStringLiteral("line"), 0}})
@@ -414,7 +426,7 @@ std::optional<QString> IngestServer::refusedFromClient(const feed::Message &mess
         return std::nullopt;
     }
     if (const auto *meta = std::get_if<feed::Meta>(&message); meta && serverOwnedMeta(meta->key))
-        return u"meta \"" + meta->key.left(40) + u"\" is the server's to set";
+        return u"meta " + quotedForMessage(meta->key) + u" is the server's to set";
     return std::nullopt;
 }
 
@@ -427,14 +439,14 @@ std::optional<QString> IngestServer::store(feed::Message message)
         m_sink->event(std::move(*e));
     } else if (auto *info = std::get_if<SeriesInfo>(&message)) {
         if (m_series.contains(info->key))
-            return u"series \"" + info->key + u"\" is already declared";
+            return u"series " + quotedForMessage(info->key, 80) + u" is already declared";
         m_series.insert(info->key,
                         OpenSeries{m_sink->beginSeries(*info), info->startMs, info->intervalMs, 0});
     } else if (auto *samples = std::get_if<feed::Samples>(&message)) {
         const auto it = m_series.find(samples->key);
         if (it == m_series.end())
-            return u"series \"" + samples->key +
-                   u"\" is not declared (send a \"series\" line first)";
+            return u"series " + quotedForMessage(samples->key, 80) +
+                   u" is not declared (send a \"series\" line first)";
         for (float v : samples->values)
             m_sink->sample(it->handle, v);
         m_earliestMs = std::min(m_earliestMs, it->startMs);
@@ -462,6 +474,7 @@ std::optional<QString> IngestServer::append(feed::Message message)
 
 void IngestServer::reject(Client &client, const QString &why)
 {
+    Q_EMIT refused(peerOf(*client.socket), client.lines, why);
     client.socket->write(QJsonDocument(QJsonObject{{QStringLiteral("error"), why},
                                                    {QStringLiteral("line"), client.lines}})
                              .toJson(QJsonDocument::Compact) +

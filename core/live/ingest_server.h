@@ -84,6 +84,9 @@ public:
 
 Q_SIGNALS:
     void committedChanged(qint64 committed);
+    // What the server told a client it would not take: line N of the connection from `peer`
+    // ("10.0.0.5:41234"), or the connection itself (line 0: closed, or refused on arrival).
+    void refused(const QString &peer, qint64 line, const QString &why);
 
 private:
     struct Client;

@@ -286,11 +286,13 @@ Result<bool> Recording::loadCatalogue()
     if (!q.exec(u"SELECT key, value" + intact("meta") + from("meta")))
         return Error{schema::unreadable(sqlText(q.lastError())), m_path, 0, 0};
     while (q.next()) {
-        if (q.value(2).toBool())
+        if (q.value(2).toBool()) {
             m_meta.insert(q.value(0).toString(), q.value(1).toString());
-        else
+        } else {
+            m_damagedMeta.insert(q.value(0).toString());
             noteDamage(u"the metadata " + q.value(0).toString() +
                        u" does not match its checksum: ignored");
+        }
     }
     if (q.lastError().isValid())
         noteReadError("the metadata", sqlText(q.lastError()));

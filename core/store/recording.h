@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 #include <initializer_list>
 #include <limits>
@@ -80,6 +81,8 @@ public:
     int schemaVersion() const { return m_version; }
     QString meta(const QString &key) const { return m_meta.value(key); }
     const QHash<QString, QString> &metadata() const { return m_meta; }
+    // The key was recorded but its value does not match its checksum (meta() leaves it out).
+    bool metaDamaged(const QString &key) const { return m_damagedMeta.contains(key); }
     qint64 startMs() const;
     qint64 endMs() const;
 
@@ -151,6 +154,7 @@ private:
     bool m_checksummed = false; // a file of format 4 or later: rows carry checksums
     mutable QStringList m_damage;
     QHash<QString, QString> m_meta;
+    QSet<QString> m_damagedMeta;
     QList<StoredSeries> m_series;
     QHash<QString, int> m_seriesByKey;
 };

@@ -8,12 +8,14 @@
 #include "core/util/duration.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 
 #include <cmath>
 #include <map>
+#include <optional>
 
 namespace warroom {
 
@@ -88,11 +90,23 @@ qint64 RecordingSummary::outageMs() const
     return total;
 }
 
-double outageThreshold(const Recording &recording)
+namespace {
+
+// The recorded `outage_above`, or nothing when it is missing or not a fraction.
+std::optional<double> recordedOutageThreshold(const Recording &recording)
 {
     bool ok = false;
     const double stored = recording.meta(QStringLiteral("outage_above")).toDouble(&ok);
-    return ok && stored >= 0.0 && stored <= 1.0 ? stored : ServiceLevel{}.outageAbove;
+    if (ok && stored >= 0.0 && stored <= 1.0)
+        return stored;
+    return std::nullopt;
+}
+
+} // namespace
+
+double outageThreshold(const Recording &recording)
+{
+    return recordedOutageThreshold(recording).value_or(ServiceLevel{}.outageAbove);
 }
 
 RecordingSummary summarize(const Recording &recording)
@@ -108,6 +122,10 @@ RecordingSummary summarize(const Recording &recording)
     s.eventCount = recording.eventCount();
     s.eventsHash = recording.meta(QStringLiteral("events_hash"));
     s.outageAbove = outageThreshold(recording);
+    s.outageAboveAssumed = recording.metaDamaged(QStringLiteral("outage_above")) ||
+                           (!recording.meta(QStringLiteral("outage_above")).isEmpty() &&
+                            !recordedOutageThreshold(recording));
+    s.fileName = QFileInfo(recording.path()).fileName();
     s.requestsCounted = recording.seriesByKey(QStringLiteral("service/offered")) != nullptr;
     s.offeredRequests = totalAndMax(recording, QStringLiteral("service/offered")).first;
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;
@@ -294,7 +312,10 @@ QString backlogSeriesPrefix(const QString &subject)
 QString summaryText(const RecordingSummary &s)
 {
     QString out;
-    out += s.name + (s.title.isEmpty() ? QString() : u" — " + s.title) + u'\n';
+    if (!s.name.isEmpty())
+        out += s.name + (s.title.isEmpty() ? QString() : u" — " + s.title) + u'\n';
+    else
+        out += (s.title.isEmpty() ? s.fileName : s.title) + u'\n';
     out += u"recording: " + formatUtc(s.startMs) + u" to " + formatUtc(s.endMs) + u" UTC (" +
            formatDuration(s.endMs - s.startMs) + u")" +
            (s.simulated ? u", seed " + QString::number(s.seed) : QString()) + u", " +
@@ -312,9 +333,14 @@ QString summaryText(const RecordingSummary &s)
     else
         out += QStringLiteral("requests: not counted (no request series)\n\n");
 
-    const QString outagesAre = s.observed ? QStringLiteral("observed: probes failing")
-                                          : u"more than " + QString::number(s.outageAbove * 100.0) +
-                                                u" % of requests failing";
+    const QString outagesAre =
+        s.observed
+            ? QStringLiteral("observed: probes failing")
+            : u"more than " + QString::number(s.outageAbove * 100.0) + u" % of requests failing" +
+                  (s.outageAboveAssumed ? QStringLiteral(", the default: the "
+                                                         "recorded threshold is "
+                                                         "damaged")
+                                        : QString());
     out += u"Outages (" + outagesAre + u"): " + QString::number(s.outages.size());
     if (!s.outages.isEmpty())
         out += u", " + formatDuration(s.outageMs()) + u" in all";
@@ -465,6 +491,8 @@ QJsonObject summaryJson(const RecordingSummary &s)
             {QStringLiteral("offered_requests"), std::round(s.offeredRequests)},
             {QStringLiteral("failed_requests"), std::round(s.failedRequests)},
             {QStringLiteral("outage_ms"), s.outageMs()},
+            {QStringLiteral("outage_above"), s.outageAbove},
+            {QStringLiteral("outage_above_assumed"), s.outageAboveAssumed},
             {QStringLiteral("blips"), s.blips},
             {QStringLiteral("states_observed"), s.observed},
             {QStringLiteral("outages"), outages},

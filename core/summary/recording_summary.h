@@ -71,6 +71,7 @@ struct RecordingSummary
 {
     QString name;
     QString title;
+    QString fileName; // the heading when the recording names no scenario (one watched live)
     QString scenarioFile;
     QStringList whatIfs;
     quint64 seed = 0;
@@ -79,6 +80,7 @@ struct RecordingSummary
     qint64 eventCount = 0;
     QString eventsHash;
     double outageAbove = 0.0;
+    bool outageAboveAssumed = false; // the recorded `outage_above` is damaged: the default
     double offeredRequests = 0.0;
     double failedRequests = 0.0;
     QList<Outage> outages;

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -511,6 +512,42 @@ private Q_SLOTS:
         const Run again = cli({QStringLiteral("drill"), lemniscus(), QStringLiteral("-o"), path});
         QCOMPARE(again.exitCode, int(ExitInvalid));
         QVERIFY(again.err.contains(u"exists; a drill starts a new recording"));
+    }
+
+    // "localhost" is taken where an address is (loopback, not looked up); other names are not.
+    // What the server refuses is said on stderr, with the client's address and line.
+    void ingestListensOnLocalhostAndSaysWhatItRefuses()
+    {
+        QProcess ingest;
+        ingest.start(QStringLiteral(WARROOM_CLI_PATH),
+                     {QStringLiteral("ingest"), QStringLiteral("--listen"),
+                      QStringLiteral("localhost:0"), QStringLiteral("-o"),
+                      m_dir.filePath(QStringLiteral("localhost.warroom"))});
+        QString said;
+        QTRY_VERIFY_WITH_TIMEOUT((said += QString::fromUtf8(ingest.readAllStandardOutput()),
+                                  said.contains(u", writing")),
+                                 test::kLiveWaitMs);
+        QVERIFY2(said.startsWith(u"listening on 127.0.0.1:"), qPrintable(said));
+        const quint16 port = said.section(u':', 1, 1).section(u',', 0, 0).toUShort();
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(client.waitForConnected(test::kLiveWaitMs));
+        client.write("oops\n");
+        QString complaints;
+        const QString expected = u"warroom-cli ingest: 127.0.0.1:" +
+                                 QString::number(client.localPort()) + u" line 1: not JSON";
+        QTRY_VERIFY_WITH_TIMEOUT((complaints += QString::fromUtf8(ingest.readAllStandardError()),
+                                  complaints.contains(expected)),
+                                 test::kLiveWaitMs);
+        ingest.terminate();
+        QVERIFY(ingest.waitForFinished(test::kLiveWaitMs));
+        const Run named = cli({QStringLiteral("feed"), QStringLiteral("--to"),
+                               QStringLiteral("example.org:7070"), QStringLiteral("x.warroom")});
+        QCOMPARE(named.exitCode, int(ExitInvalid));
+        QVERIFY2(
+            named.err.contains(u"--to takes ADDR:PORT (an IP address or localhost, and a port), "
+                               u"not 'example.org:7070'"),
+            qPrintable(named.err));
     }
 
     // A mistake in a Prometheus mapping is reported at its place, before anything listens.

@@ -5,6 +5,7 @@
 #include "core/live/ingest_server.h"
 #include "core/store/recording.h"
 #include "core/store/recording_writer.h"
+#include "core/util/quoted.h"
 #include "support/feed_replies.h"
 #include "support/test_support.h"
 
@@ -19,6 +20,7 @@
 #include <vector>
 
 using namespace warroom;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -153,7 +155,9 @@ private Q_SLOTS:
             {QString(), QStringLiteral("x")},
             {QStringLiteral("outage_above"), QStringLiteral("-5")},
             {QStringLiteral("degraded_above"), QStringLiteral("half")},
-            {QStringLiteral("degraded_above"), QStringLiteral(" 0.3")}};
+            {QStringLiteral("degraded_above"), QStringLiteral(" 0.3")},
+            {QStringLiteral("start_ms\u200b"), QStringLiteral("0")},
+            {QString(100, u'k'), QStringLiteral("0")}};
         QByteArray lines;
         for (const auto &[key, value] : refused)
             lines += feed::metaLine(key, value);
@@ -166,13 +170,18 @@ private Q_SLOTS:
                  QStringLiteral("meta key \"START_MS\" must be a lower-case name "
                                 "(a-z, 0-9, '_', '.', '-'; at most 64)"));
         QVERIFY(replies.errors[2].startsWith(u"meta key \"start_ms \" must be"));
-        QVERIFY(replies.errors[3].startsWith(u"meta key \"start_ms\n\" must be"));
+        QVERIFY(replies.errors[3].startsWith(u"meta key \"start_ms\\n\" must be"));
         QVERIFY(replies.errors[4].startsWith(u"meta key \"\" must be"));
         QCOMPARE(
             replies.errors[5],
             QStringLiteral("meta \"outage_above\" must be a fraction from 0 to 1, not \"-5\""));
         QVERIFY(replies.errors[6].startsWith(u"meta \"degraded_above\" must be a fraction"));
         QVERIFY(replies.errors[7].startsWith(u"meta \"degraded_above\" must be a fraction"));
+        // What cannot be seen is spelled out; what is too long to repeat is cut, and says so.
+        QVERIFY2(replies.errors[8].startsWith(u"meta key \"start_ms\\u200b\" must be"),
+                 qPrintable(replies.errors[8]));
+        QVERIFY2(replies.errors[9].startsWith(u"meta key \"" + QString(40, u'k') + u"\"… must be"),
+                 qPrintable(replies.errors[9]));
         QVERIFY(server.value()->close());
         auto r = Recording::open(path);
         QVERIFY(r);
@@ -276,13 +285,13 @@ private Q_SLOTS:
                                  << QStringLiteral("a NUL byte at column 70");
         QTest::newRow("high half alone")
             << head + R"("text":"\ud83d"})"
-            << QStringLiteral("a lone surrogate in a text at column 69");
+            << QStringLiteral("a lone surrogate (\\uD83D) in a text at column 69");
         QTest::newRow("high half, then a letter")
             << head + R"("text":"\ud83d\u0041"})"
-            << QStringLiteral("a lone surrogate in a text at column 69");
+            << QStringLiteral("a lone surrogate (\\uD83D) in a text at column 69");
         QTest::newRow("high half at a string's end")
             << head + R"("subject":"\ud83d","text":"\udc00"})"
-            << QStringLiteral("a lone surrogate in a text at column 72");
+            << QStringLiteral("a lone surrogate (\\uD83D) in a text at column 72");
         QTest::newRow("low half alone") << head + R"("text":"\uDC00"})"
                                         << QStringLiteral("a lone surrogate (\\uDC00) in a text "
                                                           "at column 69");
@@ -304,6 +313,31 @@ private Q_SLOTS:
         else
             QVERIFY2(refused && refused->startsWith(error),
                      qPrintable(refused ? *refused : QString()));
+    }
+
+    // What a refusal repeats of the line shows what was sent: invisible characters spelled out,
+    // a character outside the BMP kept whole, a long value cut with an ellipsis.
+    void refusalsQuoteWhatWasSent_data()
+    {
+        QTest::addColumn<QString>("sent");
+        QTest::addColumn<QString>("quoted");
+        QTest::newRow("plain") << u"link.sideways"_s << u"\"link.sideways\""_s;
+        QTest::newRow("empty") << QString() << u"\"\""_s;
+        QTest::newRow("quote and backslash") << u"a\"b\\c"_s << u"\"a\\\"b\\\\c\""_s;
+        QTest::newRow("zero-width space") << u"start_ms\u200b"_s << u"\"start_ms\\u200b\""_s;
+        QTest::newRow("no-break space") << u"a\u00a0b"_s << u"\"a\\u00a0b\""_s;
+        QTest::newRow("tab and newline") << u"a\tb\n"_s << u"\"a\\tb\\n\""_s;
+        QTest::newRow("lone surrogate") << QString(QChar(0xD83D)) << u"\"\\ud83d\""_s;
+        QTest::newRow("emoji") << u"ok \U0001F600"_s << u"\"ok \U0001F600\""_s;
+        QTest::newRow("cut") << QString(41, u'k') << u'"' + QString(40, u'k') + u"\"…";
+        QTest::newRow("exactly 40") << QString(40, u'k') << u'"' + QString(40, u'k') + u'"';
+    }
+
+    void refusalsQuoteWhatWasSent()
+    {
+        QFETCH(QString, sent);
+        QFETCH(QString, quoted);
+        QCOMPARE(quotedForMessage(sent), quoted);
     }
 
     // 300 connections that never say a thing (from one address, as a local attacker would):

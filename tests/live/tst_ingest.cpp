@@ -53,7 +53,7 @@ const QList<std::pair<QByteArray, QString>> &malformed()
     static const QList<std::pair<QByteArray, QString>> lines = {
         {"{oops", QStringLiteral("not JSON")},
         {"[1,2,3]", QStringLiteral("not a JSON object")},
-        {"\"text\"", QStringLiteral("not")},
+        {"\"text\"", QStringLiteral("not a JSON object")},
         {"{\"time_ms\":1}", QStringLiteral("\"type\" is missing")},
         {"{\"type\":\"nope\"}", QStringLiteral("\"type\" must be")},
         {"{\"type\":\"event\",\"kind\":\"link.down\"}", QStringLiteral("\"time_ms\"")},

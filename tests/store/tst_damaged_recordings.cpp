@@ -16,6 +16,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -111,6 +112,30 @@ struct Variant
     QString path;
 };
 
+// Runs `statements` on the SQLite file at `path` as another program would, behind the
+// recording's back (checksums left as they are); the first that fails, if any, and why.
+QString alter(const QString &path, const QStringList &statements)
+{
+    QString failed;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("alter"));
+        db.setDatabaseName(path);
+        if (!db.open())
+            return u"cannot open " + path;
+        QSqlQuery q(db);
+        for (const QString &statement : statements) {
+            if (!q.exec(statement) ||
+                (statement.startsWith(u"UPDATE") && q.numRowsAffected() < 1)) {
+                failed = statement + u": " + q.lastError().text();
+                break;
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("alter"));
+    return failed;
+}
+
 } // namespace
 
 class TestDamagedRecordings : public QObject
@@ -125,6 +150,7 @@ private Q_SLOTS:
     void verifyListsTheDamage();
     void damagedMetadataAndSeriesAreSaid_data();
     void damagedMetadataAndSeriesAreSaid();
+    void aDamagedThresholdIsSaidToBeTheDefault();
     void anEmptyFileAndALoneLogSayWhatTheyAre();
     void olderRecordingsWithoutChecksumsStillOpen();
 
@@ -444,14 +470,8 @@ void TestDamagedRecordings::damagedMetadataAndSeriesAreSaid()
     QFETCH(QString, change);
     QFETCH(QString, said);
     const QString path = writeVariant(QString::fromLatin1(QTest::currentDataTag()), m_bytes);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("d"));
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY2(q.exec(change), qPrintable(change));
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("d"));
+    const QString failed = alter(path, {change});
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
     auto opened = Recording::open(path);
     QVERIFY(opened);
     const auto saidSo = [&](const QStringList &lines) {
@@ -468,6 +488,35 @@ void TestDamagedRecordings::damagedMetadataAndSeriesAreSaid()
     QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.exitCode(), 2);
     QVERIFY2(err.contains(said), qPrintable(err));
+}
+
+// A damaged outage threshold is not stated as the recording's: the summary says the default
+// stands in for it, in words and in its JSON.
+void TestDamagedRecordings::aDamagedThresholdIsSaidToBeTheDefault()
+{
+    const QString path = writeVariant(QStringLiteral("threshold"), m_bytes);
+    const QString failed =
+        alter(path, {u"UPDATE meta SET value = '0.5' WHERE key = 'outage_above'"_s});
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    QProcess cli;
+    cli.start(QStringLiteral(WARROOM_CLI_PATH), {QStringLiteral("summary"), path});
+    QVERIFY(cli.waitForFinished(60000));
+    const QString summary = QString::fromUtf8(cli.readAllStandardOutput());
+    QVERIFY2(summary.contains(u"more than 5 % of requests failing, the default: the recorded "
+                              u"threshold is damaged"),
+             qPrintable(summary));
+    cli.start(QStringLiteral(WARROOM_CLI_PATH),
+              {QStringLiteral("summary"), path, QStringLiteral("--json")});
+    QVERIFY(cli.waitForFinished(60000));
+    const QJsonObject json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    QCOMPARE(json.value(u"outage_above").toDouble(), 0.05);
+    QCOMPARE(json.value(u"outage_above_assumed").toBool(), true);
+    // The original's own threshold is stated as it is.
+    cli.start(QStringLiteral(WARROOM_CLI_PATH),
+              {QStringLiteral("summary"), m_original, QStringLiteral("--json")});
+    QVERIFY(cli.waitForFinished(60000));
+    const QJsonObject original = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    QCOMPARE(original.value(u"outage_above_assumed").toBool(), false);
 }
 
 // An empty .warroom and a write-ahead log whose recording is gone each say what they are; a
@@ -496,19 +545,13 @@ void TestDamagedRecordings::olderRecordingsWithoutChecksumsStillOpen()
 {
     // A version-3 file (rows without checksums) reads as it is.
     const QString path = writeVariant(QStringLiteral("v3"), m_bytes);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v"));
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        for (const char *table :
-             {"meta", "events", "series", "chunks", "topology_versions", "layout", "postmortems"})
-            QVERIFY(q.exec(u"UPDATE " + QLatin1StringView(table) + u" SET crc = NULL"));
-        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 3")));
-        db.close();
-        db = {};
-        QSqlDatabase::removeDatabase(QStringLiteral("v"));
-    }
+    QStringList statements;
+    for (const char *table :
+         {"meta", "events", "series", "chunks", "topology_versions", "layout", "postmortems"})
+        statements.append(u"UPDATE " + QLatin1StringView(table) + u" SET crc = NULL");
+    statements.append(QStringLiteral("PRAGMA user_version = 3"));
+    const QString failed = alter(path, statements);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
     auto opened = Recording::open(path);
     QVERIFY(opened);
     QCOMPARE(opened.value()->schemaVersion(), 3);

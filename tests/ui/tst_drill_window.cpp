@@ -51,16 +51,18 @@ private Q_SLOTS:
         options.fromMs = (21 * 24 + 8) * 3600000LL + 30 * 60000; // 3w8h30m
         options.instructor = QStringLiteral("alice");
         instructor.runDrill(test::scenarioPath(QStringLiteral("lemniscus-2020")), options);
-        QVERIFY(loaded.wait(test::kLiveWaitMs));
-        QVERIFY(instructor.data()->live);
         DrillPanel *panel = instructor.drillPanel();
         QVERIFY(panel);
-        const QString path = instructor.data()->path;
 
-        // The instructor blocks dc1 -> dc2 from the panel.
+        // The instructor blocks dc1 -> dc2 from the panel, at once: before the drill's topology
+        // (the targets) is in, the fault waits for it, then goes.
         panel->setFault(
             {DrillFault::Kind::Block, QStringLiteral("dc1"), QStringLiteral("dc2"), 3, 0, {}});
         panel->inject();
+        QCOMPARE(panel->statusText(), QStringLiteral("Injecting once the drill's topology is in…"));
+        QVERIFY(loaded.wait(test::kLiveWaitMs));
+        QVERIFY(instructor.data()->live);
+        const QString path = instructor.data()->path;
         QTRY_VERIFY2_WITH_TIMEOUT(panel->statusText().startsWith(u"Injected: block dc1"),
                                   qPrintable(panel->statusText()), test::kLiveWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(panel->faultRows(), 1, test::kLiveWaitMs);

@@ -21,6 +21,8 @@
 #include <QImage>
 #include <QMouseEvent>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -535,6 +537,36 @@ private Q_SLOTS:
         QVERIFY2(again.header()->fileText().startsWith(u"⚠ recording damaged: 1 part left out · "
                                                        u"read-only: nothing saved"),
                  qPrintable(again.header()->fileText()));
+    }
+
+    // A copy whose topology is damaged: the map says so in its middle, not only the header.
+    void aDamagedTopologyIsSaidOnTheMap()
+    {
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged-topology.warroom"));
+        QVERIFY(QFile::copy(lemniscus(), damaged));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("topology"));
+            db.setDatabaseName(damaged);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("UPDATE topology_versions SET json = json || ' '")));
+            QVERIFY(q.numRowsAffected() > 0);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("topology"));
+        RecordingWindow window;
+        QVERIFY(openAndWait(window, damaged));
+        window.render();
+        QVERIFY(window.mapView()->scene().sites().isEmpty());
+        QVERIFY2(window.mapView()->emptyNote().contains(u"is damaged and cannot be drawn"),
+                 qPrintable(window.mapView()->emptyNote()));
+        QVERIFY(window.header()->text().contains(u"recording damaged"));
+        // The whole undamaged recording draws its map and says nothing there.
+        RecordingWindow whole;
+        QVERIFY(openAndWait(whole, lemniscus()));
+        whole.render();
+        QVERIFY(!whole.mapView()->scene().sites().isEmpty());
+        QVERIFY(whole.mapView()->emptyNote().isEmpty());
     }
 
     // A read-only file: the window says that the layout and post-mortem are not saved, and a

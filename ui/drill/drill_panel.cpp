@@ -106,7 +106,9 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
         m_status->setText(tr("The scenario has ended: the recording replays and can be written "
                              "up like any other."));
         m_inject->setEnabled(false);
+        m_ended = true;
     });
+    m_inject->setEnabled(false); // until the drill's topology gives the targets
     fillTargets();
     m_status->setText(tr("The simulator plays the scenario at %1× from here. %2")
                           .arg(options.speed)
@@ -126,6 +128,11 @@ void DrillPanel::update(const ReplayData &data)
     if (m_topology.sites.isEmpty() && !data.versions.isEmpty()) {
         m_topology = data.first;
         fillTargets();
+        if (m_waitingFault)
+            setFault(*std::exchange(m_waitingFault, std::nullopt));
+        m_inject->setEnabled(!m_ended);
+        if (std::exchange(m_injectWhenKnown, false))
+            inject();
     }
     QList<Event> faults;
     for (const Event &e : data.events) {
@@ -204,6 +211,10 @@ DrillFault DrillPanel::fault() const
 void DrillPanel::setFault(const DrillFault &f)
 {
     m_kind->setCurrentIndex(m_kind->findData(int(f.kind)));
+    if (m_topology.sites.isEmpty()) {
+        m_waitingFault = f;
+        return;
+    }
     fillTargets();
     m_target->setCurrentText(f.target);
     m_to->setCurrentText(f.to);
@@ -215,6 +226,11 @@ void DrillPanel::setFault(const DrillFault &f)
 
 void DrillPanel::inject()
 {
+    if (m_topology.sites.isEmpty()) {
+        m_injectWhenKnown = true;
+        m_status->setText(tr("Injecting once the drill's topology is in…"));
+        return;
+    }
     m_status->setText(tr("Injecting…"));
     m_listener->inject(fault());
 }

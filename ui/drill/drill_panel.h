@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -54,6 +56,11 @@ private:
     QLabel *m_trainees; // how trainees open this drill
     QTableWidget *m_faults;
     bool m_revealed = false;
+    bool m_ended = false;
+    // A fault set, or asked to be injected, before the drill's topology came in (the targets
+    // are its sites, links and nodes): applied, and injected, once it has.
+    std::optional<DrillFault> m_waitingFault;
+    bool m_injectWhenKnown = false;
 };
 
 } // namespace warroom

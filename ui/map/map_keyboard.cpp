@@ -255,7 +255,8 @@ QJsonObject MapView::geometryJson() const
             {QStringLiteral("sites"), sites},
             {QStringLiteral("chips"), chips},
             {QStringLiteral("hops"), hops},
-            {QStringLiteral("markers"), markers}};
+            {QStringLiteral("markers"), markers},
+            {QStringLiteral("note"), m_scene.sites().isEmpty() ? m_emptyNote : QString()}};
 }
 
 } // namespace warroom

@@ -210,6 +210,11 @@ void MapView::paintEvent(QPaintEvent *)
     paintLinkGauges(p);
     p.restore();
     p.setOpacity(1.0);
+    if (m_scene.sites().isEmpty() && !m_emptyNote.isEmpty()) {
+        p.setPen(palette().color(QPalette::WindowText));
+        p.drawText(QRectF(24, 0, width() - 48, height() - kLegendHeight - 4),
+                   Qt::AlignCenter | Qt::TextWordWrap, m_emptyNote);
+    }
     p.fillRect(QRectF(0, height() - kLegendHeight - 4, width(), kLegendHeight + 4),
                palette().window());
     paintLegend(p, QRectF(12, height() - kLegendHeight, width() - 24, kLegendHeight));
@@ -218,6 +223,14 @@ void MapView::paintEvent(QPaintEvent *)
         p.setBrush(Qt::NoBrush);
         p.drawRect(QRectF(rect()).adjusted(1, 1, -1, -1));
     }
+}
+
+void MapView::setEmptyNote(const QString &note)
+{
+    if (note == m_emptyNote)
+        return;
+    m_emptyNote = note;
+    update();
 }
 
 void MapView::paintSites(QPainter &p) const

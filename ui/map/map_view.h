@@ -61,6 +61,10 @@ public:
     QRectF nodeRect(const QString &id) const;
     // Nodes whose launch or termination is being animated now.
     QStringList animating() const;
+    // What the map says in its middle while it has nothing to draw (no topology yet, or a
+    // damaged one); empty: nothing.
+    void setEmptyNote(const QString &note);
+    const QString &emptyNote() const { return m_emptyNote; }
 
     QSize sizeHint() const override { return {760, 520}; }
     // Writes the map as drawn now: PNG, or SVG when the name ends in .svg.
@@ -137,6 +141,7 @@ private:
     QString m_selected;            // a chip's id
     QSet<int> m_neighbours;        // of the selection, as node indices
     QSet<QString> m_compared;      // nodes whose hops differ in a compared run
+    QString m_emptyNote;
     QHash<QString, std::pair<double, double>> m_manual;
     QString m_pressed; // the chip under the button
     QPointF m_pressAt;

@@ -1,0 +1,57 @@
+#include "quoted.h"
+
+namespace warroom {
+
+namespace {
+
+bool shows(QChar c)
+{
+    if (c == u' ')
+        return true;
+    switch (c.category()) {
+    case QChar::Other_Control:
+    case QChar::Other_Format:
+    case QChar::Other_Surrogate:
+    case QChar::Other_PrivateUse:
+    case QChar::Other_NotAssigned:
+    case QChar::Separator_Space:
+    case QChar::Separator_Line:
+    case QChar::Separator_Paragraph:
+        return false;
+    default:
+        return true;
+    }
+}
+
+} // namespace
+
+QString quotedForMessage(const QString &text, qsizetype max)
+{
+    QString out(u'"');
+    qsizetype i = 0;
+    for (qsizetype taken = 0; i < text.size() && taken < max; ++i, ++taken) {
+        const QChar c = text[i];
+        // A pair stands for one character (an emoji): kept whole, not escaped.
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            out += c;
+            out += text[++i];
+        } else if (c == u'"' || c == u'\\') {
+            out += u'\\';
+            out += c;
+        } else if (c == u'\n') {
+            out += u"\\n";
+        } else if (c == u'\t') {
+            out += u"\\t";
+        } else if (c == u'\r') {
+            out += u"\\r";
+        } else if (!shows(c)) {
+            out += u"\\u" + QString::number(c.unicode(), 16).rightJustified(4, u'0');
+        } else {
+            out += c;
+        }
+    }
+    out += u'"';
+    return i < text.size() ? out + u"…" : out;
+}
+
+} // namespace warroom
