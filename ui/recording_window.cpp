@@ -56,6 +56,9 @@ QString emptyMapNote(const ReplayData &data, qint64 t)
     auto after = std::upper_bound(data.versions.cbegin(), data.versions.cend(), t,
                                   [](qint64 at, const StoredTopology &v) { return at < v.timeMs; });
     const StoredTopology &inEffect = after == data.versions.cbegin() ? *after : *std::prev(after);
+    if (t < inEffect.timeMs) // a live feed's first topology came after this
+        return RecordingWindow::tr("No topology at this time: the first one recorded is at %1 UTC.")
+            .arg(formatUtc(inEffect.timeMs));
     if (inEffect.json.isEmpty())
         return RecordingWindow::tr("The topology recorded at %1 UTC is damaged and cannot be "
                                    "drawn.\nThe header lists what is damaged; "

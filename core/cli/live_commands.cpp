@@ -52,23 +52,24 @@ void execUntilInterrupted()
 namespace {
 
 // What the server refused or closed, on stderr for whoever runs it, but at most kShown lines in
-// any kWindowMs: a hostile flood must neither fill a log nor block the server on a full pipe.
+// each kWindowMs window (then how many were not shown, when the window ends): a hostile flood
+// must neither fill a log nor block the server on a full pipe.
 class RefusalLog
 {
 public:
     explicit RefusalLog(QTextStream &err)
         : m_err(err)
     {
-        m_clock.start();
+        m_windowEnd.setSingleShot(true);
+        QObject::connect(&m_windowEnd, &QTimer::timeout, [this] { flushHidden(); });
     }
     ~RefusalLog() { flushHidden(); }
 
     void said(const QString &peer, qint64 line, const QString &why)
     {
-        if (m_clock.elapsed() - m_windowStartMs >= kWindowMs) {
-            flushHidden();
-            m_windowStartMs = m_clock.elapsed();
+        if (!m_windowEnd.isActive()) { // a new window
             m_shown = 0;
+            m_windowEnd.start(int(kWindowMs));
         }
         if (m_shown++ >= kShown) {
             ++m_hidden;
@@ -93,8 +94,7 @@ private:
     }
 
     QTextStream &m_err;
-    QElapsedTimer m_clock;
-    qint64 m_windowStartMs = 0;
+    QTimer m_windowEnd;
     int m_shown = 0;
     qint64 m_hidden = 0;
 };
@@ -200,13 +200,13 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     LiveSources sources;
     sources.scenario = parser.value(scenario);
     sources.prometheusMapping = parser.value(prometheus);
+    RefusalLog refusals(err); // before the session: it outlives the server that calls it
     auto session = LiveSession::start(path, options, sources, [&err](const QString &why) {
         err << "warroom-cli ingest: " << why << Qt::endl;
     });
     if (!session)
         return reportErrors(session.errors(), false, out, err);
     LiveSession &live = *session.value();
-    RefusalLog refusals(err);
     QObject::connect(live.server(), &IngestServer::refused, live.server(),
                      [&refusals](const QString &peer, qint64 line, const QString &why) {
                          refusals.said(peer, line, why);

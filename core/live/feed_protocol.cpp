@@ -263,7 +263,7 @@ std::optional<QString> badText(const QByteArray &bytes)
     int highAt = -1; // a high surrogate's column, waiting for its low half
     int highUnit = 0;
     auto lone = [](int unit, int column) -> QString {
-        return u"a lone surrogate (\\u" + QString::number(unit, 16).toUpper() +
+        return u"a lone surrogate (\\u" + QString::number(unit, 16).rightJustified(4, u'0') +
                u") in a text at column " + QString::number(column);
     };
     auto hex = [&](qsizetype at) -> int {

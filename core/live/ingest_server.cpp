@@ -330,6 +330,9 @@ void IngestServer::read(Client &client)
         from = newline < 0 ? chunk.size() : newline + 1;
     }
     if (client.socket->bytesToWrite() > kMaxUnsentBytes) {
+        // Nothing can be said to it any more: said to whoever runs the server only.
+        Q_EMIT refused(peerOf(*client.socket), 0,
+                       QStringLiteral("closed: it does not read the server's replies"));
         client.socket->abort();
         return;
     }

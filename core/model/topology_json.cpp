@@ -1,5 +1,7 @@
 #include "topology_json.h"
 
+#include "core/util/quoted.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -285,7 +287,7 @@ std::optional<QString> topologyJsonProblem(const QJsonObject &o)
         if (id.isEmpty())
             return where("sites", i) + u" needs an \"id\" (text)";
         if (siteIds.contains(id))
-            return where("sites", i) + u": site \"" + id.left(40) + u"\" is listed twice";
+            return where("sites", i) + u": site " + quotedForMessage(id) + u" is listed twice";
         siteIds.insert(id);
     }
     for (const char *list : {"links", "nodes", "dependencies", "rules", "scaling_groups"}) {
@@ -307,8 +309,8 @@ std::optional<QString> topologyJsonProblem(const QJsonObject &o)
             return where("links", i) + u" needs \"between\": the two sites it joins";
         for (const QJsonValue &end : between) {
             if (!siteIds.contains(end.toString()))
-                return where("links", i) + u" joins \"" + end.toString().left(40) +
-                       u"\", which is not one of its sites";
+                return where("links", i) + u" joins " + quotedForMessage(end.toString()) +
+                       u", which is not one of its sites";
         }
     }
     QSet<QString> nodeIds;
@@ -319,12 +321,12 @@ std::optional<QString> topologyJsonProblem(const QJsonObject &o)
         if (id.isEmpty())
             return where("nodes", i) + u" needs an \"id\" (text)";
         if (nodeIds.contains(id))
-            return where("nodes", i) + u": node \"" + id.left(40) + u"\" is listed twice";
+            return where("nodes", i) + u": node " + quotedForMessage(id) + u" is listed twice";
         nodeIds.insert(id);
         const QString site = node.value(QStringLiteral("site")).toString();
         if (!siteIds.contains(site))
-            return where("nodes", i) + u" (\"" + id.left(40) + u"\") is in site \"" +
-                   site.left(40) + u"\", which is not one of its sites";
+            return where("nodes", i) + u" (" + quotedForMessage(id) + u") is in site " +
+                   quotedForMessage(site) + u", which is not one of its sites";
     }
     return std::nullopt;
 }

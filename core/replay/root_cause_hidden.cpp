@@ -98,6 +98,8 @@ bool isRuleEvent(const Event &e)
 // A version's topology with its rules renamed, undescribed and without their places.
 QByteArray hiddenTopology(const QByteArray &json, const Hider &hider)
 {
+    if (json.isEmpty())
+        return {}; // damaged: still nothing, and said so as for everyone
     QJsonObject o = QJsonDocument::fromJson(json).object();
     QJsonArray rules;
     for (const QJsonValue &rule : o.value(QStringLiteral("rules")).toArray()) {

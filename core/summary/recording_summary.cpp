@@ -5,10 +5,10 @@
 
 #include "core/scenario/simulation_spec.h"
 #include "core/store/recording.h"
+#include "core/store/shared_address.h"
 #include "core/util/duration.h"
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -125,7 +125,7 @@ RecordingSummary summarize(const Recording &recording)
     s.outageAboveAssumed = recording.metaDamaged(QStringLiteral("outage_above")) ||
                            (!recording.meta(QStringLiteral("outage_above")).isEmpty() &&
                             !recordedOutageThreshold(recording));
-    s.fileName = QFileInfo(recording.path()).fileName();
+    s.fileName = recordingDisplayName(recording.path());
     s.requestsCounted = recording.seriesByKey(QStringLiteral("service/offered")) != nullptr;
     s.offeredRequests = totalAndMax(recording, QStringLiteral("service/offered")).first;
     s.failedRequests = totalAndMax(recording, QStringLiteral("service/failed")).first;

@@ -4,11 +4,11 @@ namespace warroom {
 
 namespace {
 
-bool shows(QChar c)
+bool shows(char32_t c)
 {
-    if (c == u' ')
+    if (c == U' ')
         return true;
-    switch (c.category()) {
+    switch (QChar::category(c)) {
     case QChar::Other_Control:
     case QChar::Other_Format:
     case QChar::Other_Surrogate:
@@ -23,6 +23,11 @@ bool shows(QChar c)
     }
 }
 
+QString escaped(QChar c)
+{
+    return u"\\u" + QString::number(c.unicode(), 16).rightJustified(4, u'0');
+}
+
 } // namespace
 
 QString quotedForMessage(const QString &text, qsizetype max)
@@ -31,10 +36,16 @@ QString quotedForMessage(const QString &text, qsizetype max)
     qsizetype i = 0;
     for (qsizetype taken = 0; i < text.size() && taken < max; ++i, ++taken) {
         const QChar c = text[i];
-        // A pair stands for one character (an emoji): kept whole, not escaped.
+        // A pair stands for one character: an emoji is kept whole; one that does not show (a
+        // tag character, private use) has both halves escaped.
         if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
-            out += c;
-            out += text[++i];
+            const QChar low = text[++i];
+            if (shows(QChar::surrogateToUcs4(c, low))) {
+                out += c;
+                out += low;
+            } else {
+                out += escaped(c) + escaped(low);
+            }
         } else if (c == u'"' || c == u'\\') {
             out += u'\\';
             out += c;
@@ -44,8 +55,8 @@ QString quotedForMessage(const QString &text, qsizetype max)
             out += u"\\t";
         } else if (c == u'\r') {
             out += u"\\r";
-        } else if (!shows(c)) {
-            out += u"\\u" + QString::number(c.unicode(), 16).rightJustified(4, u'0');
+        } else if (!shows(c.unicode())) {
+            out += escaped(c);
         } else {
             out += c;
         }

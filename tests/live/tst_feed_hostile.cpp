@@ -285,15 +285,15 @@ private Q_SLOTS:
                                  << QStringLiteral("a NUL byte at column 70");
         QTest::newRow("high half alone")
             << head + R"("text":"\ud83d"})"
-            << QStringLiteral("a lone surrogate (\\uD83D) in a text at column 69");
+            << QStringLiteral("a lone surrogate (\\ud83d) in a text at column 69");
         QTest::newRow("high half, then a letter")
             << head + R"("text":"\ud83d\u0041"})"
-            << QStringLiteral("a lone surrogate (\\uD83D) in a text at column 69");
+            << QStringLiteral("a lone surrogate (\\ud83d) in a text at column 69");
         QTest::newRow("high half at a string's end")
             << head + R"("subject":"\ud83d","text":"\udc00"})"
-            << QStringLiteral("a lone surrogate (\\uD83D) in a text at column 72");
+            << QStringLiteral("a lone surrogate (\\ud83d) in a text at column 72");
         QTest::newRow("low half alone") << head + R"("text":"\uDC00"})"
-                                        << QStringLiteral("a lone surrogate (\\uDC00) in a text "
+                                        << QStringLiteral("a lone surrogate (\\udc00) in a text "
                                                           "at column 69");
         QTest::newRow("in details")
             << head + R"("details":{"k":"\u0000"}})" << QStringLiteral("\\u0000 (a NUL)");
@@ -329,6 +329,7 @@ private Q_SLOTS:
         QTest::newRow("tab and newline") << u"a\tb\n"_s << u"\"a\\tb\\n\""_s;
         QTest::newRow("lone surrogate") << QString(QChar(0xD83D)) << u"\"\\ud83d\""_s;
         QTest::newRow("emoji") << u"ok \U0001F600"_s << u"\"ok \U0001F600\""_s;
+        QTest::newRow("tag character") << u"a\U000E0041"_s << u"\"a\\udb40\\udc41\""_s;
         QTest::newRow("cut") << QString(41, u'k') << u'"' + QString(40, u'k') + u"\"…";
         QTest::newRow("exactly 40") << QString(40, u'k') << u'"' + QString(40, u'k') + u'"';
     }

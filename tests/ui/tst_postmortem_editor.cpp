@@ -481,7 +481,8 @@ private Q_SLOTS:
         QVERIFY2(saved.count() >= 2, qPrintable(QString::number(saved.count())));
     }
 
-    // What was typed is in the file two seconds later, even when the process is killed.
+    // What was typed is in the file a second later (the autosave), even when the process is then
+    // killed.
     void autosaveSurvivesAKill()
     {
         const QString path = copy(QStringLiteral("kill"));

@@ -561,6 +561,13 @@ private Q_SLOTS:
         QVERIFY2(window.mapView()->emptyNote().contains(u"is damaged and cannot be drawn"),
                  qPrintable(window.mapView()->emptyNote()));
         QVERIFY(window.header()->text().contains(u"recording damaged"));
+        // A trainee's view (rule names hidden) says it too.
+        RecordingWindow trainee;
+        trainee.setTraineeView(true);
+        QVERIFY(openAndWait(trainee, damaged));
+        trainee.render();
+        QVERIFY2(trainee.mapView()->emptyNote().contains(u"is damaged and cannot be drawn"),
+                 qPrintable(trainee.mapView()->emptyNote()));
         // The whole undamaged recording draws its map and says nothing there.
         RecordingWindow whole;
         QVERIFY(openAndWait(whole, lemniscus()));

@@ -105,8 +105,11 @@ DrillPanel::DrillPanel(LiveListener *listener, const DrillOptions &options, QWid
     connect(m_listener, &LiveListener::drillEnded, this, [this] {
         m_status->setText(tr("The scenario has ended: the recording replays and can be written "
                              "up like any other."));
-        m_inject->setEnabled(false);
-        m_ended = true;
+        stopWaiting();
+    });
+    connect(m_listener, &LiveListener::failed, this, [this](const QString &message) {
+        m_status->setText(tr("The drill did not start: %1").arg(message));
+        stopWaiting();
     });
     m_inject->setEnabled(false); // until the drill's topology gives the targets
     fillTargets();
@@ -125,13 +128,13 @@ void DrillPanel::update(const ReplayData &data)
              ? tr("<br>ROLE: each trainee's own login role in <tt>warroom_trainee</tt>, which "
                   "PostgreSQL lets read only the hidden view (docs/shared.md)")
              : QString()));
-    if (m_topology.sites.isEmpty() && !data.versions.isEmpty()) {
+    if (m_topology.sites.isEmpty() && !data.first.sites.isEmpty()) {
         m_topology = data.first;
         fillTargets();
         if (m_waitingFault)
             setFault(*std::exchange(m_waitingFault, std::nullopt));
         m_inject->setEnabled(!m_ended);
-        if (std::exchange(m_injectWhenKnown, false))
+        if (std::exchange(m_injectWhenKnown, false) && !m_ended)
             inject();
     }
     QList<Event> faults;
@@ -206,6 +209,14 @@ DrillFault DrillPanel::fault() const
     f.forMs = m_duration->currentData().toLongLong();
     f.injectedBy = m_options.instructor;
     return f;
+}
+
+void DrillPanel::stopWaiting()
+{
+    m_inject->setEnabled(false);
+    m_ended = true;
+    m_waitingFault.reset();
+    m_injectWhenKnown = false;
 }
 
 void DrillPanel::setFault(const DrillFault &f)

@@ -41,6 +41,7 @@ public:
 
 private:
     void fillTargets();
+    void stopWaiting(); // the drill ended or never started: nothing more is injected
 
     LiveListener *m_listener;
     DrillOptions m_options;
