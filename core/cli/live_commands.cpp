@@ -13,6 +13,7 @@
 #include "core/store/recording_writer.h"
 #include "core/store/shared_address.h"
 #include "core/util/host_port.h"
+#include "core/util/json_ms.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -332,7 +333,7 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             const QJsonObject reply = QJsonDocument::fromJson(replies.left(newline)).object();
             replies.remove(0, newline + 1);
             if (reply.contains(QStringLiteral("ack"))) {
-                const qint64 ack = qint64(reply.value(QStringLiteral("ack")).toDouble());
+                const qint64 ack = jsonMs(reply.value(QStringLiteral("ack")));
                 if (ack > acked)
                     refusedInARow = 0;
                 acked = std::max(acked, ack);

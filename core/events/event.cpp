@@ -1,4 +1,5 @@
 #include "event.h"
+#include "core/util/json_ms.h"
 
 #include <QDebug>
 #include <QJsonDocument>
@@ -85,7 +86,7 @@ qint64 beganAtMs(const Event &event)
     if (event.kind != EventKind::ServiceState)
         return event.timeMs;
     const QJsonValue since = event.details.value(QStringLiteral("since_ms"));
-    return since.isDouble() ? std::min(qint64(since.toDouble()), event.timeMs) : event.timeMs;
+    return since.isDouble() ? std::min(jsonMs(since), event.timeMs) : event.timeMs;
 }
 
 QDebug operator<<(QDebug debug, const Event &event)

@@ -4,6 +4,7 @@
 #include "core/sim/record_simulation.h"
 #include "core/sim/simulator.h"
 #include "core/util/duration.h"
+#include "core/util/json_ms.h"
 
 #include <cmath>
 
@@ -250,7 +251,7 @@ QList<DrillFaultOutcome> drillOutcomes(const QList<Event> &faultEvents,
         if (e.kind != EventKind::FaultStarted || by.isEmpty())
             continue;
         // What was done, without the note (who did it is a column of its own).
-        const qint64 forMs = qint64(e.details.value(QStringLiteral("for_ms")).toDouble());
+        const qint64 forMs = jsonMs(e.details.value(QStringLiteral("for_ms")));
         QString what = e.details.value(QStringLiteral("change")).toString() + u' ' +
                        e.details.value(QStringLiteral("target")).toString();
         if (forMs > 0)

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 namespace warroom::feed {
@@ -381,6 +382,9 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         for (const QJsonValue &v : array) {
             if (!v.isDouble() && !v.isNull())
                 return QStringLiteral("\"values\" must hold numbers (or null for no value)");
+            if (std::abs(v.toDouble()) > double(std::numeric_limits<float>::max()))
+                return u"\"values\" holds " + QString::number(v.toDouble()) +
+                       u", beyond what a sample can hold (3.4e38)";
             s.values.append(v.isNull() ? std::nanf("") : float(v.toDouble()));
         }
         return Message(std::move(s));

@@ -1,5 +1,6 @@
 #include "topology_json.h"
 
+#include "core/util/json_ms.h"
 #include "core/util/quoted.h"
 
 #include <QJsonArray>
@@ -193,7 +194,7 @@ Topology topologyFromJson(const QJsonObject &o)
         node.id = n.value(QStringLiteral("id")).toString();
         node.roles = stringList(n.value(QStringLiteral("roles")));
         node.site = t.siteIndex(n.value(QStringLiteral("site")).toString());
-        node.startMs = qint64(n.value(QStringLiteral("start_ms")).toDouble());
+        node.startMs = jsonMs(n.value(QStringLiteral("start_ms")));
         node.capacity = n.value(QStringLiteral("capacity")).toDouble(100.0);
         node.tags = stringList(n.value(QStringLiteral("tags")));
         node.group = n.value(QStringLiteral("group")).toString();
@@ -249,11 +250,11 @@ Topology topologyFromJson(const QJsonObject &o)
         group.metric = g.value(QStringLiteral("metric")).toString();
         group.scaleOutAbove = g.value(QStringLiteral("scale_out_above")).toDouble();
         group.scaleInBelow = g.value(QStringLiteral("scale_in_below")).toDouble();
-        group.cooldownMs = qint64(g.value(QStringLiteral("cooldown_ms")).toDouble());
-        group.warmUpMs = qint64(g.value(QStringLiteral("warm_up_ms")).toDouble());
+        group.cooldownMs = jsonMs(g.value(QStringLiteral("cooldown_ms")));
+        group.warmUpMs = jsonMs(g.value(QStringLiteral("warm_up_ms")));
         group.replaceUnhealthyAfterMs =
-            qint64(g.value(QStringLiteral("replace_unhealthy_after_ms")).toDouble());
-        group.drainMs = qint64(g.value(QStringLiteral("drain_ms")).toDouble());
+            jsonMs(g.value(QStringLiteral("replace_unhealthy_after_ms")));
+        group.drainMs = jsonMs(g.value(QStringLiteral("drain_ms")));
         group.placement =
             enumFrom(g.value(QStringLiteral("placement")), 3, PlacementPolicy::Random);
         group.termination =

@@ -3,6 +3,7 @@
 #include <QRandomGenerator>
 
 #include "core/analysis/analysis.h"
+#include "core/util/json_ms.h"
 
 #include <QRegularExpression>
 
@@ -53,10 +54,7 @@ QJsonValue time(qint64 ms)
 
 qint64 timeFrom(const QJsonValue &v)
 {
-    // Beyond what milliseconds since the epoch can be (and NaN): no time, not undefined
-    // behaviour (found by fuzz_postmortem).
-    const double d = v.toDouble(std::nan(""));
-    return v.isDouble() && std::abs(d) <= 9e15 ? qint64(d) : -1;
+    return jsonMs(v, -1); // missing or absurd: no time
 }
 
 QJsonObject impactJson(const Impact &i)
@@ -102,28 +100,27 @@ Impact impactFrom(const QJsonObject &o)
     Impact i;
     i.startMs = timeFrom(o.value(QStringLiteral("start_ms")));
     i.endMs = timeFrom(o.value(QStringLiteral("end_ms")));
-    i.outageMs = qint64(o.value(QStringLiteral("outage_ms")).toDouble());
+    i.outageMs = jsonMs(o.value(QStringLiteral("outage_ms")));
     i.outages = o.value(QStringLiteral("outages")).toInt();
     i.failedRequests = o.value(QStringLiteral("failed_requests")).toDouble();
     i.offeredRequests = o.value(QStringLiteral("offered_requests")).toDouble();
     for (const QJsonValue &v : o.value(QStringLiteral("queues")).toArray()) {
         const QJsonObject q = v.toObject();
         i.queues.append({q.value(QStringLiteral("id")).toString(),
-                         qint64(q.value(QStringLiteral("target_ms")).toDouble()),
+                         jsonMs(q.value(QStringLiteral("target_ms"))),
                          q.value(QStringLiteral("delivered")).toDouble(),
                          q.value(QStringLiteral("late")).toDouble(),
                          q.value(QStringLiteral("slowest_ms")).toDouble(),
                          q.value(QStringLiteral("undelivered")).toDouble()});
     }
-    i.degradedMs = qint64(o.value(QStringLiteral("degraded_ms")).toDouble());
+    i.degradedMs = jsonMs(o.value(QStringLiteral("degraded_ms")));
     i.drainedMs = timeFrom(o.value(QStringLiteral("drained_ms")));
     i.resolvedMs = timeFrom(o.value(QStringLiteral("resolved_ms")));
     i.resolutionKnown = o.contains(QStringLiteral("resolved_ms"));
     // Written before queues had their own figures: all of them as one.
     if (i.queues.isEmpty() && o.value(QStringLiteral("late_target_ms")).toDouble() > 0)
-        i.queues.append({QStringLiteral("queue"),
-                         qint64(o.value(QStringLiteral("late_target_ms")).toDouble()), 0.0,
-                         o.value(QStringLiteral("late_notifications")).toDouble(), 0.0, 0.0});
+        i.queues.append({QStringLiteral("queue"), jsonMs(o.value(QStringLiteral("late_target_ms"))),
+                         0.0, o.value(QStringLiteral("late_notifications")).toDouble(), 0.0, 0.0});
     for (const QJsonValue &v : o.value(QStringLiteral("nodes")).toArray())
         i.nodes.append(v.toString());
     for (const QJsonValue &v : o.value(QStringLiteral("sites")).toArray())
@@ -131,7 +128,7 @@ Impact impactFrom(const QJsonObject &o)
     i.writesLost = o.value(QStringLiteral("writes_lost")).toDouble();
     i.writesDivergent = o.value(QStringLiteral("writes_divergent")).toDouble();
     i.alertsLate = o.value(QStringLiteral("alerts_late")).toInt();
-    i.alertDelayMs = qint64(o.value(QStringLiteral("alert_delay_ms")).toDouble());
+    i.alertDelayMs = jsonMs(o.value(QStringLiteral("alert_delay_ms")));
     return i;
 }
 

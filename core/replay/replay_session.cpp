@@ -9,6 +9,7 @@
 #include "core/store/shared_address.h"
 #include "core/store/shared_follower.h"
 #include "core/util/handover.h"
+#include "core/util/json_ms.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -525,7 +526,7 @@ void ReplaySession::adoptLive(std::shared_ptr<const ReplayData> data)
     if (m_data->events.size() > before) {
         // How long the newest event took from the writer's socket to here.
         const qint64 received =
-            qint64(m_data->events.last().details.value(QStringLiteral("received_ms")).toDouble());
+            jsonMs(m_data->events.last().details.value(QStringLiteral("received_ms")));
         m_lagMs = received > 0 ? QDateTime::currentMSecsSinceEpoch() - received : -1;
     }
     const bool stopped = writerGone();

@@ -7,6 +7,7 @@
 #include "core/store/recording.h"
 #include "core/store/shared_address.h"
 #include "core/util/duration.h"
+#include "core/util/json_ms.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -231,7 +232,7 @@ RecordingSummary summarize(const Recording &recording)
         Backlog b = open.count(e.subject) ? open[e.subject] : Backlog{e.subject, e.timeMs};
         open.erase(e.subject);
         b.peak = e.details.value(QStringLiteral("peak")).toDouble();
-        b.peakMs = qint64(e.details.value(QStringLiteral("peak_ms")).toDouble());
+        b.peakMs = jsonMs(e.details.value(QStringLiteral("peak_ms")));
         b.drainedMs = e.timeMs;
         s.backlogs.append(b);
     }
@@ -253,7 +254,7 @@ RecordingSummary summarize(const Recording &recording)
     for (const QJsonValue &v : queues) {
         Deliveries d;
         d.queue = v.toObject().value(QStringLiteral("id")).toString();
-        d.targetMs = qint64(v.toObject().value(QStringLiteral("target_ms")).toDouble());
+        d.targetMs = jsonMs(v.toObject().value(QStringLiteral("target_ms")));
         const QString prefix = u"queue/" + d.queue + u'/';
         d.delivered = totalAndMax(recording, prefix + u"delivered").first;
         d.late = totalAndMax(recording, prefix + u"late").first;
@@ -277,7 +278,7 @@ RecordingSummary summarize(const Recording &recording)
         if (const QJsonValue delay = e.details.value(QStringLiteral("delayed_ms"));
             delay.toDouble() > 0) {
             ++s.lateAlerts;
-            s.maxAlertDelayMs = std::max(s.maxAlertDelayMs, qint64(delay.toDouble()));
+            s.maxAlertDelayMs = std::max(s.maxAlertDelayMs, jsonMs(delay));
         }
     }
     for (const Event &e : recording.events(EventFilter::ofKinds({EventKind::MonitoringChanged})))
@@ -290,7 +291,7 @@ RecordingSummary summarize(const Recording &recording)
                              e.details.value(QStringLiteral("to")).toString(),
                              e.details.value(QStringLiteral("lost")).toDouble(),
                              e.details.value(QStringLiteral("divergent")).toDouble(),
-                             qint64(e.details.value(QStringLiteral("lag_ms")).toDouble())});
+                             jsonMs(e.details.value(QStringLiteral("lag_ms")))});
     }
     for (const StoredSeries &series : recording.series()) {
         const QString &key = series.info.key;

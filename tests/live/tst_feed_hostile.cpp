@@ -297,6 +297,9 @@ private Q_SLOTS:
                                                           "at column 69");
         QTest::newRow("in details")
             << head + R"("details":{"k":"\u0000"}})" << QStringLiteral("\\u0000 (a NUL)");
+        QTest::newRow("a sample beyond a float")
+            << QByteArray(R"({"type":"samples","key":"k","values":[1,1e39]})")
+            << QStringLiteral("\"values\" holds 1e+39, beyond what a sample can hold");
         QTest::newRow("a whole pair") << head + R"("text":"\ud83d\ude00"})" << QString();
         QTest::newRow("an escaped backslash, then u0000")
             << head + R"("text":"\\u0000"})" << QString();

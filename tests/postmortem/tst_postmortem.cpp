@@ -216,10 +216,16 @@ private Q_SLOTS:
         QJsonObject o = toJson(filledIn());
         QJsonObject impact = o.value(QStringLiteral("impact")).toObject();
         impact.insert(QStringLiteral("start_ms"), 1.7e50);
+        // Durations too (fuzz_postmortem again, 2.2e43): none, and the sanitized run says no UB.
+        for (const char *duration : {"degraded_ms", "outage_ms", "alert_delay_ms"})
+            impact.insert(QLatin1StringView(duration), 2.2e43);
         o.insert(QStringLiteral("impact"), impact);
         const auto read = postMortemFromJson(o, QStringLiteral("x"));
         QVERIFY(read);
         QCOMPARE(read.value().impact.startMs, qint64(-1));
+        QCOMPARE(read.value().impact.degradedMs, qint64(0));
+        QCOMPARE(read.value().impact.outageMs, qint64(0));
+        QCOMPARE(read.value().impact.alertDelayMs, qint64(0));
     }
 
     void jsonRoundTripsAndErrorsNameThePlace()

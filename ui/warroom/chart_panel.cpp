@@ -4,6 +4,7 @@
 
 #include "core/replay/replay_session.h"
 #include "core/util/duration.h"
+#include "core/util/json_ms.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -76,7 +77,7 @@ void appendMarkers(const ChartData &c, const QList<Event> &events, qsizetype fro
             continue;
         // An alert the monitoring could not deliver at once goes where it was raised: the
         // chart shows when it would have paged, the text when it did.
-        const qint64 raised = qint64(e.details.value(QStringLiteral("raised_ms")).toDouble(-1));
+        const qint64 raised = jsonMs(e.details.value(QStringLiteral("raised_ms")), -1);
         if (raised >= 0 && raised < e.timeMs)
             markers.append({raised,
                             formatUtc(raised).mid(11) + u"  " + e.text + u" — delivered at " +
