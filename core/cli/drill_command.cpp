@@ -130,7 +130,9 @@ int drillCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     options.hideRootCause = !parser.isSet(show);
     const auto where = hostPort(parser.value(listen));
     if (!where) {
-        err << "warroom-cli drill: --listen must be ADDR:PORT such as 127.0.0.1:7070\n";
+        err << "warroom-cli drill: --listen takes ADDR:PORT (an IP address or localhost, not a "
+               "host name; a port up to 65535), not '"
+            << parser.value(listen) << "'\n";
         return ExitInvalid;
     }
     IngestOptions ingest;

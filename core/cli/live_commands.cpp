@@ -52,6 +52,11 @@ void execUntilInterrupted()
 
 namespace {
 
+// One wording for every option that takes an address (host names are not looked up: a lookup
+// could hang, and a name could mean another host tomorrow).
+constexpr const char *kAddressForm = "takes ADDR:PORT (an IP address or localhost, not a host "
+                                     "name; a port up to 65535)";
+
 // What the server refused or closed, on stderr for whoever runs it, but at most kShown lines in
 // each kWindowMs window (then how many were not shown, when the window ends): a hostile flood
 // must neither fill a log nor block the server on a full pipe.
@@ -158,9 +163,8 @@ int ingestCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return ExitInvalid;
     }
     if (!where) {
-        err << "warroom-cli ingest: --listen takes ADDR:PORT (an IP address or localhost, and a "
-               "port up to 65535), not '"
-            << parser.value(listen) << "'\n";
+        err << "warroom-cli ingest: --listen " << kAddressForm << ", not '" << parser.value(listen)
+            << "'\n";
         return ExitInvalid;
     }
     const QString path = parser.value(output);
@@ -268,9 +272,7 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     bool ok = false;
     const double factor = parser.value(speed).toDouble(&ok);
     if (!where) {
-        err << "warroom-cli feed: --to takes ADDR:PORT (an IP address or localhost, and a port), "
-               "not '"
-            << parser.value(to) << "'\n";
+        err << "warroom-cli feed: --to " << kAddressForm << ", not '" << parser.value(to) << "'\n";
         return ExitInvalid;
     }
     if (!ok || factor < 0) {
@@ -433,7 +435,7 @@ int feedCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     warnOfDamage(r, err);
     if (!r.damage().isEmpty())
         out << "not sent: " << damagedParts(r.damage().size()) << " of " << r.path()
-            << " (warnings on stderr; `warroom-cli verify` lists them)\n";
+            << " (warnings on stderr; warroom-cli verify lists them)\n";
     if (acked == sent)
         return ExitClean;
     // Why not all: each reason that applies, so that a stop is never silent.

@@ -303,7 +303,7 @@ int summaryCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!recording->damage().isEmpty())
         out << "\nIncomplete: " << damagedParts(recording->damage().size())
             << " of the recording could not be read; these figures leave out what it held "
-               "(warnings on stderr; `warroom-cli verify` lists them)\n";
+               "(warnings on stderr; warroom-cli verify lists them)\n";
     if (recording->meta(QStringLiteral("drill")) == u"1") {
         out << "\nDrill (instructor " << recording->meta(QStringLiteral("drill_instructor")) << ", "
             << recording->meta(QStringLiteral("drill_speed")) << "x): " << drill.size()

@@ -51,7 +51,9 @@ std::optional<QString> metaProblem(const QString &key, const QString &value)
         QRegularExpression::anchoredPattern(QStringLiteral("[a-z][a-z0-9_.-]{0,63}")));
     if (!name.match(key).hasMatch())
         return u"meta key " + quotedForMessage(key) +
-               u" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64)";
+               (key.size() > 40 ? u" (" + QString::number(key.size()) + u" characters)"
+                                : QString()) +
+               u" must be a lower-case name (a-z, 0-9, '_', '.', '-'; at most 64 characters)";
     if (key == u"outage_above" || key == u"degraded_above") {
         bool ok = value == value.trimmed();
         const double fraction = ok ? value.toDouble(&ok) : 0.0;
@@ -314,6 +316,19 @@ std::optional<QString> badText(const QByteArray &bytes)
     return std::nullopt;
 }
 
+// An event's names (node, site, subject) are shown and filtered on: one hiding a character
+// would pass for another. Its text may hold anything a text can.
+std::optional<QString> hiddenInName(const Event &e)
+{
+    for (const auto &[name, value] : {std::pair{"node", &e.node}, std::pair{"site", &e.site},
+                                      std::pair{"subject", &e.subject}}) {
+        if (!showsWhole(*value))
+            return u'"' + QLatin1StringView(name) + u"\" " + quotedForMessage(*value) +
+                   u" holds a character that does not show (a control or format character)";
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::variant<Message, QString> parseLine(const QByteArray &bytes)
@@ -322,8 +337,11 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         return QStringLiteral("longer than %1 bytes").arg(kMaxLineBytes);
     if (auto bad = badText(bytes)) // (two quick scans for the common line)
         return *bad;
-    if (auto event = EventLineReader(bytes).read())
+    if (auto event = EventLineReader(bytes).read()) {
+        if (auto problem = hiddenInName(*event))
+            return *problem;
         return Message(std::move(*event));
+    }
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
     if (error.error != QJsonParseError::NoError) {
@@ -366,6 +384,8 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
         if (!details.isUndefined() && !details.isObject())
             return QStringLiteral("\"details\" must be an object");
         e.details = details.toObject();
+        if (auto problem = hiddenInName(e))
+            return *problem;
         return Message(std::move(e));
     }
     if (type == u"samples") {
@@ -403,6 +423,12 @@ std::variant<Message, QString> parseLine(const QByteArray &bytes)
             return need(QStringLiteral("start_ms")) + u"an integer";
         if (!interval || *interval <= 0)
             return need(QStringLiteral("interval_ms")) + u"a positive integer";
+        for (const char *name : {"key", "metric", "node", "unit"}) {
+            const QString value = o.value(QLatin1StringView(name)).toString();
+            if (!showsWhole(value))
+                return u'"' + QLatin1StringView(name) + u"\" " + quotedForMessage(value) +
+                       u" holds a character that does not show (a control or format character)";
+        }
         info.key = *key;
         info.metric = *metric;
         info.node = o.value(QStringLiteral("node")).toString();

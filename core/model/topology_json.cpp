@@ -275,6 +275,9 @@ QByteArray topologyToJsonBytes(const Topology &topology, const std::vector<char>
 
 std::optional<QString> topologyJsonProblem(const QJsonObject &o)
 {
+    // An id is drawn and printed: one that hides characters would pass for another.
+    static const QString kInvisible =
+        QStringLiteral(" holds a character that does not show (a control or format character)");
     const auto where = [](const char *list, qsizetype i) -> QString {
         return u"topology: " + QLatin1StringView(list) + u'[' + QString::number(i) + u']';
     };
@@ -287,6 +290,8 @@ std::optional<QString> topologyJsonProblem(const QJsonObject &o)
         const QString id = siteList[i].toObject().value(QStringLiteral("id")).toString();
         if (id.isEmpty())
             return where("sites", i) + u" needs an \"id\" (text)";
+        if (!showsWhole(id))
+            return where("sites", i) + u": id " + quotedForMessage(id) + kInvisible;
         if (siteIds.contains(id))
             return where("sites", i) + u": site " + quotedForMessage(id) + u" is listed twice";
         siteIds.insert(id);
@@ -305,6 +310,9 @@ std::optional<QString> topologyJsonProblem(const QJsonObject &o)
     }
     const QJsonArray links = o.value(QStringLiteral("links")).toArray();
     for (qsizetype i = 0; i < links.size(); ++i) {
+        if (const QString id = links[i].toObject().value(QStringLiteral("id")).toString();
+            !showsWhole(id))
+            return where("links", i) + u": id " + quotedForMessage(id) + kInvisible;
         const QJsonArray between = links[i].toObject().value(QStringLiteral("between")).toArray();
         if (between.size() != 2)
             return where("links", i) + u" needs \"between\": the two sites it joins";
@@ -321,6 +329,8 @@ std::optional<QString> topologyJsonProblem(const QJsonObject &o)
         const QString id = node.value(QStringLiteral("id")).toString();
         if (id.isEmpty())
             return where("nodes", i) + u" needs an \"id\" (text)";
+        if (!showsWhole(id))
+            return where("nodes", i) + u": id " + quotedForMessage(id) + kInvisible;
         if (nodeIds.contains(id))
             return where("nodes", i) + u": node " + quotedForMessage(id) + u" is listed twice";
         nodeIds.insert(id);

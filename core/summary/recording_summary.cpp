@@ -143,6 +143,7 @@ RecordingSummary summarize(const Recording &recording)
     const bool simulated = recording.meta(QStringLiteral("source")) == u"simulator" ||
                            recording.meta(QStringLiteral("source")) == u"drill";
     s.simulated = simulated;
+    s.statesKnown = simulated || !stateEvents.isEmpty() || s.requestsCounted;
     const QList<ServicePeriod> periods =
         servicePeriods(stateEvents, s.startMs, s.endMs,
                        simulated ? StateSource::Recorded : StateSource::Observed, &s.blips);
@@ -342,7 +343,11 @@ QString summaryText(const RecordingSummary &s)
                                                          "recorded threshold is "
                                                          "damaged")
                                         : QString());
-    out += u"Outages (" + outagesAre + u"): " + QString::number(s.outages.size());
+    if (!s.statesKnown)
+        out += QStringLiteral("Outages: not known (no service states, probes, alerts or request "
+                              "series in the recording)");
+    else
+        out += u"Outages (" + outagesAre + u"): " + QString::number(s.outages.size());
     if (!s.outages.isEmpty())
         out += u", " + formatDuration(s.outageMs()) + u" in all";
     if (s.blips > 0)
@@ -376,9 +381,13 @@ QString summaryText(const RecordingSummary &s)
     }
 
     out += QStringLiteral("\nTime in each state:");
-    for (const auto &[state, ms] : s.timeInState)
-        out += u' ' + state + u' ' + formatDuration(ms) + u';';
-    out.chop(1);
+    if (s.statesKnown) {
+        for (const auto &[state, ms] : s.timeInState)
+            out += u' ' + state + u' ' + formatDuration(ms) + u';';
+        out.chop(1);
+    } else {
+        out += QStringLiteral(" not known");
+    }
     out += u'\n';
 
     if (!s.backlogs.isEmpty() || !s.deliveries.isEmpty())
@@ -479,34 +488,36 @@ QJsonObject summaryJson(const RecordingSummary &s)
     QJsonObject lags;
     for (const auto &[replica, lag] : s.maxLagMs)
         lags.insert(replica, std::round(lag));
-    return {{QStringLiteral("format"), QStringLiteral("warroom-summary")},
-            {QStringLiteral("version"), 1},
-            {QStringLiteral("scenario"), s.name},
-            {QStringLiteral("title"), s.title},
-            {QStringLiteral("what_ifs"), QJsonArray::fromStringList(s.whatIfs)},
-            {QStringLiteral("seed"), QString::number(s.seed)},
-            {QStringLiteral("start_ms"), s.startMs},
-            {QStringLiteral("end_ms"), s.endMs},
-            {QStringLiteral("events"), s.eventCount},
-            {QStringLiteral("events_hash"), s.eventsHash},
-            {QStringLiteral("offered_requests"), std::round(s.offeredRequests)},
-            {QStringLiteral("failed_requests"), std::round(s.failedRequests)},
-            {QStringLiteral("outage_ms"), s.outageMs()},
-            {QStringLiteral("outage_above"), s.outageAbove},
-            {QStringLiteral("outage_above_assumed"), s.outageAboveAssumed},
-            {QStringLiteral("blips"), s.blips},
-            {QStringLiteral("states_observed"), s.observed},
-            {QStringLiteral("outages"), outages},
-            {QStringLiteral("autoscaler_actions"), actions},
-            {QStringLiteral("backlogs"), backlogs},
-            {QStringLiteral("deliveries"), deliveries},
-            {QStringLiteral("time_in_state_ms"), states},
-            {QStringLiteral("alerts"), s.alerts},
-            {QStringLiteral("alerts_late"), s.lateAlerts},
-            {QStringLiteral("max_alert_delay_ms"), s.maxAlertDelayMs},
-            {QStringLiteral("alerts_undelivered"), s.undeliveredAlerts},
-            {QStringLiteral("promotions"), promotions},
-            {QStringLiteral("max_replication_lag_ms"), lags}};
+    return {
+        {QStringLiteral("format"), QStringLiteral("warroom-summary")},
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("scenario"), s.name},
+        {QStringLiteral("title"), s.title},
+        {QStringLiteral("what_ifs"), QJsonArray::fromStringList(s.whatIfs)},
+        {QStringLiteral("seed"), s.simulated ? QJsonValue(QString::number(s.seed)) : QJsonValue()},
+        {QStringLiteral("start_ms"), s.startMs},
+        {QStringLiteral("end_ms"), s.endMs},
+        {QStringLiteral("events"), s.eventCount},
+        {QStringLiteral("events_hash"), s.eventsHash},
+        {QStringLiteral("offered_requests"), std::round(s.offeredRequests)},
+        {QStringLiteral("failed_requests"), std::round(s.failedRequests)},
+        {QStringLiteral("outage_ms"), s.outageMs()},
+        {QStringLiteral("outage_above"), s.outageAbove},
+        {QStringLiteral("outage_above_assumed"), s.outageAboveAssumed},
+        {QStringLiteral("blips"), s.blips},
+        {QStringLiteral("states_observed"), s.observed},
+        {QStringLiteral("states_known"), s.statesKnown},
+        {QStringLiteral("outages"), outages},
+        {QStringLiteral("autoscaler_actions"), actions},
+        {QStringLiteral("backlogs"), backlogs},
+        {QStringLiteral("deliveries"), deliveries},
+        {QStringLiteral("time_in_state_ms"), states},
+        {QStringLiteral("alerts"), s.alerts},
+        {QStringLiteral("alerts_late"), s.lateAlerts},
+        {QStringLiteral("max_alert_delay_ms"), s.maxAlertDelayMs},
+        {QStringLiteral("alerts_undelivered"), s.undeliveredAlerts},
+        {QStringLiteral("promotions"), promotions},
+        {QStringLiteral("max_replication_lag_ms"), lags}};
 }
 
 } // namespace warroom

@@ -94,6 +94,9 @@ struct RecordingSummary
     bool observed = false;       // the states come from probes and alerts (a live recording)
     bool simulated = true;       // false: watched live (no seed)
     bool requestsCounted = true; // false: no request series (a live recording without one)
+    // false: nothing in the recording tells how the service was (a feed of events alone: no
+    // service states, probes, alerts or request series): no outage or state is claimed
+    bool statesKnown = true;
     int alerts = 0;
     int lateAlerts = 0; // delivered after their path to the pager came back
     qint64 maxAlertDelayMs = 0;

@@ -65,4 +65,20 @@ QString quotedForMessage(const QString &text, qsizetype max)
     return i < text.size() ? out + u"…" : out;
 }
 
+bool showsWhole(const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.unicode() >= 0x20 && c.unicode() < 0x7f)
+            continue; // printable ASCII: nearly every name
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            if (!shows(QChar::surrogateToUcs4(c, text[++i])))
+                return false;
+        } else if (!shows(c.unicode())) {
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace warroom

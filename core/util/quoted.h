@@ -11,4 +11,8 @@ namespace warroom {
 // "start_ms".
 QString quotedForMessage(const QString &text, qsizetype max = 40);
 
+// Whether every character of `text` shows (no control or format character, no line separator,
+// no unpaired surrogate): what names drawn or printed (ids, keys) must be.
+bool showsWhole(const QString &text);
+
 } // namespace warroom

@@ -541,13 +541,22 @@ private Q_SLOTS:
                                  test::kLiveWaitMs);
         ingest.terminate();
         QVERIFY(ingest.waitForFinished(test::kLiveWaitMs));
+        // Nothing was taken: its summary claims no outage and no time in any state, and is
+        // headed by the file's name (no scenario names it).
+        const Run summary =
+            cli({QStringLiteral("summary"), m_dir.filePath(QStringLiteral("localhost.warroom"))});
+        QCOMPARE(summary.exitCode, int(ExitClean));
+        QVERIFY2(summary.out.startsWith(u"localhost.warroom\n"), qPrintable(summary.out));
+        QVERIFY2(summary.out.contains(u"Outages: not known (no service states, probes, alerts or "
+                                      u"request series in the recording)") &&
+                     summary.out.contains(u"Time in each state: not known"),
+                 qPrintable(summary.out));
         const Run named = cli({QStringLiteral("feed"), QStringLiteral("--to"),
                                QStringLiteral("example.org:7070"), QStringLiteral("x.warroom")});
         QCOMPARE(named.exitCode, int(ExitInvalid));
-        QVERIFY2(
-            named.err.contains(u"--to takes ADDR:PORT (an IP address or localhost, and a port), "
-                               u"not 'example.org:7070'"),
-            qPrintable(named.err));
+        QVERIFY2(named.err.contains(u"--to takes ADDR:PORT (an IP address or localhost, not a host "
+                                    u"name; a port up to 65535), not 'example.org:7070'"),
+                 qPrintable(named.err));
     }
 
     // A mistake in a Prometheus mapping is reported at its place, before anything listens.

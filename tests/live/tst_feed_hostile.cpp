@@ -168,7 +168,7 @@ private Q_SLOTS:
         QCOMPARE(replies.errors.size(), size_t(refused.size()));
         QCOMPARE(replies.errors[1],
                  QStringLiteral("meta key \"START_MS\" must be a lower-case name "
-                                "(a-z, 0-9, '_', '.', '-'; at most 64)"));
+                                "(a-z, 0-9, '_', '.', '-'; at most 64 characters)"));
         QVERIFY(replies.errors[2].startsWith(u"meta key \"start_ms \" must be"));
         QVERIFY(replies.errors[3].startsWith(u"meta key \"start_ms\\n\" must be"));
         QVERIFY(replies.errors[4].startsWith(u"meta key \"\" must be"));
@@ -180,7 +180,8 @@ private Q_SLOTS:
         // What cannot be seen is spelled out; what is too long to repeat is cut, and says so.
         QVERIFY2(replies.errors[8].startsWith(u"meta key \"start_ms\\u200b\" must be"),
                  qPrintable(replies.errors[8]));
-        QVERIFY2(replies.errors[9].startsWith(u"meta key \"" + QString(40, u'k') + u"\"… must be"),
+        QVERIFY2(replies.errors[9].startsWith(u"meta key \"" + QString(40, u'k') +
+                                              u"\"… (100 characters) must be"),
                  qPrintable(replies.errors[9]));
         QVERIFY(server.value()->close());
         auto r = Recording::open(path);
@@ -297,6 +298,22 @@ private Q_SLOTS:
                                                           "at column 69");
         QTest::newRow("in details")
             << head + R"("details":{"k":"\u0000"}})" << QStringLiteral("\\u0000 (a NUL)");
+        QTest::newRow("an escape in a node's name")
+            << head + "\"node\":\"web\\u001b[31m1\"}"
+            << QStringLiteral("\"node\" \"web\\u001b[31m1\" holds a character that does not show");
+        QTest::newRow("a zero-width space in a site, unescaped")
+            << head + "\"site\":\"dc1\xe2\x80\x8b\"}"
+            << QStringLiteral("\"site\" \"dc1\\u200b\" holds a character");
+        QTest::newRow("an escape in a series key")
+            << QByteArray("{\"type\":\"series\",\"key\":\"k\\u001bx\",\"metric\":\"cpu\","
+                          "\"start_ms\":1,\"interval_ms\":1000}")
+            << QStringLiteral("\"key\" \"k\\u001bx\" holds a character that does not show");
+        QTest::newRow("an escape in a site's id")
+            << QByteArray("{\"type\":\"topology\",\"time_ms\":1,\"topology\":"
+                          "{\"sites\":[{\"id\":\"dc\\u001b1\"}]}}")
+            << QStringLiteral("topology: sites[0]: id \"dc\\u001b1\" holds a character");
+        QTest::newRow("a tab in a text is a text's own")
+            << head + "\"text\":\"a\\tb\"}" << QString();
         QTest::newRow("a sample beyond a float")
             << QByteArray(R"({"type":"samples","key":"k","values":[1,1e39]})")
             << QStringLiteral("\"values\" holds 1e+39, beyond what a sample can hold");

@@ -290,7 +290,9 @@ void MetricChart::setData(const ChartData &data, qint64 fromMs, qint64 toMs,
     int index = 0;
     for (const auto &[label, value] : data.thresholds) {
         auto *line = new QLineSeries;
-        line->setName(label + u' ' + number(value, value == std::floor(value) ? 0 : 1));
+        // With its unit: "outage 5 %", "target 3 min" (a bare "outage 5" reads as a count).
+        line->setName(label + u' ' + number(value, value == std::floor(value) ? 0 : 1) +
+                      (data.unit.isEmpty() ? QString() : u' ' + data.unit));
         line->append(double(fromMs), value);
         line->append(double(toMs), value);
         line->setPen(thresholdPen(label, index++));
