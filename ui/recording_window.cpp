@@ -37,35 +37,12 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-#include <algorithm>
-
 namespace warroom {
 
 namespace {
 
 constexpr int kFrameMs = 16;                    // ~60 frames a second at most
 constexpr qint64 kAnimateWithinMs = 15 * 60000; // a step of the clock, not a jump
-
-// What the map says when it has nothing to draw: no topology came yet (a live feed), or the one
-// in effect at `t` is damaged (the header lists the damage).
-QString emptyMapNote(const ReplayData &data, qint64 t)
-{
-    if (data.versions.isEmpty())
-        return RecordingWindow::tr("No topology yet: a live feed sends one as a \"topology\" "
-                                   "line (docs/feed-protocol.md).");
-    auto after = std::upper_bound(data.versions.cbegin(), data.versions.cend(), t,
-                                  [](qint64 at, const StoredTopology &v) { return at < v.timeMs; });
-    const StoredTopology &inEffect = after == data.versions.cbegin() ? *after : *std::prev(after);
-    if (t < inEffect.timeMs) // a live feed's first topology came after this
-        return RecordingWindow::tr("No topology at this time: the first one recorded is at %1 UTC.")
-            .arg(formatUtc(inEffect.timeMs));
-    if (inEffect.json.isEmpty())
-        return RecordingWindow::tr("The topology recorded at %1 UTC is damaged and cannot be "
-                                   "drawn.\nThe header lists what is damaged; "
-                                   "warroom-cli verify says more.")
-            .arg(formatUtc(inEffect.timeMs));
-    return {};
-}
 
 } // namespace
 

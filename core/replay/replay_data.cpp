@@ -3,11 +3,14 @@
 #include "core/model/topology_json.h"
 #include "core/postmortem/postmortem_store.h"
 #include "core/store/shared_address.h"
+#include "core/util/duration.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStorageInfo>
+
+#include <algorithm>
 
 namespace warroom {
 
@@ -455,6 +458,27 @@ Result<QList<ChartData>> loadChartWindows(const QString &path, QList<ChartData> 
         }
     }
     return charts;
+}
+
+// What the map says when it has nothing to draw: no topology came yet (a live feed), or the one
+// in effect at `t` is damaged (the header lists the damage).
+QString emptyMapNote(const ReplayData &data, qint64 t)
+{
+    if (data.versions.isEmpty())
+        return QStringLiteral("No topology yet: a live feed sends one as a \"topology\" "
+                              "line (docs/feed-protocol.md).");
+    auto after = std::upper_bound(data.versions.cbegin(), data.versions.cend(), t,
+                                  [](qint64 at, const StoredTopology &v) { return at < v.timeMs; });
+    const StoredTopology &inEffect = after == data.versions.cbegin() ? *after : *std::prev(after);
+    if (t < inEffect.timeMs) // a live feed's first topology came after this
+        return QStringLiteral("No topology at this time: the first one recorded is at %1 UTC.")
+            .arg(formatUtc(inEffect.timeMs));
+    if (inEffect.json.isEmpty())
+        return QStringLiteral("The topology recorded at %1 UTC is damaged and cannot be "
+                              "drawn.\nThe header lists what is damaged; "
+                              "warroom-cli verify says more.")
+            .arg(formatUtc(inEffect.timeMs));
+    return {};
 }
 
 } // namespace warroom

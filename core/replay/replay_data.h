@@ -103,6 +103,9 @@ void addDamage(QStringList &into, const QStringList &found);
 
 // The charts of one node: CPU, and requests with errors (lines without points yet).
 QList<ChartData> nodeCharts(const QString &node);
+// What the map says when it has nothing to draw at `t`: no topology yet, or the one in effect
+// damaged; empty otherwise.
+QString emptyMapNote(const ReplayData &data, qint64 t);
 
 // Reads a recording for the war room's first frame; charts get `columns` points across the
 // whole range. Everything but, for a recording of many events, the later events.
